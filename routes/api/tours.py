@@ -1,0 +1,144 @@
+"""Tours in the API: create, read, edit, publish, cancel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+from spectree import Response
+from sqlalchemy import select
+
+from routes.api import api, current_user, spec
+from routes.api.schemas import CancelIn, Problem, TourIn, TourList, TourOut, ValidationProblem
+from tourplanner.accounts.enums import Role
+from tourplanner.accounts.permissions import require_organiser
+from tourplanner.bookings.enums import BookingStatus
+from tourplanner.errors import NotFound
+from tourplanner.extensions import db
+from tourplanner.timeutil import isoformat_local
+from tourplanner.tours import operations
+from tourplanner.tours.enums import TourStatus
+from tourplanner.tours.models import Tour
+
+ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_409": Problem}
+
+
+def load_tour(tour_id: int) -> Tour:
+    """The tour with this id, or 404."""
+    tour = db.session.get(Tour, tour_id)
+    if tour is None:
+        raise NotFound(f"aucun tour n°{tour_id}")
+    return tour
+
+
+def tour_json(tour: Tour) -> dict[str, Any]:
+    """A tour as the API shows it: seats counted, times in local time with offset."""
+    seats = operations.seats_by_status(tour)
+    lunch = None
+    if tour.has_lunch:
+        lunch = {
+            "earliest": isoformat_local(tour.lunch_earliest_at),
+            "latest": isoformat_local(tour.lunch_latest_at),
+            "minutes": tour.lunch_minutes,
+        }
+    return {
+        "id": tour.id,
+        "kind": tour.kind.value,
+        "status": tour.status.value,
+        "title": tour.title,
+        "description": tour.description,
+        "start": isoformat_local(tour.start_at),
+        "end": isoformat_local(tour.end_at),
+        "meeting_point": {"name": tour.meeting_point_name, "lat": tour.meeting_lat, "lon": tour.meeting_lon},
+        "buses": [{"bus": bus.position, "seats": bus.seats, "label": bus.label} for bus in tour.buses],
+        "booking_deadline": isoformat_local(tour.booking_deadline_at),
+        "lunch": lunch,
+        "max_seats_per_booking": tour.max_seats_per_booking,
+        "seats_total": tour.seats_total,
+        "seats_confirmed": seats[BookingStatus.CONFIRMED],
+        "seats_waitlisted": seats[BookingStatus.WAITLISTED],
+        "seats_left": max(tour.seats_total - seats[BookingStatus.CONFIRMED], 0),
+    }
+
+
+def details_from(body: TourIn) -> operations.TourDetails:
+    """The domain's view of a tour body."""
+    lunch = None
+    if body.lunch is not None:
+        lunch = operations.Lunch(body.lunch.earliest, body.lunch.latest, body.lunch.minutes)
+    return operations.TourDetails(
+        title=body.title,
+        start=body.start,
+        end=body.end,
+        meeting_point_name=body.meeting_point.name,
+        meeting_lat=body.meeting_point.lat,
+        meeting_lon=body.meeting_point.lon,
+        bus_seats=[bus.seats for bus in body.buses],
+        bus_labels=[bus.label for bus in body.buses],
+        booking_deadline=body.booking_deadline,
+        lunch=lunch,
+        kind=body.kind,
+        description=body.description,
+        max_seats_per_booking=body.max_seats_per_booking,
+    )
+
+
+@api.post("/tours")
+@spec.validate(json=TourIn, resp=Response(HTTP_201=TourOut, HTTP_422=ValidationProblem, **ERRORS), tags=["tours"])
+def create_tour(json: TourIn):
+    """Create a draft tour (organisers)."""
+    user = current_user()
+    require_organiser(user)
+    tour = operations.create_tour(details_from(json), user)
+    db.session.commit()
+    return jsonify(tour_json(tour)), 201
+
+
+@api.get("/tours")
+@spec.validate(resp=Response(HTTP_200=TourList, **ERRORS), tags=["tours"])
+def list_tours():
+    """Tours to come and past: organisers see drafts too, others the published ones."""
+    query = select(Tour).order_by(Tour.start_at, Tour.id)
+    if current_user().role is not Role.ORGANISER:
+        query = query.where(Tour.status != TourStatus.DRAFT)
+    return jsonify({"tours": [tour_json(tour) for tour in db.session.scalars(query)]})
+
+
+@api.get("/tours/<int:tour_id>")
+@spec.validate(resp=Response(HTTP_200=TourOut, **ERRORS), tags=["tours"])
+def get_tour(tour_id: int):
+    """A tour with its seats: total, confirmed and waitlisted (any signed-in user)."""
+    return jsonify(tour_json(load_tour(tour_id)))
+
+
+@api.put("/tours/<int:tour_id>")
+@spec.validate(json=TourIn, resp=Response(HTTP_200=TourOut, HTTP_422=ValidationProblem, **ERRORS), tags=["tours"])
+def update_tour(tour_id: int, json: TourIn):
+    """Replace a tour's details (organisers)."""
+    user = current_user()
+    require_organiser(user)
+    tour = operations.update_tour(load_tour(tour_id), details_from(json), user)
+    db.session.commit()
+    return jsonify(tour_json(tour))
+
+
+@api.post("/tours/<int:tour_id>/publish")
+@spec.validate(resp=Response(HTTP_200=TourOut, **ERRORS), tags=["tours"])
+def publish_tour(tour_id: int):
+    """Open a draft tour to bookings (organisers)."""
+    user = current_user()
+    require_organiser(user)
+    tour = operations.publish_tour(load_tour(tour_id), user)
+    db.session.commit()
+    return jsonify(tour_json(tour))
+
+
+@api.post("/tours/<int:tour_id>/cancel")
+@spec.validate(json=CancelIn, resp=Response(HTTP_200=TourOut, **ERRORS), tags=["tours"])
+def cancel_tour(tour_id: int, json: CancelIn):
+    """Cancel a tour; everyone concerned is told (organisers)."""
+    user = current_user()
+    require_organiser(user)
+    tour = operations.cancel_tour(load_tour(tour_id), user, json.reason)
+    db.session.commit()
+    return jsonify(tour_json(tour))

@@ -1,0 +1,205 @@
+"""Tour pages: list, detail, create, edit, publish, cancel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from routes.pages import pages
+from routes.pages.forms import ActionForm, CancelTourForm, TourForm
+from tourplanner.accounts.enums import Role
+from tourplanner.accounts.permissions import require_organiser
+from tourplanner.errors import InvalidInput, NotFound
+from tourplanner.extensions import db
+from tourplanner.timeutil import local_zone, to_local
+from tourplanner.tours import operations
+from tourplanner.tours.enums import TourKind, TourStatus
+from tourplanner.tours.models import Tour
+from tourplanner.tours.queries import visible_tours
+
+
+def load_tour(tour_id: int) -> Tour:
+    """A tour the current user may see, or 404 (drafts are for organisers only)."""
+    tour = db.session.get(Tour, tour_id)
+    if tour is None or (tour.status is TourStatus.DRAFT and current_user.role is not Role.ORGANISER):
+        raise NotFound("ce tour n'existe pas")
+    return tour
+
+
+@pages.get("/tours")
+@login_required
+def tours_list():
+    """Upcoming tours."""
+    return render_template("tours/list.html", tours=visible_tours(current_user))
+
+
+@pages.get("/tours/<int:tour_id>")
+@login_required
+def tour_detail(tour_id: int):
+    """A tour: its state, seats, buses and times."""
+    tour = load_tour(tour_id)
+    return render_template(
+        "tours/detail.html",
+        tour=tour,
+        seats=operations.seats_by_status(tour),
+        action_form=ActionForm(),
+        cancel_form=CancelTourForm(),
+    )
+
+
+@pages.route("/tours/nouveau", methods=["GET", "POST"])
+@login_required
+def tour_new():
+    """Create a draft tour (organisers)."""
+    require_organiser(current_user)
+    form = TourForm()
+    if form.validate_on_submit():
+        try:
+            tour = operations.create_tour(_details(form), current_user)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            _attach(form, error)
+        else:
+            flash("Tour créé (brouillon).", "success")
+            return redirect(url_for("pages.tour_detail", tour_id=tour.id))
+    return render_template("tours/form.html", form=form, tour=None), 422 if form.errors else 200
+
+
+@pages.route("/tours/<int:tour_id>/modifier", methods=["GET", "POST"])
+@login_required
+def tour_edit(tour_id: int):
+    """Edit a tour (organisers)."""
+    require_organiser(current_user)
+    tour = load_tour(tour_id)
+    form = TourForm(data=None if _is_post() else _form_data(tour))
+    if form.validate_on_submit():
+        try:
+            operations.update_tour(tour, _details(form), current_user)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            _attach(form, error)
+        else:
+            flash("Tour modifié.", "success")
+            return redirect(url_for("pages.tour_detail", tour_id=tour.id))
+    return render_template("tours/form.html", form=form, tour=tour), 422 if form.errors else 200
+
+
+@pages.post("/tours/<int:tour_id>/publier")
+@login_required
+def tour_publish(tour_id: int):
+    """Open a draft tour to bookings (organisers)."""
+    require_organiser(current_user)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    operations.publish_tour(load_tour(tour_id), current_user)
+    db.session.commit()
+    flash("Tour publié : les inscriptions sont ouvertes.", "success")
+    return redirect(url_for("pages.tour_detail", tour_id=tour_id))
+
+
+@pages.post("/tours/<int:tour_id>/annuler")
+@login_required
+def tour_cancel(tour_id: int):
+    """Cancel a tour; everyone concerned is told (organisers)."""
+    require_organiser(current_user)
+    form = CancelTourForm()
+    if not form.validate_on_submit():
+        abort(400)
+    operations.cancel_tour(load_tour(tour_id), current_user, form.reason.data or None)
+    db.session.commit()
+    flash("Tour annulé : les personnes concernées sont prévenues.", "success")
+    return redirect(url_for("pages.tour_detail", tour_id=tour_id))
+
+
+def _is_post() -> bool:
+    from flask import request
+
+    return request.method == "POST"
+
+
+#: Form fields named by the domain's field names.
+FORM_FIELDS = {
+    "title": "title",
+    "end": "end",
+    "booking_deadline": "booking_deadline",
+    "meeting_point.name": "meeting_point_name",
+    "meeting_point.lat": "meeting_lat",
+    "meeting_point.lon": "meeting_lon",
+    "buses": "bus_seats",
+    "max_seats_per_booking": "max_seats_per_booking",
+    "lunch.minutes": "lunch_minutes",
+    "lunch.earliest": "lunch_earliest",
+    "lunch.latest": "lunch_latest",
+}
+
+
+def _attach(form: TourForm, error: InvalidInput) -> None:
+    """Show the domain's errors beside the form's fields."""
+    for item in error.errors:
+        name = FORM_FIELDS.get(item.field) or FORM_FIELDS.get(item.field.split(".")[0], "title")
+        field = getattr(form, name)
+        field.errors = list(field.errors) + [item.message[0].upper() + item.message[1:] + "."]
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=local_zone())
+
+
+def _details(form: TourForm) -> operations.TourDetails:
+    """The domain's view of the form: local times become aware datetimes."""
+    start = _aware(form.start.data)
+    lunch = None
+    if form.lunch_earliest.data or form.lunch_latest.data or form.lunch_minutes.data:
+        if not (form.lunch_earliest.data and form.lunch_latest.data and form.lunch_minutes.data):
+            raise InvalidInput.one("lunch.minutes", "indiquez l'heure au plus tôt, au plus tard et la durée du déjeuner")
+        day = form.start.data.date()
+        lunch = operations.Lunch(
+            _aware(datetime.combine(day, form.lunch_earliest.data)),
+            _aware(datetime.combine(day, form.lunch_latest.data)),
+            form.lunch_minutes.data,
+        )
+    return operations.TourDetails(
+        title=form.title.data,
+        kind=TourKind(form.kind.data),
+        description=form.description.data or None,
+        start=start,
+        end=_aware(form.end.data),
+        booking_deadline=_aware(form.booking_deadline.data),
+        meeting_point_name=form.meeting_point_name.data,
+        meeting_lat=float(form.meeting_lat.data),
+        meeting_lon=float(form.meeting_lon.data),
+        bus_seats=[int(part) for part in form.bus_seats.data.split(",")],
+        max_seats_per_booking=form.max_seats_per_booking.data,
+        lunch=lunch,
+    )
+
+
+def _form_data(tour: Tour) -> dict[str, object]:
+    def local(value: datetime) -> datetime:
+        return to_local(value).replace(tzinfo=None)
+
+    data: dict[str, object] = {
+        "title": tour.title,
+        "kind": tour.kind.value,
+        "description": tour.description,
+        "start": local(tour.start_at),
+        "end": local(tour.end_at),
+        "booking_deadline": local(tour.booking_deadline_at),
+        "meeting_point_name": tour.meeting_point_name,
+        "meeting_lat": Decimal(str(tour.meeting_lat)),
+        "meeting_lon": Decimal(str(tour.meeting_lon)),
+        "bus_seats": ", ".join(str(bus.seats) for bus in tour.buses),
+        "max_seats_per_booking": tour.max_seats_per_booking,
+    }
+    if tour.has_lunch:
+        data["lunch_earliest"] = to_local(tour.lunch_earliest_at).time()
+        data["lunch_latest"] = to_local(tour.lunch_latest_at).time()
+        data["lunch_minutes"] = tour.lunch_minutes
+    return data
+
+

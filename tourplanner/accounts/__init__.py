@@ -1,0 +1,1 @@
+"""People, their organisations and their credentials."""

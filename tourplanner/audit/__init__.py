@@ -1,0 +1,1 @@
+"""Who changed what on tours and bookings."""

@@ -1,0 +1,1 @@
+"""Seats booked by prescribers on tours, and the waiting list."""

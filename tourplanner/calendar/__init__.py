@@ -1,0 +1,1 @@
+"""iCalendar invitations and personal calendar feeds."""

@@ -1,0 +1,124 @@
+"""The `tourplanner` command: Flask's CLI bound to the app factory, plus our commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from tourplanner.accounts.enums import Role
+from tourplanner.errors import DomainError
+
+
+@click.group(cls=FlaskGroup, create_app=lambda: __import__("tourplanner").create_app())
+def main() -> None:
+    """tourplanner: industrial discovery tours (≡ flask --app tourplanner)."""
+
+
+def register_commands(app: Flask) -> None:
+    """Attach tourplanner's commands to `app.cli`."""
+    app.cli.add_command(users)
+    app.cli.add_command(tokens)
+    app.cli.add_command(demo)
+    app.cli.add_command(solve)
+    app.cli.add_command(scheduler)
+
+
+def _fail(error: DomainError) -> None:
+    click.echo(f"Erreur : {error.detail}", err=True)
+    sys.exit(1)
+
+
+@click.group()
+def users() -> None:
+    """Manage users."""
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--name", required=True)
+@click.option("--organisation", default=None, help="Created if new.")
+def users_create(email: str, role: str, name: str, organisation: str | None) -> None:
+    """Create a user; prints the user id."""
+    from tourplanner.accounts.operations import create_user
+    from tourplanner.extensions import db
+
+    try:
+        user = create_user(email, name, Role(role), organisation)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        _fail(error)
+    click.echo(user.id)
+
+
+@click.group()
+def tokens() -> None:
+    """Manage API tokens."""
+
+
+@tokens.command("create")
+@click.argument("email")
+def tokens_create(email: str) -> None:
+    """Issue a new API token for EMAIL; prints the token alone."""
+    from tourplanner.accounts.operations import create_api_token, find_user_by_email
+    from tourplanner.extensions import db
+
+    user = find_user_by_email(email)
+    if user is None:
+        click.echo(f"Erreur : aucun utilisateur {email}", err=True)
+        sys.exit(1)
+    token = create_api_token(user)
+    db.session.commit()
+    click.echo(token)
+
+
+@tokens.command("revoke")
+@click.argument("email")
+def tokens_revoke(email: str) -> None:
+    """Revoke every API token of EMAIL; prints how many were revoked."""
+    from tourplanner.accounts.operations import find_user_by_email, revoke_api_tokens
+    from tourplanner.extensions import db
+
+    user = find_user_by_email(email)
+    if user is None:
+        click.echo(f"Erreur : aucun utilisateur {email}", err=True)
+        sys.exit(1)
+    count = revoke_api_tokens(user)
+    db.session.commit()
+    click.echo(count)
+
+
+@click.command()
+def demo() -> None:
+    """Load the demo data set; running it twice changes nothing."""
+    from tourplanner.demo import load_demo
+    from tourplanner.extensions import db
+
+    summary = load_demo()
+    db.session.commit()
+    click.echo(summary, err=True)
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["solomon"]), required=True)
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True)
+def solve(file: str, fmt: str, time_limit: float) -> None:
+    """Solve a standard routing instance; prints the solution as JSON."""
+    from tourplanner.routing.solomon import solve_solomon_file
+
+    result = solve_solomon_file(file, time_limit)
+    click.echo(json.dumps(result))
+
+
+@click.command()
+def scheduler() -> None:
+    """Run the scheduled jobs in the foreground until stopped."""
+    from tourplanner.jobs import run_scheduler
+
+    run_scheduler()

@@ -1,0 +1,50 @@
+"""Configuration defaults; every key can be set as TOURPLANNER_<KEY> in the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class DefaultConfig:
+    """Defaults from the outside contract (../shared/CONTRACT.md)."""
+
+    DATABASE_URL: str | None = None  # SQLite file in the instance folder
+    SECRET_KEY: str | None = None  # random per instance folder, persisted there
+    BASE_URL = "http://127.0.0.1:5000"
+    SMTP_HOST: str | None = None
+    SMTP_PORT = 25
+    SMTP_TIMEOUT_SECONDS = 10
+    MAIL_FROM = "tourplanner@localhost"
+    TIMEZONE = "Europe/Paris"
+    #: Largest request body accepted, in bytes (a 413 problem beyond).
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    #: Lifetime of a one-time sign-in link.
+    LOGIN_LINK_MINUTES = 20
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    #: Travel-time model of the default provider.
+    ROUTING_CIRCUITY = 1.3
+    ROUTING_COACH_SPEED_KMH = 45.0
+    #: An OSRM-compatible server (its /table service); unset = the default provider only.
+    OSRM_URL: str | None = None
+    #: Map tiles for the pages; markers and routes still show when tiles cannot load.
+    TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
+def load_secret_key(instance_path: Path) -> str:
+    """Read the instance's secret key, creating it (owner-only) on first use."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker wrote it first
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,15 @@
+"""Imports every domain's models so that the metadata knows all tables."""
+
+from tourplanner.accounts.models import ApiToken, LoginLink, Organisation, User
+from tourplanner.audit.models import AuditEntry
+from tourplanner.bookings.models import Booking, Participant
+from tourplanner.calendar.models import CalendarToken
+from tourplanner.mail.models import OutboxMail
+from tourplanner.sites.models import IndustrialZone, Site, Slot
+from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour, TourCandidate
+
+__all__ = [
+    "AmbassadorAssignment", "ApiToken", "AuditEntry", "Booking", "Bus", "CalendarToken",
+    "IndustrialZone", "LoginLink", "Organisation", "OutboxMail", "Participant", "Site",
+    "Slot", "Stop", "Tour", "TourCandidate", "User",
+]

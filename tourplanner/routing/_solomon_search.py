@@ -1,0 +1,138 @@
+"""OR-Tools search behind :func:`tourplanner.routing.solomon.solve_solomon`.
+
+Kept apart from the reader so the reader and the checker load without OR-Tools.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_pb2
+
+from tourplanner.routing.solomon import SCALE, SolomonInstance
+
+FIRST = routing_enums_pb2.FirstSolutionStrategy
+META = routing_enums_pb2.LocalSearchMetaheuristic
+
+
+def build_model(instance: SolomonInstance, *, optional: bool = True):
+    """The OR-Tools model: manager, routing model and the time dimension."""
+    nodes = instance.nodes
+    n = len(nodes)
+    manager = pywrapcp.RoutingIndexManager(n, instance.vehicles, 0)
+    routing = pywrapcp.RoutingModel(manager)
+    # Rounded up: a model arrival is never earlier than the true one (see solomon.py).
+    travel = [[math.ceil(instance.distance(a, b) * SCALE) for b in nodes] for a in nodes]
+    with_service = [
+        [travel[i][j] + round(nodes[i].service * SCALE) for j in range(n)] for i in range(n)
+    ]
+    cost = routing.RegisterTransitMatrix(travel)
+    routing.SetArcCostEvaluatorOfAllVehicles(cost)
+    horizon = round(instance.depot.due * SCALE)
+    routing.AddDimension(routing.RegisterTransitMatrix(with_service), horizon, horizon, False, "time")
+    time_dim = routing.GetDimensionOrDie("time")
+    for i, node in enumerate(nodes[1:], start=1):
+        index = manager.NodeToIndex(i)
+        time_dim.CumulVar(index).SetRange(round(node.ready * SCALE), round(node.due * SCALE))
+    depot_ready = round(instance.depot.ready * SCALE)
+    for v in range(instance.vehicles):
+        time_dim.CumulVar(routing.Start(v)).SetRange(depot_ready, horizon)
+        time_dim.CumulVar(routing.End(v)).SetRange(depot_ready, horizon)
+    demands = routing.RegisterUnaryTransitVector([node.demand for node in nodes])
+    routing.AddDimensionWithVehicleCapacity(
+        demands, 0, [instance.capacity] * instance.vehicles, True, "load"
+    )
+    if optional:
+        # Dropping a customer costs more than any set of routes: only when nothing fits.
+        penalty = 4 * sum(max(row) for row in travel) + 1
+        for i in range(1, n):
+            routing.AddDisjunction([manager.NodeToIndex(i)], penalty)
+    return manager, routing
+
+
+def parameters(
+    seconds: float,
+    *,
+    first: str = "PARALLEL_CHEAPEST_INSERTION",
+    meta: str = "GUIDED_LOCAL_SEARCH",
+    gls_lambda: float | None = None,
+    neighbors_ratio: float | None = None,
+    min_neighbors: int | None = None,
+    ils: bool | dict = False,
+    extra_operators: tuple[str, ...] = (),
+):
+    """Routing search parameters for one run."""
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = getattr(FIRST, first)
+    params.local_search_metaheuristic = getattr(META, meta)
+    if gls_lambda is not None:
+        params.guided_local_search_lambda_coefficient = gls_lambda
+    if neighbors_ratio is not None:
+        params.ls_operator_neighbors_ratio = neighbors_ratio
+    if min_neighbors is not None:
+        params.ls_operator_min_neighbors = min_neighbors
+    if ils is not False:
+        _iterated_local_search(params, **(ils if isinstance(ils, dict) else {}))
+    for op in extra_operators:
+        setattr(params.local_search_operators, op, True)
+    params.time_limit.FromMilliseconds(max(int(seconds * 1000), 100))
+    return params
+
+
+def _iterated_local_search(
+    params,
+    *,
+    removed: int = 10,
+    sequence: int = 10,
+    bypass: float = 0.01,
+    annealing: bool = True,
+    recreate: str = "LOCAL_CHEAPEST_INSERTION",
+    improve: bool = True,
+):
+    """Ruin (SISR string removals) and recreate, the perturbation of iterated local search."""
+    params.use_iterated_local_search = True
+    ils = params.iterated_local_search_parameters
+    ils.improve_perturbed_solution = improve
+    ruin = ils.ruin_recreate_parameters
+    sisr = ruin.ruin_strategies.add().sisr
+    sisr.max_removed_sequence_size = sequence
+    sisr.avg_num_removed_visits = removed
+    sisr.bypass_factor = bypass
+    ruin.ruin_composition_strategy = routing_ils_pb2.RuinCompositionStrategy.RUN_ALL_SEQUENTIALLY
+    ruin.recreate_strategy.heuristic = getattr(FIRST, recreate)
+    if annealing:
+        ils.reference_solution_acceptance_strategy.simulated_annealing.automatic_temperatures = True
+    else:
+        ils.reference_solution_acceptance_strategy.greedy_descent.SetInParent()
+
+
+def routes_of(manager, routing, assignment) -> list[list[int]]:
+    """Customer numbers per non-empty route."""
+    routes = []
+    for v in range(routing.vehicles()):
+        index = routing.NextVar(routing.Start(v))
+        route = []
+        index = assignment.Value(routing.NextVar(routing.Start(v)))
+        while not routing.IsEnd(index):
+            route.append(manager.IndexToNode(index))
+            index = assignment.Value(routing.NextVar(index))
+        if route:
+            routes.append(route)
+    return routes
+
+
+def search(instance: SolomonInstance, deadline: float, **options) -> list[list[int]]:
+    """Routes of customer numbers found before ``deadline`` (time.monotonic())."""
+    optional = options.pop("optional", True)
+    manager, routing = build_model(instance, optional=optional)
+    seconds = deadline - time.monotonic() - 0.2
+    params = parameters(seconds, **options)
+    if params.use_iterated_local_search:
+        assignment = routing.SolveWithIteratedLocalSearch(params)
+    else:
+        assignment = routing.SolveWithParameters(params)
+    if assignment is None:
+        return []
+    numbers = [node.number for node in instance.nodes]
+    return [[numbers[i] for i in route] for route in routes_of(manager, routing, assignment)]

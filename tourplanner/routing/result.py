@@ -1,0 +1,113 @@
+"""The itinerary the solver returns: plain frozen dataclasses, no OR-Tools inside."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A stop of a coach: a visit (kind ``"visit"``) or a pick-up (kind ``"pickup"``).
+
+    arrival_s <= start_s (the coach may wait), end_s = start_s + duration,
+    departure_s >= end_s (later when the lunch is taken there).
+    """
+
+    kind: str
+    id: int
+    place: int
+    arrival_s: int
+    start_s: int
+    end_s: int
+    departure_s: int
+    #: passengers on board during the stop (the group that visits)
+    load: int
+
+
+@dataclass(frozen=True)
+class BreakPlacement:
+    """When and where a coach's lunch break is taken."""
+
+    start_s: int
+    end_s: int
+    #: number of stops made before the break (0: before the first stop)
+    after_stops: int
+    #: place index where the break is taken, or None when taken on the road
+    place: int | None
+
+
+@dataclass(frozen=True)
+class CoachRoute:
+    """One coach's day: when it leaves, its stops in order, its lunch and its return."""
+
+    coach_id: int
+    departure_s: int
+    stops: tuple[Stop, ...]
+    lunch: BreakPlacement | None
+    return_s: int
+    driving_s: int
+    distance_m: int
+
+    @property
+    def visit_ids(self) -> list[int]:
+        """Ids of the visits made, in order."""
+        return [stop.id for stop in self.stops if stop.kind == "visit"]
+
+
+@dataclass(frozen=True)
+class Unassigned:
+    """A visit or pick-up left out of the itinerary, and why (in French)."""
+
+    id: int
+    reason: str
+    required: bool = False
+    kind: str = "visit"
+
+
+@dataclass(frozen=True)
+class Result:
+    """What :func:`tourplanner.routing.solve` found."""
+
+    routes: tuple[CoachRoute, ...]
+    unassigned: tuple[Unassigned, ...]
+    objective: int
+    driving_s: int
+    distance_m: int
+    solve_s: float
+    #: False when OR-Tools found no solution at all (every visit is then unassigned)
+    found: bool = True
+
+    def is_feasible(self) -> bool:
+        """True when a solution exists and every required visit and every pick-up is served."""
+        return self.found and not any(u.required for u in self.unassigned)
+
+    @property
+    def unassigned_visits(self) -> list[Unassigned]:
+        """The visits left out."""
+        return [u for u in self.unassigned if u.kind == "visit"]
+
+    def route_of(self, coach_id: int) -> CoachRoute:
+        """The route of one coach, by its id."""
+        for route in self.routes:
+            if route.coach_id == coach_id:
+                return route
+        raise KeyError(coach_id)
+
+    def summary(self) -> str:
+        """A few readable lines: per coach its visits, then the left-out visits."""
+        made = sum(len(r.visit_ids) for r in self.routes)
+        lines = [
+            f"{'faisable' if self.is_feasible() else 'NON FAISABLE'} : {made} visite(s), "
+            f"{len(self.unassigned_visits)} écartée(s), {self.driving_s // 60} min de route, "
+            f"{self.distance_m / 1000:.1f} km (calcul {self.solve_s:.2f} s)"
+        ]
+        for route in self.routes:
+            stops = " → ".join(f"{s.kind} {s.id} @{s.start_s}" for s in route.stops) or "aucun arrêt"
+            lunch = f", pause {route.lunch.start_s}–{route.lunch.end_s}" if route.lunch else ""
+            lines.append(
+                f"car {route.coach_id} : départ {route.departure_s}, {stops}{lunch}, retour {route.return_s}"
+            )
+        for item in self.unassigned:
+            flag = " (obligatoire)" if item.required else ""
+            lines.append(f"{item.kind} {item.id}{flag} écartée : {item.reason}")
+        return "\n".join(lines)

@@ -1,0 +1,317 @@
+"""solve(problem, params) -> Result: the coach tour as an OR-Tools routing model.
+
+Model (one node per coach start, per coach end, per visit and per pick-up):
+  - arc cost = driving seconds; an optional visit dropped costs ``priority * unit`` where
+    ``unit`` exceeds any possible driving total, so the solver first serves as much
+    priority as fits, then drives least. Required visits and pick-ups cost more to drop
+    than all optional visits together: they are dropped only if impossible, and reported.
+  - "time" dimension: transit = service at the origin + drive; slack = waiting; a visit's
+    cumul is the time it begins, restricted to its windows; coach start/end cumuls within
+    [start_s, end_s]; span upper bound = max duration; lunch = a break interval that may
+    not overlap any service (OR-Tools vehicle breaks), covered by waiting time.
+  - "load" dimension: passengers on board; starts at the coach's booked seats, pick-ups
+    add theirs, capacity = seats; a visit's cumul (its group) is at most its max_group.
+  - accessibility and what the pre-checks rule out: allowed vehicles per node.
+
+Determinism: with the default parameters (descent to a local optimum, then guided local
+search bounded by a *solution* limit) the search never depends on the clock, so the same
+problem gives the same result; the time limit is only a safety net for big problems.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from tourplanner.routing.checks import LOWER_PRIORITY_REASON, NO_ROOM_REASON, precheck
+from tourplanner.routing.problem import Problem
+from tourplanner.routing.result import BreakPlacement, CoachRoute, Result, Stop, Unassigned
+from tourplanner.routing.stop import SolutionLimit, StoppingCriterion, TimeLimit
+
+REQUIRED_DROPPED_REASON = "visite obligatoire impossible à placer avec les autres contraintes"
+PICKUP_DROPPED_REASON = "point de prise en charge impossible à desservir avec les autres contraintes"
+NO_SOLUTION_REASON = "aucune solution trouvée dans le temps imparti"
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """How to search: a first-solution strategy, a metaheuristic and stopping rules."""
+
+    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
+    #: "GUIDED_LOCAL_SEARCH", "GREEDY_DESCENT" (stop at the first local optimum), ...
+    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    stop: tuple[StoppingCriterion, ...] = field(
+        default_factory=lambda: (SolutionLimit(300), TimeLimit(30.0))
+    )
+
+    def __post_init__(self) -> None:
+        if not hasattr(routing_enums_pb2.FirstSolutionStrategy, self.first_solution):
+            raise ValueError(f"unknown first-solution strategy {self.first_solution!r}")
+        if not hasattr(routing_enums_pb2.LocalSearchMetaheuristic, self.metaheuristic):
+            raise ValueError(f"unknown metaheuristic {self.metaheuristic!r}")
+        if self.metaheuristic != "GREEDY_DESCENT" and not self.stop:
+            raise ValueError("a metaheuristic needs at least one stopping rule")
+
+    @classmethod
+    def for_time_limit(cls, seconds: float) -> SolveParams:
+        """Guided local search for ``seconds`` (better on big tours, not reproducible)."""
+        return cls(stop=(TimeLimit(seconds),))
+
+    def search_parameters(self):
+        """The OR-Tools RoutingSearchParameters."""
+        params = pywrapcp.DefaultRoutingSearchParameters()
+        params.first_solution_strategy = getattr(
+            routing_enums_pb2.FirstSolutionStrategy, self.first_solution
+        )
+        params.local_search_metaheuristic = getattr(
+            routing_enums_pb2.LocalSearchMetaheuristic, self.metaheuristic
+        )
+        for rule in self.stop:
+            rule.apply(params)
+        return params
+
+
+class _Model:
+    """The OR-Tools model of a problem and the node <-> item bookkeeping."""
+
+    def __init__(self, problem: Problem, checked) -> None:
+        self.problem = problem
+        coaches = problem.coaches
+        self.visits = [v for v in problem.visits if v.id not in checked.visit_reasons]
+        self.pickups = [p for p in problem.pickups if p.id not in checked.pickup_reasons]
+        n_coaches = len(coaches)
+        # node order: starts, ends, visits, pick-ups
+        places = [c.start for c in coaches] + [c.end for c in coaches]
+        places += [v.place for v in self.visits] + [p.place for p in self.pickups]
+        self.node_place = np.array(places, dtype=np.int64)
+        self.first_visit = 2 * n_coaches
+        self.first_pickup = self.first_visit + len(self.visits)
+        service = [0] * (2 * n_coaches) + [v.duration_s for v in self.visits]
+        service += [p.duration_s for p in self.pickups]
+        self.service = service
+        self.drive = problem.durations_s[np.ix_(self.node_place, self.node_place)]
+
+        self.shift = -min(0, *self._all_times())
+        self.manager = pywrapcp.RoutingIndexManager(
+            len(places), n_coaches, list(range(n_coaches)), list(range(n_coaches, 2 * n_coaches))
+        )
+        self.routing = pywrapcp.RoutingModel(self.manager)
+        cost = self.routing.RegisterTransitMatrix(self.drive.tolist())
+        self.routing.SetArcCostEvaluatorOfAllVehicles(cost)
+        self._time_dimension()
+        self._load_dimension()
+        self._allowed_coaches(checked)
+        self._disjunctions()
+
+    def _all_times(self):
+        for coach in self.problem.coaches:
+            yield coach.start_s
+            if coach.lunch:
+                yield coach.lunch.earliest_s
+        for visit in self.visits:
+            yield from (w.earliest_start_s for w in visit.usable_windows)
+        for pickup in self.pickups:
+            if pickup.window:
+                yield pickup.window.earliest_start_s
+
+    def index(self, node: int) -> int:
+        return self.manager.NodeToIndex(node)
+
+    def _time_dimension(self) -> None:
+        routing, shift = self.routing, self.shift
+        transit = (self.drive + np.array(self.service, dtype=np.int64)[:, None]).tolist()
+        horizon = max(c.end_s for c in self.problem.coaches) + shift
+        routing.AddDimension(routing.RegisterTransitMatrix(transit), horizon, horizon, False, "time")
+        self.time = time_dim = routing.GetDimensionOrDie("time")
+        for k, visit in enumerate(self.visits):
+            cumul = time_dim.CumulVar(self.index(self.first_visit + k))
+            windows = [(w.earliest_start_s + shift, w.latest_start_s + shift) for w in visit.usable_windows]
+            cumul.SetRange(max(0, windows[0][0]), min(horizon, max(hi for _, hi in windows)))
+            for (_, gap_start), (gap_end, _) in zip(windows, windows[1:]):
+                if gap_end - gap_start > 1:
+                    cumul.RemoveInterval(gap_start + 1, gap_end - 1)
+        for k, pickup in enumerate(self.pickups):
+            if pickup.window:
+                cumul = time_dim.CumulVar(self.index(self.first_pickup + k))
+                cumul.SetRange(pickup.window.earliest_start_s + shift, pickup.window.latest_start_s + shift)
+        solver = routing.solver()
+        node_visit_transits = [self.service[self.manager.IndexToNode(i)] for i in range(routing.Size())]
+        self.lunches = {}
+        for v, coach in enumerate(self.problem.coaches):
+            start, end = time_dim.CumulVar(routing.Start(v)), time_dim.CumulVar(routing.End(v))
+            start.SetRange(coach.start_s + shift, coach.end_s + shift)
+            end.SetRange(coach.start_s + shift, coach.end_s + shift)
+            if coach.max_duration_s is not None:
+                time_dim.SetSpanUpperBoundForVehicle(coach.max_duration_s, v)
+            if coach.lunch is not None:
+                lunch = solver.FixedDurationIntervalVar(
+                    coach.lunch.earliest_s + shift, coach.lunch.latest_s + shift,
+                    coach.lunch.duration_s, False, f"lunch {coach.id}",
+                )
+                time_dim.SetBreakIntervalsOfVehicle([lunch], v, node_visit_transits)
+                self.lunches[v] = lunch
+            # Leave as late as possible and come back as early as possible: no idle waiting.
+            routing.AddVariableMaximizedByFinalizer(start)
+            routing.AddVariableMinimizedByFinalizer(end)
+
+    def _load_dimension(self) -> None:
+        routing = self.routing
+        demand = [0] * self.first_pickup + [p.seats for p in self.pickups]
+        routing.AddDimensionWithVehicleCapacity(
+            routing.RegisterUnaryTransitVector(demand), 0,
+            [c.seats for c in self.problem.coaches], False, "load",
+        )
+        self.load = load = routing.GetDimensionOrDie("load")
+        for v, coach in enumerate(self.problem.coaches):
+            load.CumulVar(routing.Start(v)).SetValue(coach.load)
+        for k, visit in enumerate(self.visits):
+            cumul = load.CumulVar(self.index(self.first_visit + k))
+            cumul.SetMax(min(visit.max_group, max(c.seats for c in self.problem.coaches)))
+
+    def _allowed_coaches(self, checked) -> None:
+        n_coaches = len(self.problem.coaches)
+        for k, visit in enumerate(self.visits):
+            allowed = list(checked.visit_coaches[visit.id])
+            if len(allowed) < n_coaches:
+                self.routing.SetAllowedVehiclesForIndex(allowed, self.index(self.first_visit + k))
+        for k, pickup in enumerate(self.pickups):
+            allowed = list(checked.pickup_coaches[pickup.id])
+            if len(allowed) < n_coaches:
+                self.routing.SetAllowedVehiclesForIndex(allowed, self.index(self.first_pickup + k))
+
+    def _disjunctions(self) -> None:
+        # Every solution drives less than `unit`: each node leaves by one arc at most.
+        self.unit = int(self.drive.max(axis=1).sum()) + 1
+        optional_total = sum(v.priority for v in self.visits if not v.required)
+        self.must_penalty = self.unit * (optional_total + 1)
+        for k, visit in enumerate(self.visits):
+            penalty = self.must_penalty if visit.required else self.unit * visit.priority
+            self.routing.AddDisjunction([self.index(self.first_visit + k)], penalty)
+        for k in range(len(self.pickups)):
+            self.routing.AddDisjunction([self.index(self.first_pickup + k)], self.must_penalty)
+
+
+def solve(problem: Problem, params: SolveParams | None = None) -> Result:
+    """The best itinerary found for ``problem``."""
+    params = params if params is not None else SolveParams()
+    started = time.perf_counter()
+    checked = precheck(problem)
+    model = _Model(problem, checked)
+    assignment = model.routing.SolveWithParameters(params.search_parameters())
+    solve_s = time.perf_counter() - started
+    early = [
+        Unassigned(v.id, checked.visit_reasons[v.id], v.required)
+        for v in problem.visits if v.id in checked.visit_reasons
+    ] + [
+        Unassigned(p.id, checked.pickup_reasons[p.id], True, "pickup")
+        for p in problem.pickups if p.id in checked.pickup_reasons
+    ]
+    if assignment is None:
+        late = [Unassigned(v.id, NO_SOLUTION_REASON, v.required) for v in model.visits]
+        late += [Unassigned(p.id, NO_SOLUTION_REASON, True, "pickup") for p in model.pickups]
+        return Result((), tuple(_in_problem_order(problem, early + late)), 0, 0, 0, solve_s, found=False)
+    routes = tuple(_route(model, assignment, v) for v in range(len(problem.coaches)))
+    late = _dropped(model, assignment, routes)
+    return Result(
+        routes,
+        tuple(_in_problem_order(problem, early + late)),
+        assignment.ObjectiveValue(),
+        sum(r.driving_s for r in routes),
+        sum(r.distance_m for r in routes),
+        solve_s,
+    )
+
+
+def _in_problem_order(problem: Problem, items: list[Unassigned]) -> list[Unassigned]:
+    order = {("visit", v.id): i for i, v in enumerate(problem.visits)}
+    order.update({("pickup", p.id): len(order) + i for i, p in enumerate(problem.pickups)})
+    return sorted(items, key=lambda u: order[(u.kind, u.id)])
+
+
+def _dropped(model: _Model, assignment, routes) -> list[Unassigned]:
+    routing = model.routing
+    served_priorities = [
+        v.priority for k, v in enumerate(model.visits)
+        if assignment.Value(routing.NextVar(model.index(model.first_visit + k))) != model.index(model.first_visit + k)
+    ]
+    dropped = []
+    for k, visit in enumerate(model.visits):
+        index = model.index(model.first_visit + k)
+        if assignment.Value(routing.NextVar(index)) != index:
+            continue
+        if visit.required:
+            reason = REQUIRED_DROPPED_REASON
+        elif any(p > visit.priority for p in served_priorities):
+            reason = LOWER_PRIORITY_REASON
+        else:
+            reason = NO_ROOM_REASON
+        dropped.append(Unassigned(visit.id, reason, visit.required))
+    for k, pickup in enumerate(model.pickups):
+        index = model.index(model.first_pickup + k)
+        if assignment.Value(routing.NextVar(index)) == index:
+            dropped.append(Unassigned(pickup.id, PICKUP_DROPPED_REASON, True, "pickup"))
+    return dropped
+
+
+def _route(model: _Model, assignment, v: int) -> CoachRoute:
+    """Read one coach's route and lay out arrival, waiting and lunch in real time."""
+    routing, time_dim, load_dim, shift = model.routing, model.time, model.load, model.shift
+    problem, coach = model.problem, model.problem.coaches[v]
+    indices = [routing.Start(v)]
+    while not routing.IsEnd(indices[-1]):
+        indices.append(assignment.Value(routing.NextVar(indices[-1])))
+    nodes = [model.manager.IndexToNode(i) for i in indices]
+    begins = [assignment.Min(time_dim.CumulVar(i)) - shift for i in indices]
+    lunch = None
+    if v in model.lunches:
+        interval = model.lunches[v]
+        lunch_start = assignment.StartValue(interval) - shift
+        lunch = (lunch_start, lunch_start + coach.lunch.duration_s)
+
+    stops, placement = [], None
+    departure = begins[0]  # leaving the start place
+    if lunch and lunch[1] <= begins[0]:
+        placement = BreakPlacement(lunch[0], lunch[1], 0, coach.start)
+    for pos in range(1, len(nodes)):
+        prev, node = nodes[pos - 1], nodes[pos]
+        prev_end = begins[pos - 1] + model.service[prev]
+        drive = int(model.drive[prev, node])
+        arrival = prev_end + drive
+        if placement is None and lunch and prev_end <= lunch[0] and lunch[1] <= begins[pos]:
+            if lunch[0] >= prev_end + drive:  # drive first, lunch on arrival
+                placement = BreakPlacement(lunch[0], lunch[1], pos - 1, int(model.node_place[node]))
+            elif lunch[1] + drive <= begins[pos]:  # lunch where we are, then drive
+                placement = BreakPlacement(lunch[0], lunch[1], pos - 1, int(model.node_place[prev]))
+                arrival = lunch[1] + drive
+                if pos == 1:
+                    departure = lunch[1]
+                else:
+                    stops[-1] = _replace_departure(stops[-1], lunch[1])
+            else:  # a stop on the road
+                placement = BreakPlacement(lunch[0], lunch[1], pos - 1, None)
+                arrival = prev_end + drive + coach.lunch.duration_s
+        if routing.IsEnd(indices[pos]):
+            return_s = arrival
+            break
+        kind = "visit" if node < model.first_pickup else "pickup"
+        item = model.visits[node - model.first_visit] if kind == "visit" else model.pickups[node - model.first_pickup]
+        end = begins[pos] + model.service[node]
+        stops.append(Stop(
+            kind, item.id, item.place, arrival, begins[pos], end, end,
+            assignment.Min(load_dim.CumulVar(indices[pos])),
+        ))
+    if lunch and placement is None:  # after the return (a short day)
+        placement = BreakPlacement(lunch[0], lunch[1], len(stops), coach.end)
+    path = [int(model.node_place[n]) for n in nodes]
+    driving = sum(int(problem.durations_s[a, b]) for a, b in zip(path, path[1:]))
+    distance = sum(int(problem.distances_m[a, b]) for a, b in zip(path, path[1:]))
+    if not stops:
+        departure, return_s = coach.start_s, coach.start_s + driving
+    return CoachRoute(coach.id, departure, tuple(stops), placement, return_s, driving, distance)
+
+
+def _replace_departure(stop: Stop, departure_s: int) -> Stop:
+    return Stop(stop.kind, stop.id, stop.place, stop.arrival_s, stop.start_s, stop.end_s, departure_s, stop.load)

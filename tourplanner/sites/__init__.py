@@ -1,0 +1,1 @@
+"""Industrial zones, company sites and the visit slots companies offer."""

@@ -1,0 +1,86 @@
+"""Industrial zones, company sites and visit slots."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tourplanner.accounts.models import Organisation
+from tourplanner.db import Base, utcnow
+from tourplanner.enums import enum_column
+from tourplanner.sites.enums import SlotStatus
+
+
+class IndustrialZone(Base):
+    """An industrial zone (ZI) of a territory, where tours go."""
+
+    __tablename__ = "industrial_zones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    city: Mapped[str] = mapped_column(String(120))
+    #: The programme's territory, e.g. "Lyon Est" or "Vallée du Gier".
+    territory: Mapped[str] = mapped_column(String(120), index=True)
+    lat: Mapped[float]
+    lon: Mapped[float]
+
+    sites: Mapped[list[Site]] = relationship(back_populates="zone")
+
+
+class Site(Base):
+    """A company's premises where visits take place."""
+
+    __tablename__ = "sites"
+    __table_args__ = (
+        CheckConstraint("lat BETWEEN -90 AND 90", name="lat_range"),
+        CheckConstraint("lon BETWEEN -180 AND 180", name="lon_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("industrial_zones.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300))
+    lat: Mapped[float]
+    lon: Mapped[float]
+    #: The industry sector shown to visitors (métallurgie, plasturgie…).
+    sector: Mapped[str | None] = mapped_column(String(120))
+    #: Trades and jobs shown during visits, one per line, with ROME codes where known.
+    trades: Mapped[str | None] = mapped_column(Text)
+    has_coach_parking: Mapped[bool] = mapped_column(default=True)
+    #: Protective equipment visitors must wear (safety shoes, glasses…); empty when none.
+    protective_equipment: Mapped[str | None] = mapped_column(String(300))
+    #: Whether people with reduced mobility can follow the visit.
+    is_accessible: Mapped[bool] = mapped_column(default=False)
+    access_notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="sites")
+    zone: Mapped[IndustrialZone | None] = relationship(back_populates="sites")
+    slots: Mapped[list[Slot]] = relationship(back_populates="site", order_by="Slot.start_at")
+
+
+class Slot(Base):
+    """A window in which a site can receive one visit of a given length and group size."""
+
+    __tablename__ = "slots"
+    __table_args__ = (
+        CheckConstraint("end_at > start_at", name="window_order"),
+        CheckConstraint("visit_minutes > 0", name="visit_positive"),
+        CheckConstraint("max_visitors > 0", name="visitors_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    #: A visit may begin at or after this time…
+    start_at: Mapped[datetime]
+    #: …and must end by this one.
+    end_at: Mapped[datetime]
+    visit_minutes: Mapped[int]
+    max_visitors: Mapped[int]
+    status: Mapped[SlotStatus] = mapped_column(enum_column(SlotStatus), default=SlotStatus.OFFERED)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    site: Mapped[Site] = relationship(back_populates="slots")

@@ -1,0 +1,1 @@
+"""Tours: their buses, itineraries and ambassadors."""

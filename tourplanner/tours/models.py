@@ -1,0 +1,166 @@
+"""Tours, their buses, candidate slots, itinerary stops and ambassador assignments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tourplanner.accounts.models import User
+from tourplanner.db import Base, utcnow
+from tourplanner.enums import enum_column
+from tourplanner.sites.models import Slot
+from tourplanner.tours.enums import TourKind, TourStatus
+
+if TYPE_CHECKING:
+    from tourplanner.bookings.models import Booking
+
+
+class Tour(Base):
+    """A programme day: a ZI Tour by coach, a small-group visit, an immersion or a meeting."""
+
+    __tablename__ = "tours"
+    __table_args__ = (
+        CheckConstraint("end_at > start_at", name="time_order"),
+        CheckConstraint("meeting_lat BETWEEN -90 AND 90", name="lat_range"),
+        CheckConstraint("meeting_lon BETWEEN -180 AND 180", name="lon_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[TourKind] = mapped_column(enum_column(TourKind), default=TourKind.ZI_TOUR)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[TourStatus] = mapped_column(enum_column(TourStatus), default=TourStatus.DRAFT, index=True)
+    start_at: Mapped[datetime] = mapped_column(index=True)
+    end_at: Mapped[datetime]
+    meeting_point_name: Mapped[str] = mapped_column(String(200))
+    meeting_lat: Mapped[float]
+    meeting_lon: Mapped[float]
+    #: Bookings close at this time; afterwards only organisers change them.
+    booking_deadline_at: Mapped[datetime]
+    #: Lunch must start between these two times and last `lunch_minutes` (all three or none).
+    lunch_earliest_at: Mapped[datetime | None]
+    lunch_latest_at: Mapped[datetime | None]
+    lunch_minutes: Mapped[int | None]
+    #: Largest booking a prescriber may make; none = up to a coach's seats.
+    max_seats_per_booking: Mapped[int | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    #: When the itinerary was last computed; none = never optimised.
+    optimised_at: Mapped[datetime | None]
+
+    buses: Mapped[list[Bus]] = relationship(
+        back_populates="tour", order_by="Bus.position", cascade="all, delete-orphan"
+    )
+    candidates: Mapped[list[TourCandidate]] = relationship(
+        back_populates="tour", cascade="all, delete-orphan"
+    )
+    bookings: Mapped[list[Booking]] = relationship(back_populates="tour", order_by="Booking.id")
+    ambassadors: Mapped[list[AmbassadorAssignment]] = relationship(
+        back_populates="tour", cascade="all, delete-orphan"
+    )
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def seats_total(self) -> int:
+        """Seats over all buses."""
+        return sum(bus.seats for bus in self.buses)
+
+    @property
+    def has_lunch(self) -> bool:
+        """Whether the tour has a lunch break to fit in."""
+        return self.lunch_minutes is not None
+
+
+class Bus(Base):
+    """A coach (or the vehicle of a small group) of a tour."""
+
+    __tablename__ = "buses"
+    __table_args__ = (
+        UniqueConstraint("tour_id", "position"),
+        CheckConstraint("seats > 0", name="seats_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id"), index=True)
+    #: Index of the bus in its tour, from 0, as in the API.
+    position: Mapped[int]
+    seats: Mapped[int]
+    label: Mapped[str | None] = mapped_column(String(100))
+    #: The coach's arrival back at the meeting point, per the itinerary.
+    return_at: Mapped[datetime | None]
+
+    tour: Mapped[Tour] = relationship(back_populates="buses")
+    stops: Mapped[list[Stop]] = relationship(
+        back_populates="bus", order_by="Stop.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def name(self) -> str:
+        """How people call the bus: its label, else "Car 1", "Car 2"…"""
+        return self.label or f"Car {self.position + 1}"
+
+
+class TourCandidate(Base):
+    """A visit slot the optimiser may use for a tour, and why it was left out if it was."""
+
+    __tablename__ = "tour_candidates"
+    __table_args__ = (UniqueConstraint("tour_id", "slot_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id"), index=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id"), index=True)
+    #: In French, for the organiser: why the last optimisation did not place this visit.
+    unassigned_reason: Mapped[str | None] = mapped_column(String(500))
+
+    tour: Mapped[Tour] = relationship(back_populates="candidates")
+    slot: Mapped[Slot] = relationship()
+
+
+class Stop(Base):
+    """A visit in a bus's itinerary."""
+
+    __tablename__ = "stops"
+    __table_args__ = (
+        UniqueConstraint("bus_id", "position"),
+        UniqueConstraint("tour_id", "slot_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id"), index=True)
+    bus_id: Mapped[int] = mapped_column(ForeignKey("buses.id"), index=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id"), index=True)
+    position: Mapped[int]
+    arrival_at: Mapped[datetime]
+    #: The visit begins…
+    start_at: Mapped[datetime]
+    #: …and ends.
+    end_at: Mapped[datetime]
+    departure_at: Mapped[datetime]
+    #: Locked by the organiser: re-optimising keeps this visit on this bus.
+    is_locked: Mapped[bool] = mapped_column(default=False)
+
+    bus: Mapped[Bus] = relationship(back_populates="stops")
+    slot: Mapped[Slot] = relationship()
+
+
+class AmbassadorAssignment(Base):
+    """An ambassador of industry riding a bus of a tour."""
+
+    __tablename__ = "ambassador_assignments"
+    __table_args__ = (UniqueConstraint("tour_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id"), index=True)
+    bus_id: Mapped[int] = mapped_column(ForeignKey("buses.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    tour: Mapped[Tour] = relationship(back_populates="ambassadors")
+    bus: Mapped[Bus] = relationship()
+    user: Mapped[User] = relationship()
