@@ -13,12 +13,19 @@ def register_routes(app: Flask) -> None:
     from routes.pages import pages
     from tourplanner.extensions import csrf
 
-    import routes.api.tours  # noqa: F401  (route definitions)
+    from routes.calendar import calendar
+
+    import routes.api.bookings  # noqa: F401  (route definitions)
+    import routes.api.itinerary  # noqa: F401
+    import routes.api.me  # noqa: F401
+    import routes.api.sites  # noqa: F401
+    import routes.api.tours  # noqa: F401
 
     csrf.exempt(api)  # bearer tokens, not cookies: no cross-site forgery to fear
     app.register_blueprint(health)
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    app.register_blueprint(calendar)
     app.extensions["spectree"] = spec
     errors.register(app)
     filters.register(app)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 10:48:57.315787
+Create Date: 2026-11-23 10:51:32.115225
 
 """
 from alembic import op

@@ -172,15 +172,14 @@ class _Model:
             cumul.SetMax(min(visit.max_group, max(c.seats for c in self.problem.coaches)))
 
     def _allowed_coaches(self, checked) -> None:
+        # VehicleVar.RemoveValues: SetAllowedVehiclesForIndex's binding rejects Python lists.
         n_coaches = len(self.problem.coaches)
-        for k, visit in enumerate(self.visits):
-            allowed = list(checked.visit_coaches[visit.id])
-            if len(allowed) < n_coaches:
-                self.routing.SetAllowedVehiclesForIndex(allowed, self.index(self.first_visit + k))
-        for k, pickup in enumerate(self.pickups):
-            allowed = list(checked.pickup_coaches[pickup.id])
-            if len(allowed) < n_coaches:
-                self.routing.SetAllowedVehiclesForIndex(allowed, self.index(self.first_pickup + k))
+        items = [(self.first_visit + k, checked.visit_coaches[v.id]) for k, v in enumerate(self.visits)]
+        items += [(self.first_pickup + k, checked.pickup_coaches[p.id]) for k, p in enumerate(self.pickups)]
+        for node, allowed in items:
+            barred = [v for v in range(n_coaches) if v not in allowed]
+            if barred:
+                self.routing.VehicleVar(self.index(node)).RemoveValues(barred)
 
     def _disjunctions(self) -> None:
         # Every solution drives less than `unit`: each node leaves by one arc at most.

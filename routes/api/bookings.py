@@ -1,0 +1,1 @@
+"""Bookings in the API (filled by the bookings work)."""

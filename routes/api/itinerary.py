@@ -1,0 +1,1 @@
+"""Candidates, optimisation and itineraries in the API (filled by the routing work)."""

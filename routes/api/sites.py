@@ -1,0 +1,1 @@
+"""Sites and visit slots in the API (filled by the companies work)."""

@@ -1,0 +1,281 @@
+"""Fixtures: an app and an isolated database per test, clients, factories.
+
+The database is SQLite in a temporary folder, or the PostgreSQL server named by
+TOURPLANNER_TEST_DATABASE_URL (emptied between tests). Either way the schema comes from
+the migrations, not from create_all, so the tests exercise what operators run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+
+from tourplanner import create_app
+from tourplanner.accounts.enums import OrganisationKind, Role
+from tourplanner.accounts.models import Organisation, User
+from tourplanner.accounts.operations import create_api_token, create_user
+from tourplanner.extensions import db as _db
+from tourplanner.sites.models import Site, Slot
+from tourplanner.tours import operations as tour_ops
+from tourplanner.tours.models import Tour
+
+PG_URL = os.environ.get("TOURPLANNER_TEST_DATABASE_URL")
+PARIS = timezone(timedelta(hours=1))  # winter offset, as in the contract's examples
+
+
+def _upgrade(url: str, instance: Path) -> None:
+    """Create the schema at `url` by running the migrations."""
+    from flask_migrate import upgrade
+
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "x"})
+    with app.app_context():
+        if url.startswith("postgresql"):
+            with _db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        _db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database: a SQLite file to copy per test, or the PostgreSQL URL."""
+    folder = tmp_path_factory.mktemp("template")
+    if PG_URL:
+        _upgrade(PG_URL, folder)
+        return PG_URL
+    path = folder / "template.sqlite"
+    _upgrade(f"sqlite:///{path}", folder)
+    return str(path)
+
+
+@pytest.fixture
+def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
+    """A database for one test, empty but for the schema."""
+    if PG_URL:
+        yield PG_URL
+        return
+    path = tmp_path / "test.sqlite"
+    shutil.copy(database_template, path)
+    yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def config_overrides() -> dict[str, Any]:
+    """Override in a test module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path, config_overrides: dict[str, Any]) -> Iterator[Flask]:
+    """An application bound to the test's own database."""
+    config = {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "BASE_URL": "http://tourplanner.test",
+        "SMTP_HOST": None,
+    }
+    config.update(config_overrides)
+    app = create_app(config)
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        if PG_URL:
+            tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+            with _db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app: Flask):  # noqa: ANN201
+    """The SQLAlchemy extension, inside the test's app context."""
+    return _db
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A CLI runner for the app's commands."""
+    return app.test_cli_runner()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    """Create a user: make_user(Role.PRESCRIBER, organisation="Mission locale de Lyon")."""
+
+    def make(role: Role = Role.PRESCRIBER, email: str | None = None, name: str | None = None,
+             organisation: str | None = None, kind: OrganisationKind | None = None) -> User:
+        n = next(_counter)
+        user = create_user(
+            email or f"{role.value}{n}@example.fr",
+            name or f"{role.label} {n}",
+            role,
+            organisation if organisation is not None else f"Organisation {role.value} {n}",
+            kind,
+        )
+        _db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def token_for(app: Flask) -> Callable[[User], str]:
+    """An API token for a user."""
+
+    def make(user: User) -> str:
+        token = create_api_token(user)
+        _db.session.commit()
+        return token
+
+    return make
+
+
+class Api:
+    """A JSON client for /api/v1 acting as one user."""
+
+    def __init__(self, client: FlaskClient, token: str | None) -> None:
+        self.client = client
+        self.token = token
+
+    def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        headers.update(extra or {})
+        return headers
+
+    def get(self, path: str, **kw: Any):  # noqa: ANN201
+        return self.client.get(f"/api/v1{path}", headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def post(self, path: str, json: Any = None, **kw: Any):  # noqa: ANN201
+        return self.client.post(f"/api/v1{path}", json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def put(self, path: str, json: Any = None, **kw: Any):  # noqa: ANN201
+        return self.client.put(f"/api/v1{path}", json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def delete(self, path: str, **kw: Any):  # noqa: ANN201
+        return self.client.delete(f"/api/v1{path}", headers=self._headers(kw.pop("headers", None)), **kw)
+
+
+@pytest.fixture
+def api_as(client: FlaskClient, make_user: Callable[..., User], token_for: Callable[[User], str]) -> Callable[..., Api]:
+    """An API client for a new user of `role`, or for a given user: api_as(Role.ORGANISER)."""
+
+    def make(who: Role | User = Role.ORGANISER, **user_kw: Any) -> Api:
+        user = who if isinstance(who, User) else make_user(who, **user_kw)
+        api = Api(client, token_for(user))
+        api.user = user  # type: ignore[attr-defined]
+        return api
+
+    return make
+
+
+def future(days: int = 30, hour: int = 9, minute: int = 0) -> datetime:
+    """A time `days` from now at hour:minute, Paris winter offset, a whole number of minutes."""
+    day = (datetime.now(PARIS) + timedelta(days=days)).date()
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=PARIS)
+
+
+def tour_body(**overrides: Any) -> dict[str, Any]:
+    """A complete, valid POST /api/v1/tours body, a month from now."""
+    body: dict[str, Any] = {
+        "title": "ZI Tour Meyzieu – Décines",
+        "start": future(30, 8, 30).isoformat(),
+        "end": future(30, 17, 0).isoformat(),
+        "meeting_point": {"name": "Gare de Lyon Part-Dieu, parvis Béraudier", "lat": 45.7606, "lon": 4.8593},
+        "buses": [{"seats": 20}],
+        "booking_deadline": future(25, 18, 0).isoformat(),
+        "lunch": {"earliest": future(30, 12, 0).isoformat(), "latest": future(30, 13, 30).isoformat(), "minutes": 60},
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def make_tour(app: Flask, make_user: Callable[..., User]) -> Callable[..., Tour]:
+    """Create a tour through the domain: make_tour(published=True, bus_seats=[20, 20])."""
+
+    def make(published: bool = False, organiser: User | None = None, **overrides: Any) -> Tour:
+        organiser = organiser or make_user(Role.ORGANISER)
+        values: dict[str, Any] = {
+            "title": "ZI Tour Vallée du Gier",
+            "start": future(30, 8, 30),
+            "end": future(30, 17, 0),
+            "meeting_point_name": "Gare de Rive-de-Gier",
+            "meeting_lat": 45.5281,
+            "meeting_lon": 4.6186,
+            "bus_seats": [20],
+            "booking_deadline": future(25, 18, 0),
+        }
+        values.update(overrides)
+        tour = tour_ops.create_tour(tour_ops.TourDetails(**values), organiser)
+        if published:
+            tour_ops.publish_tour(tour, organiser)
+        _db.session.commit()
+        return tour
+
+    return make
+
+
+@pytest.fixture
+def make_site(app: Flask) -> Callable[..., Site]:
+    """Create a company site: make_site(organisation=org, is_accessible=True)."""
+
+    def make(organisation: Organisation | None = None, **overrides: Any) -> Site:
+        n = next(_counter)
+        if organisation is None:
+            organisation = Organisation(name=f"Entreprise {n}", kind=OrganisationKind.COMPANY)
+            _db.session.add(organisation)
+        values: dict[str, Any] = {
+            "name": f"Usine {n}",
+            "address": "12 rue de l'Industrie, 69330 Meyzieu",
+            "lat": 45.77 + n * 0.001,
+            "lon": 5.00 + n * 0.001,
+        }
+        values.update(overrides)
+        site = Site(organisation=organisation, **values)
+        _db.session.add(site)
+        _db.session.commit()
+        return site
+
+    return make
+
+
+@pytest.fixture
+def make_slot(app: Flask, make_site: Callable[..., Site]) -> Callable[..., Slot]:
+    """Create a visit slot: make_slot(site=site, start=..., end=..., visit_minutes=60)."""
+
+    def make(site: Site | None = None, **overrides: Any) -> Slot:
+        values: dict[str, Any] = {
+            "start_at": future(30, 9, 0),
+            "end_at": future(30, 12, 0),
+            "visit_minutes": 60,
+            "max_visitors": 25,
+        }
+        values.update(overrides)
+        slot = Slot(site=site or make_site(), **values)
+        _db.session.add(slot)
+        _db.session.commit()
+        return slot
+
+    return make
