@@ -1,1 +1,173 @@
-"""Candidates, optimisation and itineraries in the API (filled by the routing work)."""
+"""Candidates, optimisation and itineraries in the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+from pydantic import BaseModel, Field
+from spectree import Response
+
+from routes.api import api, current_user, spec
+from routes.api.schemas import Body, Problem, ValidationProblem
+from routes.api.tours import load_tour
+from tourplanner.accounts.permissions import require_organiser
+from tourplanner.errors import PermissionDenied
+from tourplanner.extensions import db
+from tourplanner.timeutil import isoformat_local
+from tourplanner.tours import itinerary
+from tourplanner.tours.models import Tour
+
+ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_409": Problem}
+
+
+class CandidatesIn(Body):
+    """The slots the optimiser may use for a tour (replaces the previous list)."""
+
+    slot_ids: list[int] = Field(max_length=500)
+
+
+class OptimiseIn(Body):
+    """Optimisation settings."""
+
+    time_limit: float | None = Field(default=None, gt=0, le=60, description="seconds of search; none = deterministic")
+
+
+class LockIn(Body):
+    """Lock or unlock a visit of the itinerary."""
+
+    slot_id: int
+    locked: bool = True
+
+
+class StopOut(BaseModel):
+    """A visit of a bus's itinerary."""
+
+    slot_id: int
+    site_id: int
+    arrival: str
+    start: str
+    end: str
+    departure: str
+
+
+class BusItinerary(BaseModel):
+    """A bus's stops and its return to the meeting point."""
+
+    bus: int
+    seats: int
+    stops: list[StopOut]
+    return_: str | None = Field(default=None, alias="return")
+
+
+class UnassignedOut(BaseModel):
+    """A candidate visit left out, and why (French)."""
+
+    slot_id: int
+    reason: str
+
+
+class ItineraryOut(BaseModel):
+    """A tour's itinerary."""
+
+    buses: list[BusItinerary]
+    unassigned: list[UnassignedOut]
+
+
+class CandidateOut(BaseModel):
+    """A slot the optimiser may use."""
+
+    slot_id: int
+    site_id: int
+
+
+class CandidatesOut(BaseModel):
+    """The candidate slots of a tour."""
+
+    tour_id: int
+    candidates: list[CandidateOut]
+
+
+def itinerary_json(tour: Tour) -> dict[str, Any]:
+    """A tour's stored itinerary, as the contract shapes it."""
+    buses = []
+    for bus in tour.buses:
+        buses.append({
+            "bus": bus.position,
+            "label": bus.name,
+            "seats": bus.seats,
+            "stops": [
+                {
+                    "slot_id": stop.slot_id,
+                    "site_id": stop.slot.site_id,
+                    "site_name": stop.slot.site.name,
+                    "lat": stop.slot.site.lat,
+                    "lon": stop.slot.site.lon,
+                    "arrival": isoformat_local(stop.arrival_at),
+                    "start": isoformat_local(stop.start_at),
+                    "end": isoformat_local(stop.end_at),
+                    "departure": isoformat_local(stop.departure_at),
+                    "locked": stop.is_locked,
+                }
+                for stop in bus.stops
+            ],
+            "return": isoformat_local(bus.return_at),
+        })
+    placed = {stop.slot_id for bus in tour.buses for stop in bus.stops}
+    unassigned = [
+        {"slot_id": c.slot_id, "reason": c.unassigned_reason or "pas encore optimisé"}
+        for c in sorted(tour.candidates, key=lambda c: c.slot_id)
+        if c.slot_id not in placed
+    ]
+    return {"tour_id": tour.id, "optimised_at": isoformat_local(tour.optimised_at), "buses": buses,
+            "unassigned": unassigned}
+
+
+@api.post("/tours/<int:tour_id>/candidates")
+@spec.validate(json=CandidatesIn, resp=Response(HTTP_200=CandidatesOut, HTTP_422=ValidationProblem, **ERRORS),
+               tags=["itinerary"])
+def set_candidates(tour_id: int, json: CandidatesIn):
+    """Set the slots the optimiser may use (organisers)."""
+    user = current_user()
+    require_organiser(user)
+    candidates = itinerary.set_candidates(load_tour(tour_id), json.slot_ids, user)
+    db.session.commit()
+    return jsonify({"tour_id": tour_id, "candidates": [
+        {"slot_id": c.slot_id, "site_id": c.slot.site_id} for c in candidates
+    ]})
+
+
+@api.post("/tours/<int:tour_id>/optimise")
+@spec.validate(json=OptimiseIn, resp=Response(HTTP_200=ItineraryOut, HTTP_422=ValidationProblem, **ERRORS),
+               tags=["itinerary"])
+def optimise(tour_id: int, json: OptimiseIn):
+    """Compute the itinerary of every bus with OR-Tools and store it (organisers)."""
+    user = current_user()
+    require_organiser(user)
+    tour = load_tour(tour_id)
+    itinerary.optimise_tour(tour, user, json.time_limit)
+    db.session.commit()
+    return jsonify(itinerary_json(tour))
+
+
+@api.post("/tours/<int:tour_id>/locks")
+@spec.validate(json=LockIn, resp=Response(HTTP_200=ItineraryOut, HTTP_422=ValidationProblem, **ERRORS),
+               tags=["itinerary"])
+def lock(tour_id: int, json: LockIn):
+    """Lock a visit so that re-optimising keeps it (organisers)."""
+    user = current_user()
+    require_organiser(user)
+    tour = load_tour(tour_id)
+    itinerary.lock_stop(tour, json.slot_id, json.locked, user)
+    db.session.commit()
+    return jsonify(itinerary_json(tour))
+
+
+@api.get("/tours/<int:tour_id>/itinerary")
+@spec.validate(resp=Response(HTTP_200=ItineraryOut, **ERRORS), tags=["itinerary"])
+def get_itinerary(tour_id: int):
+    """The stored itinerary (organisers, prescribers who booked, its ambassadors)."""
+    tour = load_tour(tour_id)
+    if not itinerary.user_may_see_itinerary(tour, current_user()):
+        raise PermissionDenied("l'itinéraire est réservé aux organisateurs, aux inscrits et aux ambassadeurs du tour")
+    return jsonify(itinerary_json(tour))

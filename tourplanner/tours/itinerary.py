@@ -1,0 +1,241 @@
+"""The one adapter between the database and the routing engine: candidates, optimisation.
+
+A tour becomes a routing problem (time 0 = the tour's start, seconds; the meeting point
+is place 0), the engine's result becomes stops on buses and reasons on the candidates
+left out. Nothing else in the application talks to `tourplanner.routing`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from tourplanner import routing
+from tourplanner.accounts.models import User
+from tourplanner.audit.operations import record
+from tourplanner.bookings.enums import BookingStatus
+from tourplanner.calendar import invitations
+from tourplanner.db import utcnow
+from tourplanner.errors import Conflict, FieldError, InvalidInput
+from tourplanner.extensions import db
+from tourplanner.sites.enums import SlotStatus
+from tourplanner.sites.models import Slot
+from tourplanner.tours.enums import TourStatus
+from tourplanner.tours.models import Bus, Stop, Tour, TourCandidate
+
+#: Slot statuses an organiser may put in a tour.
+USABLE_SLOT_STATUSES = (SlotStatus.OFFERED, SlotStatus.ACCEPTED)
+
+
+def set_candidates(tour: Tour, slot_ids: list[int], organiser: User) -> list[TourCandidate]:
+    """Make exactly these slots the tour's candidates; stops of dropped slots are removed."""
+    _require_open(tour)
+    errors: list[FieldError] = []
+    slots = {s.id: s for s in db.session.scalars(select(Slot).where(Slot.id.in_(slot_ids)))} if slot_ids else {}
+    for index, slot_id in enumerate(slot_ids):
+        slot = slots.get(slot_id)
+        if slot is None:
+            errors.append(FieldError(f"slot_ids.{index}", f"aucun créneau n°{slot_id}"))
+        elif slot.status not in USABLE_SLOT_STATUSES:
+            errors.append(FieldError(f"slot_ids.{index}", f"le créneau n°{slot_id} est {slot.status.label.lower()}"))
+    if len(set(slot_ids)) != len(slot_ids):
+        errors.append(FieldError("slot_ids", "un créneau figure deux fois"))
+    if errors:
+        raise InvalidInput(errors)
+    wanted = set(slot_ids)
+    for candidate in list(tour.candidates):
+        if candidate.slot_id not in wanted:
+            _remove_stop_of(tour, candidate.slot_id)
+            tour.candidates.remove(candidate)
+    present = {c.slot_id for c in tour.candidates}
+    for slot_id in slot_ids:
+        if slot_id not in present:
+            tour.candidates.append(TourCandidate(slot_id=slot_id))
+    record(organiser, "tour.candidates", tour, slot_ids=sorted(wanted))
+    db.session.flush()
+    return sorted(tour.candidates, key=lambda c: c.slot_id)
+
+
+def _remove_stop_of(tour: Tour, slot_id: int) -> None:
+    for bus in tour.buses:
+        for stop in list(bus.stops):
+            if stop.slot_id == slot_id:
+                if tour.status is not TourStatus.DRAFT:
+                    invitations.visit_cancelled(stop)
+                bus.stops.remove(stop)
+
+
+def _require_open(tour: Tour) -> None:
+    if tour.status in (TourStatus.CANCELLED, TourStatus.DONE):
+        raise Conflict(f"un tour {tour.status.label.lower()} ne se replanifie plus")
+
+
+@dataclass(frozen=True)
+class TourProblem:
+    """A routing problem and what its indices mean in the tour."""
+
+    problem: routing.Problem
+    origin: datetime
+    buses: dict[int, Bus]
+    slots: dict[int, Slot]
+
+
+def build_problem(tour: Tour, provider: routing.TravelTimeProvider | None = None) -> TourProblem:
+    """The routing problem of a tour: its candidate visits, its buses, their lunch."""
+    origin = tour.start_at
+
+    def seconds(value: datetime) -> int:
+        return int((value - origin).total_seconds())
+
+    builder = routing.ProblemBuilder()
+    meeting = builder.add_place(tour.meeting_lat, tour.meeting_lon, tour.meeting_point_name)
+    place_of_site: dict[int, int] = {}
+    slots: dict[int, Slot] = {}
+    locked = {stop.slot_id: stop for bus in tour.buses for stop in bus.stops if stop.is_locked}
+    for candidate in sorted(tour.candidates, key=lambda c: c.slot_id):
+        slot = candidate.slot
+        slots[slot.id] = slot
+        site = slot.site
+        if site.id not in place_of_site:
+            place_of_site[site.id] = builder.add_place(site.lat, site.lon, site.name)
+        duration = slot.visit_minutes * 60
+        builder.add_visit(
+            slot.id,
+            place_of_site[site.id],
+            [routing.TimeWindow.for_slot(seconds(slot.start_at), seconds(slot.end_at), duration)],
+            duration,
+            slot.max_visitors,
+            is_accessible=site.is_accessible,
+            required=slot.id in locked,
+            priority=2 if slot.id in locked else 1,
+        )
+    loads, reduced_mobility = _passengers(tour)
+    lunch = None
+    if tour.has_lunch:
+        lunch = routing.Break(seconds(tour.lunch_earliest_at), seconds(tour.lunch_latest_at), tour.lunch_minutes * 60)
+    buses: dict[int, Bus] = {}
+    for bus in tour.buses:
+        buses[bus.position] = bus
+        builder.add_coach(
+            bus.position,
+            bus.seats,
+            meeting,
+            meeting,
+            0,
+            seconds(tour.end_at),
+            load=loads.get(bus.id, bus.seats),
+            lunch=lunch,
+            carries_reduced_mobility=bus.id in reduced_mobility,
+        )
+    return TourProblem(builder.build(provider or travel_provider()), origin, buses, slots)
+
+
+def _passengers(tour: Tour) -> tuple[dict[int, int], set[int]]:
+    """Per bus id: the confirmed seats on it, and whether someone needs step-free access.
+
+    A bus nobody has booked yet is planned full: its group is its seats.
+    """
+    loads: dict[int, int] = {}
+    reduced: set[int] = set()
+    for booking in tour.bookings:
+        if booking.status is not BookingStatus.CONFIRMED or booking.bus_id is None:
+            continue
+        loads[booking.bus_id] = loads.get(booking.bus_id, 0) + booking.seats
+        if any(p.has_reduced_mobility for p in booking.participants):
+            reduced.add(booking.bus_id)
+    return loads, reduced
+
+
+def travel_provider() -> routing.TravelTimeProvider:
+    """The configured travel times: an OSRM server if one is set, else distances at coach speed."""
+    config = current_app.config
+    default = routing.HaversineProvider(float(config["ROUTING_CIRCUITY"]), float(config["ROUTING_COACH_SPEED_KMH"]))
+    if config.get("OSRM_URL"):
+        return routing.OsrmTableProvider(config["OSRM_URL"], fallback=default)
+    return default
+
+
+def optimise_tour(
+    tour: Tour,
+    organiser: User | None,
+    time_limit_s: float | None = None,
+    provider: routing.TravelTimeProvider | None = None,
+) -> routing.Result:
+    """Compute and store the tour's itinerary; visits left out get a reason in French."""
+    _require_open(tour)
+    built = build_problem(tour, provider)
+    params = routing.SolveParams.for_time_limit(time_limit_s) if time_limit_s else routing.SolveParams()
+    result = routing.solve(built.problem, params)
+    _store(tour, built, result)
+    record(organiser, "tour.optimise", tour, visits=sum(len(r.visit_ids) for r in result.routes),
+           unassigned=len(result.unassigned_visits))
+    return result
+
+
+def _store(tour: Tour, built: TourProblem, result: routing.Result) -> None:
+    """Replace the tour's stops by the result's, keeping locks; tell companies what changed."""
+    def at(t_s: int) -> datetime:
+        return built.origin + timedelta(seconds=t_s)
+
+    previous = {stop.slot_id: stop for bus in tour.buses for stop in bus.stops}
+    notify = tour.status is not TourStatus.DRAFT
+    placed = {s.id for route in result.routes for s in route.stops if s.kind == "visit"}
+    if notify:
+        for slot_id, old in previous.items():
+            if slot_id not in placed:
+                invitations.visit_cancelled(old)
+    for bus in tour.buses:
+        bus.stops.clear()
+        bus.return_at = None
+    db.session.flush()  # free the (bus, position) keys before writing the new stops
+    for route in result.routes:
+        bus = built.buses[route.coach_id]
+        bus.return_at = at(route.return_s) if route.stops else None
+        for position, step in enumerate(s for s in route.stops if s.kind == "visit"):
+            old = previous.pop(step.id, None)
+            stop = Stop(
+                tour_id=tour.id,
+                slot_id=step.id,
+                position=position,
+                arrival_at=at(step.arrival_s),
+                start_at=at(step.start_s),
+                end_at=at(step.end_s),
+                departure_at=at(step.departure_s),
+                is_locked=bool(old and old.is_locked),
+            )
+            bus.stops.append(stop)
+            if notify:
+                db.session.flush()
+                invitations.visit_scheduled(stop)
+    reasons = {u.id: u.reason for u in result.unassigned_visits}
+    for candidate in tour.candidates:
+        candidate.unassigned_reason = reasons.get(candidate.slot_id)
+    tour.optimised_at = utcnow()
+    db.session.flush()
+
+
+def user_may_see_itinerary(tour: Tour, user: User) -> bool:
+    """Organisers, prescribers with a live booking on the tour and its ambassadors."""
+    from tourplanner.accounts.enums import Role
+
+    if user.role is Role.ORGANISER:
+        return True
+    if user.role is Role.PRESCRIBER:
+        return any(b.prescriber_id == user.id and b.status is not BookingStatus.CANCELLED for b in tour.bookings)
+    if user.role is Role.AMBASSADOR:
+        return any(a.user_id == user.id for a in tour.ambassadors)
+    return False
+
+
+def lock_stop(tour: Tour, slot_id: int, locked: bool, organiser: User) -> Stop:
+    """Lock (or unlock) a visit: re-optimising keeps it in the itinerary."""
+    for bus in tour.buses:
+        for stop in bus.stops:
+            if stop.slot_id == slot_id:
+                stop.is_locked = locked
+                record(organiser, "tour.lock" if locked else "tour.unlock", tour, slot_id=slot_id)
+                return stop
+    raise InvalidInput.one("slot_id", f"le créneau n°{slot_id} n'est pas dans l'itinéraire")
