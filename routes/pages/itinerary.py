@@ -1,0 +1,3 @@
+"""The organiser's itinerary page: candidates, optimisation, map, timeline, road book."""
+
+from routes.pages import pages  # noqa: F401
