@@ -86,6 +86,7 @@ def app(database_url: str, tmp_path: Path, config_overrides: dict[str, Any]) -> 
         "WTF_CSRF_ENABLED": False,
         "BASE_URL": "http://tourplanner.test",
         "SMTP_HOST": None,
+        "GEOCODER": "none",  # no network in tests: a test that geocodes installs its own
     }
     config.update(config_overrides)
     app = create_app(config)

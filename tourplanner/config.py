@@ -31,6 +31,11 @@ class DefaultConfig:
     ROUTING_COACH_SPEED_KMH = 45.0
     #: An OSRM-compatible server (its /table service); unset = the default provider only.
     OSRM_URL: str | None = None
+    #: Address geocoder: "ban" (France's national address base, through geopy) or "none".
+    GEOCODER = "ban"
+    GEOCODER_BAN_DOMAIN = "api-adresse.data.gouv.fr"
+    GEOCODER_BAN_SCHEME = "https"
+    GEOCODER_TIMEOUT_SECONDS = 5
     #: Map tiles for the pages; markers and routes still show when tiles cannot load.
     TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 

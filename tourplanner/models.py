@@ -5,11 +5,11 @@ from tourplanner.audit.models import AuditEntry
 from tourplanner.bookings.models import Booking, Participant
 from tourplanner.calendar.models import CalendarToken
 from tourplanner.mail.models import OutboxMail
-from tourplanner.sites.models import IndustrialZone, Site, Slot
+from tourplanner.sites.models import GeocodeCache, IndustrialZone, Site, Slot
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour, TourCandidate
 
 __all__ = [
-    "AmbassadorAssignment", "ApiToken", "AuditEntry", "Booking", "Bus", "CalendarToken",
+    "AmbassadorAssignment", "ApiToken", "AuditEntry", "Booking", "Bus", "CalendarToken", "GeocodeCache",
     "IndustrialZone", "LoginLink", "Organisation", "OutboxMail", "Participant", "Site",
     "Slot", "Stop", "Tour", "TourCandidate", "User",
 ]

@@ -84,3 +84,20 @@ class Slot(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     site: Mapped[Site] = relationship(back_populates="slots")
+
+
+class GeocodeCache(Base):
+    """Coordinates once found for an address, so that each address is looked up only once."""
+
+    __tablename__ = "geocode_cache"
+    __table_args__ = (
+        CheckConstraint("lat BETWEEN -90 AND 90", name="lat_range"),
+        CheckConstraint("lon BETWEEN -180 AND 180", name="lon_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The address normalised by geocoding.normalise_address (case, accents, punctuation, spaces).
+    address_key: Mapped[str] = mapped_column(String(300), unique=True)
+    lat: Mapped[float]
+    lon: Mapped[float]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,258 @@
+"""The verbs of sites and slots: create a site, offer, pause and resume visit slots.
+
+Who may see what: organisers see every site and slot; a company contact sees its own
+organisation's only — another company's site or slot answers exactly as an unknown id
+(NotFound), so existence stays private; prescribers and ambassadors may read sites (they
+appear on itineraries) but change nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from tourplanner.accounts.enums import Role
+from tourplanner.accounts.models import Organisation, User
+from tourplanner.accounts.permissions import require_role
+from tourplanner.audit.operations import record
+from tourplanner.db import utcnow
+from tourplanner.errors import Conflict, FieldError, GeocodingError, InvalidInput, NotFound, PermissionDenied
+from tourplanner.extensions import db
+from tourplanner.sites.enums import SlotStatus
+from tourplanner.sites.geocoding import Geocoder, locate
+from tourplanner.sites.models import IndustrialZone, Site, Slot
+from tourplanner.timeutil import to_local
+
+#: Statuses in which a slot holds its window: a new slot at the same site may not overlap it.
+HOLDING_STATUSES = (SlotStatus.OFFERED, SlotStatus.PAUSED, SlotStatus.ACCEPTED)
+
+
+@dataclass(frozen=True)
+class SiteDetails:
+    """Everything a company contact or an organiser says about a site."""
+
+    name: str
+    address: str
+    lat: float | None = None
+    lon: float | None = None
+    #: Required from organisers; a company contact's own organisation otherwise.
+    organisation_id: int | None = None
+    zone_id: int | None = None
+    sector: str | None = None
+    trades: list[str] = field(default_factory=list)
+    is_accessible: bool = False
+    has_coach_parking: bool = True
+    protective_equipment: str | None = None
+    access_notes: str | None = None
+
+
+@dataclass(frozen=True)
+class SlotDetails:
+    """A window offered for one visit: it may begin at or after `start` and must end by `end`."""
+
+    site_id: int
+    start: datetime
+    end: datetime
+    visit_minutes: int
+    max_visitors: int
+
+
+def is_site_manager(user: User, site: Site) -> bool:
+    """Whether `user` may change `site` and its slots: organisers, and its company's contacts."""
+    if user.role is Role.ORGANISER:
+        return True
+    return user.role is Role.COMPANY and user.organisation_id is not None and user.organisation_id == site.organisation_id
+
+
+def site_for(user: User, site_id: int) -> Site:
+    """The site with this id as `user` may see it; NotFound when unknown or private."""
+    site = db.session.get(Site, site_id)
+    if site is None or (user.role is Role.COMPANY and not is_site_manager(user, site)):
+        raise NotFound(f"aucun site n°{site_id}")
+    return site
+
+
+def managed_site(user: User, site_id: int) -> Site:
+    """The site with this id, which `user` manages; 403 for roles that manage none, else 404."""
+    require_role(user, Role.ORGANISER, Role.COMPANY)
+    site = site_for(user, site_id)
+    if not is_site_manager(user, site):
+        raise NotFound(f"aucun site n°{site_id}")
+    return site
+
+
+def managed_slot(user: User, slot_id: int) -> Slot:
+    """The slot with this id, whose site `user` manages; 403 for other roles, else 404."""
+    require_role(user, Role.ORGANISER, Role.COMPANY)
+    slot = db.session.get(Slot, slot_id)
+    if slot is None or not is_site_manager(user, slot.site):
+        raise NotFound(f"aucun créneau n°{slot_id}")
+    return slot
+
+
+def _clean(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return text or None
+
+
+def _site_organisation(details: SiteDetails, actor: User, errors: list[FieldError]) -> Organisation | None:
+    """The organisation a new site belongs to, by the actor's role; faults go to `errors`."""
+    if actor.role is Role.COMPANY:
+        if actor.organisation_id is None:
+            raise PermissionDenied("votre compte n'est rattaché à aucune entreprise : demandez-le à un organisateur")
+        if details.organisation_id not in (None, actor.organisation_id):
+            raise PermissionDenied("un contact entreprise ne crée des sites que pour sa propre entreprise")
+        return actor.organisation
+    if details.organisation_id is None:
+        errors.append(FieldError("organisation_id", "obligatoire pour un organisateur : l'entreprise qui accueille les visites"))
+        return None
+    organisation = db.session.get(Organisation, details.organisation_id)
+    if organisation is None:
+        errors.append(FieldError("organisation_id", f"aucune organisation n°{details.organisation_id}"))
+    return organisation
+
+
+def check_site(details: SiteDetails, errors: list[FieldError] | None = None) -> None:
+    """Raise InvalidInput naming every field of `details` that breaks a rule (geocoding aside)."""
+    errors = list(errors or [])
+    if not details.name.strip():
+        errors.append(FieldError("name", "le nom du site est obligatoire"))
+    if not details.address.strip():
+        errors.append(FieldError("address", "l'adresse est obligatoire"))
+    if details.lat is not None and not -90 <= details.lat <= 90:
+        errors.append(FieldError("lat", "la latitude doit être comprise entre -90 et 90"))
+    if details.lon is not None and not -180 <= details.lon <= 180:
+        errors.append(FieldError("lon", "la longitude doit être comprise entre -180 et 180"))
+    if (details.lat is None) != (details.lon is None):
+        missing = "lon" if details.lon is None else "lat"
+        errors.append(FieldError(missing, "indiquez lat et lon ensemble, ou aucun des deux pour géocoder l'adresse"))
+    if details.zone_id is not None and db.session.get(IndustrialZone, details.zone_id) is None:
+        errors.append(FieldError("zone_id", f"aucune zone industrielle n°{details.zone_id}"))
+    if errors:
+        raise InvalidInput(errors)
+
+
+def create_site(details: SiteDetails, actor: User, geocoder: Geocoder) -> Site:
+    """Create a site; without lat/lon its address is geocoded (cached), with them never."""
+    require_role(actor, Role.ORGANISER, Role.COMPANY)
+    errors: list[FieldError] = []
+    organisation = _site_organisation(details, actor, errors)
+    check_site(details, errors)
+    assert organisation is not None  # else check_site raised
+    if details.lat is not None and details.lon is not None:
+        lat, lon = details.lat, details.lon
+    else:
+        try:
+            lat, lon = locate(details.address, geocoder)
+        except GeocodingError as exc:
+            hint = "" if "indiquez lat et lon" in exc.detail else " ; indiquez lat et lon"
+            raise InvalidInput(
+                [
+                    FieldError("address", exc.detail),
+                    FieldError("lat", "obligatoire quand l'adresse ne peut pas être géocodée"),
+                    FieldError("lon", "obligatoire quand l'adresse ne peut pas être géocodée"),
+                ],
+                detail=exc.detail + hint,
+            ) from exc
+    site = Site(
+        organisation=organisation,
+        zone_id=details.zone_id,
+        name=details.name.strip(),
+        address=details.address.strip(),
+        lat=lat,
+        lon=lon,
+        sector=_clean(details.sector),
+        trades="\n".join(t.strip() for t in details.trades if t.strip()) or None,
+        is_accessible=details.is_accessible,
+        has_coach_parking=details.has_coach_parking,
+        protective_equipment=_clean(details.protective_equipment),
+        access_notes=_clean(details.access_notes),
+    )
+    db.session.add(site)
+    record(actor, "site.create", site, name=site.name, organisation_id=organisation.id,
+           geocoded=details.lat is None)
+    return site
+
+
+def check_slot(details: SlotDetails, now: datetime | None = None) -> None:
+    """Raise InvalidInput naming every field of `details` that breaks a rule of its own."""
+    now = now or utcnow()
+    errors: list[FieldError] = []
+    if details.start < now:
+        errors.append(FieldError("start", "le créneau ne peut pas commencer dans le passé"))
+    if details.end <= details.start:
+        errors.append(FieldError("end", "la fin du créneau doit être après son début"))
+    if details.visit_minutes <= 0:
+        errors.append(FieldError("visit_minutes", "la durée de la visite doit être positive"))
+    elif details.end > details.start and timedelta(minutes=details.visit_minutes) > details.end - details.start:
+        window = int((details.end - details.start).total_seconds() // 60)
+        errors.append(FieldError(
+            "visit_minutes", f"la visite ({details.visit_minutes} min) est plus longue que le créneau ({window} min)"
+        ))
+    if details.max_visitors <= 0:
+        errors.append(FieldError("max_visitors", "le nombre de visiteurs doit être au moins 1"))
+    if errors:
+        raise InvalidInput(errors)
+
+
+def overlapping_slot(site: Site, start: datetime, end: datetime) -> Slot | None:
+    """A slot of `site` that holds part of [start, end), if any; touching windows do not overlap."""
+    return db.session.scalars(
+        select(Slot)
+        .where(
+            Slot.site_id == site.id,
+            Slot.status.in_(HOLDING_STATUSES),
+            Slot.start_at < end,
+            Slot.end_at > start,
+        )
+        .order_by(Slot.start_at)
+        .limit(1)
+    ).first()
+
+
+def offer_slot(details: SlotDetails, actor: User) -> Slot:
+    """Offer a visit slot at a site the actor manages; overlapping another slot is refused."""
+    site = managed_site(actor, details.site_id)
+    check_slot(details)
+    # Serialise offers per site (PostgreSQL; SQLite writers are serialised anyway).
+    db.session.execute(select(Site.id).where(Site.id == site.id).with_for_update())
+    clash = overlapping_slot(site, details.start, details.end)
+    if clash is not None:
+        raise InvalidInput.one(
+            "start",
+            f"ce créneau chevauche le créneau n°{clash.id} du même site "
+            f"({to_local(clash.start_at):%d/%m/%Y %H:%M} – {to_local(clash.end_at):%H:%M})",
+        )
+    slot = Slot(
+        site=site,
+        start_at=details.start,
+        end_at=details.end,
+        visit_minutes=details.visit_minutes,
+        max_visitors=details.max_visitors,
+        status=SlotStatus.OFFERED,
+    )
+    db.session.add(slot)
+    record(actor, "slot.offer", slot, site_id=site.id, start=details.start.isoformat(), end=details.end.isoformat())
+    return slot
+
+
+def pause_slot(slot: Slot, actor: User) -> Slot:
+    """Stop offering a slot for a while: the optimiser leaves it out until it is resumed."""
+    if slot.status is not SlotStatus.OFFERED:
+        raise Conflict(f"seul un créneau proposé peut être mis en pause (celui-ci est : {slot.status.label.lower()})")
+    slot.status = SlotStatus.PAUSED
+    record(actor, "slot.pause", slot)
+    return slot
+
+
+def resume_slot(slot: Slot, actor: User) -> Slot:
+    """Offer a paused slot again, as long as its window has not begun."""
+    if slot.status is not SlotStatus.PAUSED:
+        raise Conflict(f"seul un créneau en pause peut être proposé à nouveau (celui-ci est : {slot.status.label.lower()})")
+    if slot.start_at < utcnow():
+        raise Conflict("ce créneau a déjà commencé : il ne peut plus être proposé")
+    slot.status = SlotStatus.OFFERED
+    record(actor, "slot.resume", slot)
+    return slot
