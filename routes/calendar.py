@@ -1,5 +1,27 @@
-"""Calendar feeds: GET /calendar/<token>.ics (filled by the calendar work)."""
+"""Calendar feeds: GET /calendar/<token>.ics, for whoever holds the secret token."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from tourplanner.calendar import feeds
+from tourplanner.errors import NotFound
 
 calendar = Blueprint("calendar", __name__)
+
+
+@calendar.get("/calendar/<token>.ics")
+def feed(token: str) -> Response:
+    """The token holder's tours, visits and assignments as text/calendar, with ETag and Last-Modified."""
+    user = feeds.user_for_token(token)
+    if user is None:
+        raise NotFound("ce lien d'agenda n'existe pas ou a été renouvelé")
+    rendered = feeds.build_feed(user)
+    response = Response(rendered.body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="tourplanner.ics"'
+    response.set_etag(rendered.etag)
+    response.last_modified = rendered.last_modified
+    # Private: the URL is a secret; clients revalidate with the validators above.
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)

@@ -45,6 +45,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     init_extensions(app)
 
+    from tourplanner.mail.delivery import init_app as init_mail_delivery
+
+    init_mail_delivery(app)
+
     from routes import register_routes
 
     register_routes(app)

@@ -16,6 +16,12 @@ class DefaultConfig:
     SMTP_HOST: str | None = None
     SMTP_PORT = 25
     SMTP_TIMEOUT_SECONDS = 10
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_STARTTLS = False
+    #: When queued mail leaves: "thread" (right after the request, in the background),
+    #: "sync" (before the answer; for tests) or "off" (only the scheduler's retries).
+    MAIL_DELIVERY = "thread"
     MAIL_FROM = "tourplanner@localhost"
     TIMEZONE = "Europe/Paris"
     #: Largest request body accepted, in bytes (a 413 problem beyond).

@@ -3,13 +3,13 @@
 from tourplanner.accounts.models import ApiToken, LoginLink, Organisation, User
 from tourplanner.audit.models import AuditEntry
 from tourplanner.bookings.models import Booking, Participant
-from tourplanner.calendar.models import CalendarToken
-from tourplanner.mail.models import OutboxMail
+from tourplanner.calendar.models import CalendarEventState, CalendarToken
+from tourplanner.mail.models import OutboxMail, TourMailRound
 from tourplanner.sites.models import GeocodeCache, IndustrialZone, Site, Slot
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour, TourCandidate
 
 __all__ = [
-    "AmbassadorAssignment", "ApiToken", "AuditEntry", "Booking", "Bus", "CalendarToken", "GeocodeCache",
+    "AmbassadorAssignment", "ApiToken", "AuditEntry", "Booking", "Bus", "CalendarEventState", "CalendarToken", "GeocodeCache",
     "IndustrialZone", "LoginLink", "Organisation", "OutboxMail", "Participant", "Site",
-    "Slot", "Stop", "Tour", "TourCandidate", "User",
+    "Slot", "Stop", "Tour", "TourCandidate", "TourMailRound", "User",
 ]

@@ -1,14 +1,16 @@
-"""Secret tokens of the personal calendar feeds."""
+"""Secret tokens of the personal calendar feeds, and what each person was last sent."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tourplanner.accounts.models import User
+from tourplanner.calendar.enums import Audience, EventStatus
 from tourplanner.db import Base, utcnow
+from tourplanner.enums import enum_column
 
 
 class CalendarToken(Base):
@@ -24,3 +26,36 @@ class CalendarToken(Base):
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class CalendarEventState(Base):
+    """One person's copy of one event (a tour, a company's visit) as last sent to them.
+
+    It keeps the event's SEQUENCE for that person, so that every change of time or place
+    and the cancellation reach their calendar as newer versions of the same UID, and a
+    snapshot of what they were told, so that a CANCEL can be built when the source is gone.
+    """
+
+    __tablename__ = "calendar_event_states"
+    __table_args__ = (UniqueConstraint("uid", "recipient"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The iCalendar UID, stable for the event's whole life (tour-12@host, visit-12-34@host).
+    uid: Mapped[str] = mapped_column(String(255))
+    #: The person's address, lower-case.
+    recipient: Mapped[str] = mapped_column(String(254), index=True)
+    recipient_name: Mapped[str | None] = mapped_column(String(200))
+    audience: Mapped[Audience] = mapped_column(enum_column(Audience))
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id"), index=True)
+    #: The iCalendar SEQUENCE last sent to this person, raised on every change they were sent.
+    sequence: Mapped[int] = mapped_column(default=0)
+    #: A digest of the times and place last sent: a different one means an update is due.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[EventStatus] = mapped_column(enum_column(EventStatus), default=EventStatus.CONFIRMED)
+    summary: Mapped[str] = mapped_column(String(300))
+    start_at: Mapped[datetime]
+    end_at: Mapped[datetime]
+    location: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(index=True)

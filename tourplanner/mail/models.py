@@ -1,13 +1,15 @@
-"""The outbox of mails waiting to be sent or already sent."""
+"""The outbox of mails waiting to be sent or already sent, and the rounds already queued."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tourplanner.db import Base, utcnow
+from tourplanner.enums import enum_column
+from tourplanner.mail.enums import MailRound
 
 
 class OutboxMail(Base):
@@ -29,3 +31,17 @@ class OutboxMail(Base):
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class TourMailRound(Base):
+    """A round of mails already queued for a tour (its reminder, its follow-up): it never goes twice."""
+
+    __tablename__ = "tour_mail_rounds"
+    __table_args__ = (UniqueConstraint("tour_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id"), index=True)
+    kind: Mapped[MailRound] = mapped_column(enum_column(MailRound))
+    #: How many mails the round queued.
+    mails: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -11,10 +11,10 @@ from tourplanner.accounts.models import User
 from tourplanner.audit.operations import record
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
+from tourplanner.calendar import invitations
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, FieldError, InvalidInput
 from tourplanner.extensions import db
-from tourplanner.tours import notifications
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Bus, Tour
 
@@ -105,9 +105,17 @@ def update_tour(tour: Tour, details: TourDetails, organiser: User) -> Tour:
     if sum(details.bus_seats) < confirmed:
         raise InvalidInput.one("buses", f"{confirmed} places sont déjà confirmées : la capacité ne peut pas descendre en dessous")
     before = {"start": tour.start_at.isoformat() if tour.start_at else None, "title": tour.title}
+    when_and_where = _when_and_where(tour)
     _apply(tour, details)
     record(organiser, "tour.update", tour, before=before)
+    if _when_and_where(tour) != when_and_where:
+        invitations.tour_changed(tour)
     return tour
+
+
+def _when_and_where(tour: Tour) -> tuple[object, ...]:
+    """The times and meeting point: a change in them calls for updated invitations."""
+    return (tour.start_at, tour.end_at, tour.meeting_point_name, tour.meeting_lat, tour.meeting_lon)
 
 
 def _apply(tour: Tour, details: TourDetails) -> None:
@@ -153,6 +161,7 @@ def publish_tour(tour: Tour, organiser: User) -> Tour:
     tour.status = TourStatus.PUBLISHED
     tour.published_at = utcnow()
     record(organiser, "tour.publish", tour)
+    invitations.tour_published(tour)
     return tour
 
 
@@ -160,12 +169,11 @@ def cancel_tour(tour: Tour, actor: User | None, reason: str | None = None) -> To
     """Cancel a tour and tell everyone concerned."""
     if tour.status in (TourStatus.CANCELLED, TourStatus.DONE):
         raise Conflict(f"ce tour est déjà {tour.status.label.lower()}")
-    was_public = tour.status is not TourStatus.DRAFT
     tour.status = TourStatus.CANCELLED
     tour.cancelled_at = utcnow()
     record(actor, "tour.cancel", tour, reason=reason)
-    if was_public:
-        notifications.tour_cancelled(tour, reason)
+    # Even a draft: its ambassadors may hold an invitation.
+    invitations.tour_cancelled(tour, reason=reason)
     return tour
 
 

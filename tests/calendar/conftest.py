@@ -1,0 +1,78 @@
+"""Fixtures of the calendar tests: a real SMTP server on a free local port, and the app using it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.mail.smtp_sink import SmtpSink
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SmtpSink]:
+    """An aiosmtpd server on 127.0.0.1, shared by the session."""
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: SmtpSink) -> SmtpSink:
+    """The SMTP server, emptied for this test."""
+    smtp_server.clear()
+    return smtp_server
+
+
+@pytest.fixture
+def config_overrides(mailbox: SmtpSink) -> dict[str, Any]:
+    """Send mail to the test server, at once after each request."""
+    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": mailbox.port, "MAIL_DELIVERY": "sync"}
+
+
+@pytest.fixture
+def book(app, db):  # noqa: ANN001, ANN201
+    """Book as the bookings domain does (confirmed and invited, or `waiting`): book(tour, prescriber, seats=2)."""
+    from tourplanner.bookings.enums import BookingStatus
+    from tourplanner.bookings.models import Booking, Participant
+    from tourplanner.calendar import invitations
+    from tourplanner.db import utcnow
+
+    def make(tour, prescriber, seats: int = 2, participants: list[tuple[str, str | None]] = (),  # noqa: ANN001, ANN202
+             waiting: bool = False):
+        booking = Booking(
+            tour=tour, prescriber=prescriber, seats=seats, participants=[Participant(name=n, email=e) for n, e in participants],
+            status=BookingStatus.WAITLISTED if waiting else BookingStatus.CONFIRMED,
+            bus=None if waiting else tour.buses[0], confirmed_at=None if waiting else utcnow(),
+        )
+        db.session.add(booking)
+        db.session.flush()
+        if not waiting:
+            invitations.booking_confirmed(booking)
+        db.session.commit()
+        return booking
+
+    return make
+
+
+@pytest.fixture
+def add_stop(app, db, make_slot):  # noqa: ANN001, ANN201
+    """Put a visit in a tour's first coach itinerary: add_stop(tour, site, hour=10)."""
+    from datetime import timedelta
+
+    from tests.conftest import future
+    from tourplanner.tours.models import Stop
+
+    def make(tour, site, hour: int = 10, minute: int = 0, position: int | None = None):  # noqa: ANN001, ANN202
+        slot = make_slot(site=site, start_at=future(30, hour - 1), end_at=future(30, hour + 2))
+        arrival = future(30, hour, minute)
+        bus = tour.buses[0]
+        stop = Stop(tour_id=tour.id, bus=bus, slot=slot, position=len(bus.stops) if position is None else position,
+                    arrival_at=arrival, start_at=arrival + timedelta(minutes=5),
+                    end_at=arrival + timedelta(minutes=65), departure_at=arrival + timedelta(minutes=70))
+        db.session.add(stop)
+        db.session.flush()
+        return stop
+
+    return make

@@ -1,0 +1,67 @@
+"""The pure iCalendar builder: values in, RFC 5545 bytes out, no app nor database."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from icalendar import Calendar
+
+from tourplanner.calendar import ical
+
+UTC = timezone.utc
+ORGANIZER = ical.Person("tourplanner@example.org", "tourplanner")
+
+
+def _event(**overrides) -> ical.CalendarEvent:  # noqa: ANN003
+    values = dict(
+        uid="tour-7@example.org", summary="ZI Tour Meyzieu", start=datetime(2027, 7, 1, 7, 30, tzinfo=UTC),
+        end=datetime(2027, 7, 1, 15, 0, tzinfo=UTC), stamp=datetime(2027, 6, 1, tzinfo=UTC), sequence=3,
+        location="Gare Part-Dieu", geo=(45.7606, 4.8593), description="8h30  Rendez-vous",
+        url="https://example.org/tours/7", attendee=ical.Attendee("lea@example.fr", "Léa", "ACCEPTED"),
+    )
+    values.update(overrides)
+    return ical.CalendarEvent(**values)
+
+
+def test_an_invitation_is_a_request_in_local_time_with_its_timezone():
+    """A REQUEST carries METHOD, the VTIMEZONE before the event, local DTSTART with TZID, one ATTENDEE."""
+    calendar = Calendar.from_ical(ical.invitation(_event(), ical.Method.REQUEST, ORGANIZER, "Europe/Paris"))
+    assert str(calendar["METHOD"]) == "REQUEST"
+    assert [c.name for c in calendar.subcomponents] == ["VTIMEZONE", "VEVENT"]
+    event = calendar.walk("VEVENT")[0]
+    assert event["DTSTART"].to_ical() == b"20270701T093000"  # summer time: UTC+2
+    assert event["DTSTART"].params["TZID"] == "Europe/Paris"
+    assert int(event["SEQUENCE"]) == 3
+    assert str(event["ATTENDEE"]) == "mailto:lea@example.fr"
+    assert str(event["ORGANIZER"]) == "mailto:tourplanner@example.org"
+    assert event["GEO"].latitude == 45.7606
+
+
+def test_a_cancel_must_carry_a_cancelled_event():
+    """METHOD:CANCEL goes with STATUS:CANCELLED, and is refused for a standing event."""
+    with pytest.raises(ValueError):
+        ical.invitation(_event(), ical.Method.CANCEL, ORGANIZER, "Europe/Paris")
+    calendar = Calendar.from_ical(
+        ical.invitation(_event(is_cancelled=True), ical.Method.CANCEL, ORGANIZER, "Europe/Paris")
+    )
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert str(calendar.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
+
+
+def test_naive_times_are_refused():
+    """An event whose times carry no zone cannot be built."""
+    with pytest.raises(ValueError):
+        _event(start=datetime(2027, 7, 1, 9, 30))
+
+
+def test_a_feed_has_no_method_and_a_refresh_hint():
+    """A feed is sorted by start, carries no METHOD, and asks clients to refresh hourly; same input, same bytes."""
+    later = _event(uid="tour-8@example.org", start=datetime(2027, 8, 1, 7, 0, tzinfo=UTC),
+                   end=datetime(2027, 8, 1, 9, 0, tzinfo=UTC), attendee=None)
+    body = ical.feed([later, _event(attendee=None)], ORGANIZER, "Europe/Paris", "Mon agenda", timedelta(hours=1))
+    assert body == ical.feed([later, _event(attendee=None)], ORGANIZER, "Europe/Paris", "Mon agenda")
+    calendar = Calendar.from_ical(body)
+    assert "METHOD" not in calendar
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in body and b"X-PUBLISHED-TTL:PT1H" in body
+    assert [str(e["UID"]) for e in calendar.walk("VEVENT")] == ["tour-7@example.org", "tour-8@example.org"]

@@ -1,0 +1,294 @@
+"""Who has which event in their calendar and what their copy says: from rows to events.
+
+The one adapter between the database and the pure iCalendar builder: invitations and
+feeds both take their events from here, so a mail and a feed never disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import select
+
+from tourplanner.accounts.enums import Role
+from tourplanner.accounts.models import User
+from tourplanner.bookings.enums import BookingStatus
+from tourplanner.bookings.models import Booking
+from tourplanner.calendar import ical
+from tourplanner.calendar.enums import Audience
+from tourplanner.extensions import db
+from tourplanner.timeutil import to_local
+from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour
+
+DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre"]
+
+
+def hm(value: datetime) -> str:
+    """A time of day as French people write it, in the tours' zone: 8h30."""
+    local = to_local(value)
+    return f"{local.hour}h{local:%M}"
+
+
+def long_date(value: datetime) -> str:
+    """A day in French, in the tours' zone: mardi 9 mars 2027."""
+    local = to_local(value)
+    day = "1er" if local.day == 1 else str(local.day)
+    return f"{DAYS[local.weekday()]} {day} {MONTHS[local.month - 1]} {local.year}"
+
+
+def _host() -> str:
+    return urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+
+
+def tour_uid(tour_id: int) -> str:
+    """The UID of a tour's event, the same for every person and every version."""
+    return f"tour-{tour_id}@{_host()}"
+
+
+def visit_uid(tour_id: int, slot_id: int) -> str:
+    """The UID of a company's visit within a tour: it survives re-optimisation of the itinerary."""
+    return f"visit-{tour_id}-{slot_id}@{_host()}"
+
+
+def tour_url(tour_id: int) -> str:
+    """The tour's page (the ambassador's road book)."""
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/tours/{tour_id}"
+
+
+def organizer() -> ical.Person:
+    """The ORGANIZER of every event: the configured sender address."""
+    return ical.Person(current_app.config["MAIL_FROM"], "tourplanner")
+
+
+@dataclass(frozen=True)
+class PersonalEvent:
+    """One person's copy of an event: what their invitation and their feed show."""
+
+    uid: str
+    tour_id: int
+    recipient: str
+    name: str | None
+    audience: Audience
+    title: str
+    summary: str
+    start: datetime
+    end: datetime
+    location: str
+    geo: tuple[float, float]
+    #: The schedule in French, as DESCRIPTION and in the mail's text.
+    schedule: str
+    url: str
+    #: When the data behind this copy last changed (the feed's DTSTAMP).
+    changed_at: datetime
+    #: Whatever else, besides times and place, deserves an update (an ambassador's coach).
+    extra_key: str = ""
+    seats: int | None = None
+    site_name: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of the times and place: when it changes, the person gets an update."""
+        parts = [self.start.isoformat(), self.end.isoformat(), self.location,
+                 f"{self.geo[0]:.6f},{self.geo[1]:.6f}", self.extra_key]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+    @property
+    def partstat(self) -> str:
+        """ACCEPTED for booked seats; the others have not been asked."""
+        return "ACCEPTED" if self.audience in (Audience.BOOKER, Audience.PARTICIPANT) else "NEEDS-ACTION"
+
+    def calendar_event(self, sequence: int, stamp: datetime, *, is_cancelled: bool = False,
+                       with_attendee: bool = True) -> ical.CalendarEvent:
+        """The VEVENT of this copy at `sequence`."""
+        return ical.CalendarEvent(
+            uid=self.uid,
+            summary=self.summary,
+            start=self.start,
+            end=self.end,
+            stamp=stamp,
+            sequence=sequence,
+            is_cancelled=is_cancelled,
+            location=self.location,
+            geo=self.geo,
+            description=self.schedule,
+            url=self.url,
+            last_modified=self.changed_at,
+            attendee=ical.Attendee(self.recipient, self.name, self.partstat) if with_attendee else None,
+        )
+
+
+@dataclass
+class _TourData:
+    """A tour with its rows, read once (queried, so that rows flushed by the caller count)."""
+
+    tour: Tour
+    bookings: list[Booking]
+    stops_by_bus: dict[int, list[Stop]]
+    assignments: list[AmbassadorAssignment]
+
+    @classmethod
+    def load(cls, tour: Tour, exclude_booking: Booking | None = None,
+             exclude_assignment: AmbassadorAssignment | None = None) -> _TourData:
+        """Read the tour's confirmed bookings, stops and ambassadors, leaving out those being removed."""
+        bookings = [
+            booking for booking in db.session.scalars(
+                select(Booking).where(Booking.tour_id == tour.id, Booking.status == BookingStatus.CONFIRMED)
+                .order_by(Booking.id)
+            )
+            if booking is not exclude_booking
+        ]
+        stops_by_bus: dict[int, list[Stop]] = {}
+        for stop in db.session.scalars(select(Stop).where(Stop.tour_id == tour.id).order_by(Stop.position)):
+            stops_by_bus.setdefault(stop.bus_id, []).append(stop)
+        assignments = [assignment for assignment in db.session.scalars(
+            select(AmbassadorAssignment).where(AmbassadorAssignment.tour_id == tour.id)
+            .order_by(AmbassadorAssignment.id)
+        ) if assignment is not exclude_assignment]
+        return cls(tour, bookings, stops_by_bus, assignments)
+
+    def changed_at(self, *more: datetime | None) -> datetime:
+        """The latest change of the tour, or of `more` rows behind a person's copy."""
+        tour = self.tour
+        moments = [tour.updated_at, tour.optimised_at, tour.cancelled_at, tour.published_at, *more]
+        return max(moment for moment in moments if moment is not None)
+
+    def bus_schedule(self, bus: Bus, with_equipment: bool = True) -> list[str]:
+        """The day of one coach, a line per step."""
+        tour = self.tour
+        lines = [f"{hm(tour.start_at)}  Rendez-vous : {tour.meeting_point_name}"]
+        for stop in self.stops_by_bus.get(bus.id, []):
+            site = stop.slot.site
+            line = f"{hm(stop.arrival_at)}  {site.name} (visite {hm(stop.start_at)}–{hm(stop.end_at)})"
+            if with_equipment and site.protective_equipment:
+                line += f" — équipement : {site.protective_equipment}"
+            lines.append(line)
+        if bus.return_at is not None:
+            lines.append(f"{hm(bus.return_at)}  Retour : {tour.meeting_point_name}")
+        else:
+            lines.append(f"{hm(tour.end_at)}  Fin du tour")
+        return lines
+
+    def schedule(self, buses: list[Bus]) -> list[str]:
+        """The programme for a person on these coaches (all of them when unknown)."""
+        tour = self.tour
+        lines = [f"{tour.title}", long_date(tour.start_at).capitalize(), ""]
+        if not any(self.stops_by_bus.get(bus.id) for bus in buses):
+            lines += [
+                f"Rendez-vous à {hm(tour.start_at)} : {tour.meeting_point_name}",
+                f"Fin prévue à {hm(tour.end_at)}",
+                "Le programme des visites sera précisé prochainement.",
+            ]
+            return lines
+        lines.append("Programme :")
+        for bus in buses:
+            if len(buses) > 1 or len(tour.buses) > 1:
+                lines.append(f"{bus.name} :")
+            lines += ["  " + line for line in self.bus_schedule(bus)]
+        return lines
+
+    def group_size(self, bus: Bus) -> int:
+        """Seats confirmed on a coach (all confirmed seats when the tour has one coach)."""
+        if len(self.tour.buses) == 1:
+            return sum(booking.seats for booking in self.bookings)
+        return sum(booking.seats for booking in self.bookings if booking.bus_id == bus.id)
+
+
+def tour_events(tour: Tour, exclude_booking: Booking | None = None,
+                exclude_assignment: AmbassadorAssignment | None = None) -> list[PersonalEvent]:
+    """Everyone's copy of the tour's own event: ambassadors, then bookers, then participants.
+
+    Whatever the tour's status: the caller decides what a cancelled or draft tour means.
+    """
+    data = _TourData.load(tour, exclude_booking, exclude_assignment)
+    events: dict[str, PersonalEvent] = {}
+    for assignment in data.assignments:
+        user = assignment.user
+        lines = [f"Votre car : {assignment.bus.name}", ""]
+        lines += data.schedule([assignment.bus])
+        lines += ["", f"Feuille de route : {tour_url(tour.id)}"]
+        _put(events, data, user.email, user.name, Audience.AMBASSADOR,
+             f"{tour.title} — ambassadeur ({assignment.bus.name})", lines,
+             data.changed_at(assignment.created_at), extra_key=f"bus:{assignment.bus_id}")
+    seats_by_booker: dict[int, int] = {}
+    buses_by_booker: dict[int, list[Bus] | None] = {}
+    for booking in data.bookings:
+        seats_by_booker[booking.prescriber_id] = seats_by_booker.get(booking.prescriber_id, 0) + booking.seats
+        known = buses_by_booker.get(booking.prescriber_id, [])
+        if booking.bus is None or known is None:
+            buses_by_booker[booking.prescriber_id] = None
+        elif booking.bus not in known:
+            buses_by_booker[booking.prescriber_id] = [*known, booking.bus]
+    for booking in data.bookings:
+        buses = buses_by_booker[booking.prescriber_id] or list(tour.buses)
+        seats = seats_by_booker[booking.prescriber_id]
+        lines = data.schedule(sorted(buses, key=lambda bus: bus.position))
+        lines += ["", f"Places réservées : {seats}", f"Détails : {tour_url(tour.id)}"]
+        _put(events, data, booking.prescriber.email, booking.prescriber.name, Audience.BOOKER, tour.title,
+             lines, data.changed_at(booking.confirmed_at), seats=seats)
+    for booking in data.bookings:
+        buses = [booking.bus] if booking.bus is not None else list(tour.buses)
+        lines = data.schedule(buses)
+        lines += ["", f"Inscription par {booking.prescriber.name}", f"Détails : {tour_url(tour.id)}"]
+        for participant in booking.participants:
+            if participant.email:
+                _put(events, data, participant.email, participant.name, Audience.PARTICIPANT, tour.title,
+                     lines, data.changed_at(booking.confirmed_at))
+    return list(events.values())
+
+
+def _put(events: dict[str, PersonalEvent], data: _TourData, email: str, name: str | None, audience: Audience,
+         summary: str, lines: list[str], changed_at: datetime, extra_key: str = "", seats: int | None = None) -> None:
+    """Add a person's copy of the tour unless they already have one (one event per UID each)."""
+    recipient = email.strip().lower()
+    if recipient in events:
+        return
+    tour = data.tour
+    events[recipient] = PersonalEvent(
+        uid=tour_uid(tour.id), tour_id=tour.id, recipient=recipient, name=name, audience=audience,
+        title=tour.title, summary=summary, start=tour.start_at, end=tour.end_at,
+        location=tour.meeting_point_name, geo=(tour.meeting_lat, tour.meeting_lon),
+        schedule="\n".join(lines), url=tour_url(tour.id), changed_at=changed_at,
+        extra_key=extra_key, seats=seats,
+    )
+
+
+def visit_events(tour: Tour, slot_id: int | None = None) -> list[PersonalEvent]:
+    """Each company contact's copy of each visit (or the one of `slot_id`) in the tour."""
+    data = _TourData.load(tour)
+    events = []
+    for bus in tour.buses:
+        for stop in data.stops_by_bus.get(bus.id, []):
+            if slot_id is not None and stop.slot_id != slot_id:
+                continue
+            site = stop.slot.site
+            size = data.group_size(bus)
+            lines = [
+                f"Visite du site « {site.name} » — tour « {tour.title} »",
+                long_date(stop.arrival_at).capitalize(),
+                "",
+                f"Arrivée du car : {hm(stop.arrival_at)}",
+                f"Visite : {hm(stop.start_at)}–{hm(stop.end_at)}",
+                f"Départ du car : {hm(stop.departure_at)}",
+                f"Groupe : {size} personne{'s' if size > 1 else ''} inscrite{'s' if size > 1 else ''} "
+                f"à ce jour ({bus.name}, {bus.seats} places)",
+            ]
+            contacts = db.session.scalars(
+                select(User).where(User.role == Role.COMPANY, User.organisation_id == site.organisation_id,
+                                   User.is_active.is_(True)).order_by(User.id)
+            )
+            for contact in contacts:
+                events.append(PersonalEvent(
+                    uid=visit_uid(tour.id, stop.slot_id), tour_id=tour.id, recipient=contact.email.lower(),
+                    name=contact.name, audience=Audience.COMPANY, title=tour.title,
+                    summary=f"Visite du groupe « {tour.title} »", start=stop.arrival_at, end=stop.departure_at,
+                    location=f"{site.name}, {site.address}", geo=(site.lat, site.lon),
+                    schedule="\n".join(lines), url=tour_url(tour.id), changed_at=data.changed_at(),
+                    site_name=site.name,
+                ))
+    return events

@@ -1,0 +1,162 @@
+"""Personal calendar feeds: a secret URL per user serving their tours, visits and assignments."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+
+from tourplanner.accounts.enums import Role
+from tourplanner.accounts.models import User
+from tourplanner.bookings.enums import BookingStatus
+from tourplanner.bookings.models import Booking, Participant
+from tourplanner.calendar import ical
+from tourplanner.calendar.enums import Audience, EventStatus
+from tourplanner.calendar.events import PersonalEvent, organizer, tour_events, tour_url, visit_events
+from tourplanner.calendar.models import CalendarEventState, CalendarToken
+from tourplanner.db import utcnow
+from tourplanner.extensions import db
+from tourplanner.sites.models import Site, Slot
+from tourplanner.tours.enums import TourStatus
+from tourplanner.tours.models import AmbassadorAssignment, Stop, Tour
+
+#: How long a cancelled event stays in a feed (as STATUS:CANCELLED) before it disappears.
+CANCELLED_KEPT = timedelta(days=30)
+#: How often calendar clients are asked to fetch the feed again.
+REFRESH_INTERVAL = timedelta(hours=1)
+#: Events that ended longer ago than this are left out of feeds.
+PAST_KEPT = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A rendered feed with what HTTP caching needs."""
+
+    body: bytes
+    etag: str
+    last_modified: datetime
+
+
+def calendar_token(user: User) -> CalendarToken:
+    """The user's current feed token, created on first use."""
+    token = db.session.scalar(
+        select(CalendarToken)
+        .where(CalendarToken.user_id == user.id, CalendarToken.revoked_at.is_(None))
+        .order_by(CalendarToken.id.desc())
+    )
+    if token is None:
+        token = CalendarToken(user=user, token=secrets.token_urlsafe(32))
+        db.session.add(token)
+        db.session.flush()
+    return token
+
+
+def renew_calendar_token(user: User) -> CalendarToken:
+    """Revoke the user's feed tokens and give them a new one (the old URL answers 404)."""
+    now = utcnow()
+    for token in db.session.scalars(
+        select(CalendarToken).where(CalendarToken.user_id == user.id, CalendarToken.revoked_at.is_(None))
+    ):
+        token.revoked_at = now
+    db.session.flush()
+    token = CalendarToken(user=user, token=secrets.token_urlsafe(32))
+    db.session.add(token)
+    db.session.flush()
+    return token
+
+
+def feed_url(token: CalendarToken) -> str:
+    """The feed's address under BASE_URL."""
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/calendar/{token.token}.ics"
+
+
+def webcal_url(token: CalendarToken) -> str:
+    """The same address with the webcal: scheme, which calendar apps open as a subscription."""
+    url = feed_url(token)
+    return "webcal://" + url.split("://", 1)[1]
+
+
+def user_for_token(secret: str) -> User | None:
+    """The active user holding this unrevoked token, or None."""
+    token = db.session.scalar(
+        select(CalendarToken).where(CalendarToken.token == secret, CalendarToken.revoked_at.is_(None))
+    )
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
+
+
+def build_feed(user: User) -> Feed:
+    """The user's calendar: confirmed seats, ambassador assignments, their company's visits."""
+    now = utcnow()
+    email = user.email.lower()
+    states = {
+        state.uid: state
+        for state in db.session.scalars(select(CalendarEventState).where(CalendarEventState.recipient == email))
+    }
+    events: dict[str, ical.CalendarEvent] = {}
+    for tour in _tours_of(user, now):
+        if tour.status is TourStatus.CANCELLED and (tour.cancelled_at or now) < now - CANCELLED_KEPT:
+            continue
+        copies = tour_events(tour)
+        if tour.status is not TourStatus.DRAFT:
+            copies += visit_events(tour)
+        for copy in copies:
+            if copy.recipient != email or copy.uid in events:
+                continue
+            if copy.audience is Audience.COMPANY and tour.status is TourStatus.DRAFT:
+                continue
+            events[copy.uid] = _live(copy, tour, states.get(copy.uid))
+    for uid, state in states.items():
+        if uid in events or state.status is not EventStatus.CANCELLED:
+            continue
+        if state.cancelled_at is None or state.cancelled_at < now - CANCELLED_KEPT:
+            continue
+        events[uid] = ical.CalendarEvent(
+            uid=uid, summary=state.summary, start=state.start_at, end=state.end_at, stamp=state.updated_at,
+            sequence=state.sequence, is_cancelled=True, location=state.location, url=tour_url(state.tour_id),
+            description="Annulé.", last_modified=state.updated_at,
+        )
+    token_created = db.session.scalar(
+        select(func.max(CalendarToken.created_at)).where(CalendarToken.user_id == user.id)
+    )
+    stamps = [event.stamp for event in events.values()] + [token_created or now]
+    body = ical.feed(list(events.values()), organizer(), current_app.config["TIMEZONE"], f"tourplanner — {user.name}",
+                     REFRESH_INTERVAL)
+    return Feed(body=body, etag=hashlib.sha256(body).hexdigest()[:32], last_modified=max(stamps))
+
+
+def _live(copy: PersonalEvent, tour: Tour, state: CalendarEventState | None) -> ical.CalendarEvent:
+    """A copy built from current data, numbered like the last invitation sent to that person."""
+    is_cancelled = tour.status is TourStatus.CANCELLED
+    sequence = state.sequence if state is not None else 0
+    stamp = max(copy.changed_at, state.updated_at) if state is not None else copy.changed_at
+    event = copy.calendar_event(sequence, stamp, is_cancelled=is_cancelled, with_attendee=False)
+    return event
+
+
+def _tours_of(user: User, now: datetime) -> list[Tour]:
+    """The tours the user has a seat on, rides as ambassador, or hosts a visit of."""
+    since = now - PAST_KEPT
+    email = user.email.lower()
+    booked = (
+        select(Booking.tour_id)
+        .outerjoin(Participant, Participant.booking_id == Booking.id)
+        .where(Booking.status == BookingStatus.CONFIRMED,
+               or_(Booking.prescriber_id == user.id, func.lower(Participant.email) == email))
+    )
+    riding = select(AmbassadorAssignment.tour_id).where(AmbassadorAssignment.user_id == user.id)
+    conditions = [Tour.id.in_(booked), Tour.id.in_(riding)]
+    if user.role is Role.COMPANY and user.organisation_id is not None:
+        hosting = (
+            select(Stop.tour_id).join(Slot, Slot.id == Stop.slot_id).join(Site, Site.id == Slot.site_id)
+            .where(Site.organisation_id == user.organisation_id)
+        )
+        conditions.append(Tour.id.in_(hosting))
+    return list(db.session.scalars(
+        select(Tour).where(or_(*conditions), Tour.end_at >= since).order_by(Tour.start_at, Tour.id)
+    ))

@@ -1,0 +1,166 @@
+"""The iCalendar builder (RFC 5545, iTIP methods of RFC 5546): events go in, bytes come out.
+
+It knows nothing of Flask or the database: the feed route and the mail invitations hand
+it plain `CalendarEvent` values and get the same, valid, VCALENDAR text back.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration
+
+#: Who made the calendar objects, per RFC 5545 3.7.3.
+PRODID = "-//tourplanner//Tours industriels//FR"
+
+
+class Method(str, enum.Enum):
+    """The iTIP methods tourplanner sends: an invitation (or its update) and a cancellation."""
+
+    REQUEST = "REQUEST"
+    CANCEL = "CANCEL"
+
+
+@dataclass(frozen=True)
+class Person:
+    """An organiser or attendee: an address and a display name."""
+
+    email: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Attendee(Person):
+    """The one attendee of a personal invitation, with their participation status."""
+
+    #: ACCEPTED for confirmed seats; NEEDS-ACTION where the person has not said yes.
+    partstat: str = "ACCEPTED"
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One VEVENT: a tour or a visit as one person sees it."""
+
+    uid: str
+    summary: str
+    start: datetime
+    end: datetime
+    #: DTSTAMP: when the object was created (invitations) or last revised (feeds).
+    stamp: datetime
+    sequence: int = 0
+    is_cancelled: bool = False
+    location: str | None = None
+    #: Latitude and longitude of the location (GEO).
+    geo: tuple[float, float] | None = None
+    description: str | None = None
+    url: str | None = None
+    last_modified: datetime | None = None
+    attendee: Attendee | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("start", "end", "stamp", "last_modified"):
+            value = getattr(self, name)
+            if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+                raise ValueError(f"{name}: times must carry their time zone")
+        if self.end < self.start:
+            raise ValueError("an event cannot end before it starts")
+        if self.sequence < 0:
+            raise ValueError("SEQUENCE cannot be negative")
+
+
+def invitation(event: CalendarEvent, method: Method, organizer: Person, tzid: str) -> bytes:
+    """An iTIP message (METHOD:REQUEST or CANCEL) carrying `event` for its one attendee."""
+    if event.attendee is None:
+        raise ValueError("an invitation names its attendee")
+    if method is Method.CANCEL and not event.is_cancelled:
+        raise ValueError("a CANCEL carries a cancelled event")
+    calendar = _calendar()
+    calendar.add("METHOD", method.value)
+    calendar.add_component(_vevent(event, organizer, tzid))
+    _add_timezone(calendar, tzid, [event])
+    return calendar.to_ical()
+
+
+def feed(
+    events: Sequence[CalendarEvent],
+    organizer: Person,
+    tzid: str,
+    name: str,
+    refresh: timedelta = timedelta(hours=1),
+) -> bytes:
+    """A subscribable calendar (no METHOD) of `events`, with a refresh hint for clients."""
+    calendar = _calendar()
+    calendar.add("NAME", name)
+    calendar.add("X-WR-CALNAME", name)
+    calendar.add("X-WR-TIMEZONE", tzid)
+    # RFC 7986 and its older Microsoft/Apple spelling: clients poll at this pace.
+    calendar.add("REFRESH-INTERVAL", vDuration(refresh), parameters={"VALUE": "DURATION"})
+    calendar.add("X-PUBLISHED-TTL", vDuration(refresh))
+    for event in sorted(events, key=lambda e: (e.start, e.uid)):
+        calendar.add_component(_vevent(event, organizer, tzid))
+    _add_timezone(calendar, tzid, events)
+    return calendar.to_ical()
+
+
+def _calendar() -> Calendar:
+    calendar = Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    return calendar
+
+
+def _vevent(event: CalendarEvent, organizer: Person, tzid: str) -> Event:
+    zone = ZoneInfo(tzid)
+    vevent = Event()
+    vevent.add("UID", event.uid)
+    vevent.add("DTSTAMP", event.stamp.astimezone(timezone.utc))
+    vevent.add("DTSTART", event.start.astimezone(zone))
+    vevent.add("DTEND", event.end.astimezone(zone))
+    vevent.add("SEQUENCE", event.sequence)
+    vevent.add("STATUS", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    vevent.add("SUMMARY", event.summary)
+    vevent.add("TRANSP", "OPAQUE")
+    if event.location:
+        vevent.add("LOCATION", event.location)
+    if event.geo is not None:
+        vevent.add("GEO", (round(event.geo[0], 6), round(event.geo[1], 6)))
+    if event.description:
+        vevent.add("DESCRIPTION", event.description)
+    if event.url:
+        vevent.add("URL", event.url)
+    if event.last_modified is not None:
+        vevent.add("LAST-MODIFIED", event.last_modified.astimezone(timezone.utc))
+    vevent.add("ORGANIZER", _address(organizer))
+    if event.attendee is not None:
+        attendee = _address(event.attendee)
+        attendee.params["ROLE"] = "REQ-PARTICIPANT"
+        attendee.params["PARTSTAT"] = event.attendee.partstat
+        # Replies would reach no one who reads them: the invitation is a notice.
+        attendee.params["RSVP"] = "FALSE"
+        vevent.add("ATTENDEE", attendee)
+    return vevent
+
+
+def _address(person: Person) -> vCalAddress:
+    address = vCalAddress(f"mailto:{person.email}")
+    if person.name:
+        address.params["CN"] = person.name
+    return address
+
+
+def _add_timezone(calendar: Calendar, tzid: str, events: Iterable[CalendarEvent]) -> None:
+    """Insert the VTIMEZONE that DTSTART and DTEND refer to, covering the events' years."""
+    years = [moment.year for event in events for moment in (event.start, event.end)] or [datetime.now().year]
+    calendar.subcomponents.insert(0, _timezone(tzid, min(years) - 1, max(years) + 1))
+
+
+@lru_cache(maxsize=32)
+def _timezone(tzid: str, first_year: int, last_year: int) -> Timezone:
+    # Built from the zoneinfo database; cached because it takes a few milliseconds.
+    return Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1))
