@@ -14,11 +14,12 @@ MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
 
 
 def localtime(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
-    """Format `value` in the tours' zone; %A and %B give French names."""
+    """Format `value` in the tours' zone; %A and %B give French names, %-d the day as French writes it (1er, 2…)."""
     if value is None:
         return ""
     local = to_local(value)
-    fmt = fmt.replace("%A", DAYS[local.weekday()]).replace("%B", MONTHS[local.month - 1])
+    day = "1er" if local.day == 1 else str(local.day)
+    fmt = fmt.replace("%A", DAYS[local.weekday()]).replace("%B", MONTHS[local.month - 1]).replace("%-d", day)
     return local.strftime(fmt)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from routes.pages import pages
@@ -16,12 +17,17 @@ from tourplanner.mail.operations import enqueue
 
 log = logging.getLogger(__name__)
 
+#: A path on this site: one leading slash, then no slash or backslash, no space or backslash anywhere.
+LOCAL_PATH = re.compile(r"/(?![/\\])[^\s\\]*")
+
 
 @pages.route("/connexion", methods=["GET", "POST"])
 def login():
     """Ask for a sign-in link; the answer is the same whether the address is known or not."""
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
+    if _is_local_path(request.args.get("next")):
+        session["next"] = request.args["next"]  # where Flask-Login's redirect came from
     form = LoginForm()
     if form.validate_on_submit():
         user = find_user_by_email(form.email.data)
@@ -51,7 +57,8 @@ def login_link(token: str):
         db.session.commit()
         login_user(user)
         flash(f"Bienvenue, {user.name}.", "success")
-        return redirect(url_for("pages.home"))
+        target = session.pop("next", None)
+        return redirect(target if _is_local_path(target) else url_for("pages.home"))
     link = peek_login_link(token)
     return render_template("login_confirm.html", form=form, user=link.user)
 
@@ -64,3 +71,8 @@ def logout():
         logout_user()
         flash("Vous êtes déconnecté.", "success")
     return redirect(url_for("pages.login"))
+
+
+def _is_local_path(target: str | None) -> bool:
+    """A path on this site (never another host: no open redirect)."""
+    return bool(target) and LOCAL_PATH.fullmatch(target) is not None

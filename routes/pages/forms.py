@@ -2,61 +2,114 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     DecimalField,
     EmailField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.i18n import get_translations
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from tourplanner.tours.enums import TourKind
 
 REQUIRED = "Ce champ est obligatoire."
+NOT_A_NUMBER = "Indiquez un nombre."
+
+#: WTForms' own messages ("Not a valid integer value."…) in French, with or without Babel.
+FRENCH = get_translations(["fr_FR", "fr"])
 
 
-class LoginForm(FlaskForm):
+def too_long(maximum: int) -> Length:
+    """At most `maximum` characters, said in French."""
+    return Length(max=maximum, message=f"{maximum} caractères au plus.")
+
+
+class InRange(NumberRange):
+    """NumberRange that stays silent when the value could not be read (another message says so)."""
+
+    def __call__(self, form: object, field: object) -> None:
+        """Check the bounds of a value that was read; NaN and infinities are no numbers here."""
+        data = getattr(field, "data", None)
+        if data is None:
+            return
+        if isinstance(data, Decimal) and not data.is_finite():
+            raise ValidationError(NOT_A_NUMBER)
+        super().__call__(form, field)
+
+
+def strip(value: str | None) -> str | None:
+    """Surrounding spaces removed, as a browser does for an e-mail input."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class FrenchForm(FlaskForm):
+    """A Flask-WTF form (CSRF token included) whose built-in messages are in French."""
+
+    class Meta:
+        """Always French: Flask-WTF would only translate through Flask-Babel."""
+
+        def get_translations(self, form: object) -> object:
+            """WTForms' bundled French catalogue."""
+            return FRENCH
+
+
+class LoginForm(FrenchForm):
     """Ask for a sign-in link."""
 
-    email = EmailField("Adresse e-mail", validators=[DataRequired(REQUIRED), Email("Adresse e-mail invalide.")])
+    email = EmailField(
+        "Adresse e-mail", filters=[strip], validators=[DataRequired(REQUIRED), Email("Adresse e-mail invalide.")]
+    )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(FrenchForm):
     """A button: only a POST spends a sign-in link (mail scanners only GET)."""
 
 
-class ActionForm(FlaskForm):
+class ActionForm(FrenchForm):
     """A bare button with its CSRF token (publish, sign out…)."""
 
 
-class CancelTourForm(FlaskForm):
+class CancelTourForm(FrenchForm):
     """Cancel a tour, with an optional reason told to the people concerned."""
 
-    reason = StringField("Motif (envoyé aux personnes concernées)", validators=[Optional(), Length(max=500)])
+    reason = StringField("Motif (envoyé aux personnes concernées)", validators=[Optional(), too_long(500)])
 
 
-class TourForm(FlaskForm):
+class TourForm(FrenchForm):
     """Create or edit a tour."""
 
-    title = StringField("Titre", validators=[DataRequired(REQUIRED), Length(max=200)])
-    kind = SelectField("Type de tour", choices=[(k.value, k.label) for k in TourKind], default=TourKind.ZI_TOUR.value)
-    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+    title = StringField("Titre", validators=[DataRequired(REQUIRED), too_long(200)])
+    kind = SelectField("Type de tour", choices=[SelectChoice(k.value, k.label) for k in TourKind], default=TourKind.ZI_TOUR.value)
+    description = TextAreaField("Description", validators=[Optional(), too_long(5000)])
     start = DateTimeLocalField("Début", validators=[InputRequired(REQUIRED)], format="%Y-%m-%dT%H:%M")
     end = DateTimeLocalField("Fin", validators=[InputRequired(REQUIRED)], format="%Y-%m-%dT%H:%M")
     booking_deadline = DateTimeLocalField(
         "Date limite d'inscription", validators=[InputRequired(REQUIRED)], format="%Y-%m-%dT%H:%M"
     )
-    meeting_point_name = StringField("Lieu de rendez-vous", validators=[DataRequired(REQUIRED), Length(max=200)])
+    meeting_point_name = StringField("Lieu de rendez-vous", validators=[DataRequired(REQUIRED), too_long(200)])
     meeting_lat = DecimalField(
-        "Latitude", places=6, validators=[InputRequired(REQUIRED), NumberRange(-90, 90, "Entre -90 et 90.")]
+        "Latitude", places=6, validators=[InputRequired(REQUIRED), InRange(-90, 90, "Entre -90 et 90.")]
     )
     meeting_lon = DecimalField(
-        "Longitude", places=6, validators=[InputRequired(REQUIRED), NumberRange(-180, 180, "Entre -180 et 180.")]
+        "Longitude", places=6, validators=[InputRequired(REQUIRED), InRange(-180, 180, "Entre -180 et 180.")]
     )
     bus_seats = StringField(
         "Places par car (séparées par des virgules)",
@@ -67,8 +120,8 @@ class TourForm(FlaskForm):
         ],
     )
     max_seats_per_booking = IntegerField(
-        "Places au plus par inscription", validators=[Optional(), NumberRange(1, 100, "Entre 1 et 100.")]
+        "Places au plus par inscription", validators=[Optional(), InRange(1, 100, "Entre 1 et 100.")]
     )
     lunch_earliest = TimeField("Déjeuner : au plus tôt", validators=[Optional()])
     lunch_latest = TimeField("Déjeuner : au plus tard", validators=[Optional()])
-    lunch_minutes = IntegerField("Durée du déjeuner (minutes)", validators=[Optional(), NumberRange(1, 240, "Entre 1 et 240.")])
+    lunch_minutes = IntegerField("Durée du déjeuner (minutes)", validators=[Optional(), InRange(1, 240, "Entre 1 et 240.")])

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from routes.pages import pages
 from routes.pages.forms import ActionForm, CancelTourForm, TourForm
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.permissions import require_organiser
-from tourplanner.errors import InvalidInput, NotFound
+from tourplanner.bookings.enums import BookingStatus
+from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.timeutil import local_zone, to_local
 from tourplanner.tours import operations
@@ -40,14 +41,21 @@ def tours_list():
 @login_required
 def tour_detail(tour_id: int):
     """A tour: its state, seats, buses and times."""
-    tour = load_tour(tour_id)
+    return _render_detail(load_tour(tour_id), CancelTourForm())
+
+
+def _render_detail(tour: Tour, cancel_form: CancelTourForm, status: int = 200):
+    """The tour's page, with the cancel form as given (and its errors, if any)."""
+    seats = operations.seats_by_status(tour)
     return render_template(
         "tours/detail.html",
         tour=tour,
-        seats=operations.seats_by_status(tour),
+        seats_confirmed=seats[BookingStatus.CONFIRMED],
+        seats_waitlisted=seats[BookingStatus.WAITLISTED],
         action_form=ActionForm(),
-        cancel_form=CancelTourForm(),
-    )
+        cancel_form=cancel_form,
+        has_itinerary="pages.tour_itinerary" in current_app.view_functions,
+    ), status
 
 
 @pages.route("/tours/nouveau", methods=["GET", "POST"])
@@ -83,6 +91,9 @@ def tour_edit(tour_id: int):
         except InvalidInput as error:
             db.session.rollback()
             _attach(form, error)
+        except Conflict as error:
+            db.session.rollback()
+            return _refused(tour_id, error)
         else:
             flash("Tour modifié.", "success")
             return redirect(url_for("pages.tour_detail", tour_id=tour.id))
@@ -94,10 +105,13 @@ def tour_edit(tour_id: int):
 def tour_publish(tour_id: int):
     """Open a draft tour to bookings (organisers)."""
     require_organiser(current_user)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    operations.publish_tour(load_tour(tour_id), current_user)
-    db.session.commit()
+    tour = load_tour(tour_id)
+    try:
+        operations.publish_tour(tour, current_user)
+        db.session.commit()
+    except Conflict as error:
+        db.session.rollback()
+        return _refused(tour_id, error)
     flash("Tour publié : les inscriptions sont ouvertes.", "success")
     return redirect(url_for("pages.tour_detail", tour_id=tour_id))
 
@@ -107,18 +121,27 @@ def tour_publish(tour_id: int):
 def tour_cancel(tour_id: int):
     """Cancel a tour; everyone concerned is told (organisers)."""
     require_organiser(current_user)
+    tour = load_tour(tour_id)
     form = CancelTourForm()
     if not form.validate_on_submit():
-        abort(400)
-    operations.cancel_tour(load_tour(tour_id), current_user, form.reason.data or None)
-    db.session.commit()
+        return _render_detail(tour, form, 422)
+    try:
+        operations.cancel_tour(tour, current_user, form.reason.data or None)
+        db.session.commit()
+    except Conflict as error:
+        db.session.rollback()
+        return _refused(tour_id, error)
     flash("Tour annulé : les personnes concernées sont prévenues.", "success")
     return redirect(url_for("pages.tour_detail", tour_id=tour_id))
 
 
-def _is_post() -> bool:
-    from flask import request
+def _refused(tour_id: int, error: Conflict):
+    """Back to the tour's page, saying in French why the action was refused."""
+    flash(f"Action impossible : {error.detail}.", "error")
+    return redirect(url_for("pages.tour_detail", tour_id=tour_id))
 
+
+def _is_post() -> bool:
     return request.method == "POST"
 
 

@@ -1,0 +1,117 @@
+"""Browser fixtures: the app served for real, Debian's chromium driven by Playwright, axe-core.
+
+Never `playwright install`: the browser is the system's /usr/bin/chromium (scripts/test
+installs it with apt-get), and axe-core comes from npm (package.json).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from tests.browser.helpers import AXE, PHONE
+from tests.pages.helpers import login_link_path
+from tourplanner.accounts.models import User
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():  # noqa: ANN201
+    """One headless chromium for the whole run."""
+    if not CHROMIUM.exists() or not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} and {AXE} are needed: run scripts/test, which installs them")
+        pytest.skip(f"{CHROMIUM} or {AXE} missing: scripts/test installs them")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The test's app served over HTTP on 127.0.0.1 (a free port) in a thread; its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture
+def new_page(browser, live_server: str):  # noqa: ANN001, ANN201
+    """new_page(phone=False): a page in a fresh browser context (own cookies) on the live server."""
+    contexts = []
+
+    def make(phone: bool = False):  # noqa: ANN202
+        context = browser.new_context(
+            base_url=live_server,
+            locale="fr-FR",
+            timezone_id="Europe/Paris",
+            viewport=PHONE if phone else {"width": 1280, "height": 900},
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):  # noqa: ANN001, ANN201
+    """A desktop-sized page on the live server."""
+    return new_page()
+
+
+@pytest.fixture
+def browser_sign_in() -> Callable[..., None]:
+    """browser_sign_in(page, user, check=None): sign in by the real link; `check(page, what)` runs on each step."""
+    from playwright.sync_api import expect
+
+    def do(page, user: User, check: Callable[[object, str], None] | None = None) -> None:  # noqa: ANN001
+        page.goto("/connexion")
+        expect(page.get_by_role("heading", name="Connexion", exact=True)).to_be_visible()
+        if check:
+            check(page, "login")
+        page.get_by_label("Adresse e-mail").fill(user.email)
+        page.get_by_role("button", name="Recevoir mon lien de connexion").click()
+        expect(page.get_by_role("heading", name="Consultez votre messagerie")).to_be_visible()
+        if check:
+            check(page, "login sent")
+        page.goto(login_link_path(user.email))
+        expect(page.get_by_role("button", name="Me connecter")).to_be_visible()
+        if check:
+            check(page, "login confirm")
+        page.get_by_role("button", name="Me connecter").click()
+        expect(page.get_by_role("heading", name=f"Bonjour {user.name}")).to_be_visible()
+
+    return do

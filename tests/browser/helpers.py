@@ -1,0 +1,41 @@
+"""Helpers for browser tests: axe-core checks, phone width, screenshots."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from tourplanner import PROJECT_ROOT
+
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+#: Impacts that fail a page; "minor" and "moderate" findings are reported by axe but tolerated.
+BLOCKING_IMPACTS = {"serious", "critical"}
+#: Where screenshots go when set (e.g. TOURPLANNER_SCREENSHOTS=/tmp/shots); none are taken otherwise.
+SCREENSHOTS = os.environ.get("TOURPLANNER_SCREENSHOTS")
+PHONE = {"width": 375, "height": 740}
+
+
+def assert_accessible(page, what: str) -> None:  # noqa: ANN001
+    """Run axe-core on the page as shown; fail on any serious or critical violation."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => (await axe.run(document)).violations.map(v => ({
+               id: v.id, impact: v.impact, help: v.help,
+               nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}))"""
+    )
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, f"{what}: axe-core found\n" + json.dumps(blocking, ensure_ascii=False, indent=2)
+
+
+def screenshot(page, name: str) -> None:  # noqa: ANN001
+    """Save a full-page screenshot as <name>.png when TOURPLANNER_SCREENSHOTS names a folder."""
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+
+
+def assert_fits_phone(page, what: str) -> None:  # noqa: ANN001
+    """Nothing sticks out sideways at 375 px: no horizontal scrolling."""
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{what} is {width}px wide on a {PHONE['width']}px phone"
