@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from routes.pages import pages
@@ -54,7 +54,6 @@ def _render_detail(tour: Tour, cancel_form: CancelTourForm, status: int = 200):
         seats_waitlisted=seats[BookingStatus.WAITLISTED],
         action_form=ActionForm(),
         cancel_form=cancel_form,
-        has_itinerary="pages.tour_itinerary" in current_app.view_functions,
     ), status
 
 

@@ -1,0 +1,132 @@
+"""Fixtures for the itinerary pages: a realistic tour around Meyzieu, signing in, a live server."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.serving import make_server
+
+from tests.conftest import future
+from tourplanner.accounts.enums import OrganisationKind, Role
+from tourplanner.accounts.models import Organisation, User
+from tourplanner.accounts.operations import create_login_link
+from tourplanner.extensions import db
+from tourplanner.sites.models import Slot
+from tourplanner.tours.models import Tour
+
+#: Company sites in the industrial zones of Meyzieu, Décines and Jonage:
+#: (company, site, address, lat, lon, protective equipment, access notes, coach parking, accessible).
+SITES = [
+    ("Plastiques du Rhône", "Atelier d'injection", "12 rue de l'Industrie, 69330 Meyzieu", 45.7745, 5.0035,
+     "Chaussures de sécurité, lunettes", "Accueil au portail B, badge visiteur à l'accueil", True, True),
+    ("Métallerie Dauphinoise", "Usine de Décines", "4 avenue Jean Jaurès, 69150 Décines-Charpieu", 45.7690, 4.9790,
+     "Chaussures de sécurité, bouchons d'oreilles", "Sonner à l'interphone « Visites »", False, False),
+    ("Logistique Est Lyonnais", "Entrepôt de Jonage", "ZI du Carreau, 69330 Jonage", 45.7820, 5.0190,
+     None, "Gilet jaune fourni à l'entrée", True, True),
+    ("Cartonnages Rhodaniens", "Site de Meyzieu Sud", "27 rue Antoine Becquerel, 69330 Meyzieu", 45.7550, 4.9650,
+     "Charlotte et blouse fournies", None, True, False),
+    ("Électronique Saint-Priest", "Ligne d'assemblage", "3 allée des Sources, 69330 Meyzieu", 45.7600, 5.0400,
+     "Blouse antistatique fournie", "Parking visiteurs à droite du bâtiment A", True, True),
+    ("Mécanique de précision Lyon Est", "Atelier d'usinage", "8 rue du Rhône, 69330 Pusignan", 45.7520, 5.0560,
+     "Chaussures de sécurité, lunettes", "Entrée par la rue du Rhône uniquement", False, True),
+]
+
+
+@dataclass
+class PlannedTour:
+    """A tour with two coaches and lunch, and the slots companies offer for its day."""
+
+    tour: Tour
+    organiser: User
+    slots: list[Slot]
+
+
+@pytest.fixture
+def planned_tour(make_user, make_tour, make_site, make_slot) -> PlannedTour:
+    """Two coaches of 20 seats, lunch 12:00–13:30 for an hour, six sites with morning or afternoon slots."""
+    organiser = make_user(Role.ORGANISER, name="Nadia Benali")
+    tour = make_tour(
+        organiser=organiser,
+        title="ZI Tour Meyzieu – Jonage",
+        meeting_point_name="Gare de Meyzieu ZI (tram T3)",
+        meeting_lat=45.7795,
+        meeting_lon=5.0010,
+        bus_seats=[20, 20],
+        lunch=_lunch(),
+    )
+    slots = []
+    for index, (company, name, address, lat, lon, ppe, notes, parking, accessible) in enumerate(SITES):
+        organisation = Organisation(name=company, kind=OrganisationKind.COMPANY)
+        db.session.add(organisation)
+        site = make_site(organisation=organisation, name=name, address=address, lat=lat, lon=lon,
+                         protective_equipment=ppe, access_notes=notes, has_coach_parking=parking,
+                         is_accessible=accessible, sector="Industrie")
+        morning = index % 2 == 0
+        slots.append(make_slot(
+            site=site,
+            start_at=future(30, 9 if morning else 14),
+            end_at=future(30, 12, 0) if morning else future(30, 16, 30),
+            visit_minutes=60 if index != 5 else 90,
+            max_visitors=25,
+        ))
+    return PlannedTour(tour, organiser, slots)
+
+
+def _lunch():  # noqa: ANN202
+    from tourplanner.tours.operations import Lunch
+
+    return Lunch(future(30, 12, 0), future(30, 13, 30), 60)
+
+
+def login_path(user: User) -> str:
+    """The path of a fresh one-time sign-in link for `user` (as the mail would give)."""
+    token = create_login_link(user, timedelta(minutes=10))
+    db.session.commit()
+    return f"/connexion/{token}"
+
+
+@pytest.fixture
+def sign_in(client: FlaskClient) -> Callable[[User], None]:
+    """Sign `user` in on the test client through a one-time link and its button."""
+
+    def do(user: User) -> None:
+        response = client.post(login_path(user))
+        assert response.status_code == 302, response.get_data(as_text=True)
+
+    return do
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served on a free local port in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+#: Debian's chromium, offline: never `playwright install`.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """One headless chromium for the session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

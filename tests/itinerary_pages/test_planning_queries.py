@@ -1,0 +1,70 @@
+"""Read-only planning views: the slots a tour may use, each coach's day laid out in time."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.conftest import future
+from tourplanner.extensions import db
+from tourplanner.sites.enums import SlotStatus
+from tourplanner.tours import itinerary
+from tourplanner.tours.planning_queries import bus_days, candidate_slots
+
+
+def test_candidate_slots_are_the_usable_slots_of_the_tour_s_hours(planned_tour, make_slot):
+    """Offered/accepted slots overlapping the tour's hours are offered; other days and declined slots are not."""
+    site = planned_tour.slots[0].site
+    evening = make_slot(site=site, start_at=future(30, 18), end_at=future(30, 20))
+    declined = make_slot(site=site, status=SlotStatus.DECLINED)
+    accepted = make_slot(site=site, status=SlotStatus.ACCEPTED, start_at=future(30, 16), end_at=future(30, 18))
+    ids = {row.slot.id for row in candidate_slots(planned_tour.tour)}
+    assert ids == {s.id for s in planned_tour.slots} | {accepted.id}
+    assert evening.id not in ids and declined.id not in ids
+
+
+def test_a_candidate_withdrawn_since_is_shown_as_unusable(planned_tour):
+    """A ticked slot the company withdrew stays listed, ticked, but can no longer be chosen."""
+    tour, slot = planned_tour.tour, planned_tour.slots[0]
+    itinerary.set_candidates(tour, [slot.id], planned_tour.organiser)
+    slot.status = SlotStatus.WITHDRAWN
+    db.session.commit()
+    rows = {row.slot.id: row for row in candidate_slots(tour)}
+    assert rows[slot.id].is_candidate and not rows[slot.id].is_usable
+    assert all(row.is_usable for sid, row in rows.items() if sid != slot.id)
+
+
+def test_each_coach_s_day_is_laid_out_without_gaps_or_overlaps(planned_tour):
+    """From departure to return, parts follow one another; visits are the stops; one lunch in its window."""
+    tour = planned_tour.tour
+    itinerary.set_candidates(tour, [s.id for s in planned_tour.slots], planned_tour.organiser)
+    itinerary.optimise_tour(tour, planned_tour.organiser)
+    db.session.commit()
+    days = bus_days(tour)
+    assert [len(d.stops) for d in days if d.stops] and sum(len(d.stops) for d in days) == 6
+    for day in days:
+        if not day.stops:
+            continue
+        segments = day.segments
+        assert segments[0].start_at == day.departure_at and segments[-1].end_at >= day.return_at
+        for before, after in zip(segments, segments[1:]):
+            assert before.end_at == after.start_at, (before, after)
+        visits = [(s.start_at, s.end_at) for s in segments if s.kind == "visit"]
+        assert visits == [(stop.start_at, stop.end_at) for stop in day.stops]
+        lunches = [s for s in segments if s.kind == "lunch"]
+        assert len(lunches) == 1 and day.lunch is not None
+        assert lunches[0].end_at - lunches[0].start_at == timedelta(minutes=tour.lunch_minutes)
+        assert tour.lunch_earliest_at <= lunches[0].start_at <= tour.lunch_latest_at
+        assert segments[0].kind == "drive" and {s.kind for s in segments} <= {"drive", "visit", "wait", "lunch"}
+
+
+def test_a_day_without_lunch_has_no_lunch_part(make_tour, make_slot, make_user):
+    """A tour without a lunch break lays out driving, visits and waiting only."""
+    tour = make_tour(meeting_lat=45.7795, meeting_lon=5.0010)
+    slot = make_slot()
+    organiser = tour.created_by
+    itinerary.set_candidates(tour, [slot.id], organiser)
+    itinerary.optimise_tour(tour, organiser)
+    db.session.commit()
+    (day,) = bus_days(tour)
+    assert day.lunch is None and "lunch" not in {s.kind for s in day.segments}
+    assert [s.kind for s in day.segments][:2] == ["drive", "visit"] and day.segments[-1].kind == "drive"

@@ -1,0 +1,223 @@
+"""Read-only views for planning a tour: slots to offer, and each coach's day laid out in time.
+
+Nothing here changes the database. The stored itinerary keeps, per stop, arrival, start,
+end and departure; the day's other parts (driving, waiting, lunch) are laid out again
+from those times and the travel times between places, the way the optimiser counted them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from tourplanner import routing
+from tourplanner.bookings.enums import BookingStatus
+from tourplanner.extensions import db
+from tourplanner.sites.models import Site, Slot
+from tourplanner.tours.itinerary import USABLE_SLOT_STATUSES, travel_provider
+from tourplanner.tours.models import Bus, Stop, Tour
+
+#: Times within this many seconds are taken as equal (stored times are whole seconds,
+#: another travel-time source may differ slightly).
+TOLERANCE_S = 90
+
+#: One colour per coach, on the map and beside its name; dark enough for white text.
+BUS_COLOURS = ("#1d4e89", "#a4161a", "#1e6b3a", "#8a4b00", "#6a1b9a", "#00606b", "#4a5360", "#9c2a6b")
+
+#: The parts of a coach's day, as the timeline names them.
+SEGMENT_LABELS = {
+    "drive": "Trajet",
+    "visit": "Visite",
+    "wait": "Attente",
+    "lunch": "Déjeuner",
+}
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    """A slot the organiser may tick for a tour, and whether it is ticked."""
+
+    slot: Slot
+    is_candidate: bool
+    #: False when the slot's status no longer allows it (it cannot be sent again).
+    is_usable: bool
+
+
+def candidate_slots(tour: Tour) -> list[CandidateRow]:
+    """Offered or accepted slots whose window overlaps the tour's hours, plus its current candidates."""
+    chosen = {c.slot_id for c in tour.candidates}
+    query = (
+        select(Slot)
+        .options(joinedload(Slot.site).joinedload(Site.organisation))
+        .where(
+            Slot.status.in_(USABLE_SLOT_STATUSES),
+            Slot.start_at < tour.end_at,
+            Slot.end_at > tour.start_at,
+        )
+    )
+    slots = {slot.id: slot for slot in db.session.scalars(query).unique()}
+    for candidate in tour.candidates:
+        slots.setdefault(candidate.slot_id, candidate.slot)
+    ordered = sorted(slots.values(), key=lambda s: (s.site.organisation.name.lower(), s.site.name.lower(), s.start_at, s.id))
+    return [CandidateRow(s, s.id in chosen, s.status in USABLE_SLOT_STATUSES) for s in ordered]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A part of a coach's day: driving, a visit, waiting or lunch."""
+
+    kind: str
+    start_at: datetime
+    end_at: datetime
+    #: What or where, in French: the site visited, "en route"…
+    detail: str = ""
+
+    @property
+    def label(self) -> str:
+        """The part's name in French."""
+        return SEGMENT_LABELS[self.kind]
+
+    @property
+    def minutes(self) -> int:
+        """Its length in minutes, as its clock times read (10:58–11:00 is 2 minutes)."""
+        return int((_to_minute(self.end_at) - _to_minute(self.start_at)).total_seconds() // 60)
+
+
+@dataclass(frozen=True)
+class LunchPlan:
+    """Where and when a coach's group has lunch, as laid out from the stored itinerary."""
+
+    start_at: datetime
+    end_at: datetime
+    #: In French: "à <site>, avant la visite", "en route", "au retour"…
+    where: str
+
+
+@dataclass
+class BusDay:
+    """One coach's day: when it leaves the meeting point, its parts, its lunch and its return."""
+
+    bus: Bus
+    colour: str
+    stops: list[Stop]
+    departure_at: datetime | None = None
+    return_at: datetime | None = None
+    segments: list[Segment] = field(default_factory=list)
+    lunch: LunchPlan | None = None
+    #: Seats confirmed on this coach.
+    passengers: int = 0
+    #: Names of the ambassadors riding this coach.
+    ambassadors: list[str] = field(default_factory=list)
+
+
+def bus_days(tour: Tour, provider: routing.TravelTimeProvider | None = None) -> list[BusDay]:
+    """Every coach's day laid out in time, from the stored stops and the travel times."""
+    stops_by_bus = {bus.id: list(bus.stops) for bus in tour.buses}
+    sites: list[Site] = []
+    index_of_site: dict[int, int] = {}
+    for stops in stops_by_bus.values():
+        for stop in stops:
+            site = stop.slot.site
+            if site.id not in index_of_site:
+                index_of_site[site.id] = len(sites) + 1
+                sites.append(site)
+    durations: Sequence[Sequence[int]] = [[0]]
+    if sites:
+        points = [(tour.meeting_lat, tour.meeting_lon)] + [(s.lat, s.lon) for s in sites]
+        durations = (provider or travel_provider()).matrix(points)[0].tolist()
+
+    days = []
+    for bus in tour.buses:
+        day = BusDay(bus, BUS_COLOURS[bus.position % len(BUS_COLOURS)], stops_by_bus[bus.id])
+        day.passengers = sum(
+            b.seats for b in tour.bookings if b.bus_id == bus.id and b.status is BookingStatus.CONFIRMED
+        )
+        day.ambassadors = sorted(a.user.name for a in tour.ambassadors if a.bus_id == bus.id)
+        if day.stops:
+            places = [0] + [index_of_site[s.slot.site_id] for s in day.stops] + [0]
+            _lay_out(tour, day, [[int(durations[a][b]) for b in places] for a in places])
+        days.append(day)
+    return days
+
+
+def _lay_out(tour: Tour, day: BusDay, drive_matrix: list[list[int]]) -> None:
+    """Fill `day`'s departure, segments and lunch; drive_matrix is indexed by leg position."""
+    stops = day.stops
+    lunch_s = (tour.lunch_minutes or 0) * 60
+    lunch_open = tour.has_lunch
+    segments: list[Segment] = []
+
+    def add(kind: str, start: datetime, end: datetime, detail: str = "") -> None:
+        # Under a minute of driving or waiting is noise on a timeline read in minutes.
+        if (end - start).total_seconds() >= (1 if kind == "visit" else 60):
+            segments.append(Segment(kind, start, end, detail))
+
+    def place_lunch(start: datetime, where: str) -> datetime:
+        nonlocal lunch_open
+        lunch_open = False
+        end = start + timedelta(seconds=lunch_s)
+        day.lunch = LunchPlan(start, end, where)
+        add("lunch", start, end, where)
+        return end
+
+    def leg(start: datetime, end: datetime, drive_s: int, where: str) -> None:
+        """From one place to the next: driving, perhaps lunch on the road, then waiting."""
+        gap_s = (end - start).total_seconds()
+        drive_s = min(drive_s, int(gap_s))
+        after_drive = start + timedelta(seconds=drive_s)
+        add("drive", start, after_drive, where)
+        if lunch_open and gap_s - drive_s >= lunch_s - TOLERANCE_S and _in_window(tour, after_drive):
+            after_drive = place_lunch(min(after_drive, end - timedelta(seconds=lunch_s)), "en route")
+        add("wait", after_drive, end)
+
+    first = stops[0]
+    day.departure_at = first.arrival_at - timedelta(seconds=drive_matrix[0][1])
+    add("drive", day.departure_at, first.arrival_at, f"vers {first.slot.site.name}")
+    for position, stop in enumerate(stops, start=1):
+        name = stop.slot.site.name
+        if position > 1:
+            previous = stops[position - 2]
+            leg(previous.departure_at, stop.arrival_at, drive_matrix[position - 1][position], f"vers {name}")
+        # Waiting before the visit: lunch may be taken there, on arrival.
+        wait_start = stop.arrival_at
+        if lunch_open and (stop.start_at - stop.arrival_at).total_seconds() >= lunch_s - TOLERANCE_S:
+            begin = max(stop.arrival_at, tour.lunch_earliest_at)
+            if begin <= tour.lunch_latest_at and begin + timedelta(seconds=lunch_s) <= stop.start_at + timedelta(seconds=TOLERANCE_S):
+                add("wait", stop.arrival_at, begin)
+                wait_start = place_lunch(min(begin, stop.start_at - timedelta(seconds=lunch_s)), f"sur place, avant la visite ({name})")
+        add("wait", wait_start, stop.start_at)
+        add("visit", stop.start_at, stop.end_at, name)
+        # The coach only stays after the visit to have lunch there.
+        linger_s = (stop.departure_at - stop.end_at).total_seconds()
+        if lunch_open and linger_s >= lunch_s - TOLERANCE_S:
+            begin = stop.departure_at - timedelta(seconds=lunch_s)
+            add("wait", stop.end_at, begin)
+            place_lunch(begin, f"sur place, après la visite ({name})")
+        else:
+            add("wait", stop.end_at, stop.departure_at)
+    last = stops[-1]
+    day.return_at = day.bus.return_at or last.departure_at + timedelta(seconds=drive_matrix[-2][-1])
+    leg(last.departure_at, day.return_at, drive_matrix[-2][-1], "retour au rendez-vous")
+    if lunch_open:  # a short day: lunch once back
+        place_lunch(max(day.return_at, tour.lunch_earliest_at), "au retour, au point de rendez-vous")
+    day.segments = segments
+
+
+def _to_minute(value: datetime) -> datetime:
+    return value.replace(second=0, microsecond=0)
+
+
+def _in_window(tour: Tour, at: datetime) -> bool:
+    """Whether lunch may begin at `at` (or soon after, when waiting)."""
+    return tour.lunch_latest_at is not None and at <= tour.lunch_latest_at + timedelta(seconds=TOLERANCE_S)
+
+
+def timeline_span(tour: Tour, days: list[BusDay]) -> tuple[datetime, datetime]:
+    """The hours the timelines cover: the tour's, widened to every departure and return."""
+    start = min([tour.start_at] + [d.departure_at for d in days if d.departure_at])
+    end = max([tour.end_at] + [s.end_at for d in days for s in d.segments])
+    return start, end
