@@ -1,1 +1,191 @@
-"""Bookings in the API (filled by the bookings work)."""
+"""Bookings in the API: book seats on a tour, read, list and cancel bookings.
+
+Idempotency: `POST /tours/{id}/bookings` takes an optional `Idempotency-Key` header,
+scoped to the signed-in user. The same key again within 24 hours books nothing more and
+answers the first booking as it stands now, with the same status code as the first answer
+(201) and the header `Idempotent-Replayed: true`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import jsonify
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from spectree import Response
+
+from routes.api import api, current_user, spec
+from routes.api.schemas import Body, Problem, ValidationProblem
+from routes.api.tours import load_tour
+from tourplanner.bookings import operations
+from tourplanner.bookings.enums import BookingStatus
+from tourplanner.bookings.models import Booking
+from tourplanner.extensions import db
+from tourplanner.timeutil import isoformat_local
+
+ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_409": Problem}
+
+#: Loose on purpose: a typo'd address is caught, an unusual but valid one is not refused.
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class ParticipantIn(Body):
+    """A person a seat is for."""
+
+    name: str = Field(min_length=1, max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    #: Needs sites accessible to people with reduced mobility.
+    has_reduced_mobility: bool = False
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and value.strip() and not EMAIL_PATTERN.match(value.strip()):
+            raise ValueError("adresse e-mail invalide")
+        return value
+
+
+class BookingIn(Body):
+    """Seats asked for on a tour, and optionally who they are for (no more people than seats)."""
+
+    seats: int = Field(ge=1, le=100)
+    participants: list[ParticipantIn] = Field(default_factory=list, max_length=100)
+
+
+class BookingHeaders(BaseModel):
+    """Optional headers of a booking request."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    #: The same key again (same user, within 24 hours) answers the first booking.
+    idempotency_key: str | None = Field(
+        default=None, alias="Idempotency-Key", max_length=200,
+        description="Sent again by the same user within 24 hours: nothing more is booked, the first booking answers.",
+    )
+
+
+class ParticipantOut(BaseModel):
+    """A participant in an answer."""
+
+    name: str
+    email: str | None = None
+    has_reduced_mobility: bool
+
+
+class BookingOut(BaseModel):
+    """A booking in an answer; `bus` is the index of its coach once confirmed."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+    tour_id: int
+    status: BookingStatus
+    seats: int
+    bus: int | None = None
+    waiting_position: int | None = None
+    participants: list[ParticipantOut]
+
+
+class CancelledBookingOut(BookingOut):
+    """A cancelled booking, with the ids of the waiting bookings its seats went to."""
+
+    promoted: list[int]
+
+
+class BookingList(BaseModel):
+    """A list of bookings."""
+
+    bookings: list[BookingOut]
+
+
+def load_booking(booking_id: int) -> Booking:
+    """The booking with this id if the caller may see it, or 404."""
+    return operations.get_booking(booking_id, current_user())
+
+
+def booking_json(booking: Booking) -> dict[str, Any]:
+    """A booking as the API shows it, times in local time with offset."""
+    return {
+        "id": booking.id,
+        "tour_id": booking.tour_id,
+        "status": booking.status.value,
+        "seats": booking.seats,
+        "bus": booking.bus.position if booking.bus is not None else None,
+        "bus_name": booking.bus.name if booking.bus is not None else None,
+        "waiting_position": operations.waiting_position(booking),
+        "prescriber": {"id": booking.prescriber.id, "name": booking.prescriber.name, "email": booking.prescriber.email},
+        "organisation": booking.organisation.name if booking.organisation is not None else None,
+        "participants": [
+            {"name": p.name, "email": p.email, "has_reduced_mobility": p.has_reduced_mobility}
+            for p in booking.participants
+        ],
+        "created_at": isoformat_local(booking.created_at),
+        "confirmed_at": isoformat_local(booking.confirmed_at),
+        "cancelled_at": isoformat_local(booking.cancelled_at),
+    }
+
+
+@api.post("/tours/<int:tour_id>/bookings")
+@spec.validate(resp=Response(HTTP_201=BookingOut, HTTP_422=ValidationProblem, **ERRORS), tags=["bookings"])
+def book_seats(tour_id: int, json: BookingIn, headers: BookingHeaders):
+    """Book seats (prescribers): confirmed if they all fit on one coach, else on the waiting list.
+
+    An `Idempotency-Key` header used again by the same user within 24 hours books nothing
+    more and answers the first booking (201, header `Idempotent-Replayed: true`).
+    409 when the tour does not take bookings (draft, closed, past its deadline, cancelled, done).
+    """
+    request = operations.BookingRequest(
+        seats=json.seats,
+        participants=[
+            operations.ParticipantDetails(p.name, p.email, p.has_reduced_mobility) for p in json.participants
+        ],
+    )
+    outcome = operations.book_seats(load_tour(tour_id), current_user(), request, headers.idempotency_key)
+    db.session.commit()
+    response = jsonify(booking_json(outcome.booking))
+    response.status_code = 201
+    response.headers["Location"] = f"/api/v1/bookings/{outcome.booking.id}"
+    if outcome.is_replay:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+@api.get("/tours/<int:tour_id>/bookings")
+@spec.validate(resp=Response(HTTP_200=BookingList, **ERRORS), tags=["bookings"])
+def list_tour_bookings(tour_id: int):
+    """A tour's bookings: confirmed, then the waiting list in its order, then cancelled.
+
+    Organisers see them all, a prescriber their own; others 403.
+    """
+    bookings = operations.tour_bookings(load_tour(tour_id), current_user())
+    return jsonify({"bookings": [booking_json(b) for b in bookings]})
+
+
+@api.get("/me/bookings")
+@spec.validate(resp=Response(HTTP_200=BookingList, **ERRORS), tags=["bookings"])
+def my_bookings():
+    """The signed-in user's own bookings, on every tour, latest tour first."""
+    return jsonify({"bookings": [booking_json(b) for b in operations.prescriber_bookings(current_user())]})
+
+
+@api.get("/bookings/<int:booking_id>")
+@spec.validate(resp=Response(HTTP_200=BookingOut, **ERRORS), tags=["bookings"])
+def get_booking(booking_id: int):
+    """A booking (its prescriber or an organiser; for anyone else it does not exist: 404)."""
+    return jsonify(booking_json(load_booking(booking_id)))
+
+
+@api.delete("/bookings/<int:booking_id>")
+@spec.validate(resp=Response(HTTP_200=CancelledBookingOut, **ERRORS), tags=["bookings"])
+def cancel_booking(booking_id: int):
+    """Cancel a booking (its prescriber until the deadline, organisers always).
+
+    Its seats go at once to the earliest waiting booking whose seats all fit, then the next;
+    `promoted` lists them. Cancelling twice: 409.
+    """
+    promoted = operations.cancel_booking(load_booking(booking_id), current_user())
+    db.session.commit()
+    body = booking_json(db.session.get(Booking, booking_id))
+    body["promoted"] = [b.id for b in promoted]
+    return jsonify(body)

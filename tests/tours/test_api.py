@@ -209,3 +209,18 @@ def test_openapi_document_is_generated_from_the_routes(client) -> None:
     tour_in = next(value for key, value in schemas.items() if key.startswith("TourIn"))
     assert {"title", "start", "end", "meeting_point", "buses", "booking_deadline"} <= set(tour_in["required"])
     assert not any(path.startswith("/tours") for path in document["paths"])  # pages are not API
+
+
+def test_adding_seats_promotes_the_waiting_list(api_as, make_user) -> None:
+    """Editing a tour to add a coach confirms waiting bookings at once, in order."""
+    organiser = api_as(Role.ORGANISER)
+    tour_id = organiser.post("/tours", json=tour_body(buses=[{"seats": 2}])).get_json()["id"]
+    organiser.post(f"/tours/{tour_id}/publish")
+    prescriber = api_as(Role.PRESCRIBER)
+    first = prescriber.post(f"/tours/{tour_id}/bookings", json={"seats": 2}).get_json()
+    waiting = prescriber.post(f"/tours/{tour_id}/bookings", json={"seats": 2}).get_json()
+    assert (first["status"], waiting["status"]) == ("confirmed", "waitlisted")
+    organiser.put(f"/tours/{tour_id}", json=tour_body(buses=[{"seats": 2}, {"seats": 2}]))
+    assert prescriber.get(f"/bookings/{waiting['id']}").get_json()["status"] == "confirmed"
+    tour = organiser.get(f"/tours/{tour_id}").get_json()
+    assert (tour["seats_confirmed"], tour["seats_waitlisted"]) == (4, 0)

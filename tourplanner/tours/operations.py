@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from tourplanner.accounts.models import User
 from tourplanner.audit.operations import record
 from tourplanner.bookings.enums import BookingStatus
+from tourplanner.bookings.operations import fill_from_waiting_list, lock_tour
 from tourplanner.bookings.models import Booking
 from tourplanner.calendar import invitations
 from tourplanner.db import utcnow
@@ -110,6 +111,9 @@ def update_tour(tour: Tour, details: TourDetails, organiser: User) -> Tour:
     record(organiser, "tour.update", tour, before=before)
     if _when_and_where(tour) != when_and_where:
         invitations.tour_changed(tour)
+    # Seats may have been added: the waiting list moves up at once.
+    db.session.flush()
+    fill_from_waiting_list(lock_tour(tour.id), organiser)
     return tour
 
 

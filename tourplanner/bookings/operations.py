@@ -1,0 +1,363 @@
+"""The verbs of bookings: book seats, cancel a booking, fill freed seats from the waiting list.
+
+Rules, in the users' words:
+- A booking is all or nothing: it is confirmed only when all its seats fit on one coach
+  (the first bus, in the tour's order, with room for them all); otherwise it waits.
+- First come, first served: bookings are served in the order they were made (their id).
+- Freed seats go at once, in the same transaction, to the earliest waiting booking whose
+  seats all fit, then to the next, and so on.
+
+Every verb that reads free seats first takes the tour's lock (`lock_tour`), so that two
+requests — in two threads or two server processes — never both see the same free seat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, text
+
+from tourplanner.accounts.enums import Role
+from tourplanner.accounts.models import User
+from tourplanner.accounts.permissions import require_role
+from tourplanner.audit.operations import record
+from tourplanner.bookings.enums import BookingStatus
+from tourplanner.bookings.models import Booking, Participant
+from tourplanner.calendar import invitations
+from tourplanner.db import utcnow
+from tourplanner.errors import Conflict, FieldError, InvalidInput, NotFound
+from tourplanner.extensions import db
+from tourplanner.tours.enums import TourStatus
+from tourplanner.tours.models import Bus, Tour
+
+#: How long an Idempotency-Key stands for its first booking.
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+#: Longest Idempotency-Key accepted (the column's size).
+IDEMPOTENCY_KEY_MAX_LENGTH = 200
+#: Tours in these states may still move people from the waiting list to a coach.
+FILLABLE_STATUSES = (TourStatus.PUBLISHED, TourStatus.CLOSED)
+
+
+@dataclass(frozen=True)
+class ParticipantDetails:
+    """A person a seat is for."""
+
+    name: str
+    email: str | None = None
+    has_reduced_mobility: bool = False
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """What a prescriber asks for: a number of seats and, optionally, who they are for."""
+
+    seats: int
+    participants: list[ParticipantDetails] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BookingOutcome:
+    """The booking a request stands for, and whether it was made now or replayed from its key."""
+
+    booking: Booking
+    is_replay: bool = False
+
+
+# --- locking ---------------------------------------------------------------------------
+
+
+def lock_tour(tour_id: int) -> Tour:
+    """Take the tour's booking lock for the rest of the transaction and reload the tour.
+
+    PostgreSQL: `SELECT … FOR NO KEY UPDATE` on the tour row; concurrent bookings of the
+    same tour wait for each other, other tours go on. (NO KEY: rows that merely refer to
+    the tour, inserted by other transactions, need not wait.) SQLite has one writer at a time: a no-op
+    UPDATE as the transaction's first statement takes the database's write lock before
+    anything is read (waiting up to the engine's busy timeout), so no other process can
+    change seats between our reading and our writing them.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(text("UPDATE tours SET id = id WHERE id = :id"), {"id": tour_id})
+        query = select(Tour).where(Tour.id == tour_id)
+    else:
+        query = select(Tour).where(Tour.id == tour_id).with_for_update(of=Tour, key_share=True)
+    tour = db.session.scalars(query.execution_options(populate_existing=True)).one_or_none()
+    if tour is None:
+        raise NotFound(f"aucun tour n°{tour_id}")
+    return tour
+
+
+def _lock_prescriber(prescriber: User) -> None:
+    """Serialise one prescriber's keyed requests, so a key is looked up and used atomically.
+
+    NO KEY UPDATE: a booking inserted elsewhere for this prescriber (its foreign key takes
+    KEY SHARE on the user row) must not wait for us, or two requests could deadlock.
+    """
+    if db.session.get_bind().dialect.name != "sqlite":  # SQLite's write lock already covers it
+        db.session.execute(select(User.id).where(User.id == prescriber.id).with_for_update(key_share=True))
+
+
+# --- reading seats ---------------------------------------------------------------------
+
+
+def free_seats_by_bus(tour: Tour) -> dict[int, int]:
+    """Bus id → seats not held by a confirmed booking, for each bus of the tour."""
+    rows = db.session.execute(
+        select(Booking.bus_id, func.coalesce(func.sum(Booking.seats), 0))
+        .where(Booking.tour_id == tour.id, Booking.status == BookingStatus.CONFIRMED)
+        .group_by(Booking.bus_id)
+    ).all()
+    held = {bus_id: int(seats) for bus_id, seats in rows}
+    return {bus.id: bus.seats - held.get(bus.id, 0) for bus in tour.buses}
+
+
+def first_bus_with_room(tour: Tour, free: dict[int, int], seats: int) -> Bus | None:
+    """The first bus, in the tour's order, with room for all `seats`; None if none has."""
+    for bus in tour.buses:
+        if free.get(bus.id, 0) >= seats:
+            return bus
+    return None
+
+
+def waiting_list(tour: Tour) -> list[Booking]:
+    """The tour's waiting bookings, first come first."""
+    return list(
+        db.session.scalars(
+            select(Booking)
+            .where(Booking.tour_id == tour.id, Booking.status == BookingStatus.WAITLISTED)
+            .order_by(Booking.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def waiting_position(booking: Booking) -> int | None:
+    """1 for the first booking of the waiting list, 2 for the next…; None unless waiting."""
+    if booking.status is not BookingStatus.WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        select(func.count())
+        .select_from(Booking)
+        .where(
+            Booking.tour_id == booking.tour_id,
+            Booking.status == BookingStatus.WAITLISTED,
+            Booking.id < booking.id,
+        )
+    )
+    return int(ahead or 0) + 1
+
+
+# --- verbs -----------------------------------------------------------------------------
+
+
+def book_seats(
+    tour: Tour, prescriber: User, request: BookingRequest, idempotency_key: str | None = None
+) -> BookingOutcome:
+    """Book seats on a tour for a prescriber: confirmed if they all fit on one coach, else waitlisted.
+
+    With an `idempotency_key` already used by this prescriber in the last 24 hours, nothing
+    is booked and the outcome is that first booking (`is_replay`).
+    """
+    require_role(prescriber, Role.PRESCRIBER)
+    key = _check_key(idempotency_key)
+    if key is not None:
+        if db.session.get_bind().dialect.name == "sqlite":
+            lock_tour(tour.id)  # the write lock comes first on SQLite, before any read
+        _lock_prescriber(prescriber)
+        earlier = _booking_for_key(prescriber, key)
+        if earlier is not None:
+            return BookingOutcome(earlier, is_replay=True)
+    tour = lock_tour(tour.id)
+    _check_takes_bookings(tour)
+    _check_request(tour, request)
+
+    # Seats freed another way (a coach added by the organiser) go to those already waiting first.
+    fill_from_waiting_list(tour, actor=None)
+    free = free_seats_by_bus(tour)
+    booking = Booking(
+        tour=tour,
+        prescriber=prescriber,
+        organisation_id=prescriber.organisation_id,
+        seats=request.seats,
+        status=BookingStatus.WAITLISTED,
+        idempotency_key=key,
+        created_at=utcnow(),
+        participants=[
+            Participant(name=p.name.strip(), email=_clean_email(p.email), has_reduced_mobility=p.has_reduced_mobility)
+            for p in request.participants
+        ],
+    )
+    db.session.add(booking)
+    bus = first_bus_with_room(tour, free, request.seats)
+    if bus is not None:
+        _confirm(booking, bus)
+    db.session.flush()
+    record(prescriber, "booking.create", booking, tour_id=tour.id, seats=booking.seats, status=booking.status.value)
+    if bus is not None:
+        invitations.booking_confirmed(booking)
+    return BookingOutcome(booking)
+
+
+def cancel_booking(booking: Booking, actor: User) -> list[Booking]:
+    """Cancel a booking; its seats go at once to the waiting list. Returns the bookings promoted.
+
+    Its prescriber may cancel until the tour's booking deadline, organisers at any time.
+    """
+    _check_may_see(booking, actor)
+    tour = lock_tour(booking.tour_id)
+    booking = _reload(booking)
+    if actor.role is not Role.ORGANISER and utcnow() >= tour.booking_deadline_at:
+        raise Conflict("la date limite d'inscription est passée : seul l'organisateur peut encore annuler")
+    if booking.status is BookingStatus.CANCELLED:
+        raise Conflict("cette réservation est déjà annulée")
+    was_confirmed = booking.status is BookingStatus.CONFIRMED
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_at = utcnow()
+    bus_name = booking.bus.name if booking.bus is not None else None
+    db.session.flush()
+    record(actor, "booking.cancel", booking, tour_id=tour.id, seats=booking.seats, was_confirmed=was_confirmed, bus=bus_name)
+    if was_confirmed:
+        invitations.booking_cancelled(booking)
+    return fill_from_waiting_list(tour, actor)
+
+
+def fill_from_waiting_list(tour: Tour, actor: User | None) -> list[Booking]:
+    """Confirm waiting bookings whose seats all fit, earliest first; returns those promoted.
+
+    The caller holds the tour's lock (`lock_tour`). Call it whenever seats are freed or added.
+    """
+    if tour.status not in FILLABLE_STATUSES:
+        return []
+    waiting = waiting_list(tour)
+    if not waiting:
+        return []
+    free = free_seats_by_bus(tour)
+    promoted = []
+    for booking in waiting:
+        bus = first_bus_with_room(tour, free, booking.seats)
+        if bus is None:
+            continue
+        _confirm(booking, bus)
+        free[bus.id] -= booking.seats
+        promoted.append(booking)
+    db.session.flush()
+    for booking in promoted:
+        record(actor, "booking.promote", booking, tour_id=tour.id, seats=booking.seats, bus=booking.bus.name)
+        invitations.booking_confirmed(booking)
+    return promoted
+
+
+# --- access ----------------------------------------------------------------------------
+
+
+def get_booking(booking_id: int, user: User) -> Booking:
+    """The booking with this id, if `user` may see it (its prescriber or an organiser); else 404."""
+    booking = db.session.get(Booking, booking_id)
+    if booking is None:
+        raise NotFound(f"aucune réservation n°{booking_id}")
+    _check_may_see(booking, user)
+    return booking
+
+
+def tour_bookings(tour: Tour, user: User) -> list[Booking]:
+    """A tour's bookings for `user`: all of them for organisers, their own for a prescriber.
+
+    Confirmed first, then the waiting list in its order, then cancelled ones; each by id.
+    """
+    require_role(user, Role.ORGANISER, Role.PRESCRIBER)
+    query = select(Booking).where(Booking.tour_id == tour.id)
+    if user.role is not Role.ORGANISER:
+        query = query.where(Booking.prescriber_id == user.id)
+    rank = {BookingStatus.CONFIRMED: 0, BookingStatus.WAITLISTED: 1, BookingStatus.CANCELLED: 2}
+    return sorted(db.session.scalars(query), key=lambda b: (rank[b.status], b.id))
+
+
+def prescriber_bookings(user: User) -> list[Booking]:
+    """The bookings `user` made, most recent tour first."""
+    return list(
+        db.session.scalars(
+            select(Booking)
+            .join(Tour, Booking.tour_id == Tour.id)
+            .where(Booking.prescriber_id == user.id)
+            .order_by(Tour.start_at.desc(), Booking.id)
+        )
+    )
+
+
+def _check_may_see(booking: Booking, user: User) -> None:
+    if user.role is Role.ORGANISER or booking.prescriber_id == user.id:
+        return
+    # Someone else's booking: its very existence is private.
+    raise NotFound(f"aucune réservation n°{booking.id}")
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _confirm(booking: Booking, bus: Bus) -> None:
+    booking.status = BookingStatus.CONFIRMED
+    booking.bus = bus
+    booking.confirmed_at = utcnow()
+
+
+def _reload(booking: Booking) -> Booking:
+    """The booking as committed now (after taking the lock), not as this session last saw it."""
+    return db.session.scalars(
+        select(Booking).where(Booking.id == booking.id).execution_options(populate_existing=True)
+    ).one()
+
+
+def _check_key(key: str | None) -> str | None:
+    if key is None or not key.strip():
+        return None
+    key = key.strip()
+    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        raise InvalidInput.one("Idempotency-Key", f"au plus {IDEMPOTENCY_KEY_MAX_LENGTH} caractères")
+    return key
+
+
+def _booking_for_key(prescriber: User, key: str, now: datetime | None = None) -> Booking | None:
+    """The booking this prescriber made with `key` in the last 24 hours; an older one frees the key."""
+    booking = db.session.scalars(
+        select(Booking)
+        .where(Booking.prescriber_id == prescriber.id, Booking.idempotency_key == key)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if booking is None:
+        return None
+    if booking.created_at > (now or utcnow()) - IDEMPOTENCY_WINDOW:
+        return booking
+    booking.idempotency_key = None  # expired: the key may stand for a new booking
+    db.session.flush()
+    return None
+
+
+def _check_takes_bookings(tour: Tour) -> None:
+    if tour.status is not TourStatus.PUBLISHED:
+        raise Conflict(f"ce tour ne prend pas de réservation (il est : {tour.status.label.lower()})")
+    if utcnow() >= tour.booking_deadline_at:
+        raise Conflict("la date limite d'inscription de ce tour est passée")
+
+
+def _check_request(tour: Tour, request: BookingRequest) -> None:
+    errors: list[FieldError] = []
+    largest_bus = max((bus.seats for bus in tour.buses), default=0)
+    if request.seats < 1:
+        errors.append(FieldError("seats", "il faut réserver au moins une place"))
+    elif tour.max_seats_per_booking is not None and request.seats > tour.max_seats_per_booking:
+        errors.append(FieldError("seats", f"au plus {tour.max_seats_per_booking} places par réservation sur ce tour"))
+    elif request.seats > largest_bus:
+        errors.append(FieldError("seats", f"une réservation tient dans un seul car : au plus {largest_bus} places"))
+    if len(request.participants) > request.seats:
+        errors.append(FieldError("participants", f"{len(request.participants)} participants pour {request.seats} places"))
+    for index, participant in enumerate(request.participants):
+        if not participant.name.strip():
+            errors.append(FieldError(f"participants.{index}.name", "le nom est obligatoire"))
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _clean_email(email: str | None) -> str | None:
+    email = (email or "").strip()
+    return email.lower() or None
