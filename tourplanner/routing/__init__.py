@@ -16,11 +16,12 @@ from tourplanner.routing.problem import (
 )
 from tourplanner.routing.result import BreakPlacement, CoachRoute, Result, Stop, Unassigned
 from tourplanner.routing.solver import SolveParams, solve
-from tourplanner.routing.stop import SolutionLimit, StoppingCriterion, TimeLimit
+from tourplanner.routing.stop import BranchLimit, SolutionLimit, StoppingCriterion, TimeLimit
 from tourplanner.routing.travel import HaversineProvider, OsrmTableProvider, TravelTimeProvider
 
 __all__ = [
     "Break",
+    "BranchLimit",
     "BreakPlacement",
     "Coach",
     "CoachRoute",

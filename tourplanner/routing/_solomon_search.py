@@ -6,18 +6,21 @@ Kept apart from the reader so the reader and the checker load without OR-Tools.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import time
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_pb2
+from ortools.util import optional_boolean_pb2
 
 from tourplanner.routing.solomon import SCALE, SolomonInstance
 
 FIRST = routing_enums_pb2.FirstSolutionStrategy
 META = routing_enums_pb2.LocalSearchMetaheuristic
+BOOL_TRUE, BOOL_FALSE = optional_boolean_pb2.BOOL_TRUE, optional_boolean_pb2.BOOL_FALSE
 
 
 def build_model(instance: SolomonInstance, *, optional: bool = True):
-    """The OR-Tools model: manager, routing model and the time dimension."""
+    """The OR-Tools model (manager, routing): exact distances scaled up, windows, capacity."""
     nodes = instance.nodes
     n = len(nodes)
     manager = pywrapcp.RoutingIndexManager(n, instance.vehicles, 0)
@@ -61,8 +64,9 @@ def parameters(
     min_neighbors: int | None = None,
     ils: bool | dict = False,
     extra_operators: tuple[str, ...] = (),
+    operators_off: tuple[str, ...] = (),
 ):
-    """Routing search parameters for one run."""
+    """Routing search parameters for one run; the keyword options exist for experiments."""
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(FIRST, first)
     params.local_search_metaheuristic = getattr(META, meta)
@@ -75,7 +79,9 @@ def parameters(
     if ils is not False:
         _iterated_local_search(params, **(ils if isinstance(ils, dict) else {}))
     for op in extra_operators:
-        setattr(params.local_search_operators, op, True)
+        setattr(params.local_search_operators, op, BOOL_TRUE)
+    for op in operators_off:
+        setattr(params.local_search_operators, op, BOOL_FALSE)
     params.time_limit.FromMilliseconds(max(int(seconds * 1000), 100))
     return params
 
@@ -89,6 +95,7 @@ def _iterated_local_search(
     annealing: bool = True,
     recreate: str = "LOCAL_CHEAPEST_INSERTION",
     improve: bool = True,
+    temperatures: tuple[float, float] | None = None,
 ):
     """Ruin (SISR string removals) and recreate, the perturbation of iterated local search."""
     params.use_iterated_local_search = True
@@ -101,7 +108,11 @@ def _iterated_local_search(
     sisr.bypass_factor = bypass
     ruin.ruin_composition_strategy = routing_ils_pb2.RuinCompositionStrategy.RUN_ALL_SEQUENTIALLY
     ruin.recreate_strategy.heuristic = getattr(FIRST, recreate)
-    if annealing:
+    if annealing and temperatures:
+        annealing_params = ils.reference_solution_acceptance_strategy.simulated_annealing
+        annealing_params.initial_temperature = temperatures[0] * SCALE
+        annealing_params.final_temperature = temperatures[1] * SCALE
+    elif annealing:
         ils.reference_solution_acceptance_strategy.simulated_annealing.automatic_temperatures = True
     else:
         ils.reference_solution_acceptance_strategy.greedy_descent.SetInParent()
@@ -111,7 +122,6 @@ def routes_of(manager, routing, assignment) -> list[list[int]]:
     """Customer numbers per non-empty route."""
     routes = []
     for v in range(routing.vehicles()):
-        index = routing.NextVar(routing.Start(v))
         route = []
         index = assignment.Value(routing.NextVar(routing.Start(v)))
         while not routing.IsEnd(index):
@@ -122,8 +132,69 @@ def routes_of(manager, routing, assignment) -> list[list[int]]:
     return routes
 
 
+#: Local-search operators left out of the ILS's descent: large-neighbourhood operators
+#: that cost more time than they win once ruin-and-recreate does that job (measured).
+SLOW_OPERATORS = (
+    "use_global_cheapest_insertion_path_lns",
+    "use_local_cheapest_insertion_path_lns",
+    "use_relocate_path_global_cheapest_insertion_insert_unperformed",
+    "use_global_cheapest_insertion_visit_types_lns",
+    "use_local_cheapest_insertion_visit_types_lns",
+)
+
+#: The two search configurations run side by side (one per core); the best result wins.
+#: Iterated local search with SISR ruin-and-recreate, chosen by measurement (bench/README-routing.md).
+PORTFOLIO = (
+    {"meta": "GREEDY_DESCENT", "ils": {"removed": 20, "sequence": 15}, "operators_off": SLOW_OPERATORS},
+    {"meta": "GREEDY_DESCENT", "ils": {"removed": 30, "sequence": 20}, "operators_off": SLOW_OPERATORS},
+)
+
+
 def search(instance: SolomonInstance, deadline: float, **options) -> list[list[int]]:
-    """Routes of customer numbers found before ``deadline`` (time.monotonic())."""
+    """Routes of customer numbers found before ``deadline`` (time.monotonic()).
+
+    Without options, runs the PORTFOLIO: its first configuration in a forked child
+    process, its second here, and keeps the shorter feasible answer.
+    """
+    if options:
+        return _search_one(instance, deadline, **options)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(instance, deadline, PORTFOLIO[0], sender), daemon=True)
+    child.start()
+    sender.close()
+    candidates = [_search_one(instance, deadline, **PORTFOLIO[1])]
+    if receiver.poll(max(0.0, deadline - time.monotonic()) + 1.0):
+        try:
+            candidates.append(receiver.recv())
+        except EOFError:  # the child died: keep our own answer
+            pass
+    child.join(timeout=0.5)
+    if child.is_alive():
+        child.kill()
+        child.join()
+    return min(candidates, key=lambda routes: _score(instance, routes))
+
+
+def _child(instance, deadline, options, sender) -> None:
+    sender.send(_search_one(instance, deadline, **options))
+    sender.close()
+
+
+def _score(instance: SolomonInstance, routes: list[list[int]]) -> tuple[int, float]:
+    from tourplanner.routing.solomon import check_solution, route_distance
+
+    served = sum(len(r) for r in routes)
+    feasible = not check_solution(instance, routes, _missing(instance, routes))
+    return (-served if feasible else 1, route_distance(instance, routes))
+
+
+def _missing(instance, routes):
+    served = {n for r in routes for n in r}
+    return [c.number for c in instance.customers if c.number not in served]
+
+
+def _search_one(instance: SolomonInstance, deadline: float, **options) -> list[list[int]]:
     optional = options.pop("optional", True)
     manager, routing = build_model(instance, optional=optional)
     seconds = deadline - time.monotonic() - 0.2

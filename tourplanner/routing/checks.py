@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tourplanner.routing.problem import Coach, Pickup, Problem, Visit
+from tourplanner.routing.result import clock as clock_text
 
 #: Reason given for a visit the solver left out although it fits alone.
 NO_ROOM_REASON = (
@@ -24,11 +25,8 @@ LOWER_PRIORITY_REASON = (
 
 
 def clock(problem: Problem, t_s: int) -> str:
-    """A time as the people of the tour read it, e.g. ``10h05``."""
-    seconds = problem.clock_origin_s + t_s
-    days, seconds = divmod(seconds, 86_400)
-    text = f"{seconds // 3600}h{seconds % 3600 // 60:02d}"
-    return text if days == 0 else f"{text} (J{days:+d})"
+    """A time of the tour as its people read it, e.g. ``10h05``."""
+    return clock_text(problem.clock_origin_s, t_s)
 
 
 def minutes(duration_s: int) -> str:

@@ -5,6 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def clock(origin_s: int, t_s: int) -> str:
+    """A time as people read it, e.g. ``10h05``; ``origin_s`` is time 0 after midnight."""
+    days, seconds = divmod(origin_s + t_s, 86_400)
+    text = f"{seconds // 3600}h{seconds % 3600 // 60:02d}"
+    return text if days == 0 else f"{text} (J{days:+d})"
+
+
 @dataclass(frozen=True)
 class Stop:
     """A stop of a coach: a visit (kind ``"visit"``) or a pick-up (kind ``"pickup"``).
@@ -20,7 +27,7 @@ class Stop:
     start_s: int
     end_s: int
     departure_s: int
-    #: passengers on board during the stop (the group that visits)
+    #: passengers on board when the coach leaves (for a visit: the group visiting)
     load: int
 
 
@@ -76,6 +83,8 @@ class Result:
     solve_s: float
     #: False when OR-Tools found no solution at all (every visit is then unassigned)
     found: bool = True
+    #: what time 0 means, in seconds after midnight (for summary() only)
+    clock_origin_s: int = 0
 
     def is_feasible(self) -> bool:
         """True when a solution exists and every required visit and every pick-up is served."""
@@ -101,13 +110,19 @@ class Result:
             f"{len(self.unassigned_visits)} écartée(s), {self.driving_s // 60} min de route, "
             f"{self.distance_m / 1000:.1f} km (calcul {self.solve_s:.2f} s)"
         ]
+        def at(t_s: int) -> str:
+            return clock(self.clock_origin_s, t_s)
+
         for route in self.routes:
-            stops = " → ".join(f"{s.kind} {s.id} @{s.start_s}" for s in route.stops) or "aucun arrêt"
-            lunch = f", pause {route.lunch.start_s}–{route.lunch.end_s}" if route.lunch else ""
+            names = {"visit": "visite", "pickup": "prise en charge"}
+            stops = " → ".join(f"{names[s.kind]} {s.id} à {at(s.start_s)}" for s in route.stops)
+            lunch = f", pause {at(route.lunch.start_s)}–{at(route.lunch.end_s)}" if route.lunch else ""
             lines.append(
-                f"car {route.coach_id} : départ {route.departure_s}, {stops}{lunch}, retour {route.return_s}"
+                f"car {route.coach_id} : départ {at(route.departure_s)}, {stops or 'aucun arrêt'}"
+                f"{lunch}, retour {at(route.return_s)}"
             )
         for item in self.unassigned:
             flag = " (obligatoire)" if item.required else ""
-            lines.append(f"{item.kind} {item.id}{flag} écartée : {item.reason}")
+            name = "visite" if item.kind == "visit" else "prise en charge"
+            lines.append(f"{name} {item.id}{flag} écartée : {item.reason}")
         return "\n".join(lines)

@@ -168,14 +168,17 @@ class SolomonSolution:
 def solve_solomon(
     instance: SolomonInstance, time_limit_s: float = 10.0, **options
 ) -> SolomonSolution:
-    """Least-distance routes for a Solomon instance within about ``time_limit_s`` seconds."""
+    """Least-distance routes for a Solomon instance within about ``time_limit_s`` seconds.
+
+    ``options`` select one search configuration instead of the default portfolio (for
+    experiments; see ``_solomon_search.parameters``).
+    """
     from tourplanner.routing._solomon_search import search
 
     deadline = time.monotonic() + time_limit_s
-    routes = search(instance, deadline, **options)
-    routes, dropped = _repair(instance, routes)
-    served = {n for r in routes for n in r}
-    unassigned = sorted(dropped + [c.number for c in instance.customers if c.number not in served and c.number not in dropped])
+    routes, _ = _repair(instance, search(instance, deadline, **options))
+    served = {n for route in routes for n in route}
+    unassigned = [c.number for c in instance.customers if c.number not in served]
     return SolomonSolution(routes, route_distance(instance, routes), unassigned)
 
 

@@ -13,9 +13,10 @@ Model (one node per coach start, per coach end, per visit and per pick-up):
     add theirs, capacity = seats; a visit's cumul (its group) is at most its max_group.
   - accessibility and what the pre-checks rule out: allowed vehicles per node.
 
-Determinism: with the default parameters (descent to a local optimum, then guided local
-search bounded by a *solution* limit) the search never depends on the clock, so the same
-problem gives the same result; the time limit is only a safety net for big problems.
+Determinism: the default parameters bound the guided local search by a number of search
+branches (BranchLimit), not by the clock, so the same problem gives the same result; their
+time limit is only a safety net for big problems. (A solution limit alone is not enough:
+on a tiny problem the search may never accept that many solutions and runs to the clock.)
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from tourplanner.routing.checks import LOWER_PRIORITY_REASON, NO_ROOM_REASON, precheck
 from tourplanner.routing.problem import Problem
 from tourplanner.routing.result import BreakPlacement, CoachRoute, Result, Stop, Unassigned
-from tourplanner.routing.stop import SolutionLimit, StoppingCriterion, TimeLimit
+from tourplanner.routing.stop import BranchLimit, StoppingCriterion, TimeLimit
 
 REQUIRED_DROPPED_REASON = "visite obligatoire impossible à placer avec les autres contraintes"
 PICKUP_DROPPED_REASON = "point de prise en charge impossible à desservir avec les autres contraintes"
@@ -40,11 +41,11 @@ NO_SOLUTION_REASON = "aucune solution trouvée dans le temps imparti"
 class SolveParams:
     """How to search: a first-solution strategy, a metaheuristic and stopping rules."""
 
-    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
+    first_solution: str = "PATH_CHEAPEST_ARC"
     #: "GUIDED_LOCAL_SEARCH", "GREEDY_DESCENT" (stop at the first local optimum), ...
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     stop: tuple[StoppingCriterion, ...] = field(
-        default_factory=lambda: (SolutionLimit(300), TimeLimit(30.0))
+        default_factory=lambda: (BranchLimit(2000), TimeLimit(30.0))
     )
 
     def __post_init__(self) -> None:
@@ -60,8 +61,8 @@ class SolveParams:
         """Guided local search for ``seconds`` (better on big tours, not reproducible)."""
         return cls(stop=(TimeLimit(seconds),))
 
-    def search_parameters(self):
-        """The OR-Tools RoutingSearchParameters."""
+    def search_parameters(self, routing):
+        """The OR-Tools RoutingSearchParameters (stop rules may add monitors to ``routing``)."""
         params = pywrapcp.DefaultRoutingSearchParameters()
         params.first_solution_strategy = getattr(
             routing_enums_pb2.FirstSolutionStrategy, self.first_solution
@@ -70,7 +71,7 @@ class SolveParams:
             routing_enums_pb2.LocalSearchMetaheuristic, self.metaheuristic
         )
         for rule in self.stop:
-            rule.apply(params)
+            rule.apply(params, routing)
         return params
 
 
@@ -199,7 +200,7 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
     started = time.perf_counter()
     checked = precheck(problem)
     model = _Model(problem, checked)
-    assignment = model.routing.SolveWithParameters(params.search_parameters())
+    assignment = model.routing.SolveWithParameters(params.search_parameters(model.routing))
     solve_s = time.perf_counter() - started
     early = [
         Unassigned(v.id, checked.visit_reasons[v.id], v.required)
@@ -211,9 +212,10 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
     if assignment is None:
         late = [Unassigned(v.id, NO_SOLUTION_REASON, v.required) for v in model.visits]
         late += [Unassigned(p.id, NO_SOLUTION_REASON, True, "pickup") for p in model.pickups]
-        return Result((), tuple(_in_problem_order(problem, early + late)), 0, 0, 0, solve_s, found=False)
+        return Result((), tuple(_in_problem_order(problem, early + late)), 0, 0, 0, solve_s, found=False,
+                      clock_origin_s=problem.clock_origin_s)
     routes = tuple(_route(model, assignment, v) for v in range(len(problem.coaches)))
-    late = _dropped(model, assignment, routes)
+    late = _dropped(model, assignment)
     return Result(
         routes,
         tuple(_in_problem_order(problem, early + late)),
@@ -221,6 +223,7 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
         sum(r.driving_s for r in routes),
         sum(r.distance_m for r in routes),
         solve_s,
+        clock_origin_s=problem.clock_origin_s,
     )
 
 
@@ -230,27 +233,28 @@ def _in_problem_order(problem: Problem, items: list[Unassigned]) -> list[Unassig
     return sorted(items, key=lambda u: order[(u.kind, u.id)])
 
 
-def _dropped(model: _Model, assignment, routes) -> list[Unassigned]:
+def _dropped(model: _Model, assignment) -> list[Unassigned]:
+    """Visits and pick-ups the search left out (a dropped node is its own successor)."""
     routing = model.routing
-    served_priorities = [
-        v.priority for k, v in enumerate(model.visits)
-        if assignment.Value(routing.NextVar(model.index(model.first_visit + k))) != model.index(model.first_visit + k)
-    ]
+
+    def is_dropped(node: int) -> bool:
+        index = model.index(node)
+        return assignment.Value(routing.NextVar(index)) == index
+
+    made = [v for k, v in enumerate(model.visits) if not is_dropped(model.first_visit + k)]
     dropped = []
     for k, visit in enumerate(model.visits):
-        index = model.index(model.first_visit + k)
-        if assignment.Value(routing.NextVar(index)) != index:
+        if not is_dropped(model.first_visit + k):
             continue
         if visit.required:
             reason = REQUIRED_DROPPED_REASON
-        elif any(p > visit.priority for p in served_priorities):
+        elif any(other.priority > visit.priority for other in made):
             reason = LOWER_PRIORITY_REASON
         else:
             reason = NO_ROOM_REASON
         dropped.append(Unassigned(visit.id, reason, visit.required))
     for k, pickup in enumerate(model.pickups):
-        index = model.index(model.first_pickup + k)
-        if assignment.Value(routing.NextVar(index)) == index:
+        if is_dropped(model.first_pickup + k):
             dropped.append(Unassigned(pickup.id, PICKUP_DROPPED_REASON, True, "pickup"))
     return dropped
 
@@ -300,7 +304,7 @@ def _route(model: _Model, assignment, v: int) -> CoachRoute:
         end = begins[pos] + model.service[node]
         stops.append(Stop(
             kind, item.id, item.place, arrival, begins[pos], end, end,
-            assignment.Min(load_dim.CumulVar(indices[pos])),
+            assignment.Min(load_dim.CumulVar(indices[pos])) + (item.seats if kind == "pickup" else 0),
         ))
     if lunch and placement is None:  # after the return (a short day)
         placement = BreakPlacement(lunch[0], lunch[1], len(stops), coach.end)

@@ -23,6 +23,7 @@ from tourplanner.errors import Conflict, FieldError, InvalidInput
 from tourplanner.extensions import db
 from tourplanner.sites.enums import SlotStatus
 from tourplanner.sites.models import Slot
+from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Bus, Stop, Tour, TourCandidate
 
@@ -90,7 +91,9 @@ def build_problem(tour: Tour, provider: routing.TravelTimeProvider | None = None
     def seconds(value: datetime) -> int:
         return int((value - origin).total_seconds())
 
-    builder = routing.ProblemBuilder()
+    local_start = to_local(origin)
+    # Reasons quote clock times: time 0 is the tour's start, so many seconds after midnight.
+    builder = routing.ProblemBuilder(clock_origin_s=local_start.hour * 3600 + local_start.minute * 60 + local_start.second)
     meeting = builder.add_place(tour.meeting_lat, tour.meeting_lon, tour.meeting_point_name)
     place_of_site: dict[int, int] = {}
     slots: dict[int, Slot] = {}

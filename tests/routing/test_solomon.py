@@ -1,0 +1,81 @@
+"""Solomon VRPTW: the reader, and solve_solomon_file's contract checked in double precision."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from tourplanner.routing.solomon import read_solomon, solve_solomon_file
+
+
+@pytest.fixture(scope="session")
+def small10_path(data_dir):
+    """A 10-customer instance (RC105's first ten customers, 4 vehicles of 70)."""
+    return str(data_dir / "solomon_small10.txt")
+
+
+@pytest.fixture(scope="session")
+def small10_answer(small10_path):
+    """solve_solomon_file on the small instance, once per session."""
+    return solve_solomon_file(small10_path, time_limit_s=1.0)
+
+
+def test_reader(small10_path):
+    """The reader finds name, fleet, depot and customers with their fields."""
+    instance = read_solomon(small10_path)
+    assert (instance.name, instance.vehicles, instance.capacity) == ("SMALL10", 4, 70)
+    assert (instance.depot.x, instance.depot.y, instance.depot.due) == (40, 50, 240)
+    assert [c.number for c in instance.customers] == list(range(1, 11))
+    first = instance.customers[0]
+    assert (first.x, first.y, first.demand, first.ready, first.due, first.service) == (25, 85, 20, 71, 191, 10)
+
+
+def test_reader_rejects_a_file_without_fleet(tmp_path):
+    """A file with no VEHICLE section is refused with a clear message."""
+    path = tmp_path / "bad.txt"
+    path.write_text("BAD\n\nCUSTOMER\n 0 1 1 0 0 100 0\n 1 2 2 1 0 100 1\n")
+    with pytest.raises(ValueError, match="no VEHICLE section"):
+        read_solomon(path)
+
+
+def test_answer_shape(small10_answer):
+    """The answer has exactly the contract's keys and types, and is JSON-serialisable."""
+    assert set(small10_answer) == {"routes", "distance", "vehicles", "unassigned"}
+    assert isinstance(small10_answer["distance"], float)
+    assert small10_answer["vehicles"] == len(small10_answer["routes"])
+    json.dumps(small10_answer)
+
+
+def test_answer_feasible_in_doubles(small10_path, small10_answer):
+    """Every customer once, capacity, windows, service times, depot due time; distance recomputed."""
+    instance = read_solomon(small10_path)
+    nodes = {c.number: c for c in instance.nodes}
+    routes = small10_answer["routes"]
+    assert small10_answer["unassigned"] == []
+    assert sorted(n for r in routes for n in r) == list(range(1, 11))
+    assert 0 < len(routes) <= instance.vehicles
+    total = 0.0
+    for route in routes:
+        assert sum(nodes[n].demand for n in route) <= instance.capacity
+        t, here = 0.0, instance.depot
+        for number in [*route, 0]:
+            there = nodes[number]
+            leg = math.hypot(here.x - there.x, here.y - there.y)
+            total += leg
+            t = t + here.service + leg
+            assert t <= there.due, f"customer {number} reached at {t} after {there.due}"
+            t = max(t, there.ready)
+            here = there
+    assert small10_answer["distance"] == pytest.approx(total, abs=1e-9)
+
+
+def test_repair_drops_what_doubles_refuse(small10_path):
+    """A route late in double precision loses its late customers, and the rest checks out."""
+    from tourplanner.routing.solomon import _repair, check_solution
+
+    instance = read_solomon(small10_path)
+    late = [[4, 8, 1, 2, 3], [5, 6, 7, 9, 10]]  # 4 opens at 151: everything after it is late
+    routes, dropped = _repair(instance, late)
+    assert dropped and not check_solution(instance, routes, dropped)
