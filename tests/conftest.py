@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -19,6 +20,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
+from werkzeug.serving import make_server
 
 from tourplanner import create_app
 from tourplanner.accounts.enums import OrganisationKind, Role
@@ -280,3 +282,55 @@ def make_slot(app: Flask, make_site: Callable[..., Site]) -> Callable[..., Slot]
         return slot
 
     return make
+
+
+# --- Browser tests: one chromium for the run (Playwright's sync API allows a single instance).
+
+#: axe-core, from the npm registry (package.json), injected into pages to check accessibility.
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():  # noqa: ANN201
+    """One headless chromium for the whole run."""
+    if not CHROMIUM.exists() or not AXE.exists():  # scripts/test installs both
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} and {AXE} are needed: run scripts/test, which installs them")
+        pytest.skip(f"{CHROMIUM} or {AXE} missing: scripts/test installs them")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The test's app served over HTTP on 127.0.0.1 (a free port) in a thread; its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+

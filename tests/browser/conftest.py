@@ -6,64 +6,12 @@ installs it with apt-get), and axe-core comes from npm (package.json).
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
-from flask import Flask
-from werkzeug.serving import make_server
-
-from tests.browser.helpers import AXE, PHONE
+from tests.browser.helpers import PHONE
 from tests.pages.helpers import login_link_path
 from tourplanner.accounts.models import User
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="session")
-def browser():  # noqa: ANN201
-    """One headless chromium for the whole run."""
-    if not CHROMIUM.exists() or not AXE.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} and {AXE} are needed: run scripts/test, which installs them")
-        pytest.skip(f"{CHROMIUM} or {AXE} missing: scripts/test installs them")
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-    finally:
-        playwright.stop()
-
-
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    """The test's app served over HTTP on 127.0.0.1 (a free port) in a thread; its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-
 
 @pytest.fixture
 def new_page(browser, live_server: str):  # noqa: ANN001, ANN201

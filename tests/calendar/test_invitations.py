@@ -85,7 +85,7 @@ def test_a_second_booking_of_the_same_prescriber_sends_nothing_more(mailbox, mak
 
 def test_a_change_of_time_sends_a_higher_sequence_to_those_concerned(mailbox, make_tour, make_user, book, db):
     """Moving the tour sends the same UID with SEQUENCE 1 to its prescriber only; a title change sends nothing."""
-    tour = make_tour(published=True)
+    tour = make_tour(published=True, bus_seats=[2])  # full: the second booking really waits
     organiser = tour.created_by
     prescriber = make_user(Role.PRESCRIBER)
     waiting = make_user(Role.PRESCRIBER)

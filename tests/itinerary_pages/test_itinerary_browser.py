@@ -27,12 +27,12 @@ def config_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-def browse(chromium, live_server):  # noqa: ANN001, ANN201
+def browse(browser, live_server):  # noqa: ANN001, ANN201
     """Open a page signed in as a user, through the one-time link and its « Me connecter » button."""
     contexts = []
 
     def open_as(user, width: int = 1280):  # noqa: ANN001, ANN202
-        context = chromium.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
