@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
@@ -139,6 +140,7 @@ class _TourData:
         bookings = [
             booking for booking in db.session.scalars(
                 select(Booking).where(Booking.tour_id == tour.id, Booking.status == BookingStatus.CONFIRMED)
+                .options(selectinload(Booking.prescriber), selectinload(Booking.participants))
                 .order_by(Booking.id)
             )
             if booking is not exclude_booking
@@ -200,15 +202,23 @@ class _TourData:
 
 
 def tour_events(tour: Tour, exclude_booking: Booking | None = None,
-                exclude_assignment: AmbassadorAssignment | None = None) -> list[PersonalEvent]:
+                exclude_assignment: AmbassadorAssignment | None = None,
+                recipients: set[str] | None = None) -> list[PersonalEvent]:
     """Everyone's copy of the tour's own event: ambassadors, then bookers, then participants.
 
     Whatever the tour's status: the caller decides what a cancelled or draft tour means.
+    `recipients` (lower-case addresses) limits the copies built to those people.
     """
     data = _TourData.load(tour, exclude_booking, exclude_assignment)
     events: dict[str, PersonalEvent] = {}
+
+    def wanted(email: str) -> bool:
+        return recipients is None or email.strip().lower() in recipients
+
     for assignment in data.assignments:
         user = assignment.user
+        if not wanted(user.email):
+            continue
         lines = [f"Votre car : {assignment.bus.name}", ""]
         lines += data.schedule([assignment.bus])
         lines += ["", f"Feuille de route : {tour_url(tour.id)}"]
@@ -225,6 +235,8 @@ def tour_events(tour: Tour, exclude_booking: Booking | None = None,
         elif booking.bus not in known:
             buses_by_booker[booking.prescriber_id] = [*known, booking.bus]
     for booking in data.bookings:
+        if not wanted(booking.prescriber.email):
+            continue
         buses = buses_by_booker[booking.prescriber_id] or list(tour.buses)
         seats = seats_by_booker[booking.prescriber_id]
         lines = data.schedule(sorted(buses, key=lambda bus: bus.position))
@@ -232,6 +244,8 @@ def tour_events(tour: Tour, exclude_booking: Booking | None = None,
         _put(events, data, booking.prescriber.email, booking.prescriber.name, Audience.BOOKER, tour.title,
              lines, data.changed_at(booking.confirmed_at), seats=seats)
     for booking in data.bookings:
+        if not any(p.email and wanted(p.email) for p in booking.participants):
+            continue
         buses = [booking.bus] if booking.bus is not None else list(tour.buses)
         lines = data.schedule(buses)
         lines += ["", f"Inscription par {booking.prescriber.name}", f"Détails : {tour_url(tour.id)}"]

@@ -33,15 +33,17 @@ from tourplanner.tours.models import AmbassadorAssignment, Stop, Tour
 def booking_confirmed(booking: Booking) -> None:
     """A booking's seats are confirmed (at once or from the waiting list): invite its people."""
     tour = booking.tour
-    _sync(tour, _desired(tour, visits=False), uids={tour_uid(tour.id)}, recipients=_people_of(booking),
+    people = _people_of(booking)
+    _sync(tour, _desired(tour, visits=False, recipients=people), uids={tour_uid(tour.id)}, recipients=people,
           cause=Cause.BOOKING)
 
 
 def booking_cancelled(booking: Booking) -> None:
     """A confirmed booking is cancelled: send CANCEL to its people (unless another seat still holds them)."""
     tour = booking.tour
-    _sync(tour, _desired(tour, exclude_booking=booking, visits=False), uids={tour_uid(tour.id)},
-          recipients=_people_of(booking), cause=Cause.BOOKING)
+    people = _people_of(booking)
+    _sync(tour, _desired(tour, exclude_booking=booking, visits=False, recipients=people), uids={tour_uid(tour.id)},
+          recipients=people, cause=Cause.BOOKING)
 
 
 def tour_changed(tour: Tour) -> None:
@@ -98,14 +100,14 @@ def _people_of(booking: Booking) -> set[str]:
 
 def _desired(tour: Tour, exclude_booking: Booking | None = None,
              exclude_assignment: AmbassadorAssignment | None = None, tours: bool = True, visits: bool = True,
-             slot_id: int | None = None) -> list[PersonalEvent]:
+             slot_id: int | None = None, recipients: set[str] | None = None) -> list[PersonalEvent]:
     """The copies people should hold now: none for a cancelled tour, no visit in a draft.
 
     `tours` and `visits` say which events to build, `slot_id` narrows visits to one slot.
     """
     if tour.status is TourStatus.CANCELLED:
         return []
-    events = tour_events(tour, exclude_booking, exclude_assignment) if tours else []
+    events = tour_events(tour, exclude_booking, exclude_assignment, recipients) if tours else []
     if visits and tour.status is not TourStatus.DRAFT:
         events += visit_events(tour, slot_id)
     return events
