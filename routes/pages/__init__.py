@@ -23,4 +23,14 @@ def csrf_refused(error: CSRFError):
     return render_template("error.html", status=400, title="Formulaire refusé", detail=CSRF_DETAIL), 400
 
 
-from routes.pages import auth, home, itinerary, tours  # noqa: E402,F401  (route definitions)
+from routes.pages import (  # noqa: E402,F401  (route definitions)
+    ambassador,
+    auth,
+    company,
+    home,
+    itinerary,
+    organiser_bookings,
+    prescriber,
+    slots,
+    tours,
+)

@@ -1,0 +1,3 @@
+"""Pages (being written)."""
+
+from routes.pages import pages  # noqa: F401
