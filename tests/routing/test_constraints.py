@@ -218,3 +218,16 @@ def test_small_tour_serves_required_and_reports_the_rest(small_tour, small_tour_
     assert 14 in made and result.is_feasible()
     assert all(u.reason for u in result.unassigned)
     assert "car 0" in result.summary()
+
+
+def test_visit_locked_to_a_coach_stays_on_it(make_problem, quick):
+    """A visit locked to coach 1 is made by coach 1, though coach 0 is as good a choice."""
+    problem = make_problem(
+        coaches=[{}, {}],
+        visits=[{"id": 1, "place": 1, "windows": [(0, 9000)], "coach": 1},
+                {"id": 2, "place": 2, "windows": [(0, 9000)], "coach": 0},
+                {"id": 3, "place": 3, "windows": [(0, 9000)], "coach": 1}],
+    )
+    result = solve(problem, quick)
+    assert sorted(result.route_of(1).visit_ids) == [1, 3]
+    assert result.route_of(0).visit_ids == [2]

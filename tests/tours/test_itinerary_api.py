@@ -119,3 +119,25 @@ def test_bad_optimise_input_is_422(planned) -> None:
     response = api.post(f"/tours/{tour.id}/optimise", json={"time_limit": -1})
     assert response.status_code == 422
     assert response.get_json()["errors"][0]["field"] == "time_limit"
+
+
+def test_a_locked_visit_stays_on_its_coach_when_reoptimising(planned) -> None:
+    """Locking a stop keeps it in the itinerary, on the same coach, after re-optimising."""
+    api, tour, slots = planned
+    api.post(f"/tours/{tour.id}/candidates", json={"slot_ids": [s.id for s in slots]})
+    first = api.post(f"/tours/{tour.id}/optimise", json={}).get_json()
+    bus_of = {s["slot_id"]: bus["bus"] for bus in first["buses"] for s in bus["stops"]}
+    chosen = next(iter(bus_of))
+    locked = api.post(f"/tours/{tour.id}/locks", json={"slot_id": chosen}).get_json()
+    assert any(s["locked"] for bus in locked["buses"] for s in bus["stops"] if s["slot_id"] == chosen)
+    again = api.post(f"/tours/{tour.id}/optimise", json={}).get_json()
+    bus_after = {s["slot_id"]: bus["bus"] for bus in again["buses"] for s in bus["stops"]}
+    assert bus_after[chosen] == bus_of[chosen]
+    assert any(s["locked"] for bus in again["buses"] for s in bus["stops"] if s["slot_id"] == chosen)
+
+
+def test_locking_a_slot_outside_the_itinerary_is_422(planned) -> None:
+    """Only a stop of the itinerary can be locked."""
+    api, tour, slots = planned
+    response = api.post(f"/tours/{tour.id}/locks", json={"slot_id": slots[0].id})
+    assert response.status_code == 422 and response.get_json()["errors"][0]["field"] == "slot_id"

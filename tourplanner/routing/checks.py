@@ -78,6 +78,8 @@ def _merge(problem: Problem, reasons: list[str | None]) -> str:
 
 def visit_reason(problem: Problem, visit: Visit, coach: Coach) -> str | None:
     """Why ``coach`` cannot make ``visit`` even alone, or None if it might."""
+    if visit.coach is not None and visit.coach != coach.id:
+        return f"visite verrouillée sur le car {visit.coach}"
     windows = visit.usable_windows
     if not windows:
         longest = max(w.latest_start_s + visit.duration_s - w.earliest_start_s for w in visit.windows)

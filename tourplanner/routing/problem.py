@@ -77,6 +77,8 @@ class Visit:
     is_accessible: bool = True
     required: bool = False
     priority: int = 1
+    #: id of the only coach that may make it (a visit locked to a coach), or None for any
+    coach: int | None = None
 
     def __post_init__(self) -> None:
         _check_int("visit id", self.id)
@@ -252,9 +254,10 @@ class ProblemBuilder:
         is_accessible: bool = True,
         required: bool = False,
         priority: int = 1,
+        coach: int | None = None,
     ) -> Visit:
-        """Add a visit that may begin in any of ``windows``."""
-        visit = Visit(id, place, tuple(windows), duration_s, max_group, is_accessible, required, priority)
+        """Add a visit that may begin in any of ``windows`` (only by ``coach`` when given)."""
+        visit = Visit(id, place, tuple(windows), duration_s, max_group, is_accessible, required, priority, coach)
         self.visits.append(visit)
         return visit
 

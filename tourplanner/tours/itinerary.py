@@ -114,6 +114,8 @@ def build_problem(tour: Tour, provider: routing.TravelTimeProvider | None = None
             is_accessible=site.is_accessible,
             required=slot.id in locked,
             priority=2 if slot.id in locked else 1,
+            # A locked visit stays on its coach.
+            coach=locked[slot.id].bus.position if slot.id in locked else None,
         )
     loads, reduced_mobility = _passengers(tour)
     lunch = None
