@@ -284,6 +284,26 @@ def make_slot(app: Flask, make_site: Callable[..., Site]) -> Callable[..., Slot]
     return make
 
 
+# --- Mail: a real SMTP server (aiosmtpd) on loopback; a folder's `config_overrides` points the app at it.
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator["SmtpSink"]:
+    """An aiosmtpd server on 127.0.0.1, shared by the session."""
+    from tests.mail.smtp_sink import SmtpSink
+
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: "SmtpSink") -> "SmtpSink":
+    """The SMTP server, emptied for this test."""
+    smtp_server.clear()
+    return smtp_server
+
+
 # --- Browser tests: one chromium for the run (Playwright's sync API allows a single instance).
 
 #: axe-core, from the npm registry (package.json), injected into pages to check accessibility.

@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.mail.smtp_sink import SmtpSink
-
-
-@pytest.fixture(scope="session")
-def smtp_server() -> Iterator[SmtpSink]:
-    """An aiosmtpd server on 127.0.0.1, shared by the session."""
-    sink = SmtpSink().start()
-    yield sink
-    sink.stop()
-
-
-@pytest.fixture
-def mailbox(smtp_server: SmtpSink) -> SmtpSink:
-    """The SMTP server, emptied for this test."""
-    smtp_server.clear()
-    return smtp_server
 
 
 @pytest.fixture
