@@ -18,7 +18,9 @@ def register_routes(app: Flask) -> None:
     import routes.api.bookings  # noqa: F401  (route definitions)
     import routes.api.itinerary  # noqa: F401
     import routes.api.me  # noqa: F401
+    import routes.api.organiser_bookings  # noqa: F401
     import routes.api.sites  # noqa: F401
+    import routes.api.slot_review  # noqa: F401
     import routes.api.tours  # noqa: F401
 
     csrf.exempt(api)  # bearer tokens, not cookies: no cross-site forgery to fear

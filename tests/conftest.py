@@ -252,8 +252,9 @@ def make_site(app: Flask) -> Callable[..., Site]:
         values: dict[str, Any] = {
             "name": f"Usine {n}",
             "address": "12 rue de l'Industrie, 69330 Meyzieu",
-            "lat": 45.77 + n * 0.001,
-            "lon": 5.00 + n * 0.001,
+            # Within ~3 km of Meyzieu whatever the test order (the counter is global).
+            "lat": 45.77 + (n % 25) * 0.001,
+            "lon": 5.00 + (n % 25) * 0.001,
         }
         values.update(overrides)
         site = Site(organisation=organisation, **values)

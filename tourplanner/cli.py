@@ -119,6 +119,6 @@ def solve(file: str, fmt: str, time_limit: float) -> None:
 @click.command()
 def scheduler() -> None:
     """Run the scheduled jobs in the foreground until stopped."""
-    from tourplanner.jobs import run_scheduler
+    from tourplanner.scheduler import run_scheduler
 
     run_scheduler()

@@ -42,8 +42,11 @@ class DefaultConfig:
     GEOCODER_BAN_DOMAIN = "api-adresse.data.gouv.fr"
     GEOCODER_BAN_SCHEME = "https"
     GEOCODER_TIMEOUT_SECONDS = 5
+    #: How far ahead a recurring availability is turned into slots, in weeks.
+    SLOT_SERIES_WEEKS = 12
     #: Map tiles for the pages; markers and routes still show when tiles cannot load.
     TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    TILE_ATTRIBUTION = "© les contributeurs d'OpenStreetMap"
 
 
 def load_secret_key(instance_path: Path) -> str:

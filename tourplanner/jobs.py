@@ -13,10 +13,12 @@ from tourplanner.db import utcnow
 from tourplanner.extensions import db
 from tourplanner.mail.enums import MailRound
 from tourplanner.mail.models import TourMailRound
+from tourplanner.sites.series import expand_all_series
 from tourplanner.mail.operations import deliver_pending
 from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Tour
+from tourplanner.tours.operations import cancel_if_under_minimum
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,25 @@ def close_bookings_at_deadline() -> int:
         tour.status = TourStatus.CLOSED
     db.session.commit()
     return len(tours)
+
+
+def go_no_go(now: datetime | None = None) -> int:
+    """At their go/no-go date, cancel the tours with too few confirmed seats (the others go ahead); returns how many."""
+    now = now or utcnow()
+    tours = db.session.scalars(
+        select(Tour)
+        .where(
+            Tour.status.in_((TourStatus.PUBLISHED, TourStatus.CLOSED)),
+            Tour.min_participants.is_not(None),
+            Tour.go_confirmed_at.is_(None),
+            Tour.go_no_go_at <= now,
+            Tour.start_at > now,
+        )
+        .order_by(Tour.go_no_go_at, Tour.id)
+    ).all()
+    cancelled = sum(cancel_if_under_minimum(tour, now) for tour in tours)
+    db.session.commit()
+    return cancelled
 
 
 def send_reminders(now: datetime | None = None) -> int:
@@ -92,33 +113,8 @@ def _commit_round(queued: int) -> int:
     return queued
 
 
-def run_scheduler() -> None:
-    """Run the jobs in this process until interrupted (one scheduler process per deployment)."""
-    from apscheduler.schedulers.blocking import BlockingScheduler
-    from flask import current_app
-
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-
-    def in_app(job):  # noqa: ANN001, ANN202
-        def run() -> None:
-            with app.app_context():
-                try:
-                    job()
-                finally:
-                    db.session.remove()
-
-        run.__name__ = job.__name__
-        return run
-
-    scheduler = BlockingScheduler(timezone=app.config["TIMEZONE"])
-    scheduler.add_job(in_app(deliver_outbox), "interval", seconds=30, id="deliver_outbox", max_instances=1, coalesce=True)
-    scheduler.add_job(
-        in_app(close_bookings_at_deadline), "interval", minutes=1, id="close_bookings", max_instances=1, coalesce=True
-    )
-    scheduler.add_job(in_app(send_reminders), "interval", minutes=15, id="send_reminders", max_instances=1, coalesce=True)
-    scheduler.add_job(in_app(send_follow_ups), "interval", minutes=15, id="send_follow_ups", max_instances=1, coalesce=True)
-    log.info("Scheduler started")
-    try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
+def extend_slot_series() -> int:
+    """Extend every recurring availability to the horizon, so its slots keep coming."""
+    created = expand_all_series()
+    db.session.commit()
+    return created

@@ -4,6 +4,7 @@ from tourplanner.accounts.models import ApiToken, LoginLink, Organisation, User
 from tourplanner.audit.models import AuditEntry
 from tourplanner.bookings.models import Booking, Participant
 from tourplanner.calendar.models import CalendarEventState, CalendarToken
+from tourplanner.jobs_models import SchedulerLease  # noqa: F401  (the scheduler's table)
 from tourplanner.mail.models import OutboxMail, TourMailRound
 from tourplanner.sites.models import GeocodeCache, IndustrialZone, Site, Slot
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour, TourCandidate

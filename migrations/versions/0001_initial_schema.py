@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 11:06:09.583371
+Create Date: 2026-11-23 11:32:09.637918
 
 """
 from alembic import op
@@ -73,6 +73,13 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_outbox_mails_send_after_at'), ['send_after_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_mails_sent_at'), ['sent_at'], unique=False)
 
+    op.create_table('scheduler_leases',
+    sa.Column('name', sa.String(length=50), nullable=False),
+    sa.Column('holder', sa.String(length=200), nullable=False),
+    sa.Column('acquired_at', tourplanner.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', tourplanner.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_scheduler_leases'))
+    )
     op.create_table('sites',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
@@ -87,6 +94,10 @@ def upgrade():
     sa.Column('protective_equipment', sa.String(length=300), nullable=True),
     sa.Column('is_accessible', sa.Boolean(), nullable=False),
     sa.Column('access_notes', sa.Text(), nullable=True),
+    sa.Column('photo_policy', sa.String(length=300), nullable=True),
+    sa.Column('pay_range', sa.String(length=300), nullable=True),
+    sa.Column('in_house_training', sa.Text(), nullable=True),
+    sa.Column('open_positions', sa.Text(), nullable=True),
     sa.Column('created_at', tourplanner.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('lat BETWEEN -90 AND 90', name=op.f('ck_sites_lat_range')),
     sa.CheckConstraint('lon BETWEEN -180 AND 180', name=op.f('ck_sites_lon_range')),
@@ -170,23 +181,30 @@ def upgrade():
     with op.batch_alter_table('login_links', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_login_links_user_id'), ['user_id'], unique=False)
 
-    op.create_table('slots',
+    op.create_table('slot_series',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('site_id', sa.Integer(), nullable=False),
-    sa.Column('start_at', tourplanner.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('end_at', tourplanner.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('rrule', sa.String(length=500), nullable=False),
+    sa.Column('start_time', sa.Time(), nullable=False),
+    sa.Column('end_time', sa.Time(), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
     sa.Column('visit_minutes', sa.Integer(), nullable=False),
     sa.Column('max_visitors', sa.Integer(), nullable=False),
-    sa.Column('status', sa.Enum('offered', 'accepted', 'declined', 'paused', 'withdrawn', name='slotstatus', native_enum=False, length=32), nullable=False),
+    sa.Column('exdates', sa.JSON(), nullable=False),
+    sa.Column('is_paused', sa.Boolean(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', tourplanner.db.UTCDateTime(timezone=True), nullable=False),
-    sa.CheckConstraint('end_at > start_at', name=op.f('ck_slots_window_order')),
-    sa.CheckConstraint('max_visitors > 0', name=op.f('ck_slots_visitors_positive')),
-    sa.CheckConstraint('visit_minutes > 0', name=op.f('ck_slots_visit_positive')),
-    sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_slots_site_id_sites')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_slots'))
+    sa.CheckConstraint('end_time > start_time', name=op.f('ck_slot_series_window_order')),
+    sa.CheckConstraint('ends_on >= starts_on', name=op.f('ck_slot_series_period_order')),
+    sa.CheckConstraint('max_visitors > 0', name=op.f('ck_slot_series_visitors_positive')),
+    sa.CheckConstraint('visit_minutes > 0', name=op.f('ck_slot_series_visit_positive')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_slot_series_created_by_id_users')),
+    sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_slot_series_site_id_sites')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_slot_series'))
     )
-    with op.batch_alter_table('slots', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_slots_site_id'), ['site_id'], unique=False)
+    with op.batch_alter_table('slot_series', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_slot_series_site_id'), ['site_id'], unique=False)
 
     op.create_table('tours',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -204,12 +222,16 @@ def upgrade():
     sa.Column('lunch_latest_at', tourplanner.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('lunch_minutes', sa.Integer(), nullable=True),
     sa.Column('max_seats_per_booking', sa.Integer(), nullable=True),
+    sa.Column('min_participants', sa.Integer(), nullable=True),
+    sa.Column('go_no_go_at', tourplanner.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('go_confirmed_at', tourplanner.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', tourplanner.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', tourplanner.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('published_at', tourplanner.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('cancelled_at', tourplanner.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('optimised_at', tourplanner.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('needs_reoptimisation', sa.Boolean(), nullable=False),
     sa.CheckConstraint('end_at > start_at', name=op.f('ck_tours_time_order')),
     sa.CheckConstraint('meeting_lat BETWEEN -90 AND 90', name=op.f('ck_tours_lat_range')),
     sa.CheckConstraint('meeting_lon BETWEEN -180 AND 180', name=op.f('ck_tours_lon_range')),
@@ -261,19 +283,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_calendar_event_states_recipient'), ['recipient'], unique=False)
         batch_op.create_index(batch_op.f('ix_calendar_event_states_tour_id'), ['tour_id'], unique=False)
 
-    op.create_table('tour_candidates',
+    op.create_table('slots',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('tour_id', sa.Integer(), nullable=False),
-    sa.Column('slot_id', sa.Integer(), nullable=False),
-    sa.Column('unassigned_reason', sa.String(length=500), nullable=True),
-    sa.ForeignKeyConstraint(['slot_id'], ['slots.id'], name=op.f('fk_tour_candidates_slot_id_slots')),
-    sa.ForeignKeyConstraint(['tour_id'], ['tours.id'], name=op.f('fk_tour_candidates_tour_id_tours')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_tour_candidates')),
-    sa.UniqueConstraint('tour_id', 'slot_id', name=op.f('uq_tour_candidates_tour_id_slot_id'))
+    sa.Column('site_id', sa.Integer(), nullable=False),
+    sa.Column('series_id', sa.Integer(), nullable=True),
+    sa.Column('start_at', tourplanner.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('end_at', tourplanner.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('visit_minutes', sa.Integer(), nullable=False),
+    sa.Column('max_visitors', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('offered', 'accepted', 'declined', 'paused', 'withdrawn', name='slotstatus', native_enum=False, length=32), nullable=False),
+    sa.Column('created_at', tourplanner.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('end_at > start_at', name=op.f('ck_slots_window_order')),
+    sa.CheckConstraint('max_visitors > 0', name=op.f('ck_slots_visitors_positive')),
+    sa.CheckConstraint('visit_minutes > 0', name=op.f('ck_slots_visit_positive')),
+    sa.ForeignKeyConstraint(['series_id'], ['slot_series.id'], name=op.f('fk_slots_series_id_slot_series')),
+    sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_slots_site_id_sites')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_slots')),
+    sa.UniqueConstraint('series_id', 'start_at', name=op.f('uq_slots_series_id_start_at'))
     )
-    with op.batch_alter_table('tour_candidates', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_tour_candidates_slot_id'), ['slot_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_tour_candidates_tour_id'), ['tour_id'], unique=False)
+    with op.batch_alter_table('slots', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_slots_series_id'), ['series_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_slots_site_id'), ['site_id'], unique=False)
 
     op.create_table('tour_mail_rounds',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -287,6 +317,41 @@ def upgrade():
     )
     with op.batch_alter_table('tour_mail_rounds', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_tour_mail_rounds_tour_id'), ['tour_id'], unique=False)
+
+    op.create_table('tour_pickup_points',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tour_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('lat', sa.Double(), nullable=False),
+    sa.Column('lon', sa.Double(), nullable=False),
+    sa.CheckConstraint('lat BETWEEN -90 AND 90', name=op.f('ck_tour_pickup_points_lat_range')),
+    sa.CheckConstraint('lon BETWEEN -180 AND 180', name=op.f('ck_tour_pickup_points_lon_range')),
+    sa.ForeignKeyConstraint(['tour_id'], ['tours.id'], name=op.f('fk_tour_pickup_points_tour_id_tours')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tour_pickup_points')),
+    sa.UniqueConstraint('tour_id', 'position', name=op.f('uq_tour_pickup_points_tour_id_position'))
+    )
+    with op.batch_alter_table('tour_pickup_points', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tour_pickup_points_tour_id'), ['tour_id'], unique=False)
+
+    op.create_table('tour_quotas',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tour_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.Column('organisation_kind', sa.Enum('company', 'france_travail', 'mission_locale', 'cap_emploi', 'siae', 'training_centre', 'employers_association', 'local_authority', name='organisationkind', native_enum=False, length=32), nullable=True),
+    sa.Column('seats', sa.Integer(), nullable=False),
+    sa.Column('released_at', tourplanner.db.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint('(organisation_id IS NULL) <> (organisation_kind IS NULL)', name=op.f('ck_tour_quotas_one_holder')),
+    sa.CheckConstraint('seats >= 0', name=op.f('ck_tour_quotas_seats_not_negative')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_tour_quotas_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['tour_id'], ['tours.id'], name=op.f('fk_tour_quotas_tour_id_tours')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tour_quotas')),
+    sa.UniqueConstraint('tour_id', 'organisation_id', name=op.f('uq_tour_quotas_tour_id_organisation_id')),
+    sa.UniqueConstraint('tour_id', 'organisation_kind', name=op.f('uq_tour_quotas_tour_id_organisation_kind'))
+    )
+    with op.batch_alter_table('tour_quotas', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tour_quotas_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tour_quotas_tour_id'), ['tour_id'], unique=False)
 
     op.create_table('ambassador_assignments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -313,6 +378,7 @@ def upgrade():
     sa.Column('seats', sa.Integer(), nullable=False),
     sa.Column('status', sa.Enum('confirmed', 'waitlisted', 'cancelled', name='bookingstatus', native_enum=False, length=32), nullable=False),
     sa.Column('bus_id', sa.Integer(), nullable=True),
+    sa.Column('pickup_point_id', sa.Integer(), nullable=True),
     sa.Column('idempotency_key', sa.String(length=200), nullable=True),
     sa.Column('created_at', tourplanner.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('confirmed_at', tourplanner.db.UTCDateTime(timezone=True), nullable=True),
@@ -320,6 +386,7 @@ def upgrade():
     sa.CheckConstraint('seats > 0', name=op.f('ck_bookings_seats_positive')),
     sa.ForeignKeyConstraint(['bus_id'], ['buses.id'], name=op.f('fk_bookings_bus_id_buses')),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_bookings_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['pickup_point_id'], ['tour_pickup_points.id'], name=op.f('fk_bookings_pickup_point_id_tour_pickup_points')),
     sa.ForeignKeyConstraint(['prescriber_id'], ['users.id'], name=op.f('fk_bookings_prescriber_id_users')),
     sa.ForeignKeyConstraint(['tour_id'], ['tours.id'], name=op.f('fk_bookings_tour_id_tours')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_bookings')),
@@ -328,6 +395,7 @@ def upgrade():
     with op.batch_alter_table('bookings', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_bookings_bus_id'), ['bus_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_bookings_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bookings_pickup_point_id'), ['pickup_point_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_bookings_prescriber_id'), ['prescriber_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_bookings_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_bookings_tour_id'), ['tour_id'], unique=False)
@@ -343,6 +411,9 @@ def upgrade():
     sa.Column('end_at', tourplanner.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('departure_at', tourplanner.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('is_locked', sa.Boolean(), nullable=False),
+    sa.Column('company_response', sa.Enum('pending', 'confirmed', 'declined', name='visitresponse', native_enum=False, length=32), nullable=False),
+    sa.Column('responded_at', tourplanner.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decline_reason', sa.String(length=500), nullable=True),
     sa.ForeignKeyConstraint(['bus_id'], ['buses.id'], name=op.f('fk_stops_bus_id_buses')),
     sa.ForeignKeyConstraint(['slot_id'], ['slots.id'], name=op.f('fk_stops_slot_id_slots')),
     sa.ForeignKeyConstraint(['tour_id'], ['tours.id'], name=op.f('fk_stops_tour_id_tours')),
@@ -354,6 +425,20 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_stops_bus_id'), ['bus_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_stops_slot_id'), ['slot_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_stops_tour_id'), ['tour_id'], unique=False)
+
+    op.create_table('tour_candidates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tour_id', sa.Integer(), nullable=False),
+    sa.Column('slot_id', sa.Integer(), nullable=False),
+    sa.Column('unassigned_reason', sa.String(length=500), nullable=True),
+    sa.ForeignKeyConstraint(['slot_id'], ['slots.id'], name=op.f('fk_tour_candidates_slot_id_slots')),
+    sa.ForeignKeyConstraint(['tour_id'], ['tours.id'], name=op.f('fk_tour_candidates_tour_id_tours')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tour_candidates')),
+    sa.UniqueConstraint('tour_id', 'slot_id', name=op.f('uq_tour_candidates_tour_id_slot_id'))
+    )
+    with op.batch_alter_table('tour_candidates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tour_candidates_slot_id'), ['slot_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tour_candidates_tour_id'), ['tour_id'], unique=False)
 
     op.create_table('participants',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -377,6 +462,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_participants_booking_id'))
 
     op.drop_table('participants')
+    with op.batch_alter_table('tour_candidates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tour_candidates_tour_id'))
+        batch_op.drop_index(batch_op.f('ix_tour_candidates_slot_id'))
+
+    op.drop_table('tour_candidates')
     with op.batch_alter_table('stops', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_stops_tour_id'))
         batch_op.drop_index(batch_op.f('ix_stops_slot_id'))
@@ -387,6 +477,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_bookings_tour_id'))
         batch_op.drop_index(batch_op.f('ix_bookings_status'))
         batch_op.drop_index(batch_op.f('ix_bookings_prescriber_id'))
+        batch_op.drop_index(batch_op.f('ix_bookings_pickup_point_id'))
         batch_op.drop_index(batch_op.f('ix_bookings_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_bookings_bus_id'))
 
@@ -397,15 +488,24 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_ambassador_assignments_bus_id'))
 
     op.drop_table('ambassador_assignments')
+    with op.batch_alter_table('tour_quotas', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tour_quotas_tour_id'))
+        batch_op.drop_index(batch_op.f('ix_tour_quotas_organisation_id'))
+
+    op.drop_table('tour_quotas')
+    with op.batch_alter_table('tour_pickup_points', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tour_pickup_points_tour_id'))
+
+    op.drop_table('tour_pickup_points')
     with op.batch_alter_table('tour_mail_rounds', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_tour_mail_rounds_tour_id'))
 
     op.drop_table('tour_mail_rounds')
-    with op.batch_alter_table('tour_candidates', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_tour_candidates_tour_id'))
-        batch_op.drop_index(batch_op.f('ix_tour_candidates_slot_id'))
+    with op.batch_alter_table('slots', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_slots_site_id'))
+        batch_op.drop_index(batch_op.f('ix_slots_series_id'))
 
-    op.drop_table('tour_candidates')
+    op.drop_table('slots')
     with op.batch_alter_table('calendar_event_states', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_calendar_event_states_tour_id'))
         batch_op.drop_index(batch_op.f('ix_calendar_event_states_recipient'))
@@ -421,10 +521,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_tours_start_at'))
 
     op.drop_table('tours')
-    with op.batch_alter_table('slots', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_slots_site_id'))
+    with op.batch_alter_table('slot_series', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_slot_series_site_id'))
 
-    op.drop_table('slots')
+    op.drop_table('slot_series')
     with op.batch_alter_table('login_links', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_links_user_id'))
 
@@ -452,6 +552,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_sites_organisation_id'))
 
     op.drop_table('sites')
+    op.drop_table('scheduler_leases')
     with op.batch_alter_table('outbox_mails', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_mails_sent_at'))
         batch_op.drop_index(batch_op.f('ix_outbox_mails_send_after_at'))

@@ -51,6 +51,10 @@ class BookingIn(Body):
 
     seats: int = Field(ge=1, le=100)
     participants: list[ParticipantIn] = Field(default_factory=list, max_length=100)
+    pickup_point: int | None = Field(
+        default=None, ge=0,
+        description="Index of the tour's pickup point the participants board at; required when the tour has pickup points.",
+    )
 
 
 class BookingHeaders(BaseModel):
@@ -84,6 +88,7 @@ class BookingOut(BaseModel):
     seats: int
     bus: int | None = None
     waiting_position: int | None = None
+    pickup_point: int | None = None
     participants: list[ParticipantOut]
 
 
@@ -114,6 +119,8 @@ def booking_json(booking: Booking) -> dict[str, Any]:
         "bus": booking.bus.position if booking.bus is not None else None,
         "bus_name": booking.bus.name if booking.bus is not None else None,
         "waiting_position": operations.waiting_position(booking),
+        "pickup_point": booking.pickup_point.position if booking.pickup_point is not None else None,
+        "pickup_point_name": booking.pickup_point.name if booking.pickup_point is not None else None,
         "prescriber": {"id": booking.prescriber.id, "name": booking.prescriber.name, "email": booking.prescriber.email},
         "organisation": booking.organisation.name if booking.organisation is not None else None,
         "participants": [
@@ -133,13 +140,18 @@ def book_seats(tour_id: int, json: BookingIn, headers: BookingHeaders):
 
     An `Idempotency-Key` header used again by the same user within 24 hours books nothing
     more and answers the first booking (201, header `Idempotent-Replayed: true`).
-    409 when the tour does not take bookings (draft, closed, past its deadline, cancelled, done).
+    409 when the tour does not take bookings (draft, closed, past its deadline, cancelled, done),
+    and when the prescriber's organisation — or its kind of organisation — would hold more
+    confirmed and waiting seats than its quota on the tour before the quota's release date
+    (« quota de l'organisation atteint jusqu'au … »; quotas only limit the organisations and
+    kinds they name). On a tour with pickup points, `pickup_point` (its index) is required (422).
     """
     request = operations.BookingRequest(
         seats=json.seats,
         participants=[
             operations.ParticipantDetails(p.name, p.email, p.has_reduced_mobility) for p in json.participants
         ],
+        pickup_point=json.pickup_point,
     )
     outcome = operations.book_seats(load_tour(tour_id), current_user(), request, headers.idempotency_key)
     db.session.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from tourplanner.accounts.enums import OrganisationKind
 from tourplanner.tours.enums import TourKind
 
 
@@ -36,6 +37,29 @@ class LunchIn(Body):
     minutes: int = Field(ge=1, le=240)
 
 
+class QuotaIn(Body):
+    """Seats one organisation (`organisation_id`) or one kind of organisation (`organisation_kind`) may hold.
+
+    Until `released_at` (none: until bookings close) the organisation — or all the
+    organisations of the kind together — cannot hold more confirmed and waiting seats than
+    `seats`; a booking beyond that is refused with 409. Quotas only limit the organisations
+    and kinds they name. Give exactly one of `organisation_id` and `organisation_kind`.
+    """
+
+    organisation_id: int | None = None
+    organisation_kind: OrganisationKind | None = None
+    seats: int = Field(ge=0, le=2000)
+    released_at: AwareDatetime | None = None
+
+
+class PickupPointIn(Body):
+    """A place where participants board a coach; a booking on the tour then names one (`pickup_point`: its index)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
 class TourIn(Body):
     """A tour as the organiser describes it."""
 
@@ -49,6 +73,16 @@ class TourIn(Body):
     kind: TourKind = TourKind.ZI_TOUR
     description: str | None = Field(default=None, max_length=5000)
     max_seats_per_booking: int | None = Field(default=None, ge=1)
+    #: Fewer confirmed seats than this at `go_no_go_at` and the tour is cancelled (everyone is told).
+    min_participants: int | None = Field(
+        default=None, ge=1,
+        description="Minimum de participants : en dessous à la date go_no_go_at, le tour est annulé. Avec go_no_go_at.",
+    )
+    go_no_go_at: AwareDatetime | None = Field(
+        default=None, description="Date de décision (avant le début du tour), avec min_participants.",
+    )
+    quotas: list[QuotaIn] | None = Field(default=None, max_length=100)
+    pickup_points: list[PickupPointIn] | None = Field(default=None, max_length=20)
 
 
 class CancelIn(Body):
@@ -89,6 +123,24 @@ class BusOut(BaseModel):
     label: str | None = None
 
 
+class QuotaOut(BaseModel):
+    """A quota in an answer."""
+
+    organisation_id: int | None = None
+    organisation_kind: OrganisationKind | None = None
+    seats: int
+    released_at: AwareDatetime | None = None
+
+
+class PickupPointOut(BaseModel):
+    """A pickup point in an answer; `pickup_point` is its index, as in bookings."""
+
+    pickup_point: int
+    name: str
+    lat: float
+    lon: float
+
+
 class TourOut(BaseModel):
     """A tour in an answer."""
 
@@ -108,6 +160,10 @@ class TourOut(BaseModel):
     seats_confirmed: int
     seats_waitlisted: int
     seats_left: int
+    min_participants: int | None = None
+    go_no_go_at: AwareDatetime | None = None
+    quotas: list[QuotaOut] = Field(default_factory=list)
+    pickup_points: list[PickupPointOut] = Field(default_factory=list)
 
 
 class TourList(BaseModel):

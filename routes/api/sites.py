@@ -6,6 +6,7 @@ belongs to another company, answers 404, so a company cannot learn which sites e
 
 from __future__ import annotations
 
+from datetime import date, time
 from typing import Any
 
 from flask import jsonify
@@ -16,13 +17,14 @@ from routes.api import api, current_user, spec
 from routes.api.schemas import Body, Problem, ValidationProblem
 from routes.api.tours import load_tour
 from tourplanner.accounts.permissions import require_organiser
+from tourplanner.errors import FieldError, InvalidInput
 from tourplanner.extensions import db
-from tourplanner.sites import operations, queries
+from tourplanner.sites import operations, queries, series as series_ops
 from tourplanner.sites.enums import SlotStatus
 from tourplanner.sites.geocoding import configured_geocoder
-from tourplanner.sites.models import Site, Slot
+from tourplanner.sites.models import Site, Slot, SlotSeries
 from tourplanner.timeutil import isoformat_local
-from tourplanner.tours import assignments
+from tourplanner.tours import assignments, visits
 from tourplanner.tours.models import AmbassadorAssignment
 
 ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_409": Problem}
@@ -43,6 +45,30 @@ class SiteIn(Body):
     has_coach_parking: bool = True
     protective_equipment: str | None = Field(default=None, max_length=300)
     access_notes: str | None = Field(default=None, max_length=5000)
+    photo_policy: str | None = Field(default=None, max_length=300)
+    pay_range: str | None = Field(default=None, max_length=300)
+    in_house_training: str | None = Field(default=None, max_length=5000)
+    open_positions: str | None = Field(default=None, max_length=5000)
+
+
+class SitePatch(Body):
+    """Some fields of a site; those left out keep their value. A new address without lat/lon is geocoded."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    address: str | None = Field(default=None, min_length=1, max_length=300)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    zone_id: int | None = None
+    sector: str | None = Field(default=None, max_length=120)
+    trades: list[str] | None = Field(default=None, max_length=100)
+    is_accessible: bool | None = None
+    has_coach_parking: bool | None = None
+    protective_equipment: str | None = Field(default=None, max_length=300)
+    access_notes: str | None = Field(default=None, max_length=5000)
+    photo_policy: str | None = Field(default=None, max_length=300)
+    pay_range: str | None = Field(default=None, max_length=300)
+    in_house_training: str | None = Field(default=None, max_length=5000)
+    open_positions: str | None = Field(default=None, max_length=5000)
 
 
 class SiteOut(BaseModel):
@@ -111,6 +137,121 @@ class SlotQuery(BaseModel):
         return value.replace(" ", "+") if isinstance(value, str) else value
 
 
+def _local_date(value: Any) -> Any:
+    """A date as AAAA-MM-JJ, with a French message otherwise."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("doit être une date AAAA-MM-JJ, ex. 2027-03-09") from None
+    return value
+
+
+def _local_time(value: Any) -> Any:
+    """A wall-clock time as HH:MM, with a French message otherwise."""
+    if isinstance(value, str):
+        try:
+            parsed = time.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("doit être une heure HH:MM, ex. 09:00") from None
+        if parsed.tzinfo is not None:
+            raise ValueError("heure locale (Europe/Paris) sans fuseau, ex. 09:00")
+        return parsed
+    return value
+
+
+class SlotSeriesIn(Body):
+    """A recurring availability: an RFC 5545 rule, local times of day, a period, exceptions."""
+
+    site_id: int
+    rrule: str = Field(max_length=500, description='RFC 5545 RRULE without DTSTART, e.g. "FREQ=WEEKLY;BYDAY=TU"')
+    start_time: time = Field(description="local wall-clock time (Europe/Paris), HH:MM")
+    end_time: time = Field(description="local wall-clock time (Europe/Paris), HH:MM")
+    starts_on: date = Field(description="first day, local date")
+    ends_on: date = Field(description="last day, local date (included)")
+    visit_minutes: int
+    max_visitors: int
+    exdates: list[date] = Field(default_factory=list, max_length=400, description="local dates without a slot")
+
+    @field_validator("starts_on", "ends_on", mode="before")
+    @classmethod
+    def _dates(cls, value: Any) -> Any:
+        """Dates as AAAA-MM-JJ."""
+        return _local_date(value)
+
+    @field_validator("start_time", "end_time", mode="before")
+    @classmethod
+    def _times(cls, value: Any) -> Any:
+        """Times as HH:MM, local."""
+        return _local_time(value)
+
+    @field_validator("exdates", mode="before")
+    @classmethod
+    def _exdates(cls, value: Any) -> Any:
+        """Each exception as a date."""
+        return [_local_date(item) for item in value] if isinstance(value, list) else value
+
+
+class SkippedOut(BaseModel):
+    """An occurrence that got no slot, and why."""
+
+    date: date
+    reason: str
+
+
+class SlotSeriesOut(BaseModel):
+    """A recurring availability in an answer."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+    site_id: int
+    rrule: str
+    is_paused: bool
+    exdates: list[date]
+
+
+class SlotSeriesList(BaseModel):
+    """A list of series."""
+
+    series: list[SlotSeriesOut]
+
+
+class ExceptionIn(Body):
+    """A day of the series without a slot."""
+
+    date: date
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        """A date as AAAA-MM-JJ."""
+        return _local_date(value)
+
+
+class DeclineIn(Body):
+    """Why the company cannot receive the visit (told to the organiser)."""
+
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class VisitOut(BaseModel):
+    """A visit as its company sees it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+    tour_id: int
+    site_id: int
+    company_response: str
+
+
+class VisitList(BaseModel):
+    """A company's visits."""
+
+    visits: list[VisitOut]
+
+
 class AssignmentIn(Body):
     """An ambassador (by the address of their account) and the bus they ride, from 0."""
 
@@ -152,6 +293,13 @@ def site_json(site: Site) -> dict[str, Any]:
         "has_coach_parking": site.has_coach_parking,
         "protective_equipment": site.protective_equipment,
         "access_notes": site.access_notes,
+        "photo_policy": site.photo_policy,
+        "pay_range": site.pay_range,
+        "in_house_training": site.in_house_training,
+        "open_positions": site.open_positions,
+        "trades_rome": [
+            {"code": trade.rome_code, "label": trade.label} for trade in operations.parse_trades(site.trades)
+        ],
         "created_at": isoformat_local(site.created_at),
     }
 
@@ -168,6 +316,57 @@ def slot_json(slot: Slot) -> dict[str, Any]:
         "end": isoformat_local(slot.end_at),
         "visit_minutes": slot.visit_minutes,
         "max_visitors": slot.max_visitors,
+        "series_id": slot.series_id,
+    }
+
+
+def series_json(series: SlotSeries, expansion: series_ops.Expansion | None = None) -> dict[str, Any]:
+    """A series as the API shows it, with its slots to come and, after a change, what it did."""
+    body: dict[str, Any] = {
+        "id": series.id,
+        "site_id": series.site_id,
+        "rrule": series.rrule,
+        "description": series_ops.describe_rule(series),
+        "start_time": series.start_time.strftime("%H:%M"),
+        "end_time": series.end_time.strftime("%H:%M"),
+        "starts_on": series.starts_on.isoformat(),
+        "ends_on": series.ends_on.isoformat(),
+        "visit_minutes": series.visit_minutes,
+        "max_visitors": series.max_visitors,
+        "exdates": list(series.exdates or []),
+        "is_paused": series.is_paused,
+        "slots": [slot_json(slot) for slot in series.slots],
+    }
+    if expansion is not None:
+        body["created_slot_ids"] = [slot.id for slot in expansion.created + expansion.restored]
+        body["skipped"] = [{"date": item.day.isoformat(), "reason": item.reason} for item in expansion.skipped]
+    return body
+
+
+def visit_json(visit: visits.Visit) -> dict[str, Any]:
+    """A visit as its company sees it, times in local time with offset."""
+    stop = visit.stop
+    return {
+        "id": stop.id,
+        "tour_id": visit.tour.id,
+        "tour": {"id": visit.tour.id, "title": visit.tour.title, "status": visit.tour.status.value},
+        "site_id": visit.site.id,
+        "site": {"id": visit.site.id, "name": visit.site.name},
+        "slot_id": stop.slot_id,
+        "date": isoformat_local(stop.arrival_at)[:10],
+        "arrival": isoformat_local(stop.arrival_at),
+        "start": isoformat_local(stop.start_at),
+        "end": isoformat_local(stop.end_at),
+        "departure": isoformat_local(stop.departure_at),
+        "group_size": visit.group_size,
+        "bus": visit.bus.position,
+        "bus_name": visit.bus.name,
+        "ambassadors": visit.ambassadors,
+        "company_response": stop.company_response.value,
+        "company_response_label": stop.company_response.label,
+        "responded_at": isoformat_local(stop.responded_at),
+        "decline_reason": stop.decline_reason,
+        "is_answerable": visit.is_answerable,
     }
 
 
@@ -209,6 +408,37 @@ def get_site(site_id: int):
     return jsonify(site_json(operations.site_for(current_user(), site_id)))
 
 
+@api.put("/sites/<int:site_id>")
+@spec.validate(json=SiteIn, resp=Response(HTTP_200=SiteOut, HTTP_422=ValidationProblem, **ERRORS), tags=["sites"])
+def replace_site(site_id: int, json: SiteIn):
+    """Replace a site's details (its company's contacts, organisers); without lat/lon a new address is geocoded."""
+    user = current_user()
+    site = operations.managed_site(user, site_id)
+    site = operations.update_site(site, operations.SiteDetails(**json.model_dump()), user, configured_geocoder())
+    db.session.commit()
+    return jsonify(site_json(site))
+
+
+@api.patch("/sites/<int:site_id>")
+@spec.validate(json=SitePatch, resp=Response(HTTP_200=SiteOut, HTTP_422=ValidationProblem, **ERRORS), tags=["sites"])
+def edit_site(site_id: int, json: SitePatch):
+    """Change some of a site's details (its company's contacts, organisers); the others keep their value."""
+    user = current_user()
+    site = operations.managed_site(user, site_id)
+    given = json.model_dump(exclude_unset=True)
+    required = ("name", "address", "is_accessible", "has_coach_parking")
+    nulls = [FieldError(name, "ne peut pas être vide") for name in required if name in given and given[name] is None]
+    if nulls:
+        raise InvalidInput(nulls)
+    if "trades" in given and given["trades"] is None:
+        given["trades"] = []
+    details = operations.details_of(site)
+    details = operations.SiteDetails(**{**details.__dict__, **given})
+    site = operations.update_site(site, details, user, configured_geocoder())
+    db.session.commit()
+    return jsonify(site_json(site))
+
+
 @api.post("/slots")
 @spec.validate(json=SlotIn, resp=Response(HTTP_201=SlotOut, HTTP_422=ValidationProblem, **ERRORS), tags=["slots"])
 def offer_slot(json: SlotIn):
@@ -244,6 +474,120 @@ def resume_slot(slot_id: int):
     slot = operations.resume_slot(operations.managed_slot(user, slot_id), user)
     db.session.commit()
     return jsonify(slot_json(slot))
+
+
+@api.post("/slot-series")
+@spec.validate(
+    json=SlotSeriesIn, resp=Response(HTTP_201=SlotSeriesOut, HTTP_422=ValidationProblem, **ERRORS), tags=["slots"]
+)
+def create_slot_series(json: SlotSeriesIn):
+    """Offer a recurring availability (its company's contacts, organisers): slots for the coming weeks.
+
+    Occurrences overlapping another slot of the site are skipped and listed in `skipped`.
+    """
+    details = series_ops.SeriesDetails(**json.model_dump())
+    series, expansion = series_ops.create_series(details, current_user())
+    db.session.commit()
+    return jsonify(series_json(series, expansion)), 201
+
+
+@api.get("/slot-series")
+@spec.validate(resp=Response(HTTP_200=SlotSeriesList, **ERRORS), tags=["slots"])
+def list_slot_series():
+    """Series of the sites the caller manages."""
+    return jsonify({"series": [series_json(s) for s in series_ops.series_visible_to(current_user())]})
+
+
+@api.get("/slot-series/<int:series_id>")
+@spec.validate(resp=Response(HTTP_200=SlotSeriesOut, **ERRORS), tags=["slots"])
+def get_slot_series(series_id: int):
+    """A series and its slots (its company's contacts, organisers)."""
+    return jsonify(series_json(series_ops.managed_series(current_user(), series_id)))
+
+
+@api.post("/slot-series/<int:series_id>/exceptions")
+@spec.validate(
+    json=ExceptionIn, resp=Response(HTTP_200=SlotSeriesOut, HTTP_422=ValidationProblem, **ERRORS), tags=["slots"]
+)
+def add_slot_series_exception(series_id: int, json: ExceptionIn):
+    """Exclude a day from a series: that day's slot is withdrawn."""
+    user = current_user()
+    series = series_ops.add_exception(series_ops.managed_series(user, series_id), json.date, user)
+    db.session.commit()
+    return jsonify(series_json(series))
+
+
+@api.delete("/slot-series/<int:series_id>/exceptions/<string:day>")
+@spec.validate(resp=Response(HTTP_200=SlotSeriesOut, HTTP_422=ValidationProblem, **ERRORS), tags=["slots"])
+def remove_slot_series_exception(series_id: int, day: str):
+    """Offer an excluded day again (day as AAAA-MM-JJ): its slot comes back."""
+    user = current_user()
+    series = series_ops.managed_series(user, series_id)
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError:
+        raise InvalidInput.one("date", "doit être une date AAAA-MM-JJ, ex. 2027-03-09") from None
+    expansion = series_ops.remove_exception(series, parsed, user)
+    db.session.commit()
+    return jsonify(series_json(series, expansion))
+
+
+@api.post("/slot-series/<int:series_id>/pause")
+@spec.validate(resp=Response(HTTP_200=SlotSeriesOut, **ERRORS), tags=["slots"])
+def pause_slot_series(series_id: int):
+    """Pause a series for a busy period: its future offered slots are paused."""
+    user = current_user()
+    series = series_ops.managed_series(user, series_id)
+    series_ops.pause_series(series, user)
+    db.session.commit()
+    return jsonify(series_json(series))
+
+
+@api.post("/slot-series/<int:series_id>/resume")
+@spec.validate(resp=Response(HTTP_200=SlotSeriesOut, **ERRORS), tags=["slots"])
+def resume_slot_series(series_id: int):
+    """Resume a paused series: its future paused slots are offered again."""
+    user = current_user()
+    series = series_ops.managed_series(user, series_id)
+    series_ops.resume_series(series, user)
+    db.session.commit()
+    return jsonify(series_json(series))
+
+
+@api.get("/visits")
+@spec.validate(resp=Response(HTTP_200=VisitList, **ERRORS), tags=["visits"])
+def list_visits():
+    """The visits planned at the caller's company's sites, in published tours (company contacts)."""
+    return jsonify({"visits": [visit_json(v) for v in visits.company_visits(current_user())]})
+
+
+@api.get("/visits/<int:stop_id>")
+@spec.validate(resp=Response(HTTP_200=VisitOut, **ERRORS), tags=["visits"])
+def get_visit(stop_id: int):
+    """One visit at the caller's company's sites (company contacts)."""
+    return jsonify(visit_json(visits.visit_for(current_user(), stop_id)))
+
+
+@api.post("/visits/<int:stop_id>/confirm")
+@spec.validate(resp=Response(HTTP_200=VisitOut, **ERRORS), tags=["visits"])
+def confirm_visit(stop_id: int):
+    """Confirm the company receives the visit (company contacts)."""
+    user = current_user()
+    visit = visits.visit_for(user, stop_id)
+    visits.confirm_visit(visit, user)
+    db.session.commit()
+    return jsonify(visit_json(visit))
+
+
+@api.post("/visits/<int:stop_id>/decline")
+@spec.validate(json=DeclineIn, resp=Response(HTTP_200=VisitOut, HTTP_422=ValidationProblem, **ERRORS), tags=["visits"])
+def decline_visit(stop_id: int, json: DeclineIn):
+    """Decline a visit (company contacts): the organiser is mailed, the itinerary stays as it is."""
+    user = current_user()
+    visit = visits.visit_for(user, stop_id)
+    visits.decline_visit(visit, user, json.reason)
+    db.session.commit()
+    return jsonify(visit_json(visit))
 
 
 @api.post("/tours/<int:tour_id>/ambassadors")

@@ -6,19 +6,17 @@ from typing import Any
 
 from flask import jsonify
 from spectree import Response
-from sqlalchemy import select
 
 from routes.api import api, current_user, spec
 from routes.api.schemas import CancelIn, Problem, TourIn, TourList, TourOut, ValidationProblem
-from tourplanner.accounts.enums import Role
 from tourplanner.accounts.permissions import require_organiser
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.errors import NotFound
 from tourplanner.extensions import db
 from tourplanner.timeutil import isoformat_local
 from tourplanner.tours import operations
-from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Tour
+from tourplanner.tours.queries import visible_tours
 
 ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_409": Problem}
 
@@ -58,6 +56,22 @@ def tour_json(tour: Tour) -> dict[str, Any]:
         "seats_confirmed": seats[BookingStatus.CONFIRMED],
         "seats_waitlisted": seats[BookingStatus.WAITLISTED],
         "seats_left": max(tour.seats_total - seats[BookingStatus.CONFIRMED], 0),
+        "min_participants": tour.min_participants,
+        "go_no_go_at": isoformat_local(tour.go_no_go_at),
+        "quotas": [
+            {
+                "organisation_id": quota.organisation_id,
+                "organisation_kind": quota.organisation_kind.value if quota.organisation_kind else None,
+                "organisation": quota.organisation.name if quota.organisation is not None else None,
+                "seats": quota.seats,
+                "released_at": isoformat_local(quota.released_at),
+            }
+            for quota in tour.quotas
+        ],
+        "pickup_points": [
+            {"pickup_point": point.position, "name": point.name, "lat": point.lat, "lon": point.lon}
+            for point in tour.pickup_points
+        ],
     }
 
 
@@ -80,13 +94,39 @@ def details_from(body: TourIn) -> operations.TourDetails:
         kind=body.kind,
         description=body.description,
         max_seats_per_booking=body.max_seats_per_booking,
+        **_booking_rules_from(body),
     )
+
+
+def _booking_rules_from(body: TourIn) -> dict[str, Any]:
+    """The booking rules the body sends: one left out keeps the tour's (none for a new tour); null clears it."""
+    sent = body.model_fields_set
+    rules: dict[str, Any] = {}
+    if "min_participants" in sent:
+        rules["min_participants"] = body.min_participants
+    if "go_no_go_at" in sent:
+        rules["go_no_go_at"] = body.go_no_go_at
+    if "quotas" in sent:
+        rules["quotas"] = [
+            operations.Quota(q.seats, q.organisation_id, q.organisation_kind, q.released_at) for q in body.quotas or []
+        ]
+    if "pickup_points" in sent:
+        rules["pickup_points"] = [operations.PickupPoint(p.name, p.lat, p.lon) for p in body.pickup_points or []]
+    return rules
 
 
 @api.post("/tours")
 @spec.validate(json=TourIn, resp=Response(HTTP_201=TourOut, HTTP_422=ValidationProblem, **ERRORS), tags=["tours"])
 def create_tour(json: TourIn):
-    """Create a draft tour (organisers)."""
+    """Create a draft tour (organisers).
+
+    Optional booking rules: `max_seats_per_booking`; `min_participants` with `go_no_go_at`
+    (fewer confirmed seats at that date and the tour is cancelled, everyone told);
+    `quotas` per organisation or kind of organisation until their release date (a booking
+    beyond a quota in force is refused with 409 « quota … atteint jusqu'au … »; quotas only
+    limit the organisations and kinds they name); `pickup_points` (each booking then names
+    one by its index, `pickup_point`).
+    """
     user = current_user()
     require_organiser(user)
     tour = operations.create_tour(details_from(json), user)
@@ -98,10 +138,8 @@ def create_tour(json: TourIn):
 @spec.validate(resp=Response(HTTP_200=TourList, **ERRORS), tags=["tours"])
 def list_tours():
     """Tours to come and past: organisers see drafts too, others the published ones."""
-    query = select(Tour).order_by(Tour.start_at, Tour.id)
-    if current_user().role is not Role.ORGANISER:
-        query = query.where(Tour.status != TourStatus.DRAFT)
-    return jsonify({"tours": [tour_json(tour) for tour in db.session.scalars(query)]})
+    tours = visible_tours(current_user(), upcoming_only=False)
+    return jsonify({"tours": [tour_json(tour) for tour in tours]})
 
 
 @api.get("/tours/<int:tour_id>")
@@ -114,7 +152,12 @@ def get_tour(tour_id: int):
 @api.put("/tours/<int:tour_id>")
 @spec.validate(json=TourIn, resp=Response(HTTP_200=TourOut, HTTP_422=ValidationProblem, **ERRORS), tags=["tours"])
 def update_tour(tour_id: int, json: TourIn):
-    """Replace a tour's details (organisers)."""
+    """Replace a tour's details (organisers).
+
+    The booking rules (`min_participants`, `go_no_go_at`, `quotas`, `pickup_points`) left
+    out of the body are kept; send null (or an empty list) to remove them. A pickup point a
+    live booking boards at cannot be removed (422 `pickup_points`).
+    """
     user = current_user()
     require_organiser(user)
     tour = operations.update_tour(load_tour(tour_id), details_from(json), user)

@@ -141,3 +141,33 @@ def test_locking_a_slot_outside_the_itinerary_is_422(planned) -> None:
     api, tour, slots = planned
     response = api.post(f"/tours/{tour.id}/locks", json={"slot_id": slots[0].id})
     assert response.status_code == 422 and response.get_json()["errors"][0]["field"] == "slot_id"
+
+
+def test_reoptimising_after_a_decline_leaves_the_visit_out_and_keeps_other_answers(planned, make_user, db) -> None:
+    """A declined visit is not planned again; confirmed visits at unchanged times stay confirmed."""
+    from tourplanner.sites.enums import VisitResponse
+    from tourplanner.tours.models import Stop, Tour
+    from tourplanner.tours.visits import confirm_visit, decline_visit, visit_for
+
+    api, tour, slots = planned
+    api.post(f"/tours/{tour.id}/candidates", json={"slot_ids": [s.id for s in slots]})
+    api.post(f"/tours/{tour.id}/publish")
+    api.post(f"/tours/{tour.id}/optimise", json={})
+    stops = db.session.scalars(db.select(Stop).where(Stop.tour_id == tour.id).order_by(Stop.slot_id)).all()
+    declined, confirmed = stops[0], stops[1]
+    company = make_user(Role.COMPANY, organisation=declined.slot.site.organisation.name)
+    decline_visit(visit_for(company, declined.id), company, "Inventaire ce jour-là")
+    other = make_user(Role.COMPANY, organisation=confirmed.slot.site.organisation.name)
+    confirm_visit(visit_for(other, confirmed.id), other)
+    db.session.commit()
+    assert db.session.get(Tour, tour.id).needs_reoptimisation
+
+    itinerary = api.post(f"/tours/{tour.id}/optimise", json={}).get_json()
+    placed = {s["slot_id"] for bus in itinerary["buses"] for s in bus["stops"]}
+    assert declined.slot_id not in placed
+    reason = next(u["reason"] for u in itinerary["unassigned"] if u["slot_id"] == declined.slot_id)
+    assert "décliné" in reason
+    db.session.expire_all()
+    assert not db.session.get(Tour, tour.id).needs_reoptimisation
+    kept = db.session.scalars(db.select(Stop).where(Stop.slot_id == confirmed.slot_id)).one()
+    assert kept.company_response is VisitResponse.CONFIRMED

@@ -11,7 +11,7 @@ from tourplanner.accounts.models import Organisation, User
 from tourplanner.bookings.enums import Attendance, BookingStatus
 from tourplanner.db import Base, utcnow
 from tourplanner.enums import enum_column
-from tourplanner.tours.models import Bus, Tour
+from tourplanner.tours.models import Bus, Tour, TourPickupPoint
 
 
 class Booking(Base):
@@ -32,6 +32,8 @@ class Booking(Base):
     status: Mapped[BookingStatus] = mapped_column(enum_column(BookingStatus), index=True)
     #: The bus the seats are on, once confirmed.
     bus_id: Mapped[int | None] = mapped_column(ForeignKey("buses.id"), index=True)
+    #: Where the booking's participants board the coach, on a tour with pickup points.
+    pickup_point_id: Mapped[int | None] = mapped_column(ForeignKey("tour_pickup_points.id"), index=True)
     #: The client's Idempotency-Key header, unique per prescriber.
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -42,6 +44,7 @@ class Booking(Base):
     prescriber: Mapped[User] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
     bus: Mapped[Bus | None] = relationship()
+    pickup_point: Mapped[TourPickupPoint | None] = relationship()
     participants: Mapped[list[Participant]] = relationship(
         back_populates="booking", order_by="Participant.id", cascade="all, delete-orphan"
     )

@@ -6,6 +6,11 @@ Rules, in the users' words:
 - First come, first served: bookings are served in the order they were made (their id).
 - Freed seats go at once, in the same transaction, to the earliest waiting booking whose
   seats all fit, then to the next, and so on.
+- The organiser's rules per tour (`tourplanner.bookings.rules`): at most
+  `max_seats_per_booking` seats a booking; quotas per organisation or kind until their
+  release date (over quota: refused, 409); on a tour with pickup points, each booking
+  names the one its participants board at. After the booking deadline only organisers
+  change bookings.
 
 Every verb that reads free seats first takes the tour's lock (`lock_tour`), so that two
 requests — in two threads or two server processes — never both see the same free seat.
@@ -22,6 +27,7 @@ from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
 from tourplanner.accounts.permissions import require_role
 from tourplanner.audit.operations import record
+from tourplanner.bookings import rules
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking, Participant
 from tourplanner.calendar import invitations
@@ -50,10 +56,12 @@ class ParticipantDetails:
 
 @dataclass(frozen=True)
 class BookingRequest:
-    """What a prescriber asks for: a number of seats and, optionally, who they are for."""
+    """What a prescriber asks for: a number of seats, optionally who they are for and where they board."""
 
     seats: int
     participants: list[ParticipantDetails] = field(default_factory=list)
+    #: Index of the tour's pickup point the participants board at (required when the tour has some).
+    pickup_point: int | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +179,7 @@ def book_seats(
     tour = lock_tour(tour.id)
     _check_takes_bookings(tour)
     _check_request(tour, request)
+    rules.check_quotas(tour, prescriber, request.seats)
 
     # Seats freed another way (a coach added by the organiser) go to those already waiting first.
     fill_from_waiting_list(tour, actor=None)
@@ -180,6 +189,7 @@ def book_seats(
         prescriber=prescriber,
         organisation_id=prescriber.organisation_id,
         seats=request.seats,
+        pickup_point=rules.pickup_point_for(tour, request.pickup_point),
         status=BookingStatus.WAITLISTED,
         idempotency_key=key,
         created_at=utcnow(),
@@ -354,6 +364,9 @@ def _check_request(tour: Tour, request: BookingRequest) -> None:
     for index, participant in enumerate(request.participants):
         if not participant.name.strip():
             errors.append(FieldError(f"participants.{index}.name", "le nom est obligatoire"))
+    pickup_error = rules.pickup_point_error(tour, request.pickup_point)
+    if pickup_error is not None:
+        errors.append(pickup_error)
     if errors:
         raise InvalidInput(errors)
 

@@ -11,3 +11,11 @@ class SlotStatus(LabelledEnum):
     DECLINED = ("declined", "Décliné")
     PAUSED = ("paused", "En pause")
     WITHDRAWN = ("withdrawn", "Retiré")
+
+
+class VisitResponse(LabelledEnum):
+    """A company's answer to a visit planned at one of its sites."""
+
+    PENDING = ("pending", "En attente de votre réponse")
+    CONFIRMED = ("confirmed", "Confirmée")
+    DECLINED = ("declined", "Déclinée")

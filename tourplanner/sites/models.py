@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tourplanner.accounts.models import Organisation
@@ -55,11 +56,57 @@ class Site(Base):
     #: Whether people with reduced mobility can follow the visit.
     is_accessible: Mapped[bool] = mapped_column(default=False)
     access_notes: Mapped[str | None] = mapped_column(Text)
+    #: Whether and where visitors may take photos (e.g. "interdites dans les ateliers").
+    photo_policy: Mapped[str | None] = mapped_column(String(300))
+    #: What a newcomer earns, as the company says it (e.g. "1 900 à 2 300 € brut par mois").
+    pay_range: Mapped[str | None] = mapped_column(String(300))
+    #: Training given on the job to newcomers (tutoring, in-house school, qualification…).
+    in_house_training: Mapped[str | None] = mapped_column(Text)
+    #: Jobs open now or soon, free text.
+    open_positions: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="sites")
     zone: Mapped[IndustrialZone | None] = relationship(back_populates="sites")
     slots: Mapped[list[Slot]] = relationship(back_populates="site", order_by="Slot.start_at")
+
+
+class SlotSeries(Base):
+    """A recurring availability of a site ("every Tuesday 9:00-12:00 from March to June").
+
+    Its occurrences become Slot rows a few weeks ahead (tourplanner.sites.series): the
+    optimiser only ever sees slots.
+    """
+
+    __tablename__ = "slot_series"
+    __table_args__ = (
+        CheckConstraint("end_time > start_time", name="window_order"),
+        CheckConstraint("ends_on >= starts_on", name="period_order"),
+        CheckConstraint("visit_minutes > 0", name="visit_positive"),
+        CheckConstraint("max_visitors > 0", name="visitors_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    #: An RFC 5545 recurrence rule without DTSTART, e.g. "FREQ=WEEKLY;BYDAY=TU".
+    rrule: Mapped[str] = mapped_column(String(500))
+    #: Local (Europe/Paris) wall-clock times of each occurrence's window.
+    start_time: Mapped[time]
+    end_time: Mapped[time]
+    #: First and last days of the period, local dates, both included.
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    visit_minutes: Mapped[int]
+    max_visitors: Mapped[int]
+    #: Local dates (ISO "YYYY-MM-DD") on which the rule gives no slot.
+    exdates: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    #: Paused for a busy period: its future slots are paused and new ones come paused.
+    is_paused: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    site: Mapped[Site] = relationship()
+    slots: Mapped[list[Slot]] = relationship(back_populates="series", order_by="Slot.start_at")
 
 
 class Slot(Base):
@@ -70,10 +117,14 @@ class Slot(Base):
         CheckConstraint("end_at > start_at", name="window_order"),
         CheckConstraint("visit_minutes > 0", name="visit_positive"),
         CheckConstraint("max_visitors > 0", name="visitors_positive"),
+        # One slot per occurrence of a series: expanding again creates no duplicate.
+        UniqueConstraint("series_id", "start_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    #: The recurring availability this slot is an occurrence of; none for a one-off slot.
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("slot_series.id"), index=True)
     #: A visit may begin at or after this time…
     start_at: Mapped[datetime]
     #: …and must end by this one.
@@ -84,6 +135,7 @@ class Slot(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     site: Mapped[Site] = relationship(back_populates="slots")
+    series: Mapped[SlotSeries | None] = relationship(back_populates="slots")
 
 
 class GeocodeCache(Base):

@@ -8,6 +8,7 @@ appear on itineraries) but change nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -46,6 +47,68 @@ class SiteDetails:
     has_coach_parking: bool = True
     protective_equipment: str | None = None
     access_notes: str | None = None
+    photo_policy: str | None = None
+    pay_range: str | None = None
+    in_house_training: str | None = None
+    open_positions: str | None = None
+
+
+#: Text fields of a site besides name and address, with their longest length (None: Text).
+SITE_TEXTS = {
+    "sector": 120,
+    "protective_equipment": 300,
+    "access_notes": 5000,
+    "photo_policy": 300,
+    "pay_range": 300,
+    "in_house_training": 5000,
+    "open_positions": 5000,
+}
+
+#: A ROME code (France Travail's job directory) at the start of a trade line: "H2903 Conduite…".
+ROME_CODE = re.compile(r"^([A-N]\d{4})\b\s*[-–:]?\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Trade:
+    """A trade shown during visits, with its ROME code when known."""
+
+    label: str
+    rome_code: str | None = None
+
+
+def parse_trades(text: str | None) -> list[Trade]:
+    """The trades of a site's text, one per line; a leading ROME code is read apart."""
+    trades = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        match = ROME_CODE.match(line)
+        if match and match.group(2):
+            trades.append(Trade(match.group(2).strip(), match.group(1)))
+        else:
+            trades.append(Trade(line))
+    return trades
+
+
+def details_of(site: Site) -> SiteDetails:
+    """What a site says now, as SiteDetails (lat and lon left out: they follow the address)."""
+    return SiteDetails(
+        name=site.name,
+        address=site.address,
+        organisation_id=site.organisation_id,
+        zone_id=site.zone_id,
+        sector=site.sector,
+        trades=(site.trades or "").splitlines(),
+        is_accessible=site.is_accessible,
+        has_coach_parking=site.has_coach_parking,
+        protective_equipment=site.protective_equipment,
+        access_notes=site.access_notes,
+        photo_policy=site.photo_policy,
+        pay_range=site.pay_range,
+        in_house_training=site.in_house_training,
+        open_positions=site.open_positions,
+    )
 
 
 @dataclass(frozen=True)
@@ -130,6 +193,13 @@ def check_site(details: SiteDetails, errors: list[FieldError] | None = None) -> 
         errors.append(FieldError(missing, "indiquez lat et lon ensemble, ou aucun des deux pour géocoder l'adresse"))
     if details.zone_id is not None and db.session.get(IndustrialZone, details.zone_id) is None:
         errors.append(FieldError("zone_id", f"aucune zone industrielle n°{details.zone_id}"))
+    for name, longest in SITE_TEXTS.items():
+        value = getattr(details, name)
+        if value is not None and len(value.strip()) > longest:
+            errors.append(FieldError(name, f"{longest} caractères au plus"))
+    for index, trade in enumerate(details.trades):
+        if len(trade.strip()) > 200:
+            errors.append(FieldError(f"trades.{index}", "200 caractères au plus par métier"))
     if errors:
         raise InvalidInput(errors)
 
@@ -144,36 +214,61 @@ def create_site(details: SiteDetails, actor: User, geocoder: Geocoder) -> Site:
     if details.lat is not None and details.lon is not None:
         lat, lon = details.lat, details.lon
     else:
-        try:
-            lat, lon = locate(details.address, geocoder)
-        except GeocodingError as exc:
-            hint = "" if "indiquez lat et lon" in exc.detail else " ; indiquez lat et lon"
-            raise InvalidInput(
-                [
-                    FieldError("address", exc.detail),
-                    FieldError("lat", "obligatoire quand l'adresse ne peut pas être géocodée"),
-                    FieldError("lon", "obligatoire quand l'adresse ne peut pas être géocodée"),
-                ],
-                detail=exc.detail + hint,
-            ) from exc
-    site = Site(
-        organisation=organisation,
-        zone_id=details.zone_id,
-        name=details.name.strip(),
-        address=details.address.strip(),
-        lat=lat,
-        lon=lon,
-        sector=_clean(details.sector),
-        trades="\n".join(t.strip() for t in details.trades if t.strip()) or None,
-        is_accessible=details.is_accessible,
-        has_coach_parking=details.has_coach_parking,
-        protective_equipment=_clean(details.protective_equipment),
-        access_notes=_clean(details.access_notes),
-    )
+        lat, lon = _geocode(details.address, geocoder)
+    site = Site(organisation=organisation, lat=lat, lon=lon)
+    _fill(site, details)
     db.session.add(site)
     record(actor, "site.create", site, name=site.name, organisation_id=organisation.id,
            geocoded=details.lat is None)
     return site
+
+
+def update_site(site: Site, details: SiteDetails, actor: User, geocoder: Geocoder) -> Site:
+    """Replace what a site says; without lat/lon a changed address is geocoded, an unchanged one keeps its place."""
+    if not is_site_manager(actor, site):
+        raise NotFound(f"aucun site n°{site.id}")
+    errors: list[FieldError] = []
+    if details.organisation_id not in (None, site.organisation_id):
+        errors.append(FieldError("organisation_id", "un site ne change pas d'entreprise"))
+    check_site(details, errors)
+    geocoded = False
+    if details.lat is not None and details.lon is not None:
+        site.lat, site.lon = details.lat, details.lon
+    elif details.address.strip() != site.address:
+        site.lat, site.lon = _geocode(details.address, geocoder)
+        geocoded = True
+    _fill(site, details)
+    db.session.flush()
+    record(actor, "site.update", site, name=site.name, geocoded=geocoded)
+    return site
+
+
+def _geocode(address: str, geocoder: Geocoder) -> tuple[float, float]:
+    """(lat, lon) of an address; a failure names address, lat and lon as the fields to fix."""
+    try:
+        return locate(address, geocoder)
+    except GeocodingError as exc:
+        hint = "" if "indiquez lat et lon" in exc.detail else " ; indiquez lat et lon"
+        raise InvalidInput(
+            [
+                FieldError("address", exc.detail),
+                FieldError("lat", "obligatoire quand l'adresse ne peut pas être géocodée"),
+                FieldError("lon", "obligatoire quand l'adresse ne peut pas être géocodée"),
+            ],
+            detail=exc.detail + hint,
+        ) from exc
+
+
+def _fill(site: Site, details: SiteDetails) -> None:
+    """Copy `details` (coordinates and organisation aside) onto `site`, blanks as none."""
+    site.zone_id = details.zone_id
+    site.name = details.name.strip()
+    site.address = details.address.strip()
+    site.trades = "\n".join(t.strip() for t in details.trades if t.strip()) or None
+    site.is_accessible = details.is_accessible
+    site.has_coach_parking = details.has_coach_parking
+    for name in SITE_TEXTS:
+        setattr(site, name, _clean(getattr(details, name)))
 
 
 def check_slot(details: SlotDetails, now: datetime | None = None) -> None:
@@ -253,6 +348,8 @@ def resume_slot(slot: Slot, actor: User) -> Slot:
         raise Conflict(f"seul un créneau en pause peut être proposé à nouveau (celui-ci est : {slot.status.label.lower()})")
     if slot.start_at < utcnow():
         raise Conflict("ce créneau a déjà commencé : il ne peut plus être proposé")
+    if slot.series is not None and slot.series.is_paused:
+        raise Conflict("sa série de créneaux est en pause : reprenez la série")
     slot.status = SlotStatus.OFFERED
     record(actor, "slot.resume", slot)
     return slot

@@ -7,7 +7,7 @@ left out. Nothing else in the application talks to `tourplanner.routing`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -25,7 +25,7 @@ from tourplanner.sites.enums import SlotStatus
 from tourplanner.sites.models import Slot
 from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourStatus
-from tourplanner.tours.models import Bus, Stop, Tour, TourCandidate
+from tourplanner.tours.models import Bus, Stop, Tour, TourCandidate, TourPickupPoint
 
 #: Slot statuses an organiser may put in a tour.
 USABLE_SLOT_STATUSES = (SlotStatus.OFFERED, SlotStatus.ACCEPTED)
@@ -82,10 +82,19 @@ class TourProblem:
     origin: datetime
     buses: dict[int, Bus]
     slots: dict[int, Slot]
+    #: candidate slot id -> why it was not given to the engine (French)
+    skipped: dict[int, str] = field(default_factory=dict)
+    #: pickup id in the problem -> the bus that must call there and the pickup point
+    pickups: dict[int, tuple[Bus, TourPickupPoint]] = field(default_factory=dict)
 
 
 def build_problem(tour: Tour, provider: routing.TravelTimeProvider | None = None) -> TourProblem:
-    """The routing problem of a tour: its candidate visits, its buses, their lunch."""
+    """The routing problem of a tour: its candidate visits, its buses, their lunch, their pickups.
+
+    Participants booked at a pickup point board there: per bus and pickup point, a pickup
+    of the confirmed seats booked there on that bus, which only that bus serves; the bus
+    leaves the meeting point with the others only.
+    """
     origin = tour.start_at
 
     def seconds(value: datetime) -> int:
@@ -98,8 +107,13 @@ def build_problem(tour: Tour, provider: routing.TravelTimeProvider | None = None
     place_of_site: dict[int, int] = {}
     slots: dict[int, Slot] = {}
     locked = {stop.slot_id: stop for bus in tour.buses for stop in bus.stops if stop.is_locked}
+    skipped: dict[int, str] = {}
     for candidate in sorted(tour.candidates, key=lambda c: c.slot_id):
         slot = candidate.slot
+        if slot.status not in USABLE_SLOT_STATUSES:
+            # Declined, paused or withdrawn since it became a candidate: not planned again.
+            skipped[slot.id] = f"créneau {slot.status.label.lower()} depuis qu'il a été retenu pour ce tour"
+            continue
         slots[slot.id] = slot
         site = slot.site
         if site.id not in place_of_site:
@@ -117,7 +131,7 @@ def build_problem(tour: Tour, provider: routing.TravelTimeProvider | None = None
             # A locked visit stays on its coach.
             coach=locked[slot.id].bus.position if slot.id in locked else None,
         )
-    loads, reduced_mobility = _passengers(tour)
+    loads, boarding, reduced_mobility = _passengers(tour)
     lunch = None
     if tour.has_lunch:
         lunch = routing.Break(seconds(tour.lunch_earliest_at), seconds(tour.lunch_latest_at), tour.lunch_minutes * 60)
@@ -135,23 +149,42 @@ def build_problem(tour: Tour, provider: routing.TravelTimeProvider | None = None
             lunch=lunch,
             carries_reduced_mobility=bus.id in reduced_mobility,
         )
-    return TourProblem(builder.build(provider or travel_provider()), origin, buses, slots)
+    pickups: dict[int, tuple[Bus, TourPickupPoint]] = {}
+    place_of_point: dict[int, int] = {}
+    for bus in tour.buses:
+        for point in tour.pickup_points:
+            seats = boarding.get((bus.id, point.id), 0)
+            if seats == 0:
+                continue
+            if point.id not in place_of_point:
+                place_of_point[point.id] = builder.add_place(point.lat, point.lon, point.name)
+            pickup_id = len(pickups) + 1
+            builder.add_pickup(pickup_id, place_of_point[point.id], seats, coach=bus.position)
+            pickups[pickup_id] = (bus, point)
+    return TourProblem(builder.build(provider or travel_provider()), origin, buses, slots, skipped=skipped, pickups=pickups)
 
 
-def _passengers(tour: Tour) -> tuple[dict[int, int], set[int]]:
-    """Per bus id: the confirmed seats on it, and whether someone needs step-free access.
+def _passengers(tour: Tour) -> tuple[dict[int, int], dict[tuple[int, int], int], set[int]]:
+    """Per bus id: the confirmed seats boarding at the meeting point; per (bus id, pickup
+    point id): those boarding there; and the buses carrying someone who needs step-free access.
 
-    A bus nobody has booked yet is planned full: its group is its seats.
+    A bus nobody has booked yet is planned full from the meeting point: its group is its seats.
     """
     loads: dict[int, int] = {}
+    boarding: dict[tuple[int, int], int] = {}
     reduced: set[int] = set()
     for booking in tour.bookings:
         if booking.status is not BookingStatus.CONFIRMED or booking.bus_id is None:
             continue
-        loads[booking.bus_id] = loads.get(booking.bus_id, 0) + booking.seats
+        loads.setdefault(booking.bus_id, 0)
+        if booking.pickup_point_id is None:
+            loads[booking.bus_id] += booking.seats
+        else:
+            key = (booking.bus_id, booking.pickup_point_id)
+            boarding[key] = boarding.get(key, 0) + booking.seats
         if any(p.has_reduced_mobility for p in booking.participants):
             reduced.add(booking.bus_id)
-    return loads, reduced
+    return loads, boarding, reduced
 
 
 def travel_provider() -> routing.TravelTimeProvider:
@@ -211,14 +244,20 @@ def _store(tour: Tour, built: TourProblem, result: routing.Result) -> None:
                 departure_at=at(step.departure_s),
                 is_locked=bool(old and old.is_locked),
             )
+            if old is not None and (old.start_at, old.end_at) == (stop.start_at, stop.end_at):
+                # Same visit at the same time: the company's answer still holds.
+                stop.company_response = old.company_response
+                stop.responded_at = old.responded_at
+                stop.decline_reason = old.decline_reason
             bus.stops.append(stop)
             if notify:
                 db.session.flush()
                 invitations.visit_scheduled(stop)
-    reasons = {u.id: u.reason for u in result.unassigned_visits}
+    reasons = {u.id: u.reason for u in result.unassigned_visits} | built.skipped
     for candidate in tour.candidates:
         candidate.unassigned_reason = reasons.get(candidate.slot_id)
     tour.optimised_at = utcnow()
+    tour.needs_reoptimisation = False
     db.session.flush()
 
 

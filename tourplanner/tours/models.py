@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tourplanner.accounts.models import User
+from tourplanner.accounts.enums import OrganisationKind
+from tourplanner.accounts.models import Organisation, User
 from tourplanner.db import Base, utcnow
 from tourplanner.enums import enum_column
+from tourplanner.sites.enums import VisitResponse
 from tourplanner.sites.models import Slot
 from tourplanner.tours.enums import TourKind, TourStatus
 
@@ -46,6 +48,12 @@ class Tour(Base):
     lunch_minutes: Mapped[int | None]
     #: Largest booking a prescriber may make; none = up to a coach's seats.
     max_seats_per_booking: Mapped[int | None]
+    #: Fewer confirmed seats than this at `go_no_go_at` and the tour is cancelled; none = no minimum.
+    min_participants: Mapped[int | None]
+    #: When the minimum of participants is checked (before the start); set with `min_participants`.
+    go_no_go_at: Mapped[datetime | None]
+    #: When the go/no-go check found enough participants: the tour then goes ahead whatever follows.
+    go_confirmed_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -53,6 +61,8 @@ class Tour(Base):
     cancelled_at: Mapped[datetime | None]
     #: When the itinerary was last computed; none = never optimised.
     optimised_at: Mapped[datetime | None]
+    #: A company declined a visit since the last optimisation: the organiser should re-optimise.
+    needs_reoptimisation: Mapped[bool] = mapped_column(default=False)
 
     buses: Mapped[list[Bus]] = relationship(
         back_populates="tour", order_by="Bus.position", cascade="all, delete-orphan"
@@ -65,6 +75,12 @@ class Tour(Base):
         back_populates="tour", cascade="all, delete-orphan"
     )
     created_by: Mapped[User | None] = relationship()
+    quotas: Mapped[list[TourQuota]] = relationship(
+        back_populates="tour", order_by="TourQuota.id", cascade="all, delete-orphan"
+    )
+    pickup_points: Mapped[list[TourPickupPoint]] = relationship(
+        back_populates="tour", order_by="TourPickupPoint.position", cascade="all, delete-orphan"
+    )
 
     @property
     def seats_total(self) -> int:
@@ -106,6 +122,53 @@ class Bus(Base):
         return self.label or f"Car {self.position + 1}"
 
 
+class TourQuota(Base):
+    """Seats an organisation, or every organisation of a kind, may hold on a tour until a release date."""
+
+    __tablename__ = "tour_quotas"
+    __table_args__ = (
+        CheckConstraint("seats >= 0", name="seats_not_negative"),
+        CheckConstraint("(organisation_id IS NULL) <> (organisation_kind IS NULL)", name="one_holder"),
+        UniqueConstraint("tour_id", "organisation_id"),
+        UniqueConstraint("tour_id", "organisation_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id"), index=True)
+    #: The organisation limited; or else…
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    #: …the kind of organisation limited, all its organisations together.
+    organisation_kind: Mapped[OrganisationKind | None] = mapped_column(enum_column(OrganisationKind))
+    #: Most confirmed and waiting seats the holder may have before `released_at`.
+    seats: Mapped[int]
+    #: From then on the quota no longer limits anyone; none = it limits until bookings close.
+    released_at: Mapped[datetime | None]
+
+    tour: Mapped[Tour] = relationship(back_populates="quotas")
+    organisation: Mapped[Organisation | None] = relationship()
+
+
+class TourPickupPoint(Base):
+    """A place where a coach of the tour picks up the participants booked there."""
+
+    __tablename__ = "tour_pickup_points"
+    __table_args__ = (
+        UniqueConstraint("tour_id", "position"),
+        CheckConstraint("lat BETWEEN -90 AND 90", name="lat_range"),
+        CheckConstraint("lon BETWEEN -180 AND 180", name="lon_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id"), index=True)
+    #: Index of the pickup point in its tour, from 0, as in the API.
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    lat: Mapped[float]
+    lon: Mapped[float]
+
+    tour: Mapped[Tour] = relationship(back_populates="pickup_points")
+
+
 class TourCandidate(Base):
     """A visit slot the optimiser may use for a tour, and why it was left out if it was."""
 
@@ -144,6 +207,13 @@ class Stop(Base):
     departure_at: Mapped[datetime]
     #: Locked by the organiser: re-optimising keeps this visit on this bus.
     is_locked: Mapped[bool] = mapped_column(default=False)
+    #: The company's answer to this visit; a decline asks the organiser to re-optimise.
+    company_response: Mapped[VisitResponse] = mapped_column(
+        enum_column(VisitResponse), default=VisitResponse.PENDING
+    )
+    responded_at: Mapped[datetime | None]
+    #: Why the company declined, in its words (told to the organiser).
+    decline_reason: Mapped[str | None] = mapped_column(String(500))
 
     bus: Mapped[Bus] = relationship(back_populates="stops")
     slot: Mapped[Slot] = relationship()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import enum
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from tourplanner.accounts.models import User
+from tourplanner.accounts.enums import OrganisationKind
+from tourplanner.accounts.models import Organisation, User
 from tourplanner.audit.operations import record
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.operations import fill_from_waiting_list, lock_tour
@@ -17,10 +19,24 @@ from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, FieldError, InvalidInput
 from tourplanner.extensions import db
 from tourplanner.tours.enums import TourKind, TourStatus
-from tourplanner.tours.models import Bus, Tour
+from tourplanner.tours.models import Bus, Tour, TourPickupPoint, TourQuota
 
 #: Largest coach we expect; beyond this a typo is more likely than a vehicle.
 MAX_BUS_SEATS = 100
+#: Most pickup points a tour may have.
+MAX_PICKUP_POINTS = 20
+#: Why the go/no-go job cancels a tour (told to everyone concerned).
+MINIMUM_NOT_REACHED = "nombre minimum de participants non atteint"
+
+
+class Unchanged(enum.Enum):
+    """Marks a setting a form does not show: editing the tour keeps its current value."""
+
+    UNCHANGED = "unchanged"
+
+
+#: Default of the booking rules in TourDetails: keep what the tour has (nothing, for a new tour).
+UNCHANGED = Unchanged.UNCHANGED
 
 
 @dataclass(frozen=True)
@@ -30,6 +46,25 @@ class Lunch:
     earliest: datetime
     latest: datetime
     minutes: int
+
+
+@dataclass(frozen=True)
+class Quota:
+    """Seats an organisation (by id) or a kind of organisation may hold until `released_at` (none: until bookings close)."""
+
+    seats: int
+    organisation_id: int | None = None
+    organisation_kind: OrganisationKind | None = None
+    released_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PickupPoint:
+    """A place where participants board a coach of the tour."""
+
+    name: str
+    lat: float
+    lon: float
 
 
 @dataclass(frozen=True)
@@ -49,6 +84,12 @@ class TourDetails:
     description: str | None = None
     max_seats_per_booking: int | None = None
     bus_labels: list[str | None] | None = None
+    # Booking rules: UNCHANGED keeps the tour's (for forms that do not show them).
+    #: Fewer confirmed seats than this at `go_no_go_at` cancels the tour; set both or neither.
+    min_participants: int | None | Unchanged = UNCHANGED
+    go_no_go_at: datetime | None | Unchanged = UNCHANGED
+    quotas: list[Quota] | Unchanged = UNCHANGED
+    pickup_points: list[PickupPoint] | Unchanged = UNCHANGED
 
 
 def check_details(details: TourDetails) -> None:
@@ -83,8 +124,69 @@ def check_details(details: TourDetails) -> None:
             errors.append(FieldError("lunch.earliest", "le déjeuner doit commencer pendant le tour"))
         if lunch.latest + timedelta(minutes=lunch.minutes) > details.end:
             errors.append(FieldError("lunch.latest", "le déjeuner doit finir avant la fin du tour"))
+    errors += _minimum_errors(details) + _quota_errors(details) + _pickup_errors(details)
     if errors:
         raise InvalidInput(errors)
+
+
+def _minimum_errors(details: TourDetails) -> list[FieldError]:
+    minimum, go_no_go_at = details.min_participants, details.go_no_go_at
+    if minimum is UNCHANGED and go_no_go_at is UNCHANGED:
+        return []
+    minimum = None if minimum is UNCHANGED else minimum
+    go_no_go_at = None if go_no_go_at is UNCHANGED else go_no_go_at
+    errors: list[FieldError] = []
+    if minimum is not None:
+        if minimum < 1:
+            errors.append(FieldError("min_participants", "doit être au moins 1"))
+        elif minimum > sum(details.bus_seats):
+            errors.append(FieldError("min_participants", f"dépasse les {sum(details.bus_seats)} places des cars"))
+        if go_no_go_at is None:
+            errors.append(FieldError("go_no_go_at", "la date de décision est obligatoire avec un minimum de participants"))
+    elif go_no_go_at is not None:
+        errors.append(FieldError("min_participants", "le minimum de participants est obligatoire avec une date de décision"))
+    if go_no_go_at is not None and go_no_go_at >= details.start:
+        errors.append(FieldError("go_no_go_at", "la date de décision doit précéder le début du tour"))
+    return errors
+
+
+def _quota_errors(details: TourDetails) -> list[FieldError]:
+    if details.quotas is UNCHANGED:
+        return []
+    errors: list[FieldError] = []
+    seen: set[object] = set()
+    for index, quota in enumerate(details.quotas):
+        where = f"quotas.{index}"
+        if (quota.organisation_id is None) == (quota.organisation_kind is None):
+            errors.append(FieldError(where, "indiquez soit organisation_id, soit organisation_kind (l'un des deux)"))
+        elif quota.organisation_id is not None and db.session.get(Organisation, quota.organisation_id) is None:
+            errors.append(FieldError(f"{where}.organisation_id", f"aucune organisation n°{quota.organisation_id}"))
+        holder = quota.organisation_id if quota.organisation_id is not None else quota.organisation_kind
+        if holder is not None:
+            if holder in seen:
+                errors.append(FieldError(where, "un quota par organisation ou type d'organisation"))
+            seen.add(holder)
+        if quota.seats < 0:
+            errors.append(FieldError(f"{where}.seats", "le nombre de places ne peut pas être négatif"))
+        if quota.released_at is not None and quota.released_at > details.booking_deadline:
+            errors.append(FieldError(f"{where}.released_at", "la libération doit précéder la date limite d'inscription"))
+    return errors
+
+
+def _pickup_errors(details: TourDetails) -> list[FieldError]:
+    if details.pickup_points is UNCHANGED:
+        return []
+    errors: list[FieldError] = []
+    if len(details.pickup_points) > MAX_PICKUP_POINTS:
+        errors.append(FieldError("pickup_points", f"au plus {MAX_PICKUP_POINTS} points de prise en charge"))
+    for index, point in enumerate(details.pickup_points):
+        if not point.name.strip():
+            errors.append(FieldError(f"pickup_points.{index}.name", "le nom du point de prise en charge est obligatoire"))
+        if not -90 <= point.lat <= 90:
+            errors.append(FieldError(f"pickup_points.{index}.lat", "la latitude doit être comprise entre -90 et 90"))
+        if not -180 <= point.lon <= 180:
+            errors.append(FieldError(f"pickup_points.{index}.lon", "la longitude doit être comprise entre -180 et 180"))
+    return errors
 
 
 def create_tour(details: TourDetails, organiser: User) -> Tour:
@@ -101,6 +203,7 @@ def update_tour(tour: Tour, details: TourDetails, organiser: User) -> Tour:
     """Change a tour's details; buses can only be removed while they carry no one."""
     if tour.status in (TourStatus.CANCELLED, TourStatus.DONE):
         raise Conflict(f"un tour {tour.status.label.lower()} ne se modifie plus")
+    details = _with_current_rules(tour, details)
     check_details(details)
     confirmed = seats_by_status(tour)[BookingStatus.CONFIRMED]
     if sum(details.bus_seats) < confirmed:
@@ -115,6 +218,17 @@ def update_tour(tour: Tour, details: TourDetails, organiser: User) -> Tour:
     db.session.flush()
     fill_from_waiting_list(lock_tour(tour.id), organiser)
     return tour
+
+
+def _with_current_rules(tour: Tour, details: TourDetails) -> TourDetails:
+    """The details with each UNCHANGED booking rule replaced by the tour's current one, to check them all."""
+    current = {
+        "min_participants": tour.min_participants,
+        "go_no_go_at": tour.go_no_go_at,
+        "quotas": [Quota(q.seats, q.organisation_id, q.organisation_kind, q.released_at) for q in tour.quotas],
+        "pickup_points": [PickupPoint(p.name, p.lat, p.lon) for p in tour.pickup_points],
+    }
+    return replace(details, **{name: value for name, value in current.items() if getattr(details, name) is UNCHANGED})
 
 
 def _when_and_where(tour: Tour) -> tuple[object, ...]:
@@ -148,6 +262,55 @@ def _apply(tour: Tour, details: TourDetails) -> None:
         if bus.stops or _bus_in_use(bus):
             raise InvalidInput.one("buses", f"{bus.name} a déjà un itinéraire ou des passagers : il ne peut pas être retiré")
         tour.buses.remove(bus)
+    minimum_before = (tour.min_participants, tour.go_no_go_at)
+    if details.min_participants is not UNCHANGED:
+        tour.min_participants = details.min_participants
+    if details.go_no_go_at is not UNCHANGED:
+        tour.go_no_go_at = details.go_no_go_at
+    if (tour.min_participants, tour.go_no_go_at) != minimum_before:
+        tour.go_confirmed_at = None  # a new minimum or date: the check is made again
+    if details.quotas is not UNCHANGED:
+        _apply_quotas(tour, details.quotas)
+    if details.pickup_points is not UNCHANGED:
+        _apply_pickup_points(tour, details.pickup_points)
+
+
+def _apply_quotas(tour: Tour, quotas: list[Quota]) -> None:
+    """Replace the tour's quotas (the old rows go first: an organisation has one quota per tour)."""
+    wanted = [(q.organisation_id, q.organisation_kind, q.seats, q.released_at) for q in quotas]
+    current = [(q.organisation_id, q.organisation_kind, q.seats, q.released_at) for q in tour.quotas]
+    if wanted == current:
+        return
+    tour.quotas.clear()
+    if tour.id is not None:
+        db.session.flush()
+    for quota in quotas:
+        tour.quotas.append(TourQuota(
+            organisation_id=quota.organisation_id,
+            organisation_kind=quota.organisation_kind,
+            seats=quota.seats,
+            released_at=quota.released_at,
+        ))
+
+
+def _apply_pickup_points(tour: Tour, points: list[PickupPoint]) -> None:
+    """Pickup points are kept by position, like buses; one a live booking boards at cannot go."""
+    for position, point in enumerate(points):
+        if position < len(tour.pickup_points):
+            kept = tour.pickup_points[position]
+            kept.name, kept.lat, kept.lon = point.name.strip(), point.lat, point.lon
+        else:
+            tour.pickup_points.append(TourPickupPoint(position=position, name=point.name.strip(), lat=point.lat, lon=point.lon))
+    for point in tour.pickup_points[len(points):]:
+        if point.id is not None:
+            boarding = db.session.scalars(select(Booking).where(Booking.pickup_point_id == point.id)).all()
+            if any(b.status is not BookingStatus.CANCELLED for b in boarding):
+                raise InvalidInput.one(
+                    "pickup_points", f"des participants montent à « {point.name} » : ce point ne peut pas être retiré"
+                )
+            for booking in boarding:  # cancelled: where they would have boarded no longer matters
+                booking.pickup_point_id = None
+        tour.pickup_points.remove(point)
 
 
 def _bus_in_use(bus: Bus) -> bool:
@@ -179,6 +342,31 @@ def cancel_tour(tour: Tour, actor: User | None, reason: str | None = None) -> To
     # Even a draft: its ambassadors may hold an invitation.
     invitations.tour_cancelled(tour, reason=reason)
     return tour
+
+
+def cancel_if_under_minimum(tour: Tour, now: datetime | None = None) -> bool:
+    """At its go/no-go date, cancel a published or closed tour with fewer confirmed seats than its minimum.
+
+    Returns whether the tour was cancelled. A tour with enough participants is marked as
+    going ahead (`go_confirmed_at`) and later cancellations do not undo it; a tour already
+    decided is left as it is, so calling this twice cancels once.
+    """
+    now = now or utcnow()
+    tour = lock_tour(tour.id)  # no booking slips in while we count
+    if (
+        tour.status not in (TourStatus.PUBLISHED, TourStatus.CLOSED)
+        or tour.min_participants is None
+        or tour.go_no_go_at is None
+        or now < tour.go_no_go_at
+        or tour.go_confirmed_at is not None
+    ):
+        return False
+    if seats_by_status(tour)[BookingStatus.CONFIRMED] >= tour.min_participants:
+        tour.go_confirmed_at = now
+        record(None, "tour.go", tour, min_participants=tour.min_participants)
+        return False
+    cancel_tour(tour, None, reason=MINIMUM_NOT_REACHED)
+    return True
 
 
 def seats_by_status(tour: Tour) -> dict[BookingStatus, int]:

@@ -1,0 +1,187 @@
+"""A company's visits: the stops at its sites in published tours, and its answer to each.
+
+A company contact sees the visits planned at its organisation's sites once the tour is
+published (published, closed or done tours; never drafts or cancelled ones). It confirms
+or declines each. A decline never changes the itinerary: it records the answer, marks the
+tour as needing re-optimisation and mails the organiser who created the tour (every
+active organiser when nobody did), who decides what to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tourplanner.accounts.enums import Role
+from tourplanner.accounts.models import User
+from tourplanner.accounts.permissions import require_role
+from tourplanner.audit.operations import record
+from tourplanner.bookings.enums import BookingStatus
+from tourplanner.bookings.models import Booking
+from tourplanner.db import utcnow
+from tourplanner.errors import Conflict, InvalidInput, NotFound
+from tourplanner.extensions import db
+from tourplanner.mail.operations import enqueue
+from tourplanner.sites.enums import SlotStatus, VisitResponse
+from tourplanner.sites.models import Site, Slot
+from tourplanner.timeutil import to_local
+from tourplanner.tours.enums import TourStatus
+from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour
+
+#: Tours whose visits a company sees: published ones, before and after the day.
+VISIBLE_TOUR_STATUSES = (TourStatus.PUBLISHED, TourStatus.CLOSED, TourStatus.DONE)
+#: Tours whose visits a company may still answer.
+ANSWERABLE_TOUR_STATUSES = (TourStatus.PUBLISHED, TourStatus.CLOSED)
+#: Longest reason for a decline.
+MAX_REASON = 500
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A visit as its company sees it: the stop, the coach, the group and its ambassadors."""
+
+    stop: Stop
+    tour: Tour
+    site: Site
+    bus: Bus
+    #: Confirmed seats on that coach (all confirmed seats when the tour has one coach).
+    group_size: int
+    ambassadors: list[str]
+
+    @property
+    def is_answerable(self) -> bool:
+        """Whether the company may still confirm or decline it (live tour, visit to come)."""
+        return self.tour.status in ANSWERABLE_TOUR_STATUSES and self.stop.start_at > utcnow()
+
+
+def group_size(tour: Tour, bus: Bus) -> int:
+    """Seats confirmed on a coach; all confirmed seats when the tour has one coach (as calendar.events)."""
+    query = select(Booking).where(Booking.tour_id == tour.id, Booking.status == BookingStatus.CONFIRMED)
+    bookings = list(db.session.scalars(query))
+    if len(tour.buses) == 1:
+        return sum(booking.seats for booking in bookings)
+    return sum(booking.seats for booking in bookings if booking.bus_id == bus.id)
+
+
+def _visit(stop: Stop) -> Visit:
+    tour = stop.bus.tour
+    names = [a.user.name for a in db.session.scalars(
+        select(AmbassadorAssignment).where(AmbassadorAssignment.bus_id == stop.bus_id).order_by(AmbassadorAssignment.id)
+    )]
+    return Visit(stop, tour, stop.slot.site, stop.bus, group_size(tour, stop.bus), names)
+
+
+def _visits_query(user: User):  # noqa: ANN202
+    require_role(user, Role.COMPANY)
+    return (
+        select(Stop)
+        .join(Tour, Stop.tour_id == Tour.id)
+        .join(Slot, Stop.slot_id == Slot.id)
+        .join(Site, Slot.site_id == Site.id)
+        .where(Site.organisation_id == user.organisation_id, Tour.status.in_(VISIBLE_TOUR_STATUSES))
+    )
+
+
+def company_visits(user: User, since: datetime | None = None) -> list[Visit]:
+    """The visits at the sites of `user`'s company (company contacts), those ending after `since` when given."""
+    query = _visits_query(user).options(selectinload(Stop.slot)).order_by(Stop.arrival_at, Stop.id)
+    if since is not None:
+        query = query.where(Stop.departure_at >= since)
+    return [_visit(stop) for stop in db.session.scalars(query)]
+
+
+def visit_for(user: User, stop_id: int) -> Visit:
+    """The visit of this stop, at a site of `user`'s company; NotFound otherwise (existence stays private)."""
+    stop = db.session.scalar(_visits_query(user).where(Stop.id == stop_id))
+    if stop is None:
+        raise NotFound(f"aucune visite n°{stop_id}")
+    return _visit(stop)
+
+
+def _require_answerable(visit: Visit) -> None:
+    if visit.tour.status not in ANSWERABLE_TOUR_STATUSES:
+        raise Conflict(f"le tour est {visit.tour.status.label.lower()} : la visite ne peut plus recevoir de réponse")
+    if visit.stop.start_at <= utcnow():
+        raise Conflict("la visite a déjà commencé : elle ne peut plus recevoir de réponse")
+
+
+def confirm_visit(visit: Visit, actor: User) -> Stop:
+    """The company confirms it receives the visit (again: nothing changes); refused once declined."""
+    _require_answerable(visit)
+    stop = visit.stop
+    if stop.company_response is VisitResponse.DECLINED:
+        raise Conflict("vous avez décliné cette visite : l'organisateur en a été prévenu ; contactez-le pour revenir dessus")
+    if stop.company_response is VisitResponse.CONFIRMED:
+        return stop
+    stop.company_response = VisitResponse.CONFIRMED
+    stop.responded_at = utcnow()
+    if stop.slot.status is SlotStatus.OFFERED:
+        stop.slot.status = SlotStatus.ACCEPTED
+    db.session.flush()
+    record(actor, "visit.confirm", stop, tour_id=visit.tour.id, slot_id=stop.slot_id)
+    return stop
+
+
+def decline_visit(visit: Visit, actor: User, reason: str | None = None) -> Stop:
+    """The company cannot receive the visit: answer recorded, tour marked for re-optimisation, organiser mailed.
+
+    The itinerary itself is left as it is: only the organiser changes it.
+    """
+    _require_answerable(visit)
+    reason = (reason or "").strip() or None
+    if reason is not None and len(reason) > MAX_REASON:
+        raise InvalidInput.one("reason", f"{MAX_REASON} caractères au plus")
+    stop = visit.stop
+    if stop.company_response is VisitResponse.DECLINED:
+        raise Conflict("cette visite est déjà déclinée")
+    stop.company_response = VisitResponse.DECLINED
+    stop.responded_at = utcnow()
+    stop.decline_reason = reason
+    # The slot is no longer on offer: no other tour picks it up.
+    if stop.slot.status in (SlotStatus.OFFERED, SlotStatus.ACCEPTED, SlotStatus.PAUSED):
+        stop.slot.status = SlotStatus.DECLINED
+    visit.tour.needs_reoptimisation = True
+    for organiser in _organisers_of(visit.tour):
+        enqueue(organiser.email, f"Visite déclinée : {visit.site.name} — {visit.tour.title}",
+                decline_mail_text(visit, actor, reason, organiser))
+    db.session.flush()
+    record(actor, "visit.decline", stop, tour_id=visit.tour.id, slot_id=stop.slot_id, reason=reason)
+    return stop
+
+
+def _organisers_of(tour: Tour) -> list[User]:
+    """Who hears of a decline: the tour's creator, else every active organiser."""
+    creator = tour.created_by
+    if creator is not None and creator.is_active and creator.role is Role.ORGANISER:
+        return [creator]
+    return list(db.session.scalars(
+        select(User).where(User.role == Role.ORGANISER, User.is_active.is_(True)).order_by(User.id)
+    ))
+
+
+def decline_mail_text(visit: Visit, actor: User, reason: str | None, organiser: User) -> str:
+    """The organiser's mail about a declined visit, in French."""
+    from flask import current_app
+
+    stop = visit.stop
+    arrival = to_local(stop.arrival_at)
+    base = current_app.config["BASE_URL"].rstrip("/")
+    lines = [
+        f"Bonjour {organiser.name},",
+        "",
+        f"{actor.name} ({visit.site.organisation.name}) a décliné la visite du site « {visit.site.name} » "
+        f"prévue dans le tour « {visit.tour.title} ».",
+        "",
+        f"Date : {arrival:%d/%m/%Y}",
+        f"Arrivée prévue du car : {arrival:%H:%M} ({visit.bus.name})",
+        f"Visite : {to_local(stop.start_at):%H:%M} – {to_local(stop.end_at):%H:%M}",
+        f"Motif : {reason or 'non précisé'}",
+        "",
+        "L'itinéraire n'a pas été modifié : le tour est marqué « à ré-optimiser ».",
+        "Retirez cette visite des candidates et relancez l'optimisation :",
+        f"{base}/tours/{visit.tour.id}/itineraire",
+    ]
+    return "\n".join(lines)
