@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 11:32:09.637918
+Create Date: 2026-11-23 11:59:03.749874
 
 """
 from alembic import op
@@ -411,6 +411,7 @@ def upgrade():
     sa.Column('end_at', tourplanner.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('departure_at', tourplanner.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('is_locked', sa.Boolean(), nullable=False),
+    sa.Column('is_time_locked', sa.Boolean(), nullable=False),
     sa.Column('company_response', sa.Enum('pending', 'confirmed', 'declined', name='visitresponse', native_enum=False, length=32), nullable=False),
     sa.Column('responded_at', tourplanner.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('decline_reason', sa.String(length=500), nullable=True),

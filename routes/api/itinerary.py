@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from flask import jsonify
 from pydantic import BaseModel, Field
@@ -38,6 +38,9 @@ class LockIn(Body):
 
     slot_id: int
     locked: bool = True
+    mode: Literal["bus", "place"] = Field(
+        default="bus", description='"bus": keep it on its coach; "place": on its coach at the same time'
+    )
 
 
 class StopOut(BaseModel):
@@ -108,6 +111,7 @@ def itinerary_json(tour: Tour) -> dict[str, Any]:
                     "end": isoformat_local(stop.end_at),
                     "departure": isoformat_local(stop.departure_at),
                     "locked": stop.is_locked,
+                    "locked_in_place": stop.is_time_locked,
                 }
                 for stop in bus.stops
             ],
@@ -158,7 +162,7 @@ def lock(tour_id: int, json: LockIn):
     user = current_user()
     require_organiser(user)
     tour = load_tour(tour_id)
-    itinerary.lock_stop(tour, json.slot_id, json.locked, user)
+    itinerary.lock_stop(tour, json.slot_id, json.locked, user, in_place=json.mode == "place")
     db.session.commit()
     return jsonify(itinerary_json(tour))
 

@@ -35,7 +35,8 @@ class LockForm(FrenchForm):
     """Lock or unlock one visit of the itinerary."""
 
     slot_id = IntegerField(validators=[InputRequired("Visite manquante.")])
-    locked = HiddenField(validators=[AnyOf(["1", "0"], "Valeur inattendue.")])
+    #: "1": keep it on its coach; "place": on its coach at the same time; "0": unlock.
+    locked = HiddenField(validators=[AnyOf(["1", "place", "0"], "Valeur inattendue.")])
 
 
 @pages.get("/tours/<int:tour_id>/itineraire")
@@ -88,9 +89,9 @@ def tour_lock_stop(tour_id: int):
     if not form.validate_on_submit():
         flash("Action impossible : le formulaire est incomplet ; rechargez la page.", "error")
         return redirect(url_for("pages.tour_itinerary", tour_id=tour_id))
-    locked = form.locked.data == "1"
+    locked = form.locked.data != "0"
     try:
-        stop = itinerary.lock_stop(tour, form.slot_id.data, locked, current_user)
+        stop = itinerary.lock_stop(tour, form.slot_id.data, locked, current_user, in_place=form.locked.data == "place")
         name = stop.slot.site.name
         db.session.commit()
     except InvalidInput as error:

@@ -111,7 +111,7 @@ def test_lock_a_stop_from_the_page(browse, live_server, planned_tour):
     page = browse(planned_tour.organiser)
     optimise_all(page, live_server, planned_tour.tour)
     first = page.locator("#arrets .stop").filter(has=page.locator(".stop-title")).first
-    first.get_by_role("button", name="Verrouiller").click()
+    first.get_by_role("button", name=re.compile("sur ce car")).click()
     page.wait_for_load_state()
     assert "une nouvelle optimisation la garde" in page.locator(".flashes").inner_text()
     first = page.locator("#arrets .stop").filter(has=page.locator(".badge-locked"))

@@ -147,6 +147,19 @@ def test_lock_and_unlock_a_stop(client, planned_tour, sign_in):
     assert not any(s.is_locked for s in stops_of(planned_tour.tour))
 
 
+def test_lock_a_stop_in_place_from_the_page(client, planned_tour, sign_in):
+    """« Verrouiller à cette heure » keeps the stop on its coach at its start time after optimising again."""
+    sign_in(planned_tour.organiser)
+    optimise(client, planned_tour)
+    target = stops_of(planned_tour.tour)[0]
+    start, bus_id = target.start_at, target.bus_id
+    client.post(f"/tours/{planned_tour.tour.id}/itineraire/verrou", data={"slot_id": target.slot_id, "locked": "place"})
+    assert "Verrouillée à cette heure" in text_of(client.get(f"/tours/{planned_tour.tour.id}/itineraire"))
+    optimise(client, planned_tour)
+    [kept] = [s for s in stops_of(planned_tour.tour) if s.slot_id == target.slot_id]
+    assert kept.is_time_locked and kept.start_at == start and kept.bus_id == bus_id
+
+
 def test_locking_a_visit_outside_the_itinerary_says_why(client, planned_tour, sign_in):
     """Locking a slot that is not a stop flashes a French reason, never a 500."""
     sign_in(planned_tour.organiser)

@@ -171,3 +171,27 @@ def test_reoptimising_after_a_decline_leaves_the_visit_out_and_keeps_other_answe
     assert not db.session.get(Tour, tour.id).needs_reoptimisation
     kept = db.session.scalars(db.select(Stop).where(Stop.slot_id == confirmed.slot_id)).one()
     assert kept.company_response is VisitResponse.CONFIRMED
+
+
+def test_a_visit_locked_in_place_keeps_its_coach_and_start(planned, db) -> None:
+    """Locked in place, a visit is given to the engine on its coach with its start time pinned."""
+    from tourplanner.tours.itinerary import build_problem
+    from tourplanner.tours.models import Tour
+
+    api, tour, slots = planned
+    api.post(f"/tours/{tour.id}/candidates", json={"slot_ids": [s.id for s in slots]})
+    first = api.post(f"/tours/{tour.id}/optimise", json={}).get_json()
+    bus, stop = next((b["bus"], s) for b in first["buses"] for s in b["stops"])
+    answer = api.post(f"/tours/{tour.id}/locks", json={"slot_id": stop["slot_id"], "mode": "place"}).get_json()
+    assert any(s["locked_in_place"] for b in answer["buses"] for s in b["stops"] if s["slot_id"] == stop["slot_id"])
+    db.session.expire_all()
+    tour = db.session.get(Tour, tour.id)
+    visit = next(v for v in build_problem(tour).problem.visits if v.id == stop["slot_id"])
+    start_s = int((datetime.fromisoformat(stop["start"]) - tour.start_at).total_seconds())
+    assert visit.coach == bus and visit.required
+    assert [(w.earliest_start_s, w.latest_start_s) for w in visit.windows] == [(start_s, start_s)]
+    again = api.post(f"/tours/{tour.id}/optimise", json={}).get_json()
+    kept = next(s for b in again["buses"] for s in b["stops"] if s["slot_id"] == stop["slot_id"])
+    assert kept["start"] == stop["start"] and kept["locked_in_place"]
+    bad = api.post(f"/tours/{tour.id}/locks", json={"slot_id": stop["slot_id"], "mode": "elsewhere"})
+    assert bad.status_code == 422 and bad.get_json()["errors"][0]["field"] == "mode"

@@ -119,10 +119,14 @@ def build_problem(tour: Tour, provider: routing.TravelTimeProvider | None = None
         if site.id not in place_of_site:
             place_of_site[site.id] = builder.add_place(site.lat, site.lon, site.name)
         duration = slot.visit_minutes * 60
+        window = routing.TimeWindow.for_slot(seconds(slot.start_at), seconds(slot.end_at), duration)
+        if slot.id in locked and locked[slot.id].is_time_locked:
+            pinned = seconds(locked[slot.id].start_at)  # locked in place: same start as before
+            window = routing.TimeWindow(pinned, pinned)
         builder.add_visit(
             slot.id,
             place_of_site[site.id],
-            [routing.TimeWindow.for_slot(seconds(slot.start_at), seconds(slot.end_at), duration)],
+            [window],
             duration,
             slot.max_visitors,
             is_accessible=site.is_accessible,
@@ -243,6 +247,7 @@ def _store(tour: Tour, built: TourProblem, result: routing.Result) -> None:
                 end_at=at(step.end_s),
                 departure_at=at(step.departure_s),
                 is_locked=bool(old and old.is_locked),
+                is_time_locked=bool(old and old.is_time_locked),
             )
             if old is not None and (old.start_at, old.end_at) == (stop.start_at, stop.end_at):
                 # Same visit at the same time: the company's answer still holds.
@@ -274,12 +279,13 @@ def user_may_see_itinerary(tour: Tour, user: User) -> bool:
     return False
 
 
-def lock_stop(tour: Tour, slot_id: int, locked: bool, organiser: User) -> Stop:
-    """Lock (or unlock) a visit: re-optimising keeps it in the itinerary."""
+def lock_stop(tour: Tour, slot_id: int, locked: bool, organiser: User, in_place: bool = False) -> Stop:
+    """Lock (or unlock) a visit: re-optimising keeps it on its coach, and at its time if `in_place`."""
     for bus in tour.buses:
         for stop in bus.stops:
             if stop.slot_id == slot_id:
                 stop.is_locked = locked
-                record(organiser, "tour.lock" if locked else "tour.unlock", tour, slot_id=slot_id)
+                stop.is_time_locked = locked and in_place
+                record(organiser, "tour.lock" if locked else "tour.unlock", tour, slot_id=slot_id, in_place=in_place)
                 return stop
     raise InvalidInput.one("slot_id", f"le créneau n°{slot_id} n'est pas dans l'itinéraire")

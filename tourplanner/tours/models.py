@@ -207,6 +207,8 @@ class Stop(Base):
     departure_at: Mapped[datetime]
     #: Locked by the organiser: re-optimising keeps this visit on this bus.
     is_locked: Mapped[bool] = mapped_column(default=False)
+    #: Locked in place: besides its bus, the visit keeps its start time.
+    is_time_locked: Mapped[bool] = mapped_column(default=False)
     #: The company's answer to this visit; a decline asks the organiser to re-optimise.
     company_response: Mapped[VisitResponse] = mapped_column(
         enum_column(VisitResponse), default=VisitResponse.PENDING
