@@ -98,3 +98,23 @@ def test_pickup_points_are_set_shown_kept_and_guarded_through_the_api(api_as, pr
     assert refused.status_code == 422 and _fields(refused) == {"pickup_points"}
     emptied = organiser.put(f"/tours/{tour['id']}", json=tour_body(pickup_points=body["pickup_points"][1:]))
     assert emptied.status_code == 422  # kept by position: point 1 would go
+
+
+def test_pickups_come_before_the_visits(make_tour, make_slot, prescriber_of, booked) -> None:
+    """Everyone boards before the first visit can begin, so the whole group visits each site."""
+    from tourplanner.routing import solve
+
+    tour = make_tour(published=True, bus_seats=[20], pickup_points=POINTS)
+    booked(prescriber_of("Mission locale de Givors Est"), tour.id, 3, pickup_point=1)
+    make_slot_ids = [make_slot(start_at=future(30, 9, 0), end_at=future(30, 16, 0)).id,
+                     make_slot(start_at=future(30, 9, 30), end_at=future(30, 16, 0)).id]
+    from tourplanner.tours.itinerary import set_candidates
+
+    set_candidates(tour, make_slot_ids, tour.created_by)
+    built = build_problem(tour)
+    [pickup] = built.problem.pickups
+    first_visit_s = min(w.earliest_start_s for v in built.problem.visits for w in v.windows)
+    assert pickup.window is not None and pickup.window.latest_start_s <= first_visit_s
+    [route] = solve(built.problem).routes
+    kinds = [stop.kind for stop in route.stops]
+    assert kinds[0] == "pickup" and kinds.count("visit") == 2

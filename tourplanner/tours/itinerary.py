@@ -155,6 +155,9 @@ def build_problem(tour: Tour, provider: routing.TravelTimeProvider | None = None
         )
     pickups: dict[int, tuple[Bus, TourPickupPoint]] = {}
     place_of_point: dict[int, int] = {}
+    # Everyone is on board before the first visit can begin: the whole group visits each site.
+    first_visit_s = min((w.earliest_start_s for v in builder.visits for w in v.windows), default=None)
+    boarding_window = (0, max(first_visit_s, 0)) if first_visit_s is not None else None
     for bus in tour.buses:
         for point in tour.pickup_points:
             seats = boarding.get((bus.id, point.id), 0)
@@ -163,7 +166,7 @@ def build_problem(tour: Tour, provider: routing.TravelTimeProvider | None = None
             if point.id not in place_of_point:
                 place_of_point[point.id] = builder.add_place(point.lat, point.lon, point.name)
             pickup_id = len(pickups) + 1
-            builder.add_pickup(pickup_id, place_of_point[point.id], seats, coach=bus.position)
+            builder.add_pickup(pickup_id, place_of_point[point.id], seats, coach=bus.position, window=boarding_window)
             pickups[pickup_id] = (bus, point)
     return TourProblem(builder.build(provider or travel_provider()), origin, buses, slots, skipped=skipped, pickups=pickups)
 
