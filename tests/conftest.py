@@ -22,6 +22,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
+from tests.mail.smtp_sink import SmtpSink
 from tourplanner import create_app
 from tourplanner.accounts.enums import OrganisationKind, Role
 from tourplanner.accounts.models import Organisation, User
@@ -285,21 +286,45 @@ def make_slot(app: Flask, make_site: Callable[..., Site]) -> Callable[..., Slot]
     return make
 
 
+# --- Signing in: the real one-time link and its button.
+
+
+def login_path(user: User) -> str:
+    """The path of a fresh one-time sign-in link for `user`."""
+    from tourplanner.accounts.operations import create_login_link
+
+    token = create_login_link(user, timedelta(minutes=10))
+    _db.session.commit()
+    return f"/connexion/{token}"
+
+
+@pytest.fixture
+def sign_in(client: FlaskClient) -> Callable[[User], None]:
+    """Sign `user` in on the test client through a one-time link and its button (CSRF on or off)."""
+    from tests.pages.helpers import csrf_from
+
+    def do(user: User) -> None:
+        path = login_path(user)
+        token = csrf_from(client.get(path).get_data(as_text=True))
+        response = client.post(path, data={"csrf_token": token})
+        assert response.status_code == 302, response.get_data(as_text=True)
+
+    return do
+
+
 # --- Mail: a real SMTP server (aiosmtpd) on loopback; a folder's `config_overrides` points the app at it.
 
 
 @pytest.fixture(scope="session")
-def smtp_server() -> Iterator["SmtpSink"]:
+def smtp_server() -> Iterator[SmtpSink]:
     """An aiosmtpd server on 127.0.0.1, shared by the session."""
-    from tests.mail.smtp_sink import SmtpSink
-
     sink = SmtpSink().start()
     yield sink
     sink.stop()
 
 
 @pytest.fixture
-def mailbox(smtp_server: "SmtpSink") -> "SmtpSink":
+def mailbox(smtp_server: SmtpSink) -> SmtpSink:
     """The SMTP server, emptied for this test."""
     smtp_server.clear()
     return smtp_server

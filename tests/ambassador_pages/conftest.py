@@ -2,42 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 import pytest
-from flask.testing import FlaskClient
 
 from tests.conftest import future
-from tests.pages.helpers import csrf_from
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
-from tourplanner.accounts.operations import create_login_link
 from tourplanner.extensions import db
 from tourplanner.tours.assignments import assign_ambassador
 from tourplanner.tours.models import Tour
 from tourplanner.tours.operations import cancel_tour
-
-
-def login_path(user: User) -> str:
-    """The path of a fresh one-time sign-in link for `user`."""
-    token = create_login_link(user, timedelta(minutes=10))
-    db.session.commit()
-    return f"/connexion/{token}"
-
-
-@pytest.fixture
-def sign_in(client: FlaskClient) -> Callable[[User], None]:
-    """Sign `user` in on the test client through a one-time link and its button (CSRF on or off)."""
-
-    def do(user: User) -> None:
-        path = login_path(user)
-        token = csrf_from(client.get(path).get_data(as_text=True))
-        response = client.post(path, data={"csrf_token": token})
-        assert response.status_code == 302, response.get_data(as_text=True)
-
-    return do
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ambassador_pages.conftest import login_path
+from tests.conftest import login_path
 from tests.browser.helpers import PHONE, assert_accessible, assert_fits_phone, screenshot
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,6 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.ambassador_pages.conftest import Crew
 from tests.conftest import future
 from tests.pages.helpers import text_of
 from tourplanner.accounts.enums import Role

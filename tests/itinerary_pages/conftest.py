@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 import pytest
-from flask.testing import FlaskClient
 
 from tests.conftest import future
 from tourplanner.accounts.enums import OrganisationKind, Role
 from tourplanner.accounts.models import Organisation, User
-from tourplanner.accounts.operations import create_login_link
 from tourplanner.extensions import db
 from tourplanner.sites.models import Slot
 from tourplanner.tours.models import Tour
@@ -81,19 +77,3 @@ def _lunch():  # noqa: ANN202
     return Lunch(future(30, 12, 0), future(30, 13, 30), 60)
 
 
-def login_path(user: User) -> str:
-    """The path of a fresh one-time sign-in link for `user` (as the mail would give)."""
-    token = create_login_link(user, timedelta(minutes=10))
-    db.session.commit()
-    return f"/connexion/{token}"
-
-
-@pytest.fixture
-def sign_in(client: FlaskClient) -> Callable[[User], None]:
-    """Sign `user` in on the test client through a one-time link and its button."""
-
-    def do(user: User) -> None:
-        response = client.post(login_path(user))
-        assert response.status_code == 302, response.get_data(as_text=True)
-
-    return do

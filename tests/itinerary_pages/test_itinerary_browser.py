@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.itinerary_pages.conftest import login_path
+from tests.conftest import login_path
 from tourplanner.accounts.enums import Role
 from tourplanner.extensions import db
 from tourplanner.tours.assignments import assign_ambassador

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.itinerary_pages.conftest import login_path
+from tests.conftest import login_path
 from tourplanner.extensions import db
 from tourplanner.tours.models import Stop
 

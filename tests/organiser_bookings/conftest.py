@@ -2,40 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from flask.testing import FlaskClient
 
 from tourplanner.accounts.enums import OrganisationKind, Role
 from tourplanner.accounts.models import User
-from tourplanner.accounts.operations import create_login_link
 from tourplanner.bookings import operations as bookings
 from tourplanner.bookings.models import Booking
 from tourplanner.db import utcnow
 from tourplanner.extensions import db
 from tourplanner.tours.assignments import assign_ambassador
 from tourplanner.tours.models import Tour
-
-
-def login_path(user: User) -> str:
-    """A fresh one-time sign-in path for `user` (committed)."""
-    token = create_login_link(user, timedelta(minutes=10))
-    db.session.commit()
-    return f"/connexion/{token}"
-
-
-@pytest.fixture
-def sign_in(client: FlaskClient) -> Callable[[User], None]:
-    """sign_in(user): the test client is signed in as `user` through a one-time link."""
-
-    def do(user: User) -> None:
-        response = client.post(login_path(user))
-        assert response.status_code == 302
-
-    return do
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.browser.helpers import PHONE, assert_accessible, assert_fits_phone, screenshot
-from tests.organiser_bookings.conftest import login_path
+from tests.conftest import login_path
 
 pytestmark = pytest.mark.browser
 

@@ -6,39 +6,16 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.pages.helpers import csrf_from
 from tourplanner.accounts.enums import OrganisationKind, Role
 from tourplanner.accounts.models import Organisation, User
-from tourplanner.accounts.operations import create_login_link
 from tourplanner.bookings import operations as bookings
 from tourplanner.bookings.models import Booking
 from tourplanner.db import utcnow
 from tourplanner.extensions import db
 from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.tours.models import Bus, Stop, Tour, TourCandidate
-
-
-def login_path(user: User) -> str:
-    """The path of a fresh one-time sign-in link for `user`, as the mail would give it."""
-    token = create_login_link(user, timedelta(minutes=10))
-    db.session.commit()
-    return f"/connexion/{token}"
-
-
-@pytest.fixture
-def sign_in(client: FlaskClient) -> Callable[[User], None]:
-    """Sign `user` in on the test client through a one-time link and its button."""
-
-    def do(user: User) -> None:
-        path = login_path(user)
-        confirm = client.get(path).get_data(as_text=True)
-        response = client.post(path, data={"csrf_token": csrf_from(confirm)})
-        assert response.status_code == 302, response.get_data(as_text=True)
-
-    return do
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from tests.browser.helpers import PHONE, assert_accessible, assert_fits_phone, screenshot
 from tests.conftest import future
-from tests.prescriber_pages.conftest import add_stop, book, login_path
+from tests.conftest import login_path
+from tests.prescriber_pages.conftest import add_stop, book
 from tourplanner.accounts.enums import Role
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.browser.helpers import assert_accessible, screenshot
-from tests.slot_pages.conftest import login_path
+from tests.conftest import login_path
 
 pytestmark = pytest.mark.browser
 
