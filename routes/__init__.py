@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter, Map
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in our URLs: ids fit the database's INTEGER; a bigger number matches no route (404)."""
+
+    def __init__(self, map: Map, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def register_routes(app: Flask) -> None:
     """Register every blueprint and the error handlers on `app`."""
+    app.url_map.converters["int"] = IdConverter
     from routes import errors, filters
     from routes.api import api, spec
     from routes.health import health

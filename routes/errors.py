@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, json, render_template, request
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from tourplanner.errors import DomainError, InvalidInput
@@ -63,6 +64,16 @@ def register(app: Flask) -> None:
         if wants_problem():
             return problem(status, detail)
         return render_template("error.html", status=status, title=TITLES.get(status, "Erreur"), detail=detail), status
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def out_of_range(error: Exception):
+        # A number beyond what the database stores (an id of 30 digits, say): the input's fault.
+        db.session.rollback()
+        detail = "une valeur numérique dépasse ce que tourplanner peut enregistrer ; rien n'a été enregistré"
+        if wants_problem():
+            return problem(422, detail, errors=[{"field": "body", "message": detail}])
+        return render_template("error.html", status=422, title=TITLES[422], detail=detail), 422
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -30,7 +30,7 @@ class CandidatesIn(Body):
 class OptimiseIn(Body):
     """Optimisation settings."""
 
-    time_limit: float | None = Field(default=None, gt=0, le=60, description="seconds of search; none = deterministic")
+    time_limit: float | None = Field(default=None, gt=0, le=20, description="seconds of search (at most 20); none = deterministic")
 
 
 class LockIn(Body):

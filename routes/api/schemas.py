@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from tourplanner.accounts.enums import OrganisationKind
 from tourplanner.tours.enums import TourKind
 
+
+
+def _plausible(value: datetime) -> datetime:
+    """Refuse times no tour can have (and whose historical offsets no client expects)."""
+    if not 2000 <= value.year <= 2100:
+        raise ValueError("doit être une date entre l'an 2000 et l'an 2100")
+    return value
+
+
+#: A time as the API takes it: ISO 8601 with its offset, within a plausible range.
+Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
 
 class Body(BaseModel):
     """Base of request bodies."""
@@ -32,8 +46,8 @@ class BusIn(Body):
 class LunchIn(Body):
     """A lunch break that starts between `earliest` and `latest` and lasts `minutes`."""
 
-    earliest: AwareDatetime
-    latest: AwareDatetime
+    earliest: Moment
+    latest: Moment
     minutes: int = Field(ge=1, le=240)
 
 
@@ -49,7 +63,7 @@ class QuotaIn(Body):
     organisation_id: int | None = None
     organisation_kind: OrganisationKind | None = None
     seats: int = Field(ge=0, le=2000)
-    released_at: AwareDatetime | None = None
+    released_at: Moment | None = None
 
 
 class PickupPointIn(Body):
@@ -64,11 +78,11 @@ class TourIn(Body):
     """A tour as the organiser describes it."""
 
     title: str = Field(min_length=1, max_length=200)
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Moment
+    end: Moment
     meeting_point: MeetingPoint
     buses: list[BusIn] = Field(min_length=1, max_length=20)
-    booking_deadline: AwareDatetime
+    booking_deadline: Moment
     lunch: LunchIn | None = None
     kind: TourKind = TourKind.ZI_TOUR
     description: str | None = Field(default=None, max_length=5000)
@@ -78,7 +92,7 @@ class TourIn(Body):
         default=None, ge=1,
         description="Minimum de participants : en dessous à la date go_no_go_at, le tour est annulé. Avec go_no_go_at.",
     )
-    go_no_go_at: AwareDatetime | None = Field(
+    go_no_go_at: Moment | None = Field(
         default=None, description="Date de décision (avant le début du tour), avec min_participants.",
     )
     quotas: list[QuotaIn] | None = Field(default=None, max_length=100)

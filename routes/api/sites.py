@@ -10,11 +10,11 @@ from datetime import date, time
 from typing import Any
 
 from flask import jsonify
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from spectree import Response
 
 from routes.api import api, current_user, spec
-from routes.api.schemas import Body, Problem, ValidationProblem
+from routes.api.schemas import Body, Problem, ValidationProblem, Moment
 from routes.api.tours import load_tour
 from tourplanner.accounts.permissions import require_organiser
 from tourplanner.errors import FieldError, InvalidInput
@@ -94,8 +94,8 @@ class SlotIn(Body):
     """A window for one visit: it may begin at or after `start` and must end by `end`."""
 
     site_id: int
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Moment
+    end: Moment
     visit_minutes: int
     max_visitors: int
 
@@ -108,8 +108,8 @@ class SlotOut(BaseModel):
     id: int
     site_id: int
     status: SlotStatus
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Moment
+    end: Moment
     visit_minutes: int
     max_visitors: int
 
@@ -126,8 +126,8 @@ class SlotQuery(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     site_id: int | None = None
-    from_: AwareDatetime | None = Field(default=None, alias="from")
-    to: AwareDatetime | None = None
+    from_: Moment | None = Field(default=None, alias="from")
+    to: Moment | None = None
     status: SlotStatus | None = None
 
     @field_validator("from_", "to", mode="before")

@@ -224,3 +224,23 @@ def test_adding_seats_promotes_the_waiting_list(api_as, make_user) -> None:
     assert prescriber.get(f"/bookings/{waiting['id']}").get_json()["status"] == "confirmed"
     tour = organiser.get(f"/tours/{tour_id}").get_json()
     assert (tour["seats_confirmed"], tour["seats_waitlisted"]) == (4, 0)
+
+
+def test_numbers_beyond_the_database_are_422_or_404_not_500(api_as, make_tour) -> None:
+    """A 20-digit id in a body is invalid input; in a path it matches nothing."""
+    api = api_as(Role.ORGANISER)
+    tour = make_tour()
+    huge = 99999999999999999999
+    response = api.post(f"/tours/{tour.id}/candidates", json={"slot_ids": [huge]})
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert api.get(f"/tours/{huge}").status_code == 404
+    assert api.post(f"/tours/{2**31}/publish").status_code == 404
+
+
+def test_implausible_dates_are_422(api_as) -> None:
+    """A tour in 1910 with a deadline in 1618 names the three fields instead of failing later."""
+    body = tour_body(start="1910-07-27T04:45:24.72Z", end="1910-07-27T08:45:24.72Z",
+                     booking_deadline="1618-05-27T01:05:23Z", lunch=None)
+    response = api_as(Role.ORGANISER).post("/tours", json=body)
+    assert response.status_code == 422
+    assert {e["field"] for e in response.get_json()["errors"]} == {"start", "end", "booking_deadline"}
