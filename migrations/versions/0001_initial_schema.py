@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 11:59:03.749874
+Create Date: 2026-11-23 12:34:52.855339
 
 """
 from alembic import op
@@ -249,6 +249,9 @@ def upgrade():
     sa.Column('seats', sa.Integer(), nullable=False),
     sa.Column('label', sa.String(length=100), nullable=True),
     sa.Column('return_at', tourplanner.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('lunch_start_at', tourplanner.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('lunch_end_at', tourplanner.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('lunch_where', sa.String(length=200), nullable=True),
     sa.CheckConstraint('seats > 0', name=op.f('ck_buses_seats_positive')),
     sa.ForeignKeyConstraint(['tour_id'], ['tours.id'], name=op.f('fk_buses_tour_id_tours')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_buses')),

@@ -68,3 +68,22 @@ def test_a_day_without_lunch_has_no_lunch_part(make_tour, make_slot, make_user):
     (day,) = bus_days(tour)
     assert day.lunch is None and "lunch" not in {s.kind for s in day.segments}
     assert [s.kind for s in day.segments][:2] == ["drive", "visit"] and day.segments[-1].kind == "drive"
+
+
+def test_the_timeline_shows_lunch_where_and_when_the_optimiser_placed_it(planned_tour):
+    """Each coach's lunch on the page is the engine's own placement, stored with the itinerary."""
+    tour = planned_tour.tour
+    itinerary.set_candidates(tour, [s.id for s in planned_tour.slots], planned_tour.organiser)
+    result = itinerary.optimise_tour(tour, planned_tour.organiser)
+    db.session.commit()
+    for day in bus_days(tour):
+        route = result.route_of(day.bus.position)
+        if not route.stops:
+            continue
+        expected = tour.start_at + timedelta(seconds=route.lunch.start_s)
+        assert day.bus.lunch_start_at == expected and day.lunch.start_at == expected
+        [part] = [s for s in day.segments if s.kind == "lunch"]
+        assert (part.start_at, part.end_at) == (day.bus.lunch_start_at, day.bus.lunch_end_at)
+        assert day.bus.lunch_where
+        for earlier, later in zip(day.segments, day.segments[1:]):
+            assert earlier.end_at <= later.start_at

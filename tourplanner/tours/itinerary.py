@@ -234,11 +234,16 @@ def _store(tour: Tour, built: TourProblem, result: routing.Result) -> None:
                 invitations.visit_cancelled(old)
     for bus in tour.buses:
         bus.stops.clear()
-        bus.return_at = None
+        bus.return_at = bus.lunch_start_at = bus.lunch_end_at = bus.lunch_where = None
     db.session.flush()  # free the (bus, position) keys before writing the new stops
+    places = built.problem.places
     for route in result.routes:
         bus = built.buses[route.coach_id]
         bus.return_at = at(route.return_s) if route.stops else None
+        lunch = route.lunch if route.stops else None
+        bus.lunch_start_at = at(lunch.start_s) if lunch else None
+        bus.lunch_end_at = at(lunch.end_s) if lunch else None
+        bus.lunch_where = _lunch_where(lunch.place, places) if lunch else None
         for position, step in enumerate(s for s in route.stops if s.kind == "visit"):
             old = previous.pop(step.id, None)
             stop = Stop(
@@ -267,6 +272,15 @@ def _store(tour: Tour, built: TourProblem, result: routing.Result) -> None:
     tour.optimised_at = utcnow()
     tour.needs_reoptimisation = False
     db.session.flush()
+
+
+def _lunch_where(place: int | None, places: tuple[routing.Place, ...]) -> str:
+    """Where the engine placed lunch, as people say it."""
+    if place is None:
+        return "en route"
+    if place == 0:
+        return f"au point de rendez-vous ({places[0].name})"
+    return f"sur place ({places[place].name})"
 
 
 def user_may_see_itinerary(tour: Tour, user: User) -> bool:

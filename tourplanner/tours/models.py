@@ -110,6 +110,11 @@ class Bus(Base):
     label: Mapped[str | None] = mapped_column(String(100))
     #: The coach's arrival back at the meeting point, per the itinerary.
     return_at: Mapped[datetime | None]
+    #: The group's lunch as the optimiser placed it (none without lunch or itinerary).
+    lunch_start_at: Mapped[datetime | None]
+    lunch_end_at: Mapped[datetime | None]
+    #: Where lunch is taken, in French: "en route", "sur place : <site>"…
+    lunch_where: Mapped[str | None] = mapped_column(String(200))
 
     tour: Mapped[Tour] = relationship(back_populates="buses")
     stops: Mapped[list[Stop]] = relationship(

@@ -148,7 +148,9 @@ def _lay_out(tour: Tour, day: BusDay, drive_matrix: list[list[int]]) -> None:
     """Fill `day`'s departure, segments and lunch; drive_matrix is indexed by leg position."""
     stops = day.stops
     lunch_s = (tour.lunch_minutes or 0) * 60
-    lunch_open = tour.has_lunch
+    stored = day.bus.lunch_start_at is not None and day.bus.lunch_end_at is not None
+    # With the optimiser's own lunch stored, lay out the day without it, then cut it in.
+    lunch_open = tour.has_lunch and not stored
     segments: list[Segment] = []
 
     def add(kind: str, start: datetime, end: datetime, detail: str = "") -> None:
@@ -204,7 +206,26 @@ def _lay_out(tour: Tour, day: BusDay, drive_matrix: list[list[int]]) -> None:
     leg(last.departure_at, day.return_at, drive_matrix[-2][-1], "retour au rendez-vous")
     if lunch_open:  # a short day: lunch once back
         place_lunch(max(day.return_at, tour.lunch_earliest_at), "au retour, au point de rendez-vous")
+    if stored:
+        day.lunch = LunchPlan(day.bus.lunch_start_at, day.bus.lunch_end_at, day.bus.lunch_where or "")
+        segments = _cut_in(segments, day.lunch)
     day.segments = segments
+
+
+def _cut_in(segments: list[Segment], lunch: LunchPlan) -> list[Segment]:
+    """The day with `lunch` in it: driving or waiting it overlaps is split around it."""
+    before = [s for s in segments if s.end_at <= lunch.start_at]
+    after = [s for s in segments if s.start_at >= lunch.end_at]
+    cut: list[Segment] = []
+    for segment in segments:
+        if segment in before or segment in after:
+            continue
+        if segment.start_at < lunch.start_at:
+            before.append(Segment(segment.kind, segment.start_at, lunch.start_at, segment.detail))
+        if segment.end_at > lunch.end_at:
+            cut.append(Segment(segment.kind, lunch.end_at, segment.end_at, segment.detail))
+    lunch_part = Segment("lunch", lunch.start_at, lunch.end_at, lunch.where)
+    return sorted(before, key=lambda s: s.start_at) + [lunch_part] + sorted(cut + after, key=lambda s: s.start_at)
 
 
 def _to_minute(value: datetime) -> datetime:
