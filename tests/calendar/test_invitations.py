@@ -183,7 +183,7 @@ def test_an_assigned_ambassador_alone_is_invited_with_the_road_book(mailbox, mak
     assert str(invite.event["ATTENDEE"]) == f"mailto:{ambassador.email}"
     description = str(invite.event["DESCRIPTION"])
     assert "Car 2" in description
-    assert f"http://tourplanner.test/tours/{tour.id}" in description
+    assert f"Feuille de route : http://tourplanner.test/tours/{tour.id}/feuille-de-route" in description
 
 
 def test_a_scheduled_visit_invites_the_company_contacts_only(mailbox, make_tour, make_user, make_site, add_stop, book, db):

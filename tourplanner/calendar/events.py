@@ -58,8 +58,13 @@ def visit_uid(tour_id: int, slot_id: int) -> str:
 
 
 def tour_url(tour_id: int) -> str:
-    """The tour's page (the ambassador's road book)."""
+    """The tour's page."""
     return f"{current_app.config['BASE_URL'].rstrip('/')}/tours/{tour_id}"
+
+
+def road_book_url(tour_id: int) -> str:
+    """The printable road book of the tour, for its ambassadors."""
+    return f"{tour_url(tour_id)}/feuille-de-route"
 
 
 def organizer() -> ical.Person:
@@ -221,7 +226,7 @@ def tour_events(tour: Tour, exclude_booking: Booking | None = None,
             continue
         lines = [f"Votre car : {assignment.bus.name}", ""]
         lines += data.schedule([assignment.bus])
-        lines += ["", f"Feuille de route : {tour_url(tour.id)}"]
+        lines += ["", f"Feuille de route : {road_book_url(tour.id)}"]
         _put(events, data, user.email, user.name, Audience.AMBASSADOR,
              f"{tour.title} — ambassadeur ({assignment.bus.name})", lines,
              data.changed_at(assignment.created_at), extra_key=f"bus:{assignment.bus_id}")
