@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -14,12 +15,14 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 from routes.pages import pages
 from routes.pages.forms import ActionForm, FrenchForm, too_long
 from routes.pages.itinerary import DEFAULT_TILE_ATTRIBUTION
+from tourplanner.accounts.models import User
 from tourplanner.accounts.permissions import require_organiser
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.sites import catalogue, review
 from tourplanner.sites.enums import SlotStatus
+from tourplanner.sites.models import Slot
 from tourplanner.timeutil import local_zone
 from tourplanner.tours.models import Tour
 
@@ -151,39 +154,33 @@ def _map_data(rows: list[catalogue.CatalogueRow]) -> dict[str, Any]:
 @login_required
 def slot_accept(slot_id: int):
     """Accept an offered slot (organisers)."""
-    slot = review.slot_for_review(current_user, slot_id)
-    if not ActionForm().validate_on_submit():
-        flash("Action impossible : le formulaire est incomplet ; rechargez la page.", "error")
-        return _back(slot_id)
-    name = slot.site.name
-    try:
-        review.accept_slot(slot, current_user)
-        db.session.commit()
-    except (Conflict, InvalidInput) as error:
-        db.session.rollback()
-        flash(f"Action impossible : {_sentence(error)}", "error")
-    else:
-        flash(f"Créneau de « {name} » retenu.", "success")
-    return _back(slot_id)
+    return _review(slot_id, review.accept_slot, "Créneau de « {name} » retenu.")
 
 
 @pages.post("/organisateur/creneaux/<int:slot_id>/decliner")
 @login_required
 def slot_decline(slot_id: int):
     """Decline an offered or accepted slot (organisers)."""
+    return _review(
+        slot_id, review.decline_slot, "Créneau de « {name} » décliné : il ne pourra pas être ajouté à un tour."
+    )
+
+
+def _review(slot_id: int, verb: Callable[[Slot, User], object], done: str):
+    """Apply an organiser's review verb to a slot, commit, and say what happened in French."""
     slot = review.slot_for_review(current_user, slot_id)
     if not ActionForm().validate_on_submit():
         flash("Action impossible : le formulaire est incomplet ; rechargez la page.", "error")
         return _back(slot_id)
     name = slot.site.name
     try:
-        review.decline_slot(slot, current_user)
+        verb(slot, current_user)
         db.session.commit()
     except (Conflict, InvalidInput) as error:
         db.session.rollback()
         flash(f"Action impossible : {_sentence(error)}", "error")
     else:
-        flash(f"Créneau de « {name} » décliné : il ne pourra pas être ajouté à un tour.", "success")
+        flash(done.format(name=name), "success")
     return _back(slot_id)
 
 
