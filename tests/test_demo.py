@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from tourplanner import demo
@@ -59,7 +61,7 @@ def test_demo_loads_on_an_empty_database(loaded, db) -> None:
     assert "éléments ajoutés" in loaded
 
 
-def test_loading_twice_leaves_every_table_identical(loaded, db, monkeypatch) -> None:
+def test_loading_twice_leaves_every_table_identical(loaded, db) -> None:
     """A second run, the same day or weeks later, adds, changes and removes nothing."""
     before = dump(db)
     assert before["slots"] and before["tours"] and before["audit_entries"]
@@ -67,10 +69,9 @@ def test_loading_twice_leaves_every_table_identical(loaded, db, monkeypatch) -> 
     db.session.commit()
     assert dump(db) == before
     assert "rien n'a changé" in again
-    later = utcnow() + timedelta(days=40)
-    monkeypatch.setattr(demo, "utcnow", lambda: later)
-    demo.load_demo()
-    db.session.commit()
+    with time_machine.travel(utcnow() + timedelta(days=40), tick=False):
+        demo.load_demo()
+        db.session.commit()
     assert dump(db) == before
 
 
@@ -86,7 +87,7 @@ def test_sites_and_zones_lie_in_their_territory(loaded, db) -> None:
     assert sorted(territories) == sorted(TERRITORY_BOUNDS)
 
 
-def test_slots_are_weekday_half_days_of_realistic_visits(loaded, db) -> None:
+def assert_realistic_slots(db) -> None:  # noqa: ANN001
     """Slots: one half-day a day per site, on working days; visits of 45–90 min for 10–30 people."""
     slots = db.session.scalars(select(Slot)).all()
     assert len(slots) >= 2 * len(COMPANIES)
@@ -98,6 +99,42 @@ def test_slots_are_weekday_half_days_of_realistic_visits(loaded, db) -> None:
         assert (start.time(), end.time()) in (demo.MORNING, demo.AFTERNOON)
         assert 45 <= slot.visit_minutes <= 90 and 10 <= slot.max_visitors <= 30
         assert timedelta(minutes=slot.visit_minutes) <= slot.end_at - slot.start_at
+
+
+def test_slots_are_weekday_half_days_of_realistic_visits(loaded, db) -> None:
+    """Slots: one half-day a day per site, on working days; visits of 45–90 min for 10–30 people."""
+    assert_realistic_slots(db)
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.mark.parametrize("today", [
+    datetime(2026, 11, 30, 9, 0, tzinfo=PARIS),   # two offsets once met on 4 January, after the Christmas closure
+    datetime(2026, 12, 18, 16, 0, tzinfo=PARIS),  # tours and slots across Christmas and New Year
+    datetime(2027, 7, 14, 9, 0, tzinfo=PARIS),    # summer time, a public holiday, the August closure ahead
+    datetime(2027, 12, 31, 23, 30, tzinfo=PARIS), # 22:30 UTC: the anchor is Paris's day, not UTC's
+    datetime(2028, 2, 29, 10, 0, tzinfo=PARIS),   # a leap day
+    datetime(2027, 3, 28, 3, 30, tzinfo=PARIS),   # the night summer time begins
+])
+def test_the_demo_and_its_rules_agree_whatever_today_is(db, today: datetime) -> None:
+    """Loaded on any day, the demo has realistic slots, its tours ahead with candidates; twice changes nothing."""
+    with time_machine.travel(today, tick=False):
+        text = demo.load_demo()
+        db.session.commit()
+        assert f"à partir du {today:%d/%m/%Y}" in text
+        assert_realistic_slots(db)
+        now = utcnow()
+        assert all(slot.start_at > now for slot in db.session.scalars(select(Slot)))
+        tours = db.session.scalars(select(Tour)).all()
+        assert len(tours) == len(TOURS)
+        for tour in tours:
+            assert tour.booking_deadline_at > now and tour.candidates, tour.title
+            assert demo.is_working_day(to_local(tour.start_at).date())
+        before = dump(db)
+        assert "rien n'a changé" in demo.load_demo()
+        db.session.commit()
+        assert dump(db) == before
 
 
 def test_the_three_tours_exist_with_candidates_and_ambassadors(loaded, db) -> None:
@@ -137,17 +174,20 @@ def test_demo_command_exits_0_twice_and_lists_the_accounts(runner, db) -> None:
     assert "/connexion" in second.stderr
 
 
-@pytest.mark.parametrize("start", [date(2026, 1, 5), date(2026, 7, 20), date(2026, 11, 23), date(2027, 3, 1)])
+@pytest.mark.parametrize("start", [date(2026, 1, 5), date(2026, 7, 20), date(2026, 11, 23), date(2027, 3, 1),
+                                   date(2027, 12, 1), date(2028, 2, 1)])
 def test_dates_fall_on_working_days_whatever_the_anchor(start: date) -> None:
-    """From any first-load day, tours and slots avoid weekends, holidays and closures."""
-    for offset in range(0, 63, 3):
+    """From any first-load day, tours and slots avoid weekends, holidays and closures, one half-day a day a site."""
+    for offset in range(0, 63):
         anchor = start + timedelta(days=offset)
         for data in TOURS:
             day = demo.tour_day(anchor, data)
             assert day.weekday() == data.weekday and demo.is_working_day(day)
             assert day >= anchor + timedelta(days=data.days_after)
         for index, company in enumerate(COMPANIES):
-            for day, _window in demo.slot_plan(anchor, index, company):
+            plan = demo.slot_plan(anchor, index, company)
+            assert len({day for day, _window in plan}) == len(plan) >= 2, (anchor, company.name)
+            for day, _window in plan:
                 assert demo.is_working_day(day) and day > anchor
 
 

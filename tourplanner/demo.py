@@ -152,25 +152,28 @@ def slot_plan(anchor: date, index: int, company: CompanyData) -> list[tuple[date
     takes_coach = company.max_visitors >= COACH_GROUP
     peers = [c for c in COMPANIES if _territory(c) == territory and (c.max_visitors >= COACH_GROUP) == takes_coach]
     turn = peers.index(company)
-    plan: list[tuple[date, tuple[time, time]]] = []
+    # One half-day a day at most per site, or a coach could come back to it: the first
+    # window placed on a day keeps it.
+    plan: dict[date, tuple[time, time]] = {}
     for tour in TOURS:
         if tour.territory != territory:
             continue
         day = tour_day(anchor, tour)
         if tour.towns is None:
-            plan.append((day, MORNING if turn % 2 == 0 else AFTERNOON))
+            plan.setdefault(day, MORNING if turn % 2 == 0 else AFTERNOON)
         elif company.city in tour.towns:
-            plan.append((day, AFTERNOON))
-    # Other days stay clear of every tour day: a site that offered one half-day of a tour
-    # day should not offer the other too, or a coach could come back to it.
+            plan.setdefault(day, AFTERNOON)
+    # Other days stay clear of every tour day (a site that offered one half-day of a tour
+    # day should not offer the other too) and of the site's other days: near holidays and
+    # closures (Christmas to New Year, August) two offsets can reach the same working day.
     tour_days = {tour_day(anchor, tour) for tour in TOURS}
     for days, window in ((7 + (index * 5) % 21, MORNING if index % 2 else AFTERNOON),
                          (30 + (index * 3) % 12, AFTERNOON if index % 2 else MORNING)):
         day = next_working_day(anchor + timedelta(days=days))
-        while day in tour_days:
+        while day in tour_days or day in plan:
             day = next_working_day(day + timedelta(days=1))
-        plan.append((day, window))
-    return sorted(set(plan))
+        plan[day] = window
+    return sorted(plan.items())
 
 
 def _territory(company: CompanyData) -> str:

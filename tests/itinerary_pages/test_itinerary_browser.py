@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser.helpers import AXE, screenshot
 from tests.conftest import login_path
 from tourplanner.accounts.enums import Role
 from tourplanner.extensions import db
@@ -16,8 +16,6 @@ from tourplanner.tours.operations import publish_tour
 
 pytestmark = pytest.mark.browser
 
-AXE = Path("/work/main/node_modules/axe-core/axe.min.js")
-SCREENSHOTS = Path("/tmp")
 
 
 @pytest.fixture
@@ -88,7 +86,7 @@ def test_optimise_then_read_the_map_without_tiles(browse, live_server, planned_t
     assert page.locator(".timeline").count() == 2
     assert page.locator(".timeline .seg-lunch").count() == 2
     assert serious_violations(page) == []
-    page.screenshot(path=str(SCREENSHOTS / "itinerary-desktop.png"), full_page=True)
+    screenshot(page, "itinerary-desktop")
 
 
 def test_the_page_reads_on_a_phone(browse, live_server, planned_tour):
@@ -101,9 +99,7 @@ def test_the_page_reads_on_a_phone(browse, live_server, planned_tour):
     assert first_part.locator(".seg-long").is_visible()
     assert "Trajet" in first_part.inner_text() and ":" in first_part.inner_text()
     assert serious_violations(page) == []
-    page.screenshot(path=str(SCREENSHOTS / "itinerary-375.png"), full_page=True)
-    for heading in ("visites-possibles", "carte-titre", "deroule"):
-        page.locator(f"section[aria-labelledby={heading}]").screenshot(path=str(SCREENSHOTS / f"itinerary-375-{heading}.png"))
+    screenshot(page, "itinerary-375")
 
 
 def test_lock_a_stop_from_the_page(browse, live_server, planned_tour):
@@ -136,7 +132,7 @@ def test_the_road_book_for_an_ambassador(browse, live_server, planned_tour, make
     assert page.locator(".road-stop").count() == 6
     assert "votre car" in page.locator(".road-bus").first.inner_text()
     assert serious_violations(page) == []
-    page.screenshot(path=str(SCREENSHOTS / "road-book-desktop.png"), full_page=True)
+    screenshot(page, "road-book-desktop")
     page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
     page.get_by_role("button", name="Imprimer").click()
     assert page.evaluate("window.printed") == 1
@@ -144,10 +140,10 @@ def test_the_road_book_for_an_ambassador(browse, live_server, planned_tour, make
     assert not page.locator(".site-header").is_visible()
     assert not page.get_by_role("button", name="Imprimer").is_visible()
     assert page.locator(".road-stop").first.is_visible()
-    page.screenshot(path=str(SCREENSHOTS / "road-book-print.png"), full_page=True)
-    pdf = page.pdf(path=str(SCREENSHOTS / "road-book.pdf"), format="A4")
+    screenshot(page, "road-book-print")
+    pdf = page.pdf(format="A4")
     assert pdf_pages(pdf) == 2, "one A4 page per coach"
     page.set_viewport_size({"width": 375, "height": 800})
     page.emulate_media(media="screen")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    page.screenshot(path=str(SCREENSHOTS / "road-book-375.png"), full_page=True)
+    screenshot(page, "road-book-375")
