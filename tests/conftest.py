@@ -12,9 +12,10 @@ import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -33,7 +34,8 @@ from tourplanner.tours import operations as tour_ops
 from tourplanner.tours.models import Tour
 
 PG_URL = os.environ.get("TOURPLANNER_TEST_DATABASE_URL")
-PARIS = timezone(timedelta(hours=1))  # winter offset, as in the contract's examples
+#: The tours' zone: +01:00 in winter, +02:00 from the last Sunday of March to the last of October.
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def _upgrade(url: str, instance: Path) -> None:
@@ -195,7 +197,7 @@ def api_as(client: FlaskClient, make_user: Callable[..., User], token_for: Calla
 
 
 def future(days: int = 30, hour: int = 9, minute: int = 0) -> datetime:
-    """A time `days` from now at hour:minute, Paris winter offset, a whole number of minutes."""
+    """The Paris wall-clock time hour:minute, `days` from today in Paris (whatever the season's offset)."""
     day = (datetime.now(PARIS) + timedelta(days=days)).date()
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=PARIS)
 

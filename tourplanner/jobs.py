@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -48,7 +48,7 @@ def close_bookings_at_deadline() -> int:
 
 def go_no_go(now: datetime | None = None) -> int:
     """At their go/no-go date, cancel the tours with too few confirmed seats (the others go ahead); returns how many."""
-    now = now or utcnow()
+    now = (now or utcnow()).astimezone(timezone.utc)  # real hours: Paris-aware + timedelta is wall-clock time
     tours = db.session.scalars(
         select(Tour)
         .where(
@@ -67,7 +67,7 @@ def go_no_go(now: datetime | None = None) -> int:
 
 def send_reminders(now: datetime | None = None) -> int:
     """Queue the reminder of the tours starting within two days, once per tour; returns the mails queued."""
-    now = now or utcnow()
+    now = (now or utcnow()).astimezone(timezone.utc)  # real hours: Paris-aware + timedelta is wall-clock time
     if to_local(now).hour not in MAIL_HOURS:
         return 0
     tours = db.session.scalars(
@@ -85,7 +85,7 @@ def send_reminders(now: datetime | None = None) -> int:
 
 def send_follow_ups(now: datetime | None = None) -> int:
     """Queue the follow-up of the tours that ended before today, once per tour; returns the mails queued."""
-    now = now or utcnow()
+    now = (now or utcnow()).astimezone(timezone.utc)  # real hours: Paris-aware + timedelta is wall-clock time
     local = to_local(now)
     if local.hour not in MAIL_HOURS:
         return 0

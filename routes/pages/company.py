@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from routes.pages import pages
-from routes.pages.forms import REQUIRED, ActionForm, FrenchForm, InRange, too_long
+from routes.pages.forms import REQUIRED, ActionForm, ExistingLocalTime, FrenchForm, InRange, too_long
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.permissions import require_role
 from tourplanner.db import utcnow
@@ -35,7 +35,7 @@ from tourplanner.sites import series as series_ops
 from tourplanner.sites.enums import SlotStatus
 from tourplanner.sites.geocoding import configured_geocoder
 from tourplanner.sites.models import Site, SlotSeries
-from tourplanner.timeutil import local_zone, to_local
+from tourplanner.timeutil import aware_local, local_zone, to_local
 from tourplanner.tours import visits
 
 #: Days of the week as RFC 5545 names them, with their French names.
@@ -72,8 +72,10 @@ class SiteForm(FrenchForm):
 class SlotForm(FrenchForm):
     """Offer one slot."""
 
-    start = DateTimeLocalField("Début du créneau", validators=[InputRequired(REQUIRED)], format="%Y-%m-%dT%H:%M")
-    end = DateTimeLocalField("Fin du créneau", validators=[InputRequired(REQUIRED)], format="%Y-%m-%dT%H:%M")
+    start = DateTimeLocalField("Début du créneau", validators=[InputRequired(REQUIRED), ExistingLocalTime()],
+                               format="%Y-%m-%dT%H:%M")
+    end = DateTimeLocalField("Fin du créneau", validators=[InputRequired(REQUIRED), ExistingLocalTime()],
+                             format="%Y-%m-%dT%H:%M")
     visit_minutes = IntegerField("Durée de la visite (minutes)", default=90, validators=[InputRequired(REQUIRED)])
     max_visitors = IntegerField("Visiteurs au plus", default=20, validators=[InputRequired(REQUIRED)])
 
@@ -261,8 +263,7 @@ def company_slot_new(site_id: int):
     site = operations.managed_site(current_user, site_id)
     form = SlotForm()
     if form.validate_on_submit():
-        zone = local_zone()
-        details = operations.SlotDetails(site.id, form.start.data.replace(tzinfo=zone), form.end.data.replace(tzinfo=zone),
+        details = operations.SlotDetails(site.id, aware_local(form.start.data), aware_local(form.end.data),
                                          form.visit_minutes.data, form.max_visitors.data)
         try:
             operations.offer_slot(details, current_user)

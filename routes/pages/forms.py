@@ -28,6 +28,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from tourplanner.timeutil import is_existing_local_time
 from tourplanner.tours.enums import TourKind
 
 REQUIRED = "Ce champ est obligatoire."
@@ -53,6 +54,24 @@ class InRange(NumberRange):
         if isinstance(data, Decimal) and not data.is_finite():
             raise ValidationError(NOT_A_NUMBER)
         super().__call__(form, field)
+
+
+class ExistingLocalTime:
+    """A local date and time that happens on the clocks of the tours' zone.
+
+    02:30 the night summer time begins does not exist (clocks go from 02:00 to 03:00):
+    refused in French rather than silently moved. 02:30 the night summer time ends happens
+    twice; the form takes the first one (tourplanner.timeutil.aware_local).
+    """
+
+    def __call__(self, form: object, field: object) -> None:
+        """Refuse a wall-clock time skipped by the change to summer time."""
+        value = getattr(field, "data", None)
+        if value is not None and not is_existing_local_time(value):
+            raise ValidationError(
+                f"{value:%H:%M} n'existe pas le {value:%d/%m/%Y} : cette nuit-là, à 2 h, les horloges "
+                "passent à 3 h (heure d'été). Choisissez une autre heure."
+            )
 
 
 def strip(value: str | None) -> str | None:
@@ -99,10 +118,10 @@ class TourForm(FrenchForm):
     title = StringField("Titre", validators=[DataRequired(REQUIRED), too_long(200)])
     kind = SelectField("Type de tour", choices=[SelectChoice(k.value, k.label) for k in TourKind], default=TourKind.ZI_TOUR.value)
     description = TextAreaField("Description", validators=[Optional(), too_long(5000)])
-    start = DateTimeLocalField("Début", validators=[InputRequired(REQUIRED)], format="%Y-%m-%dT%H:%M")
-    end = DateTimeLocalField("Fin", validators=[InputRequired(REQUIRED)], format="%Y-%m-%dT%H:%M")
+    start = DateTimeLocalField("Début", validators=[InputRequired(REQUIRED), ExistingLocalTime()], format="%Y-%m-%dT%H:%M")
+    end = DateTimeLocalField("Fin", validators=[InputRequired(REQUIRED), ExistingLocalTime()], format="%Y-%m-%dT%H:%M")
     booking_deadline = DateTimeLocalField(
-        "Date limite d'inscription", validators=[InputRequired(REQUIRED)], format="%Y-%m-%dT%H:%M"
+        "Date limite d'inscription", validators=[InputRequired(REQUIRED), ExistingLocalTime()], format="%Y-%m-%dT%H:%M"
     )
     meeting_point_name = StringField("Lieu de rendez-vous", validators=[DataRequired(REQUIRED), too_long(200)])
     meeting_lat = DecimalField(

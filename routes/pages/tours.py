@@ -15,7 +15,7 @@ from tourplanner.accounts.permissions import require_organiser
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
-from tourplanner.timeutil import local_zone, to_local
+from tourplanner.timeutil import aware_local, to_local
 from tourplanner.tours import operations
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Tour
@@ -169,7 +169,7 @@ def _attach(form: TourForm, error: InvalidInput) -> None:
 
 
 def _aware(value: datetime) -> datetime:
-    return value.replace(tzinfo=local_zone())
+    return aware_local(value)
 
 
 def _details(form: TourForm) -> operations.TourDetails:
