@@ -464,3 +464,70 @@ TOURS: tuple[TourData, ...] = (
         (("mehdi.saidi", 0),),
     ),
 )
+
+
+@dataclass(frozen=True)
+class PastTourData:
+    """A tour already held: its day is the `weekday` on or before `days_before` the anchor."""
+
+    title: str
+    territory: str
+    description: str
+    organiser: str
+    days_before: int
+    weekday: int
+    meeting_point_name: str
+    meeting_lat: float
+    meeting_lon: float
+    bus_seats: tuple[int, ...]
+    #: Ambassadors' addresses (local part) and the bus index they rode.
+    ambassadors: tuple[tuple[str, int], ...]
+    #: (prescriber's local part, seats) of each booking, in booking order.
+    bookings: tuple[tuple[str, int], ...]
+
+
+#: Held tours: 08:30–17:00, lunch 12:00–13:30, bookings closed 5 days before; every seat named,
+#: attendance taken on the day (a few absences).
+PAST_TOURS: tuple[PastTourData, ...] = (
+    PastTourData(
+        "ZI Tour Lyon Est – Décines et Meyzieu (session précédente)", LYON_EST,
+        "La session précédente du ZI Tour de l'Est lyonnais : chaudronnerie, plasturgie, logistique.",
+        "claire.dumont", 35, 1,
+        "Gare de Lyon Part-Dieu, parvis Béraudier", 45.7606, 4.8593,
+        (22,), (("yasmine.cherif", 0),),
+        (("nadia.benali", 5), ("thomas.girard", 4), ("karim.haddad", 4), ("marc.lefevre", 3),
+         ("aurelie.blanchard", 4)),
+    ),
+    PastTourData(
+        "ZI Tour Vallée du Gier – Saint-Chamond et Rive-de-Gier (session précédente)", VALLEE_DU_GIER,
+        "La session précédente du ZI Tour de la vallée du Gier : usinage, plasturgie, structures métalliques.",
+        "julien.ferrand", 63, 3,
+        "Gare de Rive-de-Gier", 45.5281, 4.6186,
+        (20,), (("romain.chabert", 0),),
+        (("sophie.marchetti", 5), ("emilie.roux", 4), ("lucie.vidal", 3), ("herve.pons", 5)),
+    ),
+)
+
+#: Bookings on the coming tours, (prescriber's local part, seats) in booking order: the Lyon Est
+#: ZI Tour fills its two coaches and keeps a waiting list; the small group has a few.
+COMING_BOOKINGS: dict[str, tuple[tuple[str, int], ...]] = {
+    TOURS[0].title: (
+        ("nadia.benali", 6), ("thomas.girard", 6), ("karim.haddad", 5), ("marc.lefevre", 6),
+        ("aurelie.blanchard", 6), ("nadia.benali", 5), ("thomas.girard", 6), ("karim.haddad", 4),
+        ("marc.lefevre", 3), ("aurelie.blanchard", 2),
+    ),
+    TOURS[2].title: (("karim.haddad", 2), ("marc.lefevre", 2), ("aurelie.blanchard", 2)),
+}
+
+#: The coming tour on which a company declines its visit (the last one with a demo contact), and why.
+DECLINED_VISIT = (TOURS[0].title, "Arrêt technique de la ligne ce jour-là : nous ne pourrons pas vous recevoir.")
+
+#: Fictional first and last names of the job seekers the prescribers accompany.
+FIRST_NAMES = (
+    "Amine", "Léa", "Moussa", "Chloé", "Yanis", "Manon", "Samir", "Camille", "Lucas", "Aïcha",
+    "Hugo", "Sarah", "Bilal", "Jade", "Enzo", "Nora", "Théo", "Inès", "Rayan", "Clara",
+)
+LAST_NAMES = (
+    "Martin", "Benali", "Dubois", "Traoré", "Lambert", "Nguyen", "Fontaine", "Haddad", "Giraud", "Diop",
+    "Rousseau", "Kaci", "Morel", "Silva", "Chevalier", "Mercier", "Bouzid", "Faure", "Perret", "Lopez",
+)

@@ -289,6 +289,13 @@ class _Stopper:
 # --- The process ---------------------------------------------------------------------------
 
 
+def _sleep_unless(stopping: threading.Event, seconds: float) -> None:
+    """Sleep `seconds`, in short steps, ending early once `stopping` is set."""
+    deadline = time.monotonic() + seconds
+    while not stopping.is_set() and time.monotonic() < deadline:
+        time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+
+
 def run_scheduler(app: Flask | None = None) -> None:
     """Run the jobs in this process until SIGTERM or SIGINT; waits while another process runs them."""
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
@@ -315,7 +322,10 @@ def run_scheduler(app: Flask | None = None) -> None:
                 if not said_waiting:
                     log.warning("Un autre planificateur tourne déjà : celui-ci attend qu'il s'arrête")
                     said_waiting = True
-                stopping.wait(LEASE_WAIT_SECONDS)
+                # A plain sleep (a signal cuts it short through stopping): Event.wait(timeout) times out on
+                # the monotonic clock through sem_clockwait, which libfaketime (CI's summer pass) leaves
+                # unfaked, so under a moved clock a waiting process would never try again.
+                _sleep_unless(stopping, LEASE_WAIT_SECONDS)
                 continue
             said_waiting = False
             with app.app_context():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.conftest import future
+from tests.conftest import PARIS, future
 from tests.mail.smtp_sink import invitation_of
 from tourplanner.accounts.enums import Role
 from tourplanner.bookings.enums import BookingStatus
@@ -46,7 +46,9 @@ def test_a_confirmed_booking_sends_its_prescriber_a_request(mailbox, make_tour, 
     assert str(event["ORGANIZER"]) == "mailto:tourplanner@localhost"
     assert event["DTSTART"].params["TZID"] == "Europe/Paris"
     assert event["DTEND"].params["TZID"] == "Europe/Paris"
-    assert event.start.utcoffset() == timedelta(hours=1) and (event.start.hour, event.start.minute) == (8, 30)
+    # 08:30 in Paris, with that day's offset (+01:00 in winter, +02:00 in summer).
+    assert event.start == tour.start_at and (event.start.hour, event.start.minute) == (8, 30)
+    assert event.start.utcoffset() == tour.start_at.astimezone(PARIS).utcoffset()
     assert [tz["TZID"] for tz in invite.calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
     assert event.get("GEO").latitude == tour.meeting_lat
     assert str(event["LOCATION"]) == tour.meeting_point_name

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import future
+from tests.conftest import PARIS, future
 from tourplanner.accounts.enums import Role
 from tourplanner.audit.models import AuditEntry
 from tourplanner.extensions import db
@@ -31,7 +31,7 @@ def test_organisers_answer_a_slot(api_as, make_slot, verb):
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     expected = {"accept": "accepted", "decline": "declined"}[verb]
-    assert body["id"] == slot.id and body["status"] == expected and body["start"].endswith("+01:00")
+    assert body["id"] == slot.id and body["status"] == expected and body["start"] == slot.start_at.astimezone(PARIS).isoformat()
     assert audit_of(slot) == [(f"slot.{verb}", {"status_before": "offered", "reason": "Pour le tour du mois"})]
 
 
