@@ -15,7 +15,10 @@ from tourplanner import demo
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
 from tourplanner.db import utcnow
-from tourplanner.demo_data import COMPANIES, DEMO_DOMAIN, TERRITORY_BOUNDS, TOURS, ZONES
+from tourplanner.bookings.enums import Attendance, BookingStatus
+from tourplanner.demo_data import COMPANIES, DECLINED_VISIT, DEMO_DOMAIN, PAST_TOURS, TERRITORY_BOUNDS, TOURS, ZONES
+from tourplanner.mail.models import OutboxMail
+from tourplanner.sites.enums import SlotStatus, VisitResponse
 from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourKind, TourStatus
@@ -111,36 +114,40 @@ PARIS = ZoneInfo("Europe/Paris")
 
 @pytest.mark.parametrize("today", [
     datetime(2026, 11, 30, 9, 0, tzinfo=PARIS),   # two offsets once met on 4 January, after the Christmas closure
-    datetime(2026, 12, 18, 16, 0, tzinfo=PARIS),  # tours and slots across Christmas and New Year
     datetime(2027, 7, 14, 9, 0, tzinfo=PARIS),    # summer time, a public holiday, the August closure ahead
     datetime(2027, 12, 31, 23, 30, tzinfo=PARIS), # 22:30 UTC: the anchor is Paris's day, not UTC's
     datetime(2028, 2, 29, 10, 0, tzinfo=PARIS),   # a leap day
     datetime(2027, 3, 28, 3, 30, tzinfo=PARIS),   # the night summer time begins
 ])
 def test_the_demo_and_its_rules_agree_whatever_today_is(db, today: datetime) -> None:
-    """Loaded on any day, the demo has realistic slots, its tours ahead with candidates; twice changes nothing."""
+    """Loaded on any day: realistic slots, coming tours ahead with candidates, held tours behind; twice changes nothing."""
     with time_machine.travel(today, tick=False):
         text = demo.load_demo()
         db.session.commit()
         assert f"à partir du {today:%d/%m/%Y}" in text
         assert_realistic_slots(db)
         now = utcnow()
-        assert all(slot.start_at > now for slot in db.session.scalars(select(Slot)))
-        tours = db.session.scalars(select(Tour)).all()
-        assert len(tours) == len(TOURS)
-        for tour in tours:
+        tours = {tour.title: tour for tour in db.session.scalars(select(Tour))}
+        assert set(tours) == {data.title for data in TOURS + PAST_TOURS}
+        held = {c.slot_id for data in PAST_TOURS for c in tours[data.title].candidates}
+        assert all(slot.start_at > now or slot.id in held for slot in db.session.scalars(select(Slot)))
+        for data in TOURS:
+            tour = tours[data.title]
             assert tour.booking_deadline_at > now and tour.candidates, tour.title
             assert demo.is_working_day(to_local(tour.start_at).date())
+        for data in PAST_TOURS:
+            assert tours[data.title].end_at < now and tours[data.title].status is TourStatus.DONE
+        assert tours[DECLINED_VISIT[0]].needs_reoptimisation
         before = dump(db)
         assert "rien n'a changé" in demo.load_demo()
         db.session.commit()
         assert dump(db) == before
 
 
-def test_the_three_tours_exist_with_candidates_and_ambassadors(loaded, db) -> None:
-    """Two published ZI Tours' worth of states: a published coach tour, a draft, a small group."""
+def test_the_coming_tours_exist_with_candidates_and_ambassadors(loaded, db) -> None:
+    """The coming programme: a published ZI Tour, a draft, a published small group; each with its candidates."""
     tours = {tour.title: tour for tour in db.session.scalars(select(Tour))}
-    assert set(tours) == {data.title for data in TOURS}
+    assert set(tours) == {data.title for data in TOURS + PAST_TOURS}
     for data in TOURS:
         tour = tours[data.title]
         assert tour.kind is data.kind
@@ -156,8 +163,51 @@ def test_the_three_tours_exist_with_candidates_and_ambassadors(loaded, db) -> No
         riders = {(a.user.email.split("@")[0], a.bus.position) for a in tour.ambassadors}
         assert riders == set(data.ambassadors)
         assert all(a.user.role is Role.AMBASSADOR for a in tour.ambassadors)
+        # Published tours were optimised: every coach has its itinerary; the draft waits for « Optimiser ».
+        stops = [stop for bus in tour.buses for stop in bus.stops]
+        assert bool(stops) == data.publish, tour.title
     kinds = [tours[d.title].kind for d in TOURS]
     assert kinds.count(TourKind.ZI_TOUR) == 2 and TourKind.COMPANY_VISIT in kinds
+
+
+def seats_of(tour: Tour, status: BookingStatus) -> int:
+    """Seats of the tour's bookings in that status."""
+    return sum(b.seats for b in tour.bookings if b.status is status)
+
+
+def test_a_full_optimised_tour_has_a_waiting_list_and_a_declined_visit(loaded, db) -> None:
+    """The Lyon Est ZI Tour: every seat booked by prescribers with named participants, bookings waiting,
+    and a company's decline with its reason, the tour marked for re-optimisation."""
+    tour = db.session.scalar(select(Tour).where(Tour.title == DECLINED_VISIT[0]))
+    assert seats_of(tour, BookingStatus.CONFIRMED) == tour.seats_total
+    waiting = [b for b in tour.bookings if b.status is BookingStatus.WAITLISTED]
+    assert waiting and all(b.bus is None for b in waiting)
+    assert all(len(b.participants) == b.seats and b.prescriber.role is Role.PRESCRIBER for b in tour.bookings)
+    declined = [stop for bus in tour.buses for stop in bus.stops if stop.company_response is VisitResponse.DECLINED]
+    assert len(declined) == 1 and declined[0].decline_reason == DECLINED_VISIT[1]
+    assert declined[0].slot.status is SlotStatus.DECLINED and tour.needs_reoptimisation
+    small = db.session.scalar(select(Tour).where(Tour.title == TOURS[2].title))
+    assert 0 < seats_of(small, BookingStatus.CONFIRMED) <= small.seats_total
+    assert "en liste d'attente" in loaded and "à réoptimiser" in loaded
+
+
+def test_past_tours_were_held_with_attendance_and_absences(loaded, db) -> None:
+    """Held tours: done, in the past, optimised, confirmed bookings whose every participant is marked
+    present or absent, with some absences; no mail left for the fictional demo addresses."""
+    now = utcnow()
+    for data in PAST_TOURS:
+        tour = db.session.scalar(select(Tour).where(Tour.title == data.title))
+        assert tour.status is TourStatus.DONE and tour.end_at < now
+        assert demo.is_working_day(to_local(tour.start_at).date())
+        stops = [stop for bus in tour.buses for stop in bus.stops]
+        assert stops and all(tour.start_at <= stop.start_at and stop.end_at <= tour.end_at for stop in stops)
+        assert all(b.status is BookingStatus.CONFIRMED and b.bus is not None for b in tour.bookings)
+        assert seats_of(tour, BookingStatus.CONFIRMED) == sum(seats for _, seats in data.bookings) <= tour.seats_total
+        marks = [p.attendance for b in tour.bookings for p in b.participants]
+        assert len(marks) == seats_of(tour, BookingStatus.CONFIRMED)
+        assert set(marks) == {Attendance.PRESENT, Attendance.ABSENT}
+    assert not db.session.scalars(select(OutboxMail).where(OutboxMail.recipient.like(f"%@{DEMO_DOMAIN}"))).all()
+    assert "absents" in loaded and "terminé" in loaded
 
 
 def test_demo_command_exits_0_twice_and_lists_the_accounts(runner, db) -> None:
@@ -189,6 +239,10 @@ def test_dates_fall_on_working_days_whatever_the_anchor(start: date) -> None:
             assert len({day for day, _window in plan}) == len(plan) >= 2, (anchor, company.name)
             for day, _window in plan:
                 assert demo.is_working_day(day) and day > anchor
+        for data in PAST_TOURS:
+            day = demo.past_tour_day(anchor, data)
+            assert day.weekday() == data.weekday and demo.is_working_day(day)
+            assert day <= anchor - timedelta(days=data.days_before)
 
 
 def test_working_days_know_french_holidays() -> None:

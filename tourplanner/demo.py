@@ -12,8 +12,10 @@ The content (zones, fictional companies, people, tours) is in `tourplanner.demo_
 
 from __future__ import annotations
 
+import logging
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -25,18 +27,26 @@ from tourplanner.accounts.models import Organisation, User
 from tourplanner.accounts.operations import create_user, find_user_by_email, get_or_create_organisation
 from tourplanner.audit.operations import record
 from tourplanner.db import utcnow
+from tourplanner.bookings.enums import Attendance, BookingStatus
+from tourplanner.bookings.models import Booking, Participant
+from tourplanner.bookings.operations import BookingRequest, ParticipantDetails, book_seats
+from tourplanner.bookings.attendance import record_attendance
 from tourplanner.demo_data import (
-    COMPANIES, DEMO_DOMAIN, ORGANISATIONS, PEOPLE, TOURS, ZONES, CompanyData, TourData,
+    COMING_BOOKINGS, COMPANIES, DECLINED_VISIT, DEMO_DOMAIN, FIRST_NAMES, LAST_NAMES, ORGANISATIONS, PAST_TOURS,
+    PEOPLE, TOURS, ZONES, CompanyData, PastTourData, TourData,
 )
+from tourplanner.mail.models import OutboxMail
 from tourplanner.extensions import db
-from tourplanner.sites.enums import SlotStatus
+from tourplanner.sites.enums import SlotStatus, VisitResponse
 from tourplanner.sites.geocoding import DisabledGeocoder
 from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.sites.operations import SiteDetails, SlotDetails, create_site, offer_slot
 from tourplanner.timeutil import local_zone, to_local
-from tourplanner.tours.itinerary import set_candidates
+from tourplanner.tours.enums import TourStatus
+from tourplanner.tours.itinerary import optimise_tour, set_candidates
 from tourplanner.tours.models import AmbassadorAssignment, Tour
 from tourplanner.tours.operations import Lunch, TourDetails, create_tour, publish_tour
+from tourplanner.tours.visits import decline_visit, visit_for
 
 #: The two half-day windows companies offer: a visit starts and ends inside one.
 MORNING = (time(9, 0), time(12, 0))
@@ -58,14 +68,22 @@ class _Load:
     created: int = 0
     users: dict[str, User] = field(default_factory=dict)
     sites: dict[str, Site] = field(default_factory=dict)
+    #: The coming tours created by this run, by title: only these get bookings and a decline.
+    new_tours: dict[str, Tour] = field(default_factory=dict)
+    #: Outbox rows at or below this id were there before the run.
+    last_mail_id: int = 0
+    #: Participants named so far (names are drawn in turn from the demo's lists).
+    named: int = 0
 
 
 def load_demo() -> str:
     """Load the demo data set, adding only what is missing; returns a French summary.
 
-    Flushes and never commits: the caller owns the transaction.
+    One call per part, in order; a part adds only what is missing and works only on what
+    this run created (a tour that exists is the demo users' now). Flushes and never
+    commits: the caller owns the transaction.
     """
-    load = _Load()
+    load = _Load(last_mail_id=db.session.scalar(select(func.max(OutboxMail.id))) or 0)
     zones = _load_zones(load)
     _load_organisations(load)
     _load_people(load)
@@ -73,7 +91,12 @@ def load_demo() -> str:
     load.anchor = demo_anchor(load.users[PEOPLE[0].local])
     _load_sites(load, zones)
     _load_slots(load)
-    _load_tours(load)
+    with _mail_log_muted():
+        _load_tours(load)            # the coming programme: optimised, published, a draft
+        _load_bookings(load)         # seats booked on it, a full tour with its waiting list
+        _load_declined_visit(load)   # a company that cannot receive its visit any more
+        _load_past_tours(load)       # tours already held: bookings, attendance and absences
+        _drop_demo_mail(load)
     db.session.flush()
     return summary(load.anchor, load.created)
 
@@ -328,8 +351,163 @@ def _load_tours(load: _Load) -> None:
             _assign(tour, load.users[local], bus_index, organiser)
             load.created += 1
         if data.publish and deadline > utcnow():
+            if slot_ids:
+                # While still a draft, so that no company is told yet; the default search
+                # stops on a branch count, so the itinerary is the same from run to run.
+                optimise_tour(tour, organiser)
             publish_tour(tour, organiser)
+        load.new_tours[data.title] = tour
     db.session.flush()
+
+
+def _load_bookings(load: _Load) -> None:
+    """Book the coming tours created by this run, through the bookings domain (confirmed, then waiting)."""
+    for title, bookings in COMING_BOOKINGS.items():
+        tour = load.new_tours.get(title)
+        if tour is None or tour.status is not TourStatus.PUBLISHED:
+            continue
+        for local, seats in bookings:
+            request = BookingRequest(seats, [ParticipantDetails(name) for name in _names(load, seats)])
+            book_seats(tour, load.users[local], request)
+            load.created += 1
+    db.session.flush()
+
+
+def _load_declined_visit(load: _Load) -> None:
+    """A company declines its visit on a coming tour: the organiser has to re-optimise."""
+    title, reason = DECLINED_VISIT
+    tour = load.new_tours.get(title)
+    if tour is None or tour.status is not TourStatus.PUBLISHED:
+        return
+    contacts = {p.organisation: load.users[p.local] for p in PEOPLE if p.role is Role.COMPANY}
+    stops = sorted((stop for bus in tour.buses for stop in bus.stops), key=lambda stop: stop.start_at)
+    for stop in reversed(stops):
+        contact = contacts.get(stop.slot.site.organisation.name)
+        if contact is not None:
+            decline_visit(visit_for(contact, stop.id), contact, reason)
+            load.created += 1
+            return
+
+
+def past_tour_day(anchor: date, data: PastTourData) -> date:
+    """The day a held demo tour took place: its weekday on or before `days_before` the anchor,
+    a week earlier while that is no working day."""
+    day = anchor - timedelta(days=data.days_before)
+    day -= timedelta(days=(day.weekday() - data.weekday) % 7)
+    while not is_working_day(day):
+        day -= timedelta(days=7)
+    return day
+
+
+def _load_past_tours(load: _Load) -> None:
+    """Tours already held, written as they stood after the day: the companies' slots, the
+    itinerary, the confirmed bookings of named people, the attendance and then « Terminé ».
+
+    The bookings and attendance domain refuse the past (deadlines, slots in the past), so
+    slots, the publication and the bookings are written as rows; the itinerary is the
+    optimiser's and the attendance goes through record_attendance.
+    """
+    for data in PAST_TOURS:
+        if db.session.scalar(select(Tour.id).where(Tour.title == data.title)) is not None:
+            continue
+        organiser = load.users[data.organiser]
+        day = past_tour_day(load.anchor, data)
+        deadline = local_datetime(day - timedelta(days=5), time(18, 0))
+        tour = create_tour(TourDetails(
+            title=data.title,
+            start=local_datetime(day, time(8, 30)),
+            end=local_datetime(day, time(17, 0)),
+            meeting_point_name=data.meeting_point_name,
+            meeting_lat=data.meeting_lat,
+            meeting_lon=data.meeting_lon,
+            bus_seats=list(data.bus_seats),
+            booking_deadline=deadline,
+            lunch=Lunch(local_datetime(day, time(12, 0)), local_datetime(day, time(13, 30)), 60),
+            description=data.description,
+        ), organiser)
+        load.created += 1
+        db.session.flush()
+        slot_ids = _past_slots(load, data, day)
+        set_candidates(tour, slot_ids, organiser)
+        optimise_tour(tour, organiser)
+        tour.status = TourStatus.PUBLISHED
+        tour.published_at = deadline - timedelta(days=21)
+        for bus in tour.buses:
+            for stop in bus.stops:
+                stop.company_response = VisitResponse.CONFIRMED
+                stop.responded_at = tour.published_at
+                stop.slot.status = SlotStatus.ACCEPTED
+        for local, bus_index in data.ambassadors:
+            _assign(tour, load.users[local], bus_index, organiser)
+        free = {bus.id: bus.seats for bus in tour.buses}
+        for number, (local, seats) in enumerate(data.bookings):
+            bus = next(b for b in tour.buses if free[b.id] >= seats)
+            free[bus.id] -= seats
+            prescriber = load.users[local]
+            booked_at = deadline - timedelta(days=20 - number)
+            db.session.add(Booking(
+                tour=tour, prescriber=prescriber, organisation_id=prescriber.organisation_id, seats=seats,
+                status=BookingStatus.CONFIRMED, bus=bus, created_at=booked_at, confirmed_at=booked_at,
+                participants=[Participant(name=name) for name in _names(load, seats)],
+            ))
+            load.created += 1
+        db.session.flush()
+        # One in six did not come: absences are part of the programme's figures.
+        participants = [p for booking in tour.bookings for p in booking.participants]
+        for index, participant in enumerate(participants):
+            attendance = Attendance.ABSENT if index % 6 == 5 else Attendance.PRESENT
+            record_attendance(participant, attendance, organiser)
+        tour.status = TourStatus.DONE
+    db.session.flush()
+
+
+def _past_slots(load: _Load, data: PastTourData, day: date) -> list[int]:
+    """The half-day slots the territory's sites taking a coach's group offered on a held tour's day."""
+    group = max(data.bus_seats)
+    companies = [c for c in COMPANIES if _territory(c) == data.territory and c.max_visitors >= group]
+    slot_ids = []
+    for turn, company in enumerate(companies):
+        start, end = MORNING if turn % 2 == 0 else AFTERNOON
+        slot = Slot(site=load.sites[company.name], start_at=local_datetime(day, start),
+                    end_at=local_datetime(day, end), visit_minutes=company.visit_minutes,
+                    max_visitors=company.max_visitors, status=SlotStatus.OFFERED)
+        db.session.add(slot)
+        db.session.flush()
+        slot_ids.append(slot.id)
+        load.created += 1
+    return slot_ids
+
+
+def _names(load: _Load, count: int) -> list[str]:
+    """The next `count` fictional participants' names."""
+    names = []
+    for _ in range(count):
+        n = load.named
+        names.append(f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[(n * 7 + n // len(FIRST_NAMES)) % len(LAST_NAMES)]}")
+        load.named += 1
+    return names
+
+
+@contextmanager
+def _mail_log_muted() -> Iterator[None]:
+    """Without SMTP the outbox logs each mail in full: the demo's dropped mail would flood the output."""
+    logger = logging.getLogger("tourplanner.mail.operations")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _drop_demo_mail(load: _Load) -> None:
+    """Forget the mail this run queued for demo addresses: they are fictional (a reserved
+    .example domain), nothing could deliver it, and a server with SMTP would retry for days."""
+    db.session.flush()
+    for mail in db.session.scalars(
+        select(OutboxMail).where(OutboxMail.id > load.last_mail_id, OutboxMail.recipient.like(f"%@{DEMO_DOMAIN}"))
+    ):
+        db.session.delete(mail)
 
 
 def candidate_slot_ids(tour: Tour, data: TourData) -> list[int]:
@@ -406,15 +584,33 @@ def summary(anchor: date, created: int) -> str:
     if count:
         lines.append(f"Créneaux de visite : {count}, du {_day_label(first)} au {_day_label(last)}.")
     lines.append("Tours :")
-    for data in TOURS:
-        tour = db.session.scalar(select(Tour).where(Tour.title == data.title))
+    for title in [data.title for data in TOURS] + [data.title for data in PAST_TOURS]:
+        tour = db.session.scalar(select(Tour).where(Tour.title == title))
         if tour is None:
             continue
-        lines.append(
+        seats = dict(db.session.execute(
+            select(Booking.status, func.sum(Booking.seats)).where(Booking.tour_id == tour.id).group_by(Booking.status)
+        ).all())
+        stops = [stop for bus in tour.buses for stop in bus.stops]
+        declined = sum(stop.company_response is VisitResponse.DECLINED for stop in stops)
+        line = (
             f"  - {tour.title} — {_day_label(tour.start_at)}, {to_local(tour.start_at):%H:%M}–"
             f"{to_local(tour.end_at):%H:%M} ; {tour.status.label.lower()} ; {len(tour.buses)} véhicule(s), "
-            f"{tour.seats_total} places ; {len(tour.candidates)} créneaux candidats"
+            f"{tour.seats_total} places ; {len(tour.candidates)} créneaux candidats, {len(stops)} visites à l'itinéraire"
         )
+        if seats:
+            line += (f" ; {seats.get(BookingStatus.CONFIRMED, 0)} places réservées, "
+                     f"{seats.get(BookingStatus.WAITLISTED, 0)} en liste d'attente")
+        if declined:
+            line += f" ; {declined} visite déclinée par l'entreprise : à réoptimiser"
+        attendance = dict(db.session.execute(
+            select(Participant.attendance, func.count(Participant.id)).join(Booking)
+            .where(Booking.tour_id == tour.id, Participant.attendance.is_not(None)).group_by(Participant.attendance)
+        ).all())
+        if attendance:
+            line += (f" ; {attendance.get(Attendance.PRESENT, 0)} présents, "
+                     f"{attendance.get(Attendance.ABSENT, 0)} absents")
+        lines.append(line)
     base_url = current_app.config["BASE_URL"].rstrip("/")
     lines.append(
         f"Comptes de démonstration : connexion par lien sur {base_url}/connexion avec l'adresse ; "
