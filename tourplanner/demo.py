@@ -7,6 +7,10 @@ stored with that user, so a later run computes the same slot times, while a fres
 database loaded on a later day gets its own, future, dates. Rows that exist are never
 updated: what a demo user changed stays changed.
 
+The programme is under way: tours already held (bookings, attendance, absences), a full
+and optimised ZI Tour with its waiting list and a visit its company declined, a small
+group, a draft to optimise. `load_demo` is one call per part; add a part the same way.
+
 The content (zones, fictional companies, people, tours) is in `tourplanner.demo_data`.
 """
 
