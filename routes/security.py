@@ -23,6 +23,8 @@ CONTENT_SECURITY_POLICY = (
 )
 #: Sign-in links carry their secret in the path: other sites see at most our origin.
 REFERRER_POLICY = "strict-origin-when-cross-origin"
+#: Under an https BASE_URL: a year of https only.
+HSTS = "max-age=31536000"
 #: How long, at least, a client over a limit is asked to wait, in seconds.
 MIN_RETRY_AFTER_SECONDS = 1
 
@@ -33,7 +35,8 @@ def init_security(app: Flask) -> None:
     if proxies > 0:
         # Only then are X-Forwarded-For/-Proto believed, from that many proxies and no more.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
-    if str(app.config["BASE_URL"]).lower().startswith("https://"):
+    is_https = str(app.config["BASE_URL"]).lower().startswith("https://")
+    if is_https:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
     policy = CONTENT_SECURITY_POLICY.format(tiles=_tile_source(app.config.get("TILE_URL")))
@@ -44,6 +47,8 @@ def init_security(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = REFERRER_POLICY
         response.headers["X-Frame-Options"] = "DENY"
+        if is_https:  # browsers then never try plain http for this host again
+            response.headers["Strict-Transport-Security"] = HSTS
         return response
 
     @app.errorhandler(RateLimitExceeded)

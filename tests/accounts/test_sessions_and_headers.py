@@ -142,12 +142,14 @@ class TestHttps:
         response = client.post(login_path(user))
         cookie = response.headers["Set-Cookie"]
         assert "; Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+        assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
 def test_cookies_are_not_secure_under_http(client, make_user) -> None:
     """Under an http public URL (a laptop), the cookie has no Secure flag, or the browser would drop it."""
     response = client.post(login_path(make_user(Role.PRESCRIBER)))
     assert "Secure" not in response.headers["Set-Cookie"]
+    assert "Strict-Transport-Security" not in response.headers
 
 
 def test_templates_hold_no_inline_script_or_style() -> None:
