@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from tourplanner.calendar import feeds
+from tourplanner.calendar import feeds, tokens
 from tourplanner.errors import NotFound
 
 calendar = Blueprint("calendar", __name__)
@@ -13,7 +13,7 @@ calendar = Blueprint("calendar", __name__)
 @calendar.get("/calendar/<token>.ics")
 def feed(token: str) -> Response:
     """The token holder's tours, visits and assignments as text/calendar, with ETag and Last-Modified."""
-    user = feeds.user_for_token(token)
+    user = tokens.user_for_secret(token)
     if user is None:
         raise NotFound("ce lien d'agenda n'existe pas ou a été renouvelé")
     rendered = feeds.build_feed(user)

@@ -92,6 +92,7 @@ def app(database_url: str, tmp_path: Path, config_overrides: dict[str, Any]) -> 
         "BASE_URL": "http://tourplanner.test",
         "SMTP_HOST": None,
         "GEOCODER": "none",  # no network in tests: a test that geocodes installs its own
+        "RATELIMIT_ENABLED": False,  # tests/accounts/test_rate_limits.py turns them on, at their defaults
     }
     config.update(config_overrides)
     app = create_app(config)

@@ -27,6 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("TOURPLANNER")
     if test_config:
         app.config.update(test_config)
+    app.config["RATELIMIT_ENABLED"] = _is_on(app.config.get("RATELIMIT_ENABLED", True))
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("DATABASE_URL"):
@@ -53,10 +54,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_routes(app)
 
+    from routes.security import init_security
+
+    init_security(app)
+
     from tourplanner.cli import register_commands
 
     register_commands(app)
     return app
+
+
+def _is_on(value: object) -> bool:
+    """A switch from the environment: "false", "0", "no", "off" (any case) or empty turn it off."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("false", "0", "no", "off", "")
+    return bool(value)
 
 
 def _engine_options(url: str) -> dict[str, Any]:

@@ -44,6 +44,19 @@ class DefaultConfig:
     GEOCODER_TIMEOUT_SECONDS = 5
     #: How far ahead a recurring availability is turned into slots, in weeks.
     SLOT_SERIES_WEEKS = 12
+    #: Rate limits (Flask-Limiter): "false" turns them all off (a benchmark, a trusted batch import).
+    RATELIMIT_ENABLED = True
+    #: Where the counters live: in each process's memory by default (so each web worker counts
+    #: on its own); any storage URI of the `limits` library, e.g. redis://host:6379, shares them.
+    RATELIMIT_STORAGE_URI = "memory://"
+    #: Sign-in link requests per address typed, and per client address (IP).
+    RATELIMIT_LOGIN_PER_ADDRESS = "5 per hour"
+    RATELIMIT_LOGIN_PER_CLIENT = "20 per hour"
+    #: API calls per bearer token (per client address for calls without a token).
+    RATELIMIT_API_PER_TOKEN = "300 per minute"
+    #: How many reverse proxies in front of the app set X-Forwarded-For/-Proto (werkzeug ProxyFix);
+    #: 0 trusts no such header.
+    PROXY_COUNT = 0
     #: Map tiles for the pages; markers and routes still show when tiles cannot load.
     TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     TILE_ATTRIBUTION = "© les contributeurs d'OpenStreetMap"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -14,6 +16,9 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+#: Limits are declared on the routes; RATELIMIT_* configuration keys set storage and switch.
+#: Moving window: "5 per hour" means at most 5 in any hour, not 10 across a boundary.
+limiter = Limiter(key_func=get_remote_address, strategy="moving-window", headers_enabled=False)
 
 MIGRATIONS_DIR = __import__("tourplanner").PROJECT_ROOT / "migrations"
 
@@ -28,10 +33,12 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_view = "pages.login"
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     csrf.init_app(app)
+    limiter.init_app(app)
 
     from tourplanner.accounts.models import User
+    from tourplanner.accounts.operations import user_for_session
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active else None
+    def load_user(session_id: str) -> User | None:
+        # "<id>:<stamp>": a session signed out (its stamp renewed) finds nobody.
+        return user_for_session(session_id)

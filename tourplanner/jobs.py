@@ -8,6 +8,8 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from tourplanner.accounts.models import LoginRequest
+from tourplanner.accounts.operations import send_login_link
 from tourplanner.calendar import reminders
 from tourplanner.db import utcnow
 from tourplanner.extensions import db
@@ -28,6 +30,17 @@ REMINDER_BEFORE = timedelta(days=2)
 MAIL_HOURS = range(8, 20)
 #: Follow-ups of tours that ended longer ago than this are not sent any more.
 FOLLOW_UP_WITHIN = timedelta(days=7)
+
+
+def send_login_links() -> int:
+    """Handle the queued sign-in requests, one commit each; returns how many mails were queued."""
+    request_ids = db.session.scalars(select(LoginRequest.id).order_by(LoginRequest.id)).all()
+    db.session.commit()
+    sent = 0
+    for request_id in request_ids:
+        sent += send_login_link(request_id)
+        db.session.commit()
+    return sent
 
 
 def deliver_outbox() -> int:

@@ -1,6 +1,6 @@
 """Imports every domain's models so that the metadata knows all tables."""
 
-from tourplanner.accounts.models import ApiToken, LoginLink, Organisation, User
+from tourplanner.accounts.models import ApiToken, LoginLink, LoginRequest, Organisation, User
 from tourplanner.audit.models import AuditEntry
 from tourplanner.bookings.models import Booking, Participant
 from tourplanner.calendar.models import CalendarEventState, CalendarToken
@@ -11,6 +11,6 @@ from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour, Tour
 
 __all__ = [
     "AmbassadorAssignment", "ApiToken", "AuditEntry", "Booking", "Bus", "CalendarEventState", "CalendarToken", "GeocodeCache",
-    "IndustrialZone", "LoginLink", "Organisation", "OutboxMail", "Participant", "Site",
+    "IndustrialZone", "LoginLink", "LoginRequest", "Organisation", "OutboxMail", "Participant", "Site",
     "Slot", "Stop", "Tour", "TourCandidate", "TourMailRound", "User",
 ]

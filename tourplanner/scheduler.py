@@ -67,6 +67,8 @@ class ScheduledJob:
 #: Every scheduled job, by its stable id (the id of its row in the job store).
 JOBS: dict[str, ScheduledJob] = {
     "deliver_outbox": ScheduledJob(jobs.deliver_outbox, 30),
+    # A backstop: each web worker handles its sign-in requests right after answering.
+    "send_login_links": ScheduledJob(jobs.send_login_links, 60),
     "close_bookings_at_deadline": ScheduledJob(jobs.close_bookings_at_deadline, 60),
     "go_no_go": ScheduledJob(jobs.go_no_go, 10 * 60),
     "send_reminders": ScheduledJob(jobs.send_reminders, 15 * 60),

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, request
 from spectree import SecurityScheme, SpecTree
 from spectree.models import SecureType, SecuritySchemeData
 
 from routes.errors import problem
 from tourplanner.accounts.models import User
-from tourplanner.accounts.operations import authenticate_token
+from tourplanner.accounts.operations import authenticate_token, digest
 from tourplanner.errors import FieldError, InvalidInput
+from tourplanner.extensions import limiter
 
 #: Messages for pydantic's error types, in French; others fall back to pydantic's text.
 PYDANTIC_MESSAGES = {
@@ -76,6 +77,17 @@ spec = SpecTree(
 )
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _api_client() -> str:
+    """The rate limit key of an API call: its bearer token (by digest), else the client address."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return "token:" + digest(token.strip())
+    return "client:" + (request.remote_addr or "")
+
+
+limiter.limit(lambda: current_app.config["RATELIMIT_API_PER_TOKEN"], key_func=_api_client, scope="api")(api)
 
 #: Endpoints that take no token.
 PUBLIC_ENDPOINTS = {"api.openapi"}

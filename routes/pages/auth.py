@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import Flask, current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from routes.pages import pages
 from routes.pages.forms import ActionForm, ConfirmForm, LoginForm
-from tourplanner.accounts.operations import create_login_link, find_user_by_email, peek_login_link, use_login_link
-from tourplanner.extensions import db
-from tourplanner.mail.operations import enqueue
+from tourplanner.accounts.operations import end_sessions, peek_login_link, queue_login_request, use_login_link
+from tourplanner.extensions import db, limiter
+from tourplanner.jobs import send_login_links
+from tourplanner.mail.delivery import start_delivery
 
 log = logging.getLogger(__name__)
 
@@ -21,31 +22,54 @@ log = logging.getLogger(__name__)
 LOCAL_PATH = re.compile(r"/(?![/\\])[^\s\\]*")
 
 
+def _typed_address() -> str:
+    """The rate limit key of a sign-in request: the address typed, as it would be stored."""
+    return "address:" + request.form.get("email", "").strip().lower()
+
+
+def _client_address() -> str:
+    """The rate limit key of the client: its IP address (as ProxyFix reports it behind proxies)."""
+    return "client:" + get_remote_address()
+
+
 @pages.route("/connexion", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_PER_ADDRESS"], key_func=_typed_address,
+               methods=["POST"], scope="login-address")
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_PER_CLIENT"], key_func=_client_address,
+               methods=["POST"], scope="login-client")
 def login():
-    """Ask for a sign-in link; the answer is the same whether the address is known or not."""
+    """Ask for a sign-in link; the answer is the same, and as quick, whether the address is known or not.
+
+    The request only records the address typed; finding the account and writing its mail
+    happen once the answer has left (send_login_links, and the scheduler as a backstop).
+    """
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
     if _is_local_path(request.args.get("next")):
         session["next"] = request.args["next"]  # where Flask-Login's redirect came from
     form = LoginForm()
     if form.validate_on_submit():
-        user = find_user_by_email(form.email.data)
-        if user is not None and user.is_active:
-            minutes = current_app.config["LOGIN_LINK_MINUTES"]
-            token = create_login_link(user, timedelta(minutes=minutes))
-            link = f"{current_app.config['BASE_URL']}{url_for('pages.login_link', token=token)}"
-            enqueue(
-                user.email,
-                "Votre lien de connexion à tourplanner",
-                f"Bonjour {user.name},\n\nPour vous connecter à tourplanner, ouvrez ce lien "
-                f"(valable {minutes} minutes, une seule fois) :\n\n{link}\n\n"
-                "Si vous n'avez rien demandé, ignorez ce message.\n",
-            )
-            log.info("Sign-in link for %s: %s", user.email, link)
-            db.session.commit()
-        return render_template("login_sent.html", email=form.email.data)
+        queue_login_request(form.email.data)
+        db.session.commit()
+        response = current_app.make_response(render_template("login_sent.html", email=form.email.data))
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        response.call_on_close(lambda: _send_links_after_answer(app))
+        return response
     return render_template("login.html", form=form), 422 if form.errors else 200
+
+
+def _send_links_after_answer(app: Flask) -> None:
+    """Once the answer has left: mail the links asked for, then let the outbox deliver them."""
+    with app.app_context():
+        try:
+            queued = send_login_links()
+        except Exception:  # noqa: BLE001  (the scheduler's job retries what is left)
+            log.exception("Handling sign-in requests failed; the scheduler will retry")
+            queued = 0
+        finally:
+            db.session.remove()
+    if queued and app.config.get("SMTP_HOST"):
+        start_delivery(app)
 
 
 @pages.route("/connexion/<token>", methods=["GET", "POST"])
@@ -66,10 +90,13 @@ def login_link(token: str):
 @pages.post("/deconnexion")
 @login_required
 def logout():
-    """Sign out."""
+    """Sign out, server-side: the session's stamp is renewed, so no copy of this or any session works any more."""
     if ActionForm().validate_on_submit():
+        end_sessions(current_user)
+        db.session.commit()
         logout_user()
-        flash("Vous êtes déconnecté.", "success")
+        session.clear()
+        flash("Vous êtes déconnecté, sur cet appareil et sur tous les autres.", "success")
     return redirect(url_for("pages.login"))
 
 

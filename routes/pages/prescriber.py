@@ -29,7 +29,7 @@ from tourplanner.accounts.permissions import require_role
 from tourplanner.bookings import operations as bookings
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
-from tourplanner.calendar import feeds
+from tourplanner.calendar import tokens
 from tourplanner.errors import Conflict, InvalidInput
 from tourplanner.extensions import db
 from tourplanner.tours import catalogue
@@ -337,7 +337,7 @@ def my_calendar_renew():
     if not form.validate_on_submit():
         flash("Action impossible : le formulaire est incomplet ; rechargez la page.", "error")
         return redirect(url_for("pages.my_calendar"))
-    feeds.renew_calendar_token(current_user)
+    tokens.renew_feed_secret(current_user)
     db.session.commit()
     flash(
         "Nouveau lien d'agenda créé. L'ancien ne fonctionne plus : abonnez votre agenda au nouveau lien "
@@ -349,5 +349,5 @@ def my_calendar_renew():
 
 def _calendar_links() -> dict[str, str]:
     """The signed-in person's feed, as a webcal:// subscription and as an https:// address."""
-    token = feeds.calendar_token(current_user)
-    return {"webcal": feeds.webcal_url(token), "https": feeds.feed_url(token)}
+    secret = tokens.feed_secret(current_user)
+    return {"webcal": tokens.webcal_url(secret), "https": tokens.feed_url(secret)}

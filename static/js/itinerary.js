@@ -22,7 +22,8 @@
   function numberedIcon(text, colour, extraClass) {
     return L.divIcon({
       className: "stop-marker " + (extraClass || ""),
-      html: '<span style="background:' + colour + '">' + escapeHtml(text) + "</span>",
+      // A class, not a style attribute: the Content-Security-Policy allows no inline style.
+      html: '<span class="colour-' + colour.replace("#", "") + '">' + escapeHtml(text) + "</span>",
       iconSize: [28, 28],
       iconAnchor: [14, 14],
       popupAnchor: [0, -14],
@@ -79,7 +80,19 @@
     return map;
   }
 
+  function placeTimelines() {
+    // Offsets and widths come as data-left/data-width percentages and are set through the
+    // CSSOM, which the Content-Security-Policy allows (it would block a style attribute).
+    Array.prototype.forEach.call(document.querySelectorAll("[data-left]"), function (item) {
+      item.style.left = item.getAttribute("data-left") + "%";
+      if (item.hasAttribute("data-width")) {
+        item.style.width = item.getAttribute("data-width") + "%";
+      }
+    });
+  }
+
   function init() {
+    placeTimelines();
     var element = document.getElementById("itinerary-map");
     var source = document.getElementById("itinerary-data");
     if (element && source && window.L) {

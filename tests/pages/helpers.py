@@ -8,6 +8,7 @@ import re
 from sqlalchemy import select
 
 from tourplanner.extensions import db
+from tourplanner.jobs import send_login_links
 from tourplanner.mail.models import OutboxMail
 
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -20,7 +21,12 @@ def csrf_from(html: str) -> str:
 
 
 def login_link_path(email: str) -> str:
-    """The path of the last sign-in link queued for `email` in the outbox."""
+    """The path of the last sign-in link mailed to `email`, once the queued requests are handled.
+
+    The sign-in page only queues the request; a real server handles it right after its
+    answer, the test client never does: run that job here, as the server would.
+    """
+    send_login_links()
     mail = db.session.scalars(
         select(OutboxMail).where(OutboxMail.recipient == email).order_by(OutboxMail.id.desc())
     ).first()

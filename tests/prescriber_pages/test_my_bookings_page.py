@@ -13,6 +13,7 @@ from tourplanner.accounts.enums import Role
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.calendar.models import CalendarToken
+from tourplanner.calendar.tokens import derive_secret
 from tourplanner.db import utcnow
 from tourplanner.extensions import db
 from tourplanner.tours.models import Tour
@@ -134,26 +135,29 @@ def test_calendar_link_as_webcal_and_https(client, prescriber):
     """"My bookings" gives the personal feed as webcal:// and https://, in a field to copy."""
     page = text_of(client.get("/mes-inscriptions"))
     token = db.session.scalars(select(CalendarToken).where(CalendarToken.user_id == prescriber.id)).one()
-    assert f'href="webcal://tourplanner.test/calendar/{token.token}.ics"' in page
-    assert f'value="http://tourplanner.test/calendar/{token.token}.ics"' in page
-    assert client.get(f"/calendar/{token.token}.ics").status_code == 200
+    secret = derive_secret(prescriber.id, token.version)
+    assert f'href="webcal://tourplanner.test/calendar/{secret}.ics"' in page
+    assert f'value="http://tourplanner.test/calendar/{secret}.ics"' in page
+    assert client.get(f"/calendar/{secret}.ics").status_code == 200
     again = text_of(client.get("/mes-inscriptions"))
-    assert f"/calendar/{token.token}.ics" in again  # the same link on each visit
+    assert f"/calendar/{secret}.ics" in again  # the same link on each visit
 
 
 def test_renewing_the_link_retires_the_old_one(client, prescriber):
     """"Renouveler le lien" gives a new feed address; the old one answers 404."""
     client.get("/mes-inscriptions")
-    old = db.session.scalars(select(CalendarToken).where(CalendarToken.user_id == prescriber.id)).one().token
+    old_token = db.session.scalars(select(CalendarToken).where(CalendarToken.user_id == prescriber.id)).one()
+    old = derive_secret(prescriber.id, old_token.version)
     response = client.post("/mon-agenda/renouveler", data={"back": "inscriptions"})
     assert response.status_code == 302 and response.headers["Location"] == "/mes-inscriptions#agenda"
     page = text_of(client.get("/mes-inscriptions"))
     assert "L'ancien ne fonctionne plus" in page
     assert f"/calendar/{old}.ics" not in page
     assert client.get(f"/calendar/{old}.ics").status_code == 404
-    new = db.session.scalars(
+    new_token = db.session.scalars(
         select(CalendarToken).where(CalendarToken.user_id == prescriber.id, CalendarToken.revoked_at.is_(None))
-    ).one().token
+    ).one()
+    new = derive_secret(prescriber.id, new_token.version)
     assert new != old and f"/calendar/{new}.ics" in page
 
 
@@ -165,7 +169,7 @@ def test_calendar_page_serves_every_role(client, make_user, sign_in):
     assert "webcal://tourplanner.test/calendar/" in page and "Renouveler le lien" in page
     response = client.post("/mon-agenda/renouveler", data={"back": "agenda"})
     assert response.headers["Location"] == "/mon-agenda#agenda"
-    tokens = db.session.scalars(select(CalendarToken.token).where(CalendarToken.user_id == ambassador.id)).all()
+    tokens = db.session.scalars(select(CalendarToken.token_hash).where(CalendarToken.user_id == ambassador.id)).all()
     response = client.post("/mon-agenda/renouveler", data={"back": "https://ailleurs.example"})
     assert response.headers["Location"] == "/mon-agenda"  # refused: no open redirect
-    assert db.session.scalars(select(CalendarToken.token).where(CalendarToken.user_id == ambassador.id)).all() == tokens
+    assert db.session.scalars(select(CalendarToken.token_hash).where(CalendarToken.user_id == ambassador.id)).all() == tokens

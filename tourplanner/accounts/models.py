@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -44,9 +45,15 @@ class User(UserMixin, Base):
     role: Mapped[Role] = mapped_column(enum_column(Role))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: A session is valid only while it carries this value: a new one ends every session at once.
+    session_stamp: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the current stamp (see session_stamp)."""
+        return f"{self.id}:{self.session_stamp}"
 
     def has_role(self, *roles: Role) -> bool:
         """Whether the user holds one of `roles`."""
@@ -78,6 +85,23 @@ class LoginLink(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
+    #: When it was spent, or voided by a newer link or a sign-in: a link with a value never works again.
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class LoginRequest(Base):
+    """A sign-in link asked for, waiting to be sent after the answer.
+
+    The page records the address and answers at once, the same way whether an account
+    exists or not; looking the person up and writing their mail happen afterwards
+    (tourplanner.jobs.send_login_links). The row is deleted when it is handled.
+    """
+
+    __tablename__ = "login_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The address as typed, trimmed and lower-case; maybe nobody's.
+    email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,13 +6,18 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import delete, select, update
 
 from tourplanner.accounts.enums import OrganisationKind, Role
-from tourplanner.accounts.models import ApiToken, LoginLink, Organisation, User
+from tourplanner.accounts.models import ApiToken, LoginLink, LoginRequest, Organisation, User
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
+from tourplanner.mail.operations import enqueue
+
+#: Why a sign-in link does not work, whatever the reason (unknown, spent, voided, expired).
+LINK_INVALID = "ce lien de connexion n'est plus valable : demandez-en un nouveau"
 
 #: The organisation kind given to an organisation created along with a user of this role.
 DEFAULT_KIND_FOR_ROLE = {
@@ -103,7 +108,8 @@ def revoke_api_tokens(user: User) -> int:
 
 
 def create_login_link(user: User, lifetime: timedelta) -> str:
-    """Issue a one-time sign-in token for `user`; returns the secret."""
+    """Issue a one-time sign-in token for `user`, voiding their earlier links; returns the secret."""
+    void_login_links(user.id)
     token = secrets.token_urlsafe(32)
     db.session.add(
         LoginLink(user_id=user.id, token_hash=digest(token), expires_at=utcnow() + lifetime)
@@ -112,18 +118,114 @@ def create_login_link(user: User, lifetime: timedelta) -> str:
     return token
 
 
+def void_login_links(user_id: int) -> int:
+    """Spend every unused sign-in link of the user at once; returns how many were voided."""
+    return db.session.execute(
+        update(LoginLink)
+        .where(LoginLink.user_id == user_id, LoginLink.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
 def peek_login_link(token: str, now: datetime | None = None) -> LoginLink:
     """The valid, unused sign-in link for `token`; NotFound otherwise."""
     link = db.session.scalar(select(LoginLink).where(LoginLink.token_hash == digest(token)))
     now = now or utcnow()
     if link is None or link.used_at is not None or link.expires_at <= now or not link.user.is_active:
-        raise NotFound("ce lien de connexion n'est plus valable : demandez-en un nouveau")
+        raise NotFound(LINK_INVALID)
     return link
 
 
 def use_login_link(token: str) -> User:
-    """Spend a sign-in link and return its user; a link works once."""
-    link = peek_login_link(token)
-    link.used_at = utcnow()
+    """Spend a sign-in link and return its user; a link works once, even under simultaneous requests.
+
+    The link is spent by one conditional UPDATE (… WHERE used_at IS NULL): of several
+    requests carrying it, the database lets exactly one change the row, and only that one
+    signs in. The user's other links are voided with it.
+    """
+    now = utcnow()
+    spent = db.session.execute(
+        update(LoginLink)
+        .where(LoginLink.token_hash == digest(token), LoginLink.used_at.is_(None), LoginLink.expires_at > now)
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if spent != 1:
+        raise NotFound(LINK_INVALID)
+    user = db.session.scalar(select(User).join(LoginLink, LoginLink.user_id == User.id)
+                             .where(LoginLink.token_hash == digest(token)))
+    if user is None or not user.is_active:
+        raise NotFound(LINK_INVALID)
+    void_login_links(user.id)
     db.session.flush()
-    return link.user
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign the user out everywhere: every session carrying the old stamp stops working."""
+    user.session_stamp = secrets.token_hex(16)
+    db.session.flush()
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The active user of a session id "<user id>:<stamp>" (User.get_id), or None once its stamp is old."""
+    user_id, _, stamp = session_id.partition(":")
+    if not user_id.isdigit() or not stamp:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or not secrets.compare_digest(user.session_stamp, stamp):
+        return None
+    return user
+
+
+def queue_login_request(email: str) -> LoginRequest:
+    """Record that a sign-in link was asked for `email`; nothing is looked up here.
+
+    The same work for any address, known or not, so the answer's timing tells nothing;
+    send_login_link does the rest after the answer.
+    """
+    request = LoginRequest(email=email.strip().lower())
+    db.session.add(request)
+    db.session.flush()
+    return request
+
+
+def send_login_link(request_id: int) -> bool:
+    """Handle one queued request: mail a fresh link if the address is an active user's.
+
+    The request is claimed by deleting its row (one handler wins when several run); returns
+    whether a mail was queued. The mail's body holds the link until it has left, then only
+    a redacted copy is kept.
+    """
+    request = db.session.get(LoginRequest, request_id)
+    if request is None:
+        return False
+    email = request.email
+    claimed = db.session.execute(
+        delete(LoginRequest).where(LoginRequest.id == request_id).execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expunge(request)
+    if claimed != 1:
+        return False
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return False
+    config = current_app.config
+    minutes = int(config["LOGIN_LINK_MINUTES"])
+    token = create_login_link(user, timedelta(minutes=minutes))
+    link = f"{config['BASE_URL'].rstrip('/')}/connexion/{token}"
+    def body(shown_link: str) -> str:
+        return (
+            f"Bonjour {user.name},\n\nPour vous connecter à tourplanner, ouvrez ce lien "
+            f"(valable {minutes} minutes, une seule fois) :\n\n{shown_link}\n\n"
+            "Si vous n'avez rien demandé, ignorez ce message.\n"
+        )
+
+    enqueue(
+        user.email,
+        "Votre lien de connexion à tourplanner",
+        body(link),
+        redacted_text=body("[lien retiré après l'envoi]"),
+    )
+    return True

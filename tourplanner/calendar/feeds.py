@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -39,55 +38,6 @@ class Feed:
     body: bytes
     etag: str
     last_modified: datetime
-
-
-def calendar_token(user: User) -> CalendarToken:
-    """The user's current feed token, created on first use."""
-    token = db.session.scalar(
-        select(CalendarToken)
-        .where(CalendarToken.user_id == user.id, CalendarToken.revoked_at.is_(None))
-        .order_by(CalendarToken.id.desc())
-    )
-    if token is None:
-        token = CalendarToken(user=user, token=secrets.token_urlsafe(32))
-        db.session.add(token)
-        db.session.flush()
-    return token
-
-
-def renew_calendar_token(user: User) -> CalendarToken:
-    """Revoke the user's feed tokens and give them a new one (the old URL answers 404)."""
-    now = utcnow()
-    for token in db.session.scalars(
-        select(CalendarToken).where(CalendarToken.user_id == user.id, CalendarToken.revoked_at.is_(None))
-    ):
-        token.revoked_at = now
-    db.session.flush()
-    token = CalendarToken(user=user, token=secrets.token_urlsafe(32))
-    db.session.add(token)
-    db.session.flush()
-    return token
-
-
-def feed_url(token: CalendarToken) -> str:
-    """The feed's address under BASE_URL."""
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/calendar/{token.token}.ics"
-
-
-def webcal_url(token: CalendarToken) -> str:
-    """The same address with the webcal: scheme, which calendar apps open as a subscription."""
-    url = feed_url(token)
-    return "webcal://" + url.split("://", 1)[1]
-
-
-def user_for_token(secret: str) -> User | None:
-    """The active user holding this unrevoked token, or None."""
-    token = db.session.scalar(
-        select(CalendarToken).where(CalendarToken.token == secret, CalendarToken.revoked_at.is_(None))
-    )
-    if token is None or not token.user.is_active:
-        return None
-    return token.user
 
 
 def build_feed(user: User) -> Feed:

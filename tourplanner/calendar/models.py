@@ -14,14 +14,21 @@ from tourplanner.enums import enum_column
 
 
 class CalendarToken(Base):
-    """The secret part of a user's feed URL; renewing revokes the previous one."""
+    """One version of a user's feed URL; renewing revokes it and starts the next version.
+
+    The secret in the URL is derived from the application's secret key, the user and the
+    version (tourplanner.calendar.tokens), so it can be shown again on every visit while
+    only its SHA-256 digest is stored, like an API token's.
+    """
 
     __tablename__ = "calendar_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    #: Kept in clear: it is shown again on the user's page as part of the URL.
-    token: Mapped[str] = mapped_column(String(64), unique=True)
+    #: SHA-256 hex digest of the secret in the feed URL.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The user's feed version this row is for: 1 at first, one more at each renewal.
+    version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
 

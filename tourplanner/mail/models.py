@@ -22,6 +22,8 @@ class OutboxMail(Base):
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
+    #: What replaces body_text once the mail has left, when the body holds a secret (a sign-in link).
+    redacted_text: Mapped[str | None] = mapped_column(Text)
     #: An iCalendar object sent as a text/calendar part, with its iTIP method.
     ics: Mapped[str | None] = mapped_column(Text)
     ics_method: Mapped[str | None] = mapped_column(String(16))

@@ -33,12 +33,18 @@ def enqueue(
     body_html: str | None = None,
     ics: str | None = None,
     ics_method: str | None = None,
+    redacted_text: str | None = None,
 ) -> OutboxMail:
-    """Put a mail in the outbox, in the caller's transaction; it leaves after the commit."""
+    """Put a mail in the outbox, in the caller's transaction; it leaves after the commit.
+
+    A body holding a secret (a sign-in link) comes with `redacted_text`, which replaces it
+    once the mail has left: the outbox then keeps no usable secret.
+    """
     mail = OutboxMail(
         recipient=recipient,
         subject=subject,
         body_text=body_text,
+        redacted_text=redacted_text,
         body_html=body_html,
         ics=ics,
         ics_method=ics_method,
@@ -110,6 +116,8 @@ def deliver_pending(limit: int = 100) -> int:
                 continue
             mail.sent_at = utcnow()
             mail.last_error = None
+            if mail.redacted_text is not None:  # the secret has left: keep only the redacted copy
+                mail.body_text, mail.redacted_text = mail.redacted_text, None
             db.session.commit()
             log.info("Mail %s sent to %s: %s", mail.id, mail.recipient, mail.subject)
             sent += 1
