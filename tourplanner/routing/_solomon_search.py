@@ -1,6 +1,11 @@
 """OR-Tools search behind :func:`tourplanner.routing.solomon.solve_solomon`.
 
-Kept apart from the reader so the reader and the checker load without OR-Tools.
+Kept apart from the reader so the reader and the checker load without OR-Tools. Imports
+``solomon_instance`` only, never ``solomon`` (which imports this module).
+
+OR-Tools works on integers, so travel times are scaled by ``SCALE`` and rounded *up*:
+a model arrival time is then never earlier than the true one, hence every solution the
+model accepts is feasible in doubles too (``solomon.repair`` checks again anyway).
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ import time
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_pb2
 from ortools.util import optional_boolean_pb2
 
-from tourplanner.routing.solomon import SCALE, SolomonInstance
+from tourplanner.routing.solomon_instance import SolomonInstance, check_solution, route_distance
+
+#: Integer units per unit of Solomon distance/time inside the OR-Tools model.
+SCALE = 10_000
 
 FIRST = routing_enums_pb2.FirstSolutionStrategy
 META = routing_enums_pb2.LocalSearchMetaheuristic
@@ -25,7 +33,7 @@ def build_model(instance: SolomonInstance, *, optional: bool = True):
     n = len(nodes)
     manager = pywrapcp.RoutingIndexManager(n, instance.vehicles, 0)
     routing = pywrapcp.RoutingModel(manager)
-    # Rounded up: a model arrival is never earlier than the true one (see solomon.py).
+    # Rounded up: a model arrival is never earlier than the true one (module docstring).
     travel = [[math.ceil(instance.distance(a, b) * SCALE) for b in nodes] for a in nodes]
     with_service = [
         [travel[i][j] + round(nodes[i].service * SCALE) for j in range(n)] for i in range(n)
@@ -182,8 +190,6 @@ def _child(instance, deadline, options, sender) -> None:
 
 
 def _score(instance: SolomonInstance, routes: list[list[int]]) -> tuple[int, float]:
-    from tourplanner.routing.solomon import check_solution, route_distance
-
     served = sum(len(r) for r in routes)
     feasible = not check_solution(instance, routes, _missing(instance, routes))
     return (-served if feasible else 1, route_distance(instance, routes))
