@@ -98,6 +98,19 @@ def test_limit_counts_from_the_given_start(small10_path):
     assert_feasible(read_solomon(small10_path), answer)
 
 
+def test_cli_ends_within_its_time_limit_plus_one_second(small10_path):
+    """`tourplanner solve` as a process, start-up included, ends within its limit + 1 s."""
+    limit = 2.0
+    command = [sys.executable, "-c", "from tourplanner.console import main; main()"]
+    started = time.monotonic()
+    done = subprocess.run(
+        [*command, "solve", small10_path, "--format", "solomon", "--time-limit", str(limit)],
+        capture_output=True, text=True, check=True, timeout=30,
+    )
+    assert time.monotonic() - started <= limit + 1.0
+    assert_feasible(read_solomon(small10_path), json.loads(done.stdout))
+
+
 def test_engine_imports_neither_flask_nor_sqlalchemy_nor_loops():
     """`import tourplanner.routing` stays pure, and the Solomon search does not import its caller."""
     code = (
