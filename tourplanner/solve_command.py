@@ -20,5 +20,8 @@ def solve(file: str, fmt: str, time_limit: float) -> None:
     from tourplanner.routing.solomon import process_started_at, solve_solomon_file
 
     # Start-up and imports are taken from the search, not added to the limit.
-    result = solve_solomon_file(file, time_limit, started=process_started_at())
+    try:
+        result = solve_solomon_file(file, time_limit, started=process_started_at())
+    except ValueError as error:  # an unreadable instance: say why, no traceback
+        raise click.ClickException(str(error)) from error
     click.echo(json.dumps(result))

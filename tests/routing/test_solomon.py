@@ -99,8 +99,11 @@ def test_limit_counts_from_the_given_start(small10_path):
 
 
 def test_cli_ends_within_its_time_limit_plus_one_second(small10_path):
-    """`tourplanner solve` as a process, start-up included, ends within its limit + 1 s."""
-    limit = 2.0
+    """`tourplanner solve` as a process, start-up included, ends within its limit + 1 s.
+
+    5 s rather than less: on a machine loaded by parallel test runs, Python's start-up and
+    OR-Tools' import alone have taken 4 s; the limit must leave room for them."""
+    limit = 5.0
     command = [sys.executable, "-c", "from tourplanner.console import main; main()"]
     started = time.monotonic()
     done = subprocess.run(
@@ -129,3 +132,17 @@ def test_repair_drops_what_doubles_refuse(small10_path):
     late = [[4, 8, 1, 2, 3], [5, 6, 7, 9, 10]]  # 4 opens at 151: everything after it is late
     routes, dropped = repair(instance, late)
     assert dropped and not check_solution(instance, routes, dropped)
+
+
+def test_cli_refuses_an_unreadable_file_with_a_message(tmp_path):
+    """A malformed instance ends the command with its reason, not a traceback."""
+    from click.testing import CliRunner
+
+    from tourplanner.solve_command import solve
+
+    path = tmp_path / "bad.txt"
+    path.write_text("BAD\n\nCUSTOMER\n 0 1 1 0 0 100 0\n")
+    result = CliRunner().invoke(solve, [str(path), "--format", "solomon", "--time-limit", "1"])
+    assert result.exit_code == 1
+    assert "no VEHICLE section" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
