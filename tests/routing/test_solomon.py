@@ -146,3 +146,14 @@ def test_cli_refuses_an_unreadable_file_with_a_message(tmp_path):
     assert result.exit_code == 1
     assert "no VEHICLE section" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_process_start_is_read_before_the_imports():
+    """In a fresh process, the clock's start lies before the first line of Python ran."""
+    code = (
+        "import time; first_line = time.monotonic();"
+        "from tourplanner.routing.solomon import process_started_at;"
+        "print(first_line - process_started_at())"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert float(done.stdout) > 0.0
