@@ -157,3 +157,14 @@ def test_process_start_is_read_before_the_imports():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert float(done.stdout) > 0.0
+
+
+def test_second_process_only_when_a_core_is_idle():
+    """The portfolio forks a second search only if the load leaves a whole core free."""
+    from tourplanner.routing._solomon_search import has_idle_core
+
+    assert has_idle_core(load=0.4, cores=2)
+    assert has_idle_core(load=1.0, cores=2)
+    assert not has_idle_core(load=1.5, cores=2)
+    assert not has_idle_core(load=0.2, cores=1)
+    assert not has_idle_core(load=12.0, cores=2)
