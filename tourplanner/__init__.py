@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from tourplanner.config import DefaultConfig, load_secret_key
+
+if TYPE_CHECKING:  # Flask is imported by create_app: the routing engine and `solve` do without it
+    from flask import Flask
 
 #: The repository root: pages, templates and static assets live beside the packages.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +17,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build a configured application: defaults, then TOURPLANNER_* variables, then `test_config`."""
+    from flask import Flask
+
     app = Flask(
         "tourplanner",
         root_path=str(PROJECT_ROOT),

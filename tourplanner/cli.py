@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -11,6 +10,7 @@ from flask.cli import FlaskGroup
 
 from tourplanner.accounts.enums import Role
 from tourplanner.errors import DomainError
+from tourplanner.solve_command import solve
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: __import__("tourplanner").create_app())
@@ -104,16 +104,6 @@ def demo() -> None:
     click.echo(summary, err=True)
 
 
-@click.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["solomon"]), required=True)
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True)
-def solve(file: str, fmt: str, time_limit: float) -> None:
-    """Solve a standard routing instance; prints the solution as JSON."""
-    from tourplanner.routing.solomon import solve_solomon_file
-
-    result = solve_solomon_file(file, time_limit)
-    click.echo(json.dumps(result))
 
 
 @click.command()

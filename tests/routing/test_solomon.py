@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -48,18 +51,19 @@ def test_answer_shape(small10_answer):
     json.dumps(small10_answer)
 
 
-def test_answer_feasible_in_doubles(small10_path, small10_answer):
-    """Every customer once, capacity, windows, service times, depot due time; distance recomputed."""
-    instance = read_solomon(small10_path)
+def assert_feasible(instance, answer):
+    """Checked here, apart from the engine's own checker: every customer once, at most the fleet,
+    capacity, windows, service times, depot due time, and the distance recomputed in doubles."""
     nodes = {c.number: c for c in instance.nodes}
-    routes = small10_answer["routes"]
-    assert small10_answer["unassigned"] == []
-    assert sorted(n for r in routes for n in r) == list(range(1, 11))
+    routes = answer["routes"]
+    assert answer["unassigned"] == []
+    assert sorted(n for r in routes for n in r) == sorted(c.number for c in instance.customers)
     assert 0 < len(routes) <= instance.vehicles
+    assert answer["vehicles"] == len(routes)
     total = 0.0
     for route in routes:
         assert sum(nodes[n].demand for n in route) <= instance.capacity
-        t, here = 0.0, instance.depot
+        t, here = instance.depot.ready, instance.depot
         for number in [*route, 0]:
             there = nodes[number]
             leg = math.hypot(here.x - there.x, here.y - there.y)
@@ -68,14 +72,99 @@ def test_answer_feasible_in_doubles(small10_path, small10_answer):
             assert t <= there.due, f"customer {number} reached at {t} after {there.due}"
             t = max(t, there.ready)
             here = there
-    assert small10_answer["distance"] == pytest.approx(total, abs=1e-9)
+    assert answer["distance"] == pytest.approx(total, abs=1e-9)
+
+
+def test_answer_feasible_in_doubles(small10_path, small10_answer):
+    """The small instance's answer keeps every rule of the contract."""
+    assert_feasible(read_solomon(small10_path), small10_answer)
+
+
+def test_tight_windows_answer_feasible_within_its_limit(data_dir):
+    """25 customers of RC101 (tight windows, 5 vehicles): every route feasible at a short limit,
+    and the call returns by its limit (the clock started before reading the file)."""
+    path = data_dir / "solomon_rc101_25.txt"
+    started = time.monotonic()
+    answer = solve_solomon_file(path, time_limit_s=1.0, started=started)
+    assert time.monotonic() - started <= 1.0
+    assert_feasible(read_solomon(path), answer)
+
+
+def test_limit_counts_from_the_given_start(small10_path):
+    """Time already spent (start-up, imports) is taken from the search, not added to the limit."""
+    started = time.monotonic() - 1.5
+    answer = solve_solomon_file(small10_path, time_limit_s=2.0, started=started)
+    assert time.monotonic() - started <= 2.0
+    assert_feasible(read_solomon(small10_path), answer)
+
+
+def test_cli_ends_within_its_time_limit_plus_one_second(small10_path):
+    """`tourplanner solve` as a process, start-up included, ends within its limit + 1 s.
+
+    5 s rather than less: on a machine loaded by parallel test runs, Python's start-up and
+    OR-Tools' import alone have taken 4 s; the limit must leave room for them."""
+    limit = 5.0
+    command = [sys.executable, "-c", "from tourplanner.console import main; main()"]
+    started = time.monotonic()
+    done = subprocess.run(
+        [*command, "solve", small10_path, "--format", "solomon", "--time-limit", str(limit)],
+        capture_output=True, text=True, check=True, timeout=30,
+    )
+    assert time.monotonic() - started <= limit + 1.0
+    assert_feasible(read_solomon(small10_path), json.loads(done.stdout))
+
+
+def test_engine_imports_neither_flask_nor_sqlalchemy_nor_loops():
+    """`import tourplanner.routing` stays pure, and the Solomon search does not import its caller."""
+    code = (
+        "import sys, tourplanner.routing, tourplanner.routing._solomon_search;"
+        "print(sorted(m for m in ('flask', 'sqlalchemy', 'tourplanner.routing.solomon') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_repair_drops_what_doubles_refuse(small10_path):
     """A route late in double precision loses its late customers, and the rest checks out."""
-    from tourplanner.routing.solomon import _repair, check_solution
+    from tourplanner.routing.solomon import check_solution, repair
 
     instance = read_solomon(small10_path)
     late = [[4, 8, 1, 2, 3], [5, 6, 7, 9, 10]]  # 4 opens at 151: everything after it is late
-    routes, dropped = _repair(instance, late)
+    routes, dropped = repair(instance, late)
     assert dropped and not check_solution(instance, routes, dropped)
+
+
+def test_cli_refuses_an_unreadable_file_with_a_message(tmp_path):
+    """A malformed instance ends the command with its reason, not a traceback."""
+    from click.testing import CliRunner
+
+    from tourplanner.solve_command import solve
+
+    path = tmp_path / "bad.txt"
+    path.write_text("BAD\n\nCUSTOMER\n 0 1 1 0 0 100 0\n")
+    result = CliRunner().invoke(solve, [str(path), "--format", "solomon", "--time-limit", "1"])
+    assert result.exit_code == 1
+    assert "no VEHICLE section" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_process_start_is_read_before_the_imports():
+    """In a fresh process, the clock's start lies before the first line of Python ran."""
+    code = (
+        "import time; first_line = time.monotonic();"
+        "from tourplanner.routing.solomon import process_started_at;"
+        "print(first_line - process_started_at())"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert float(done.stdout) > 0.0
+
+
+def test_second_process_only_when_a_core_is_idle():
+    """The portfolio forks a second search only if the load leaves a whole core free."""
+    from tourplanner.routing._solomon_search import has_idle_core
+
+    assert has_idle_core(load=0.4, cores=2)
+    assert has_idle_core(load=1.0, cores=2)
+    assert not has_idle_core(load=1.5, cores=2)
+    assert not has_idle_core(load=0.2, cores=1)
+    assert not has_idle_core(load=12.0, cores=2)

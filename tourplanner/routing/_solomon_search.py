@@ -1,18 +1,27 @@
 """OR-Tools search behind :func:`tourplanner.routing.solomon.solve_solomon`.
 
-Kept apart from the reader so the reader and the checker load without OR-Tools.
+Kept apart from the reader so the reader and the checker load without OR-Tools. Imports
+``solomon_instance`` only, never ``solomon`` (which imports this module).
+
+OR-Tools works on integers, so travel times are scaled by ``SCALE`` and rounded *up*:
+a model arrival time is then never earlier than the true one, hence every solution the
+model accepts is feasible in doubles too (``solomon.repair`` checks again anyway).
 """
 
 from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 import time
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_pb2
 from ortools.util import optional_boolean_pb2
 
-from tourplanner.routing.solomon import SCALE, SolomonInstance
+from tourplanner.routing.solomon_instance import SolomonInstance, check_solution, route_distance
+
+#: Integer units per unit of Solomon distance/time inside the OR-Tools model.
+SCALE = 10_000
 
 FIRST = routing_enums_pb2.FirstSolutionStrategy
 META = routing_enums_pb2.LocalSearchMetaheuristic
@@ -25,7 +34,7 @@ def build_model(instance: SolomonInstance, *, optional: bool = True):
     n = len(nodes)
     manager = pywrapcp.RoutingIndexManager(n, instance.vehicles, 0)
     routing = pywrapcp.RoutingModel(manager)
-    # Rounded up: a model arrival is never earlier than the true one (see solomon.py).
+    # Rounded up: a model arrival is never earlier than the true one (module docstring).
     travel = [[math.ceil(instance.distance(a, b) * SCALE) for b in nodes] for a in nodes]
     with_service = [
         [travel[i][j] + round(nodes[i].service * SCALE) for j in range(n)] for i in range(n)
@@ -142,7 +151,8 @@ SLOW_OPERATORS = (
     "use_local_cheapest_insertion_visit_types_lns",
 )
 
-#: The two search configurations run side by side (one per core); the best result wins.
+#: The two search configurations run side by side (one per core) when a core is idle; the
+#: best result wins. On a busy machine the first one runs alone.
 #: Iterated local search with SISR ruin-and-recreate, chosen by measurement (bench/README-routing.md).
 PORTFOLIO = (
     {"meta": "GREEDY_DESCENT", "ils": {"removed": 20, "sequence": 15}, "operators_off": SLOW_OPERATORS},
@@ -150,26 +160,49 @@ PORTFOLIO = (
 )
 
 
+def has_idle_core(load: float | None = None, cores: int | None = None) -> bool:
+    """Whether a core is free for the portfolio's second process (one-minute load average)."""
+    try:
+        load = os.getloadavg()[0] if load is None else load
+    except OSError:  # no load average on this system: stay on one core
+        return False
+    cores = (os.cpu_count() or 1) if cores is None else cores
+    return cores - load >= 1.0
+
+
+#: Seconds by which the portfolio's child finishes before the parent.
+CHILD_HEAD_START_S = 0.5
+
+
 def search(instance: SolomonInstance, deadline: float, **options) -> list[list[int]]:
     """Routes of customer numbers found before ``deadline`` (time.monotonic()).
 
-    Without options, runs the PORTFOLIO: its first configuration in a forked child
-    process, its second here, and keeps the shorter feasible answer.
+    Without options: when a second core sits idle, runs the PORTFOLIO — its first
+    configuration in a forked child process, its second here — and keeps the shorter
+    feasible answer; on a busy machine, its first configuration alone (measured better
+    there: two processes of one command then share one command's slice of the CPU).
     """
     if options:
         return _search_one(instance, deadline, **options)
+    if not has_idle_core():
+        return _search_one(instance, deadline, **PORTFOLIO[0])
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(instance, deadline, PORTFOLIO[0], sender), daemon=True)
+    # The child stops earlier: OR-Tools overruns its limit on a loaded machine, and an answer
+    # that comes after the parent's deadline is not waited for.
+    child_deadline = deadline - CHILD_HEAD_START_S
+    child = context.Process(target=_child, args=(instance, child_deadline, PORTFOLIO[0], sender), daemon=True)
     child.start()
     sender.close()
     candidates = [_search_one(instance, deadline, **PORTFOLIO[1])]
-    if receiver.poll(max(0.0, deadline - time.monotonic()) + 1.0):
+    # A child late by more than a quarter second (a loaded machine) is not waited for: the
+    # command's bound (limit + 1 s) matters more than its answer.
+    if receiver.poll(max(0.0, deadline - time.monotonic()) + 0.25):
         try:
             candidates.append(receiver.recv())
         except EOFError:  # the child died: keep our own answer
             pass
-    child.join(timeout=0.5)
+    child.join(timeout=0.2)
     if child.is_alive():
         child.kill()
         child.join()
@@ -182,8 +215,6 @@ def _child(instance, deadline, options, sender) -> None:
 
 
 def _score(instance: SolomonInstance, routes: list[list[int]]) -> tuple[int, float]:
-    from tourplanner.routing.solomon import check_solution, route_distance
-
     served = sum(len(r) for r in routes)
     feasible = not check_solution(instance, routes, _missing(instance, routes))
     return (-served if feasible else 1, route_distance(instance, routes))

@@ -1,194 +1,75 @@
-"""Solomon VRPTW instances: reader, solver and double-precision checker.
+"""Solving Solomon VRPTW instances: the entry points of ``tourplanner solve --format solomon``.
 
-Conventions (the outside contract of ``tourplanner solve FILE --format solomon``):
-customer 0 is the depot; at most the instance's vehicles, each of its capacity; every
-customer served once; travel time equals the exact Euclidean distance (no rounding);
-a vehicle may wait; service time is spent at each customer; every vehicle is back at the
-depot by its due time; the objective is the least total distance.
-
-OR-Tools works on integers, so travel times are scaled by ``SCALE`` and rounded *up*:
-a model arrival time is then never earlier than the true one, hence every solution the
-model accepts is feasible in doubles too. The reported distance is recomputed in double
-precision from the routes, and the routes are checked again in doubles before returning.
+The data, the reader and the double-precision checker live in ``solomon_instance`` (no
+OR-Tools needed), the search in ``_solomon_search``; this module joins them and owns the
+clock: the whole command must end within its time limit plus a second, so the search's
+deadline counts from the process's start, not from the moment the search begins.
 """
 
 from __future__ import annotations
 
-import math
+import os
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-#: Integer units per unit of Solomon distance/time inside the OR-Tools model.
-SCALE = 10_000
+from tourplanner.routing._solomon_search import search
+from tourplanner.routing.solomon_instance import (
+    SolomonCustomer,
+    SolomonInstance,
+    SolomonSolution,
+    check_solution,
+    read_solomon,
+    route_distance,
+    route_problems,
+)
 
+__all__ = [
+    "SolomonCustomer",
+    "SolomonInstance",
+    "SolomonSolution",
+    "check_solution",
+    "process_started_at",
+    "read_solomon",
+    "route_distance",
+    "solve_solomon",
+    "solve_solomon_file",
+]
 
-@dataclass(frozen=True)
-class SolomonCustomer:
-    """One line of a Solomon instance (number 0 is the depot)."""
+#: Seconds kept after the search for checking, printing the answer and leaving the process.
+FINISH_MARGIN_S = 0.3
 
-    number: int
-    x: float
-    y: float
-    demand: int
-    ready: float
-    due: float
-    service: float
-
-
-@dataclass(frozen=True)
-class SolomonInstance:
-    """A Solomon VRPTW instance: fleet, depot and customers in file order."""
-
-    name: str
-    vehicles: int
-    capacity: int
-    depot: SolomonCustomer
-    customers: tuple[SolomonCustomer, ...]
-
-    def __post_init__(self) -> None:
-        if self.vehicles <= 0:
-            raise ValueError(f"number of vehicles must be positive, got {self.vehicles}")
-        if self.capacity <= 0:
-            raise ValueError(f"vehicle capacity must be positive, got {self.capacity}")
-        numbers = [c.number for c in self.customers]
-        if len(set(numbers)) != len(numbers) or self.depot.number in numbers:
-            raise ValueError("customer numbers must be unique and differ from the depot's")
-
-    @property
-    def nodes(self) -> tuple[SolomonCustomer, ...]:
-        """Depot first, then the customers."""
-        return (self.depot, *self.customers)
-
-    def distance(self, a: SolomonCustomer, b: SolomonCustomer) -> float:
-        """Exact Euclidean distance (= travel time) between two nodes."""
-        return math.hypot(a.x - b.x, a.y - b.y)
-
-
-def read_solomon(path: str | Path) -> SolomonInstance:
-    """Read a file in Solomon's original text format."""
-    path = Path(path)
-    lines = [line.split() for line in path.read_text().splitlines()]
-    lines = [line for line in lines if line]
-    if not lines:
-        raise ValueError(f"{path}: empty file")
-    name = " ".join(lines[0])
-    vehicles = capacity = None
-    rows: list[SolomonCustomer] = []
-    for fields in lines[1:]:
-        if vehicles is None and len(fields) == 2 and all(_is_number(f) for f in fields):
-            vehicles, capacity = int(fields[0]), int(fields[1])
-        elif len(fields) == 7 and all(_is_number(f) for f in fields):
-            number, x, y, demand, ready, due, service = (float(f) for f in fields)
-            rows.append(SolomonCustomer(int(number), x, y, int(demand), ready, due, service))
-        elif not all(f.isupper() or f.endswith(".") or f.isalpha() for f in fields):
-            raise ValueError(f"{path}: unreadable line {' '.join(fields)!r}")
-    if vehicles is None or capacity is None:
-        raise ValueError(f"{path}: no VEHICLE section (number and capacity)")
-    if not rows:
-        raise ValueError(f"{path}: no CUSTOMER lines")
-    if rows[0].number != 0:
-        raise ValueError(f"{path}: the first customer line must be the depot, number 0")
-    return SolomonInstance(name, vehicles, capacity, rows[0], tuple(rows[1:]))
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def route_distance(instance: SolomonInstance, routes: list[list[int]]) -> float:
-    """Total distance of routes (customer numbers) in double precision, depot to depot."""
-    by_number = {c.number: c for c in instance.nodes}
-    total = 0.0
-    for route in routes:
-        path = [instance.depot, *(by_number[n] for n in route), instance.depot]
-        total += sum(instance.distance(a, b) for a, b in zip(path, path[1:]))
-    return total
-
-
-def check_solution(
-    instance: SolomonInstance, routes: list[list[int]], unassigned: list[int] | None = None
-) -> list[str]:
-    """Every violated rule of the contract, checked in double precision; [] when feasible."""
-    by_number = {c.number: c for c in instance.nodes}
-    problems = []
-    if sum(1 for r in routes if r) > instance.vehicles:
-        problems.append(f"{len(routes)} routes for {instance.vehicles} vehicles")
-    seen = [n for r in routes for n in r] + list(unassigned or [])
-    expected = sorted(c.number for c in instance.customers)
-    if sorted(seen) != expected:
-        problems.append("customers missing, repeated or unknown")
-    for i, route in enumerate(routes):
-        problems += [f"route {i}: {p}" for p in _route_problems(instance, by_number, route)]
-    return problems
-
-
-def _route_problems(instance, by_number, route) -> list[str]:
-    problems = []
-    load = sum(by_number[n].demand for n in route if n in by_number)
-    if load > instance.capacity:
-        problems.append(f"load {load} > capacity {instance.capacity}")
-    time_now, here = instance.depot.ready, instance.depot
-    for number in route:
-        if number not in by_number:
-            return problems + [f"unknown customer {number}"]
-        customer = by_number[number]
-        arrival = time_now + here.service + instance.distance(here, customer)
-        if arrival > customer.due:
-            problems.append(f"customer {number} reached at {arrival:.6f} > due {customer.due}")
-        time_now, here = max(arrival, customer.ready), customer
-    back = time_now + here.service + instance.distance(here, instance.depot)
-    if back > instance.depot.due:
-        problems.append(f"back at the depot at {back:.6f} > due {instance.depot.due}")
-    return problems
-
-
-@dataclass(frozen=True)
-class SolomonSolution:
-    """Routes of customer numbers, their distance in doubles and the customers left out."""
-
-    routes: list[list[int]]
-    distance: float
-    unassigned: list[int]
-
-    def as_dict(self) -> dict:
-        """The JSON shape of the CLI contract."""
-        return {
-            "routes": [list(r) for r in self.routes],
-            "distance": self.distance,
-            "vehicles": len(self.routes),
-            "unassigned": list(self.unassigned),
-        }
+#: A process age beyond this is taken for a clock mismatch rather than a slow start-up.
+MAX_START_UP_S = 60.0
 
 
 def solve_solomon(
-    instance: SolomonInstance, time_limit_s: float = 10.0, **options
+    instance: SolomonInstance,
+    time_limit_s: float = 10.0,
+    *,
+    deadline: float | None = None,
+    **options,
 ) -> SolomonSolution:
-    """Least-distance routes for a Solomon instance within about ``time_limit_s`` seconds.
+    """Least-distance routes for a Solomon instance, searched until ``deadline``.
 
-    ``options`` select one search configuration instead of the default portfolio (for
-    experiments; see ``_solomon_search.parameters``).
+    ``deadline`` is a ``time.monotonic()`` instant, by default ``time_limit_s`` from now.
+    ``options`` select one search configuration instead of the default (for experiments;
+    see ``_solomon_search.parameters``).
     """
-    from tourplanner.routing._solomon_search import search
-
-    deadline = time.monotonic() + time_limit_s
-    routes, _ = _repair(instance, search(instance, deadline, **options))
+    if deadline is None:
+        deadline = time.monotonic() + time_limit_s
+    routes, _ = repair(instance, search(instance, deadline, **options))
     served = {n for route in routes for n in route}
     unassigned = [c.number for c in instance.customers if c.number not in served]
     return SolomonSolution(routes, route_distance(instance, routes), unassigned)
 
 
-def _repair(instance, routes):
+def repair(instance: SolomonInstance, routes: list[list[int]]) -> tuple[list[list[int]], list[int]]:
     """Drop, in doubles, any customer the integer model let through a hair too late."""
     by_number = {c.number: c for c in instance.nodes}
     kept_routes, dropped = [], []
     for route in routes:
         route = list(route)
-        while _route_problems(instance, by_number, route):
+        while route_problems(instance, by_number, route):
             late = _first_late(instance, by_number, route)
             dropped.append(route.pop(late))
         if route:
@@ -208,9 +89,29 @@ def _first_late(instance, by_number, route) -> int:
     return len(route) - 1
 
 
-def solve_solomon_file(path: str, time_limit_s: float = 10.0) -> dict:
-    """Solve a Solomon file; the JSON-ready answer of ``tourplanner solve --format solomon``."""
-    started = time.monotonic()
+def solve_solomon_file(path: str | Path, time_limit_s: float = 10.0, *, started: float | None = None) -> dict:
+    """Solve a Solomon file; the JSON-ready answer of ``tourplanner solve --format solomon``.
+
+    ``started`` (a ``time.monotonic()`` instant, by default now) is when the clock began:
+    the CLI passes :func:`process_started_at`, so start-up and imports count too.
+    """
+    if started is None:
+        started = time.monotonic()
     instance = read_solomon(path)
-    remaining = time_limit_s - (time.monotonic() - started)
-    return solve_solomon(instance, max(remaining, 0.1)).as_dict()
+    deadline = started + time_limit_s - FINISH_MARGIN_S
+    # A limit shorter than the start-up still gets a first solution (a few milliseconds).
+    deadline = max(deadline, time.monotonic() + 0.05)
+    return solve_solomon(instance, deadline=deadline).as_dict()
+
+
+def process_started_at() -> float:
+    """The ``time.monotonic()`` instant this process started (Linux), else now."""
+    try:
+        with open("/proc/self/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        age = time.clock_gettime(time.CLOCK_BOOTTIME) - int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return time.monotonic()
+    if not 0.0 <= age <= MAX_START_UP_S:  # clocks that disagree (some sandboxes): trust only now
+        return time.monotonic()
+    return time.monotonic() - age
