@@ -29,6 +29,7 @@ def register_routes(app: Flask) -> None:
     import routes.api.itinerary  # noqa: F401
     import routes.api.me  # noqa: F401
     import routes.api.organiser_bookings  # noqa: F401
+    import routes.api.passeport  # noqa: F401
     import routes.api.sites  # noqa: F401
     import routes.api.slot_review  # noqa: F401
     import routes.api.tours  # noqa: F401

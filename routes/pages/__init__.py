@@ -30,6 +30,7 @@ from routes.pages import (  # noqa: E402,F401  (route definitions)
     home,
     itinerary,
     organiser_bookings,
+    passeport,
     prescriber,
     slots,
     tours,
