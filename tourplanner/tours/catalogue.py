@@ -145,7 +145,12 @@ def open_tours(filters: CatalogueFilters | None = None, now: datetime | None = N
     sites = _sites_by_tour(ids)
     if filters.trade and filters.trade.strip():
         wanted = _fold(filters.trade)
-        tours = [t for t in tours if any(wanted in _fold(f"{s.sector or ''}\n{s.trades or ''}") for s in sites[t.id])]
+        # A trade of the ROME referential also finds the tours showing it, or its passerelles, in other sectors.
+        from tourplanner.trades.operations import search_tours
+
+        showing = {match.tour.id for match in search_tours(filters.trade).tours}
+        tours = [t for t in tours if t.id in showing
+                 or any(wanted in _fold(f"{s.sector or ''}\n{s.trades or ''}") for s in sites[t.id])]
     confirmed, waiting = _seats_by_tour(ids)
     free_by_bus = _free_by_bus(ids)
     visited = _visited_companies(ids)
