@@ -32,6 +32,8 @@ from routes.pages import (  # noqa: E402,F401  (route definitions)
     organiser_bookings,
     passeport,
     prescriber,
+    reverse_visits,
     slots,
     tours,
+    trades,
 )

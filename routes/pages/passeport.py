@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from routes.pages import pages
 from tourplanner.passeport import document
 from tourplanner.passeport.content import build_passeport
-from tourplanner.passeport.operations import booking_for_token, passeport_booking
+from tourplanner.passeport.operations import booking_for_token, link_token, passeport_booking
 
 
 def _pdf_response(booking) -> Response:  # noqa: ANN001
@@ -17,6 +17,12 @@ def _pdf_response(booking) -> Response:  # noqa: ANN001
         document.render_pdf(booking), mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@pages.app_context_processor
+def passeport_helpers() -> dict[str, object]:
+    """The online passeport's address of a booking, for the prescriber's pages."""
+    return {"passeport_url": lambda booking: url_for("pages.passeport_online", token=link_token(booking))}
 
 
 @pages.get("/passeport/<token>")

@@ -107,3 +107,18 @@ def test_organisers_tag_tours_and_unknown_codes_are_refused(api_as, sectors) -> 
     assert refused.status_code == 422
     assert refused.get_json()["errors"][0]["field"] == "codes.0"
     assert api_as(Role.PRESCRIBER).put(path, json={"codes": ["H2913"]}).status_code == 403
+
+
+def test_the_trades_page_groups_the_tours_by_sector(client, sign_in, make_user, sectors) -> None:  # noqa: ANN001
+    """/metiers?q=… lists the tours under each sector where they show the trade; the tour page names its passerelles."""
+    sign_in(make_user(Role.PRESCRIBER))
+    page = client.get("/metiers?q=conducteur+de+ligne").get_data(as_text=True)
+    assert "2 tours pour" in page
+    assert page.index("Secteur : agroalimentaire") < page.index("Tour agroalimentaire") < page.index(
+        "Secteur : métallurgie") < page.index("Tour métallurgie")
+    assert "Brouillon" not in page
+    tour_page = client.get(f"/tours/{sectors['food'].id}").get_data(as_text=True)
+    assert "Métiers présentés et passerelles" in tour_page
+    assert "Mène aussi à" in tour_page and "métallurgie" in tour_page and "H2906" in tour_page
+    too_long = client.get("/metiers?q=" + "x" * 101)
+    assert too_long.status_code == 422
