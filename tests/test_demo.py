@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from tourplanner import demo
-from tourplanner.accounts.enums import Role
+from tourplanner.accounts.enums import OrganisationKind, Role
 from tourplanner.accounts.models import User
 from tourplanner.db import utcnow
-from tourplanner.demo_data import COMPANIES, DEMO_DOMAIN, TERRITORY_BOUNDS, TOURS, ZONES
+from tourplanner.demo_data import (
+    COMPANIES, DEMO_DOMAIN, REVERSE_VISIT, REVERSE_VISIT_HOST, TERRITORY_BOUNDS, TOURS, ZONES,
+)
 from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourKind, TourStatus
@@ -103,7 +105,7 @@ def test_slots_are_weekday_half_days_of_realistic_visits(loaded, db) -> None:
 def test_the_three_tours_exist_with_candidates_and_ambassadors(loaded, db) -> None:
     """Two published ZI Tours' worth of states: a published coach tour, a draft, a small group."""
     tours = {tour.title: tour for tour in db.session.scalars(select(Tour))}
-    assert set(tours) == {data.title for data in TOURS}
+    assert set(tours) == {data.title for data in TOURS} | {REVERSE_VISIT.title}
     for data in TOURS:
         tour = tours[data.title]
         assert tour.kind is data.kind
@@ -121,6 +123,16 @@ def test_the_three_tours_exist_with_candidates_and_ambassadors(loaded, db) -> No
         assert all(a.user.role is Role.AMBASSADOR for a in tour.ambassadors)
     kinds = [tours[d.title].kind for d in TOURS]
     assert kinds.count(TourKind.ZI_TOUR) == 2 and TourKind.COMPANY_VISIT in kinds
+
+
+def test_the_reverse_visit_is_hosted_by_its_insertion_structure(loaded, db) -> None:
+    """The demo's siae_visit is published, hosted by a SIAE, and its sites carry the passeport's facts."""
+    tour = db.session.scalar(select(Tour).where(Tour.title == REVERSE_VISIT.title))
+    assert tour.kind is TourKind.SIAE_VISIT and tour.status is TourStatus.PUBLISHED
+    assert tour.host_organisation.name == REVERSE_VISIT_HOST
+    assert tour.host_organisation.kind is OrganisationKind.SIAE
+    site = db.session.scalar(select(Site).where(Site.name.startswith("Ateliers Vercanne")))
+    assert site.how_to_apply and site.pay_range
 
 
 def test_demo_command_exits_0_twice_and_lists_the_accounts(runner, db) -> None:

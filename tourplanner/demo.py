@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
@@ -27,6 +27,7 @@ from tourplanner.audit.operations import record
 from tourplanner.db import utcnow
 from tourplanner.demo_data import (
     COMPANIES, DEMO_DOMAIN, ORGANISATIONS, PEOPLE, TOURS, ZONES, CompanyData, TourData,
+    PASSEPORT_FACTS, REVERSE_VISIT, REVERSE_VISIT_HOST,
 )
 from tourplanner.extensions import db
 from tourplanner.sites.enums import SlotStatus
@@ -35,6 +36,7 @@ from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.sites.operations import SiteDetails, SlotDetails, create_site, offer_slot
 from tourplanner.timeutil import local_zone, to_local
 from tourplanner.tours.itinerary import set_candidates
+from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import AmbassadorAssignment, Tour
 from tourplanner.tours.operations import Lunch, TourDetails, create_tour, publish_tour
 
@@ -248,6 +250,7 @@ def _load_sites(load: _Load, zones: dict[str, IndustrialZone]) -> None:
                 has_coach_parking=company.has_coach_parking,
                 protective_equipment=company.protective_equipment,
                 access_notes=company.access_notes,
+                **PASSEPORT_FACTS.get(company.name, {}),
             )
             site = create_site(details, _territory_organiser(zone.territory, load), geocoder)
             load.created += 1
@@ -289,7 +292,7 @@ def _load_slots(load: _Load) -> None:
 
 
 def _load_tours(load: _Load) -> None:
-    for data in TOURS:
+    for data in TOURS + (REVERSE_VISIT,):
         if db.session.scalar(select(Tour.id).where(Tour.title == data.title)) is not None:
             continue  # the tour is the demo users' now: leave it as they made it
         organiser = load.users[data.organiser]
@@ -314,6 +317,9 @@ def _load_tours(load: _Load) -> None:
             description=data.description,
             max_seats_per_booking=data.max_seats_per_booking,
         )
+        if data.kind is TourKind.SIAE_VISIT:
+            host = db.session.scalar(select(Organisation.id).where(Organisation.name == REVERSE_VISIT_HOST))
+            details = replace(details, host_organisation_id=host)
         tour = create_tour(details, organiser)
         load.created += 1
         db.session.flush()

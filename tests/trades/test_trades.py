@@ -40,7 +40,7 @@ def test_a_trade_line_means_its_leading_code_or_its_exact_label() -> None:
 
 
 def test_sites_are_tagged_from_their_lines_through_the_api(api_as) -> None:  # noqa: ANN001
-    """POST /sites tags the site with its lines' codes (trade_codes); an unknown code is refused (422)."""
+    """POST /sites tags the site with its lines' known codes (trade_codes); a code beyond ROME's letters is a 422."""
     company = api_as(Role.COMPANY, organisation="Plasturgie du Forez")
     body = {"name": "Atelier", "address": "1 rue A, Andrézieux", "lat": 45.5, "lon": 4.2,
             "trades": ["H3201 Conducteur de presse à injecter", "Peinture industrielle", "Magasinier"],
@@ -50,11 +50,12 @@ def test_sites_are_tagged_from_their_lines_through_the_api(api_as) -> None:  # n
     site = created.get_json()
     assert site["trade_codes"] == ["H3201", "H3404"]
     assert (site["how_to_apply"], site["visitor_contacts"]) == (body["how_to_apply"], body["visitor_contacts"])
-    edited = company.client.patch(f"/api/v1/sites/{site['id']}", json={"trades": ["H9999 Inconnu", "H2913"]},
+    edited = company.client.patch(f"/api/v1/sites/{site['id']}", json={"trades": ["Z1234 Inconnu", "H2913"]},
                                   headers={"Authorization": f"Bearer {company.token}"})
     assert edited.status_code == 422
-    assert edited.get_json()["errors"] == [{"field": "trades.0", "message": "code ROME inconnu : H9999"}]
-    edited = company.client.patch(f"/api/v1/sites/{site['id']}", json={"trades": ["H2913"]},
+    assert edited.get_json()["errors"] == [
+        {"field": "trades.0", "message": "code ROME invalide : Z1234 (une lettre de A à N et quatre chiffres)"}]
+    edited = company.client.patch(f"/api/v1/sites/{site['id']}", json={"trades": ["H2913", "K2111 Formateur"]},
                                   headers={"Authorization": f"Bearer {company.token}"})
     assert edited.get_json()["trade_codes"] == ["H2913"]
     assert db.session.scalars(select(SiteTrade.rome_code).where(SiteTrade.site_id == site["id"])).all() == ["H2913"]

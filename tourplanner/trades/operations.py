@@ -8,6 +8,7 @@ labels, tags the site with that code. A tour shows the trades of the sites it vi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -43,13 +44,16 @@ def code_of_line(line: str, referential: Referential | None = None) -> str | Non
 
 
 def line_errors(lines: list[str], field: str = "trades") -> list[FieldError]:
-    """Lines that start with a ROME code the referential does not know."""
-    referential = load()
+    """Lines that start with something shaped like a ROME code but is not one (a domain letter beyond N).
+
+    A well-formed code the shipped referential lacks is kept as the company wrote it (the
+    referential holds the industrial trades, not all of ROME); it only tags nothing.
+    """
     errors = []
     for index, line in enumerate(lines):
-        code = code_of_line(line, referential)
-        if code is not None and referential.get(code) is None:
-            errors.append(FieldError(f"{field}.{index}", f"code ROME inconnu : {code}"))
+        head = line.strip()[:5].upper()
+        if re.match(r"^[A-Z]\d{4}$", head) and not ROME_CODE.match(head) and not line.strip()[5:6].isalnum():
+            errors.append(FieldError(f"{field}.{index}", f"code ROME invalide : {head} (une lettre de A à N et quatre chiffres)"))
     return errors
 
 
