@@ -70,3 +70,32 @@ def test_outsiders_may_not_see_who_is_coming(client, sign_in, make_user, organis
     assert client.get(f"/tours/{published_visit['id']}/qui-vient").status_code == 403
     no_host = organiser.post("/tours", json=visit_body(None)).get_json()
     assert no_host["host_organisation_id"] is None
+
+
+def _visit_form(**overrides: str) -> dict[str, str]:
+    form = {
+        "title": "Visite inversée au chantier d'insertion", "kind": "siae_visit", "description": "",
+        "start": "2027-03-09T09:00", "end": "2027-03-09T12:00", "booking_deadline": "2027-03-05T18:00",
+        "meeting_point_name": "ACI du Gier", "meeting_lat": "45.5285", "meeting_lon": "4.6180",
+        "bus_seats": "6", "max_seats_per_booking": "", "lunch_earliest": "", "lunch_latest": "", "lunch_minutes": "",
+    }
+    form.update(overrides)
+    return form
+
+
+def test_the_organiser_creates_a_reverse_visit_with_its_host_from_the_form(client, sign_in, make_user, host) -> None:  # noqa: ANN001
+    """The tour form offers the SIAE as host; a host on a ZI Tour is refused beside the field (422)."""
+    from tourplanner.tours.models import Tour
+
+    sign_in(make_user(Role.ORGANISER))
+    form_page = _text(client.get("/tours/nouveau"))
+    assert "Atelier chantier d'insertion du Gier" in form_page
+    host_id = str(host.user.organisation_id)
+    refused = client.post("/tours/nouveau", data=_visit_form(kind="zi_tour", host_organisation_id=host_id))
+    assert refused.status_code == 422
+    assert "Seule une visite inversée (siae_visit) est accueillie par une structure." in _text(refused)
+    created = client.post("/tours/nouveau", data=_visit_form(host_organisation_id=host_id))
+    assert created.status_code == 302
+    tour = db.session.query(Tour).one()
+    assert tour.host_organisation_id == host.user.organisation_id
+    assert "Atelier chantier d'insertion du Gier" in _text(client.get(created.headers["Location"]))
