@@ -99,3 +99,9 @@ def test_the_organiser_creates_a_reverse_visit_with_its_host_from_the_form(clien
     tour = db.session.query(Tour).one()
     assert tour.host_organisation_id == host.user.organisation_id
     assert "Atelier chantier d'insertion du Gier" in _text(client.get(created.headers["Location"]))
+
+
+def test_the_prescribers_catalogue_leaves_reverse_visits_out(client, sign_in, make_user, published_visit) -> None:  # noqa: ANN001
+    """Prescribers do not book reverse visits: their catalogue does not list them."""
+    sign_in(make_user(Role.PRESCRIBER))
+    assert "l'atelier chantier d'insertion du Gier" not in _text(client.get("/inscriptions/tours"))

@@ -115,12 +115,16 @@ class MyBookings:
 
 
 def open_tours(filters: CatalogueFilters | None = None, now: datetime | None = None) -> list[CatalogueEntry]:
-    """Published tours still taking bookings, soonest first, narrowed by `filters`."""
+    """Published tours still taking bookings from prescribers, soonest first, narrowed by `filters`.
+
+    Reverse visits (siae_visit) are booked by company contacts, not here.
+    """
     filters = filters or CatalogueFilters()
     now = now or utcnow()
     query = (
         select(Tour)
-        .where(Tour.status == TourStatus.PUBLISHED, Tour.booking_deadline_at > now, Tour.start_at > now)
+        .where(Tour.status == TourStatus.PUBLISHED, Tour.booking_deadline_at > now, Tour.start_at > now,
+               Tour.kind != TourKind.SIAE_VISIT)
         .order_by(Tour.start_at, Tour.id)
     )
     if filters.kind is not None:
