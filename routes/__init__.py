@@ -29,9 +29,11 @@ def register_routes(app: Flask) -> None:
     import routes.api.itinerary  # noqa: F401
     import routes.api.me  # noqa: F401
     import routes.api.organiser_bookings  # noqa: F401
+    import routes.api.passeport  # noqa: F401
     import routes.api.sites  # noqa: F401
     import routes.api.slot_review  # noqa: F401
     import routes.api.tours  # noqa: F401
+    import routes.api.trades  # noqa: F401
 
     csrf.exempt(api)  # bearer tokens, not cookies: no cross-site forgery to fear
     app.register_blueprint(health)

@@ -12,11 +12,13 @@ import time_machine
 from sqlalchemy import func, select
 
 from tourplanner import demo
-from tourplanner.accounts.enums import Role
+from tourplanner.accounts.enums import OrganisationKind, Role
 from tourplanner.accounts.models import User
 from tourplanner.db import utcnow
 from tourplanner.bookings.enums import Attendance, BookingStatus
-from tourplanner.demo_data import COMPANIES, DECLINED_VISIT, DEMO_DOMAIN, PAST_TOURS, TERRITORY_BOUNDS, TOURS, ZONES
+from tourplanner.demo_data import (
+    COMPANIES, DECLINED_VISIT, DEMO_DOMAIN, PAST_TOURS, REVERSE_VISIT, REVERSE_VISIT_HOST, TERRITORY_BOUNDS, TOURS, ZONES,
+)
 from tourplanner.mail.models import OutboxMail
 from tourplanner.sites.enums import SlotStatus, VisitResponse
 from tourplanner.sites.models import IndustrialZone, Site, Slot
@@ -128,7 +130,7 @@ def test_the_demo_and_its_rules_agree_whatever_today_is(db, today: datetime) -> 
         assert_realistic_slots(db)
         now = utcnow()
         tours = {tour.title: tour for tour in db.session.scalars(select(Tour))}
-        assert set(tours) == {data.title for data in TOURS + PAST_TOURS}
+        assert set(tours) == {data.title for data in TOURS + PAST_TOURS} | {REVERSE_VISIT.title}
         held = {c.slot_id for data in PAST_TOURS for c in tours[data.title].candidates}
         assert all(slot.start_at > now or slot.id in held for slot in db.session.scalars(select(Slot)))
         for data in TOURS:
@@ -147,7 +149,7 @@ def test_the_demo_and_its_rules_agree_whatever_today_is(db, today: datetime) -> 
 def test_the_coming_tours_exist_with_candidates_and_ambassadors(loaded, db) -> None:
     """The coming programme: a published ZI Tour, a draft, a published small group; each with its candidates."""
     tours = {tour.title: tour for tour in db.session.scalars(select(Tour))}
-    assert set(tours) == {data.title for data in TOURS + PAST_TOURS}
+    assert set(tours) == {data.title for data in TOURS + PAST_TOURS} | {REVERSE_VISIT.title}
     for data in TOURS:
         tour = tours[data.title]
         assert tour.kind is data.kind
@@ -208,6 +210,14 @@ def test_past_tours_were_held_with_attendance_and_absences(loaded, db) -> None:
         assert set(marks) == {Attendance.PRESENT, Attendance.ABSENT}
     assert not db.session.scalars(select(OutboxMail).where(OutboxMail.recipient.like(f"%@{DEMO_DOMAIN}"))).all()
     assert "absents" in loaded and "terminé" in loaded
+def test_the_reverse_visit_is_hosted_by_its_insertion_structure(loaded, db) -> None:
+    """The demo's siae_visit is published, hosted by a SIAE, and its sites carry the passeport's facts."""
+    tour = db.session.scalar(select(Tour).where(Tour.title == REVERSE_VISIT.title))
+    assert tour.kind is TourKind.SIAE_VISIT and tour.status is TourStatus.PUBLISHED
+    assert tour.host_organisation.name == REVERSE_VISIT_HOST
+    assert tour.host_organisation.kind is OrganisationKind.SIAE
+    site = db.session.scalar(select(Site).where(Site.name.startswith("Ateliers Vercanne")))
+    assert site.how_to_apply and site.pay_range
 
 
 def test_demo_command_exits_0_twice_and_lists_the_accounts(runner, db) -> None:

@@ -20,7 +20,7 @@ import logging
 import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
@@ -37,7 +37,7 @@ from tourplanner.bookings.operations import BookingRequest, ParticipantDetails, 
 from tourplanner.bookings.attendance import record_attendance
 from tourplanner.demo_data import (
     COMING_BOOKINGS, COMPANIES, DECLINED_VISIT, DEMO_DOMAIN, FIRST_NAMES, LAST_NAMES, ORGANISATIONS, PAST_TOURS,
-    PEOPLE, TOURS, ZONES, CompanyData, PastTourData, TourData,
+    PASSEPORT_FACTS, PEOPLE, REVERSE_VISIT, REVERSE_VISIT_HOST, TOURS, ZONES, CompanyData, PastTourData, TourData,
 )
 from tourplanner.mail.models import OutboxMail
 from tourplanner.extensions import db
@@ -46,7 +46,7 @@ from tourplanner.sites.geocoding import DisabledGeocoder
 from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.sites.operations import SiteDetails, SlotDetails, create_site, offer_slot
 from tourplanner.timeutil import local_zone, to_local
-from tourplanner.tours.enums import TourStatus
+from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.itinerary import optimise_tour, set_candidates
 from tourplanner.tours.models import AmbassadorAssignment, Tour
 from tourplanner.tours.operations import Lunch, TourDetails, create_tour, publish_tour
@@ -278,6 +278,7 @@ def _load_sites(load: _Load, zones: dict[str, IndustrialZone]) -> None:
                 has_coach_parking=company.has_coach_parking,
                 protective_equipment=company.protective_equipment,
                 access_notes=company.access_notes,
+                **PASSEPORT_FACTS.get(company.name, {}),
             )
             site = create_site(details, _territory_organiser(zone.territory, load), geocoder)
             load.created += 1
@@ -319,7 +320,7 @@ def _load_slots(load: _Load) -> None:
 
 
 def _load_tours(load: _Load) -> None:
-    for data in TOURS:
+    for data in TOURS + (REVERSE_VISIT,):
         if db.session.scalar(select(Tour.id).where(Tour.title == data.title)) is not None:
             continue  # the tour is the demo users' now: leave it as they made it
         organiser = load.users[data.organiser]
@@ -344,6 +345,9 @@ def _load_tours(load: _Load) -> None:
             description=data.description,
             max_seats_per_booking=data.max_seats_per_booking,
         )
+        if data.kind is TourKind.SIAE_VISIT:
+            host = db.session.scalar(select(Organisation.id).where(Organisation.name == REVERSE_VISIT_HOST))
+            details = replace(details, host_organisation_id=host)
         tour = create_tour(details, organiser)
         load.created += 1
         db.session.flush()

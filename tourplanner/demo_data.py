@@ -531,3 +531,40 @@ LAST_NAMES = (
     "Martin", "Benali", "Dubois", "Traoré", "Lambert", "Nguyen", "Fontaine", "Haddad", "Giraud", "Diop",
     "Rousseau", "Kaci", "Morel", "Silva", "Chevalier", "Mercier", "Bouzid", "Faure", "Perret", "Lopez",
 )
+#: A reverse visit (kind siae_visit): companies' people come to meet those an insertion
+#: structure prepares for training or hiring. No company visit: no candidate slot.
+REVERSE_VISIT = TourData(
+    "Visite inversée – Tremplin Est, entreprise d'insertion de Décines",
+    TourKind.SIAE_VISIT, LYON_EST,
+    "Les salariés en parcours d'insertion de Tremplin Est présentent leurs ateliers et leurs savoir-faire ; "
+    "les industriels rencontrent des personnes disponibles pour une formation ou une embauche.",
+    "claire.dumont", 10, 3, (9, 0), (11, 30),
+    "Tremplin Est, Décines-Charpieu (accueil)", 45.7690, 4.9590,
+    (12,), 2, None, 3, True, (), (),
+)
+#: The insertion structure hosting the reverse visit.
+REVERSE_VISIT_HOST = "Tremplin Est – entreprise d'insertion"
+
+#: What the passeport tells job seekers of some companies: pay, in-house training, open positions, how to apply.
+PASSEPORT_FACTS: dict[str, dict[str, str]] = {
+    "Ateliers Vercanne": {
+        "pay_range": "1 950 à 2 400 € brut par mois selon l'équipe (2×8), primes comprises",
+        "in_house_training": "Six mois de tutorat sur machine, puis un CQPM d'opérateur-régleur",
+        "open_positions": "2 opérateurs sur centre d'usinage, 1 régleur",
+        "how_to_apply": "Par votre conseiller, ou CV à l'attention d'Isabelle Moreau (RH), à l'accueil du site",
+        "visitor_contacts": "Isabelle Moreau, responsable RH",
+    },
+    "Jonaplast Injection": {
+        "pay_range": "1 850 à 2 200 € brut par mois, prime d'équipe",
+        "in_house_training": "Formation à la conduite de presse en interne (trois semaines en binôme)",
+        "open_positions": "3 conducteurs de presse à injecter",
+        "how_to_apply": "Jobdating mensuel à l'usine : inscription par votre conseiller",
+    },
+    "Biscuiterie du Grand Large": {
+        "pay_range": "SMIC + 13e mois et primes de nuit",
+        "in_house_training": "Parcours d'intégration de deux semaines, hygiène et conduite de ligne",
+        "open_positions": "Conducteurs de ligne (CDI), techniciens de maintenance",
+        "how_to_apply": "Candidature par votre conseiller France Travail ; période de mise en situation possible",
+        "visitor_contacts": "Patrick Lemoine, directeur industriel",
+    },
+}

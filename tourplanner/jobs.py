@@ -17,6 +17,7 @@ from tourplanner.mail.enums import MailRound
 from tourplanner.mail.models import TourMailRound
 from tourplanner.sites.series import expand_all_series
 from tourplanner.mail.operations import deliver_pending
+from tourplanner.passeport.jobs import send_passeports  # noqa: F401  (a job body, wired in scheduler.JOBS)
 from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Tour

@@ -8,9 +8,10 @@ from tourplanner.jobs_models import SchedulerLease  # noqa: F401  (the scheduler
 from tourplanner.mail.models import OutboxMail, TourMailRound
 from tourplanner.sites.models import GeocodeCache, IndustrialZone, Site, Slot
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour, TourCandidate
+from tourplanner.trades.models import SiteTrade, TourTrade
 
 __all__ = [
     "AmbassadorAssignment", "ApiToken", "AuditEntry", "Booking", "Bus", "CalendarEventState", "CalendarToken", "GeocodeCache",
     "IndustrialZone", "LoginLink", "LoginRequest", "Organisation", "OutboxMail", "Participant", "Site",
-    "Slot", "Stop", "Tour", "TourCandidate", "TourMailRound", "User",
+    "SiteTrade", "Slot", "Stop", "Tour", "TourCandidate", "TourMailRound", "TourTrade", "User",
 ]

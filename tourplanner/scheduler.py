@@ -74,6 +74,7 @@ JOBS: dict[str, ScheduledJob] = {
     "send_reminders": ScheduledJob(jobs.send_reminders, 15 * 60),
     "send_follow_ups": ScheduledJob(jobs.send_follow_ups, 15 * 60),
     "extend_slot_series": ScheduledJob(jobs.extend_slot_series, 6 * 3600),
+    "send_passeports": ScheduledJob(jobs.send_passeports, 15 * 60),
 }
 
 

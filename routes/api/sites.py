@@ -26,6 +26,7 @@ from tourplanner.sites.models import Site, Slot, SlotSeries
 from tourplanner.timeutil import isoformat_local
 from tourplanner.tours import assignments, visits
 from tourplanner.tours.models import AmbassadorAssignment
+from tourplanner.trades.operations import site_codes
 
 ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_409": Problem}
 
@@ -49,6 +50,8 @@ class SiteIn(Body):
     pay_range: str | None = Field(default=None, max_length=300)
     in_house_training: str | None = Field(default=None, max_length=5000)
     open_positions: str | None = Field(default=None, max_length=5000)
+    how_to_apply: str | None = Field(default=None, max_length=5000, description="how to apply for a job here")
+    visitor_contacts: str | None = Field(default=None, max_length=5000, description="contacts given to visitors")
 
 
 class SitePatch(Body):
@@ -69,6 +72,8 @@ class SitePatch(Body):
     pay_range: str | None = Field(default=None, max_length=300)
     in_house_training: str | None = Field(default=None, max_length=5000)
     open_positions: str | None = Field(default=None, max_length=5000)
+    how_to_apply: str | None = Field(default=None, max_length=5000, description="how to apply for a job here")
+    visitor_contacts: str | None = Field(default=None, max_length=5000, description="contacts given to visitors")
 
 
 class SiteOut(BaseModel):
@@ -297,6 +302,9 @@ def site_json(site: Site) -> dict[str, Any]:
         "pay_range": site.pay_range,
         "in_house_training": site.in_house_training,
         "open_positions": site.open_positions,
+        "how_to_apply": site.how_to_apply,
+        "visitor_contacts": site.visitor_contacts,
+        "trade_codes": site_codes(site),
         "trades_rome": [
             {"code": trade.rome_code, "label": trade.label} for trade in operations.parse_trades(site.trades)
         ],

@@ -72,6 +72,8 @@ def tour_json(tour: Tour) -> dict[str, Any]:
             {"pickup_point": point.position, "name": point.name, "lat": point.lat, "lon": point.lon}
             for point in tour.pickup_points
         ],
+        "host_organisation_id": tour.host_organisation_id,
+        "host_organisation": tour.host_organisation.name if tour.host_organisation is not None else None,
     }
 
 
@@ -110,6 +112,8 @@ def _booking_rules_from(body: TourIn) -> dict[str, Any]:
         rules["quotas"] = [
             operations.Quota(q.seats, q.organisation_id, q.organisation_kind, q.released_at) for q in body.quotas or []
         ]
+    if "host_organisation_id" in sent:
+        rules["host_organisation_id"] = body.host_organisation_id
     if "pickup_points" in sent:
         rules["pickup_points"] = [operations.PickupPoint(p.name, p.lat, p.lon) for p in body.pickup_points or []]
     return rules

@@ -30,7 +30,10 @@ from routes.pages import (  # noqa: E402,F401  (route definitions)
     home,
     itinerary,
     organiser_bookings,
+    passeport,
     prescriber,
+    reverse_visits,
     slots,
     tours,
+    trades,
 )

@@ -67,6 +67,8 @@ class SiteForm(FrenchForm):
     pay_range = StringField("Rémunération à l'embauche", validators=[Optional(), too_long(300)])
     in_house_training = TextAreaField("Formation interne", validators=[Optional(), too_long(5000)])
     open_positions = TextAreaField("Postes ouverts", validators=[Optional(), too_long(5000)])
+    how_to_apply = TextAreaField("Comment candidater", validators=[Optional(), too_long(5000)])
+    visitor_contacts = TextAreaField("Contacts pour les visiteurs", validators=[Optional(), too_long(5000)])
 
 
 class SlotForm(FrenchForm):
@@ -177,6 +179,8 @@ def _site_details(form: SiteForm, site: Site | None = None) -> operations.SiteDe
         pay_range=form.pay_range.data,
         in_house_training=form.in_house_training.data,
         open_positions=form.open_positions.data,
+        how_to_apply=form.how_to_apply.data,
+        visitor_contacts=form.visitor_contacts.data,
     )
 
 

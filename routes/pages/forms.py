@@ -117,6 +117,11 @@ class TourForm(FrenchForm):
 
     title = StringField("Titre", validators=[DataRequired(REQUIRED), too_long(200)])
     kind = SelectField("Type de tour", choices=[SelectChoice(k.value, k.label) for k in TourKind], default=TourKind.ZI_TOUR.value)
+    #: A reverse visit's host: the insertion structures (SIAE) known, read when the form is drawn.
+    host_organisation_id = SelectField(
+        "Structure d'insertion qui accueille (visite inversée seulement)", choices=lambda: _siae_choices(),
+        default="", validate_choice=False,
+    )
     description = TextAreaField("Description", validators=[Optional(), too_long(5000)])
     start = DateTimeLocalField("Début", validators=[InputRequired(REQUIRED), ExistingLocalTime()], format="%Y-%m-%dT%H:%M")
     end = DateTimeLocalField("Fin", validators=[InputRequired(REQUIRED), ExistingLocalTime()], format="%Y-%m-%dT%H:%M")
@@ -144,3 +149,17 @@ class TourForm(FrenchForm):
     lunch_earliest = TimeField("Déjeuner : au plus tôt", validators=[Optional()])
     lunch_latest = TimeField("Déjeuner : au plus tard", validators=[Optional()])
     lunch_minutes = IntegerField("Durée du déjeuner (minutes)", validators=[Optional(), InRange(1, 240, "Entre 1 et 240.")])
+
+
+def _siae_choices() -> list[SelectChoice]:
+    """The insertion structures a reverse visit may be hosted by, by name."""
+    from sqlalchemy import select
+
+    from tourplanner.accounts.enums import OrganisationKind
+    from tourplanner.accounts.models import Organisation
+    from tourplanner.extensions import db
+
+    hosts = db.session.scalars(
+        select(Organisation).where(Organisation.kind == OrganisationKind.SIAE).order_by(Organisation.name)
+    )
+    return [SelectChoice("", "Aucune")] + [SelectChoice(str(o.id), o.name) for o in hosts]

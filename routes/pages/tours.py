@@ -198,6 +198,7 @@ def _details(form: TourForm) -> operations.TourDetails:
         bus_seats=[int(part) for part in form.bus_seats.data.split(",")],
         max_seats_per_booking=form.max_seats_per_booking.data,
         lunch=lunch,
+        host_organisation_id=int(form.host_organisation_id.data) if (form.host_organisation_id.data or "").isdigit() else None,
     )
 
 
@@ -217,6 +218,7 @@ def _form_data(tour: Tour) -> dict[str, object]:
         "meeting_lon": Decimal(str(tour.meeting_lon)),
         "bus_seats": ", ".join(str(bus.seats) for bus in tour.buses),
         "max_seats_per_booking": tour.max_seats_per_booking,
+        "host_organisation_id": str(tour.host_organisation_id or ""),
     }
     if tour.has_lunch:
         data["lunch_earliest"] = to_local(tour.lunch_earliest_at).time()

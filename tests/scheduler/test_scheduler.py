@@ -41,6 +41,7 @@ EXPECTED = {
     "send_reminders": 15 * 60,
     "send_follow_ups": 15 * 60,
     "extend_slot_series": 6 * 3600,
+    "send_passeports": 15 * 60,
 }
 
 

@@ -164,10 +164,11 @@ def book_seats(
 ) -> BookingOutcome:
     """Book seats on a tour for a prescriber: confirmed if they all fit on one coach, else waitlisted.
 
+    On a reverse visit (`siae_visit`) the one booking is a company contact instead (rules.check_may_book).
     With an `idempotency_key` already used by this prescriber in the last 24 hours, nothing
     is booked and the outcome is that first booking (`is_replay`).
     """
-    require_role(prescriber, Role.PRESCRIBER)
+    rules.check_may_book(tour, prescriber)
     key = _check_key(idempotency_key)
     if key is not None:
         if db.session.get_bind().dialect.name == "sqlite":
@@ -271,13 +272,15 @@ def get_booking(booking_id: int, user: User) -> Booking:
 
 
 def tour_bookings(tour: Tour, user: User) -> list[Booking]:
-    """A tour's bookings for `user`: all of them for organisers, their own for a prescriber.
+    """A tour's bookings for `user`: all of them for organisers and the hosting structure, their own for a booker.
 
     Confirmed first, then the waiting list in its order, then cancelled ones; each by id.
     """
-    require_role(user, Role.ORGANISER, Role.PRESCRIBER)
+    sees_all = user.role is Role.ORGANISER or rules.is_host(tour, user)
+    if not sees_all:
+        require_role(user, Role.ORGANISER, rules.booking_role(tour))
     query = select(Booking).where(Booking.tour_id == tour.id)
-    if user.role is not Role.ORGANISER:
+    if not sees_all:
         query = query.where(Booking.prescriber_id == user.id)
     rank = {BookingStatus.CONFIRMED: 0, BookingStatus.WAITLISTED: 1, BookingStatus.CANCELLED: 2}
     return sorted(db.session.scalars(query), key=lambda b: (rank[b.status], b.id))

@@ -12,6 +12,11 @@ Quotas, in the users' words:
 - From the release date on, a quota no longer limits anyone; a quota without a release
   date limits until bookings close.
 - Cancelled bookings hold no seats, so cancelling frees room under the quota.
+
+Who books, in the users' words: prescribers book seats on tours; on a reverse visit (kind
+`siae_visit`, industrials visiting an insertion structure) company contacts book its seats
+instead, with the same rules, and prescribers may not. The hosting structure's people see
+who is coming.
 """
 
 from __future__ import annotations
@@ -20,17 +25,35 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import Organisation, User
+from tourplanner.accounts.permissions import require_role
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, FieldError, InvalidInput
 from tourplanner.extensions import db
 from tourplanner.timeutil import to_local
+from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour, TourPickupPoint, TourQuota
 
 #: Statuses whose seats count against a quota.
 HOLDING_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.WAITLISTED)
+
+
+def booking_role(tour: Tour) -> Role:
+    """Who books the tour's seats: company contacts on a reverse visit, prescribers elsewhere."""
+    return Role.COMPANY if tour.kind is TourKind.SIAE_VISIT else Role.PRESCRIBER
+
+
+def check_may_book(tour: Tour, user: User) -> None:
+    """Refuse (403) a user whose role does not book this kind of tour."""
+    require_role(user, booking_role(tour))
+
+
+def is_host(tour: Tour, user: User) -> bool:
+    """Whether `user` belongs to the structure hosting the tour (a reverse visit's SIAE)."""
+    return tour.host_organisation_id is not None and user.organisation_id == tour.host_organisation_id
 
 
 def quota_in_force(quota: TourQuota, now: datetime | None = None) -> bool:

@@ -8,3 +8,4 @@ class MailRound(LabelledEnum):
 
     REMINDER = ("reminder", "Rappel avant le tour")
     FOLLOW_UP = ("follow_up", "Suivi après le tour")
+    PASSEPORT = ("passeport", "Passeport remis après le tour")

@@ -64,6 +64,10 @@ class Site(Base):
     in_house_training: Mapped[str | None] = mapped_column(Text)
     #: Jobs open now or soon, free text.
     open_positions: Mapped[str | None] = mapped_column(Text)
+    #: How to apply for a job here (whom to write to, where to post a CV…), for the passeport.
+    how_to_apply: Mapped[str | None] = mapped_column(Text)
+    #: Contacts the company gives visitors (name, role, telephone or address), free text.
+    visitor_contacts: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="sites")

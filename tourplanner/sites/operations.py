@@ -25,6 +25,7 @@ from tourplanner.sites.enums import SlotStatus
 from tourplanner.sites.geocoding import Geocoder, locate
 from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.timeutil import to_local
+from tourplanner.trades.operations import line_errors as trade_line_errors, tag_site
 
 #: Statuses in which a slot holds its window: a new slot at the same site may not overlap it.
 HOLDING_STATUSES = (SlotStatus.OFFERED, SlotStatus.PAUSED, SlotStatus.ACCEPTED)
@@ -51,6 +52,8 @@ class SiteDetails:
     pay_range: str | None = None
     in_house_training: str | None = None
     open_positions: str | None = None
+    how_to_apply: str | None = None
+    visitor_contacts: str | None = None
 
 
 #: Text fields of a site besides name and address, with their longest length (None: Text).
@@ -62,6 +65,8 @@ SITE_TEXTS = {
     "pay_range": 300,
     "in_house_training": 5000,
     "open_positions": 5000,
+    "how_to_apply": 5000,
+    "visitor_contacts": 5000,
 }
 
 #: A ROME code (France Travail's job directory) at the start of a trade line: "H2903 Conduite…".
@@ -108,6 +113,8 @@ def details_of(site: Site) -> SiteDetails:
         pay_range=site.pay_range,
         in_house_training=site.in_house_training,
         open_positions=site.open_positions,
+        how_to_apply=site.how_to_apply,
+        visitor_contacts=site.visitor_contacts,
     )
 
 
@@ -200,6 +207,7 @@ def check_site(details: SiteDetails, errors: list[FieldError] | None = None) -> 
     for index, trade in enumerate(details.trades):
         if len(trade.strip()) > 200:
             errors.append(FieldError(f"trades.{index}", "200 caractères au plus par métier"))
+    errors += trade_line_errors(details.trades)
     if errors:
         raise InvalidInput(errors)
 
@@ -218,6 +226,7 @@ def create_site(details: SiteDetails, actor: User, geocoder: Geocoder) -> Site:
     site = Site(organisation=organisation, lat=lat, lon=lon)
     _fill(site, details)
     db.session.add(site)
+    tag_site(site)
     record(actor, "site.create", site, name=site.name, organisation_id=organisation.id,
            geocoded=details.lat is None)
     return site
@@ -239,6 +248,7 @@ def update_site(site: Site, details: SiteDetails, actor: User, geocoder: Geocode
         geocoded = True
     _fill(site, details)
     db.session.flush()
+    tag_site(site)
     record(actor, "site.update", site, name=site.name, geocoded=geocoded)
     return site
 

@@ -115,12 +115,16 @@ class MyBookings:
 
 
 def open_tours(filters: CatalogueFilters | None = None, now: datetime | None = None) -> list[CatalogueEntry]:
-    """Published tours still taking bookings, soonest first, narrowed by `filters`."""
+    """Published tours still taking bookings from prescribers, soonest first, narrowed by `filters`.
+
+    Reverse visits (siae_visit) are booked by company contacts, not here.
+    """
     filters = filters or CatalogueFilters()
     now = now or utcnow()
     query = (
         select(Tour)
-        .where(Tour.status == TourStatus.PUBLISHED, Tour.booking_deadline_at > now, Tour.start_at > now)
+        .where(Tour.status == TourStatus.PUBLISHED, Tour.booking_deadline_at > now, Tour.start_at > now,
+               Tour.kind != TourKind.SIAE_VISIT)
         .order_by(Tour.start_at, Tour.id)
     )
     if filters.kind is not None:
@@ -145,7 +149,12 @@ def open_tours(filters: CatalogueFilters | None = None, now: datetime | None = N
     sites = _sites_by_tour(ids)
     if filters.trade and filters.trade.strip():
         wanted = _fold(filters.trade)
-        tours = [t for t in tours if any(wanted in _fold(f"{s.sector or ''}\n{s.trades or ''}") for s in sites[t.id])]
+        # A trade of the ROME referential also finds the tours showing it, or its passerelles, in other sectors.
+        from tourplanner.trades.operations import search_tours
+
+        showing = {match.tour.id for match in search_tours(filters.trade).tours}
+        tours = [t for t in tours if t.id in showing
+                 or any(wanted in _fold(f"{s.sector or ''}\n{s.trades or ''}") for s in sites[t.id])]
     confirmed, waiting = _seats_by_tour(ids)
     free_by_bus = _free_by_bus(ids)
     visited = _visited_companies(ids)

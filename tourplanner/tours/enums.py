@@ -9,6 +9,7 @@ class TourKind(LabelledEnum):
     ZI_TOUR = ("zi_tour", "ZI Tour en car")
     COMPANY_VISIT = ("company_visit", "Visite d'entreprise en petit groupe")
     IMMERSION = ("immersion", "Immersion en centre de formation")
+    SIAE_VISIT = ("siae_visit", "Visite inversée d'une structure d'insertion")
     MEETING = ("meeting", "Réunion")
 
 

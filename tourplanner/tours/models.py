@@ -63,6 +63,8 @@ class Tour(Base):
     optimised_at: Mapped[datetime | None]
     #: A company declined a visit since the last optimisation: the organiser should re-optimise.
     needs_reoptimisation: Mapped[bool] = mapped_column(default=False)
+    #: The insertion structure (SIAE) hosting a reverse visit (kind siae_visit); none otherwise.
+    host_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
 
     buses: Mapped[list[Bus]] = relationship(
         back_populates="tour", order_by="Bus.position", cascade="all, delete-orphan"
@@ -75,6 +77,7 @@ class Tour(Base):
         back_populates="tour", cascade="all, delete-orphan"
     )
     created_by: Mapped[User | None] = relationship()
+    host_organisation: Mapped[Organisation | None] = relationship()
     quotas: Mapped[list[TourQuota]] = relationship(
         back_populates="tour", order_by="TourQuota.id", cascade="all, delete-orphan"
     )

@@ -90,6 +90,8 @@ class TourDetails:
     go_no_go_at: datetime | None | Unchanged = UNCHANGED
     quotas: list[Quota] | Unchanged = UNCHANGED
     pickup_points: list[PickupPoint] | Unchanged = UNCHANGED
+    #: The insertion structure (an organisation of kind SIAE) hosting a reverse visit.
+    host_organisation_id: int | None | Unchanged = UNCHANGED
 
 
 def check_details(details: TourDetails) -> None:
@@ -124,9 +126,24 @@ def check_details(details: TourDetails) -> None:
             errors.append(FieldError("lunch.earliest", "le déjeuner doit commencer pendant le tour"))
         if lunch.latest + timedelta(minutes=lunch.minutes) > details.end:
             errors.append(FieldError("lunch.latest", "le déjeuner doit finir avant la fin du tour"))
-    errors += _minimum_errors(details) + _quota_errors(details) + _pickup_errors(details)
+    errors += _minimum_errors(details) + _quota_errors(details) + _pickup_errors(details) + _host_errors(details)
     if errors:
         raise InvalidInput(errors)
+
+
+def _host_errors(details: TourDetails) -> list[FieldError]:
+    """A host is an insertion structure (SIAE), and only a reverse visit (siae_visit) has one."""
+    host_id = details.host_organisation_id
+    if host_id is UNCHANGED or host_id is None:
+        return []
+    if details.kind is not TourKind.SIAE_VISIT:
+        return [FieldError("host_organisation_id", "seule une visite inversée (siae_visit) est accueillie par une structure")]
+    host = db.session.get(Organisation, host_id)
+    if host is None:
+        return [FieldError("host_organisation_id", f"aucune organisation n°{host_id}")]
+    if host.kind is not OrganisationKind.SIAE:
+        return [FieldError("host_organisation_id", f"« {host.name} » n'est pas une structure d'insertion (SIAE)")]
+    return []
 
 
 def _minimum_errors(details: TourDetails) -> list[FieldError]:
@@ -227,6 +244,7 @@ def _with_current_rules(tour: Tour, details: TourDetails) -> TourDetails:
         "go_no_go_at": tour.go_no_go_at,
         "quotas": [Quota(q.seats, q.organisation_id, q.organisation_kind, q.released_at) for q in tour.quotas],
         "pickup_points": [PickupPoint(p.name, p.lat, p.lon) for p in tour.pickup_points],
+        "host_organisation_id": tour.host_organisation_id,
     }
     return replace(details, **{name: value for name, value in current.items() if getattr(details, name) is UNCHANGED})
 
@@ -238,6 +256,8 @@ def _when_and_where(tour: Tour) -> tuple[object, ...]:
 
 def _apply(tour: Tour, details: TourDetails) -> None:
     tour.kind = details.kind
+    if details.host_organisation_id is not UNCHANGED:
+        tour.host_organisation_id = details.host_organisation_id
     tour.title = details.title.strip()
     tour.description = details.description
     tour.start_at = details.start
