@@ -37,7 +37,9 @@ class SiteIn(Body):
     address: str = Field(min_length=1, max_length=300)
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
-    organisation_id: int | None = Field(default=None, description="required from organisers")
+    organisation_id: int | None = Field(
+        default=None, description="organisers only; without it, a company organisation named as the site (created if new)"
+    )
     zone_id: int | None = None
     sector: str | None = Field(default=None, max_length=120)
     trades: list[str] = Field(default_factory=list, max_length=100)
