@@ -51,6 +51,8 @@ class SiteIn(Body):
     pay_range: str | None = Field(default=None, max_length=300)
     in_house_training: str | None = Field(default=None, max_length=5000)
     open_positions: str | None = Field(default=None, max_length=5000)
+    contact_name: str | None = Field(default=None, max_length=200, description="who welcomes the group on the day")
+    contact_phone: str | None = Field(default=None, max_length=40, description="their phone, for the road book")
 
 
 class SitePatch(Body):
@@ -71,6 +73,8 @@ class SitePatch(Body):
     pay_range: str | None = Field(default=None, max_length=300)
     in_house_training: str | None = Field(default=None, max_length=5000)
     open_positions: str | None = Field(default=None, max_length=5000)
+    contact_name: str | None = Field(default=None, max_length=200, description="who welcomes the group on the day")
+    contact_phone: str | None = Field(default=None, max_length=40, description="their phone, for the road book")
 
 
 class SiteOut(BaseModel):
@@ -299,6 +303,8 @@ def site_json(site: Site) -> dict[str, Any]:
         "pay_range": site.pay_range,
         "in_house_training": site.in_house_training,
         "open_positions": site.open_positions,
+        "contact_name": site.contact_name,
+        "contact_phone": site.contact_phone,
         "trades_rome": [
             {"code": trade.rome_code, "label": trade.label} for trade in operations.parse_trades(site.trades)
         ],

@@ -17,6 +17,7 @@ from wtforms import (
     SelectChoice,
     SelectMultipleField,
     StringField,
+    TelField,
     TextAreaField,
     TimeField,
 )
@@ -25,6 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from routes.pages import pages
 from routes.pages.forms import REQUIRED, ActionForm, FrenchForm, InRange, too_long
+from routes.pages.tours import map_tiles
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.permissions import require_role
 from tourplanner.db import utcnow
@@ -67,6 +69,8 @@ class SiteForm(FrenchForm):
     pay_range = StringField("Rémunération à l'embauche", validators=[Optional(), too_long(300)])
     in_house_training = TextAreaField("Formation interne", validators=[Optional(), too_long(5000)])
     open_positions = TextAreaField("Postes ouverts", validators=[Optional(), too_long(5000)])
+    contact_name = StringField("Personne qui accueille le groupe", validators=[Optional(), too_long(200)])
+    contact_phone = TelField("Son téléphone le jour de la visite", validators=[Optional(), too_long(40)])
 
 
 class SlotForm(FrenchForm):
@@ -175,6 +179,8 @@ def _site_details(form: SiteForm, site: Site | None = None) -> operations.SiteDe
         pay_range=form.pay_range.data,
         in_house_training=form.in_house_training.data,
         open_positions=form.open_positions.data,
+        contact_name=form.contact_name.data,
+        contact_phone=form.contact_phone.data,
     )
 
 
@@ -194,7 +200,7 @@ def company_site_new():
         else:
             flash(f"Site « {site.name} » ajouté.", "success")
             return redirect(url_for("pages.company_site", site_id=site.id))
-    return render_template("company/site_form.html", form=form, site=None), 422 if form.errors else 200
+    return render_template("company/site_form.html", form=form, site=None, tiles=map_tiles()), 422 if form.errors else 200
 
 
 @pages.get("/entreprise/sites/<int:site_id>")
@@ -236,7 +242,7 @@ def company_site_edit(site_id: int):
         else:
             flash("Site modifié.", "success")
             return redirect(url_for("pages.company_site", site_id=site_id))
-    return render_template("company/site_form.html", form=form, site=site), 422 if form.errors else 200
+    return render_template("company/site_form.html", form=form, site=site, tiles=map_tiles()), 422 if form.errors else 200
 
 
 def _decimal(value: float) -> Decimal:

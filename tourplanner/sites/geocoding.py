@@ -20,7 +20,7 @@ from geopy.geocoders import BANFrance
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from tourplanner.errors import GeocodingError
+from tourplanner.errors import FieldError, GeocodingError, InvalidInput
 from tourplanner.extensions import db
 from tourplanner.sites.models import GeocodeCache
 
@@ -166,3 +166,34 @@ def _store(key: str, lat: float, lon: float) -> None:
     else:
         db.session.add(GeocodeCache(**values))
         db.session.flush()
+
+
+def resolve_place(
+    address: str | None, lat: float | None, lon: float | None, geocoder: Geocoder, field: str
+) -> tuple[float, float]:
+    """(lat, lon) of a place given by coordinates (they win) or by address (geocoded, cached).
+
+    Faults are InvalidInput naming `field`.address, `field`.lat and `field`.lon, in French,
+    with what to do; coordinates are never asked for when the address resolves.
+    """
+    prefix = f"{field}." if field else ""
+    if lat is not None and lon is not None:
+        return lat, lon
+    if lat is not None or lon is not None:
+        missing = "lon" if lon is None else "lat"
+        raise InvalidInput.one(prefix + missing, "indiquez la latitude et la longitude ensemble, ou seulement l'adresse")
+    if not (address or "").strip():
+        raise InvalidInput(
+            [FieldError(prefix + "address", "indiquez l'adresse, ou placez le point sur la carte (latitude et longitude)")]
+        )
+    try:
+        return locate(address.strip(), geocoder)  # type: ignore[union-attr]
+    except GeocodingError as exc:
+        raise InvalidInput(
+            [
+                FieldError(prefix + "address", exc.detail),
+                FieldError(prefix + "lat", "obligatoire quand l'adresse ne peut pas être géocodée"),
+                FieldError(prefix + "lon", "obligatoire quand l'adresse ne peut pas être géocodée"),
+            ],
+            detail=exc.detail,
+        ) from exc

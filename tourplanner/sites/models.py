@@ -64,6 +64,9 @@ class Site(Base):
     in_house_training: Mapped[str | None] = mapped_column(Text)
     #: Jobs open now or soon, free text.
     open_positions: Mapped[str | None] = mapped_column(Text)
+    #: Who welcomes the group on the day, and their phone: printed in the road book.
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="sites")

@@ -51,6 +51,9 @@ class SiteDetails:
     pay_range: str | None = None
     in_house_training: str | None = None
     open_positions: str | None = None
+    #: Who welcomes the group on the day, and their phone (printed in the road book).
+    contact_name: str | None = None
+    contact_phone: str | None = None
 
 
 #: Text fields of a site besides name and address, with their longest length (None: Text).
@@ -62,6 +65,8 @@ SITE_TEXTS = {
     "pay_range": 300,
     "in_house_training": 5000,
     "open_positions": 5000,
+    "contact_name": 200,
+    "contact_phone": 40,
 }
 
 #: A ROME code (France Travail's job directory) at the start of a trade line: "H2903 Conduite…".
@@ -108,6 +113,8 @@ def details_of(site: Site) -> SiteDetails:
         pay_range=site.pay_range,
         in_house_training=site.in_house_training,
         open_positions=site.open_positions,
+        contact_name=site.contact_name,
+        contact_phone=site.contact_phone,
     )
 
 
