@@ -32,6 +32,7 @@ from tourplanner.bookings.models import Booking
 from tourplanner.calendar import feeds
 from tourplanner.errors import Conflict, InvalidInput
 from tourplanner.extensions import db
+from tourplanner.tours.attention import reduced_mobility_risk
 from tourplanner.tours import catalogue
 from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour
@@ -201,6 +202,14 @@ def tour_book(tour_id: int):
             if outcome.is_replay:  # a double click, or the form sent again from the browser's history
                 message = "Ce formulaire avait déjà été envoyé : une seule inscription est enregistrée. " + message
             flash(message, "success")
+            risk = reduced_mobility_risk(outcome.booking)
+            if risk is not None:
+                flash(
+                    f"Attention : une personne à mobilité réduite de cette inscription ne pourra pas suivre la visite de "
+                    f"{', '.join(risk.sites)} ({risk.bus}, site non accessible). L'organisateur en est informé ; "
+                    "contactez-le pour organiser sa journée.",
+                    "error",
+                )
             return redirect(url_for("pages.my_bookings", _anchor=f"inscription-{outcome.booking.id}"))
     _fit_rows(form, max(len(form.participants), 1))
     return _render_booking(tour, form, problems, status)

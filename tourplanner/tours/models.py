@@ -229,6 +229,11 @@ class Stop(Base):
     bus: Mapped[Bus] = relationship(back_populates="stops")
     slot: Mapped[Slot] = relationship()
 
+    @property
+    def is_declined(self) -> bool:
+        """The company declined the visit: it no longer takes place, whatever the itinerary still says."""
+        return self.company_response is VisitResponse.DECLINED
+
 
 class AmbassadorAssignment(Base):
     """An ambassador of industry riding a bus of a tour."""
