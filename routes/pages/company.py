@@ -345,7 +345,11 @@ def _flash_expansion(created: int, skipped: list[series_ops.SkippedOccurrence]) 
     flash(f"Disponibilité enregistrée : {created} créneau{'x' if created > 1 else ''} proposé{'s' if created > 1 else ''} "
           f"pour les semaines à venir.", "success")
     for item in skipped:
-        flash(f"Pas de créneau le {item.day:%d/%m/%Y} : {item.reason}.", "error")
+        holiday = series_ops.public_holiday(item.day)
+        if holiday is not None:
+            flash(f"Pas de créneau le {series_ops.french_day(item.day)} (jour férié : {holiday}).", "success")
+        else:
+            flash(f"Pas de créneau le {item.day:%d/%m/%Y} : {item.reason}.", "error")
 
 
 @pages.get("/entreprise/series/<int:series_id>")
@@ -364,11 +368,14 @@ def _render_series(series: SlotSeries, exception_form: ExceptionForm, status: in
     excluded = set(series.exdates or [])
     days = []
     for day in series_ops.occurrence_days(series, today, horizon):
-        days.append({"day": day, "slot": slots.get(day), "is_exception": day.isoformat() in excluded})
+        days.append({"day": day, "slot": slots.get(day), "is_exception": day.isoformat() in excluded,
+                     "holiday": series_ops.public_holiday(day)})
+    public_holidays = [item for item in series_ops.holidays_skipped(series) if item.day >= today]
     exceptions = [date.fromisoformat(value) for value in series.exdates or []]
     return render_template(
         "company/series.html", series=series, days=days, exceptions=exceptions, horizon=horizon,
         description=series_ops.describe_rule(series), exception_form=exception_form, action_form=ActionForm(),
+        public_holidays=public_holidays,
     ), status
 
 
