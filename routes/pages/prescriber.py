@@ -301,6 +301,22 @@ def my_bookings():
     )
 
 
+@pages.get("/mes-inscriptions/<int:booking_id>/annuler")
+@login_required
+def my_booking_cancel_confirm(booking_id: int):
+    """Ask before cancelling: what the booking holds, what cancelling does; the POST below cancels."""
+    require_role(current_user, Role.PRESCRIBER)
+    booking = bookings.get_booking(booking_id, current_user)
+    view = catalogue.booking_view(booking)
+    if not view.may_cancel:
+        flash("Cette inscription ne peut plus être annulée depuis cette page : contactez l'organisateur.", "error")
+        return redirect(url_for("pages.my_bookings"))
+    return render_template(
+        "cancel_booking.html", booking=booking, action=url_for("pages.my_booking_cancel", booking_id=booking.id),
+        back=url_for("pages.my_bookings", _anchor=f"inscription-{booking.id}"), action_form=ActionForm(),
+    )
+
+
 @pages.post("/mes-inscriptions/<int:booking_id>/annuler")
 @login_required
 def my_booking_cancel(booking_id: int):

@@ -56,7 +56,13 @@ def test_cancelling_gives_the_seats_to_the_waiting_list(booked_tour, client, sig
     booked_tour.book(3)
     waiting = booked_tour.book(2)
     sign_in(booked_tour.organiser)
-    response = client.post(f"/tours/{booked_tour.tour.id}/inscriptions/{booking.id}/annuler", follow_redirects=True)
+    path = f"/tours/{booked_tour.tour.id}/inscriptions/{booking.id}/annuler"
+    assert f'href="{path}"' in text_of(client.get(f"/tours/{booked_tour.tour.id}/inscriptions"))
+    confirm = text_of(client.get(path))
+    assert "Annuler cette inscription ?" in confirm and f'action="{path}"' in confirm
+    db.session.expire_all()
+    assert db.session.get(Booking, booking.id).status is BookingStatus.CONFIRMED  # asking changes nothing
+    response = client.post(path, follow_redirects=True)
     assert response.status_code == 200
     assert f"Réservation n°{booking.id}" in text_of(response) and f"n°{waiting.id}" in text_of(response)
     db.session.expire_all()
