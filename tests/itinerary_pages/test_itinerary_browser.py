@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser.helpers import AXE
 from tests.conftest import login_path
 from tourplanner.accounts.enums import Role
 from tourplanner.extensions import db
@@ -16,8 +18,8 @@ from tourplanner.tours.operations import publish_tour
 
 pytestmark = pytest.mark.browser
 
-AXE = Path("/work/main/node_modules/axe-core/axe.min.js")
-SCREENSHOTS = Path("/tmp")
+#: Screenshots of the itinerary pages land in the system's temporary folder.
+SCREENSHOTS = Path(tempfile.gettempdir())
 
 
 @pytest.fixture
