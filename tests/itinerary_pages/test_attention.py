@@ -75,7 +75,7 @@ def test_a_decline_shows_at_once_everywhere(client, planned_tour, make_user, sig
 
 
 def test_the_prescriber_s_my_bookings_page_drops_the_declined_visit(client, planned_tour, make_user, sign_in):
-    """« Mes inscriptions » lists the coach's visits without the declined one, at once."""
+    """« Mes inscriptions » and the catalogue's companies visited leave out the declined visit, at once."""
     tour = published_and_optimised(client, planned_tour, sign_in)
     prescriber = make_user(Role.PRESCRIBER)
     booking = book(tour, prescriber)
@@ -84,11 +84,13 @@ def test_the_prescriber_s_my_bookings_page_drops_the_declined_visit(client, plan
     before = text_of(client.get("/mes-inscriptions"))
     declined_site = bus_stops[0].slot.site
     assert declined_site.address in before
+    assert f"({declined_site.name})" in text_of(client.get("/inscriptions/tours"))
     contact = make_user(Role.COMPANY, organisation=declined_site.organisation.name)
     visits.decline_visit(visits.visit_for(contact, bus_stops[0].id), contact, None)
     db.session.commit()
     after = text_of(client.get("/mes-inscriptions"))
     assert declined_site.address not in after
+    assert f"({declined_site.name})" not in text_of(client.get("/inscriptions/tours"))  # « Entreprises visitées »
 
 
 def test_reoptimise_needs_its_csrf_token(app, client, planned_tour, make_user, sign_in):
