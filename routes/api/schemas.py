@@ -32,8 +32,9 @@ class MeetingPoint(Body):
     """Where the participants meet the coach."""
 
     name: str = Field(min_length=1, max_length=200)
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: float | None = Field(default=None, ge=-90, le=90, description="optional where `address` can be geocoded")
+    lon: float | None = Field(default=None, ge=-180, le=180, description="optional where `address` can be geocoded")
+    address: str | None = Field(default=None, max_length=300, description="postal address, geocoded without lat/lon")
 
 
 class BusIn(Body):
@@ -49,6 +50,7 @@ class LunchIn(Body):
     earliest: Moment
     latest: Moment
     minutes: int = Field(ge=1, le=240)
+    place: str | None = Field(default=None, max_length=300, description="where the group has lunch (road book)")
 
 
 class QuotaIn(Body):

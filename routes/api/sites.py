@@ -38,7 +38,9 @@ class SiteIn(Body):
     address: str = Field(min_length=1, max_length=300)
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
-    organisation_id: int | None = Field(default=None, description="required from organisers")
+    organisation_id: int | None = Field(
+        default=None, description="organisers only; without it, a company organisation named as the site (created if new)"
+    )
     zone_id: int | None = None
     sector: str | None = Field(default=None, max_length=120)
     trades: list[str] = Field(default_factory=list, max_length=100)
@@ -52,6 +54,8 @@ class SiteIn(Body):
     open_positions: str | None = Field(default=None, max_length=5000)
     how_to_apply: str | None = Field(default=None, max_length=5000, description="how to apply for a job here")
     visitor_contacts: str | None = Field(default=None, max_length=5000, description="contacts given to visitors")
+    contact_name: str | None = Field(default=None, max_length=200, description="who welcomes the group on the day")
+    contact_phone: str | None = Field(default=None, max_length=40, description="their phone, for the road book")
 
 
 class SitePatch(Body):
@@ -74,6 +78,8 @@ class SitePatch(Body):
     open_positions: str | None = Field(default=None, max_length=5000)
     how_to_apply: str | None = Field(default=None, max_length=5000, description="how to apply for a job here")
     visitor_contacts: str | None = Field(default=None, max_length=5000, description="contacts given to visitors")
+    contact_name: str | None = Field(default=None, max_length=200, description="who welcomes the group on the day")
+    contact_phone: str | None = Field(default=None, max_length=40, description="their phone, for the road book")
 
 
 class SiteOut(BaseModel):
@@ -305,6 +311,8 @@ def site_json(site: Site) -> dict[str, Any]:
         "how_to_apply": site.how_to_apply,
         "visitor_contacts": site.visitor_contacts,
         "trade_codes": site_codes(site),
+        "contact_name": site.contact_name,
+        "contact_phone": site.contact_phone,
         "trades_rome": [
             {"code": trade.rome_code, "label": trade.label} for trade in operations.parse_trades(site.trades)
         ],

@@ -13,6 +13,7 @@ from tourplanner.accounts.permissions import require_organiser
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.errors import NotFound
 from tourplanner.extensions import db
+from tourplanner.sites.geocoding import configured_geocoder, resolve_place
 from tourplanner.timeutil import isoformat_local
 from tourplanner.tours import operations
 from tourplanner.tours.models import Tour
@@ -38,6 +39,7 @@ def tour_json(tour: Tour) -> dict[str, Any]:
             "earliest": isoformat_local(tour.lunch_earliest_at),
             "latest": isoformat_local(tour.lunch_latest_at),
             "minutes": tour.lunch_minutes,
+            "place": tour.lunch_place,
         }
     return {
         "id": tour.id,
@@ -47,7 +49,12 @@ def tour_json(tour: Tour) -> dict[str, Any]:
         "description": tour.description,
         "start": isoformat_local(tour.start_at),
         "end": isoformat_local(tour.end_at),
-        "meeting_point": {"name": tour.meeting_point_name, "lat": tour.meeting_lat, "lon": tour.meeting_lon},
+        "meeting_point": {
+            "name": tour.meeting_point_name,
+            "address": tour.meeting_address,
+            "lat": tour.meeting_lat,
+            "lon": tour.meeting_lon,
+        },
         "buses": [{"bus": bus.position, "seats": bus.seats, "label": bus.label} for bus in tour.buses],
         "booking_deadline": isoformat_local(tour.booking_deadline_at),
         "lunch": lunch,
@@ -82,13 +89,17 @@ def details_from(body: TourIn) -> operations.TourDetails:
     lunch = None
     if body.lunch is not None:
         lunch = operations.Lunch(body.lunch.earliest, body.lunch.latest, body.lunch.minutes)
+    point = body.meeting_point
+    meeting_lat, meeting_lon = resolve_place(point.address, point.lat, point.lon, configured_geocoder(), "meeting_point")
     return operations.TourDetails(
         title=body.title,
         start=body.start,
         end=body.end,
         meeting_point_name=body.meeting_point.name,
-        meeting_lat=body.meeting_point.lat,
-        meeting_lon=body.meeting_point.lon,
+        meeting_lat=meeting_lat,
+        meeting_lon=meeting_lon,
+        meeting_address=body.meeting_point.address,
+        lunch_place=body.lunch.place if body.lunch is not None else None,
         bus_seats=[bus.seats for bus in body.buses],
         bus_labels=[bus.label for bus in body.buses],
         booking_deadline=body.booking_deadline,

@@ -17,6 +17,7 @@ from wtforms import (
     SelectChoice,
     SelectMultipleField,
     StringField,
+    TelField,
     TextAreaField,
     TimeField,
 )
@@ -25,6 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from routes.pages import pages
 from routes.pages.forms import REQUIRED, ActionForm, ExistingLocalTime, FrenchForm, InRange, too_long
+from routes.pages.tours import map_tiles
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.permissions import require_role
 from tourplanner.db import utcnow
@@ -69,6 +71,8 @@ class SiteForm(FrenchForm):
     open_positions = TextAreaField("Postes ouverts", validators=[Optional(), too_long(5000)])
     how_to_apply = TextAreaField("Comment candidater", validators=[Optional(), too_long(5000)])
     visitor_contacts = TextAreaField("Contacts pour les visiteurs", validators=[Optional(), too_long(5000)])
+    contact_name = StringField("Personne qui accueille le groupe", validators=[Optional(), too_long(200)])
+    contact_phone = TelField("Son téléphone le jour de la visite", validators=[Optional(), too_long(40)])
 
 
 class SlotForm(FrenchForm):
@@ -181,6 +185,8 @@ def _site_details(form: SiteForm, site: Site | None = None) -> operations.SiteDe
         open_positions=form.open_positions.data,
         how_to_apply=form.how_to_apply.data,
         visitor_contacts=form.visitor_contacts.data,
+        contact_name=form.contact_name.data,
+        contact_phone=form.contact_phone.data,
     )
 
 
@@ -200,7 +206,7 @@ def company_site_new():
         else:
             flash(f"Site « {site.name} » ajouté.", "success")
             return redirect(url_for("pages.company_site", site_id=site.id))
-    return render_template("company/site_form.html", form=form, site=None), 422 if form.errors else 200
+    return render_template("company/site_form.html", form=form, site=None, tiles=map_tiles()), 422 if form.errors else 200
 
 
 @pages.get("/entreprise/sites/<int:site_id>")
@@ -242,7 +248,7 @@ def company_site_edit(site_id: int):
         else:
             flash("Site modifié.", "success")
             return redirect(url_for("pages.company_site", site_id=site_id))
-    return render_template("company/site_form.html", form=form, site=site), 422 if form.errors else 200
+    return render_template("company/site_form.html", form=form, site=site, tiles=map_tiles()), 422 if form.errors else 200
 
 
 def _decimal(value: float) -> Decimal:
@@ -344,7 +350,11 @@ def _flash_expansion(created: int, skipped: list[series_ops.SkippedOccurrence]) 
     flash(f"Disponibilité enregistrée : {created} créneau{'x' if created > 1 else ''} proposé{'s' if created > 1 else ''} "
           f"pour les semaines à venir.", "success")
     for item in skipped:
-        flash(f"Pas de créneau le {item.day:%d/%m/%Y} : {item.reason}.", "error")
+        holiday = series_ops.public_holiday(item.day)
+        if holiday is not None:
+            flash(f"Pas de créneau le {series_ops.french_day(item.day)} (jour férié : {holiday}).", "success")
+        else:
+            flash(f"Pas de créneau le {item.day:%d/%m/%Y} : {item.reason}.", "error")
 
 
 @pages.get("/entreprise/series/<int:series_id>")
@@ -363,11 +373,14 @@ def _render_series(series: SlotSeries, exception_form: ExceptionForm, status: in
     excluded = set(series.exdates or [])
     days = []
     for day in series_ops.occurrence_days(series, today, horizon):
-        days.append({"day": day, "slot": slots.get(day), "is_exception": day.isoformat() in excluded})
+        days.append({"day": day, "slot": slots.get(day), "is_exception": day.isoformat() in excluded,
+                     "holiday": series_ops.public_holiday(day)})
+    public_holidays = [item for item in series_ops.holidays_skipped(series) if item.day >= today]
     exceptions = [date.fromisoformat(value) for value in series.exdates or []]
     return render_template(
         "company/series.html", series=series, days=days, exceptions=exceptions, horizon=horizon,
         description=series_ops.describe_rule(series), exception_form=exception_form, action_form=ActionForm(),
+        public_holidays=public_holidays,
     ), status
 
 

@@ -129,11 +129,12 @@ class TourForm(FrenchForm):
         "Date limite d'inscription", validators=[InputRequired(REQUIRED), ExistingLocalTime()], format="%Y-%m-%dT%H:%M"
     )
     meeting_point_name = StringField("Lieu de rendez-vous", validators=[DataRequired(REQUIRED), too_long(200)])
+    meeting_address = StringField("Adresse du rendez-vous", validators=[Optional(), too_long(300)])
     meeting_lat = DecimalField(
-        "Latitude", places=6, validators=[InputRequired(REQUIRED), InRange(-90, 90, "Entre -90 et 90.")]
+        "Latitude", places=6, validators=[Optional(), InRange(-90, 90, "Entre -90 et 90.")]
     )
     meeting_lon = DecimalField(
-        "Longitude", places=6, validators=[InputRequired(REQUIRED), InRange(-180, 180, "Entre -180 et 180.")]
+        "Longitude", places=6, validators=[Optional(), InRange(-180, 180, "Entre -180 et 180.")]
     )
     bus_seats = StringField(
         "Places par car (séparées par des virgules)",
@@ -149,6 +150,7 @@ class TourForm(FrenchForm):
     lunch_earliest = TimeField("Déjeuner : au plus tôt", validators=[Optional()])
     lunch_latest = TimeField("Déjeuner : au plus tard", validators=[Optional()])
     lunch_minutes = IntegerField("Durée du déjeuner (minutes)", validators=[Optional(), InRange(1, 240, "Entre 1 et 240.")])
+    lunch_place = StringField("Lieu du déjeuner", validators=[Optional(), too_long(300)])
 
 
 def _siae_choices() -> list[SelectChoice]:

@@ -6,6 +6,9 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from routes.pages import pages
+from routes.pages.forms import ActionForm
+from tourplanner.accounts.enums import Role
+from tourplanner.tours.attention import tours_needing_attention
 from tourplanner.tours.queries import home_tours
 
 
@@ -14,4 +17,5 @@ def home():
     """Signed out: what tourplanner is. Signed in: the tours that matter to this person."""
     if not current_user.is_authenticated:
         return redirect(url_for("pages.login"))
-    return render_template("home.html", tours=home_tours(current_user))
+    attention = tours_needing_attention(current_user) if current_user.role is Role.ORGANISER else []
+    return render_template("home.html", tours=home_tours(current_user), attention=attention, action_form=ActionForm())

@@ -12,8 +12,9 @@ from wtforms.validators import AnyOf, InputRequired
 
 from routes.api.itinerary import itinerary_json
 from routes.pages import pages
-from routes.pages.forms import FrenchForm
+from routes.pages.forms import ActionForm, FrenchForm
 from routes.pages.tours import load_tour
+from tourplanner.accounts.enums import Role
 from tourplanner.accounts.permissions import require_organiser
 from tourplanner.errors import Conflict, InvalidInput, PermissionDenied
 from tourplanner.extensions import db
@@ -79,6 +80,28 @@ def tour_optimise(tour_id: int):
     return redirect(url_for("pages.tour_itinerary", tour_id=tour_id))
 
 
+@pages.post("/tours/<int:tour_id>/itineraire/reoptimiser")
+@login_required
+def tour_reoptimise(tour_id: int):
+    """Optimise again with the current candidates, e.g. after a company declined (organisers; one click)."""
+    require_organiser(current_user)
+    tour = load_tour(tour_id)
+    if not ActionForm().validate_on_submit():
+        flash("Action impossible : le formulaire a expiré ; rechargez la page et recommencez.", "error")
+        return redirect(url_for("pages.home"))
+    try:
+        result = itinerary.optimise_tour(tour, current_user)
+        db.session.commit()
+    except (InvalidInput, Conflict) as error:
+        db.session.rollback()
+        flash(f"Optimisation impossible : {_sentence(error)}", "error")
+        return redirect(url_for("pages.tour_itinerary", tour_id=tour_id))
+    placed = sum(len(route.visit_ids) for route in result.routes)
+    flash(f"« {tour.title} » ré-optimisé : {placed} visite{'s' if placed > 1 else ''} au programme. "
+          "Vérifiez l'itinéraire ci-dessous.", "success")
+    return redirect(url_for("pages.tour_itinerary", tour_id=tour_id))
+
+
 @pages.post("/tours/<int:tour_id>/itineraire/verrou")
 @login_required
 def tour_lock_stop(tour_id: int):
@@ -114,7 +137,10 @@ def tour_road_book(tour_id: int):
         raise PermissionDenied("la feuille de route est réservée aux organisateurs et aux ambassadeurs de ce tour")
     days = planning_queries.bus_days(tour)
     mine = {a.bus_id for a in tour.ambassadors if a.user_id == current_user.id}
-    return render_template("itinerary/road_book.html", tour=tour, days=days, my_buses=mine)
+    # Names of the people on board are for the crew (organisers, the tour's ambassadors), not other prescribers.
+    crew = current_user.role is Role.ORGANISER or any(a.user_id == current_user.id for a in tour.ambassadors)
+    passengers = planning_queries.passengers_by_bus(tour) if crew else None
+    return render_template("itinerary/road_book.html", tour=tour, days=days, my_buses=mine, passengers=passengers)
 
 
 def _render(tour: Tour, rows: list[planning_queries.CandidateRow], form: CandidatesForm, status: int = 200):
@@ -129,6 +155,7 @@ def _render(tour: Tour, rows: list[planning_queries.CandidateRow], form: Candida
         rows=rows,
         form=form,
         lock_form=LockForm(formdata=None),
+        action_form=ActionForm(formdata=None),
         days=days,
         span=span,
         ticks=_hour_ticks(*span),

@@ -75,6 +75,23 @@ def tour_bookings(tour_id: int):
     return _render_bookings(load_tour(tour_id))
 
 
+@pages.get("/tours/<int:tour_id>/inscriptions/<int:booking_id>/annuler")
+@login_required
+def tour_booking_cancel_confirm(tour_id: int, booking_id: int):
+    """Ask before cancelling a booking (organisers); the POST below cancels."""
+    require_organiser(current_user)
+    tour = load_tour(tour_id)
+    booking = _booking_of(tour, booking_id)
+    if booking.status is BookingStatus.CANCELLED:
+        flash(f"La réservation n°{booking_id} est déjà annulée.", "error")
+        return redirect(url_for("pages.tour_bookings", tour_id=tour_id))
+    return render_template(
+        "cancel_booking.html", booking=booking,
+        action=url_for("pages.tour_booking_cancel", tour_id=tour_id, booking_id=booking_id),
+        back=url_for("pages.tour_bookings", tour_id=tour_id), action_form=ActionForm(),
+    )
+
+
 @pages.post("/tours/<int:tour_id>/inscriptions/<int:booking_id>/annuler")
 @login_required
 def tour_booking_cancel(tour_id: int, booking_id: int):

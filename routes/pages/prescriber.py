@@ -32,6 +32,7 @@ from tourplanner.bookings.models import Booking
 from tourplanner.calendar import tokens
 from tourplanner.errors import Conflict, InvalidInput
 from tourplanner.extensions import db
+from tourplanner.tours.attention import reduced_mobility_risk
 from tourplanner.tours import catalogue
 from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour
@@ -201,6 +202,14 @@ def tour_book(tour_id: int):
             if outcome.is_replay:  # a double click, or the form sent again from the browser's history
                 message = "Ce formulaire avait déjà été envoyé : une seule inscription est enregistrée. " + message
             flash(message, "success")
+            risk = reduced_mobility_risk(outcome.booking)
+            if risk is not None:
+                flash(
+                    f"Attention : une personne à mobilité réduite de cette inscription ne pourra pas suivre la visite de "
+                    f"{', '.join(risk.sites)} ({risk.bus}, site non accessible). L'organisateur en est informé ; "
+                    "contactez-le pour organiser sa journée.",
+                    "error",
+                )
             return redirect(url_for("pages.my_bookings", _anchor=f"inscription-{outcome.booking.id}"))
     _fit_rows(form, max(len(form.participants), 1))
     return _render_booking(tour, form, problems, status)
@@ -289,6 +298,22 @@ def my_bookings():
     renew_form = CalendarRenewForm(formdata=None, back="inscriptions")
     return render_template(
         "prescriber/my_bookings.html", mine=mine, action_form=ActionForm(), calendar=calendar, renew_form=renew_form
+    )
+
+
+@pages.get("/mes-inscriptions/<int:booking_id>/annuler")
+@login_required
+def my_booking_cancel_confirm(booking_id: int):
+    """Ask before cancelling: what the booking holds, what cancelling does; the POST below cancels."""
+    require_role(current_user, Role.PRESCRIBER)
+    booking = bookings.get_booking(booking_id, current_user)
+    view = catalogue.booking_view(booking)
+    if not view.may_cancel:
+        flash("Cette inscription ne peut plus être annulée depuis cette page : contactez l'organisateur.", "error")
+        return redirect(url_for("pages.my_bookings"))
+    return render_template(
+        "cancel_booking.html", booking=booking, action=url_for("pages.my_booking_cancel", booking_id=booking.id),
+        back=url_for("pages.my_bookings", _anchor=f"inscription-{booking.id}"), action_form=ActionForm(),
     )
 
 

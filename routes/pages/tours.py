@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from routes.pages import pages
@@ -15,11 +15,21 @@ from tourplanner.accounts.permissions import require_organiser
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
+from tourplanner.sites.geocoding import configured_geocoder, resolve_place
 from tourplanner.timeutil import aware_local, to_local
 from tourplanner.tours import operations
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Tour
 from tourplanner.tours.queries import visible_tours
+
+
+def map_tiles() -> dict[str, str]:
+    """The map tiles of the place pickers (forms work without them: the address alone suffices)."""
+    config = current_app.config
+    return {
+        "url": config["TILE_URL"],
+        "attribution": config.get("TILE_ATTRIBUTION") or "© les contributeurs d'OpenStreetMap",
+    }
 
 
 def load_tour(tour_id: int) -> Tour:
@@ -73,7 +83,7 @@ def tour_new():
         else:
             flash("Tour créé (brouillon).", "success")
             return redirect(url_for("pages.tour_detail", tour_id=tour.id))
-    return render_template("tours/form.html", form=form, tour=None), 422 if form.errors else 200
+    return render_template("tours/form.html", form=form, tour=None, tiles=map_tiles()), 422 if form.errors else 200
 
 
 @pages.route("/tours/<int:tour_id>/modifier", methods=["GET", "POST"])
@@ -85,7 +95,7 @@ def tour_edit(tour_id: int):
     form = TourForm(data=None if _is_post() else _form_data(tour))
     if form.validate_on_submit():
         try:
-            operations.update_tour(tour, _details(form), current_user)
+            operations.update_tour(tour, _details(form, tour), current_user)
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()
@@ -96,7 +106,7 @@ def tour_edit(tour_id: int):
         else:
             flash("Tour modifié.", "success")
             return redirect(url_for("pages.tour_detail", tour_id=tour.id))
-    return render_template("tours/form.html", form=form, tour=tour), 422 if form.errors else 200
+    return render_template("tours/form.html", form=form, tour=tour, tiles=map_tiles()), 422 if form.errors else 200
 
 
 @pages.post("/tours/<int:tour_id>/publier")
@@ -150,6 +160,7 @@ FORM_FIELDS = {
     "end": "end",
     "booking_deadline": "booking_deadline",
     "meeting_point.name": "meeting_point_name",
+    "meeting_point.address": "meeting_address",
     "meeting_point.lat": "meeting_lat",
     "meeting_point.lon": "meeting_lon",
     "buses": "bus_seats",
@@ -157,6 +168,7 @@ FORM_FIELDS = {
     "lunch.minutes": "lunch_minutes",
     "lunch.earliest": "lunch_earliest",
     "lunch.latest": "lunch_latest",
+    "lunch_place": "lunch_place",
 }
 
 
@@ -172,9 +184,24 @@ def _aware(value: datetime) -> datetime:
     return aware_local(value)
 
 
-def _details(form: TourForm) -> operations.TourDetails:
-    """The domain's view of the form: local times become aware datetimes."""
+def _meeting_place(form: TourForm, tour: Tour | None) -> tuple[float, float]:
+    """Where the group meets: the point picked on the map (or typed), else the address geocoded.
+
+    On an edit, coordinates left as they were while the address changed follow the new address.
+    """
+    lat = float(form.meeting_lat.data) if form.meeting_lat.data is not None else None
+    lon = float(form.meeting_lon.data) if form.meeting_lon.data is not None else None
+    address = (form.meeting_address.data or "").strip()
+    if tour is not None and address and address != (tour.meeting_address or "") \
+            and (lat, lon) == (tour.meeting_lat, tour.meeting_lon):
+        lat = lon = None
+    return resolve_place(address, lat, lon, configured_geocoder(), "meeting_point")
+
+
+def _details(form: TourForm, tour: Tour | None = None) -> operations.TourDetails:
+    """The domain's view of the form: local times become aware datetimes, the meeting point a place."""
     start = _aware(form.start.data)
+    meeting_lat, meeting_lon = _meeting_place(form, tour)
     lunch = None
     if form.lunch_earliest.data or form.lunch_latest.data or form.lunch_minutes.data:
         if not (form.lunch_earliest.data and form.lunch_latest.data and form.lunch_minutes.data):
@@ -193,8 +220,10 @@ def _details(form: TourForm) -> operations.TourDetails:
         end=_aware(form.end.data),
         booking_deadline=_aware(form.booking_deadline.data),
         meeting_point_name=form.meeting_point_name.data,
-        meeting_lat=float(form.meeting_lat.data),
-        meeting_lon=float(form.meeting_lon.data),
+        meeting_lat=meeting_lat,
+        meeting_lon=meeting_lon,
+        meeting_address=form.meeting_address.data or None,
+        lunch_place=form.lunch_place.data or None,
         bus_seats=[int(part) for part in form.bus_seats.data.split(",")],
         max_seats_per_booking=form.max_seats_per_booking.data,
         lunch=lunch,
@@ -214,6 +243,8 @@ def _form_data(tour: Tour) -> dict[str, object]:
         "end": local(tour.end_at),
         "booking_deadline": local(tour.booking_deadline_at),
         "meeting_point_name": tour.meeting_point_name,
+        "meeting_address": tour.meeting_address,
+        "lunch_place": tour.lunch_place,
         "meeting_lat": Decimal(str(tour.meeting_lat)),
         "meeting_lon": Decimal(str(tour.meeting_lon)),
         "bus_seats": ", ".join(str(bus.seats) for bus in tour.buses),

@@ -70,13 +70,23 @@ def test_create_a_site_geocodes_its_address(client, sign_in, contact_a, geocoder
     response = client.post("/entreprise/sites/nouveau", data={
         "name": "Forge de Meyzieu", "address": KNOWN_ADDRESS, "has_coach_parking": "y",
         "trades": "H2903 Conduite d'équipement d'usinage\nSoudeur", "photo_policy": "Interdites",
-        "pay_range": "2 000 €", "in_house_training": "Tutorat", "open_positions": "2 régleurs"})
+        "pay_range": "2 000 €", "in_house_training": "Tutorat", "open_positions": "2 régleurs",
+        "contact_name": "Joëlle Ferrand", "contact_phone": "06 12 34 56 78"})
     assert response.status_code == 302, text_of(response)
     site = db.session.scalar(select(Site).where(Site.name == "Forge de Meyzieu"))
     assert (site.lat, site.lon) == KNOWN_POINT and site.organisation_id == contact_a.organisation_id
+    assert (site.contact_name, site.contact_phone) == ("Joëlle Ferrand", "06 12 34 56 78")
     assert (site.photo_policy, site.pay_range, site.is_accessible) == ("Interdites", "2 000 €", False)
     page = text_of(client.get(response.headers["Location"]))
     assert "H2903" in page and "Conduite d'équipement d'usinage" in page and "2 régleurs" in page
+    assert "Joëlle Ferrand" in page and "06 12 34 56 78" in page
+
+
+def test_site_form_offers_a_map_picker(client, sign_in, contact_a) -> None:
+    """The site form lets the contact tap the map; latitude and longitude stay optional."""
+    sign_in(contact_a)
+    html = text_of(client.get("/entreprise/sites/nouveau"))
+    assert 'class="place-picker"' in html and 'data-lat-field="lat"' in html and 'data-lon-field="lon"' in html
 
 
 def test_an_address_that_cannot_be_placed_asks_for_coordinates(client, sign_in, contact_a, geocoder) -> None:

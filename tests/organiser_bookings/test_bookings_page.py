@@ -35,7 +35,7 @@ def test_bookings_are_shown_per_coach_with_the_waiting_list_and_cancelled_ones(b
     assert "Julie Martin" in car1 and "Mission locale de Lyon" in car1 and "Léa Dubois" in car1
     assert "Mobilité réduite" in car1 and "4 / 4 places occupées" in car1
     waiting = page[page.index('id="attente"'):page.index("Réservations annulées")]
-    rows = re.findall(r'<tr id="reservation-(\d+)">\s*<td>(\d+)</td>', waiting)
+    rows = re.findall(r'<tr id="reservation-(\d+)">\s*<td[^>]*>(\d+)</td>', waiting)
     assert rows == [(str(waiting_one.id), "1"), (str(waiting_three.id), "2")]
     assert re.search(r"<details[^>]*>\s*<summary>Réservations annulées \(1\)</summary>", page)
 
@@ -56,7 +56,13 @@ def test_cancelling_gives_the_seats_to_the_waiting_list(booked_tour, client, sig
     booked_tour.book(3)
     waiting = booked_tour.book(2)
     sign_in(booked_tour.organiser)
-    response = client.post(f"/tours/{booked_tour.tour.id}/inscriptions/{booking.id}/annuler", follow_redirects=True)
+    path = f"/tours/{booked_tour.tour.id}/inscriptions/{booking.id}/annuler"
+    assert f'href="{path}"' in text_of(client.get(f"/tours/{booked_tour.tour.id}/inscriptions"))
+    confirm = text_of(client.get(path))
+    assert "Annuler cette inscription ?" in confirm and f'action="{path}"' in confirm
+    db.session.expire_all()
+    assert db.session.get(Booking, booking.id).status is BookingStatus.CONFIRMED  # asking changes nothing
+    response = client.post(path, follow_redirects=True)
     assert response.status_code == 200
     assert f"Réservation n°{booking.id}" in text_of(response) and f"n°{waiting.id}" in text_of(response)
     db.session.expire_all()

@@ -10,6 +10,7 @@ from tests.pages.helpers import text_of
 from tests.prescriber_pages.conftest import add_candidate, add_stop, book, close_bookings
 from tourplanner.accounts.enums import Role
 from tourplanner.extensions import db
+from tourplanner.sites.enums import VisitResponse
 from tourplanner.tours.enums import TourKind
 from tourplanner.tours.operations import cancel_tour
 
@@ -83,6 +84,26 @@ def test_filter_by_territory(client, prescriber, make_tour, make_zone, make_comp
     page = text_of(client.get("/inscriptions/tours?territoire=Vallée du Gier"))
     assert "Tour dans le Gier" in page and "Tour à Meyzieu" not in page
     assert '<option selected value="Vallée du Gier">' in page or 'value="Vallée du Gier" selected' in page
+
+
+def test_territory_is_the_itinerary_s_not_the_candidates_left_aside(
+    client, prescriber, make_tour, make_zone, make_company_site, make_slot
+):
+    """Once optimised, a tour's territory is that of its stops: a candidate left aside in another territory,
+    or a visit its company declined, does not list it there."""
+    est = make_zone("ZI Meyzieu", "Lyon Est")
+    gier = make_zone("ZI Rive-de-Gier", "Vallée du Gier", city="Rive-de-Gier")
+    tour = make_tour(published=True, title="Tour à Meyzieu")
+    add_stop(tour, tour.buses[0], make_slot(site=make_company_site("Usine Est", zone=est)), future(30, 10))
+    add_candidate(tour, make_slot(site=make_company_site("Forge du Gier", zone=gier)))
+    assert "Tour à Meyzieu" not in text_of(client.get("/inscriptions/tours?territoire=Vallée du Gier"))
+    assert "Tour à Meyzieu" in text_of(client.get("/inscriptions/tours?territoire=Lyon Est"))
+    declined = add_stop(tour, tour.buses[0], make_slot(site=make_company_site("Fonderie du Gier", zone=gier)),
+                        future(30, 14))
+    assert "Tour à Meyzieu" in text_of(client.get("/inscriptions/tours?territoire=Vallée du Gier"))
+    declined.company_response = VisitResponse.DECLINED
+    db.session.commit()
+    assert "Tour à Meyzieu" not in text_of(client.get("/inscriptions/tours?territoire=Vallée du Gier"))
 
 
 def test_filter_by_dates_and_kind(client, prescriber, make_tour):

@@ -65,7 +65,11 @@ def test_cancel_frees_the_seats_for_the_waiting_list(client, prescriber, make_us
     mine = book(tour, prescriber, 3)
     waiting = book(tour, make_user(Role.PRESCRIBER), 2)
     page = text_of(client.get("/mes-inscriptions"))
-    assert f'action="/mes-inscriptions/{mine.id}/annuler"' in page
+    assert f'href="/mes-inscriptions/{mine.id}/annuler"' in page
+    confirm = text_of(client.get(f"/mes-inscriptions/{mine.id}/annuler"))
+    assert "Annuler cette inscription ?" in confirm and f'action="/mes-inscriptions/{mine.id}/annuler"' in confirm
+    assert "<script" not in confirm.split("<main", 1)[1]  # a plain page, no inline script (strict CSP)
+    assert reload(mine).status is BookingStatus.CONFIRMED  # asking changes nothing
     response = client.post(f"/mes-inscriptions/{mine.id}/annuler", follow_redirects=True)
     assert "Inscription annulée : 3 places sur « ZI Tour Meyzieu » libérées." in text_of(response)
     assert reload(mine).status is BookingStatus.CANCELLED

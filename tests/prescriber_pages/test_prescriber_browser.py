@@ -92,7 +92,11 @@ def test_book_see_and_cancel_on_a_phone(phone_as, make_user, make_tour, make_sit
     check(page, "my bookings")
     assert len(db.session.scalars(select(Booking)).all()) == 1
 
-    page.get_by_role("button", name="Annuler cette inscription").click()
+    page.get_by_role("link", name="Annuler cette inscription").click()
+    expect(page.get_by_role("heading", name="Annuler cette inscription ?")).to_be_visible()
+    check(page, "cancel confirmation")
+    assert db.session.scalars(select(Booking)).one().status is not BookingStatus.CANCELLED  # asking changes nothing
+    page.get_by_role("button", name="Oui, annuler l'inscription").click()
     expect(page.locator(".flashes")).to_contain_text("Inscription annulée : 2 places")
     expect(page.locator(".booking-card")).to_contain_text("Annulée")
     booking = db.session.scalars(select(Booking).execution_options(populate_existing=True)).one()

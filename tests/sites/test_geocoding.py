@@ -69,10 +69,23 @@ def test_ban_malformed_feature_is_service_not_answering(ban_server: BanStandIn) 
 
 
 def test_unreachable_ban_is_service_not_answering(closed_port: int) -> None:
-    """Nothing listening: a GeocodingError, never a raw network exception."""
+    """Nothing listening: a GeocodingError in French saying what to do, never a raw network exception's text."""
     geocoder = BanGeocoder(domain=f"127.0.0.1:{closed_port}", scheme="http", timeout_seconds=2, proxies={})
-    with pytest.raises(GeocodingError, match="^le service de géocodage ne répond pas : "):
+    with pytest.raises(GeocodingError, match="^le service de géocodage ne répond pas : ") as caught:
         geocoder.geocode("1 place Bellecour, Lyon")
+    message = caught.value.detail
+    assert "réessayez" in message and "carte" in message
+    for system_text in (str(closed_port), "127.0.0.1", "Connection", "Errno", "HTTP", "Error"):
+        assert system_text not in message
+
+
+def test_refused_query_message_has_no_system_text(ban_server: BanStandIn) -> None:
+    """BAN's own English message is logged, not shown: people read what to change in the address."""
+    ban_server.answers["ab"] = (400, {"code": 400, "message": "q must contain between 3 and 200 chars"})
+    with pytest.raises(GeocodingError) as caught:
+        ban_at(ban_server).geocode("ab")
+    assert "must contain" not in caught.value.detail
+    assert "précisez" in caught.value.detail
 
 
 def test_disabled_geocoder_asks_for_coordinates() -> None:

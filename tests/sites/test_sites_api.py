@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.sites.conftest import KNOWN_ADDRESS, KNOWN_POINT, FakeGeocoder
-from tourplanner.accounts.enums import Role
+from tourplanner.accounts.enums import OrganisationKind, Role
 from tourplanner.accounts.models import Organisation
 from tourplanner.audit.models import AuditEntry
 from tourplanner.sites.models import IndustrialZone, Site
@@ -116,11 +116,40 @@ def test_access_fields_default_sensibly(api_as, geocoder: FakeGeocoder) -> None:
     assert shown["trades"] == []
 
 
-def test_organiser_must_name_the_organisation(api_as, geocoder: FakeGeocoder) -> None:
-    """An organiser's site without organisation_id is 422 naming it, alongside other faults."""
-    response = api_as(Role.ORGANISER).post("/sites", json=site_body(name=" "))
+def test_organisers_site_without_organisation_belongs_to_a_company_named_as_the_site(
+    api_as, db, geocoder: FakeGeocoder
+) -> None:
+    """The contract's body alone (name, address, coordinates) is complete for an organiser: 201, and the
+    site belongs to a company organisation of the site's name, created once and reused."""
+    organiser = api_as(Role.ORGANISER)
+    body = {"name": "Plastiques du Rhône", "address": "12 rue Lumière, 69330 Meyzieu", "lat": 45.77, "lon": 5.0}
+    first = organiser.post("/sites", json=body)
+    assert first.status_code == 201, first.get_json()
+    organisation = db.session.get(Organisation, first.get_json()["organisation_id"])
+    assert (organisation.name, organisation.kind) == ("Plastiques du Rhône", OrganisationKind.COMPANY)
+    second = organiser.post("/sites", json={"name": "Plastiques du Rhône", "address": KNOWN_ADDRESS})
+    assert second.status_code == 201
+    assert second.get_json()["organisation_id"] == organisation.id
+    assert (second.get_json()["lat"], second.get_json()["lon"]) == KNOWN_POINT
+    assert db.session.scalar(select(func.count()).select_from(Organisation)) == 2  # the organiser's own + this one
+
+
+def test_organisers_site_not_geocoded_creates_no_organisation(api_as, db, geocoder: FakeGeocoder) -> None:
+    """A refused site (address not found, no coordinates) leaves no organisation behind; faults are named."""
+    response = api_as(Role.ORGANISER).post("/sites", json={"name": "Fonderie Nouvelle", "address": "nulle part"})
     assert response.status_code == 422
-    assert fields(response) == {"organisation_id", "name"}
+    assert fields(response) == {"address", "lat", "lon"}
+    assert db.session.scalar(select(Organisation).where(Organisation.name == "Fonderie Nouvelle")) is None
+
+
+def test_organisers_site_named_as_a_non_company_is_refused(api_as, make_user, geocoder: FakeGeocoder) -> None:
+    """A site named as a prescribers' agency is not silently given to that agency: 422 on organisation_id."""
+    agency = make_user(Role.PRESCRIBER, organisation="France Travail Vénissieux")
+    response = api_as(Role.ORGANISER).post(
+        "/sites", json={"name": agency.organisation.name, "address": KNOWN_ADDRESS}
+    )
+    assert response.status_code == 422
+    assert fields(response) == {"organisation_id"}
 
 
 def test_organiser_creates_a_site_for_a_named_organisation(api_as, make_user, geocoder: FakeGeocoder) -> None:

@@ -1,4 +1,4 @@
-"""Migration 0002_passeport maps the sites' free-text trades to ROME codes."""
+"""Migration 0003_passeport maps the sites' free-text trades to ROME codes."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ Every failure is a GeocodingError with a French message, never a raw exception.
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -19,15 +20,25 @@ from geopy.geocoders import BANFrance
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from tourplanner.errors import GeocodingError
+from tourplanner.errors import FieldError, GeocodingError, InvalidInput
 from tourplanner.extensions import db
 from tourplanner.sites.models import GeocodeCache
+
+log = logging.getLogger(__name__)
 
 #: The public BAN API (https://adresse.data.gouv.fr/api-doc/adresse).
 BAN_DOMAIN = "api-adresse.data.gouv.fr"
 #: BAN scores each answer from 0 to 1; below this the match is too doubtful to place a coach.
 BAN_MIN_SCORE = 0.5
 DEFAULT_TIMEOUT_SECONDS = 5.0
+
+#: What people read when the address service cannot be reached (the cause goes to the log, never to them).
+UNREACHABLE = (
+    "le service de géocodage ne répond pas : réessayez dans quelques minutes, "
+    "ou placez le point sur la carte (latitude et longitude)"
+)
+#: What to change in an address BAN cannot read.
+ADDRESS_ADVICE = "précisez le numéro, la rue et la commune, ou placez le point sur la carte"
 
 #: app.extensions key of the geocoder in use.
 EXTENSION_KEY = "geocoder"
@@ -62,13 +73,16 @@ class BanGeocoder:
         try:
             location = self._ban.geocode(address, limit=1)
         except GeocoderQueryError as exc:  # BAN refuses the query itself (too short, too long…)
-            raise GeocodingError(f"adresse introuvable : {address} ({exc})") from exc
+            log.info("BAN refused %r: %s", address, exc)
+            raise GeocodingError(f"adresse introuvable : {address} ({ADDRESS_ADVICE})") from exc
         except GeopyError as exc:  # unreachable, timed out, server error, unreadable answer
-            raise GeocodingError(f"le service de géocodage ne répond pas : {exc or type(exc).__name__}") from exc
+            log.warning("BAN unreachable for %r: %r", address, exc)
+            raise GeocodingError(UNREACHABLE) from exc
         except (IndexError, KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise GeocodingError(f"le service de géocodage ne répond pas : réponse inattendue ({exc})") from exc
+            log.warning("BAN answered %r unexpectedly: %r", address, exc)
+            raise GeocodingError(UNREACHABLE) from exc
         if location is None:
-            raise GeocodingError(f"adresse introuvable : {address}")
+            raise GeocodingError(f"adresse introuvable : {address} ({ADDRESS_ADVICE})")
         properties = (location.raw or {}).get("properties") or {}
         score = properties.get("score")
         if isinstance(score, (int, float)) and score < self.min_score:
@@ -78,7 +92,8 @@ class BanGeocoder:
             )
         lat, lon = location.latitude, location.longitude
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise GeocodingError(f"le service de géocodage ne répond pas : coordonnées invalides ({lat}, {lon})")
+            log.warning("BAN placed %r out of range: (%s, %s)", address, lat, lon)
+            raise GeocodingError(UNREACHABLE)
         return lat, lon
 
 
@@ -151,3 +166,34 @@ def _store(key: str, lat: float, lon: float) -> None:
     else:
         db.session.add(GeocodeCache(**values))
         db.session.flush()
+
+
+def resolve_place(
+    address: str | None, lat: float | None, lon: float | None, geocoder: Geocoder, field: str
+) -> tuple[float, float]:
+    """(lat, lon) of a place given by coordinates (they win) or by address (geocoded, cached).
+
+    Faults are InvalidInput naming `field`.address, `field`.lat and `field`.lon, in French,
+    with what to do; coordinates are never asked for when the address resolves.
+    """
+    prefix = f"{field}." if field else ""
+    if lat is not None and lon is not None:
+        return lat, lon
+    if lat is not None or lon is not None:
+        missing = "lon" if lon is None else "lat"
+        raise InvalidInput.one(prefix + missing, "indiquez la latitude et la longitude ensemble, ou seulement l'adresse")
+    if not (address or "").strip():
+        raise InvalidInput(
+            [FieldError(prefix + "address", "indiquez l'adresse, ou placez le point sur la carte (latitude et longitude)")]
+        )
+    try:
+        return locate(address.strip(), geocoder)  # type: ignore[union-attr]
+    except GeocodingError as exc:
+        raise InvalidInput(
+            [
+                FieldError(prefix + "address", exc.detail),
+                FieldError(prefix + "lat", "obligatoire quand l'adresse ne peut pas être géocodée"),
+                FieldError(prefix + "lon", "obligatoire quand l'adresse ne peut pas être géocodée"),
+            ],
+            detail=exc.detail,
+        ) from exc

@@ -68,6 +68,9 @@ class Site(Base):
     how_to_apply: Mapped[str | None] = mapped_column(Text)
     #: Contacts the company gives visitors (name, role, telephone or address), free text.
     visitor_contacts: Mapped[str | None] = mapped_column(Text)
+    #: Who welcomes the group on the day, and their phone: printed in the road book.
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="sites")

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from tourplanner.accounts.enums import Role
+from tourplanner.accounts.enums import OrganisationKind, Role
 from tourplanner.accounts.models import Organisation, User
 from tourplanner.accounts.permissions import require_role
 from tourplanner.audit.operations import record
@@ -39,7 +39,7 @@ class SiteDetails:
     address: str
     lat: float | None = None
     lon: float | None = None
-    #: Required from organisers; a company contact's own organisation otherwise.
+    #: A company contact's own organisation; for organisers, a company named as the site when left out.
     organisation_id: int | None = None
     zone_id: int | None = None
     sector: str | None = None
@@ -54,6 +54,9 @@ class SiteDetails:
     open_positions: str | None = None
     how_to_apply: str | None = None
     visitor_contacts: str | None = None
+    #: Who welcomes the group on the day, and their phone (printed in the road book).
+    contact_name: str | None = None
+    contact_phone: str | None = None
 
 
 #: Text fields of a site besides name and address, with their longest length (None: Text).
@@ -67,6 +70,8 @@ SITE_TEXTS = {
     "open_positions": 5000,
     "how_to_apply": 5000,
     "visitor_contacts": 5000,
+    "contact_name": 200,
+    "contact_phone": 40,
 }
 
 #: A ROME code (France Travail's job directory) at the start of a trade line: "H2903 Conduite…".
@@ -115,6 +120,8 @@ def details_of(site: Site) -> SiteDetails:
         open_positions=site.open_positions,
         how_to_apply=site.how_to_apply,
         visitor_contacts=site.visitor_contacts,
+        contact_name=site.contact_name,
+        contact_phone=site.contact_phone,
     )
 
 
@@ -176,11 +183,28 @@ def _site_organisation(details: SiteDetails, actor: User, errors: list[FieldErro
             raise PermissionDenied("un contact entreprise ne crée des sites que pour sa propre entreprise")
         return actor.organisation
     if details.organisation_id is None:
-        errors.append(FieldError("organisation_id", "obligatoire pour un organisateur : l'entreprise qui accueille les visites"))
-        return None
+        return _company_named_as(details.name, errors)
     organisation = db.session.get(Organisation, details.organisation_id)
     if organisation is None:
         errors.append(FieldError("organisation_id", f"aucune organisation n°{details.organisation_id}"))
+    return organisation
+
+
+def _company_named_as(name: str, errors: list[FieldError]) -> Organisation | None:
+    """The company organisation called as the site (an organiser's site without organisation_id); None if new."""
+    name = name.strip()
+    if not name:
+        return None  # check_site names the empty name
+    organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
+    if organisation is None:
+        return None  # created by create_site once everything else is right
+    if organisation.kind is not OrganisationKind.COMPANY:
+        errors.append(FieldError(
+            "organisation_id",
+            f"« {name} » est une organisation de type {organisation.kind.label.lower()}, pas une entreprise : "
+            "indiquez l'entreprise qui accueille les visites",
+        ))
+        return None
     return organisation
 
 
@@ -218,11 +242,14 @@ def create_site(details: SiteDetails, actor: User, geocoder: Geocoder) -> Site:
     errors: list[FieldError] = []
     organisation = _site_organisation(details, actor, errors)
     check_site(details, errors)
-    assert organisation is not None  # else check_site raised
     if details.lat is not None and details.lon is not None:
         lat, lon = details.lat, details.lon
     else:
         lat, lon = _geocode(details.address, geocoder)
+    if organisation is None:  # an organiser's site for a company not known yet: named as the site
+        organisation = Organisation(name=details.name.strip(), kind=OrganisationKind.COMPANY)
+        db.session.add(organisation)
+        db.session.flush()
     site = Site(organisation=organisation, lat=lat, lon=lon)
     _fill(site, details)
     db.session.add(site)

@@ -16,6 +16,9 @@ offer naturally meets the odd one-off slot, and refusing months of availability 
 clash would punish the company. The skipped dates are returned to the caller (API answer,
 page message) and are tried again at the next expansion.
 
+French public holidays (the `holidays` package) get no slot: the expansion reports them as
+skipped (« jour férié ») and the series page lists them.
+
 Exceptions are local dates without a slot. Adding one withdraws that day's slot (refused
 when a visit is already planned on it: the company declines the visit instead); removing
 it offers the slot again. Pausing a series pauses its future offered slots (planned
@@ -27,7 +30,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
+import holidays
 from dateutil import rrule as dateutil_rrule
 from flask import current_app
 from sqlalchemy import select
@@ -141,6 +146,49 @@ def occurrence_days(series: SlotSeries | SeriesDetails, first: date, last: date)
     rule = parse_rule(series.rrule, series.starts_on, series.start_time)
     found = rule.between(datetime.combine(first, time.min), datetime.combine(last, time.max), inc=True)
     return (moment.date() for moment in found)
+
+
+@lru_cache(maxsize=16)
+def _french_holidays(year: int) -> dict[date, str]:
+    """France's public holidays of `year` (metropolitan calendar), with their French names."""
+    return dict(holidays.France(years=year, language="fr"))
+
+
+def public_holiday(day: date) -> str | None:
+    """The French name of the public holiday on `day` (« Fête du Travail »…), or None on a working day."""
+    return _french_holidays(day.year).get(day)
+
+
+FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                 "octobre", "novembre", "décembre")
+
+
+def french_day(day: date) -> str:
+    """« 1er mai », « 14 juillet »: a date as people say it."""
+    return f"{'1er' if day.day == 1 else day.day} {FRENCH_MONTHS[day.month - 1]}"
+
+
+@dataclass(frozen=True)
+class HolidaySkip:
+    """A day of the rule that gets no slot because it is a public holiday."""
+
+    day: date
+    name: str
+
+    @property
+    def sentence(self) -> str:
+        """What the company reads: « pas de créneau le 1er mai (jour férié) »."""
+        return f"pas de créneau le {french_day(self.day)} (jour férié)"
+
+
+def holidays_skipped(series: SlotSeries | SeriesDetails) -> list[HolidaySkip]:
+    """The days of the series' whole period that fall on a public holiday: they get no slot."""
+    excluded = {str(day) for day in (series.exdates or [])}
+    return [
+        HolidaySkip(day, name)
+        for day in occurrence_days(series, series.starts_on, series.ends_on)
+        if day.isoformat() not in excluded and (name := public_holiday(day)) is not None
+    ]
 
 
 def window_of(series: SlotSeries | SeriesDetails, day: date) -> tuple[datetime, datetime]:
@@ -269,6 +317,10 @@ def expand_series(series: SlotSeries, now: datetime | None = None, weeks: int | 
     status = SlotStatus.PAUSED if series.is_paused else SlotStatus.OFFERED
     for day in occurrence_days(series, today, horizon):
         if day.isoformat() in excluded:
+            continue
+        holiday = public_holiday(day)
+        if holiday is not None:  # companies are closed: no slot, and the company is told why
+            expansion.skipped.append(SkippedOccurrence(day, f"jour férié ({holiday})"))
             continue
         start, end = window_of(series, day)
         if start <= now:

@@ -18,6 +18,7 @@ from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.db import utcnow
 from tourplanner.extensions import db
+from tourplanner.sites.enums import VisitResponse
 from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.timeutil import local_zone
 from tourplanner.tours.enums import TourKind, TourStatus
@@ -254,7 +255,8 @@ def _plans(booking: Booking) -> list[CoachPlan]:
     buses = [booking.bus] if booking.bus is not None else list(booking.tour.buses)
     plans = []
     for bus in buses:
-        stops = list(bus.stops)
+        # A visit its company declined no longer takes place: the programme stops announcing it at once.
+        stops = [stop for stop in bus.stops if not stop.is_declined]
         if not stops:
             continue
         plans.append(
@@ -291,11 +293,20 @@ def _fold(text: str) -> str:
 
 
 def _tour_sites():  # noqa: ANN202
-    """(tour_id, site_id) of every candidate slot and every stop of every tour."""
-    candidates = select(TourCandidate.tour_id.label("tour_id"), Slot.site_id.label("site_id")).join(
-        Slot, Slot.id == TourCandidate.slot_id
+    """(tour_id, site_id) of the sites each tour visits: its itinerary's stops once it has one (declined
+    visits aside), its candidate slots before that — candidates left aside do not make a tour's territory."""
+    visited = Stop.company_response != VisitResponse.DECLINED
+    stops = (
+        select(Stop.tour_id.label("tour_id"), Slot.site_id.label("site_id"))
+        .join(Slot, Slot.id == Stop.slot_id)
+        .where(visited)
     )
-    stops = select(Stop.tour_id.label("tour_id"), Slot.site_id.label("site_id")).join(Slot, Slot.id == Stop.slot_id)
+    planned = select(Stop.tour_id).where(visited)
+    candidates = (
+        select(TourCandidate.tour_id.label("tour_id"), Slot.site_id.label("site_id"))
+        .join(Slot, Slot.id == TourCandidate.slot_id)
+        .where(TourCandidate.tour_id.not_in(planned))
+    )
     return union(candidates, stops).subquery("tour_sites")
 
 
@@ -345,7 +356,7 @@ def _visited_companies(tour_ids: list[int]) -> dict[int, list[VisitedCompany]]:
         select(Stop.tour_id, Site)
         .join(Slot, Slot.id == Stop.slot_id)
         .join(Site, Site.id == Slot.site_id)
-        .where(Stop.tour_id.in_(tour_ids))
+        .where(Stop.tour_id.in_(tour_ids), Stop.company_response != VisitResponse.DECLINED)
         .order_by(Stop.tour_id, Stop.start_at, Stop.id)
     ).all()
     result: dict[int, list[VisitedCompany]] = defaultdict(list)

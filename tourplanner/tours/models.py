@@ -38,6 +38,8 @@ class Tour(Base):
     start_at: Mapped[datetime] = mapped_column(index=True)
     end_at: Mapped[datetime]
     meeting_point_name: Mapped[str] = mapped_column(String(200))
+    #: The meeting point's postal address, when it was placed by address; none = placed on the map.
+    meeting_address: Mapped[str | None] = mapped_column(String(300))
     meeting_lat: Mapped[float]
     meeting_lon: Mapped[float]
     #: Bookings close at this time; afterwards only organisers change them.
@@ -46,6 +48,8 @@ class Tour(Base):
     lunch_earliest_at: Mapped[datetime | None]
     lunch_latest_at: Mapped[datetime | None]
     lunch_minutes: Mapped[int | None]
+    #: Where the group has lunch, as the organiser chose it (restaurant, canteen…): shown in the road book.
+    lunch_place: Mapped[str | None] = mapped_column(String(300))
     #: Largest booking a prescriber may make; none = up to a coach's seats.
     max_seats_per_booking: Mapped[int | None]
     #: Fewer confirmed seats than this at `go_no_go_at` and the tour is cancelled; none = no minimum.
@@ -227,6 +231,11 @@ class Stop(Base):
 
     bus: Mapped[Bus] = relationship(back_populates="stops")
     slot: Mapped[Slot] = relationship()
+
+    @property
+    def is_declined(self) -> bool:
+        """The company declined the visit: it no longer takes place, whatever the itinerary still says."""
+        return self.company_response is VisitResponse.DECLINED
 
 
 class AmbassadorAssignment(Base):

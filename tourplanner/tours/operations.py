@@ -92,6 +92,10 @@ class TourDetails:
     pickup_points: list[PickupPoint] | Unchanged = UNCHANGED
     #: The insertion structure (an organisation of kind SIAE) hosting a reverse visit.
     host_organisation_id: int | None | Unchanged = UNCHANGED
+    #: The meeting point's postal address (it was placed from it); UNCHANGED keeps the tour's.
+    meeting_address: str | None | Unchanged = UNCHANGED
+    #: Where the group has lunch (restaurant, canteen…); UNCHANGED keeps the tour's.
+    lunch_place: str | None | Unchanged = UNCHANGED
 
 
 def check_details(details: TourDetails) -> None:
@@ -265,6 +269,10 @@ def _apply(tour: Tour, details: TourDetails) -> None:
     tour.meeting_point_name = details.meeting_point_name.strip()
     tour.meeting_lat = details.meeting_lat
     tour.meeting_lon = details.meeting_lon
+    if details.meeting_address is not UNCHANGED:
+        tour.meeting_address = (details.meeting_address or "").strip()[:300] or None
+    if details.lunch_place is not UNCHANGED:
+        tour.lunch_place = (details.lunch_place or "").strip()[:300] or None
     tour.booking_deadline_at = details.booking_deadline
     tour.max_seats_per_booking = details.max_seats_per_booking
     lunch = details.lunch

@@ -237,6 +237,57 @@ def _in_window(tour: Tour, at: datetime) -> bool:
     return tour.lunch_latest_at is not None and at <= tour.lunch_latest_at + timedelta(seconds=TOLERANCE_S)
 
 
+@dataclass(frozen=True)
+class Passenger:
+    """A person on a coach, as the road book lists them for the ambassadors and the driver."""
+
+    name: str
+    #: Who booked them (prescriber, organisation): whom to call about them.
+    booked_by: str
+    #: Where they board; none = at the meeting point.
+    pickup_point: str | None
+    has_reduced_mobility: bool
+    #: Seats booked without a name (a booking for 3 naming 1 leaves 2): counted on one line.
+    unnamed_seats: int = 0
+
+
+def passengers_by_bus(tour: Tour) -> dict[int, list[Passenger]]:
+    """Bus id → the confirmed passengers riding it, by pickup point then name; one statement."""
+    from tourplanner.accounts.models import Organisation, User
+    from tourplanner.bookings.models import Booking, Participant
+    from tourplanner.tours.models import TourPickupPoint
+
+    rows = db.session.execute(
+        select(Booking, User.name, Organisation.name, TourPickupPoint.name, Participant)
+        .join(User, User.id == Booking.prescriber_id)
+        .outerjoin(Organisation, Organisation.id == Booking.organisation_id)
+        .outerjoin(TourPickupPoint, TourPickupPoint.id == Booking.pickup_point_id)
+        .outerjoin(Participant, Participant.booking_id == Booking.id)
+        .where(Booking.tour_id == tour.id, Booking.status == BookingStatus.CONFIRMED, Booking.bus_id.is_not(None))
+        .order_by(Booking.id, Participant.id)
+    ).all()
+    named: dict[int, int] = {}
+    result: dict[int, list[Passenger]] = {}
+    bookings: dict[int, tuple[Booking, str, str | None]] = {}
+    for booking, prescriber, organisation, pickup, participant in rows:
+        booked_by = f"{prescriber} ({organisation})" if organisation else prescriber
+        bookings[booking.id] = (booking, booked_by, pickup)
+        if participant is not None:
+            named[booking.id] = named.get(booking.id, 0) + 1
+            result.setdefault(booking.bus_id, []).append(
+                Passenger(participant.name, booked_by, pickup, participant.has_reduced_mobility)
+            )
+    for booking_id, (booking, booked_by, pickup) in bookings.items():
+        unnamed = booking.seats - named.get(booking_id, 0)
+        if unnamed > 0:
+            result.setdefault(booking.bus_id, []).append(
+                Passenger("", booked_by, pickup, False, unnamed_seats=unnamed)
+            )
+    for passengers in result.values():
+        passengers.sort(key=lambda p: (p.pickup_point or "", p.unnamed_seats > 0, p.name.casefold()))
+    return result
+
+
 def timeline_span(tour: Tour, days: list[BusDay]) -> tuple[datetime, datetime]:
     """The hours the timelines cover: the tour's, widened to every departure and return."""
     start = min([tour.start_at] + [d.departure_at for d in days if d.departure_at])

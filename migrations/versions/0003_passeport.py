@@ -1,7 +1,7 @@
 """passeport, trades and reverse visits: site fields for the passeport, trades by ROME code, a tour's host
 
-Revision ID: 0002_passeport
-Revises: 0001
+Revision ID: 0003_passeport
+Revises: 0002_auth
 Create Date: 2026-11-30 01:00:00
 
 The sites' free-text trades stay as the company wrote them; each line that starts with a
@@ -13,8 +13,8 @@ import unicodedata
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0002_passeport'
-down_revision = '0001'
+revision = '0003_passeport'
+down_revision = '0002_auth'
 branch_labels = None
 depends_on = None
 
