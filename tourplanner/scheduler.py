@@ -66,7 +66,8 @@ class ScheduledJob:
 
 #: Every scheduled job, by its stable id (the id of its row in the job store).
 JOBS: dict[str, ScheduledJob] = {
-    "deliver_outbox": ScheduledJob(jobs.deliver_outbox, 30),
+    "send_calendar_updates": ScheduledJob(jobs.send_calendar_updates, 10),
+    "deliver_outbox": ScheduledJob(jobs.deliver_outbox, 20),
     "close_bookings_at_deadline": ScheduledJob(jobs.close_bookings_at_deadline, 60),
     "go_no_go": ScheduledJob(jobs.go_no_go, 10 * 60),
     "send_reminders": ScheduledJob(jobs.send_reminders, 15 * 60),

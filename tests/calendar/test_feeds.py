@@ -9,7 +9,8 @@ from icalendar import Calendar
 from tests.conftest import future
 from tourplanner.accounts.enums import Role
 from tourplanner.bookings.enums import BookingStatus
-from tourplanner.calendar import invitations
+from tests.calendar.conftest import settle_calendars
+from tourplanner.tours.notices import plan_changed
 from tourplanner.calendar.models import CalendarEventState
 from tourplanner.tours import operations as tour_ops
 from tourplanner.tours.models import AmbassadorAssignment
@@ -115,9 +116,8 @@ def test_a_cancelled_booking_stays_cancelled_in_the_feed_for_30_days(api_as, cli
     tour = make_tour(published=True)
     booking = book(tour, api.user)
     booking.status = BookingStatus.CANCELLED
-    db.session.flush()
-    invitations.booking_cancelled(booking)
-    db.session.commit()
+    plan_changed(tour)
+    settle_calendars()
     path = _feed_path(api)
 
     event = _events(client.get(path))[f"tour-{tour.id}@tourplanner.test"]

@@ -14,12 +14,12 @@ from tourplanner.audit.operations import record
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.operations import fill_from_waiting_list, lock_tour
 from tourplanner.bookings.models import Booking
-from tourplanner.calendar import invitations
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, FieldError, InvalidInput
 from tourplanner.extensions import db
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Bus, Tour, TourPickupPoint, TourQuota
+from tourplanner.tours.notices import plan_changed
 
 #: Largest coach we expect; beyond this a typo is more likely than a vehicle.
 MAX_BUS_SEATS = 100
@@ -213,7 +213,7 @@ def update_tour(tour: Tour, details: TourDetails, organiser: User) -> Tour:
     _apply(tour, details)
     record(organiser, "tour.update", tour, before=before)
     if _when_and_where(tour) != when_and_where:
-        invitations.tour_changed(tour)
+        plan_changed(tour)
     # Seats may have been added: the waiting list moves up at once.
     db.session.flush()
     fill_from_waiting_list(lock_tour(tour.id), organiser)
@@ -233,7 +233,8 @@ def _with_current_rules(tour: Tour, details: TourDetails) -> TourDetails:
 
 def _when_and_where(tour: Tour) -> tuple[object, ...]:
     """The times and meeting point: a change in them calls for updated invitations."""
-    return (tour.start_at, tour.end_at, tour.meeting_point_name, tour.meeting_lat, tour.meeting_lon)
+    return (tour.start_at, tour.end_at, tour.meeting_point_name, tour.meeting_lat, tour.meeting_lon,
+            tour.boarding_minutes, [bus.seats for bus in tour.buses], [bus.label for bus in tour.buses])
 
 
 def _apply(tour: Tour, details: TourDetails) -> None:
@@ -328,7 +329,7 @@ def publish_tour(tour: Tour, organiser: User) -> Tour:
     tour.status = TourStatus.PUBLISHED
     tour.published_at = utcnow()
     record(organiser, "tour.publish", tour)
-    invitations.tour_published(tour)
+    plan_changed(tour)
     return tour
 
 
@@ -338,9 +339,10 @@ def cancel_tour(tour: Tour, actor: User | None, reason: str | None = None) -> To
         raise Conflict(f"ce tour est déjà {tour.status.label.lower()}")
     tour.status = TourStatus.CANCELLED
     tour.cancelled_at = utcnow()
+    tour.cancellation_reason = reason[:500] if reason else None
     record(actor, "tour.cancel", tour, reason=reason)
     # Even a draft: its ambassadors may hold an invitation.
-    invitations.tour_cancelled(tour, reason=reason)
+    plan_changed(tour)
     return tour
 
 
