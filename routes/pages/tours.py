@@ -154,6 +154,7 @@ FORM_FIELDS = {
     "meeting_point.lon": "meeting_lon",
     "buses": "bus_seats",
     "max_seats_per_booking": "max_seats_per_booking",
+    "boarding_minutes": "boarding_minutes",
     "lunch.minutes": "lunch_minutes",
     "lunch.earliest": "lunch_earliest",
     "lunch.latest": "lunch_latest",
@@ -197,6 +198,7 @@ def _details(form: TourForm) -> operations.TourDetails:
         meeting_lon=float(form.meeting_lon.data),
         bus_seats=[int(part) for part in form.bus_seats.data.split(",")],
         max_seats_per_booking=form.max_seats_per_booking.data,
+        boarding_minutes=form.boarding_minutes.data or 0,
         lunch=lunch,
     )
 
@@ -217,6 +219,7 @@ def _form_data(tour: Tour) -> dict[str, object]:
         "meeting_lon": Decimal(str(tour.meeting_lon)),
         "bus_seats": ", ".join(str(bus.seats) for bus in tour.buses),
         "max_seats_per_booking": tour.max_seats_per_booking,
+        "boarding_minutes": tour.boarding_minutes,
     }
     if tour.has_lunch:
         data["lunch_earliest"] = to_local(tour.lunch_earliest_at).time()

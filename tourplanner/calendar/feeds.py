@@ -99,7 +99,8 @@ def build_feed(user: User) -> Feed:
         for state in db.session.scalars(select(CalendarEventState).where(CalendarEventState.recipient == email))
     }
     events: dict[str, ical.CalendarEvent] = {}
-    for tour in _tours_of(user, now):
+    shown = _tours_of(user, now)
+    for tour in shown:
         if tour.status is TourStatus.CANCELLED and (tour.cancelled_at or now) < now - CANCELLED_KEPT:
             continue
         copies = tour_events(tour)
@@ -124,7 +125,14 @@ def build_feed(user: User) -> Feed:
     token_created = db.session.scalar(
         select(func.max(CalendarToken.created_at)).where(CalendarToken.user_id == user.id)
     )
+    # An event that left the feed moves Last-Modified too: every change concerning people
+    # marks its tour (tours.notices), so the latest change of any tour the person has or
+    # had an event of bounds every change of this feed's content.
+    tour_ids = {state.tour_id for state in states.values()} | {tour.id for tour in shown}
+    touched = db.session.scalar(select(func.max(Tour.updated_at)).where(Tour.id.in_(tour_ids))) if tour_ids else None
     stamps = [event.stamp for event in events.values()] + [token_created or now]
+    if touched is not None:
+        stamps.append(touched)
     body = ical.feed(list(events.values()), organizer(), current_app.config["TIMEZONE"], f"tourplanner — {user.name}",
                      REFRESH_INTERVAL)
     return Feed(body=body, etag=hashlib.sha256(body).hexdigest()[:32], last_modified=max(stamps))

@@ -23,6 +23,8 @@ from tourplanner.tours.notices import plan_changed
 
 #: Largest coach we expect; beyond this a typo is more likely than a vehicle.
 MAX_BUS_SEATS = 100
+#: Longest boarding margin: the coaches leave at most this many minutes after the meeting time.
+MAX_BOARDING_MINUTES = 30
 #: Most pickup points a tour may have.
 MAX_PICKUP_POINTS = 20
 #: Why the go/no-go job cancels a tour (told to everyone concerned).
@@ -84,6 +86,8 @@ class TourDetails:
     description: str | None = None
     max_seats_per_booking: int | None = None
     bus_labels: list[str | None] | None = None
+    #: Minutes between the meeting (the start) and the coaches' departure, 0–30; UNCHANGED keeps the tour's (0 for a new one).
+    boarding_minutes: int | Unchanged = UNCHANGED
     # Booking rules: UNCHANGED keeps the tour's (for forms that do not show them).
     #: Fewer confirmed seats than this at `go_no_go_at` cancels the tour; set both or neither.
     min_participants: int | None | Unchanged = UNCHANGED
@@ -112,6 +116,8 @@ def check_details(details: TourDetails) -> None:
     for index, seats in enumerate(details.bus_seats):
         if not 1 <= seats <= MAX_BUS_SEATS:
             errors.append(FieldError(f"buses.{index}.seats", f"le nombre de places doit être entre 1 et {MAX_BUS_SEATS}"))
+    if details.boarding_minutes is not UNCHANGED and not 0 <= details.boarding_minutes <= MAX_BOARDING_MINUTES:
+        errors.append(FieldError("boarding_minutes", f"la marge d'embarquement doit être entre 0 et {MAX_BOARDING_MINUTES} minutes"))
     if details.max_seats_per_booking is not None and details.max_seats_per_booking < 1:
         errors.append(FieldError("max_seats_per_booking", "doit être au moins 1"))
     lunch = details.lunch
@@ -248,6 +254,10 @@ def _apply(tour: Tour, details: TourDetails) -> None:
     tour.meeting_lon = details.meeting_lon
     tour.booking_deadline_at = details.booking_deadline
     tour.max_seats_per_booking = details.max_seats_per_booking
+    if details.boarding_minutes is not UNCHANGED:
+        tour.boarding_minutes = details.boarding_minutes
+    elif tour.boarding_minutes is None:
+        tour.boarding_minutes = 0
     lunch = details.lunch
     tour.lunch_earliest_at = lunch.earliest if lunch else None
     tour.lunch_latest_at = lunch.latest if lunch else None
