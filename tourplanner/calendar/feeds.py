@@ -99,8 +99,7 @@ def build_feed(user: User) -> Feed:
         for state in db.session.scalars(select(CalendarEventState).where(CalendarEventState.recipient == email))
     }
     events: dict[str, ical.CalendarEvent] = {}
-    shown = _tours_of(user, now)
-    for tour in shown:
+    for tour in _tours_of(user, now):
         if tour.status is TourStatus.CANCELLED and (tour.cancelled_at or now) < now - CANCELLED_KEPT:
             continue
         copies = tour_events(tour)
@@ -122,20 +121,41 @@ def build_feed(user: User) -> Feed:
             sequence=state.sequence, is_cancelled=True, location=state.location, url=tour_url(state.tour_id),
             description="Annulé.", last_modified=state.updated_at,
         )
+    etag, last_modified = feed_validators(user, now)
+    body = ical.feed(list(events.values()), organizer(), current_app.config["TIMEZONE"], f"tourplanner — {user.name}",
+                     REFRESH_INTERVAL)
+    return Feed(body=body, etag=etag, last_modified=last_modified)
+
+
+def feed_validators(user: User, now: datetime | None = None) -> tuple[str, datetime]:
+    """The feed's ETag and Last-Modified, from what changed rather than from the rendered bytes.
+
+    Every change that concerns people marks its tour (`tours.notices.plan_changed` moves its
+    `updated_at`), and every mail sent moves the person's event states: so the latest of
+    these and their counts, over the tours the feed shows or the person had an event of,
+    move whenever the content may have. A few aggregate queries: a feed that did not change
+    answers 304 without being built.
+    """
+    now = now or utcnow()
+    email = user.email.lower()
+    state_tours = select(CalendarEventState.tour_id).where(CalendarEventState.recipient == email)
+    tours = db.session.execute(
+        select(func.count(Tour.id), func.max(Tour.updated_at),
+               func.count(Tour.cancelled_at).filter(Tour.cancelled_at >= now - CANCELLED_KEPT))
+        .where(or_(Tour.id.in_(_tour_ids_of(user, now)), Tour.id.in_(state_tours)))
+    ).one()
+    states = db.session.execute(
+        select(func.count(CalendarEventState.id), func.max(CalendarEventState.updated_at),
+               func.count(CalendarEventState.cancelled_at).filter(CalendarEventState.cancelled_at >= now - CANCELLED_KEPT))
+        .where(CalendarEventState.recipient == email)
+    ).one()
     token_created = db.session.scalar(
         select(func.max(CalendarToken.created_at)).where(CalendarToken.user_id == user.id)
     )
-    # An event that left the feed moves Last-Modified too: every change concerning people
-    # marks its tour (tours.notices), so the latest change of any tour the person has or
-    # had an event of bounds every change of this feed's content.
-    tour_ids = {state.tour_id for state in states.values()} | {tour.id for tour in shown}
-    touched = db.session.scalar(select(func.max(Tour.updated_at)).where(Tour.id.in_(tour_ids))) if tour_ids else None
-    stamps = [event.stamp for event in events.values()] + [token_created or now]
-    if touched is not None:
-        stamps.append(touched)
-    body = ical.feed(list(events.values()), organizer(), current_app.config["TIMEZONE"], f"tourplanner — {user.name}",
-                     REFRESH_INTERVAL)
-    return Feed(body=body, etag=hashlib.sha256(body).hexdigest()[:32], last_modified=max(stamps))
+    parts = [user.id, user.name, user.role.value, user.organisation_id, *tours, *states, token_created]
+    etag = hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]
+    moments = [moment for moment in (tours[1], states[1], token_created) if moment is not None]
+    return etag, max(moments, default=now).replace(microsecond=0)
 
 
 def _live(copy: PersonalEvent, tour: Tour, state: CalendarEventState | None) -> ical.CalendarEvent:
@@ -149,6 +169,13 @@ def _live(copy: PersonalEvent, tour: Tour, state: CalendarEventState | None) -> 
 
 def _tours_of(user: User, now: datetime) -> list[Tour]:
     """The tours the user has a seat on, rides as ambassador, or hosts a visit of."""
+    return list(db.session.scalars(
+        select(Tour).where(Tour.id.in_(_tour_ids_of(user, now))).order_by(Tour.start_at, Tour.id)
+    ))
+
+
+def _tour_ids_of(user: User, now: datetime):  # noqa: ANN202  (a SELECT of tour ids)
+    """The ids of the tours `_tours_of` gives, as a subquery."""
     since = now - PAST_KEPT
     email = user.email.lower()
     booked = (
@@ -165,6 +192,4 @@ def _tours_of(user: User, now: datetime) -> list[Tour]:
             .where(Site.organisation_id == user.organisation_id)
         )
         conditions.append(Tour.id.in_(hosting))
-    return list(db.session.scalars(
-        select(Tour).where(or_(*conditions), Tour.end_at >= since).order_by(Tour.start_at, Tour.id)
-    ))
+    return select(Tour.id).where(or_(*conditions), Tour.end_at >= since)
