@@ -127,3 +127,20 @@ def test_invitations_and_feed_follow_the_itinerary_and_a_decline_then_reoptimisa
     assert mailbox.to(bystander.email) == []
     calendar_mails = [r for r in mailbox.received if b"text/calendar" in r.raw]
     assert len(calendar_mails) == len(people) + 1 + int(a_moved)
+
+
+def test_the_boarding_margin_is_optional_and_at_most_30_minutes(api_as):
+    """boarding_minutes defaults to 0 (the coach leaves at the meeting time); 31 is refused with a French 422."""
+    organiser = api_as(Role.ORGANISER)
+    body = {
+        "title": "ZI Tour", "start": _at(8, 30).isoformat(), "end": _at(17).isoformat(),
+        "meeting_point": {"name": "Gare", "lat": 45.766, "lon": 5.003},
+        "buses": [{"seats": 20}], "booking_deadline": (_at(8) - timedelta(days=3)).isoformat(),
+    }
+    created = organiser.post("/tours", json=body)
+    assert created.status_code == 201 and created.get_json()["boarding_minutes"] == 0
+    itinerary = organiser.get(f"/tours/{created.get_json()['id']}/itinerary").get_json()
+    assert _parse(itinerary["buses"][0]["departure"]) == _at(8, 30)
+    refused = organiser.post("/tours", json={**body, "boarding_minutes": 31})
+    assert refused.status_code == 422
+    assert [error["field"] for error in refused.get_json()["errors"]] == ["boarding_minutes"]
