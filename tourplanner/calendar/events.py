@@ -23,6 +23,7 @@ from tourplanner.calendar import ical
 from tourplanner.calendar.enums import Audience
 from tourplanner.extensions import db
 from tourplanner.sites.enums import VisitResponse
+from tourplanner.sites.models import Slot
 from tourplanner.timeutil import to_local
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour
 
@@ -173,6 +174,33 @@ class _TourData:
         ) if assignment is not exclude_assignment]
         return cls(tour, bookings, stops_by_bus, assignments)
 
+    @classmethod
+    def load_many(cls, tours: list[Tour]) -> dict[int, _TourData]:
+        """The same for many tours at once, in a few queries whatever their number (a feed)."""
+        ids = [tour.id for tour in tours]
+        data = {tour.id: cls(tour, [], {}, []) for tour in tours}
+        if not ids:
+            return data
+        for booking in db.session.scalars(
+            select(Booking).where(Booking.tour_id.in_(ids), Booking.status == BookingStatus.CONFIRMED)
+            .options(selectinload(Booking.prescriber), selectinload(Booking.participants), selectinload(Booking.bus))
+            .order_by(Booking.id)
+        ):
+            data[booking.tour_id].bookings.append(booking)
+        for stop in db.session.scalars(
+            select(Stop).where(Stop.tour_id.in_(ids)).order_by(Stop.position)
+            .options(selectinload(Stop.slot).selectinload(Slot.site))
+        ):
+            if stop.company_response is not VisitResponse.DECLINED:
+                data[stop.tour_id].stops_by_bus.setdefault(stop.bus_id, []).append(stop)
+        for assignment in db.session.scalars(
+            select(AmbassadorAssignment).where(AmbassadorAssignment.tour_id.in_(ids))
+            .options(selectinload(AmbassadorAssignment.user), selectinload(AmbassadorAssignment.bus))
+            .order_by(AmbassadorAssignment.id)
+        ):
+            data[assignment.tour_id].assignments.append(assignment)
+        return data
+
     def changed_at(self, *more: datetime | None) -> datetime:
         """The latest change of the tour, or of `more` rows behind a person's copy.
 
@@ -239,13 +267,13 @@ class _TourData:
 
 def tour_events(tour: Tour, exclude_booking: Booking | None = None,
                 exclude_assignment: AmbassadorAssignment | None = None,
-                recipients: set[str] | None = None) -> list[PersonalEvent]:
+                recipients: set[str] | None = None, data: _TourData | None = None) -> list[PersonalEvent]:
     """Everyone's copy of the tour's own event: ambassadors, then bookers, then participants.
 
     Whatever the tour's status: the caller decides what a cancelled or draft tour means.
     `recipients` (lower-case addresses) limits the copies built to those people.
     """
-    data = _TourData.load(tour, exclude_booking, exclude_assignment)
+    data = data or _TourData.load(tour, exclude_booking, exclude_assignment)
     events: dict[str, PersonalEvent] = {}
 
     def wanted(email: str) -> bool:
@@ -313,9 +341,9 @@ def _put(events: dict[str, PersonalEvent], data: _TourData, email: str, name: st
     )
 
 
-def visit_events(tour: Tour, slot_id: int | None = None) -> list[PersonalEvent]:
+def visit_events(tour: Tour, slot_id: int | None = None, data: _TourData | None = None) -> list[PersonalEvent]:
     """Each company contact's copy of each visit (or the one of `slot_id`) in the tour."""
-    data = _TourData.load(tour)
+    data = data or _TourData.load(tour)
     events = []
     for bus in tour.buses:
         for stop in data.stops_by_bus.get(bus.id, []):

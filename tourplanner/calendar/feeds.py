@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
@@ -16,7 +17,7 @@ from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking, Participant
 from tourplanner.calendar import ical
 from tourplanner.calendar.enums import Audience, EventStatus
-from tourplanner.calendar.events import PersonalEvent, organizer, tour_events, tour_url, visit_events
+from tourplanner.calendar.events import PersonalEvent, _TourData, organizer, tour_events, tour_url, visit_events
 from tourplanner.calendar.models import CalendarEventState, CalendarToken
 from tourplanner.db import utcnow
 from tourplanner.extensions import db
@@ -99,12 +100,15 @@ def build_feed(user: User) -> Feed:
         for state in db.session.scalars(select(CalendarEventState).where(CalendarEventState.recipient == email))
     }
     events: dict[str, ical.CalendarEvent] = {}
-    for tour in _tours_of(user, now):
-        if tour.status is TourStatus.CANCELLED and (tour.cancelled_at or now) < now - CANCELLED_KEPT:
-            continue
-        copies = tour_events(tour)
-        if tour.status is not TourStatus.DRAFT:
-            copies += visit_events(tour)
+    tours = [tour for tour in _tours_of(user, now)
+             if not (tour.status is TourStatus.CANCELLED and (tour.cancelled_at or now) < now - CANCELLED_KEPT)]
+    # All the tours' rows in a few queries, not a few per tour.
+    loaded = _TourData.load_many(tours)
+    for tour in tours:
+        copies = tour_events(tour, recipients={email}, data=loaded[tour.id])
+        # Only company contacts receive a company's visits.
+        if tour.status is not TourStatus.DRAFT and user.role is Role.COMPANY:
+            copies += visit_events(tour, data=loaded[tour.id])
         for copy in copies:
             if copy.recipient != email or copy.uid in events:
                 continue
@@ -171,6 +175,7 @@ def _tours_of(user: User, now: datetime) -> list[Tour]:
     """The tours the user has a seat on, rides as ambassador, or hosts a visit of."""
     return list(db.session.scalars(
         select(Tour).where(Tour.id.in_(_tour_ids_of(user, now))).order_by(Tour.start_at, Tour.id)
+        .options(selectinload(Tour.buses))
     ))
 
 
