@@ -16,6 +16,18 @@ def feed(token: str) -> Response:
     user = tokens.user_for_secret(token)
     if user is None:
         raise NotFound("ce lien d'agenda n'existe pas ou a été renouvelé")
+    # The validators come from what changed: an unchanged feed answers 304 without being built.
+    etag, last_modified = feeds.feed_validators(user)
+    unchanged = Response(status=304)
+    unchanged.set_etag(etag)
+    unchanged.last_modified = last_modified
+    unchanged.cache_control.private = True
+    unchanged.cache_control.no_cache = True
+    if request.if_none_match.contains(etag) or (
+        not request.if_none_match and request.if_modified_since is not None
+        and last_modified <= request.if_modified_since
+    ):
+        return unchanged
     rendered = feeds.build_feed(user)
     response = Response(rendered.body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="tourplanner.ics"'

@@ -93,6 +93,9 @@ def app(database_url: str, tmp_path: Path, config_overrides: dict[str, Any]) -> 
         "SMTP_HOST": None,
         "GEOCODER": "none",  # no network in tests: a test that geocodes installs its own
         "RATELIMIT_ENABLED": False,  # tests/accounts/test_rate_limits.py turns them on, at their defaults
+        # Calendars are brought up to date right after each request (no burst window).
+        "NOTIFY_DELAY_SECONDS": 0,
+        "MAIL_DELIVERY": "sync",
     }
     config.update(config_overrides)
     app = create_app(config)

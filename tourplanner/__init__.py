@@ -53,6 +53,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     init_mail_delivery(app)
 
+    from tourplanner.calendar.updates import init_app as init_calendar_updates
+
+    init_calendar_updates(app)
+
     from routes import register_routes
 
     register_routes(app)

@@ -23,6 +23,8 @@ class DefaultConfig:
     #: "sync" (before the answer; for tests) or "off" (only the scheduler's retries).
     MAIL_DELIVERY = "thread"
     MAIL_FROM = "tourplanner@localhost"
+    #: Changes to a tour within this many seconds of a first one reach people as one update.
+    NOTIFY_DELAY_SECONDS = 30
     TIMEZONE = "Europe/Paris"
     #: Largest request body accepted, in bytes (a 413 problem beyond).
     MAX_CONTENT_LENGTH = 1024 * 1024

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from tourplanner.accounts.models import LoginRequest
 from tourplanner.accounts.operations import send_login_link
 from tourplanner.calendar import reminders
+from tourplanner.calendar.updates import send_due_updates
 from tourplanner.db import utcnow
 from tourplanner.extensions import db
 from tourplanner.mail.enums import MailRound
@@ -47,6 +48,11 @@ def send_login_links() -> int:
 def deliver_outbox() -> int:
     """Send what waits in the outbox (retries included)."""
     return deliver_pending()
+
+
+def send_calendar_updates() -> int:
+    """Bring the calendars of the tours changed a little while ago up to date (their mails are queued)."""
+    return send_due_updates()
 
 
 def close_bookings_at_deadline() -> int:

@@ -66,7 +66,8 @@ class ScheduledJob:
 
 #: Every scheduled job, by its stable id (the id of its row in the job store).
 JOBS: dict[str, ScheduledJob] = {
-    "deliver_outbox": ScheduledJob(jobs.deliver_outbox, 30),
+    "send_calendar_updates": ScheduledJob(jobs.send_calendar_updates, 10),
+    "deliver_outbox": ScheduledJob(jobs.deliver_outbox, 20),
     # A backstop: each web worker handles its sign-in requests right after answering.
     "send_login_links": ScheduledJob(jobs.send_login_links, 60),
     "close_bookings_at_deadline": ScheduledJob(jobs.close_bookings_at_deadline, 60),

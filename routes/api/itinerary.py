@@ -59,6 +59,8 @@ class BusItinerary(BaseModel):
 
     bus: int
     seats: int
+    #: When the coach leaves the meeting point (the tour's start plus its boarding margin).
+    departure: str | None = None
     stops: list[StopOut]
     return_: str | None = Field(default=None, alias="return")
 
@@ -99,6 +101,8 @@ def itinerary_json(tour: Tour) -> dict[str, Any]:
             "bus": bus.position,
             "label": bus.name,
             "seats": bus.seats,
+            "meeting": isoformat_local(tour.meeting_at),
+            "departure": isoformat_local(bus.departure_at or tour.departure_at),
             "stops": [
                 {
                     "slot_id": stop.slot_id,

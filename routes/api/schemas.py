@@ -89,6 +89,8 @@ class TourIn(Body):
     kind: TourKind = TourKind.ZI_TOUR
     description: str | None = Field(default=None, max_length=5000)
     max_seats_per_booking: int | None = Field(default=None, ge=1)
+    #: The coaches leave this many minutes after the group meets at `start` (0–30; kept when absent).
+    boarding_minutes: int | None = Field(default=None, ge=0, le=30)
     #: Fewer confirmed seats than this at `go_no_go_at` and the tour is cancelled (everyone is told).
     min_participants: int | None = Field(
         default=None, ge=1,

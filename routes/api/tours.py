@@ -59,6 +59,9 @@ def tour_json(tour: Tour) -> dict[str, Any]:
         "booking_deadline": isoformat_local(tour.booking_deadline_at),
         "lunch": lunch,
         "max_seats_per_booking": tour.max_seats_per_booking,
+        "boarding_minutes": tour.boarding_minutes,
+        "meeting_at": isoformat_local(tour.meeting_at),
+        "return": isoformat_local(tour.return_at),
         "seats_total": tour.seats_total,
         "seats_confirmed": seats[BookingStatus.CONFIRMED],
         "seats_waitlisted": seats[BookingStatus.WAITLISTED],
@@ -107,6 +110,7 @@ def details_from(body: TourIn) -> operations.TourDetails:
         kind=body.kind,
         description=body.description,
         max_seats_per_booking=body.max_seats_per_booking,
+        boarding_minutes=operations.UNCHANGED if body.boarding_minutes is None else body.boarding_minutes,
         **_booking_rules_from(body),
     )
 

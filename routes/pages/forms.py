@@ -147,6 +147,10 @@ class TourForm(FrenchForm):
     max_seats_per_booking = IntegerField(
         "Places au plus par inscription", validators=[Optional(), InRange(1, 100, "Entre 1 et 100.")]
     )
+    boarding_minutes = IntegerField(
+        "Marge d'embarquement (minutes entre le rendez-vous et le départ du car, 0 à 30)",
+        validators=[Optional(), InRange(0, 30, "Entre 0 et 30.")],
+    )
     lunch_earliest = TimeField("Déjeuner : au plus tôt", validators=[Optional()])
     lunch_latest = TimeField("Déjeuner : au plus tard", validators=[Optional()])
     lunch_minutes = IntegerField("Durée du déjeuner (minutes)", validators=[Optional(), InRange(1, 240, "Entre 1 et 240.")])

@@ -165,6 +165,7 @@ FORM_FIELDS = {
     "meeting_point.lon": "meeting_lon",
     "buses": "bus_seats",
     "max_seats_per_booking": "max_seats_per_booking",
+    "boarding_minutes": "boarding_minutes",
     "lunch.minutes": "lunch_minutes",
     "lunch.earliest": "lunch_earliest",
     "lunch.latest": "lunch_latest",
@@ -226,6 +227,7 @@ def _details(form: TourForm, tour: Tour | None = None) -> operations.TourDetails
         lunch_place=form.lunch_place.data or None,
         bus_seats=[int(part) for part in form.bus_seats.data.split(",")],
         max_seats_per_booking=form.max_seats_per_booking.data,
+        boarding_minutes=form.boarding_minutes.data or 0,
         lunch=lunch,
         host_organisation_id=int(form.host_organisation_id.data) if (form.host_organisation_id.data or "").isdigit() else None,
     )
@@ -250,6 +252,7 @@ def _form_data(tour: Tour) -> dict[str, object]:
         "bus_seats": ", ".join(str(bus.seats) for bus in tour.buses),
         "max_seats_per_booking": tour.max_seats_per_booking,
         "host_organisation_id": str(tour.host_organisation_id or ""),
+        "boarding_minutes": tour.boarding_minutes,
     }
     if tour.has_lunch:
         data["lunch_earliest"] = to_local(tour.lunch_earliest_at).time()

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from tests.conftest import future
 from tourplanner import jobs
-from tourplanner.calendar import invitations
 from tourplanner.mail.models import OutboxMail
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.operations import MINIMUM_NOT_REACHED
@@ -21,9 +20,17 @@ AFTER = GO_NO_GO_AT + timedelta(minutes=5)
 
 @pytest.fixture
 def cancelled_tours(monkeypatch) -> list[tuple[int, str | None]]:  # noqa: ANN001
-    """(tour id, reason) of each cancellation told to everyone, recorded instead of mailed."""
+    """(tour id, reason) of each cancellation marked for everyone's calendars, recorded instead of mailed."""
+    from tourplanner.tours import operations as tour_ops
+    from tourplanner.tours.enums import TourStatus as Status
+
     told: list[tuple[int, str | None]] = []
-    monkeypatch.setattr(invitations, "tour_cancelled", lambda tour, reason=None: told.append((tour.id, reason)))
+
+    def record(tour) -> None:  # noqa: ANN001
+        if tour.status is Status.CANCELLED:
+            told.append((tour.id, tour.cancellation_reason))
+
+    monkeypatch.setattr(tour_ops, "plan_changed", record)
     return told
 
 
@@ -82,7 +89,9 @@ def test_the_cancellation_is_mailed_to_those_booked(make_tour, prescriber_of, bo
     lyon = prescriber_of("Mission locale de Lyon 3e")
     booked(lyon, tour.id, 2)
     jobs.go_no_go(AFTER)
+    jobs.send_calendar_updates()  # the scheduler's next job brings calendars up to date
     jobs.go_no_go(AFTER + timedelta(minutes=10))
+    jobs.send_calendar_updates()
     cancels = db.session.scalars(
         select(OutboxMail).where(OutboxMail.recipient == lyon.user.email, OutboxMail.ics_method == "CANCEL")
     ).all()

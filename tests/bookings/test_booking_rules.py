@@ -7,7 +7,6 @@ from sqlalchemy import select
 from tourplanner.accounts.enums import Role
 from tourplanner.audit.models import AuditEntry
 from tourplanner.bookings.models import Booking
-from tourplanner.calendar import invitations
 
 
 def test_a_booking_that_fits_is_confirmed_on_a_bus(make_tour, prescriber, booked) -> None:
@@ -111,20 +110,23 @@ def test_cancelling_a_waiting_booking_frees_no_seat(make_tour, prescriber, booke
 
 
 def test_confirmations_and_cancellations_are_announced(make_tour, prescriber, booked, monkeypatch) -> None:
-    """Invitations go out on confirmation (at once or by promotion) and on a confirmed booking's cancellation."""
-    confirmed, cancelled = [], []
-    monkeypatch.setattr(invitations, "booking_confirmed", lambda b: confirmed.append(b.id))
-    monkeypatch.setattr(invitations, "booking_cancelled", lambda b: cancelled.append(b.id))
+    """The tour is marked for a calendar update on confirmation (at once or by promotion) and on a confirmed
+    booking's cancellation; a waiting booking, booked or cancelled, marks nothing."""
+    from tourplanner.bookings import operations as booking_ops
+
+    marked = []
+    monkeypatch.setattr(booking_ops, "plan_changed", lambda tour: marked.append(tour.id))
     tour = make_tour(published=True, bus_seats=[1])
-    first = booked(prescriber, tour.id, 1)
+    booked(prescriber, tour.id, 1)
+    assert marked == [tour.id]
     waiting = booked(prescriber, tour.id, 1)
     last = booked(prescriber, tour.id, 1)
-    assert confirmed == [first["id"]]
-    prescriber.delete(f"/bookings/{last['id']}")  # was waiting: nothing to cancel in calendars
-    assert cancelled == []
-    prescriber.delete(f"/bookings/{first['id']}")
-    assert cancelled == [first["id"]]
-    assert confirmed == [first["id"], waiting["id"]]
+    assert marked == [tour.id]
+    prescriber.delete(f"/bookings/{last['id']}")  # was waiting: nothing to change in calendars
+    assert marked == [tour.id]
+    first_id = waiting["id"] - 1
+    prescriber.delete(f"/bookings/{first_id}")
+    assert marked == [tour.id, tour.id, tour.id]  # the cancellation, then the promotion
 
 
 def test_bookings_and_cancellations_are_audited(make_tour, prescriber, organiser, booked, db) -> None:

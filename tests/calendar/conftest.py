@@ -20,8 +20,8 @@ def book(app, db):  # noqa: ANN001, ANN201
     """Book as the bookings domain does (confirmed and invited, or `waiting`): book(tour, prescriber, seats=2)."""
     from tourplanner.bookings.enums import BookingStatus
     from tourplanner.bookings.models import Booking, Participant
-    from tourplanner.calendar import invitations
     from tourplanner.db import utcnow
+    from tourplanner.tours.notices import plan_changed
 
     def make(tour, prescriber, seats: int = 2, participants: list[tuple[str, str | None]] = (),  # noqa: ANN001, ANN202
              waiting: bool = False):
@@ -33,11 +33,20 @@ def book(app, db):  # noqa: ANN001, ANN201
         db.session.add(booking)
         db.session.flush()
         if not waiting:
-            invitations.booking_confirmed(booking)
-        db.session.commit()
+            plan_changed(tour)
+        settle_calendars()
         return booking
 
     return make
+
+
+def settle_calendars() -> int:
+    """Commit, then bring the marked tours' calendars up to date as the after-commit step does."""
+    from tourplanner.calendar.updates import send_due_updates
+    from tourplanner.extensions import db
+
+    db.session.commit()
+    return send_due_updates()
 
 
 @pytest.fixture

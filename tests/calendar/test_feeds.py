@@ -9,7 +9,8 @@ from icalendar import Calendar
 from tests.conftest import future
 from tourplanner.accounts.enums import Role
 from tourplanner.bookings.enums import BookingStatus
-from tourplanner.calendar import invitations
+from tests.calendar.conftest import settle_calendars
+from tourplanner.tours.notices import plan_changed
 from tourplanner.calendar.models import CalendarEventState
 from tourplanner.tours import operations as tour_ops
 from tourplanner.tours.models import AmbassadorAssignment
@@ -115,9 +116,8 @@ def test_a_cancelled_booking_stays_cancelled_in_the_feed_for_30_days(api_as, cli
     tour = make_tour(published=True)
     booking = book(tour, api.user)
     booking.status = BookingStatus.CANCELLED
-    db.session.flush()
-    invitations.booking_cancelled(booking)
-    db.session.commit()
+    plan_changed(tour)
+    settle_calendars()
     path = _feed_path(api)
 
     event = _events(client.get(path))[f"tour-{tour.id}@tourplanner.test"]
@@ -186,3 +186,49 @@ def test_a_company_contact_sees_visits_of_published_tours_only(api_as, client, m
     assert (event.start.hour, event.start.minute) == (9, 45)
     assert "Groupe : 5 personnes" in str(event["DESCRIPTION"])
     assert "Usine de Meyzieu" in str(event["LOCATION"])
+
+
+def test_a_change_after_a_conditional_request_is_never_answered_304(api_as, client, make_tour, make_site, add_stop, book,
+                                                                      db):
+    """A later change (a new visit in the programme) moves ETag, Last-Modified, and the event's DTSTAMP and
+    LAST-MODIFIED: neither If-None-Match nor If-Modified-Since with the old validators gets 304."""
+    import time
+
+    api = api_as(Role.PRESCRIBER)
+    tour = make_tour(published=True)
+    book(tour, api.user)
+    path = _feed_path(api)
+    first = client.get(path)
+    old_event = _events(first)[f"tour-{tour.id}@tourplanner.test"]
+    time.sleep(1.1)  # HTTP dates have whole seconds
+    add_stop(tour, make_site(name="Forge du Rhône"), hour=10)
+    plan_changed(tour)
+    settle_calendars()
+
+    for headers in ({"If-None-Match": first.headers["ETag"]}, {"If-Modified-Since": first.headers["Last-Modified"]}):
+        again = client.get(path, headers=headers)
+        assert again.status_code == 200
+        assert "Forge du Rhône" in again.get_data(as_text=True).replace("\r\n ", "")
+    again = client.get(path)
+    assert again.headers["ETag"] != first.headers["ETag"]
+    assert again.headers["Last-Modified"] != first.headers["Last-Modified"]
+    event = _events(again)[f"tour-{tour.id}@tourplanner.test"]
+    assert event["DTSTAMP"].dt > old_event["DTSTAMP"].dt
+    assert event["LAST-MODIFIED"].dt > old_event["LAST-MODIFIED"].dt
+
+
+def test_an_unchanged_feed_answers_304_without_being_built(api_as, client, make_tour, book, monkeypatch):
+    """With its current ETag (or a later If-Modified-Since) the feed is not rendered at all."""
+    from tourplanner.calendar import feeds
+
+    api = api_as(Role.PRESCRIBER)
+    book(make_tour(published=True), api.user)
+    path = _feed_path(api)
+    first = client.get(path)
+
+    def never(user):  # noqa: ANN001, ANN202
+        raise AssertionError("the feed was rendered")
+
+    monkeypatch.setattr(feeds, "build_feed", never)
+    assert client.get(path, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert client.get(path, headers={"If-Modified-Since": first.headers["Last-Modified"]}).status_code == 304

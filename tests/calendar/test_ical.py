@@ -65,3 +65,35 @@ def test_a_feed_has_no_method_and_a_refresh_hint():
     assert "METHOD" not in calendar
     assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in body and b"X-PUBLISHED-TTL:PT1H" in body
     assert [str(e["UID"]) for e in calendar.walk("VEVENT")] == ["tour-7@example.org", "tour-8@example.org"]
+
+
+def test_the_paris_timezone_is_written_with_yearly_rules_outlook_understands():
+    """Europe/Paris is one STANDARD and one DAYLIGHT block, each a yearly last-Sunday rule, and places summer right."""
+    body = ical.invitation(_event(), ical.Method.REQUEST, ORGANIZER, "Europe/Paris")
+    calendar = Calendar.from_ical(body)
+    [vtimezone] = calendar.walk("VTIMEZONE")
+    blocks = {block.name: block for block in vtimezone.subcomponents}
+    assert set(blocks) == {"STANDARD", "DAYLIGHT"}
+    assert blocks["DAYLIGHT"]["RRULE"].to_ical() in (b"FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3", b"FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU")
+    assert blocks["STANDARD"]["RRULE"].to_ical() in (b"FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10", b"FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU")
+    assert blocks["DAYLIGHT"]["TZOFFSETTO"].to_ical() == "+0200"
+    assert blocks["STANDARD"]["TZOFFSETTO"].to_ical() == "+0100"
+    # Read back through the rules: July is summer time (UTC+2), January winter time (UTC+1).
+    summer = calendar.walk("VEVENT")[0].start
+    assert summer.utcoffset() == timedelta(hours=2) and summer.astimezone(UTC).hour == 7
+    winter = Calendar.from_ical(ical.invitation(_event(start=datetime(2028, 1, 10, 8, 0, tzinfo=UTC),
+                                                       end=datetime(2028, 1, 10, 9, 0, tzinfo=UTC)),
+                                                ical.Method.REQUEST, ORGANIZER, "Europe/Paris")).walk("VEVENT")[0].start
+    assert winter.utcoffset() == timedelta(hours=1)
+
+
+def test_times_are_whole_minutes_and_a_cancelled_summary_says_so():
+    """Seconds of the optimiser never reach DTSTART/DTEND; a cancelled event's SUMMARY begins with « Annulé : »."""
+    event = _event(start=datetime(2027, 7, 1, 7, 30, 47, tzinfo=UTC), end=datetime(2027, 7, 1, 15, 0, 12, 5, tzinfo=UTC),
+                   is_cancelled=True)
+    vevent = Calendar.from_ical(ical.invitation(event, ical.Method.CANCEL, ORGANIZER, "Europe/Paris")).walk("VEVENT")[0]
+    assert vevent["DTSTART"].to_ical() == b"20270701T093000"
+    assert vevent["DTEND"].to_ical() == b"20270701T170000"
+    assert str(vevent["SUMMARY"]) == "Annulé : ZI Tour Meyzieu"
+    standing = Calendar.from_ical(ical.invitation(_event(), ical.Method.REQUEST, ORGANIZER, "Europe/Paris"))
+    assert str(standing.walk("VEVENT")[0]["SUMMARY"]) == "ZI Tour Meyzieu"

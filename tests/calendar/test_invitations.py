@@ -8,10 +8,17 @@ from tests.conftest import PARIS, future
 from tests.mail.smtp_sink import invitation_of
 from tourplanner.accounts.enums import Role
 from tourplanner.bookings.enums import BookingStatus
-from tourplanner.calendar import invitations
+from tests.calendar.conftest import settle_calendars
 from tourplanner.mail.operations import deliver_pending
 from tourplanner.tours import operations as tour_ops
 from tourplanner.tours.models import AmbassadorAssignment
+from tourplanner.tours.notices import plan_changed
+
+
+def settle() -> None:
+    """What follows a committed change: calendars brought up to date, then the outbox delivered."""
+    settle_calendars()
+    deliver_pending()
 
 
 def _details(tour, **overrides):  # noqa: ANN001, ANN202
@@ -98,13 +105,11 @@ def test_a_change_of_time_sends_a_higher_sequence_to_those_concerned(mailbox, ma
     mailbox.clear()
 
     tour_ops.update_tour(tour, _details(tour, title="Nouveau titre"), organiser)
-    db.session.commit()
-    deliver_pending()
+    settle()
     assert mailbox.received == []
 
     tour_ops.update_tour(tour, _details(tour, start=future(30, 9, 0), meeting_point_name="Gare de Givors"), organiser)
-    db.session.commit()
-    deliver_pending()
+    settle()
     [received] = mailbox.received
     assert received.recipients == [prescriber.email]
     invite = invitation_of(received)
@@ -121,11 +126,10 @@ def test_a_cancelled_booking_sends_cancel_with_the_same_uid(mailbox, make_tour, 
     tour = make_tour(published=True)
     prescriber = make_user(Role.PRESCRIBER)
     booking = book(tour, prescriber)
-    booking.status = BookingStatus.CANCELLED
-    db.session.flush()
-    invitations.booking_cancelled(booking)
-    db.session.commit()
     deliver_pending()
+    booking.status = BookingStatus.CANCELLED
+    plan_changed(tour)
+    settle()
 
     request, cancel = (invitation_of(r) for r in mailbox.to(prescriber.email))
     assert cancel.method_param == "CANCEL" == str(cancel.calendar["METHOD"])
@@ -143,10 +147,8 @@ def test_a_cancelled_booking_keeps_a_prescriber_with_another_seat(mailbox, make_
     book(tour, prescriber)
     second = book(tour, prescriber)
     second.status = BookingStatus.CANCELLED
-    db.session.flush()
-    invitations.booking_cancelled(second)
-    db.session.commit()
-    deliver_pending()
+    plan_changed(tour)
+    settle()
     assert [invitation_of(r).method_param for r in mailbox.to(prescriber.email)] == ["REQUEST"]
 
 
@@ -155,9 +157,10 @@ def test_a_rebooking_after_cancel_is_a_request_with_a_higher_sequence(mailbox, m
     tour = make_tour(published=True)
     prescriber = make_user(Role.PRESCRIBER)
     booking = book(tour, prescriber)
+    deliver_pending()
     booking.status = BookingStatus.CANCELLED
-    db.session.flush()
-    invitations.booking_cancelled(booking)
+    plan_changed(tour)
+    settle()
     book(tour, prescriber)
     deliver_pending()
     sequences = [int(invitation_of(r).event["SEQUENCE"]) for r in mailbox.to(prescriber.email)]
@@ -175,9 +178,8 @@ def test_an_assigned_ambassador_alone_is_invited_with_the_road_book(mailbox, mak
     ambassador = make_user(Role.AMBASSADOR, name="Inès Robert")
     assignment = AmbassadorAssignment(tour=tour, bus=tour.buses[1], user=ambassador)
     db.session.add(assignment)
-    invitations.ambassador_assigned(assignment)
-    db.session.commit()
-    deliver_pending()
+    plan_changed(tour)
+    settle()
 
     [received] = mailbox.received
     assert received.recipients == [ambassador.email]
@@ -189,20 +191,25 @@ def test_an_assigned_ambassador_alone_is_invited_with_the_road_book(mailbox, mak
 
 
 def test_a_scheduled_visit_invites_the_company_contacts_only(mailbox, make_tour, make_user, make_site, add_stop, book, db):
-    """The contacts of the site's organisation get the visit (arrival time, group size); other companies nothing."""
+    """The contacts of the site's organisation get the visit (arrival time, group size); other companies nothing;
+    the prescriber, whose programme now lists it, gets one update."""
     tour = make_tour(published=True)
-    book(tour, make_user(Role.PRESCRIBER), seats=4)
+    prescriber = make_user(Role.PRESCRIBER)
+    book(tour, prescriber, seats=4)
     deliver_pending()
     mailbox.clear()
     site = make_site(name="Plasturgie Meyzieu")
     contact = make_user(Role.COMPANY, organisation=site.organisation.name)
-    make_user(Role.COMPANY)  # another company
+    other = make_user(Role.COMPANY)  # another company
     stop = add_stop(tour, site, hour=10, minute=15)
-    invitations.visit_scheduled(stop)
-    db.session.commit()
-    deliver_pending()
+    plan_changed(tour)
+    settle()
 
-    [received] = mailbox.received
+    assert mailbox.to(other.email) == []
+    [update] = mailbox.to(prescriber.email)
+    assert int(invitation_of(update).event["SEQUENCE"]) == 1
+    assert "Plasturgie Meyzieu" in invitation_of(update).text
+    [received] = mailbox.to(contact.email)
     assert received.recipients == [contact.email]
     event = invitation_of(received).event
     assert str(event["UID"]) == f"visit-{tour.id}-{stop.slot_id}@tourplanner.test"
@@ -218,14 +225,12 @@ def test_a_visit_of_a_draft_tour_is_not_sent(mailbox, make_tour, make_user, make
     tour = make_tour(published=False)
     site = make_site()
     contact = make_user(Role.COMPANY, organisation=site.organisation.name)
-    invitations.visit_scheduled(add_stop(tour, site))
-    db.session.commit()
-    deliver_pending()
+    add_stop(tour, site)
+    plan_changed(tour)
+    settle()
     assert mailbox.received == []
     tour_ops.publish_tour(tour, tour.created_by)
-    invitations.tour_published(tour)
-    db.session.commit()
-    deliver_pending()
+    settle()
     assert [r.recipients for r in mailbox.received] == [[contact.email]]
 
 
@@ -235,15 +240,17 @@ def test_a_moved_visit_is_updated_and_a_removed_one_cancelled(mailbox, make_tour
     site = make_site()
     contact = make_user(Role.COMPANY, organisation=site.organisation.name)
     stop = add_stop(tour, site, hour=10)
-    invitations.visit_scheduled(stop)
-    invitations.visit_scheduled(stop)  # unchanged: nothing more
+    plan_changed(tour)
+    settle()
+    plan_changed(tour)
+    settle()  # unchanged: nothing more
     stop.arrival_at += timedelta(minutes=30)
     stop.departure_at += timedelta(minutes=30)
-    invitations.visit_scheduled(stop)
-    invitations.visit_cancelled(stop)
+    plan_changed(tour)
+    settle()
     db.session.delete(stop)
-    db.session.commit()
-    deliver_pending()
+    plan_changed(tour)
+    settle()
 
     invites = [invitation_of(r) for r in mailbox.to(contact.email)]
     assert [i.method_param for i in invites] == ["REQUEST", "REQUEST", "CANCEL"]
@@ -257,21 +264,19 @@ def test_a_cancelled_tour_sends_cancel_to_everyone_concerned(mailbox, make_tour,
     tour = make_tour(published=True)
     site = make_site()
     contact = make_user(Role.COMPANY, organisation=site.organisation.name)
-    invitations.visit_scheduled(add_stop(tour, site))
+    add_stop(tour, site)
     prescriber = make_user(Role.PRESCRIBER)
     book(tour, prescriber, participants=[("Léa", "lea@example.fr")])
     ambassador = make_user(Role.AMBASSADOR)
     assignment = AmbassadorAssignment(tour=tour, bus=tour.buses[0], user=ambassador)
     db.session.add(assignment)
-    invitations.ambassador_assigned(assignment)
-    db.session.commit()
-    deliver_pending()
+    plan_changed(tour)
+    settle()
     sent = {r.recipients[0]: invitation_of(r) for r in mailbox.received}
     mailbox.clear()
 
     tour_ops.cancel_tour(tour, tour.created_by, reason="Grève des transports")
-    db.session.commit()
-    deliver_pending()
+    settle()
 
     cancels = {r.recipients[0]: invitation_of(r) for r in mailbox.received}
     assert set(cancels) == {prescriber.email, "lea@example.fr", ambassador.email, contact.email} == set(sent)
@@ -303,13 +308,14 @@ def test_a_moved_ambassador_gets_an_update_and_an_unassigned_one_a_cancel(mailbo
     ambassador = make_user(Role.AMBASSADOR)
     assignment = AmbassadorAssignment(tour=tour, bus=tour.buses[0], user=ambassador)
     db.session.add(assignment)
-    invitations.ambassador_assigned(assignment)
+    plan_changed(tour)
+    settle()
     assignment.bus = tour.buses[1]
-    invitations.ambassador_assigned(assignment)
-    invitations.ambassador_unassigned(assignment)
+    plan_changed(tour)
+    settle()
     db.session.delete(assignment)
-    db.session.commit()
-    deliver_pending()
+    plan_changed(tour)
+    settle()
     invites = [invitation_of(r) for r in mailbox.to(ambassador.email)]
     assert [(i.method_param, int(i.event["SEQUENCE"])) for i in invites] == [("REQUEST", 0), ("REQUEST", 1), ("CANCEL", 2)]
     assert "Car 2" in str(invites[1].event["DESCRIPTION"])
@@ -322,8 +328,9 @@ def test_an_unassigned_ambassador_who_booked_keeps_the_tour(mailbox, make_tour, 
     book(tour, person)
     assignment = AmbassadorAssignment(tour=tour, bus=tour.buses[0], user=person)
     db.session.add(assignment)
-    invitations.ambassador_assigned(assignment)
-    invitations.ambassador_unassigned(assignment)
-    db.session.commit()
-    deliver_pending()
+    plan_changed(tour)
+    settle()
+    db.session.delete(assignment)
+    plan_changed(tour)
+    settle()
     assert "CANCEL" not in [invitation_of(r).method_param for r in mailbox.to(person.email)]

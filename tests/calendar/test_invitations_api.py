@@ -79,13 +79,15 @@ class TestNoDelivery:
         return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": mailbox.port, "MAIL_DELIVERY": "off"}
 
     def test_the_mail_waits_for_the_job(self, api_as, make_tour, mailbox, db):
-        """Nothing leaves after the request; the deliver_outbox job sends it."""
+        """Nothing leaves after the request; the scheduler's jobs queue the invitation, then send it."""
         from tourplanner import jobs
 
         tour = make_tour(published=True)
         api = api_as(Role.PRESCRIBER)
         api.post(f"/tours/{tour.id}/bookings", json={"seats": 1})
         assert mailbox.received == []
+        assert db.session.query(OutboxMail).count() == 0
+        assert jobs.send_calendar_updates() == 1
         assert db.session.query(OutboxMail).filter(OutboxMail.sent_at.is_(None)).count() == 1
         assert jobs.deliver_outbox() == 1
         assert [r.recipients for r in mailbox.received] == [[api.user.email]]

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from tourplanner import jobs
 from tourplanner.accounts.enums import Role
-from tourplanner.calendar import invitations
 from tourplanner.mail.operations import deliver_pending
 from tourplanner.tours.models import AmbassadorAssignment
 
@@ -15,7 +14,7 @@ def _concerned_tour(make_tour, make_user, make_site, add_stop, book, db):  # noq
     tour = make_tour(published=True)
     site = make_site(name="Chaudronnerie du Pilat")
     contact = make_user(Role.COMPANY, organisation=site.organisation.name)
-    invitations.visit_scheduled(add_stop(tour, site, hour=10))
+    add_stop(tour, site, hour=10)
     prescriber = make_user(Role.PRESCRIBER)
     book(tour, prescriber, participants=[("Léa", "lea@example.fr")])
     ambassador = make_user(Role.AMBASSADOR)

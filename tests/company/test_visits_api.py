@@ -74,7 +74,7 @@ def test_confirm_records_the_answer(api_as, contact_a, site_a, make_visit) -> No
     assert api.post(f"/visits/{stop.id}/confirm").status_code == 200
     db.session.expire_all()
     assert stop.slot.status is SlotStatus.ACCEPTED
-    assert db.session.scalars(select(OutboxMail)).all() == []
+    assert db.session.scalars(select(OutboxMail).where(OutboxMail.ics_method.is_(None))).all() == []
 
 
 def test_decline_mails_the_organiser_flags_the_tour_and_keeps_the_stops(api_as, contact_a, site_a, make_visit) -> None:
@@ -90,7 +90,7 @@ def test_decline_mails_the_organiser_flags_the_tour_and_keeps_the_stops(api_as, 
     assert stop_rows(tour_id) == before
     assert db.session.get(Tour, tour_id).needs_reoptimisation is True
     assert stop.decline_reason == "Inventaire annuel ce jour-là" and stop.slot.status is SlotStatus.DECLINED
-    [mail] = db.session.scalars(select(OutboxMail)).all()
+    [mail] = db.session.scalars(select(OutboxMail).where(OutboxMail.ics_method.is_(None))).all()
     assert mail.recipient == organiser.email
     assert "Atelier A" in mail.subject and "décliné" in mail.body_text
     assert "Inventaire annuel ce jour-là" in mail.body_text and "ré-optimiser" in mail.body_text
@@ -103,7 +103,7 @@ def test_a_declined_visit_cannot_be_confirmed_or_declined_again(api_as, contact_
     assert api.post(f"/visits/{stop.id}/decline", json={}).status_code == 200
     assert api.post(f"/visits/{stop.id}/confirm").status_code == 409
     assert api.post(f"/visits/{stop.id}/decline", json={}).status_code == 409
-    assert len(db.session.scalars(select(OutboxMail)).all()) == 1
+    assert len(db.session.scalars(select(OutboxMail).where(OutboxMail.ics_method.is_(None))).all()) == 1
 
 
 def test_a_confirmed_visit_can_still_be_declined(api_as, contact_a, site_a, make_visit) -> None:
@@ -112,7 +112,7 @@ def test_a_confirmed_visit_can_still_be_declined(api_as, contact_a, site_a, make
     api = api_as(contact_a)
     api.post(f"/visits/{stop.id}/confirm")
     assert api.post(f"/visits/{stop.id}/decline", json={"reason": "Panne"}).status_code == 200
-    assert len(db.session.scalars(select(OutboxMail)).all()) == 1
+    assert len(db.session.scalars(select(OutboxMail).where(OutboxMail.ics_method.is_(None))).all()) == 1
 
 
 def test_a_finished_tours_visit_is_shown_but_not_answerable(api_as, contact_a, site_a, make_visit) -> None:

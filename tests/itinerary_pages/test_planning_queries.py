@@ -58,7 +58,8 @@ def test_each_coach_s_day_is_laid_out_without_gaps_or_overlaps(planned_tour):
 
 
 def test_a_day_without_lunch_has_no_lunch_part(make_tour, make_slot, make_user):
-    """A tour without a lunch break lays out driving, visits and waiting only."""
+    """A tour without a lunch break lays out driving, visits and waiting only; the coach leaves at the meeting
+    time and the group waits at the site for the visit's window."""
     tour = make_tour(meeting_lat=45.7795, meeting_lon=5.0010)
     slot = make_slot()
     organiser = tour.created_by
@@ -67,7 +68,9 @@ def test_a_day_without_lunch_has_no_lunch_part(make_tour, make_slot, make_user):
     db.session.commit()
     (day,) = bus_days(tour)
     assert day.lunch is None and "lunch" not in {s.kind for s in day.segments}
-    assert [s.kind for s in day.segments][:2] == ["drive", "visit"] and day.segments[-1].kind == "drive"
+    kinds = [s.kind for s in day.segments]
+    assert kinds[0] == "drive" and [k for k in kinds if k != "wait"][:2] == ["drive", "visit"]
+    assert day.segments[-1].kind == "drive" and day.segments[0].start_at == tour.start_at
 
 
 def test_the_timeline_shows_lunch_where_and_when_the_optimiser_placed_it(planned_tour):

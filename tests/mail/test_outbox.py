@@ -12,7 +12,7 @@ from tourplanner import jobs
 from tourplanner.db import utcnow
 from tourplanner.mail.delivery import deliver_in_own_context
 from tourplanner.mail.models import OutboxMail
-from tourplanner.mail.operations import build_message, deliver_pending, enqueue
+from tourplanner.mail.operations import CONNECTION_RETRY, build_message, deliver_pending, enqueue
 
 ICS = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//FR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n"
@@ -77,15 +77,21 @@ def test_an_unreachable_server_keeps_the_mail_for_a_later_round(app: Flask, db):
     port = free_port()
     app.config["SMTP_PORT"] = port
     [mail] = _queue(db)
+    for _ in range(6):  # a long outage: round after round fails
+        assert deliver_pending() == 0
+        db.session.refresh(mail)
+        mail.send_after_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
     assert deliver_pending() == 0
     db.session.refresh(mail)
-    assert mail.sent_at is None and mail.attempts == 1 and mail.last_error
-    assert mail.send_after_at > utcnow()
+    # A server away is not the mail's fault: no backoff piles up, it is due again within CONNECTION_RETRY.
+    assert mail.sent_at is None and mail.attempts == 0 and mail.last_error
+    assert utcnow() < mail.send_after_at <= utcnow() + CONNECTION_RETRY
 
     server = SmtpSink(port).start()
     try:
-        assert deliver_pending() == 0  # not due yet: retries back off
-        mail.send_after_at = utcnow() - timedelta(seconds=1)  # a minute later
+        assert deliver_pending() == 0  # not due yet
+        mail.send_after_at = utcnow() - timedelta(seconds=1)  # CONNECTION_RETRY later
         db.session.commit()
         assert jobs.deliver_outbox() == 1
         assert [r.recipients for r in server.received] == [["lea@example.fr"]]
@@ -103,3 +109,49 @@ def test_without_smtp_host_nothing_is_sent_and_nothing_lost(app: Flask, mailbox,
     assert mailbox.received == []
     db.session.refresh(mail)
     assert mail.sent_at is None and mail.attempts == 0
+
+
+def _event_mail(recipient: str, method: str, sequence: int, uid: str = "tour-1@test") -> OutboxMail:
+    return enqueue(recipient, f"{method} {sequence}", "Bonjour", None, ICS.replace("REQUEST", method), method,
+                   event_uid=uid, event_sequence=sequence)
+
+
+def test_only_the_latest_waiting_version_of_an_event_leaves(mailbox, db):
+    """Three versions of one event wait for one person: only the last is sent; others' and other events' are not touched."""
+    _event_mail("lea@example.fr", "REQUEST", 0)
+    _event_mail("lea@example.fr", "REQUEST", 1)
+    _event_mail("noe@example.fr", "REQUEST", 0)
+    _event_mail("lea@example.fr", "REQUEST", 2)
+    _event_mail("lea@example.fr", "REQUEST", 0, uid="tour-2@test")
+    db.session.commit()
+    assert deliver_pending() == 3
+    assert sorted(r.message["Subject"] + " " + r.recipients[0] for r in mailbox.received) == [
+        "REQUEST 0 lea@example.fr", "REQUEST 0 noe@example.fr", "REQUEST 2 lea@example.fr"]
+    superseded = db.session.query(OutboxMail).filter(OutboxMail.superseded_at.is_not(None)).all()
+    assert sorted(m.event_sequence for m in superseded) == [0, 1]
+
+
+def test_a_request_cancelled_before_it_left_is_not_sent_at_all(mailbox, db):
+    """REQUEST then CANCEL of the same event, both waiting: neither reaches the person (nothing to withdraw)."""
+    _event_mail("lea@example.fr", "REQUEST", 0)
+    _event_mail("lea@example.fr", "CANCEL", 1)
+    db.session.commit()
+    assert deliver_pending() == 0
+    assert mailbox.received == []
+
+
+def test_a_later_version_never_leaves_before_an_earlier_one(mailbox, db):
+    """A version whose first attempt was refused waits in backoff; the next version supersedes it instead of
+    overtaking it, so the person never receives SEQUENCE 1 before SEQUENCE 0."""
+    first = _event_mail("lea@example.fr", "REQUEST", 0)
+    db.session.commit()
+    first.attempts = 1
+    first.send_after_at = utcnow() + timedelta(minutes=5)  # in backoff after a refusal
+    db.session.commit()
+    _event_mail("lea@example.fr", "REQUEST", 1)
+    db.session.commit()
+    assert deliver_pending() == 1
+    first.send_after_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert deliver_pending() == 0
+    assert [r.message["Subject"] for r in mailbox.received] == ["REQUEST 1"]

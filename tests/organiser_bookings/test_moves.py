@@ -106,9 +106,9 @@ def test_the_people_are_told_when_the_tour_is_published(booked_tour, monkeypatch
     """A move on a published tour sends the booking's people their updated invitation."""
     booking = booked_tour.book(1)
     told = []
-    monkeypatch.setattr(moves.invitations, "booking_confirmed", told.append)
+    monkeypatch.setattr(moves, "plan_changed", told.append)
     moves.move_booking(booking, booked_tour.tour.buses[1].id, booked_tour.organiser)
-    assert [b.id for b in told] == [booking.id]
+    assert [tour.id for tour in told] == [booked_tour.tour.id]  # the tour's calendars are brought up to date
 
 
 def test_the_people_are_told_when_bookings_are_closed_too(booked_tour, monkeypatch):
@@ -119,6 +119,6 @@ def test_the_people_are_told_when_bookings_are_closed_too(booked_tour, monkeypat
     booked_tour.tour.status = TourStatus.CLOSED
     db.session.commit()
     told = []
-    monkeypatch.setattr(moves.invitations, "booking_confirmed", told.append)
+    monkeypatch.setattr(moves, "plan_changed", told.append)
     assert moves.move_booking(booking, booked_tour.tour.buses[1].id, booked_tour.organiser).moved
-    assert [b.id for b in told] == [booking.id]
+    assert [tour.id for tour in told] == [booked_tour.tour.id]

@@ -34,7 +34,8 @@ from tourplanner.scheduler import (
 
 #: The jobs the scheduler must run, with their intervals in seconds.
 EXPECTED = {
-    "deliver_outbox": 30,
+    "send_calendar_updates": 10,
+    "deliver_outbox": 20,
     "send_login_links": 60,
     "close_bookings_at_deadline": 60,
     "go_no_go": 10 * 60,

@@ -11,7 +11,7 @@ from tourplanner.audit.models import AuditEntry
 from tourplanner.mail.models import OutboxMail
 from tourplanner.tours import assignments
 from tourplanner.tours.enums import TourStatus
-from tourplanner.tours.models import AmbassadorAssignment
+from tourplanner.tours.models import AmbassadorAssignment, Tour
 
 
 def fields(response) -> set[str]:
@@ -20,10 +20,10 @@ def fields(response) -> set[str]:
 
 
 @pytest.fixture
-def invited(monkeypatch) -> list[AmbassadorAssignment]:
-    """Spy on the calendar's ambassador_assigned: the assignments it was called with."""
-    calls: list[AmbassadorAssignment] = []
-    monkeypatch.setattr(assignments.invitations, "ambassador_assigned", calls.append)
+def invited(monkeypatch) -> list[Tour]:
+    """Spy on the marking of the tour for a calendar update: the tours marked by assignments."""
+    calls: list[Tour] = []
+    monkeypatch.setattr(assignments, "plan_changed", calls.append)
     return calls
 
 
@@ -48,7 +48,7 @@ def test_assign_an_ambassador_to_a_bus(organiser, make_tour, ambassador, db, inv
     assert (body["tour_id"], body["bus"], body["email"], body["user_id"]) == (tour.id, 1, ambassador.email, ambassador.id)
     stored = db.session.get(AmbassadorAssignment, body["id"])
     assert stored.bus.position == 1 and stored.bus.seats == 30
-    assert invited == [stored]
+    assert invited == [stored.tour]
 
 
 def test_email_is_matched_whatever_its_case(organiser, make_tour, ambassador, invited) -> None:
@@ -196,15 +196,13 @@ def test_list_the_tours_ambassadors(organiser, make_tour, make_user, invited) ->
 
 def test_unassign_an_ambassador(organiser, make_tour, ambassador, db, monkeypatch, invited) -> None:
     """DELETE takes them off the tour and sends them a cancellation; another tour's assignment id is 404."""
-    cancelled: list[AmbassadorAssignment] = []
-    monkeypatch.setattr(assignments.invitations, "ambassador_unassigned", cancelled.append)
     tour, other = make_tour(), make_tour()
     assignment_id = organiser.post(f"/tours/{tour.id}/ambassadors", json={"email": ambassador.email, "bus": 0}).get_json()["id"]
     assert organiser.delete(f"/tours/{other.id}/ambassadors/{assignment_id}").status_code == 404
     response = organiser.delete(f"/tours/{tour.id}/ambassadors/{assignment_id}")
     assert response.status_code == 200
     assert db.session.get(AmbassadorAssignment, assignment_id) is None
-    assert [a.id for a in cancelled] == [assignment_id]
+    assert [t.id for t in invited] == [tour.id, tour.id]  # assigned, then taken off: calendars updated each time
 
 
 def test_assigned_ambassador_alone_receives_an_invitation(organiser, make_tour, ambassador, db) -> None:

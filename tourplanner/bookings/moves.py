@@ -18,7 +18,7 @@ from tourplanner.audit.operations import record
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.bookings.operations import fill_from_waiting_list, free_seats_by_bus, lock_tour
-from tourplanner.calendar import invitations
+from tourplanner.tours.notices import plan_changed
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.tours.enums import TourStatus
@@ -73,7 +73,7 @@ def move_booking(booking: Booking, bus_id: int, organiser: User) -> MoveOutcome:
            from_bus=source.name if source is not None else None, to_bus=target.name)
     # The people's schedule follows their coach: open or closed to bookings, the tour will
     # take place (the other states were refused above).
-    invitations.booking_confirmed(booking)
+    plan_changed(tour)
     promoted = fill_from_waiting_list(tour, organiser)
     return MoveOutcome(booking, moved=True, promoted=promoted)
 

@@ -30,7 +30,7 @@ from tourplanner.audit.operations import record
 from tourplanner.bookings import rules
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking, Participant
-from tourplanner.calendar import invitations
+from tourplanner.tours.notices import plan_changed
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, FieldError, InvalidInput, NotFound
 from tourplanner.extensions import db
@@ -206,7 +206,7 @@ def book_seats(
     db.session.flush()
     record(prescriber, "booking.create", booking, tour_id=tour.id, seats=booking.seats, status=booking.status.value)
     if bus is not None:
-        invitations.booking_confirmed(booking)
+        plan_changed(tour)
     return BookingOutcome(booking)
 
 
@@ -229,7 +229,7 @@ def cancel_booking(booking: Booking, actor: User) -> list[Booking]:
     db.session.flush()
     record(actor, "booking.cancel", booking, tour_id=tour.id, seats=booking.seats, was_confirmed=was_confirmed, bus=bus_name)
     if was_confirmed:
-        invitations.booking_cancelled(booking)
+        plan_changed(tour)
     return fill_from_waiting_list(tour, actor)
 
 
@@ -255,7 +255,8 @@ def fill_from_waiting_list(tour: Tour, actor: User | None) -> list[Booking]:
     db.session.flush()
     for booking in promoted:
         record(actor, "booking.promote", booking, tour_id=tour.id, seats=booking.seats, bus=booking.bus.name)
-        invitations.booking_confirmed(booking)
+    if promoted:
+        plan_changed(tour)
     return promoted
 
 

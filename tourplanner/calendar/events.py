@@ -22,6 +22,8 @@ from tourplanner.bookings.models import Booking
 from tourplanner.calendar import ical
 from tourplanner.calendar.enums import Audience
 from tourplanner.extensions import db
+from tourplanner.sites.enums import VisitResponse
+from tourplanner.sites.models import Slot
 from tourplanner.timeutil import to_local
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour
 
@@ -41,6 +43,11 @@ def long_date(value: datetime) -> str:
     local = to_local(value)
     day = "1er" if local.day == 1 else str(local.day)
     return f"{DAYS[local.weekday()]} {day} {MONTHS[local.month - 1]} {local.year}"
+
+
+def whole_minute(value: datetime) -> datetime:
+    """The time without its seconds: invitations and feeds speak in whole minutes."""
+    return value.replace(second=0, microsecond=0)
 
 
 def _host() -> str:
@@ -99,9 +106,15 @@ class PersonalEvent:
 
     @property
     def fingerprint(self) -> str:
-        """A digest of the times and place: when it changes, the person gets an update."""
-        parts = [self.start.isoformat(), self.end.isoformat(), self.location,
-                 f"{self.geo[0]:.6f},{self.geo[1]:.6f}", self.extra_key]
+        """A digest of what the person is told: times, place and programme (companies, their
+        times, the coach, the group); when it changes, the person gets an update.
+
+        The schedule's first line, which names the tour, is left out: a new title alone
+        is no reason to mail everyone.
+        """
+        programme = self.schedule.split("\n", 1)[1] if "\n" in self.schedule else ""
+        parts = [whole_minute(self.start).isoformat(), whole_minute(self.end).isoformat(), self.location,
+                 f"{self.geo[0]:.6f},{self.geo[1]:.6f}", self.extra_key, programme]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
     @property
@@ -152,6 +165,8 @@ class _TourData:
         ]
         stops_by_bus: dict[int, list[Stop]] = {}
         for stop in db.session.scalars(select(Stop).where(Stop.tour_id == tour.id).order_by(Stop.position)):
+            if stop.company_response is VisitResponse.DECLINED:
+                continue  # the company said no: nobody is told it will happen
             stops_by_bus.setdefault(stop.bus_id, []).append(stop)
         assignments = [assignment for assignment in db.session.scalars(
             select(AmbassadorAssignment).where(AmbassadorAssignment.tour_id == tour.id)
@@ -159,23 +174,67 @@ class _TourData:
         ) if assignment is not exclude_assignment]
         return cls(tour, bookings, stops_by_bus, assignments)
 
+    @classmethod
+    def load_many(cls, tours: list[Tour]) -> dict[int, _TourData]:
+        """The same for many tours at once, in a few queries whatever their number (a feed)."""
+        ids = [tour.id for tour in tours]
+        data = {tour.id: cls(tour, [], {}, []) for tour in tours}
+        if not ids:
+            return data
+        for booking in db.session.scalars(
+            select(Booking).where(Booking.tour_id.in_(ids), Booking.status == BookingStatus.CONFIRMED)
+            .options(selectinload(Booking.prescriber), selectinload(Booking.participants), selectinload(Booking.bus))
+            .order_by(Booking.id)
+        ):
+            data[booking.tour_id].bookings.append(booking)
+        for stop in db.session.scalars(
+            select(Stop).where(Stop.tour_id.in_(ids)).order_by(Stop.position)
+            .options(selectinload(Stop.slot).selectinload(Slot.site))
+        ):
+            if stop.company_response is not VisitResponse.DECLINED:
+                data[stop.tour_id].stops_by_bus.setdefault(stop.bus_id, []).append(stop)
+        for assignment in db.session.scalars(
+            select(AmbassadorAssignment).where(AmbassadorAssignment.tour_id.in_(ids))
+            .options(selectinload(AmbassadorAssignment.user), selectinload(AmbassadorAssignment.bus))
+            .order_by(AmbassadorAssignment.id)
+        ):
+            data[assignment.tour_id].assignments.append(assignment)
+        return data
+
     def changed_at(self, *more: datetime | None) -> datetime:
-        """The latest change of the tour, or of `more` rows behind a person's copy."""
+        """The latest change of the tour, or of `more` rows behind a person's copy.
+
+        Every change that concerns people marks the tour (`notices.plan_changed` moves its
+        `updated_at`), so this moves whenever a copy's content may have.
+        """
         tour = self.tour
         moments = [tour.updated_at, tour.optimised_at, tour.cancelled_at, tour.published_at, *more]
         return max(moment for moment in moments if moment is not None)
 
+    def has_itinerary(self, buses: list[Bus]) -> bool:
+        """Whether one of these coaches has visits planned."""
+        return any(self.stops_by_bus.get(bus.id) for bus in buses)
+
+    def return_of(self, buses: list[Bus]) -> datetime:
+        """When the last of these coaches is back: its itinerary's return, else the tour's end."""
+        if not self.has_itinerary(buses):
+            return self.tour.end_at
+        return max(bus.return_at or self.tour.end_at for bus in buses if self.stops_by_bus.get(bus.id))
+
     def bus_schedule(self, bus: Bus, with_equipment: bool = True) -> list[str]:
         """The day of one coach, a line per step."""
         tour = self.tour
-        lines = [f"{hm(tour.start_at)}  Rendez-vous : {tour.meeting_point_name}"]
+        lines = [f"{hm(tour.meeting_at)}  Rendez-vous : {tour.meeting_point_name}"]
+        departure = bus.departure_at or tour.departure_at
+        if departure != tour.meeting_at:
+            lines.append(f"{hm(departure)}  Départ du car")
         for stop in self.stops_by_bus.get(bus.id, []):
             site = stop.slot.site
             line = f"{hm(stop.arrival_at)}  {site.name} (visite {hm(stop.start_at)}–{hm(stop.end_at)})"
             if with_equipment and site.protective_equipment:
                 line += f" — équipement : {site.protective_equipment}"
             lines.append(line)
-        if bus.return_at is not None:
+        if bus.return_at is not None and self.stops_by_bus.get(bus.id):
             lines.append(f"{hm(bus.return_at)}  Retour : {tour.meeting_point_name}")
         else:
             lines.append(f"{hm(tour.end_at)}  Fin du tour")
@@ -185,9 +244,9 @@ class _TourData:
         """The programme for a person on these coaches (all of them when unknown)."""
         tour = self.tour
         lines = [f"{tour.title}", long_date(tour.start_at).capitalize(), ""]
-        if not any(self.stops_by_bus.get(bus.id) for bus in buses):
+        if not self.has_itinerary(buses):
             lines += [
-                f"Rendez-vous à {hm(tour.start_at)} : {tour.meeting_point_name}",
+                f"Rendez-vous à {hm(tour.meeting_at)} : {tour.meeting_point_name}",
                 f"Fin prévue à {hm(tour.end_at)}",
                 "Le programme des visites sera précisé prochainement.",
             ]
@@ -208,13 +267,13 @@ class _TourData:
 
 def tour_events(tour: Tour, exclude_booking: Booking | None = None,
                 exclude_assignment: AmbassadorAssignment | None = None,
-                recipients: set[str] | None = None) -> list[PersonalEvent]:
+                recipients: set[str] | None = None, data: _TourData | None = None) -> list[PersonalEvent]:
     """Everyone's copy of the tour's own event: ambassadors, then bookers, then participants.
 
     Whatever the tour's status: the caller decides what a cancelled or draft tour means.
     `recipients` (lower-case addresses) limits the copies built to those people.
     """
-    data = _TourData.load(tour, exclude_booking, exclude_assignment)
+    data = data or _TourData.load(tour, exclude_booking, exclude_assignment)
     events: dict[str, PersonalEvent] = {}
 
     def wanted(email: str) -> bool:
@@ -229,7 +288,7 @@ def tour_events(tour: Tour, exclude_booking: Booking | None = None,
         lines += ["", f"Feuille de route : {road_book_url(tour.id)}"]
         _put(events, data, user.email, user.name, Audience.AMBASSADOR,
              f"{tour.title} — ambassadeur ({assignment.bus.name})", lines,
-             data.changed_at(assignment.created_at), extra_key=f"bus:{assignment.bus_id}")
+             data.changed_at(assignment.created_at), [assignment.bus], extra_key=f"bus:{assignment.bus_id}")
     seats_by_booker: dict[int, int] = {}
     buses_by_booker: dict[int, list[Bus] | None] = {}
     for booking in data.bookings:
@@ -247,7 +306,7 @@ def tour_events(tour: Tour, exclude_booking: Booking | None = None,
         lines = data.schedule(sorted(buses, key=lambda bus: bus.position))
         lines += ["", f"Places réservées : {seats}", f"Détails : {tour_url(tour.id)}"]
         _put(events, data, booking.prescriber.email, booking.prescriber.name, Audience.BOOKER, tour.title,
-             lines, data.changed_at(booking.confirmed_at), seats=seats)
+             lines, data.changed_at(booking.confirmed_at), buses, seats=seats)
     for booking in data.bookings:
         if not any(p.email and wanted(p.email) for p in booking.participants):
             continue
@@ -257,29 +316,34 @@ def tour_events(tour: Tour, exclude_booking: Booking | None = None,
         for participant in booking.participants:
             if participant.email:
                 _put(events, data, participant.email, participant.name, Audience.PARTICIPANT, tour.title,
-                     lines, data.changed_at(booking.confirmed_at))
+                     lines, data.changed_at(booking.confirmed_at), buses)
     return list(events.values())
 
 
 def _put(events: dict[str, PersonalEvent], data: _TourData, email: str, name: str | None, audience: Audience,
-         summary: str, lines: list[str], changed_at: datetime, extra_key: str = "", seats: int | None = None) -> None:
-    """Add a person's copy of the tour unless they already have one (one event per UID each)."""
+         summary: str, lines: list[str], changed_at: datetime, buses: list[Bus], extra_key: str = "",
+         seats: int | None = None) -> None:
+    """Add a person's copy of the tour unless they already have one (one event per UID each).
+
+    It starts at the meeting time and ends when the person's coach is back (the last of
+    their coaches), per the itinerary; before there is one, at the tour's end.
+    """
     recipient = email.strip().lower()
     if recipient in events:
         return
     tour = data.tour
     events[recipient] = PersonalEvent(
         uid=tour_uid(tour.id), tour_id=tour.id, recipient=recipient, name=name, audience=audience,
-        title=tour.title, summary=summary, start=tour.start_at, end=tour.end_at,
+        title=tour.title, summary=summary, start=tour.meeting_at, end=data.return_of(buses),
         location=tour.meeting_point_name, geo=(tour.meeting_lat, tour.meeting_lon),
         schedule="\n".join(lines), url=tour_url(tour.id), changed_at=changed_at,
         extra_key=extra_key, seats=seats,
     )
 
 
-def visit_events(tour: Tour, slot_id: int | None = None) -> list[PersonalEvent]:
+def visit_events(tour: Tour, slot_id: int | None = None, data: _TourData | None = None) -> list[PersonalEvent]:
     """Each company contact's copy of each visit (or the one of `slot_id`) in the tour."""
-    data = _TourData.load(tour)
+    data = data or _TourData.load(tour)
     events = []
     for bus in tour.buses:
         for stop in data.stops_by_bus.get(bus.id, []):

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
@@ -15,7 +16,7 @@ from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking, Participant
 from tourplanner.calendar import ical
 from tourplanner.calendar.enums import Audience, EventStatus
-from tourplanner.calendar.events import PersonalEvent, organizer, tour_events, tour_url, visit_events
+from tourplanner.calendar.events import PersonalEvent, _TourData, organizer, tour_events, tour_url, visit_events
 from tourplanner.calendar.models import CalendarEventState, CalendarToken
 from tourplanner.db import utcnow
 from tourplanner.extensions import db
@@ -49,12 +50,15 @@ def build_feed(user: User) -> Feed:
         for state in db.session.scalars(select(CalendarEventState).where(CalendarEventState.recipient == email))
     }
     events: dict[str, ical.CalendarEvent] = {}
-    for tour in _tours_of(user, now):
-        if tour.status is TourStatus.CANCELLED and (tour.cancelled_at or now) < now - CANCELLED_KEPT:
-            continue
-        copies = tour_events(tour)
-        if tour.status is not TourStatus.DRAFT:
-            copies += visit_events(tour)
+    tours = [tour for tour in _tours_of(user, now)
+             if not (tour.status is TourStatus.CANCELLED and (tour.cancelled_at or now) < now - CANCELLED_KEPT)]
+    # All the tours' rows in a few queries, not a few per tour.
+    loaded = _TourData.load_many(tours)
+    for tour in tours:
+        copies = tour_events(tour, recipients={email}, data=loaded[tour.id])
+        # Only company contacts receive a company's visits.
+        if tour.status is not TourStatus.DRAFT and user.role is Role.COMPANY:
+            copies += visit_events(tour, data=loaded[tour.id])
         for copy in copies:
             if copy.recipient != email or copy.uid in events:
                 continue
@@ -71,13 +75,41 @@ def build_feed(user: User) -> Feed:
             sequence=state.sequence, is_cancelled=True, location=state.location, url=tour_url(state.tour_id),
             description="Annulé.", last_modified=state.updated_at,
         )
+    etag, last_modified = feed_validators(user, now)
+    body = ical.feed(list(events.values()), organizer(), current_app.config["TIMEZONE"], f"tourplanner — {user.name}",
+                     REFRESH_INTERVAL)
+    return Feed(body=body, etag=etag, last_modified=last_modified)
+
+
+def feed_validators(user: User, now: datetime | None = None) -> tuple[str, datetime]:
+    """The feed's ETag and Last-Modified, from what changed rather than from the rendered bytes.
+
+    Every change that concerns people marks its tour (`tours.notices.plan_changed` moves its
+    `updated_at`), and every mail sent moves the person's event states: so the latest of
+    these and their counts, over the tours the feed shows or the person had an event of,
+    move whenever the content may have. A few aggregate queries: a feed that did not change
+    answers 304 without being built.
+    """
+    now = now or utcnow()
+    email = user.email.lower()
+    state_tours = select(CalendarEventState.tour_id).where(CalendarEventState.recipient == email)
+    tours = db.session.execute(
+        select(func.count(Tour.id), func.max(Tour.updated_at),
+               func.count(Tour.cancelled_at).filter(Tour.cancelled_at >= now - CANCELLED_KEPT))
+        .where(or_(Tour.id.in_(_tour_ids_of(user, now)), Tour.id.in_(state_tours)))
+    ).one()
+    states = db.session.execute(
+        select(func.count(CalendarEventState.id), func.max(CalendarEventState.updated_at),
+               func.count(CalendarEventState.cancelled_at).filter(CalendarEventState.cancelled_at >= now - CANCELLED_KEPT))
+        .where(CalendarEventState.recipient == email)
+    ).one()
     token_created = db.session.scalar(
         select(func.max(CalendarToken.created_at)).where(CalendarToken.user_id == user.id)
     )
-    stamps = [event.stamp for event in events.values()] + [token_created or now]
-    body = ical.feed(list(events.values()), organizer(), current_app.config["TIMEZONE"], f"tourplanner — {user.name}",
-                     REFRESH_INTERVAL)
-    return Feed(body=body, etag=hashlib.sha256(body).hexdigest()[:32], last_modified=max(stamps))
+    parts = [user.id, user.name, user.role.value, user.organisation_id, *tours, *states, token_created]
+    etag = hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]
+    moments = [moment for moment in (tours[1], states[1], token_created) if moment is not None]
+    return etag, max(moments, default=now).replace(microsecond=0)
 
 
 def _live(copy: PersonalEvent, tour: Tour, state: CalendarEventState | None) -> ical.CalendarEvent:
@@ -91,6 +123,14 @@ def _live(copy: PersonalEvent, tour: Tour, state: CalendarEventState | None) -> 
 
 def _tours_of(user: User, now: datetime) -> list[Tour]:
     """The tours the user has a seat on, rides as ambassador, or hosts a visit of."""
+    return list(db.session.scalars(
+        select(Tour).where(Tour.id.in_(_tour_ids_of(user, now))).order_by(Tour.start_at, Tour.id)
+        .options(selectinload(Tour.buses))
+    ))
+
+
+def _tour_ids_of(user: User, now: datetime):  # noqa: ANN202  (a SELECT of tour ids)
+    """The ids of the tours `_tours_of` gives, as a subquery."""
     since = now - PAST_KEPT
     email = user.email.lower()
     booked = (
@@ -107,6 +147,4 @@ def _tours_of(user: User, now: datetime) -> list[Tour]:
             .where(Site.organisation_id == user.organisation_id)
         )
         conditions.append(Tour.id.in_(hosting))
-    return list(db.session.scalars(
-        select(Tour).where(or_(*conditions), Tour.end_at >= since).order_by(Tour.start_at, Tour.id)
-    ))
+    return select(Tour.id).where(or_(*conditions), Tour.end_at >= since)

@@ -13,10 +13,12 @@ from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vDuration
 
 #: Who made the calendar objects, per RFC 5545 3.7.3.
 PRODID = "-//tourplanner//Tours industriels//FR"
+#: How a cancelled event's SUMMARY begins, so that it reads as such in any calendar.
+CANCELLED_PREFIX = "Annulé : "
 
 
 class Method(str, enum.Enum):
@@ -119,12 +121,16 @@ def _vevent(event: CalendarEvent, organizer: Person, tzid: str) -> Event:
     zone = ZoneInfo(tzid)
     vevent = Event()
     vevent.add("UID", event.uid)
-    vevent.add("DTSTAMP", event.stamp.astimezone(timezone.utc))
-    vevent.add("DTSTART", event.start.astimezone(zone))
-    vevent.add("DTEND", event.end.astimezone(zone))
+    vevent.add("DTSTAMP", _utc_second(event.stamp))
+    # Whole minutes: the times people are told, never a stray second of the optimiser's.
+    vevent.add("DTSTART", event.start.astimezone(zone).replace(second=0, microsecond=0))
+    vevent.add("DTEND", event.end.astimezone(zone).replace(second=0, microsecond=0))
     vevent.add("SEQUENCE", event.sequence)
     vevent.add("STATUS", "CANCELLED" if event.is_cancelled else "CONFIRMED")
-    vevent.add("SUMMARY", event.summary)
+    summary = event.summary
+    if event.is_cancelled and not summary.startswith(CANCELLED_PREFIX):
+        summary = CANCELLED_PREFIX + summary
+    vevent.add("SUMMARY", summary)
     vevent.add("TRANSP", "OPAQUE")
     if event.location:
         vevent.add("LOCATION", event.location)
@@ -135,7 +141,7 @@ def _vevent(event: CalendarEvent, organizer: Person, tzid: str) -> Event:
     if event.url:
         vevent.add("URL", event.url)
     if event.last_modified is not None:
-        vevent.add("LAST-MODIFIED", event.last_modified.astimezone(timezone.utc))
+        vevent.add("LAST-MODIFIED", _utc_second(event.last_modified))
     vevent.add("ORGANIZER", _address(organizer))
     if event.attendee is not None:
         attendee = _address(event.attendee)
@@ -145,6 +151,10 @@ def _vevent(event: CalendarEvent, organizer: Person, tzid: str) -> Event:
         attendee.params["RSVP"] = "FALSE"
         vevent.add("ATTENDEE", attendee)
     return vevent
+
+
+def _utc_second(value: datetime) -> datetime:
+    return value.astimezone(timezone.utc).replace(microsecond=0)
 
 
 def _address(person: Person) -> vCalAddress:
@@ -162,5 +172,67 @@ def _add_timezone(calendar: Calendar, tzid: str, events: Iterable[CalendarEvent]
 
 @lru_cache(maxsize=32)
 def _timezone(tzid: str, first_year: int, last_year: int) -> Timezone:
-    # Built from the zoneinfo database; cached because it takes a few milliseconds.
+    # The yearly-rule form Outlook and Exchange write themselves (one STANDARD and one
+    # DAYLIGHT block with RRULE:FREQ=YEARLY;BYMONTH=…;BYDAY=-1SU), when the zone's changes
+    # over these years follow such a rule; else the list of transitions from zoneinfo.
+    yearly = _yearly_timezone(tzid, first_year, last_year)
+    if yearly is not None:
+        return yearly
     return Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1))
+
+
+def _transitions(zone: ZoneInfo, year: int) -> list[tuple[datetime, timedelta, timedelta]]:
+    """The zone's changes of offset in `year`: (local wall time before the change, offset before, after)."""
+    changes = []
+    moment = datetime(year, 1, 1, tzinfo=timezone.utc)
+    end = datetime(year + 1, 1, 1, tzinfo=timezone.utc)
+    previous = moment.astimezone(zone).utcoffset()
+    step = timedelta(hours=1)
+    while moment < end:
+        moment += step
+        offset = moment.astimezone(zone).utcoffset()
+        if offset != previous:
+            local_before = (moment - step).astimezone(zone).replace(tzinfo=None) + step
+            changes.append((local_before, previous, offset))
+            previous = offset
+    return changes
+
+
+def _yearly_timezone(tzid: str, first_year: int, last_year: int) -> Timezone | None:
+    """A VTIMEZONE with yearly rules (last Sunday of a month), or None when the zone has no such rule."""
+    zone = ZoneInfo(tzid)
+    rules: set[tuple[int, int, timedelta, timedelta]] = set()
+    for year in range(first_year, last_year + 1):
+        changes = _transitions(zone, year)
+        if len(changes) != 2:
+            return None
+        for local, before, after in changes:
+            if local.weekday() != 6 or (local + timedelta(days=7)).month == local.month:
+                return None  # not the month's last Sunday
+            rules.add((local.month, local.hour, before, after))
+    if len(rules) != 2:
+        return None
+    names = {}
+    for year in (first_year,):
+        for month in (1, 7):
+            moment = datetime(year, month, 15, 12, tzinfo=zone)
+            names[moment.utcoffset()] = moment.tzname()
+    vtimezone = Timezone()
+    vtimezone.add("TZID", tzid)
+    for month, hour, before, after in sorted(rules):
+        block = TimezoneDaylight() if after > before else TimezoneStandard()
+        # Outlook's own anchor year; the rule gives every later change.
+        block.add("DTSTART", datetime(1601, month, _last_sunday(1601, month), hour))
+        block.add("RRULE", {"FREQ": "YEARLY", "BYMONTH": month, "BYDAY": "-1SU"})
+        block.add("TZOFFSETFROM", before)
+        block.add("TZOFFSETTO", after)
+        if names.get(after):
+            block.add("TZNAME", names[after])
+        vtimezone.add_component(block)
+    return vtimezone
+
+
+def _last_sunday(year: int, month: int) -> int:
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    last = following - timedelta(days=1)
+    return last.day - (last.weekday() + 1) % 7

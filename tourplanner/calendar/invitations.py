@@ -1,10 +1,11 @@
 """Invitations (iTIP over mail) for the events of tours, visits and assignments.
 
-Domain operations call these functions inside their transaction; each compares what the
-people concerned should now have in their calendar with what they were last sent (one
-`CalendarEventState` per event and person) and queues in the outbox a REQUEST for a new
-or changed copy and a CANCEL for a withdrawn one. Nothing is sent twice: a call that
-changes nothing queues nothing.
+`update_calendars(tour)` compares what the people concerned should now have in their
+calendar with what they were last sent (one `CalendarEventState` per event and person)
+and queues in the outbox a REQUEST for a new or changed copy and a CANCEL for a withdrawn
+one. Nothing is sent twice: a call that changes nothing queues nothing. Domain verbs do
+not call it: they mark the tour (`tourplanner.tours.notices`) and
+`tourplanner.calendar.updates` calls it once their change is committed.
 """
 
 from __future__ import annotations
@@ -15,125 +16,58 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
-from tourplanner.bookings.models import Booking
 from tourplanner.calendar import ical
 from tourplanner.calendar.enums import Audience, EventStatus
-from tourplanner.calendar.events import (
-    PersonalEvent, organizer, tour_events, tour_uid, tour_url, visit_events, visit_uid,
-)
+from tourplanner.calendar.events import PersonalEvent, organizer, tour_events, tour_url, visit_events
 from tourplanner.calendar.messages import Cause, cancellation_text, invitation_text
 from tourplanner.calendar.models import CalendarEventState
 from tourplanner.db import utcnow
 from tourplanner.extensions import db
 from tourplanner.mail.operations import enqueue
 from tourplanner.tours.enums import TourStatus
-from tourplanner.tours.models import AmbassadorAssignment, Stop, Tour
+from tourplanner.tours.models import Tour
 
 
-def booking_confirmed(booking: Booking) -> None:
-    """A booking's seats are confirmed (at once or from the waiting list): invite its people."""
-    tour = booking.tour
-    people = _people_of(booking)
-    _sync(tour, _desired(tour, visits=False, recipients=people), uids={tour_uid(tour.id)}, recipients=people,
-          cause=Cause.BOOKING)
+def update_calendars(tour: Tour) -> int:
+    """Bring every person's copy of the tour's events to what the tour holds now; returns the mails queued.
 
-
-def booking_cancelled(booking: Booking) -> None:
-    """A confirmed booking is cancelled: send CANCEL to its people (unless another seat still holds them)."""
-    tour = booking.tour
-    people = _people_of(booking)
-    _sync(tour, _desired(tour, exclude_booking=booking, visits=False, recipients=people), uids={tour_uid(tour.id)},
-          recipients=people, cause=Cause.BOOKING)
-
-
-def tour_changed(tour: Tour) -> None:
-    """A tour's times or place changed: send an updated REQUEST to those concerned."""
-    _sync(tour, _desired(tour), cause=Cause.OTHER)
-
-
-def tour_published(tour: Tour) -> None:
-    """A tour leaves the draft stage: its scheduled visits now reach the companies."""
-    _sync(tour, _desired(tour), cause=Cause.OTHER)
-
-
-def tour_cancelled(tour: Tour, reason: str | None = None) -> None:
-    """A tour is cancelled: send CANCEL to everyone concerned."""
-    _sync(tour, [], cause=Cause.TOUR, reason=reason)
-
-
-def ambassador_assigned(assignment: AmbassadorAssignment) -> None:
-    """An ambassador is assigned to a bus: invite that ambassador alone."""
-    tour = assignment.tour
-    _sync(tour, _desired(tour, visits=False), uids={tour_uid(tour.id)}, recipients={assignment.user.email.lower()},
-          cause=Cause.ASSIGNMENT)
-
-
-def ambassador_unassigned(assignment: AmbassadorAssignment) -> None:
-    """An ambassador leaves a tour: send them CANCEL (call it before or after deleting the row)."""
-    tour = assignment.tour
-    _sync(tour, _desired(tour, exclude_assignment=assignment, visits=False), uids={tour_uid(tour.id)},
-          recipients={assignment.user.email.lower()}, cause=Cause.ASSIGNMENT)
-
-
-def visit_scheduled(stop: Stop) -> None:
-    """A company's visit is scheduled or moved: invite the company's contacts."""
-    if stop.tour_id is None:
-        db.session.flush()
-    tour = db.session.get(Tour, stop.tour_id)
-    _sync(tour, _desired(tour, tours=False, slot_id=stop.slot_id), uids={visit_uid(stop.tour_id, stop.slot_id)},
-          cause=Cause.VISIT)
-
-
-def visit_cancelled(stop: Stop) -> None:
-    """A company's visit is removed from the itinerary: send CANCEL to its contacts."""
-    if stop.tour_id is None:
-        db.session.flush()
-    tour = db.session.get(Tour, stop.tour_id)
-    _sync(tour, [], uids={visit_uid(stop.tour_id, stop.slot_id)}, cause=Cause.VISIT)
-
-
-def _people_of(booking: Booking) -> set[str]:
-    people = {booking.prescriber.email.lower()}
-    people.update(p.email.strip().lower() for p in booking.participants if p.email)
-    return people
-
-
-def _desired(tour: Tour, exclude_booking: Booking | None = None,
-             exclude_assignment: AmbassadorAssignment | None = None, tours: bool = True, visits: bool = True,
-             slot_id: int | None = None, recipients: set[str] | None = None) -> list[PersonalEvent]:
-    """The copies people should hold now: none for a cancelled tour, no visit in a draft.
-
-    `tours` and `visits` say which events to build, `slot_id` narrows visits to one slot.
+    Compares, per event and person, what they should hold (nothing for a cancelled tour,
+    no company visit while the tour is a draft) with what they were last sent: a REQUEST
+    with a higher SEQUENCE for a new or changed copy, a CANCEL for a copy withdrawn,
+    nothing for the others. Calling it twice queues nothing the second time.
     """
     if tour.status is TourStatus.CANCELLED:
+        return _sync(tour, [], reason=tour.cancellation_reason)
+    return _sync(tour, _desired(tour))
+
+
+def _desired(tour: Tour) -> list[PersonalEvent]:
+    """The copies people should hold now: none for a cancelled tour, no visit in a draft."""
+    if tour.status is TourStatus.CANCELLED:
         return []
-    events = tour_events(tour, exclude_booking, exclude_assignment, recipients) if tours else []
-    if visits and tour.status is not TourStatus.DRAFT:
-        events += visit_events(tour, slot_id)
+    events = tour_events(tour)
+    if tour.status is not TourStatus.DRAFT:
+        events += visit_events(tour)
     return events
 
 
-def _sync(tour: Tour, desired: Iterable[PersonalEvent], *, cause: Cause, uids: set[str] | None = None,
-          recipients: set[str] | None = None, reason: str | None = None) -> None:
-    """Bring the sent copies within scope (these UIDs, these people) to `desired`, queueing the mails."""
-
-    def in_scope(uid: str, recipient: str) -> bool:
-        return (uids is None or uid in uids) and (recipients is None or recipient in recipients)
-
-    wanted = {(e.uid, e.recipient): e for e in desired if in_scope(e.uid, e.recipient)}
+def _sync(tour: Tour, desired: Iterable[PersonalEvent], *, reason: str | None = None) -> int:
+    """Bring the sent copies of the tour's events to `desired`, queueing the mails; returns how many."""
+    wanted = {(e.uid, e.recipient): e for e in desired}
     states = {
         (s.uid, s.recipient): s
         for s in db.session.scalars(
             select(CalendarEventState).where(CalendarEventState.tour_id == tour.id).order_by(CalendarEventState.id)
         )
-        if in_scope(s.uid, s.recipient)
     }
     now = utcnow()
+    queued = 0
     for key, event in wanted.items():
         state = states.get(key)
         if state is None:
             state = _new_state(event, now)
             _send_request(event, state, is_update=False, now=now)
+            queued += 1
         elif state.status is EventStatus.CANCELLED or state.fingerprint != event.fingerprint:
             is_update = state.status is EventStatus.CONFIRMED
             state.sequence += 1
@@ -141,14 +75,29 @@ def _sync(tour: Tour, desired: Iterable[PersonalEvent], *, cause: Cause, uids: s
             state.cancelled_at = None
             _snapshot(state, event, now)
             _send_request(event, state, is_update=is_update, now=now)
+            queued += 1
     for key, state in states.items():
         if key not in wanted and state.status is EventStatus.CONFIRMED:
             state.sequence += 1
             state.status = EventStatus.CANCELLED
             state.cancelled_at = now
             state.updated_at = now
-            _send_cancel(state, tour.title, cause, reason, now)
+            _send_cancel(state, tour.title, _cause(tour, state), reason, now)
+            queued += 1
     db.session.flush()
+    return queued
+
+
+def _cause(tour: Tour, state: CalendarEventState) -> Cause:
+    """Why a person's copy is withdrawn, for the mail's words."""
+    if tour.status is TourStatus.CANCELLED:
+        return Cause.TOUR
+    return {
+        Audience.COMPANY: Cause.VISIT,
+        Audience.AMBASSADOR: Cause.ASSIGNMENT,
+        Audience.BOOKER: Cause.BOOKING,
+        Audience.PARTICIPANT: Cause.BOOKING,
+    }.get(state.audience, Cause.OTHER)
 
 
 def _new_state(event: PersonalEvent, now: datetime) -> CalendarEventState:
@@ -174,7 +123,8 @@ def _snapshot(state: CalendarEventState, event: PersonalEvent, now: datetime) ->
 def _send_request(event: PersonalEvent, state: CalendarEventState, is_update: bool, now: datetime) -> None:
     ics = ical.invitation(event.calendar_event(state.sequence, now), ical.Method.REQUEST, organizer(), _tzid())
     mail = invitation_text(event, is_update)
-    enqueue(event.recipient, mail.subject, mail.text, mail.html, ics.decode(), ical.Method.REQUEST.value)
+    enqueue(event.recipient, mail.subject, mail.text, mail.html, ics.decode(), ical.Method.REQUEST.value,
+            event_uid=event.uid, event_sequence=state.sequence)
 
 
 def _send_cancel(state: CalendarEventState, title: str, cause: Cause, reason: str | None, now: datetime) -> None:
@@ -189,7 +139,8 @@ def _send_cancel(state: CalendarEventState, title: str, cause: Cause, reason: st
         attendee=ical.Attendee(state.recipient, state.recipient_name, partstat),
     )
     ics = ical.invitation(event, ical.Method.CANCEL, organizer(), _tzid())
-    enqueue(state.recipient, mail.subject, mail.text, mail.html, ics.decode(), ical.Method.CANCEL.value)
+    enqueue(state.recipient, mail.subject, mail.text, mail.html, ics.decode(), ical.Method.CANCEL.value,
+            event_uid=state.uid, event_sequence=state.sequence)
 
 
 def _description_of(text: str) -> str:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from flask import Flask, Response, g
 
+from sqlalchemy import select
+
 from tourplanner.extensions import db
+from tourplanner.mail.models import OutboxMail
 from tourplanner.mail.operations import deliver_pending
 
 log = logging.getLogger(__name__)
@@ -44,12 +48,64 @@ def start_delivery(app: Flask) -> threading.Thread | None:
 
 
 def deliver_in_own_context(app: Flask) -> int:
-    """Deliver the outbox within a fresh app context (its own database session); never raises."""
+    """Deliver the outbox within a fresh app context (its own database session); never raises.
+
+    When mail is left waiting (the server could not be reached), this process keeps
+    retrying every `RETRY_SECONDS` in one background thread until the outbox is empty, so
+    that mail leaves within a minute of the server's return even where no scheduler runs.
+    """
     with app.app_context():
         try:
-            return deliver_pending()
+            sent = deliver_pending()
+            if app.config.get("MAIL_DELIVERY", "thread") == "thread" and _waiting_mail():
+                _start_retry_loop(app)
+            return sent
         except Exception:  # noqa: BLE001  (the scheduler retries; a request must not fail for it)
             log.exception("Delivering the outbox failed; the scheduler will retry")
             return 0
         finally:
             db.session.remove()
+
+
+#: How often a web process retries while its mail waits (the scheduler's job also does).
+RETRY_SECONDS = 20
+_retry_lock = threading.Lock()
+_retrying = False
+
+
+def _waiting_mail() -> bool:
+    """Whether unsent mail that should have left waits in the outbox."""
+    waiting = db.session.scalar(
+        select(OutboxMail.id).where(OutboxMail.sent_at.is_(None), OutboxMail.superseded_at.is_(None),
+                                    OutboxMail.attempts > 0).limit(1)
+    )
+    db.session.commit()
+    return waiting is not None
+
+
+def _start_retry_loop(app: Flask) -> None:
+    global _retrying
+    with _retry_lock:
+        if _retrying:
+            return
+        _retrying = True
+    threading.Thread(target=_retry_loop, args=(app,), name="outbox-retry", daemon=True).start()
+
+
+def _retry_loop(app: Flask) -> None:
+    global _retrying
+    try:
+        while True:
+            time.sleep(RETRY_SECONDS)
+            with app.app_context():
+                try:
+                    deliver_pending()
+                    if not _waiting_mail():
+                        return
+                except Exception:  # noqa: BLE001  (keep retrying; the error is logged)
+                    log.exception("Retrying the outbox failed")
+                finally:
+                    db.session.remove()
+    finally:
+        with _retry_lock:
+            _retrying = False

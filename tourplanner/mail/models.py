@@ -33,6 +33,12 @@ class OutboxMail(Base):
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    #: The calendar event the mail carries (its UID) and its SEQUENCE: a later mail of the
+    #: same event to the same person supersedes this one if it has not left yet.
+    event_uid: Mapped[str | None] = mapped_column(String(255), index=True)
+    event_sequence: Mapped[int | None]
+    #: Not sent because a later version of its event replaced it before it could leave.
+    superseded_at: Mapped[datetime | None]
 
 
 class TourMailRound(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import socket
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 
 #: Waits between delivery attempts of one mail; the last one repeats.
 RETRY_DELAYS = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
+#: When the server cannot be reached at all, the mails are due again this soon (no backoff):
+#: whoever delivers next (the scheduler's job, a web process's retry) sends them once it is back.
+CONNECTION_RETRY = timedelta(seconds=20)
 
 
 def enqueue(
@@ -34,11 +37,16 @@ def enqueue(
     ics: str | None = None,
     ics_method: str | None = None,
     redacted_text: str | None = None,
+    *,
+    event_uid: str | None = None,
+    event_sequence: int | None = None,
 ) -> OutboxMail:
     """Put a mail in the outbox, in the caller's transaction; it leaves after the commit.
 
     A body holding a secret (a sign-in link) comes with `redacted_text`, which replaces it
-    once the mail has left: the outbox then keeps no usable secret.
+    once the mail has left: the outbox then keeps no usable secret. A mail carrying a calendar
+    event names it (`event_uid`, `event_sequence`): for one recipient and one event, only the
+    latest version still waiting is ever sent.
     """
     mail = OutboxMail(
         recipient=recipient,
@@ -48,6 +56,8 @@ def enqueue(
         body_html=body_html,
         ics=ics,
         ics_method=ics_method,
+        event_uid=event_uid,
+        event_sequence=event_sequence,
     )
     db.session.add(mail)
     db.session.flush()
@@ -86,14 +96,18 @@ def deliver_pending(limit: int = 100) -> int:
 
     Safe with several senders at once (the thread after a request, another worker, the
     scheduler): a mail is claimed by one conditional UPDATE before it is sent, so only one
-    of them sends it. An unreachable server leaves the mails for a later attempt.
+    of them sends it. For one recipient and one calendar event, only the latest waiting
+    version leaves (the earlier ones are marked superseded, never sent), and a CANCEL of
+    an event the person was never sent is not sent either. A server that cannot be reached
+    leaves the mails for the next round, due again within `CONNECTION_RETRY` whatever
+    their number of attempts: when it comes back, they leave at the next round.
     """
     config = current_app.config
     if not config.get("SMTP_HOST"):
         return 0
     due_ids = db.session.scalars(
         select(OutboxMail.id)
-        .where(OutboxMail.sent_at.is_(None), OutboxMail.send_after_at <= utcnow())
+        .where(OutboxMail.sent_at.is_(None), OutboxMail.superseded_at.is_(None), OutboxMail.send_after_at <= utcnow())
         .order_by(OutboxMail.id)
         .limit(limit)
     ).all()
@@ -109,10 +123,14 @@ def deliver_pending(limit: int = 100) -> int:
                 link.send(build_message(mail, config["MAIL_FROM"], domain))
             except (OSError, smtplib.SMTPException) as exc:
                 mail.last_error = f"{type(exc).__name__}: {exc}"[:500]
+                if link.is_broken:
+                    # The server is away, not this mail's fault: try again soon, not after a backoff.
+                    mail.attempts -= 1
+                    mail.send_after_at = utcnow() + CONNECTION_RETRY
                 db.session.commit()
                 log.warning("Mail %s to %s not sent (attempt %s): %s", mail.id, mail.recipient, mail.attempts, exc)
                 if link.is_broken:
-                    break  # the server is away: the others wait for the next round, unclaimed
+                    break  # the others wait for the next round, unclaimed
                 continue
             mail.sent_at = utcnow()
             mail.last_error = None
@@ -124,11 +142,43 @@ def deliver_pending(limit: int = 100) -> int:
     return sent
 
 
+def _supersede_earlier(mail: OutboxMail, now: datetime) -> bool:
+    """Mark the earlier waiting versions of the mail's event to its recipient as superseded.
+
+    Returns False when this mail itself is not to be sent: a later version waits, or it is
+    a CANCEL of an event the person was never sent (nothing to withdraw from their calendar).
+    """
+    if mail.event_uid is None:
+        return True
+    same_event = (OutboxMail.event_uid == mail.event_uid, OutboxMail.recipient == mail.recipient)
+    later = db.session.scalar(
+        select(OutboxMail.id).where(*same_event, OutboxMail.id > mail.id, OutboxMail.sent_at.is_(None),
+                                    OutboxMail.superseded_at.is_(None)).limit(1)
+    )
+    if later is not None:
+        mail.superseded_at = now
+        return False
+    db.session.execute(
+        update(OutboxMail)
+        .where(*same_event, OutboxMail.id < mail.id, OutboxMail.sent_at.is_(None), OutboxMail.superseded_at.is_(None))
+        .values(superseded_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if mail.ics_method == "CANCEL":
+        ever_sent = db.session.scalar(
+            select(OutboxMail.id).where(*same_event, OutboxMail.id < mail.id, OutboxMail.sent_at.is_not(None)).limit(1)
+        )
+        if ever_sent is None:
+            mail.superseded_at = now
+            return False
+    return True
+
+
 def _claim(mail_id: int) -> OutboxMail | None:
-    """Take a due mail for this sender, committing the claim; None when another sender has it."""
+    """Take a due mail for this sender, committing the claim; None when another sender has it or it is superseded."""
     now = utcnow()
-    mail = db.session.get(OutboxMail, mail_id)
-    if mail is None or mail.sent_at is not None:
+    mail = db.session.get(OutboxMail, mail_id, populate_existing=True)
+    if mail is None or mail.sent_at is not None or mail.superseded_at is not None:
         db.session.commit()
         return None
     attempts = mail.attempts
@@ -137,17 +187,20 @@ def _claim(mail_id: int) -> OutboxMail | None:
         .where(
             OutboxMail.id == mail_id,
             OutboxMail.sent_at.is_(None),
+            OutboxMail.superseded_at.is_(None),
             OutboxMail.attempts == attempts,
             OutboxMail.send_after_at <= now,
         )
         .values(attempts=attempts + 1, send_after_at=now + _retry_delay(attempts))
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.commit()
     if not claimed:
+        db.session.commit()
         return None
     db.session.refresh(mail)
-    return mail
+    keep = _supersede_earlier(mail, now)
+    db.session.commit()
+    return mail if keep else None
 
 
 class SmtpLink:

@@ -275,7 +275,7 @@ class ProblemBuilder:
         lunch: Break | None = None,
         carries_reduced_mobility: bool = False,
     ) -> Coach:
-        """Add a coach leaving ``start`` at or after ``start_s``, back at ``end`` by ``end_s``."""
+        """Add a coach leaving ``start`` at ``start_s`` (it may wait at a site), back at ``end`` by ``end_s``."""
         coach = Coach(id, seats, start, end, start_s, end_s, load, max_duration_s, lunch, carries_reduced_mobility)
         self.coaches.append(coach)
         return coach

@@ -1,13 +1,16 @@
 """solve(problem, params) -> Result: the coach tour as an OR-Tools routing model.
 
 Model (one node per coach start, per coach end, per visit and per pick-up):
-  - arc cost = driving seconds; an optional visit dropped costs ``priority * unit`` where
-    ``unit`` exceeds any possible driving total, so the solver first serves as much
-    priority as fits, then drives least. Required visits and pick-ups cost more to drop
+  - cost = ``SPAN_COST`` per second of each coach's day (from its departure, fixed at the
+    coach's ``start_s``, until it is back: the group's waiting, driving and visiting) plus
+    one per second of driving; an optional visit dropped costs ``priority * unit`` where
+    ``unit`` exceeds any possible total of the rest, so the solver first serves as much
+    priority as fits, then keeps the group's day shortest, then drives least. Required visits and pick-ups cost more to drop
     than all optional visits together: they are dropped only if impossible, and reported.
   - "time" dimension: transit = service at the origin + drive; slack = waiting; a visit's
     cumul is the time it begins, restricted to its windows; coach start/end cumuls within
-    [start_s, end_s]; span upper bound = max duration; lunch = a break interval that may
+    [start_s, end_s], the start fixed at start_s (the coach leaves when the group has
+    boarded; it may wait at a site for its window); span upper bound = max duration; lunch = a break interval that may
     not overlap any service (OR-Tools vehicle breaks), covered by waiting time.
   - "load" dimension: passengers on board; starts at the coach's booked seats, pick-ups
     add theirs, capacity = seats; a visit's cumul (its group) is at most its max_group.
@@ -35,6 +38,11 @@ from tourplanner.routing.stop import BranchLimit, StoppingCriterion, TimeLimit
 REQUIRED_DROPPED_REASON = "visite obligatoire impossible à placer avec les autres contraintes"
 PICKUP_DROPPED_REASON = "point de prise en charge impossible à desservir avec les autres contraintes"
 NO_SOLUTION_REASON = "aucune solution trouvée dans le temps imparti"
+#: Cost of a second of a coach's day (span), against 1 for a second of driving: the group's
+#: time comes first, fewer kilometres break ties.
+SPAN_COST = 10
+#: Safety net on the second stage's descent (it normally ends at its local optimum well before).
+DESCENT_LIMIT_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -78,8 +86,9 @@ class SolveParams:
 class _Model:
     """The OR-Tools model of a problem and the node <-> item bookkeeping."""
 
-    def __init__(self, problem: Problem, checked) -> None:
+    def __init__(self, problem: Problem, checked, span_cost: int = SPAN_COST) -> None:
         self.problem = problem
+        self.span_cost = span_cost
         coaches = problem.coaches
         self.visits = [v for v in problem.visits if v.id not in checked.visit_reasons]
         self.pickups = [p for p in problem.pickups if p.id not in checked.pickup_reasons]
@@ -143,7 +152,9 @@ class _Model:
         self.lunches = {}
         for v, coach in enumerate(self.problem.coaches):
             start, end = time_dim.CumulVar(routing.Start(v)), time_dim.CumulVar(routing.End(v))
-            start.SetRange(coach.start_s + shift, coach.end_s + shift)
+            # The coach leaves when the group has boarded, not later: waiting at a site for its
+            # window is the group's time too, which the span cost counts.
+            start.SetValue(coach.start_s + shift)
             end.SetRange(coach.start_s + shift, coach.end_s + shift)
             if coach.max_duration_s is not None:
                 time_dim.SetSpanUpperBoundForVehicle(coach.max_duration_s, v)
@@ -154,9 +165,12 @@ class _Model:
                 )
                 time_dim.SetBreakIntervalsOfVehicle([lunch], v, node_visit_transits)
                 self.lunches[v] = lunch
-            # Leave as late as possible and come back as early as possible: no idle waiting.
-            routing.AddVariableMaximizedByFinalizer(start)
+            if self.span_cost:
+                time_dim.SetSpanCostCoefficientForVehicle(self.span_cost, v)
+            # Back as early as possible, each visit beginning as early as its window allows.
             routing.AddVariableMinimizedByFinalizer(end)
+        for k in range(len(self.visits)):
+            routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(self.index(self.first_visit + k)))
 
     def _load_dimension(self) -> None:
         routing = self.routing
@@ -183,8 +197,10 @@ class _Model:
                 self.routing.VehicleVar(self.index(node)).RemoveValues(barred)
 
     def _disjunctions(self) -> None:
-        # Every solution drives less than `unit`: each node leaves by one arc at most.
-        self.unit = int(self.drive.max(axis=1).sum()) + 1
+        # Every solution costs less than `unit` besides its drops: each node leaves by one arc
+        # at most, and no coach's day lasts longer than the horizon.
+        horizon = max(c.end_s for c in self.problem.coaches) + self.shift
+        self.unit = int(self.drive.max(axis=1).sum()) + SPAN_COST * horizon * len(self.problem.coaches) + 1
         optional_total = sum(v.priority for v in self.visits if not v.required)
         self.must_penalty = self.unit * (optional_total + 1)
         for k, visit in enumerate(self.visits):
@@ -199,8 +215,12 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
     params = params if params is not None else SolveParams()
     started = time.perf_counter()
     checked = precheck(problem)
-    model = _Model(problem, checked)
+    # Two stages: the search proper on driving (fast), then a descent from its solution
+    # with the cost of each coach's day, whose evaluation needs a scheduling LP per move.
+    model = _Model(problem, checked, span_cost=0)
     assignment = model.routing.SolveWithParameters(params.search_parameters(model.routing))
+    if assignment is not None:
+        model, assignment = _shorten_days(problem, checked, model, assignment)
     solve_s = time.perf_counter() - started
     early = [
         Unassigned(v.id, checked.visit_reasons[v.id], v.required)
@@ -225,6 +245,32 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
         solve_s,
         clock_origin_s=problem.clock_origin_s,
     )
+
+
+def _shorten_days(problem: Problem, checked, model: _Model, assignment):
+    """From a solution on driving, descend to a local optimum of the full cost (days, then driving)."""
+    routing = model.routing
+    routes = []
+    for v in range(len(problem.coaches)):
+        index, nodes = assignment.Value(routing.NextVar(routing.Start(v))), []
+        while not routing.IsEnd(index):
+            nodes.append(index)  # the two models number their indices alike
+            index = assignment.Value(routing.NextVar(index))
+        routes.append(nodes)
+    refined = _Model(problem, checked)
+    initial = refined.routing.ReadAssignmentFromRoutes(routes, True)
+    if initial is None:
+        return model, assignment
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+    # The lunch break makes each move's schedule a mixed-integer problem; its LP relaxation
+    # (Glop) is enough to rank moves and far quicker than CP-SAT.
+    params.mixed_integer_scheduling_solver = params.continuous_scheduling_solver
+    params.time_limit.FromMilliseconds(int(DESCENT_LIMIT_S * 1000))
+    better = refined.routing.SolveFromAssignmentWithParameters(initial, params)
+    if better is None:
+        return model, assignment
+    return refined, better
 
 
 def _in_problem_order(problem: Problem, items: list[Unassigned]) -> list[Unassigned]:

@@ -16,7 +16,7 @@ from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
 from tourplanner.accounts.operations import find_user_by_email
 from tourplanner.audit.operations import record
-from tourplanner.calendar import invitations
+from tourplanner.tours.notices import plan_changed
 from tourplanner.errors import Conflict, FieldError, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.timeutil import to_local
@@ -86,7 +86,7 @@ def assign_ambassador(tour: Tour, email: str, bus_index: int, organiser: User) -
         existing.bus = bus
         db.session.flush()
         record(organiser, "ambassador.move", existing, user_id=ambassador.id, bus_before=before, bus=bus_index)
-        invitations.ambassador_assigned(existing)
+        plan_changed(tour)
         return AssignmentOutcome(existing, created=False, moved=True)
     other = _busy_elsewhere(tour, ambassador)
     if other is not None:
@@ -97,15 +97,15 @@ def assign_ambassador(tour: Tour, email: str, bus_index: int, organiser: User) -
     assignment = AmbassadorAssignment(tour=tour, bus=bus, user=ambassador)
     db.session.add(assignment)
     record(organiser, "ambassador.assign", assignment, user_id=ambassador.id, tour_id=tour.id, bus=bus_index)
-    invitations.ambassador_assigned(assignment)
+    plan_changed(tour)
     return AssignmentOutcome(assignment, created=True, moved=False)
 
 
 def unassign_ambassador(assignment: AmbassadorAssignment, organiser: User) -> None:
     """Take an ambassador off a tour, and send them a cancellation."""
-    invitations.ambassador_unassigned(assignment)
     record(organiser, "ambassador.unassign", assignment, user_id=assignment.user_id, tour_id=assignment.tour_id)
     tour = assignment.tour
+    plan_changed(tour)
     tour.ambassadors.remove(assignment)
     db.session.flush()
 

@@ -17,7 +17,6 @@ from tourplanner import routing
 from tourplanner.accounts.models import User
 from tourplanner.audit.operations import record
 from tourplanner.bookings.enums import BookingStatus
-from tourplanner.calendar import invitations
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, FieldError, InvalidInput
 from tourplanner.extensions import db
@@ -26,6 +25,7 @@ from tourplanner.sites.models import Slot
 from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Bus, Stop, Tour, TourCandidate, TourPickupPoint
+from tourplanner.tours.notices import plan_changed
 
 #: Slot statuses an organiser may put in a tour.
 USABLE_SLOT_STATUSES = (SlotStatus.OFFERED, SlotStatus.ACCEPTED)
@@ -64,9 +64,8 @@ def _remove_stop_of(tour: Tour, slot_id: int) -> None:
     for bus in tour.buses:
         for stop in list(bus.stops):
             if stop.slot_id == slot_id:
-                if tour.status is not TourStatus.DRAFT:
-                    invitations.visit_cancelled(stop)
                 bus.stops.remove(stop)
+                plan_changed(tour)
 
 
 def _require_open(tour: Tour) -> None:
@@ -96,6 +95,8 @@ def build_problem(tour: Tour, provider: routing.TravelTimeProvider | None = None
     leaves the meeting point with the others only.
     """
     origin = tour.start_at
+    #: The coaches leave when the group has boarded: the start plus the boarding margin.
+    departure_s = (tour.boarding_minutes or 0) * 60
 
     def seconds(value: datetime) -> int:
         return int((value - origin).total_seconds())
@@ -147,7 +148,7 @@ def build_problem(tour: Tour, provider: routing.TravelTimeProvider | None = None
             bus.seats,
             meeting,
             meeting,
-            0,
+            departure_s,
             seconds(tour.end_at),
             load=loads.get(bus.id, bus.seats),
             lunch=lunch,
@@ -157,7 +158,7 @@ def build_problem(tour: Tour, provider: routing.TravelTimeProvider | None = None
     place_of_point: dict[int, int] = {}
     # Everyone is on board before the first visit can begin: the whole group visits each site.
     first_visit_s = min((w.earliest_start_s for v in builder.visits for w in v.windows), default=None)
-    boarding_window = (0, max(first_visit_s, 0)) if first_visit_s is not None else None
+    boarding_window = (departure_s, max(first_visit_s, departure_s)) if first_visit_s is not None else None
     for bus in tour.buses:
         for point in tour.pickup_points:
             seats = boarding.get((bus.id, point.id), 0)
@@ -226,19 +227,14 @@ def _store(tour: Tour, built: TourProblem, result: routing.Result) -> None:
         return built.origin + timedelta(seconds=t_s)
 
     previous = {stop.slot_id: stop for bus in tour.buses for stop in bus.stops}
-    notify = tour.status is not TourStatus.DRAFT
-    placed = {s.id for route in result.routes for s in route.stops if s.kind == "visit"}
-    if notify:
-        for slot_id, old in previous.items():
-            if slot_id not in placed:
-                invitations.visit_cancelled(old)
     for bus in tour.buses:
         bus.stops.clear()
-        bus.return_at = bus.lunch_start_at = bus.lunch_end_at = bus.lunch_where = None
+        bus.departure_at = bus.return_at = bus.lunch_start_at = bus.lunch_end_at = bus.lunch_where = None
     db.session.flush()  # free the (bus, position) keys before writing the new stops
     places = built.problem.places
     for route in result.routes:
         bus = built.buses[route.coach_id]
+        bus.departure_at = at(route.departure_s) if route.stops else None
         bus.return_at = at(route.return_s) if route.stops else None
         lunch = route.lunch if route.stops else None
         bus.lunch_start_at = at(lunch.start_s) if lunch else None
@@ -263,14 +259,13 @@ def _store(tour: Tour, built: TourProblem, result: routing.Result) -> None:
                 stop.responded_at = old.responded_at
                 stop.decline_reason = old.decline_reason
             bus.stops.append(stop)
-            if notify:
-                db.session.flush()
-                invitations.visit_scheduled(stop)
     reasons = {u.id: u.reason for u in result.unassigned_visits} | built.skipped
     for candidate in tour.candidates:
         candidate.unassigned_reason = reasons.get(candidate.slot_id)
     tour.optimised_at = utcnow()
     tour.needs_reoptimisation = False
+    # Companies added, moved or dropped, and everyone's programme: told once the change is committed.
+    plan_changed(tour)
     db.session.flush()
 
 

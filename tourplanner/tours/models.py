@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
@@ -28,6 +28,7 @@ class Tour(Base):
         CheckConstraint("end_at > start_at", name="time_order"),
         CheckConstraint("meeting_lat BETWEEN -90 AND 90", name="lat_range"),
         CheckConstraint("meeting_lon BETWEEN -180 AND 180", name="lon_range"),
+        CheckConstraint("boarding_minutes BETWEEN 0 AND 30", name="boarding_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,6 +43,8 @@ class Tour(Base):
     meeting_address: Mapped[str | None] = mapped_column(String(300))
     meeting_lat: Mapped[float]
     meeting_lon: Mapped[float]
+    #: The group meets at `start_at`; the coaches leave this many minutes later (0–30).
+    boarding_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
     #: Bookings close at this time; afterwards only organisers change them.
     booking_deadline_at: Mapped[datetime]
     #: Lunch must start between these two times and last `lunch_minutes` (all three or none).
@@ -63,12 +66,17 @@ class Tour(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    #: Why the tour was cancelled, as told to everyone concerned.
+    cancellation_reason: Mapped[str | None] = mapped_column(String(500))
     #: When the itinerary was last computed; none = never optimised.
     optimised_at: Mapped[datetime | None]
     #: A company declined a visit since the last optimisation: the organiser should re-optimise.
     needs_reoptimisation: Mapped[bool] = mapped_column(default=False)
     #: The insertion structure (SIAE) hosting a reverse visit (kind siae_visit); none otherwise.
     host_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    #: What people were told may be out of date: their calendars are brought up to date at
+    #: this time (pushed back by each further change, so that a burst makes one update).
+    notify_after_at: Mapped[datetime | None] = mapped_column(index=True)
 
     buses: Mapped[list[Bus]] = relationship(
         back_populates="tour", order_by="Bus.position", cascade="all, delete-orphan"
@@ -95,6 +103,22 @@ class Tour(Base):
         return sum(bus.seats for bus in self.buses)
 
     @property
+    def meeting_at(self) -> datetime:
+        """When the group meets at the meeting point: the tour's start."""
+        return self.start_at
+
+    @property
+    def departure_at(self) -> datetime:
+        """When the coaches leave the meeting point: the start plus the boarding margin."""
+        return self.start_at + timedelta(minutes=self.boarding_minutes or 0)
+
+    @property
+    def return_at(self) -> datetime:
+        """When the last coach is back per the itinerary; the tour's end before there is one."""
+        returns = [bus.return_at for bus in self.buses if bus.return_at is not None]
+        return max(returns) if returns else self.end_at
+
+    @property
     def has_lunch(self) -> bool:
         """Whether the tour has a lunch break to fit in."""
         return self.lunch_minutes is not None
@@ -115,6 +139,8 @@ class Bus(Base):
     position: Mapped[int]
     seats: Mapped[int]
     label: Mapped[str | None] = mapped_column(String(100))
+    #: When the coach leaves the meeting point, per the itinerary (none without one).
+    departure_at: Mapped[datetime | None]
     #: The coach's arrival back at the meeting point, per the itinerary.
     return_at: Mapped[datetime | None]
     #: The group's lunch as the optimiser placed it (none without lunch or itinerary).
@@ -127,6 +153,16 @@ class Bus(Base):
     stops: Mapped[list[Stop]] = relationship(
         back_populates="bus", order_by="Stop.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def meeting_at(self) -> datetime:
+        """When this coach's group meets: the tour's start."""
+        return self.tour.start_at
+
+    @property
+    def planned_return_at(self) -> datetime:
+        """When this coach is back: its itinerary's return, else the tour's end."""
+        return self.return_at or self.tour.end_at
 
     @property
     def name(self) -> str:

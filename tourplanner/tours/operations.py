@@ -14,15 +14,17 @@ from tourplanner.audit.operations import record
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.operations import fill_from_waiting_list, lock_tour
 from tourplanner.bookings.models import Booking
-from tourplanner.calendar import invitations
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, FieldError, InvalidInput
 from tourplanner.extensions import db
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Bus, Tour, TourPickupPoint, TourQuota
+from tourplanner.tours.notices import plan_changed
 
 #: Largest coach we expect; beyond this a typo is more likely than a vehicle.
 MAX_BUS_SEATS = 100
+#: Longest boarding margin: the coaches leave at most this many minutes after the meeting time.
+MAX_BOARDING_MINUTES = 30
 #: Most pickup points a tour may have.
 MAX_PICKUP_POINTS = 20
 #: Why the go/no-go job cancels a tour (told to everyone concerned).
@@ -84,6 +86,8 @@ class TourDetails:
     description: str | None = None
     max_seats_per_booking: int | None = None
     bus_labels: list[str | None] | None = None
+    #: Minutes between the meeting (the start) and the coaches' departure, 0–30; UNCHANGED keeps the tour's (0 for a new one).
+    boarding_minutes: int | Unchanged = UNCHANGED
     # Booking rules: UNCHANGED keeps the tour's (for forms that do not show them).
     #: Fewer confirmed seats than this at `go_no_go_at` cancels the tour; set both or neither.
     min_participants: int | None | Unchanged = UNCHANGED
@@ -118,6 +122,8 @@ def check_details(details: TourDetails) -> None:
     for index, seats in enumerate(details.bus_seats):
         if not 1 <= seats <= MAX_BUS_SEATS:
             errors.append(FieldError(f"buses.{index}.seats", f"le nombre de places doit être entre 1 et {MAX_BUS_SEATS}"))
+    if details.boarding_minutes is not UNCHANGED and not 0 <= details.boarding_minutes <= MAX_BOARDING_MINUTES:
+        errors.append(FieldError("boarding_minutes", f"la marge d'embarquement doit être entre 0 et {MAX_BOARDING_MINUTES} minutes"))
     if details.max_seats_per_booking is not None and details.max_seats_per_booking < 1:
         errors.append(FieldError("max_seats_per_booking", "doit être au moins 1"))
     lunch = details.lunch
@@ -234,7 +240,7 @@ def update_tour(tour: Tour, details: TourDetails, organiser: User) -> Tour:
     _apply(tour, details)
     record(organiser, "tour.update", tour, before=before)
     if _when_and_where(tour) != when_and_where:
-        invitations.tour_changed(tour)
+        plan_changed(tour)
     # Seats may have been added: the waiting list moves up at once.
     db.session.flush()
     fill_from_waiting_list(lock_tour(tour.id), organiser)
@@ -255,7 +261,8 @@ def _with_current_rules(tour: Tour, details: TourDetails) -> TourDetails:
 
 def _when_and_where(tour: Tour) -> tuple[object, ...]:
     """The times and meeting point: a change in them calls for updated invitations."""
-    return (tour.start_at, tour.end_at, tour.meeting_point_name, tour.meeting_lat, tour.meeting_lon)
+    return (tour.start_at, tour.end_at, tour.meeting_point_name, tour.meeting_lat, tour.meeting_lon,
+            tour.boarding_minutes, [bus.seats for bus in tour.buses], [bus.label for bus in tour.buses])
 
 
 def _apply(tour: Tour, details: TourDetails) -> None:
@@ -275,6 +282,10 @@ def _apply(tour: Tour, details: TourDetails) -> None:
         tour.lunch_place = (details.lunch_place or "").strip()[:300] or None
     tour.booking_deadline_at = details.booking_deadline
     tour.max_seats_per_booking = details.max_seats_per_booking
+    if details.boarding_minutes is not UNCHANGED:
+        tour.boarding_minutes = details.boarding_minutes
+    elif tour.boarding_minutes is None:
+        tour.boarding_minutes = 0
     lunch = details.lunch
     tour.lunch_earliest_at = lunch.earliest if lunch else None
     tour.lunch_latest_at = lunch.latest if lunch else None
@@ -356,7 +367,7 @@ def publish_tour(tour: Tour, organiser: User) -> Tour:
     tour.status = TourStatus.PUBLISHED
     tour.published_at = utcnow()
     record(organiser, "tour.publish", tour)
-    invitations.tour_published(tour)
+    plan_changed(tour)
     return tour
 
 
@@ -366,9 +377,10 @@ def cancel_tour(tour: Tour, actor: User | None, reason: str | None = None) -> To
         raise Conflict(f"ce tour est déjà {tour.status.label.lower()}")
     tour.status = TourStatus.CANCELLED
     tour.cancelled_at = utcnow()
+    tour.cancellation_reason = reason[:500] if reason else None
     record(actor, "tour.cancel", tour, reason=reason)
     # Even a draft: its ambassadors may hold an invitation.
-    invitations.tour_cancelled(tour, reason=reason)
+    plan_changed(tour)
     return tour
 
 

@@ -177,8 +177,9 @@ def _lay_out(tour: Tour, day: BusDay, drive_matrix: list[list[int]]) -> None:
         add("wait", after_drive, end)
 
     first = stops[0]
-    day.departure_at = first.arrival_at - timedelta(seconds=drive_matrix[0][1])
-    add("drive", day.departure_at, first.arrival_at, f"vers {first.slot.site.name}")
+    # The coach leaves at its stored departure (the meeting time plus the boarding margin).
+    day.departure_at = day.bus.departure_at or first.arrival_at - timedelta(seconds=drive_matrix[0][1])
+    leg(day.departure_at, first.arrival_at, drive_matrix[0][1], f"vers {first.slot.site.name}")
     for position, stop in enumerate(stops, start=1):
         name = stop.slot.site.name
         if position > 1:

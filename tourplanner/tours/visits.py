@@ -29,6 +29,7 @@ from tourplanner.sites.enums import SlotStatus, VisitResponse
 from tourplanner.sites.models import Site, Slot
 from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourStatus
+from tourplanner.tours.notices import plan_changed
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour
 
 #: Tours whose visits a company sees: published ones, before and after the day.
@@ -144,6 +145,8 @@ def decline_visit(visit: Visit, actor: User, reason: str | None = None) -> Stop:
     if stop.slot.status in (SlotStatus.OFFERED, SlotStatus.ACCEPTED, SlotStatus.PAUSED):
         stop.slot.status = SlotStatus.DECLINED
     visit.tour.needs_reoptimisation = True
+    # Nobody's programme announces it any more; the company's own invitation is withdrawn.
+    plan_changed(visit.tour)
     for organiser in _organisers_of(visit.tour):
         enqueue(organiser.email, f"Visite déclinée : {visit.site.name} — {visit.tour.title}",
                 decline_mail_text(visit, actor, reason, organiser))

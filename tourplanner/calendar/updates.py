@@ -1,0 +1,114 @@
+"""Bringing people's calendars up to date after changes, out of the request that made them.
+
+Domain verbs mark a tour (`tourplanner.tours.notices.plan_changed`: `notify_after_at`, a
+short window in which further changes of the same burst join the first). Once that time
+has come, `send_due_updates` reconciles each marked tour — what each person should hold
+against what they were last sent — and queues the difference in the outbox, one commit per
+tour. Two things run it:
+
+- the web process, right after a request that marked a tour: in its own thread, which
+  waits for the window to close (MAIL_DELIVERY "thread"), or at once ("sync", for tests);
+- the scheduler's `send_calendar_updates` job, every few seconds, which also catches what
+  a web process could not finish (a restart, a crash).
+
+Concurrent runs are safe: a tour is claimed by one conditional UPDATE of its mark before
+it is reconciled, in the same transaction, so only one of them sends.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime
+
+from flask import Flask, Response, g
+from sqlalchemy import select, update
+
+from tourplanner.calendar.invitations import update_calendars
+from tourplanner.db import utcnow
+from tourplanner.extensions import db
+from tourplanner.mail.operations import deliver_pending
+from tourplanner.tours.models import Tour
+
+log = logging.getLogger(__name__)
+
+
+def send_due_updates(now: datetime | None = None) -> int:
+    """Reconcile the calendars of every tour whose update is due; returns the mails queued. Commits per tour."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Tour.id).where(Tour.notify_after_at.is_not(None), Tour.notify_after_at <= now)
+        .order_by(Tour.notify_after_at, Tour.id)
+    ).all()
+    db.session.commit()
+    queued = 0
+    for tour_id in due:
+        queued += _update_one(tour_id, now)
+    return queued
+
+
+def _update_one(tour_id: int, now: datetime) -> int:
+    # The claim is the transaction's first statement: it takes the write lock (SQLite) or
+    # the row lock (PostgreSQL), so a concurrent run waits, then finds nothing to claim.
+    claimed = db.session.execute(
+        update(Tour)
+        .where(Tour.id == tour_id, Tour.notify_after_at.is_not(None), Tour.notify_after_at <= now)
+        .values(notify_after_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        db.session.rollback()
+        return 0
+    try:
+        tour = db.session.get(Tour, tour_id, populate_existing=True)
+        queued = update_calendars(tour)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return queued
+
+
+def next_due_at() -> datetime | None:
+    """When the next marked tour's update is due, if any."""
+    moment = db.session.scalar(select(Tour.notify_after_at).where(Tour.notify_after_at.is_not(None))
+                               .order_by(Tour.notify_after_at).limit(1))
+    db.session.commit()
+    return moment
+
+
+def init_app(app: Flask) -> None:
+    """After a request that marked a tour, bring calendars up to date once the window closes."""
+
+    @app.after_request
+    def update_marked_calendars(response: Response) -> Response:
+        # Registered after the mail hook, so it runs before it: what it queues leaves too.
+        if g.pop("calendar_touched", False):
+            mode = app.config.get("MAIL_DELIVERY", "thread")
+            if mode == "sync":
+                run_in_own_context(app, wait=False)
+            elif mode == "thread":
+                threading.Thread(target=run_in_own_context, args=(app,), name="calendar-updates",
+                                 daemon=True).start()
+        return response
+
+
+def run_in_own_context(app: Flask, wait: bool = True) -> int:
+    """Wait for the due time of the marked tours (if `wait`), reconcile them and deliver; never raises."""
+    with app.app_context():
+        try:
+            if wait:
+                due = next_due_at()
+                if due is not None:
+                    time.sleep(max(0.0, min((due - utcnow()).total_seconds(), 300.0)) + 0.2)
+            queued = send_due_updates()
+            if queued and app.config.get("SMTP_HOST"):
+                deliver_pending()
+            return queued
+        except Exception:  # noqa: BLE001  (the scheduler's job does it again; a request must not fail for it)
+            log.exception("Updating calendars failed; the scheduler will retry")
+            db.session.rollback()
+            return 0
+        finally:
+            db.session.remove()
