@@ -218,6 +218,7 @@ def openapi_document() -> dict[str, Any]:
                 operation["responses"] = {"200": {"description": "the OpenAPI 3 document",
                                                   "content": {"application/json": {"schema": {"type": "object"}}}}}
                 continue
+            _optional_body(operation, document)
             statuses = {int(code) for code in operation.get("responses", {}) if code.isdigit() and int(code) >= 400}
             statuses |= {401, 422, 429}
             if method in ("post", "put", "patch"):
@@ -228,6 +229,20 @@ def openapi_document() -> dict[str, Any]:
             for status in sorted(statuses):
                 responses[str(status)] = _problem_answer(status, TITLES.get(status, "Erreur"))
     return document
+
+
+def _optional_body(operation: dict[str, Any], document: dict[str, Any]) -> None:
+    """A body whose fields are all optional may be left out (the view then reads {}): say so."""
+    body = operation.get("requestBody")
+    if not body:
+        return
+    for media in body.get("content", {}).values():
+        schema = media.get("schema", {})
+        if "$ref" in schema:
+            schema = document["components"]["schemas"].get(schema["$ref"].rsplit("/", 1)[-1], {})
+        if schema.get("required"):
+            return
+    body["required"] = False
 
 
 #: The methods of an OpenAPI path item.
