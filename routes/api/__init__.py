@@ -93,9 +93,7 @@ def authenticate_and_read_body():
     if user is None:
         return problem(401, "jeton manquant ou invalide : envoyez Authorization: Bearer <jeton>")
     g.api_user = user
-    refused = _refuse_nul_in_query()
-    if refused is not None:
-        return refused
+    _refuse_nul_in_query()
     if request.method in ("POST", "PUT", "PATCH") and request.content_length != 0:
         raw = request.get_data(cache=True)
         if raw.strip():
@@ -174,12 +172,11 @@ def nul_fields(value: Any, path: str = "") -> list[str]:
     return sorted(found)
 
 
-def _refuse_nul_in_query() -> Any:
+def _refuse_nul_in_query() -> None:
     """422 naming the query parameters whose value holds a NUL character."""
     fields = sorted({name for name, value in request.args.items(multi=True) if "\x00" in name + value})
     if fields:
         raise InvalidInput([FieldError(field, NUL_MESSAGE) for field in fields])
-    return None
 
 
 def current_user() -> User:
