@@ -6,8 +6,21 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter, Map
 
 
+#: 0 to 2147483647 (PostgreSQL's INTEGER), digit by digit: a bigger number matches no URL at all.
+INT32_REGEX = (
+    r"(?:\d{1,9}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}|21474[0-7]\d{4}"
+    r"|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7])"
+)
+
+
 class IdConverter(IntegerConverter):
-    """`<int:…>` in our URLs: ids fit the database's INTEGER; a bigger number matches no route (404)."""
+    """`<int:…>` in our URLs: ids fit the database's INTEGER.
+
+    The bound is in the pattern, not only in the conversion: werkzeug would otherwise answer
+    405 to a method the route lacks before it looks at the number; out of range is 404 always.
+    """
+
+    regex = INT32_REGEX
 
     def __init__(self, map: Map, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("max", 2**31 - 1)

@@ -66,3 +66,5 @@ class GeocodingError(DomainError):
 
     status = 422
     title = "Adresse introuvable"
+    #: The input field at fault, named in the answer's `errors`.
+    field = "address"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -104,16 +105,90 @@ def authenticate_and_read_body():
     if user is None:
         return problem(401, "jeton manquant ou invalide : envoyez Authorization: Bearer <jeton>")
     g.api_user = user
+    _refuse_nul_in_query()
     if request.method in ("POST", "PUT", "PATCH") and request.content_length != 0:
         raw = request.get_data(cache=True)
         if raw.strip():
             if not request.is_json:
                 return problem(400, "le corps doit être du JSON (Content-Type: application/json)")
-            try:
-                json.loads(raw)
-            except ValueError as exc:
-                return problem(400, f"le corps n'est pas du JSON lisible : {exc}")
+            return _check_json_body(raw)
     return None
+
+
+#: Deepest nesting of arrays and objects a body may have; no body of the API needs more than a few levels.
+MAX_JSON_DEPTH = 32
+
+
+def _refuse_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (Python's parser would take them)."""
+    raise ValueError(f"{name} n'est pas une valeur JSON")
+
+
+def _check_json_body(raw: bytes) -> Any:
+    """400 for a body that is not a JSON object or nests too deep; 422 for text with a NUL character."""
+    try:
+        body = json.loads(raw, parse_constant=_refuse_constant)
+    except RecursionError:
+        return problem(400, f"le corps JSON est trop imbriqué (au plus {MAX_JSON_DEPTH} niveaux)")
+    except ValueError as exc:
+        return problem(400, f"le corps n'est pas du JSON lisible : {exc}")
+    if not isinstance(body, dict):
+        return problem(400, "le corps doit être un objet JSON")
+    if json_depth(body) > MAX_JSON_DEPTH:
+        return problem(400, f"le corps JSON est trop imbriqué (au plus {MAX_JSON_DEPTH} niveaux)")
+    fields = nul_fields(body)
+    if fields:
+        raise InvalidInput([FieldError(field, NUL_MESSAGE) for field in fields])
+    return None
+
+
+#: Why text with a NUL character is refused (PostgreSQL cannot store it; SQLite could, so we refuse it for both).
+NUL_MESSAGE = "ne doit pas contenir de caractère nul"
+
+
+def json_depth(value: Any) -> int:
+    """How deeply arrays and objects nest in `value` (without recursion, whatever the depth)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def nul_fields(value: Any, path: str = "") -> list[str]:
+    """The dotted paths (as in `errors`) of the strings and keys of `value` that hold a NUL character."""
+    found = []
+    stack = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                found.append(where or "body")
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                name = f"{where}.{key}" if where else str(key)
+                if "\x00" in key:
+                    found.append(name)
+                else:
+                    stack.append((child, name))
+        elif isinstance(item, list):
+            stack.extend((child, f"{where}.{index}" if where else str(index)) for index, child in enumerate(item))
+    return sorted(found)
+
+
+def _refuse_nul_in_query() -> None:
+    """422 naming the query parameters whose value holds a NUL character."""
+    fields = sorted({name for name, value in request.args.items(multi=True) if "\x00" in name + value})
+    if fields:
+        raise InvalidInput([FieldError(field, NUL_MESSAGE) for field in fields])
 
 
 def current_user() -> User:
@@ -125,4 +200,75 @@ def current_user() -> User:
 @spec.validate(tags=["meta"], security={})
 def openapi():
     """The OpenAPI 3 document, generated from the routes and their pydantic models."""
-    return spec.spec
+    return openapi_document()
+
+
+def openapi_document() -> dict[str, Any]:
+    """spectree's document, with the error answers every operation can give, as problem+json.
+
+    The routes declare their own errors (403, 404, 409, 422 …); those the whole API shares —
+    401 without a token, 400 and 413 for an unreadable or oversized body, 422 for a NUL in a
+    query, 429 past the rate limit — are added here, so no operation can forget one.
+    """
+    from routes.api.schemas import FieldProblem, Problem, ValidationProblem
+    from routes.errors import TITLES
+
+    document = copy.deepcopy(spec.spec)
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for model in (Problem, ValidationProblem, FieldProblem):
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schema.pop("$defs", None)
+        schemas[model.__name__] = schema
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in HTTP_METHODS:
+                continue
+            if path.endswith("/openapi.json"):
+                operation["responses"] = {"200": {"description": "the OpenAPI 3 document",
+                                                  "content": {"application/json": {"schema": {"type": "object"}}}}}
+                continue
+            _optional_body(operation, document)
+            statuses = {int(code) for code in operation.get("responses", {}) if code.isdigit() and int(code) >= 400}
+            statuses |= {401, 422, 429}
+            if method in ("post", "put", "patch"):
+                statuses |= {400, 413}
+            if "{" in path:
+                statuses.add(404)
+            responses = operation.setdefault("responses", {})
+            for status in sorted(statuses):
+                responses[str(status)] = _problem_answer(status, TITLES.get(status, "Erreur"))
+    return document
+
+
+def _optional_body(operation: dict[str, Any], document: dict[str, Any]) -> None:
+    """A body whose fields are all optional may be left out (the view then reads {}): say so."""
+    body = operation.get("requestBody")
+    if not body:
+        return
+    for media in body.get("content", {}).values():
+        schema = media.get("schema", {})
+        if "$ref" in schema:
+            schema = document["components"]["schemas"].get(schema["$ref"].rsplit("/", 1)[-1], {})
+        if schema.get("required"):
+            return
+    body["required"] = False
+
+
+#: The methods of an OpenAPI path item.
+HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+def _problem_answer(status: int, title: str) -> dict[str, Any]:
+    """An error answer: RFC 9457 problem+json; 422 names every faulty field."""
+    model = "ValidationProblem" if status == 422 else "Problem"
+    answer: dict[str, Any] = {
+        "description": title,
+        "content": {"application/problem+json": {"schema": {"$ref": f"#/components/schemas/{model}"}}},
+    }
+    if status == 401:
+        answer["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "Bearer"}}
+    if status == 429:
+        answer["headers"] = {
+            "Retry-After": {"schema": {"type": "string"}, "description": "seconds to wait before trying again"}
+        }
+    return answer

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from spectree import Response
 
 from routes.api import api, current_user, spec
-from routes.api.schemas import Body, Problem, ValidationProblem
+from routes.api.schemas import Body, Flag, Int, Problem, ValidationProblem
 from routes.api.tours import load_tour
 from tourplanner.bookings import operations
 from tourplanner.bookings.enums import BookingStatus
@@ -36,7 +36,7 @@ class ParticipantIn(Body):
     name: str = Field(min_length=1, max_length=200)
     email: str | None = Field(default=None, max_length=254)
     #: Needs sites accessible to people with reduced mobility.
-    has_reduced_mobility: bool = False
+    has_reduced_mobility: Flag = False
 
     @field_validator("email")
     @classmethod
@@ -49,10 +49,10 @@ class ParticipantIn(Body):
 class BookingIn(Body):
     """Seats asked for on a tour, and optionally who they are for (no more people than seats)."""
 
-    seats: int = Field(ge=1, le=100)
+    seats: Int = Field(ge=1, le=100)
     participants: list[ParticipantIn] = Field(default_factory=list, max_length=100)
-    pickup_point: int | None = Field(
-        default=None, ge=0,
+    pickup_point: Int | None = Field(
+        default=None, ge=0, le=19,
         description="Index of the tour's pickup point the participants board at; required when the tour has pickup points.",
     )
 
@@ -77,6 +77,14 @@ class ParticipantOut(BaseModel):
     has_reduced_mobility: bool
 
 
+class PrescriberOut(BaseModel):
+    """The prescriber who holds a booking."""
+
+    id: int
+    name: str
+    email: str
+
+
 class BookingOut(BaseModel):
     """A booking in an answer; `bus` is the index of its coach once confirmed."""
 
@@ -87,9 +95,16 @@ class BookingOut(BaseModel):
     status: BookingStatus
     seats: int
     bus: int | None = None
+    bus_name: str | None = None
     waiting_position: int | None = None
     pickup_point: int | None = None
+    pickup_point_name: str | None = None
+    prescriber: PrescriberOut
+    organisation: str | None = None
     participants: list[ParticipantOut]
+    created_at: str
+    confirmed_at: str | None = None
+    cancelled_at: str | None = None
 
 
 class CancelledBookingOut(BookingOut):

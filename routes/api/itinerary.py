@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from spectree import Response
 
 from routes.api import api, current_user, spec
-from routes.api.schemas import Body, Problem, ValidationProblem
+from routes.api.schemas import Body, Flag, Id, Number, Problem, ValidationProblem
 from routes.api.tours import load_tour
 from tourplanner.accounts.permissions import require_organiser
 from tourplanner.errors import PermissionDenied
@@ -24,20 +24,20 @@ ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_4
 class CandidatesIn(Body):
     """The slots the optimiser may use for a tour (replaces the previous list)."""
 
-    slot_ids: list[int] = Field(max_length=500)
+    slot_ids: list[Id] = Field(max_length=500)
 
 
 class OptimiseIn(Body):
     """Optimisation settings."""
 
-    time_limit: float | None = Field(default=None, gt=0, le=20, description="seconds of search (at most 20); none = deterministic")
+    time_limit: Number | None = Field(default=None, gt=0, le=20, description="seconds of search (at most 20); none = deterministic")
 
 
 class LockIn(Body):
     """Lock or unlock a visit of the itinerary."""
 
-    slot_id: int
-    locked: bool = True
+    slot_id: Id
+    locked: Flag = True
     mode: Literal["bus", "place"] = Field(
         default="bus", description='"bus": keep it on its coach; "place": on its coach at the same time'
     )
@@ -48,16 +48,22 @@ class StopOut(BaseModel):
 
     slot_id: int
     site_id: int
+    site_name: str
+    lat: float
+    lon: float
     arrival: str
     start: str
     end: str
     departure: str
+    locked: bool = Field(description="kept on its coach when the tour is optimised again")
+    locked_in_place: bool = Field(description="kept on its coach at the same time when optimised again")
 
 
 class BusItinerary(BaseModel):
     """A bus's stops and its return to the meeting point."""
 
     bus: int
+    label: str
     seats: int
     #: When the coach leaves the meeting point (the tour's start plus its boarding margin).
     departure: str | None = None
@@ -75,6 +81,8 @@ class UnassignedOut(BaseModel):
 class ItineraryOut(BaseModel):
     """A tour's itinerary."""
 
+    tour_id: int
+    optimised_at: str | None = None
     buses: list[BusItinerary]
     unassigned: list[UnassignedOut]
 

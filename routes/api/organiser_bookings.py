@@ -53,6 +53,9 @@ class ParticipantAttendanceOut(BaseModel):
     name: str
     has_reduced_mobility: bool
     attendance: Attendance | None = None
+    prescriber: str | None = None
+    organisation: str | None = None
+    tour_id: int | None = None
 
 
 class CoachAttendanceOut(BaseModel):

@@ -5,11 +5,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, Strict
 
 from tourplanner.accounts.enums import OrganisationKind
 from tourplanner.tours.enums import TourKind
 
+
+#: The largest integer the database stores in an INTEGER column (PostgreSQL's limit;
+#: SQLite would take more): bounds checked here so both accept and refuse the same input.
+INT_MAX = 2**31 - 1
+
+#: An id in a body: a JSON integer (not a boolean, not a string) the database can hold.
+Id = Annotated[int, Strict(), Field(ge=1, le=INT_MAX)]
+#: A whole number in a body: a JSON integer, never true/false nor "3"; each field gives its range
+#: (at most INT_MAX: a range given here would override the field's own).
+Int = Annotated[int, Strict()]
+#: A number in a body: a JSON number, never true/false nor "3.5".
+Number = Annotated[float, Strict()]
+#: A yes/no in a body: true or false only.
+Flag = Annotated[bool, Strict()]
 
 
 def _plausible(value: datetime) -> datetime:
@@ -22,6 +36,7 @@ def _plausible(value: datetime) -> datetime:
 #: A time as the API takes it: ISO 8601 with its offset, within a plausible range.
 Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
 
+
 class Body(BaseModel):
     """Base of request bodies."""
 
@@ -32,15 +47,15 @@ class MeetingPoint(Body):
     """Where the participants meet the coach."""
 
     name: str = Field(min_length=1, max_length=200)
-    lat: float | None = Field(default=None, ge=-90, le=90, description="optional where `address` can be geocoded")
-    lon: float | None = Field(default=None, ge=-180, le=180, description="optional where `address` can be geocoded")
+    lat: Number | None = Field(default=None, ge=-90, le=90, description="optional where `address` can be geocoded")
+    lon: Number | None = Field(default=None, ge=-180, le=180, description="optional where `address` can be geocoded")
     address: str | None = Field(default=None, max_length=300, description="postal address, geocoded without lat/lon")
 
 
 class BusIn(Body):
     """A coach and its seats."""
 
-    seats: int = Field(ge=1, le=100)
+    seats: Int = Field(ge=1, le=100)
     label: str | None = Field(default=None, max_length=100)
 
 
@@ -49,7 +64,7 @@ class LunchIn(Body):
 
     earliest: Moment
     latest: Moment
-    minutes: int = Field(ge=1, le=240)
+    minutes: Int = Field(ge=1, le=240)
     place: str | None = Field(default=None, max_length=300, description="where the group has lunch (road book)")
 
 
@@ -62,9 +77,9 @@ class QuotaIn(Body):
     and kinds they name. Give exactly one of `organisation_id` and `organisation_kind`.
     """
 
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
     organisation_kind: OrganisationKind | None = None
-    seats: int = Field(ge=0, le=2000)
+    seats: Int = Field(ge=0, le=2000)
     released_at: Moment | None = None
 
 
@@ -72,8 +87,8 @@ class PickupPointIn(Body):
     """A place where participants board a coach; a booking on the tour then names one (`pickup_point`: its index)."""
 
     name: str = Field(min_length=1, max_length=200)
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: Number = Field(ge=-90, le=90)
+    lon: Number = Field(ge=-180, le=180)
 
 
 class TourIn(Body):
@@ -88,12 +103,12 @@ class TourIn(Body):
     lunch: LunchIn | None = None
     kind: TourKind = TourKind.ZI_TOUR
     description: str | None = Field(default=None, max_length=5000)
-    max_seats_per_booking: int | None = Field(default=None, ge=1)
+    max_seats_per_booking: Int | None = Field(default=None, ge=1, le=2000)
     #: The coaches leave this many minutes after the group meets at `start` (0–30; kept when absent).
-    boarding_minutes: int | None = Field(default=None, ge=0, le=30)
+    boarding_minutes: Int | None = Field(default=None, ge=0, le=30)
     #: Fewer confirmed seats than this at `go_no_go_at` and the tour is cancelled (everyone is told).
-    min_participants: int | None = Field(
-        default=None, ge=1,
+    min_participants: Int | None = Field(
+        default=None, ge=1, le=2000,
         description="Minimum de participants : en dessous à la date go_no_go_at, le tour est annulé. Avec go_no_go_at.",
     )
     go_no_go_at: Moment | None = Field(
@@ -150,6 +165,7 @@ class QuotaOut(BaseModel):
 
     organisation_id: int | None = None
     organisation_kind: OrganisationKind | None = None
+    organisation: str | None = Field(default=None, description="the organisation's name")
     seats: int
     released_at: AwareDatetime | None = None
 
@@ -172,6 +188,7 @@ class TourOut(BaseModel):
     kind: TourKind
     status: str
     title: str
+    description: str | None = None
     start: AwareDatetime
     end: AwareDatetime
     meeting_point: MeetingPoint
@@ -182,6 +199,7 @@ class TourOut(BaseModel):
     seats_confirmed: int
     seats_waitlisted: int
     seats_left: int
+    max_seats_per_booking: int | None = None
     min_participants: int | None = None
     go_no_go_at: AwareDatetime | None = None
     quotas: list[QuotaOut] = Field(default_factory=list)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from spectree import Response
 
 from routes.api import api, current_user, spec
-from routes.api.schemas import Body, Problem, ValidationProblem, Moment
+from routes.api.schemas import INT_MAX, Body, Flag, Id, Int, Moment, Number, Problem, ValidationProblem
 from routes.api.tours import load_tour
 from tourplanner.accounts.permissions import require_organiser
 from tourplanner.errors import FieldError, InvalidInput
@@ -36,16 +36,16 @@ class SiteIn(Body):
 
     name: str = Field(min_length=1, max_length=200)
     address: str = Field(min_length=1, max_length=300)
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
-    organisation_id: int | None = Field(
+    lat: Number | None = Field(default=None, ge=-90, le=90)
+    lon: Number | None = Field(default=None, ge=-180, le=180)
+    organisation_id: Id | None = Field(
         default=None, description="organisers only; without it, a company organisation named as the site (created if new)"
     )
-    zone_id: int | None = None
+    zone_id: Id | None = None
     sector: str | None = Field(default=None, max_length=120)
     trades: list[str] = Field(default_factory=list, max_length=100)
-    is_accessible: bool = False
-    has_coach_parking: bool = True
+    is_accessible: Flag = False
+    has_coach_parking: Flag = True
     protective_equipment: str | None = Field(default=None, max_length=300)
     access_notes: str | None = Field(default=None, max_length=5000)
     photo_policy: str | None = Field(default=None, max_length=300)
@@ -63,13 +63,13 @@ class SitePatch(Body):
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     address: str | None = Field(default=None, min_length=1, max_length=300)
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
-    zone_id: int | None = None
+    lat: Number | None = Field(default=None, ge=-90, le=90)
+    lon: Number | None = Field(default=None, ge=-180, le=180)
+    zone_id: Id | None = None
     sector: str | None = Field(default=None, max_length=120)
     trades: list[str] | None = Field(default=None, max_length=100)
-    is_accessible: bool | None = None
-    has_coach_parking: bool | None = None
+    is_accessible: Flag | None = None
+    has_coach_parking: Flag | None = None
     protective_equipment: str | None = Field(default=None, max_length=300)
     access_notes: str | None = Field(default=None, max_length=5000)
     photo_policy: str | None = Field(default=None, max_length=300)
@@ -82,17 +82,38 @@ class SitePatch(Body):
     contact_phone: str | None = Field(default=None, max_length=40, description="their phone, for the road book")
 
 
+class RomeTradeOut(BaseModel):
+    """A trade of a site: its ROME code when one leads it, and its label."""
+
+    code: str | None = None
+    label: str
+
+
 class SiteOut(BaseModel):
     """A site in an answer."""
 
     model_config = ConfigDict(extra="allow")
 
     id: int
+    organisation_id: int
+    organisation: str
+    zone_id: int | None = None
     name: str
     address: str
     lat: float
     lon: float
-    organisation_id: int
+    sector: str | None = None
+    trades: list[str]
+    is_accessible: bool
+    has_coach_parking: bool
+    protective_equipment: str | None = None
+    access_notes: str | None = None
+    photo_policy: str | None = None
+    pay_range: str | None = None
+    in_house_training: str | None = None
+    open_positions: str | None = None
+    trades_rome: list[RomeTradeOut] = Field(description="the trades with a ROME code read apart")
+    created_at: str | None = None
 
 
 class SiteList(BaseModel):
@@ -104,11 +125,20 @@ class SiteList(BaseModel):
 class SlotIn(Body):
     """A window for one visit: it may begin at or after `start` and must end by `end`."""
 
-    site_id: int
+    site_id: Id
     start: Moment
     end: Moment
-    visit_minutes: int
-    max_visitors: int
+    visit_minutes: Int = Field(ge=-INT_MAX - 1, le=INT_MAX)
+    max_visitors: Int = Field(ge=-INT_MAX - 1, le=INT_MAX)
+
+
+class SlotSiteOut(BaseModel):
+    """The site of a slot, in short."""
+
+    id: int
+    name: str
+    lat: float
+    lon: float
 
 
 class SlotOut(BaseModel):
@@ -118,11 +148,14 @@ class SlotOut(BaseModel):
 
     id: int
     site_id: int
+    site: SlotSiteOut
     status: SlotStatus
+    status_label: str
     start: Moment
     end: Moment
     visit_minutes: int
     max_visitors: int
+    series_id: int | None = None
 
 
 class SlotList(BaseModel):
@@ -136,7 +169,7 @@ class SlotQuery(BaseModel):
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
-    site_id: int | None = None
+    site_id: int | None = Field(default=None, ge=1, le=INT_MAX)
     from_: Moment | None = Field(default=None, alias="from")
     to: Moment | None = None
     status: SlotStatus | None = None
@@ -174,14 +207,14 @@ def _local_time(value: Any) -> Any:
 class SlotSeriesIn(Body):
     """A recurring availability: an RFC 5545 rule, local times of day, a period, exceptions."""
 
-    site_id: int
+    site_id: Id
     rrule: str = Field(max_length=500, description='RFC 5545 RRULE without DTSTART, e.g. "FREQ=WEEKLY;BYDAY=TU"')
     start_time: time = Field(description="local wall-clock time (Europe/Paris), HH:MM")
     end_time: time = Field(description="local wall-clock time (Europe/Paris), HH:MM")
     starts_on: date = Field(description="first day, local date")
     ends_on: date = Field(description="last day, local date (included)")
-    visit_minutes: int
-    max_visitors: int
+    visit_minutes: Int = Field(ge=-INT_MAX - 1, le=INT_MAX)
+    max_visitors: Int = Field(ge=-INT_MAX - 1, le=INT_MAX)
     exdates: list[date] = Field(default_factory=list, max_length=400, description="local dates without a slot")
 
     @field_validator("starts_on", "ends_on", mode="before")
@@ -218,8 +251,18 @@ class SlotSeriesOut(BaseModel):
     id: int
     site_id: int
     rrule: str
-    is_paused: bool
+    description: str = Field(description="the rule in French words")
+    start_time: str
+    end_time: str
+    starts_on: date
+    ends_on: date
+    visit_minutes: int
+    max_visitors: int
     exdates: list[date]
+    is_paused: bool
+    slots: list[SlotOut]
+    created_slot_ids: list[int] | None = Field(default=None, description="after a change: the slots it created")
+    skipped: list[SkippedOut] | None = Field(default=None, description="after a change: occurrences without a slot")
 
 
 class SlotSeriesList(BaseModel):
@@ -246,6 +289,21 @@ class DeclineIn(Body):
     reason: str | None = Field(default=None, max_length=500)
 
 
+class VisitTourOut(BaseModel):
+    """The tour of a visit, in short."""
+
+    id: int
+    title: str
+    status: str
+
+
+class VisitSiteOut(BaseModel):
+    """The site of a visit, in short."""
+
+    id: int
+    name: str
+
+
 class VisitOut(BaseModel):
     """A visit as its company sees it."""
 
@@ -253,8 +311,24 @@ class VisitOut(BaseModel):
 
     id: int
     tour_id: int
+    tour: VisitTourOut
     site_id: int
+    site: VisitSiteOut
+    slot_id: int
+    date: str
+    arrival: str
+    start: str
+    end: str
+    departure: str
+    group_size: int
+    bus: int
+    bus_name: str
+    ambassadors: list[str]
     company_response: str
+    company_response_label: str
+    responded_at: str | None = None
+    decline_reason: str | None = None
+    is_answerable: bool
 
 
 class VisitList(BaseModel):
@@ -267,7 +341,7 @@ class AssignmentIn(Body):
     """An ambassador (by the address of their account) and the bus they ride, from 0."""
 
     email: str = Field(min_length=1, max_length=254)
-    bus: int
+    bus: Int = Field(ge=0, le=19)
 
 
 class AssignmentOut(BaseModel):
@@ -278,7 +352,12 @@ class AssignmentOut(BaseModel):
     id: int
     tour_id: int
     bus: int
+    bus_name: str
+    user_id: int
     email: str
+    name: str
+    created_at: str | None = None
+    moved: bool | None = Field(default=None, description="after an assignment: whether the ambassador changed bus")
 
 
 class AssignmentList(BaseModel):
@@ -420,8 +499,8 @@ def list_sites():
 @api.get("/sites/<int:site_id>")
 @spec.validate(resp=Response(HTTP_200=SiteOut, **ERRORS), tags=["sites"])
 def get_site(site_id: int):
-    """A site (company contacts: their company's only)."""
-    return jsonify(site_json(operations.site_for(current_user(), site_id)))
+    """A site, for those who may list sites (company contacts: their company's only)."""
+    return jsonify(site_json(queries.get_visible_site(current_user(), site_id)))
 
 
 @api.put("/sites/<int:site_id>")

@@ -17,7 +17,7 @@ from tourplanner.sites.geocoding import configured_geocoder, resolve_place
 from tourplanner.timeutil import isoformat_local
 from tourplanner.tours import operations
 from tourplanner.tours.models import Tour
-from tourplanner.tours.queries import visible_tours
+from tourplanner.tours.queries import get_visible_tour, visible_tours
 
 ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_409": Problem}
 
@@ -164,8 +164,8 @@ def list_tours():
 @api.get("/tours/<int:tour_id>")
 @spec.validate(resp=Response(HTTP_200=TourOut, **ERRORS), tags=["tours"])
 def get_tour(tour_id: int):
-    """A tour with its seats: total, confirmed and waitlisted (any signed-in user)."""
-    return jsonify(tour_json(load_tour(tour_id)))
+    """A tour with its seats: total, confirmed and waitlisted (any signed-in user; a draft: organisers only)."""
+    return jsonify(tour_json(get_visible_tour(current_user(), tour_id)))
 
 
 @api.put("/tours/<int:tour_id>")

@@ -10,17 +10,16 @@ from flask_login import current_user, login_required
 
 from routes.pages import pages
 from routes.pages.forms import ActionForm, CancelTourForm, TourForm
-from tourplanner.accounts.enums import Role
 from tourplanner.accounts.permissions import require_organiser
 from tourplanner.bookings.enums import BookingStatus
-from tourplanner.errors import Conflict, InvalidInput, NotFound
+from tourplanner.errors import Conflict, InvalidInput
 from tourplanner.extensions import db
 from tourplanner.sites.geocoding import configured_geocoder, resolve_place
 from tourplanner.timeutil import aware_local, to_local
 from tourplanner.tours import operations
-from tourplanner.tours.enums import TourKind, TourStatus
+from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour
-from tourplanner.tours.queries import visible_tours
+from tourplanner.tours.queries import get_visible_tour, visible_tours
 
 
 def map_tiles() -> dict[str, str]:
@@ -34,10 +33,7 @@ def map_tiles() -> dict[str, str]:
 
 def load_tour(tour_id: int) -> Tour:
     """A tour the current user may see, or 404 (drafts are for organisers only)."""
-    tour = db.session.get(Tour, tour_id)
-    if tour is None or (tour.status is TourStatus.DRAFT and current_user.role is not Role.ORGANISER):
-        raise NotFound("ce tour n'existe pas")
-    return tour
+    return get_visible_tour(current_user, tour_id)
 
 
 @pages.get("/tours")

@@ -269,9 +269,9 @@ def test_organiser_sees_every_site(api_as, make_site) -> None:
     assert {site["id"] for site in organiser.get("/sites").get_json()["sites"]} == {first.id, second.id}
 
 
-def test_prescriber_reads_a_site_but_lists_none(api_as, make_site) -> None:
-    """A site on an itinerary is readable by prescribers; the catalogue of sites is not theirs."""
+def test_prescriber_neither_reads_nor_lists_sites(api_as, make_site) -> None:
+    """A site's detail is readable by those who may list sites: not prescribers (403 for both)."""
     site = make_site(is_accessible=True)
     prescriber = api_as(Role.PRESCRIBER)
-    assert prescriber.get(f"/sites/{site.id}").get_json()["is_accessible"] is True
+    assert prescriber.get(f"/sites/{site.id}").status_code == 403
     assert prescriber.get("/sites").status_code == 403

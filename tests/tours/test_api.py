@@ -163,10 +163,11 @@ def test_rules_between_fields_name_the_field(api_as) -> None:
     assert {"end", "booking_deadline", "lunch.earliest", "lunch.latest"} <= fields
 
 
-def test_a_json_array_body_is_422_not_500(api_as) -> None:
-    """A body of the wrong JSON shape is invalid input."""
+def test_a_json_array_body_is_400_not_500(api_as) -> None:
+    """A JSON body that is not an object is unreadable: 400 « le corps doit être un objet JSON »."""
     response = api_as(Role.ORGANISER).post("/tours", json=[1, 2, 3])
-    assert response.status_code == 422
+    assert response.status_code == 400
+    assert response.get_json()["detail"] == "le corps doit être un objet JSON"
 
 
 def test_edit_replaces_the_details(api_as) -> None:

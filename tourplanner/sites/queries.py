@@ -10,18 +10,28 @@ from sqlalchemy import select
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
 from tourplanner.accounts.permissions import require_role
+from tourplanner.errors import NotFound
 from tourplanner.extensions import db
 from tourplanner.sites.enums import SlotStatus
 from tourplanner.sites.models import Site, Slot
 
 
 def sites_visible_to(user: User) -> Sequence[Site]:
-    """Every site for organisers; a company contact's own organisation's sites."""
+    """Every site for organisers; a company contact's own organisation's sites (others: 403)."""
     require_role(user, Role.ORGANISER, Role.COMPANY)
     query = select(Site).order_by(Site.name, Site.id)
     if user.role is Role.COMPANY:
         query = query.where(Site.organisation_id == user.organisation_id)
     return db.session.scalars(query).all()
+
+
+def get_visible_site(user: User, site_id: int) -> Site:
+    """A site's detail, for those who may list it: the same rule as `sites_visible_to` (403, then 404)."""
+    require_role(user, Role.ORGANISER, Role.COMPANY)
+    site = db.session.get(Site, site_id)
+    if site is None or (user.role is Role.COMPANY and site.organisation_id != user.organisation_id):
+        raise NotFound(f"aucun site n°{site_id}")
+    return site
 
 
 def slots_visible_to(
