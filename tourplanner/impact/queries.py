@@ -1,0 +1,405 @@
+"""The bilan: the figures programmes are judged on, computed by aggregate SQL.
+
+Definitions (written the same way on the bilan page, for funders to audit):
+
+- An **action** is a tour that was not cancelled whose start lies in [from, to] (local
+  days, both included), optionally of one kind, in one territory, or with one
+  organisation taking part.
+- A tour's **territory** is the territory of the industrial zones of the sites it visits
+  (its itinerary's stops and its candidate slots): a tour visiting two territories counts
+  in both.
+- **Participants** are the people marked present on an action; on an action whose
+  attendance was not taken at all, its confirmed seats.
+- **Companies** are the distinct organisations whose sites an action visited (a visit
+  the company declined does not count); **prescribers** the distinct prescribers with a
+  counted participant. Each counts once however many actions.
+- An **outcome** (recruitment, training, internship) counts a person (a counted
+  participant) once per kind, however many times it was recorded.
+- **Perception** counts the people who answered both before and after the same action
+  (`answered`) and, among them, those whose score rose (`improved`); a person counts once.
+- **Fill rate** = confirmed seats ÷ seats offered on the actions; **no-show rate** =
+  absent ÷ (present + absent) among the seats whose attendance was recorded.
+
+Every figure is one aggregate query (COUNT, COUNT DISTINCT, SUM with GROUP BY): no row of a
+participant is loaded into Python, so the bilan stays fast over years of activity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, case, distinct, func, literal, or_, select, union
+from sqlalchemy.orm import aliased
+
+from tourplanner.accounts.enums import OrganisationKind, Role
+from tourplanner.accounts.models import Organisation, User
+from tourplanner.bookings.enums import Attendance, BookingStatus
+from tourplanner.bookings.models import Booking, Participant
+from tourplanner.extensions import db
+from tourplanner.impact.enums import Moment, OutcomeKind, Respondent
+from tourplanner.impact.models import Outcome, PerceptionAnswer
+from tourplanner.sites.enums import VisitResponse
+from tourplanner.sites.models import IndustrialZone, Site, Slot
+from tourplanner.timeutil import local_zone
+from tourplanner.tours.enums import TourKind, TourStatus
+from tourplanner.tours.models import Bus, Stop, Tour, TourCandidate
+
+#: Outcomes the bilan reports (still searching is recorded but is not a result).
+REPORTED_OUTCOMES = (OutcomeKind.RECRUITMENT, OutcomeKind.TRAINING, OutcomeKind.INTERNSHIP)
+
+
+@dataclass(frozen=True)
+class BilanFilter:
+    """The slice of activity a bilan covers."""
+
+    start: date
+    end: date
+    territory: str | None = None
+    kind: TourKind | None = None
+    organisation_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PerceptionFigures:
+    """Perception change for one kind of respondent."""
+
+    answered: int = 0
+    improved: int = 0
+    #: People concerned (asked): prescribers with a confirmed booking, contacts of visited companies.
+    concerned: int = 0
+    mean_before: float | None = None
+    mean_after: float | None = None
+
+    @property
+    def improved_rate(self) -> float | None:
+        """Share of those who answered both whose score rose."""
+        return self.improved / self.answered if self.answered else None
+
+    @property
+    def response_rate(self) -> float | None:
+        """Share of the people concerned who answered both before and after."""
+        return min(1.0, self.answered / self.concerned) if self.concerned else None
+
+
+@dataclass(frozen=True)
+class SliceCount:
+    """Participants of one role and kind of organisation."""
+
+    role: Role
+    kind: OrganisationKind | None
+    participants: int
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    """Actions and participants in one month ("YYYY-MM")."""
+
+    month: str
+    actions: int
+    participants: int
+
+
+@dataclass(frozen=True)
+class Bilan:
+    """Every figure of the bilan for one slice."""
+
+    filter: BilanFilter
+    actions: int
+    companies: int
+    prescribers: int
+    participants: int
+    outcomes: dict[OutcomeKind, int]
+    perception: dict[Respondent, PerceptionFigures]
+    seats_offered: int
+    seats_confirmed: int
+    present: int
+    absent: int
+    by_slice: list[SliceCount] = field(default_factory=list)
+    by_month: list[MonthCount] = field(default_factory=list)
+
+    @property
+    def recruitments(self) -> int:
+        """People recruited (once per person)."""
+        return self.outcomes.get(OutcomeKind.RECRUITMENT, 0)
+
+    @property
+    def trainings(self) -> int:
+        """People who entered training."""
+        return self.outcomes.get(OutcomeKind.TRAINING, 0)
+
+    @property
+    def internships(self) -> int:
+        """People who did an internship or immersion (PMSMP)."""
+        return self.outcomes.get(OutcomeKind.INTERNSHIP, 0)
+
+    @property
+    def fill_rate(self) -> float | None:
+        """Confirmed seats ÷ seats offered."""
+        return self.seats_confirmed / self.seats_offered if self.seats_offered else None
+
+    @property
+    def no_show_rate(self) -> float | None:
+        """Absent ÷ recorded attendance."""
+        recorded = self.present + self.absent
+        return self.absent / recorded if recorded else None
+
+    def contract_json(self) -> dict[str, Any]:
+        """The figures as GET /api/v1/bilan gives them (the contract's fields first)."""
+        def perception(respondent: Respondent) -> dict[str, Any]:
+            figures = self.perception[respondent]
+            return {"answered": figures.answered, "improved": figures.improved, "concerned": figures.concerned,
+                    "response_rate": _rounded(figures.response_rate),
+                    "mean_before": _rounded(figures.mean_before), "mean_after": _rounded(figures.mean_after)}
+
+        return {
+            "actions": self.actions,
+            "companies": self.companies,
+            "prescribers": self.prescribers,
+            "participants": self.participants,
+            "recruitments": self.recruitments,
+            "trainings": self.trainings,
+            "internships": self.internships,
+            "perception": {"prescribers": perception(Respondent.PRESCRIBER),
+                           "companies": perception(Respondent.COMPANY)},
+            "searching": self.outcomes.get(OutcomeKind.SEARCHING, 0),
+            "seats_offered": self.seats_offered,
+            "seats_confirmed": self.seats_confirmed,
+            "fill_rate": _rounded(self.fill_rate),
+            "no_show_rate": _rounded(self.no_show_rate),
+            "participants_by": [{"role": s.role.value, "organisation_kind": s.kind.value if s.kind else None,
+                                 "participants": s.participants} for s in self.by_slice],
+            "months": [{"month": m.month, "actions": m.actions, "participants": m.participants}
+                       for m in self.by_month],
+        }
+
+
+def _rounded(value: float | None) -> float | None:
+    return round(value, 4) if value is not None else None
+
+
+def local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, end+1 00:00) in local time: the instants of the local days start…end."""
+    zone = local_zone()
+    return datetime.combine(start, time(0), tzinfo=zone), datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone)
+
+
+def month_of(column: Any) -> Any:
+    """SQL for "YYYY-MM" of a UTC timestamp, the same on SQLite and PostgreSQL."""
+    if db.engine.dialect.name == "sqlite":
+        return func.strftime("%Y-%m", column)
+    return func.to_char(func.timezone("UTC", column), "YYYY-MM")
+
+
+# --- the building blocks ---------------------------------------------------------------
+
+
+def territory_tours(territory: str) -> Select:
+    """Ids of the tours visiting a site in one of the territory's industrial zones."""
+    by_stop = (select(Stop.tour_id).join(Slot, Stop.slot_id == Slot.id).join(Site, Slot.site_id == Site.id)
+               .join(IndustrialZone, Site.zone_id == IndustrialZone.id).where(IndustrialZone.territory == territory))
+    by_candidate = (select(TourCandidate.tour_id).join(Slot, TourCandidate.slot_id == Slot.id)
+                    .join(Site, Slot.site_id == Site.id).join(IndustrialZone, Site.zone_id == IndustrialZone.id)
+                    .where(IndustrialZone.territory == territory))
+    return select(union(by_stop, by_candidate).subquery().c[0])
+
+
+def _organisation_tours(organisation_id: int) -> Select:
+    """Ids of the tours an organisation took part in: a confirmed booking of it, or a visit at its site."""
+    booked = select(Booking.tour_id).where(Booking.organisation_id == organisation_id,
+                                           Booking.status == BookingStatus.CONFIRMED)
+    visited = (select(Stop.tour_id).join(Slot, Stop.slot_id == Slot.id).join(Site, Slot.site_id == Site.id)
+               .where(Site.organisation_id == organisation_id))
+    return select(union(booked, visited).subquery().c[0])
+
+
+def action_ids(slice_: BilanFilter) -> Select:
+    """Ids of the actions: tours not cancelled starting in the period, in the slice."""
+    low, high = local_bounds(slice_.start, slice_.end)
+    query = select(Tour.id).where(Tour.status != TourStatus.CANCELLED, Tour.start_at >= low, Tour.start_at < high)
+    if slice_.kind is not None:
+        query = query.where(Tour.kind == slice_.kind)
+    if slice_.territory:
+        query = query.where(Tour.id.in_(territory_tours(slice_.territory)))
+    if slice_.organisation_id is not None:
+        query = query.where(Tour.id.in_(_organisation_tours(slice_.organisation_id)))
+    return query
+
+
+def attendance_taken_tours() -> Select:
+    """Ids of the tours where someone's attendance was recorded."""
+    return (select(Booking.tour_id).join(Participant, Participant.booking_id == Booking.id)
+            .where(Participant.attendance.is_not(None)).distinct())
+
+
+def _people_of(slice_: BilanFilter) -> Any:
+    """Condition on bookings: the organisation's own people when an organisation is chosen (not a company)."""
+    if slice_.organisation_id is None:
+        return literal(True)
+    kind = db.session.scalar(select(Organisation.kind).where(Organisation.id == slice_.organisation_id))
+    if kind is OrganisationKind.COMPANY:  # a company's slice: the people it received
+        return literal(True)
+    return Booking.organisation_id == slice_.organisation_id
+
+
+def _counted_participant(actions: Select, taken: Select) -> Any:
+    """Condition on a participant row: present, or any seat of a tour whose attendance was not taken."""
+    return or_(Participant.attendance == Attendance.PRESENT, Booking.tour_id.not_in(taken))
+
+
+def participant_counts(slice_: BilanFilter, *group_by: Any) -> dict[tuple[Any, ...], int]:
+    """Participants, grouped by the given columns (of tours, bookings, users, organisations)."""
+    actions, taken = action_ids(slice_), attendance_taken_tours()
+    confirmed = and_(Booking.status == BookingStatus.CONFIRMED, Booking.tour_id.in_(actions), _people_of(slice_))
+
+    def joined(query: Select) -> Select:
+        return (query.join(Tour, Booking.tour_id == Tour.id).join(User, Booking.prescriber_id == User.id)
+                .outerjoin(Organisation, Booking.organisation_id == Organisation.id))
+
+    present = joined(select(*group_by, func.count(Participant.id)).select_from(Participant)
+                     .join(Booking, Participant.booking_id == Booking.id)).where(
+        confirmed, Booking.tour_id.in_(taken), Participant.attendance == Attendance.PRESENT)
+    seats = joined(select(*group_by, func.coalesce(func.sum(Booking.seats), 0)).select_from(Booking)).where(
+        confirmed, Booking.tour_id.not_in(taken))
+    if group_by:
+        present, seats = present.group_by(*group_by), seats.group_by(*group_by)
+    totals: dict[tuple[Any, ...], int] = {}
+    for query in (present, seats):
+        for row in db.session.execute(query):
+            key = tuple(row[:-1])
+            totals[key] = totals.get(key, 0) + int(row[-1] or 0)
+    return totals
+
+
+def count_prescribers(slice_: BilanFilter) -> int:
+    """Distinct prescribers with at least one counted participant."""
+    actions, taken = action_ids(slice_), attendance_taken_tours()
+    has_present = (select(Participant.id).where(Participant.booking_id == Booking.id,
+                                                Participant.attendance == Attendance.PRESENT).exists())
+    return db.session.scalar(
+        select(func.count(distinct(Booking.prescriber_id))).where(
+            Booking.status == BookingStatus.CONFIRMED, Booking.tour_id.in_(actions), _people_of(slice_),
+            or_(Booking.tour_id.not_in(taken), has_present))
+    ) or 0
+
+
+def count_companies(slice_: BilanFilter) -> int:
+    """Distinct organisations whose sites the actions visited (declined visits left out)."""
+    return db.session.scalar(
+        select(func.count(distinct(Site.organisation_id))).select_from(Stop)
+        .join(Slot, Stop.slot_id == Slot.id).join(Site, Slot.site_id == Site.id)
+        .where(Stop.tour_id.in_(action_ids(slice_)), Stop.company_response != VisitResponse.DECLINED)
+    ) or 0
+
+
+def count_outcomes(slice_: BilanFilter) -> dict[OutcomeKind, int]:
+    """Per kind, distinct counted participants with such an outcome."""
+    actions, taken = action_ids(slice_), attendance_taken_tours()
+    rows = db.session.execute(
+        select(Outcome.kind, func.count(distinct(Outcome.participant_id)))
+        .join(Participant, Outcome.participant_id == Participant.id)
+        .join(Booking, Participant.booking_id == Booking.id)
+        .where(Booking.status == BookingStatus.CONFIRMED, Booking.tour_id.in_(actions), _people_of(slice_),
+               _counted_participant(actions, taken))
+        .group_by(Outcome.kind)
+    )
+    return {OutcomeKind(kind): int(count) for kind, count in rows}
+
+
+def perception_figures(slice_: BilanFilter) -> dict[Respondent, PerceptionFigures]:
+    """Per kind of respondent: people who answered before and after an action, and whose score rose."""
+    actions = action_ids(slice_)
+    before, after = aliased(PerceptionAnswer), aliased(PerceptionAnswer)
+    query = (
+        select(before.respondent,
+               func.count(distinct(before.user_id)),
+               func.count(distinct(case((after.score > before.score, before.user_id)))),
+               func.avg(before.score), func.avg(after.score))
+        .join(after, and_(after.tour_id == before.tour_id, after.user_id == before.user_id,
+                          after.moment == Moment.AFTER))
+        .where(before.moment == Moment.BEFORE, before.tour_id.in_(actions))
+        .group_by(before.respondent)
+    )
+    if slice_.organisation_id is not None:
+        query = query.join(User, before.user_id == User.id).where(User.organisation_id == slice_.organisation_id)
+    figures = {respondent: [0, 0, None, None] for respondent in Respondent}
+    for respondent, answered, improved, mean_before, mean_after in db.session.execute(query):
+        figures[Respondent(respondent)] = [int(answered), int(improved), mean_before, mean_after]
+    concerned = _people_concerned(slice_, actions)
+    return {
+        respondent: PerceptionFigures(
+            answered=values[0], improved=values[1], concerned=concerned[respondent],
+            mean_before=float(values[2]) if values[2] is not None else None,
+            mean_after=float(values[3]) if values[3] is not None else None,
+        )
+        for respondent, values in figures.items()
+    }
+
+
+def _people_concerned(slice_: BilanFilter, actions: Select) -> dict[Respondent, int]:
+    """Prescribers with a confirmed booking on an action; contacts of the companies an action visited."""
+    prescribers = select(func.count(distinct(Booking.prescriber_id))).where(
+        Booking.status == BookingStatus.CONFIRMED, Booking.tour_id.in_(actions), _people_of(slice_))
+    visited = (select(Site.organisation_id).join(Slot, Slot.site_id == Site.id).join(Stop, Stop.slot_id == Slot.id)
+               .where(Stop.tour_id.in_(actions), Stop.company_response != VisitResponse.DECLINED))
+    contacts = select(func.count(User.id)).where(User.role == Role.COMPANY, User.organisation_id.in_(visited))
+    if slice_.organisation_id is not None:
+        contacts = contacts.where(User.organisation_id == slice_.organisation_id)
+    return {Respondent.PRESCRIBER: db.session.scalar(prescribers) or 0,
+            Respondent.COMPANY: db.session.scalar(contacts) or 0}
+
+
+def seat_figures(slice_: BilanFilter) -> tuple[int, int, int, int]:
+    """Seats offered and confirmed on the actions; present and absent seats recorded."""
+    actions = action_ids(slice_)
+    offered = db.session.scalar(select(func.coalesce(func.sum(Bus.seats), 0)).where(Bus.tour_id.in_(actions))) or 0
+    confirmed = db.session.scalar(select(func.coalesce(func.sum(Booking.seats), 0)).where(
+        Booking.status == BookingStatus.CONFIRMED, Booking.tour_id.in_(actions), _people_of(slice_))) or 0
+    rows = db.session.execute(
+        select(Participant.attendance, func.count(Participant.id))
+        .join(Booking, Participant.booking_id == Booking.id)
+        .where(Booking.status == BookingStatus.CONFIRMED, Booking.tour_id.in_(actions), _people_of(slice_),
+               Participant.attendance.is_not(None))
+        .group_by(Participant.attendance)
+    )
+    recorded = {Attendance(value): int(count) for value, count in rows}
+    return int(offered), int(confirmed), recorded.get(Attendance.PRESENT, 0), recorded.get(Attendance.ABSENT, 0)
+
+
+def actions_by_month(slice_: BilanFilter) -> dict[str, int]:
+    """Actions per month of their start."""
+    month = month_of(Tour.start_at)
+    rows = db.session.execute(select(month, func.count(Tour.id)).where(Tour.id.in_(action_ids(slice_)))
+                              .group_by(month))
+    return {str(m): int(n) for m, n in rows}
+
+
+def compute_bilan(slice_: BilanFilter) -> Bilan:
+    """Every figure of the bilan for the slice."""
+    actions = db.session.scalar(select(func.count()).select_from(action_ids(slice_).subquery())) or 0
+    participants_by_month = participant_counts(slice_, month_of(Tour.start_at))
+    months = actions_by_month(slice_)
+    by_month = [MonthCount(m, months.get(m, 0), participants_by_month.get((m,), 0))
+                for m in sorted(set(months) | {key[0] for key in participants_by_month})]
+    slices = participant_counts(slice_, User.role, Organisation.kind)
+    by_slice = sorted(
+        (SliceCount(Role(role), OrganisationKind(kind) if kind else None, n) for (role, kind), n in slices.items()),
+        key=lambda s: (s.role.label, s.kind.label if s.kind else ""),
+    )
+    offered, confirmed, present, absent = seat_figures(slice_)
+    return Bilan(
+        filter=slice_,
+        actions=int(actions),
+        companies=count_companies(slice_),
+        prescribers=count_prescribers(slice_),
+        participants=sum(m.participants for m in by_month),
+        outcomes=count_outcomes(slice_),
+        perception=perception_figures(slice_),
+        seats_offered=offered,
+        seats_confirmed=confirmed,
+        present=present,
+        absent=absent,
+        by_slice=by_slice,
+        by_month=by_month,
+    )
