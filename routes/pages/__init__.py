@@ -26,6 +26,7 @@ def csrf_refused(error: CSRFError):
 from routes.pages import (  # noqa: E402,F401  (route definitions)
     ambassador,
     auth,
+    bilan,
     company,
     home,
     itinerary,
