@@ -29,6 +29,7 @@ from routes.pages import (  # noqa: E402,F401  (route definitions)
     bilan,
     company,
     home,
+    impact,
     itinerary,
     organiser_bookings,
     prescriber,

@@ -54,7 +54,7 @@ class History:
                     lat=45.7, lon=4.9)
         db.session.add_all([organisation, site])
         if contact:
-            self.users[contact] = User(email=f"{contact}@example.fr", name=contact, role=Role.COMPANY,
+            self.users[contact] = User(email=f"{contact.lower()}@example.fr", name=contact, role=Role.COMPANY,
                                        organisation=organisation)
             db.session.add(self.users[contact])
         self.companies[name] = organisation
