@@ -117,11 +117,17 @@ def upgrade():
     with op.batch_alter_table('outcomes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outcomes_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_outcomes_participant_id'), ['participant_id'], unique=False)
-
-
+    # Covering indexes for the bilan's aggregate queries.
+    op.create_index('ix_participants_booking_attendance', 'participants', ['booking_id', 'attendance'])
+    op.create_index('ix_bookings_tour_status_people', 'bookings',
+                    ['tour_id', 'status', 'prescriber_id', 'organisation_id', 'seats'])
+    op.create_index('ix_outcomes_participant_kind', 'outcomes', ['participant_id', 'kind'])
 
 
 def downgrade():
+    op.drop_index('ix_outcomes_participant_kind', table_name='outcomes')
+    op.drop_index('ix_bookings_tour_status_people', table_name='bookings')
+    op.drop_index('ix_participants_booking_attendance', table_name='participants')
 
     with op.batch_alter_table('outcomes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outcomes_participant_id'))

@@ -26,9 +26,8 @@ from tourplanner.bookings.models import Booking, Participant
 from tourplanner.extensions import db
 from tourplanner.impact.enums import OutcomeKind, Respondent
 from tourplanner.impact.models import Outcome
-from tourplanner.impact.queries import Bilan, BilanFilter, action_ids, attendance_taken_tours, month_of
+from tourplanner.impact.queries import Bilan, BilanFilter, actions_table, month_of
 from tourplanner.bookings.enums import Attendance
-from tourplanner.tours.models import Tour
 
 #: Counts from 1 to this minus one are hidden in what leaves tourplanner.
 SMALL_CELL = 5
@@ -156,14 +155,15 @@ def pseudonym(secret: str, participant_id: int) -> str:
 
 def outcome_lines(slice_: BilanFilter) -> list[tuple[int, str, OutcomeKind, str | None, date]]:
     """Counted participants' outcomes in the slice: (participant id, month of the action, kind, contract, date)."""
-    actions, taken = action_ids(slice_), attendance_taken_tours()
+    actions = actions_table(slice_)
     rows = db.session.execute(
-        select(Outcome.participant_id, month_of(Tour.start_at), Outcome.kind, Outcome.contract, Outcome.occurred_on)
-        .join(Participant, Outcome.participant_id == Participant.id)
-        .join(Booking, Participant.booking_id == Booking.id)
-        .join(Tour, Booking.tour_id == Tour.id)
-        .where(Booking.status == BookingStatus.CONFIRMED, Booking.tour_id.in_(actions),
-               (Participant.attendance == Attendance.PRESENT) | Booking.tour_id.not_in(taken))
+        select(Outcome.participant_id, month_of(actions.c.start_at), Outcome.kind, Outcome.contract,
+               Outcome.occurred_on)
+        .select_from(actions).join(Booking, Booking.tour_id == actions.c.id)
+        .join(Participant, Participant.booking_id == Booking.id)
+        .join(Outcome, Outcome.participant_id == Participant.id)
+        .where(Booking.status == BookingStatus.CONFIRMED,
+               (Participant.attendance == Attendance.PRESENT) | ~actions.c.taken)
         .order_by(Outcome.occurred_on, Outcome.id)
     )
     return [(pid, str(month), OutcomeKind(kind), contract.label if contract else None, on)

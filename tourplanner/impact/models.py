@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tourplanner.accounts.models import Organisation, User
-from tourplanner.bookings.models import Participant
+from tourplanner.bookings.models import Booking, Participant
 from tourplanner.db import Base, utcnow
 from tourplanner.enums import enum_column
 from tourplanner.impact.enums import Contract, Moment, OutcomeKind, Respondent
@@ -128,3 +128,10 @@ class ImpactSettings(Base):
     #: Participants' personal data is anonymised this many months after their tour.
     retention_months: Mapped[int] = mapped_column(default=DEFAULT_RETENTION_MONTHS)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+# Covering indexes for the bilan's aggregate queries (declared here, beside the queries that need them).
+Index("ix_participants_booking_attendance", Participant.booking_id, Participant.attendance)
+Index("ix_bookings_tour_status_people", Booking.tour_id, Booking.status, Booking.prescriber_id,
+      Booking.organisation_id, Booking.seats)
+Index("ix_outcomes_participant_kind", Outcome.participant_id, Outcome.kind)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, distinct, func, literal, or_, select, union
+from sqlalchemy import Select, and_, case, distinct, exists, func, literal, or_, select, union
 from sqlalchemy.orm import aliased
 
 from tourplanner.accounts.enums import OrganisationKind, Role
@@ -233,6 +233,14 @@ def attendance_taken_tours() -> Select:
             .where(Participant.attendance.is_not(None)).distinct())
 
 
+def actions_table(slice_: BilanFilter) -> Any:
+    """The actions as a materialised common table: id, start_at, and whether attendance was taken."""
+    taken = exists().where(Booking.tour_id == Tour.id, Participant.booking_id == Booking.id,
+                           Participant.attendance.is_not(None))
+    query = action_ids(slice_).add_columns(Tour.start_at.label("start_at"), taken.label("taken"))
+    return query.cte("actions").prefix_with("MATERIALIZED")
+
+
 def _people_of(slice_: BilanFilter) -> Any:
     """Condition on bookings: the organisation's own people when an organisation is chosen (not a company)."""
     if slice_.organisation_id is None:
@@ -243,27 +251,38 @@ def _people_of(slice_: BilanFilter) -> Any:
     return Booking.organisation_id == slice_.organisation_id
 
 
-def _counted_participant(actions: Select, taken: Select) -> Any:
-    """Condition on a participant row: present, or any seat of a tour whose attendance was not taken."""
-    return or_(Participant.attendance == Attendance.PRESENT, Booking.tour_id.not_in(taken))
+def _confirmed(actions: Any, slice_: BilanFilter) -> Select:
+    """FROM actions JOIN the confirmed bookings of the slice's people (columns chosen by the caller)."""
+    return (select().select_from(actions).join(Booking, Booking.tour_id == actions.c.id)
+            .where(Booking.status == BookingStatus.CONFIRMED, _people_of(slice_)))
 
 
-def participant_counts(slice_: BilanFilter, *group_by: Any) -> dict[tuple[Any, ...], int]:
-    """Participants, grouped by the given columns (of tours, bookings, users, organisations)."""
-    actions, taken = action_ids(slice_), attendance_taken_tours()
-    confirmed = and_(Booking.status == BookingStatus.CONFIRMED, Booking.tour_id.in_(actions), _people_of(slice_))
+def _counted(actions: Any) -> Any:
+    """Condition on a participant row of an action: present, or any seat where attendance was not taken."""
+    return or_(Participant.attendance == Attendance.PRESENT, ~actions.c.taken)
+
+
+def participant_counts(slice_: BilanFilter, grouping: str = "") -> dict[tuple[Any, ...], int]:
+    """Participants, grouped by "month" (of the action's start), "slice" (role, kind of organisation) or nothing."""
+    actions = actions_table(slice_)
+    if grouping == "month":
+        keys: tuple[Any, ...] = (month_of(actions.c.start_at),)
+    elif grouping == "slice":
+        keys = (User.role, Organisation.kind)
+    else:
+        keys = ()
 
     def joined(query: Select) -> Select:
-        return (query.join(Tour, Booking.tour_id == Tour.id).join(User, Booking.prescriber_id == User.id)
-                .outerjoin(Organisation, Booking.organisation_id == Organisation.id))
+        if grouping == "slice":
+            query = (query.join(User, Booking.prescriber_id == User.id)
+                     .outerjoin(Organisation, Booking.organisation_id == Organisation.id))
+        return query.group_by(*keys) if keys else query
 
-    present = joined(select(*group_by, func.count(Participant.id)).select_from(Participant)
-                     .join(Booking, Participant.booking_id == Booking.id)).where(
-        confirmed, Booking.tour_id.in_(taken), Participant.attendance == Attendance.PRESENT)
-    seats = joined(select(*group_by, func.coalesce(func.sum(Booking.seats), 0)).select_from(Booking)).where(
-        confirmed, Booking.tour_id.not_in(taken))
-    if group_by:
-        present, seats = present.group_by(*group_by), seats.group_by(*group_by)
+    present = joined(_confirmed(actions, slice_).add_columns(*keys, func.count(Participant.id))
+                     .join(Participant, Participant.booking_id == Booking.id)
+                     .where(actions.c.taken, Participant.attendance == Attendance.PRESENT))
+    seats = joined(_confirmed(actions, slice_).add_columns(*keys, func.coalesce(func.sum(Booking.seats), 0))
+                   .where(~actions.c.taken))
     totals: dict[tuple[Any, ...], int] = {}
     for query in (present, seats):
         for row in db.session.execute(query):
@@ -274,34 +293,34 @@ def participant_counts(slice_: BilanFilter, *group_by: Any) -> dict[tuple[Any, .
 
 def count_prescribers(slice_: BilanFilter) -> int:
     """Distinct prescribers with at least one counted participant."""
-    actions, taken = action_ids(slice_), attendance_taken_tours()
+    actions = actions_table(slice_)
     has_present = (select(Participant.id).where(Participant.booking_id == Booking.id,
                                                 Participant.attendance == Attendance.PRESENT).exists())
     return db.session.scalar(
-        select(func.count(distinct(Booking.prescriber_id))).where(
-            Booking.status == BookingStatus.CONFIRMED, Booking.tour_id.in_(actions), _people_of(slice_),
-            or_(Booking.tour_id.not_in(taken), has_present))
+        _confirmed(actions, slice_).add_columns(func.count(distinct(Booking.prescriber_id)))
+        .where(or_(~actions.c.taken, has_present))
     ) or 0
 
 
 def count_companies(slice_: BilanFilter) -> int:
     """Distinct organisations whose sites the actions visited (declined visits left out)."""
+    actions = actions_table(slice_)
     return db.session.scalar(
-        select(func.count(distinct(Site.organisation_id))).select_from(Stop)
+        select(func.count(distinct(Site.organisation_id))).select_from(actions)
+        .join(Stop, Stop.tour_id == actions.c.id)
         .join(Slot, Stop.slot_id == Slot.id).join(Site, Slot.site_id == Site.id)
-        .where(Stop.tour_id.in_(action_ids(slice_)), Stop.company_response != VisitResponse.DECLINED)
+        .where(Stop.company_response != VisitResponse.DECLINED)
     ) or 0
 
 
 def count_outcomes(slice_: BilanFilter) -> dict[OutcomeKind, int]:
     """Per kind, distinct counted participants with such an outcome."""
-    actions, taken = action_ids(slice_), attendance_taken_tours()
+    actions = actions_table(slice_)
     rows = db.session.execute(
-        select(Outcome.kind, func.count(distinct(Outcome.participant_id)))
-        .join(Participant, Outcome.participant_id == Participant.id)
-        .join(Booking, Participant.booking_id == Booking.id)
-        .where(Booking.status == BookingStatus.CONFIRMED, Booking.tour_id.in_(actions), _people_of(slice_),
-               _counted_participant(actions, taken))
+        _confirmed(actions, slice_).add_columns(Outcome.kind, func.count(distinct(Outcome.participant_id)))
+        .join(Participant, Participant.booking_id == Booking.id)
+        .join(Outcome, Outcome.participant_id == Participant.id)
+        .where(_counted(actions))
         .group_by(Outcome.kind)
     )
     return {OutcomeKind(kind): int(count) for kind, count in rows}
@@ -309,16 +328,17 @@ def count_outcomes(slice_: BilanFilter) -> dict[OutcomeKind, int]:
 
 def perception_figures(slice_: BilanFilter) -> dict[Respondent, PerceptionFigures]:
     """Per kind of respondent: people who answered before and after an action, and whose score rose."""
-    actions = action_ids(slice_)
+    actions = actions_table(slice_)
     before, after = aliased(PerceptionAnswer), aliased(PerceptionAnswer)
     query = (
         select(before.respondent,
                func.count(distinct(before.user_id)),
                func.count(distinct(case((after.score > before.score, before.user_id)))),
                func.avg(before.score), func.avg(after.score))
+        .select_from(actions)
+        .join(before, and_(before.tour_id == actions.c.id, before.moment == Moment.BEFORE))
         .join(after, and_(after.tour_id == before.tour_id, after.user_id == before.user_id,
                           after.moment == Moment.AFTER))
-        .where(before.moment == Moment.BEFORE, before.tour_id.in_(actions))
         .group_by(before.respondent)
     )
     if slice_.organisation_id is not None:
@@ -337,12 +357,12 @@ def perception_figures(slice_: BilanFilter) -> dict[Respondent, PerceptionFigure
     }
 
 
-def _people_concerned(slice_: BilanFilter, actions: Select) -> dict[Respondent, int]:
+def _people_concerned(slice_: BilanFilter, actions: Any) -> dict[Respondent, int]:
     """Prescribers with a confirmed booking on an action; contacts of the companies an action visited."""
-    prescribers = select(func.count(distinct(Booking.prescriber_id))).where(
-        Booking.status == BookingStatus.CONFIRMED, Booking.tour_id.in_(actions), _people_of(slice_))
-    visited = (select(Site.organisation_id).join(Slot, Slot.site_id == Site.id).join(Stop, Stop.slot_id == Slot.id)
-               .where(Stop.tour_id.in_(actions), Stop.company_response != VisitResponse.DECLINED))
+    prescribers = _confirmed(actions, slice_).add_columns(func.count(distinct(Booking.prescriber_id)))
+    visited = (select(Site.organisation_id).select_from(actions).join(Stop, Stop.tour_id == actions.c.id)
+               .join(Slot, Stop.slot_id == Slot.id).join(Site, Slot.site_id == Site.id)
+               .where(Stop.company_response != VisitResponse.DECLINED))
     contacts = select(func.count(User.id)).where(User.role == Role.COMPANY, User.organisation_id.in_(visited))
     if slice_.organisation_id is not None:
         contacts = contacts.where(User.organisation_id == slice_.organisation_id)
@@ -352,37 +372,37 @@ def _people_concerned(slice_: BilanFilter, actions: Select) -> dict[Respondent, 
 
 def seat_figures(slice_: BilanFilter) -> tuple[int, int, int, int]:
     """Seats offered and confirmed on the actions; present and absent seats recorded."""
-    actions = action_ids(slice_)
-    offered = db.session.scalar(select(func.coalesce(func.sum(Bus.seats), 0)).where(Bus.tour_id.in_(actions))) or 0
-    confirmed = db.session.scalar(select(func.coalesce(func.sum(Booking.seats), 0)).where(
-        Booking.status == BookingStatus.CONFIRMED, Booking.tour_id.in_(actions), _people_of(slice_))) or 0
+    actions = actions_table(slice_)
+    offered = db.session.scalar(select(func.coalesce(func.sum(Bus.seats), 0)).select_from(actions)
+                                .join(Bus, Bus.tour_id == actions.c.id)) or 0
+    confirmed = db.session.scalar(_confirmed(actions, slice_).add_columns(func.coalesce(func.sum(Booking.seats), 0)))
     rows = db.session.execute(
-        select(Participant.attendance, func.count(Participant.id))
-        .join(Booking, Participant.booking_id == Booking.id)
-        .where(Booking.status == BookingStatus.CONFIRMED, Booking.tour_id.in_(actions), _people_of(slice_),
-               Participant.attendance.is_not(None))
+        _confirmed(actions, slice_).add_columns(Participant.attendance, func.count(Participant.id))
+        .join(Participant, Participant.booking_id == Booking.id)
+        .where(actions.c.taken, Participant.attendance.is_not(None))
         .group_by(Participant.attendance)
     )
     recorded = {Attendance(value): int(count) for value, count in rows}
-    return int(offered), int(confirmed), recorded.get(Attendance.PRESENT, 0), recorded.get(Attendance.ABSENT, 0)
+    return (int(offered), int(confirmed or 0), recorded.get(Attendance.PRESENT, 0),
+            recorded.get(Attendance.ABSENT, 0))
 
 
 def actions_by_month(slice_: BilanFilter) -> dict[str, int]:
     """Actions per month of their start."""
-    month = month_of(Tour.start_at)
-    rows = db.session.execute(select(month, func.count(Tour.id)).where(Tour.id.in_(action_ids(slice_)))
-                              .group_by(month))
+    actions = actions_table(slice_)
+    month = month_of(actions.c.start_at)
+    rows = db.session.execute(select(month, func.count(actions.c.id)).group_by(month))
     return {str(m): int(n) for m, n in rows}
 
 
 def compute_bilan(slice_: BilanFilter) -> Bilan:
     """Every figure of the bilan for the slice."""
     actions = db.session.scalar(select(func.count()).select_from(action_ids(slice_).subquery())) or 0
-    participants_by_month = participant_counts(slice_, month_of(Tour.start_at))
+    participants_by_month = participant_counts(slice_, "month")
     months = actions_by_month(slice_)
     by_month = [MonthCount(m, months.get(m, 0), participants_by_month.get((m,), 0))
                 for m in sorted(set(months) | {key[0] for key in participants_by_month})]
-    slices = participant_counts(slice_, User.role, Organisation.kind)
+    slices = participant_counts(slice_, "slice")
     by_slice = sorted(
         (SliceCount(Role(role), OrganisationKind(kind) if kind else None, n) for (role, kind), n in slices.items()),
         key=lambda s: (s.role.label, s.kind.label if s.kind else ""),
