@@ -102,7 +102,7 @@ def test_slots_are_weekday_half_days_of_realistic_visits(loaded, db) -> None:
 
 def test_the_three_tours_exist_with_candidates_and_ambassadors(loaded, db) -> None:
     """Two published ZI Tours' worth of states: a published coach tour, a draft, a small group."""
-    tours = {tour.title: tour for tour in db.session.scalars(select(Tour))}
+    tours = {tour.title: tour for tour in db.session.scalars(select(Tour)) if tour.end_at > utcnow()}  # not the past ones
     assert set(tours) == {data.title for data in TOURS}
     for data in TOURS:
         tour = tours[data.title]

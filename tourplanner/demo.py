@@ -25,6 +25,7 @@ from tourplanner.accounts.models import Organisation, User
 from tourplanner.accounts.operations import create_user, find_user_by_email, get_or_create_organisation
 from tourplanner.audit.operations import record
 from tourplanner.db import utcnow
+from tourplanner.demo_impact import load_impact_demo
 from tourplanner.demo_data import (
     COMPANIES, DEMO_DOMAIN, ORGANISATIONS, PEOPLE, TOURS, ZONES, CompanyData, TourData,
 )
@@ -74,6 +75,7 @@ def load_demo() -> str:
     _load_sites(load, zones)
     _load_slots(load)
     _load_tours(load)
+    load.created += load_impact_demo()  # two years of past tours for the bilan (tourplanner.demo_impact)
     db.session.flush()
     return summary(load.anchor, load.created)
 

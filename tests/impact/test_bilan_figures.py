@@ -99,3 +99,25 @@ def test_the_period_bounds_are_local_days_both_included(seeded):
     """30 June 18:00 is in a period ending 30 June; 1 July 00:30 (still 30 June in UTC) is not."""
     assert compute_bilan(BilanFilter(date(2027, 6, 30), date(2027, 6, 30))).actions == 1
     assert compute_bilan(BilanFilter(date(2027, 7, 1), date(2027, 7, 1))).actions == 1
+
+
+def test_a_persons_perception_runs_from_first_before_to_last_after(history):
+    """Rose on T1 (2→4) but ended lower (T2: 3→1): answered, not improved; a single tour that rose: improved."""
+    from tests.impact.conftest import paris
+
+    history.company("C1", "Lyon Est")
+    history.prescriber("P1", "Mission locale Lyon", OrganisationKind.MISSION_LOCALE)
+    history.prescriber("P2", "Mission locale Lyon", OrganisationKind.MISSION_LOCALE)
+    history.tour("T1", paris(2027, 2, 10))
+    history.tour("T2", paris(2027, 3, 10))
+    for tour in ("T1", "T2"):
+        history.book(tour, "P1", 1)
+        history.book(tour, "P2", 1)
+    history.answer("T1", "P1", 2, 4)
+    history.answer("T2", "P1", 3, 1)
+    history.answer("T2", "P2", 2, 3)
+    from tourplanner.extensions import db
+    db.session.commit()
+    figures = compute_bilan(BilanFilter(*PERIOD)).perception[Respondent.PRESCRIBER]
+    assert (figures.answered, figures.improved) == (2, 1)
+    assert figures.mean_before == pytest.approx(2.0) and figures.mean_after == pytest.approx(2.0)

@@ -47,7 +47,7 @@ DEFINITIONS = [
     "Sorties : une personne (participant compté) compte une fois par type de sortie "
     "(recrutement, formation, stage ou immersion), même enregistrée plusieurs fois.",
     "Perception : personnes ayant répondu avant et après une même action ; « améliorée » si la note "
-    "de l'affirmation principale a augmenté. Chaque personne compte une fois. Taux de réponse : "
+    "de l'affirmation principale a augmenté entre sa première réponse « avant » et sa dernière réponse « après » de la période. Chaque personne compte une fois. Taux de réponse : "
     "ces personnes ÷ les personnes concernées (prescripteurs inscrits, contacts des entreprises visitées).",
     "Taux de remplissage : places confirmées ÷ places offertes ; taux d'absence : absents ÷ présences relevées.",
     "Diffusion : dans les exports et le bilan imprimé, un effectif de 1 à 4 personnes s'affiche « < 5 » "

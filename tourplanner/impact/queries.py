@@ -16,7 +16,8 @@ Definitions (written the same way on the bilan page, for funders to audit):
 - An **outcome** (recruitment, training, internship) counts a person (a counted
   participant) once per kind, however many times it was recorded.
 - **Perception** counts the people who answered both before and after the same action
-  (`answered`) and, among them, those whose score rose (`improved`); a person counts once.
+  (`answered`) and, among them, those whose score rose (`improved`) from their first
+  "before" to their last "after" over the period; a person counts once.
 - **Fill rate** = confirmed seats ÷ seats offered on the actions; **no-show rate** =
   absent ÷ (present + absent) among the seats whose attendance was recorded.
 
@@ -330,22 +331,38 @@ def perception_figures(slice_: BilanFilter) -> dict[Respondent, PerceptionFigure
     """Per kind of respondent: people who answered before and after an action, and whose score rose."""
     actions = actions_table(slice_)
     before, after = aliased(PerceptionAnswer), aliased(PerceptionAnswer)
-    query = (
-        select(before.respondent,
-               func.count(distinct(before.user_id)),
-               func.count(distinct(case((after.score > before.score, before.user_id)))),
-               func.avg(before.score), func.avg(after.score))
+    # Each (person, action) answered before and after; a person's change runs from their first
+    # "before" to their last "after" over the period's actions.
+    pairs = (
+        select(before.user_id.label("user_id"), before.respondent.label("respondent"),
+               before.score.label("before"), after.score.label("after"),
+               func.row_number().over(partition_by=before.user_id,
+                                      order_by=(actions.c.start_at, actions.c.id)).label("first"),
+               func.row_number().over(partition_by=before.user_id,
+                                      order_by=(actions.c.start_at.desc(), actions.c.id.desc())).label("last"))
         .select_from(actions)
         .join(before, and_(before.tour_id == actions.c.id, before.moment == Moment.BEFORE))
         .join(after, and_(after.tour_id == before.tour_id, after.user_id == before.user_id,
                           after.moment == Moment.AFTER))
-        .group_by(before.respondent)
     )
     if slice_.organisation_id is not None:
-        query = query.join(User, before.user_id == User.id).where(User.organisation_id == slice_.organisation_id)
+        pairs = pairs.join(User, before.user_id == User.id).where(User.organisation_id == slice_.organisation_id)
+    pairs_table = pairs.subquery("pairs")
+    people = (
+        select(pairs_table.c.respondent,
+               func.max(case((pairs_table.c.first == 1, pairs_table.c.before))).label("before"),
+               func.max(case((pairs_table.c.last == 1, pairs_table.c.after))).label("after"))
+        .group_by(pairs_table.c.user_id, pairs_table.c.respondent)
+        .subquery("people")
+    )
+    query = (
+        select(people.c.respondent, func.count(), func.sum(case((people.c.after > people.c.before, 1), else_=0)),
+               func.avg(people.c.before), func.avg(people.c.after))
+        .group_by(people.c.respondent)
+    )
     figures = {respondent: [0, 0, None, None] for respondent in Respondent}
     for respondent, answered, improved, mean_before, mean_after in db.session.execute(query):
-        figures[Respondent(respondent)] = [int(answered), int(improved), mean_before, mean_after]
+        figures[Respondent(respondent)] = [int(answered), int(improved or 0), mean_before, mean_after]
     concerned = _people_concerned(slice_, actions)
     return {
         respondent: PerceptionFigures(
