@@ -21,12 +21,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tourplanner.bookings.enums import BookingStatus
-from tourplanner.bookings.models import Booking, Participant
+from tourplanner.bookings.models import Participant
 from tourplanner.extensions import db
 from tourplanner.impact.enums import OutcomeKind, Respondent
 from tourplanner.impact.models import Outcome
-from tourplanner.impact.queries import Bilan, BilanFilter, actions_table, month_of
+from tourplanner.impact.queries import Bilan, BilanFilter, booking_facts, month_of, plain_actions
 from tourplanner.bookings.enums import Attendance
 
 #: Counts from 1 to this minus one are hidden in what leaves tourplanner.
@@ -155,15 +154,14 @@ def pseudonym(secret: str, participant_id: int) -> str:
 
 def outcome_lines(slice_: BilanFilter) -> list[tuple[int, str, OutcomeKind, str | None, date]]:
     """Counted participants' outcomes in the slice: (participant id, month of the action, kind, contract, date)."""
-    actions = actions_table(slice_)
+    facts = booking_facts(plain_actions(slice_))
     rows = db.session.execute(
-        select(Outcome.participant_id, month_of(actions.c.start_at), Outcome.kind, Outcome.contract,
+        select(Outcome.participant_id, month_of(facts.c.start_at), Outcome.kind, Outcome.contract,
                Outcome.occurred_on)
-        .select_from(actions).join(Booking, Booking.tour_id == actions.c.id)
-        .join(Participant, Participant.booking_id == Booking.id)
+        .select_from(facts)
+        .join(Participant, Participant.booking_id == facts.c.id)
         .join(Outcome, Outcome.participant_id == Participant.id)
-        .where(Booking.status == BookingStatus.CONFIRMED,
-               (Participant.attendance == Attendance.PRESENT) | ~actions.c.taken)
+        .where((Participant.attendance == Attendance.PRESENT) | (facts.c.tour_recorded == 0))
         .order_by(Outcome.occurred_on, Outcome.id)
     )
     return [(pid, str(month), OutcomeKind(kind), contract.label if contract else None, on)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, distinct, exists, func, literal, or_, select, union
+from sqlalchemy import Select, and_, case, distinct, func, literal, or_, select, union
 from sqlalchemy.orm import aliased
 
 from tourplanner.accounts.enums import OrganisationKind, Role
@@ -228,84 +228,94 @@ def action_ids(slice_: BilanFilter) -> Select:
     return query
 
 
-def attendance_taken_tours() -> Select:
-    """Ids of the tours where someone's attendance was recorded."""
-    return (select(Booking.tour_id).join(Participant, Participant.booking_id == Booking.id)
-            .where(Participant.attendance.is_not(None)).distinct())
-
-
-def actions_table(slice_: BilanFilter) -> Any:
-    """The actions as a materialised common table: id, start_at, and whether attendance was taken."""
-    taken = exists().where(Booking.tour_id == Tour.id, Participant.booking_id == Booking.id,
-                           Participant.attendance.is_not(None))
-    query = action_ids(slice_).add_columns(Tour.start_at.label("start_at"), taken.label("taken"))
-    return query.cte("actions").prefix_with("MATERIALIZED")
-
-
-def _people_of(slice_: BilanFilter) -> Any:
+def _people_of(slice_: BilanFilter, organisation_column: Any = Booking.organisation_id) -> Any:
     """Condition on bookings: the organisation's own people when an organisation is chosen (not a company)."""
     if slice_.organisation_id is None:
         return literal(True)
     kind = db.session.scalar(select(Organisation.kind).where(Organisation.id == slice_.organisation_id))
     if kind is OrganisationKind.COMPANY:  # a company's slice: the people it received
         return literal(True)
-    return Booking.organisation_id == slice_.organisation_id
+    return organisation_column == slice_.organisation_id
 
 
-def _confirmed(actions: Any, slice_: BilanFilter) -> Select:
-    """FROM actions JOIN the confirmed bookings of the slice's people (columns chosen by the caller)."""
-    return (select().select_from(actions).join(Booking, Booking.tour_id == actions.c.id)
-            .where(Booking.status == BookingStatus.CONFIRMED, _people_of(slice_)))
+def plain_actions(slice_: BilanFilter) -> Any:
+    """The actions as a materialised common table: id and start_at."""
+    return action_ids(slice_).add_columns(Tour.start_at.label("start_at")).cte("actions").prefix_with("MATERIALIZED")
 
 
-def _counted(actions: Any) -> Any:
-    """Condition on a participant row of an action: present, or any seat where attendance was not taken."""
-    return or_(Participant.attendance == Attendance.PRESENT, ~actions.c.taken)
+def booking_facts(actions: Any) -> Any:
+    """One row per confirmed booking of an action: its seats, present and absent people, and `tour_recorded`,
+    the most attendance recorded on one booking of its tour (0: attendance was not taken on that tour).
+
+    Participants are counted per booking through the covering index on (booking_id, attendance).
+    """
+    def recorded(attendance: Attendance) -> Any:
+        # A count per booking through the covering index (booking_id, attendance): no grouping of participants.
+        return (select(func.count()).select_from(Participant)
+                .where(Participant.booking_id == Booking.id, Participant.attendance == attendance)
+                .correlate(Booking).scalar_subquery())
+
+    per_booking = (
+        select(Booking.id.label("id"), Booking.tour_id.label("tour_id"), Booking.seats.label("seats"),
+               Booking.prescriber_id.label("prescriber_id"), Booking.organisation_id.label("organisation_id"),
+               actions.c.start_at.label("start_at"), recorded(Attendance.PRESENT).label("present"),
+               recorded(Attendance.ABSENT).label("absent"))
+        .select_from(actions)
+        .join(Booking, and_(Booking.tour_id == actions.c.id, Booking.status == BookingStatus.CONFIRMED))
+        .subquery("per_booking")
+    )
+    return select(
+        *per_booking.c,
+        func.max(per_booking.c.present + per_booking.c.absent).over(partition_by=per_booking.c.tour_id)
+        .label("tour_recorded"),
+    ).subquery("facts")
 
 
-def participant_counts(slice_: BilanFilter, grouping: str = "") -> dict[tuple[Any, ...], int]:
-    """Participants, grouped by "month" (of the action's start), "slice" (role, kind of organisation) or nothing."""
-    actions = actions_table(slice_)
-    if grouping == "month":
-        keys: tuple[Any, ...] = (month_of(actions.c.start_at),)
-    elif grouping == "slice":
-        keys = (User.role, Organisation.kind)
-    else:
-        keys = ()
+@dataclass(frozen=True)
+class _BookingFigures:
+    """What the bookings of the actions give: participants per month and slice, seats, prescribers."""
 
-    def joined(query: Select) -> Select:
-        if grouping == "slice":
-            query = (query.join(User, Booking.prescriber_id == User.id)
-                     .outerjoin(Organisation, Booking.organisation_id == Organisation.id))
-        return query.group_by(*keys) if keys else query
-
-    present = joined(_confirmed(actions, slice_).add_columns(*keys, func.count(Participant.id))
-                     .join(Participant, Participant.booking_id == Booking.id)
-                     .where(actions.c.taken, Participant.attendance == Attendance.PRESENT))
-    seats = joined(_confirmed(actions, slice_).add_columns(*keys, func.coalesce(func.sum(Booking.seats), 0))
-                   .where(~actions.c.taken))
-    totals: dict[tuple[Any, ...], int] = {}
-    for query in (present, seats):
-        for row in db.session.execute(query):
-            key = tuple(row[:-1])
-            totals[key] = totals.get(key, 0) + int(row[-1] or 0)
-    return totals
+    by_month: dict[str, int]
+    by_slice: dict[tuple[Role, OrganisationKind | None], int]
+    seats_confirmed: int
+    present: int
+    absent: int
+    prescribers: int
+    prescribers_concerned: int
 
 
-def count_prescribers(slice_: BilanFilter) -> int:
-    """Distinct prescribers with at least one counted participant."""
-    actions = actions_table(slice_)
-    has_present = (select(Participant.id).where(Participant.booking_id == Booking.id,
-                                                Participant.attendance == Attendance.PRESENT).exists())
-    return db.session.scalar(
-        _confirmed(actions, slice_).add_columns(func.count(distinct(Booking.prescriber_id)))
-        .where(or_(~actions.c.taken, has_present))
-    ) or 0
+def booking_figures(slice_: BilanFilter, actions: Any) -> _BookingFigures:
+    """Participants (present, or confirmed seats where attendance was not taken), seats and prescribers."""
+    facts = booking_facts(actions)
+    people = _people_of(slice_, facts.c.organisation_id)
+    counted = case((facts.c.tour_recorded > 0, facts.c.present), else_=facts.c.seats)
+    month = month_of(facts.c.start_at)
+    rows = db.session.execute(
+        select(month, User.role, Organisation.kind, func.sum(counted), func.sum(facts.c.seats),
+               func.sum(facts.c.present), func.sum(facts.c.absent))
+        .select_from(facts).join(User, User.id == facts.c.prescriber_id)
+        .outerjoin(Organisation, Organisation.id == facts.c.organisation_id)
+        .where(people).group_by(month, User.role, Organisation.kind)
+    ).all()
+    by_month: dict[str, int] = {}
+    by_slice: dict[tuple[Role, OrganisationKind | None], int] = {}
+    seats = present = absent = 0
+    for month_text, role, kind, participants, confirmed, present_n, absent_n in rows:
+        by_month[str(month_text)] = by_month.get(str(month_text), 0) + int(participants or 0)
+        key = (Role(role), OrganisationKind(kind) if kind else None)
+        by_slice[key] = by_slice.get(key, 0) + int(participants or 0)
+        seats, present, absent = seats + int(confirmed or 0), present + int(present_n or 0), absent + int(absent_n or 0)
+    reached, concerned = db.session.execute(
+        select(func.count(distinct(case((or_(facts.c.tour_recorded == 0, facts.c.present > 0),
+                                          facts.c.prescriber_id)))),
+               func.count(distinct(facts.c.prescriber_id)))
+        .select_from(facts).where(people)
+    ).one()
+    return _BookingFigures(by_month, by_slice, seats, present, absent, int(reached or 0), int(concerned or 0))
 
 
-def count_companies(slice_: BilanFilter) -> int:
+def count_companies(slice_: BilanFilter, actions: Any) -> int:
     """Distinct organisations whose sites the actions visited (declined visits left out)."""
-    actions = actions_table(slice_)
     return db.session.scalar(
         select(func.count(distinct(Site.organisation_id))).select_from(actions)
         .join(Stop, Stop.tour_id == actions.c.id)
@@ -314,22 +324,24 @@ def count_companies(slice_: BilanFilter) -> int:
     ) or 0
 
 
-def count_outcomes(slice_: BilanFilter) -> dict[OutcomeKind, int]:
+def count_outcomes(slice_: BilanFilter, actions: Any) -> dict[OutcomeKind, int]:
     """Per kind, distinct counted participants with such an outcome."""
-    actions = actions_table(slice_)
+    facts = booking_facts(actions)
     rows = db.session.execute(
-        _confirmed(actions, slice_).add_columns(Outcome.kind, func.count(distinct(Outcome.participant_id)))
-        .join(Participant, Participant.booking_id == Booking.id)
+        select(Outcome.kind, func.count(distinct(Outcome.participant_id)))
+        .select_from(facts)
+        .join(Participant, Participant.booking_id == facts.c.id)
         .join(Outcome, Outcome.participant_id == Participant.id)
-        .where(_counted(actions))
+        .where(_people_of(slice_, facts.c.organisation_id),
+               or_(facts.c.tour_recorded == 0, Participant.attendance == Attendance.PRESENT))
         .group_by(Outcome.kind)
     )
     return {OutcomeKind(kind): int(count) for kind, count in rows}
 
 
-def perception_figures(slice_: BilanFilter) -> dict[Respondent, PerceptionFigures]:
+def perception_figures(slice_: BilanFilter, actions: Any, prescribers_concerned: int
+                       ) -> dict[Respondent, PerceptionFigures]:
     """Per kind of respondent: people who answered before and after an action, and whose score rose."""
-    actions = actions_table(slice_)
     before, after = aliased(PerceptionAnswer), aliased(PerceptionAnswer)
     # Each (person, action) answered before and after; a person's change runs from their first
     # "before" to their last "after" over the period's actions.
@@ -363,7 +375,7 @@ def perception_figures(slice_: BilanFilter) -> dict[Respondent, PerceptionFigure
     figures = {respondent: [0, 0, None, None] for respondent in Respondent}
     for respondent, answered, improved, mean_before, mean_after in db.session.execute(query):
         figures[Respondent(respondent)] = [int(answered), int(improved or 0), mean_before, mean_after]
-    concerned = _people_concerned(slice_, actions)
+    concerned = {Respondent.PRESCRIBER: prescribers_concerned, Respondent.COMPANY: _contacts_concerned(slice_, actions)}
     return {
         respondent: PerceptionFigures(
             answered=values[0], improved=values[1], concerned=concerned[respondent],
@@ -374,69 +386,47 @@ def perception_figures(slice_: BilanFilter) -> dict[Respondent, PerceptionFigure
     }
 
 
-def _people_concerned(slice_: BilanFilter, actions: Any) -> dict[Respondent, int]:
-    """Prescribers with a confirmed booking on an action; contacts of the companies an action visited."""
-    prescribers = _confirmed(actions, slice_).add_columns(func.count(distinct(Booking.prescriber_id)))
+def _contacts_concerned(slice_: BilanFilter, actions: Any) -> int:
+    """Contacts of the companies an action visited (people asked for their perception)."""
     visited = (select(Site.organisation_id).select_from(actions).join(Stop, Stop.tour_id == actions.c.id)
                .join(Slot, Stop.slot_id == Slot.id).join(Site, Slot.site_id == Site.id)
                .where(Stop.company_response != VisitResponse.DECLINED))
     contacts = select(func.count(User.id)).where(User.role == Role.COMPANY, User.organisation_id.in_(visited))
     if slice_.organisation_id is not None:
         contacts = contacts.where(User.organisation_id == slice_.organisation_id)
-    return {Respondent.PRESCRIBER: db.session.scalar(prescribers) or 0,
-            Respondent.COMPANY: db.session.scalar(contacts) or 0}
+    return db.session.scalar(contacts) or 0
 
 
-def seat_figures(slice_: BilanFilter) -> tuple[int, int, int, int]:
-    """Seats offered and confirmed on the actions; present and absent seats recorded."""
-    actions = actions_table(slice_)
+def action_figures(actions: Any) -> tuple[dict[str, int], int]:
+    """Actions per month of their start, and the seats they offered."""
+    month = month_of(actions.c.start_at)
+    months = {str(m): int(n) for m, n in db.session.execute(select(month, func.count(actions.c.id)).group_by(month))}
     offered = db.session.scalar(select(func.coalesce(func.sum(Bus.seats), 0)).select_from(actions)
                                 .join(Bus, Bus.tour_id == actions.c.id)) or 0
-    confirmed = db.session.scalar(_confirmed(actions, slice_).add_columns(func.coalesce(func.sum(Booking.seats), 0)))
-    rows = db.session.execute(
-        _confirmed(actions, slice_).add_columns(Participant.attendance, func.count(Participant.id))
-        .join(Participant, Participant.booking_id == Booking.id)
-        .where(actions.c.taken, Participant.attendance.is_not(None))
-        .group_by(Participant.attendance)
-    )
-    recorded = {Attendance(value): int(count) for value, count in rows}
-    return (int(offered), int(confirmed or 0), recorded.get(Attendance.PRESENT, 0),
-            recorded.get(Attendance.ABSENT, 0))
-
-
-def actions_by_month(slice_: BilanFilter) -> dict[str, int]:
-    """Actions per month of their start."""
-    actions = actions_table(slice_)
-    month = month_of(actions.c.start_at)
-    rows = db.session.execute(select(month, func.count(actions.c.id)).group_by(month))
-    return {str(m): int(n) for m, n in rows}
+    return months, int(offered)
 
 
 def compute_bilan(slice_: BilanFilter) -> Bilan:
-    """Every figure of the bilan for the slice."""
-    actions = db.session.scalar(select(func.count()).select_from(action_ids(slice_).subquery())) or 0
-    participants_by_month = participant_counts(slice_, "month")
-    months = actions_by_month(slice_)
-    by_month = [MonthCount(m, months.get(m, 0), participants_by_month.get((m,), 0))
-                for m in sorted(set(months) | {key[0] for key in participants_by_month})]
-    slices = participant_counts(slice_, "slice")
-    by_slice = sorted(
-        (SliceCount(Role(role), OrganisationKind(kind) if kind else None, n) for (role, kind), n in slices.items()),
-        key=lambda s: (s.role.label, s.kind.label if s.kind else ""),
-    )
-    offered, confirmed, present, absent = seat_figures(slice_)
+    """Every figure of the bilan for the slice (a handful of aggregate queries)."""
+    actions = plain_actions(slice_)
+    months, offered = action_figures(actions)
+    bookings = booking_figures(slice_, actions)
+    by_month = [MonthCount(m, months.get(m, 0), bookings.by_month.get(m, 0))
+                for m in sorted(set(months) | set(bookings.by_month))]
+    by_slice = sorted((SliceCount(role, kind, n) for (role, kind), n in bookings.by_slice.items()),
+                      key=lambda s: (s.role.label, s.kind.label if s.kind else ""))
     return Bilan(
         filter=slice_,
-        actions=int(actions),
-        companies=count_companies(slice_),
-        prescribers=count_prescribers(slice_),
-        participants=sum(m.participants for m in by_month),
-        outcomes=count_outcomes(slice_),
-        perception=perception_figures(slice_),
+        actions=sum(months.values()),
+        companies=count_companies(slice_, actions),
+        prescribers=bookings.prescribers,
+        participants=sum(bookings.by_month.values()),
+        outcomes=count_outcomes(slice_, actions),
+        perception=perception_figures(slice_, actions, bookings.prescribers_concerned),
         seats_offered=offered,
-        seats_confirmed=confirmed,
-        present=present,
-        absent=absent,
+        seats_confirmed=bookings.seats_confirmed,
+        present=bookings.present,
+        absent=bookings.absent,
         by_slice=by_slice,
         by_month=by_month,
     )
