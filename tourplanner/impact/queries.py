@@ -247,23 +247,31 @@ def booking_facts(actions: Any) -> Any:
     """One row per confirmed booking of an action: its seats, present and absent people, and `tour_recorded`,
     the most attendance recorded on one booking of its tour (0: attendance was not taken on that tour).
 
-    Participants are counted per booking through the covering index on (booking_id, attendance).
+    Participants are counted per booking, the way each database does it fastest.
     """
-    def recorded(attendance: Attendance) -> Any:
-        # A count per booking through the covering index (booking_id, attendance): no grouping of participants.
-        return (select(func.count()).select_from(Participant)
-                .where(Participant.booking_id == Booking.id, Participant.attendance == attendance)
-                .correlate(Booking).scalar_subquery())
-
-    per_booking = (
-        select(Booking.id.label("id"), Booking.tour_id.label("tour_id"), Booking.seats.label("seats"),
+    columns = (Booking.id.label("id"), Booking.tour_id.label("tour_id"), Booking.seats.label("seats"),
                Booking.prescriber_id.label("prescriber_id"), Booking.organisation_id.label("organisation_id"),
-               actions.c.start_at.label("start_at"), recorded(Attendance.PRESENT).label("present"),
-               recorded(Attendance.ABSENT).label("absent"))
-        .select_from(actions)
-        .join(Booking, and_(Booking.tour_id == actions.c.id, Booking.status == BookingStatus.CONFIRMED))
-        .subquery("per_booking")
-    )
+               actions.c.start_at.label("start_at"))
+    confirmed = and_(Booking.tour_id == actions.c.id, Booking.status == BookingStatus.CONFIRMED)
+    if db.engine.dialect.name == "sqlite":
+        # SQLite: a count per booking through the covering index (booking_id, attendance), no grouping.
+        def recorded(attendance: Attendance) -> Any:
+            return (select(func.count()).select_from(Participant)
+                    .where(Participant.booking_id == Booking.id, Participant.attendance == attendance)
+                    .correlate(Booking).scalar_subquery())
+
+        per_booking = (select(*columns, recorded(Attendance.PRESENT).label("present"),
+                              recorded(Attendance.ABSENT).label("absent"))
+                       .select_from(actions).join(Booking, confirmed).subquery("per_booking"))
+    else:
+        # PostgreSQL: one hash join and aggregate over the recorded participants.
+        present = func.count(case((Participant.attendance == Attendance.PRESENT, 1)))
+        absent = func.count(case((Participant.attendance == Attendance.ABSENT, 1)))
+        per_booking = (select(*columns, present.label("present"), absent.label("absent"))
+                       .select_from(actions).join(Booking, confirmed)
+                       .outerjoin(Participant, and_(Participant.booking_id == Booking.id,
+                                                    Participant.attendance.is_not(None)))
+                       .group_by(*columns).subquery("per_booking"))
     return select(
         *per_booking.c,
         func.max(per_booking.c.present + per_booking.c.absent).over(partition_by=per_booking.c.tour_id)
