@@ -39,6 +39,7 @@ def register_routes(app: Flask) -> None:
     from routes.calendar import calendar
 
     import routes.api.bookings  # noqa: F401  (route definitions)
+    import routes.api.impact  # noqa: F401
     import routes.api.itinerary  # noqa: F401
     import routes.api.me  # noqa: F401
     import routes.api.organiser_bookings  # noqa: F401

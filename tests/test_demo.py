@@ -24,7 +24,7 @@ from tourplanner.sites.enums import SlotStatus, VisitResponse
 from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourKind, TourStatus
-from tourplanner.tours.models import Tour
+from tourplanner.tours.models import Stop, Tour
 
 
 @pytest.fixture
@@ -92,9 +92,24 @@ def test_sites_and_zones_lie_in_their_territory(loaded, db) -> None:
     assert sorted(territories) == sorted(TERRITORY_BOUNDS)
 
 
+#: The bilan's two years of history (tourplanner.demo_impact) are tested in tests/impact.
+IMPACT_TITLES = "% – bilan n°%"
+
+
+def programme_slots(db):  # noqa: ANN001, ANN201
+    """The slots companies offer for the programme, not those of the bilan's history."""
+    history = select(Stop.slot_id).join(Tour, Stop.tour_id == Tour.id).where(Tour.title.like(IMPACT_TITLES))
+    return db.session.scalars(select(Slot).where(Slot.id.not_in(history))).all()
+
+
+def programme_tours(db) -> dict[str, Tour]:  # noqa: ANN001
+    """The demo's programme by title, without the bilan's history."""
+    return {tour.title: tour for tour in db.session.scalars(select(Tour).where(Tour.title.not_like(IMPACT_TITLES)))}
+
+
 def assert_realistic_slots(db) -> None:  # noqa: ANN001
     """Slots: one half-day a day per site, on working days; visits of 45–90 min for 10–30 people."""
-    slots = db.session.scalars(select(Slot)).all()
+    slots = programme_slots(db)
     assert len(slots) >= 2 * len(COMPANIES)
     days = [(slot.site_id, to_local(slot.start_at).date()) for slot in slots]
     assert len(days) == len(set(days))  # else a coach could come back to the same site
@@ -129,10 +144,10 @@ def test_the_demo_and_its_rules_agree_whatever_today_is(db, today: datetime) -> 
         assert f"à partir du {today:%d/%m/%Y}" in text
         assert_realistic_slots(db)
         now = utcnow()
-        tours = {tour.title: tour for tour in db.session.scalars(select(Tour))}
+        tours = programme_tours(db)
         assert set(tours) == {data.title for data in TOURS + PAST_TOURS} | {REVERSE_VISIT.title}
         held = {c.slot_id for data in PAST_TOURS for c in tours[data.title].candidates}
-        assert all(slot.start_at > now or slot.id in held for slot in db.session.scalars(select(Slot)))
+        assert all(slot.start_at > now or slot.id in held for slot in programme_slots(db))
         for data in TOURS:
             tour = tours[data.title]
             assert tour.booking_deadline_at > now and tour.candidates, tour.title
@@ -148,7 +163,7 @@ def test_the_demo_and_its_rules_agree_whatever_today_is(db, today: datetime) -> 
 
 def test_the_coming_tours_exist_with_candidates_and_ambassadors(loaded, db) -> None:
     """The coming programme: a published ZI Tour, a draft, a published small group; each with its candidates."""
-    tours = {tour.title: tour for tour in db.session.scalars(select(Tour))}
+    tours = programme_tours(db)
     assert set(tours) == {data.title for data in TOURS + PAST_TOURS} | {REVERSE_VISIT.title}
     for data in TOURS:
         tour = tours[data.title]

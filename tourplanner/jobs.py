@@ -14,6 +14,9 @@ from tourplanner.calendar import reminders
 from tourplanner.calendar.updates import send_due_updates
 from tourplanner.db import utcnow
 from tourplanner.extensions import db
+from tourplanner.impact.jobs import (  # noqa: F401  (the impact loop's jobs, wired in tourplanner.scheduler)
+    anonymise_personal_data, ask_outcomes, send_perception_questionnaires,
+)
 from tourplanner.mail.enums import MailRound
 from tourplanner.mail.models import TourMailRound
 from tourplanner.sites.series import expand_all_series

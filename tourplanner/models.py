@@ -4,6 +4,9 @@ from tourplanner.accounts.models import ApiToken, LoginLink, LoginRequest, Organ
 from tourplanner.audit.models import AuditEntry
 from tourplanner.bookings.models import Booking, Participant
 from tourplanner.calendar.models import CalendarEventState, CalendarToken
+from tourplanner.impact.models import (  # noqa: F401  (impact tables)
+    CompanyAssessment, ImpactSettings, Outcome, OutcomeRequest, PerceptionAnswer, PerceptionRequest,
+)
 from tourplanner.jobs_models import SchedulerLease  # noqa: F401  (the scheduler's table)
 from tourplanner.mail.models import OutboxMail, TourMailRound
 from tourplanner.sites.models import GeocodeCache, IndustrialZone, Site, Slot

@@ -76,6 +76,9 @@ JOBS: dict[str, ScheduledJob] = {
     "send_follow_ups": ScheduledJob(jobs.send_follow_ups, 15 * 60),
     "extend_slot_series": ScheduledJob(jobs.extend_slot_series, 6 * 3600),
     "send_passeports": ScheduledJob(jobs.send_passeports, 15 * 60),
+    "send_perception_questionnaires": ScheduledJob(jobs.send_perception_questionnaires, 5 * 60),
+    "ask_outcomes": ScheduledJob(jobs.ask_outcomes, 3600),
+    "anonymise_personal_data": ScheduledJob(jobs.anonymise_personal_data, 24 * 3600),
 }
 
 

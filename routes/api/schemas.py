@@ -116,7 +116,7 @@ class TourIn(Body):
     )
     quotas: list[QuotaIn] | None = Field(default=None, max_length=100)
     pickup_points: list[PickupPointIn] | None = Field(default=None, max_length=20)
-    host_organisation_id: int | None = Field(
+    host_organisation_id: Id | None = Field(
         default=None, ge=1, le=2**31 - 1,
         description="Reverse visit (kind siae_visit): the insertion structure (organisation of kind siae) hosting it.",
     )

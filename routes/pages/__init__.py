@@ -26,8 +26,10 @@ def csrf_refused(error: CSRFError):
 from routes.pages import (  # noqa: E402,F401  (route definitions)
     ambassador,
     auth,
+    bilan,
     company,
     home,
+    impact,
     itinerary,
     organiser_bookings,
     passeport,

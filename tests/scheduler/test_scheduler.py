@@ -43,6 +43,9 @@ EXPECTED = {
     "send_follow_ups": 15 * 60,
     "extend_slot_series": 6 * 3600,
     "send_passeports": 15 * 60,
+    "send_perception_questionnaires": 5 * 60,
+    "ask_outcomes": 3600,
+    "anonymise_personal_data": 24 * 3600,
 }
 
 
