@@ -224,7 +224,8 @@ def test_a_monthly_availability_on_the_29th_meets_29_february_only_in_leap_years
 
     site = make_site()
     contact = make_user(Role.COMPANY, organisation=site.organisation.name)
-    for year, expected in ((2027, [date(2027, 3, 29)]), (2028, [date(2028, 2, 29), date(2028, 3, 29)])):
+    # 29 March 2027 is Easter Monday, a public holiday: no slot either.
+    for year, expected in ((2027, []), (2028, [date(2028, 2, 29), date(2028, 3, 29)])):
         now = paris(year, 2, 1, 10)
         with time_machine.travel(now, tick=False):
             details = series_ops.SeriesDetails(site.id, "FREQ=MONTHLY;BYMONTHDAY=29", time(9), time(12),
