@@ -65,6 +65,8 @@ class BusItinerary(BaseModel):
     bus: int
     label: str
     seats: int
+    #: When the group meets at the meeting point: the tour's start.
+    meeting: str | None = None
     #: When the coach leaves the meeting point (the tour's start plus its boarding margin).
     departure: str | None = None
     stops: list[StopOut]

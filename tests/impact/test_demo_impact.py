@@ -28,7 +28,11 @@ def test_two_years_of_past_tours_with_attendance_answers_and_outcomes(db):
         assert all(demo.is_working_day(day) for day in days)
         assert sum(t.status is TourStatus.CANCELLED for t in past) == 2
         figures = compute_bilan(BilanFilter(days[0], days[-1]))
-        assert figures.actions == len(past) - 2
+        # The demo's programme also held tours of its own in those weeks (tourplanner.demo's past tours).
+        held = db.session.scalars(select(Tour).where(Tour.title.not_like("% – bilan n°%"),
+                                                     Tour.status == TourStatus.DONE)).all()
+        held = [t for t in held if days[0] <= to_local(t.start_at).date() <= days[-1]]
+        assert figures.actions == len(past) - 2 + len(held)
         assert figures.participants > 200 and figures.companies >= 10 and figures.prescribers >= 5
         assert figures.recruitments > 0 and figures.trainings > 0 and figures.internships > 0
         assert all(p.answered > 0 for p in figures.perception.values())
