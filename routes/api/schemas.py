@@ -204,6 +204,13 @@ class TourOut(BaseModel):
     go_no_go_at: AwareDatetime | None = None
     quotas: list[QuotaOut] = Field(default_factory=list)
     pickup_points: list[PickupPointOut] = Field(default_factory=list)
+    boarding_minutes: int = Field(default=0, description="the coaches leave this many minutes after the meeting time")
+    meeting_at: AwareDatetime | None = Field(default=None, description="when the group meets: the tour's start")
+    return_: AwareDatetime | None = Field(
+        default=None, alias="return", description="when the coaches are back: the itinerary's, else the tour's end"
+    )
+    host_organisation_id: int | None = Field(default=None, description="a reverse visit's insertion structure")
+    host_organisation: str | None = Field(default=None, description="its name")
 
 
 class TourList(BaseModel):

@@ -112,6 +112,11 @@ class SiteOut(BaseModel):
     pay_range: str | None = None
     in_house_training: str | None = None
     open_positions: str | None = None
+    how_to_apply: str | None = None
+    visitor_contacts: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    trade_codes: list[str] = Field(default_factory=list, description="the site's ROME codes")
     trades_rome: list[RomeTradeOut] = Field(description="the trades with a ROME code read apart")
     created_at: str | None = None
 
