@@ -34,6 +34,7 @@ def register_routes(app: Flask) -> None:
     import routes.api.slot_review  # noqa: F401
     import routes.api.tours  # noqa: F401
     import routes.api.trades  # noqa: F401
+    import routes.api.workshops  # noqa: F401
 
     csrf.exempt(api)  # bearer tokens, not cookies: no cross-site forgery to fear
     app.register_blueprint(health)
