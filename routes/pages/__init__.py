@@ -36,4 +36,5 @@ from routes.pages import (  # noqa: E402,F401  (route definitions)
     slots,
     tours,
     trades,
+    workshops,
 )
