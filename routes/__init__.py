@@ -26,6 +26,7 @@ def register_routes(app: Flask) -> None:
     from routes.calendar import calendar
 
     import routes.api.bookings  # noqa: F401  (route definitions)
+    import routes.api.company_visits  # noqa: F401
     import routes.api.itinerary  # noqa: F401
     import routes.api.me  # noqa: F401
     import routes.api.organiser_bookings  # noqa: F401

@@ -21,6 +21,7 @@ from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.calendar import ical
 from tourplanner.calendar.enums import Audience
+from tourplanner.company_visits.operations import agenda_lines
 from tourplanner.extensions import db
 from tourplanner.timeutil import to_local
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour
@@ -184,7 +185,7 @@ class _TourData:
     def schedule(self, buses: list[Bus]) -> list[str]:
         """The programme for a person on these coaches (all of them when unknown)."""
         tour = self.tour
-        lines = [f"{tour.title}", long_date(tour.start_at).capitalize(), ""]
+        lines = [f"{tour.title}", long_date(tour.start_at).capitalize(), "", *agenda_lines(tour)]
         if not any(self.stops_by_bus.get(bus.id) for bus in buses):
             lines += [
                 f"Rendez-vous à {hm(tour.start_at)} : {tour.meeting_point_name}",
