@@ -27,6 +27,7 @@ from routes.pages import (  # noqa: E402,F401  (route definitions)
     ambassador,
     auth,
     company,
+    company_visits,
     home,
     itinerary,
     organiser_bookings,
