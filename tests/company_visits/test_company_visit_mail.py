@@ -22,6 +22,7 @@ def test_the_invitation_text_and_event_carry_the_agenda(mailbox, organiser, refe
     organiser.put(f"/tours/{session.id}/agenda", json=agenda_body())
     referent.post(f"/tours/{session.id}/bookings", json={"seats": 1, "participants": [{"name": "Léa"}]})
     deliver_pending()
+    mailbox.wait_for(1)  # the SMTP server hands messages over from its own thread
     [received] = mailbox.to(referent.user.email)
     invite = invitation_of(received)
     for line in ("08:30  Briefing — Café de la Gare, Rive-de-Gier", "09:15  Visite — Chantier Bâtir Gier, quai du Canal",
