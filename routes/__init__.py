@@ -40,6 +40,7 @@ def register_routes(app: Flask) -> None:
 
     import routes.api.bookings  # noqa: F401  (route definitions)
     import routes.api.impact  # noqa: F401
+    import routes.api.company_visits  # noqa: F401
     import routes.api.itinerary  # noqa: F401
     import routes.api.me  # noqa: F401
     import routes.api.organiser_bookings  # noqa: F401
@@ -48,6 +49,7 @@ def register_routes(app: Flask) -> None:
     import routes.api.slot_review  # noqa: F401
     import routes.api.tours  # noqa: F401
     import routes.api.trades  # noqa: F401
+    import routes.api.workshops  # noqa: F401
 
     csrf.exempt(api)  # bearer tokens, not cookies: no cross-site forgery to fear
     app.register_blueprint(health)

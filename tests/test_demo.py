@@ -17,7 +17,7 @@ from tourplanner.accounts.models import User
 from tourplanner.db import utcnow
 from tourplanner.bookings.enums import Attendance, BookingStatus
 from tourplanner.demo_data import (
-    COMPANIES, DECLINED_VISIT, DEMO_DOMAIN, PAST_TOURS, REVERSE_VISIT, REVERSE_VISIT_HOST, TERRITORY_BOUNDS, TOURS, ZONES,
+    COMPANIES, DECLINED_VISIT, DEMO_DOMAIN, PAST_TOURS, REVERSE_VISIT, REVERSE_VISIT_HOST, TERRITORY_BOUNDS, TOURS, WORKSHOP_EVENT, ZONES,
 )
 from tourplanner.mail.models import OutboxMail
 from tourplanner.sites.enums import SlotStatus, VisitResponse
@@ -145,7 +145,7 @@ def test_the_demo_and_its_rules_agree_whatever_today_is(db, today: datetime) -> 
         assert_realistic_slots(db)
         now = utcnow()
         tours = programme_tours(db)
-        assert set(tours) == {data.title for data in TOURS + PAST_TOURS} | {REVERSE_VISIT.title}
+        assert set(tours) == {data.title for data in TOURS + PAST_TOURS} | {REVERSE_VISIT.title, WORKSHOP_EVENT.title}
         held = {c.slot_id for data in PAST_TOURS for c in tours[data.title].candidates}
         assert all(slot.start_at > now or slot.id in held for slot in programme_slots(db))
         for data in TOURS:
@@ -164,7 +164,7 @@ def test_the_demo_and_its_rules_agree_whatever_today_is(db, today: datetime) -> 
 def test_the_coming_tours_exist_with_candidates_and_ambassadors(loaded, db) -> None:
     """The coming programme: a published ZI Tour, a draft, a published small group; each with its candidates."""
     tours = programme_tours(db)
-    assert set(tours) == {data.title for data in TOURS + PAST_TOURS} | {REVERSE_VISIT.title}
+    assert set(tours) == {data.title for data in TOURS + PAST_TOURS} | {REVERSE_VISIT.title, WORKSHOP_EVENT.title}
     for data in TOURS:
         tour = tours[data.title]
         assert tour.kind is data.kind
@@ -286,3 +286,15 @@ def test_every_zone_named_by_a_company_exists() -> None:
         assert company.zone in zones
         assert zones[company.zone].territory in TERRITORY_BOUNDS
     assert len({company.name for company in COMPANIES}) == len(COMPANIES)
+
+
+def test_the_workshop_event_and_the_small_group_agenda(loaded, db) -> None:
+    """The demo's workshop event is published with its workshops; the Ambassadeurs session has its three-step agenda."""
+    from tourplanner.company_visits.operations import tour_agenda
+    from tourplanner.workshops.operations import tour_workshops
+
+    event = db.session.scalar(select(Tour).where(Tour.title == WORKSHOP_EVENT.title))
+    assert event.kind is TourKind.WORKSHOP and event.status is TourStatus.PUBLISHED
+    assert len(tour_workshops(event)) == 3
+    session = db.session.scalar(select(Tour).where(Tour.kind == TourKind.COMPANY_VISIT, Tour.status == TourStatus.PUBLISHED))
+    assert [item.step.value for item in tour_agenda(session)] == ["briefing", "visit", "debriefing"]

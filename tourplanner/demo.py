@@ -36,9 +36,12 @@ from tourplanner.bookings.models import Booking, Participant
 from tourplanner.bookings.operations import BookingRequest, ParticipantDetails, book_seats
 from tourplanner.bookings.attendance import record_attendance
 from tourplanner.demo_impact import load_impact_demo
+from tourplanner.company_visits.enums import AgendaStep
+from tourplanner.company_visits.operations import AgendaEntry, set_agenda
 from tourplanner.demo_data import (
     COMING_BOOKINGS, COMPANIES, DECLINED_VISIT, DEMO_DOMAIN, FIRST_NAMES, LAST_NAMES, ORGANISATIONS, PAST_TOURS,
-    PASSEPORT_FACTS, PEOPLE, REVERSE_VISIT, REVERSE_VISIT_HOST, TOURS, ZONES, CompanyData, PastTourData, TourData,
+    PASSEPORT_FACTS, PEOPLE, REVERSE_VISIT, REVERSE_VISIT_HOST, SESSION_AGENDA, TOURS, WORKSHOP_EVENT, WORKSHOPS, ZONES,
+    CompanyData, PastTourData, TourData,
 )
 from tourplanner.mail.models import OutboxMail
 from tourplanner.extensions import db
@@ -52,6 +55,7 @@ from tourplanner.tours.itinerary import optimise_tour, set_candidates
 from tourplanner.tours.models import AmbassadorAssignment, Tour
 from tourplanner.tours.operations import Lunch, TourDetails, create_tour, publish_tour
 from tourplanner.tours.visits import decline_visit, visit_for
+from tourplanner.workshops.operations import WorkshopDetails, create_workshop
 
 #: The two half-day windows companies offer: a visit starts and ends inside one.
 MORNING = (time(9, 0), time(12, 0))
@@ -98,6 +102,7 @@ def load_demo() -> str:
     _load_slots(load)
     with _mail_log_muted():
         _load_tours(load)            # the coming programme: optimised, published, a draft
+        _load_programmes(load)       # the workshop event's workshops, the small group's agenda
         _load_bookings(load)         # seats booked on it, a full tour with its waiting list
         _load_declined_visit(load)   # a company that cannot receive its visit any more
         _load_past_tours(load)       # tours already held: bookings, attendance and absences
@@ -322,7 +327,7 @@ def _load_slots(load: _Load) -> None:
 
 
 def _load_tours(load: _Load) -> None:
-    for data in TOURS + (REVERSE_VISIT,):
+    for data in TOURS + (REVERSE_VISIT, WORKSHOP_EVENT):
         if db.session.scalar(select(Tour.id).where(Tour.title == data.title)) is not None:
             continue  # the tour is the demo users' now: leave it as they made it
         organiser = load.users[data.organiser]
@@ -367,6 +372,23 @@ def _load_tours(load: _Load) -> None:
                 optimise_tour(tour, organiser)
             publish_tour(tour, organiser)
         load.new_tours[data.title] = tour
+    db.session.flush()
+
+
+def _load_programmes(load: _Load) -> None:
+    """The workshops of the workshop event and the agenda of the company visit session, if created by this run."""
+    for tour in load.new_tours.values():
+        organiser = tour.created_by
+        day = to_local(tour.start_at).date()
+        if tour.kind is TourKind.WORKSHOP:
+            for theme, places, start, end in WORKSHOPS:
+                create_workshop(tour, WorkshopDetails(theme, places, local_datetime(day, time(*start)),
+                                                      local_datetime(day, time(*end))), organiser)
+                load.created += 1
+        elif tour.kind is TourKind.COMPANY_VISIT:
+            set_agenda(tour, [AgendaEntry(AgendaStep(step), local_datetime(day, time(*at)), place)
+                              for step, at, place in SESSION_AGENDA], organiser)
+            load.created += 3
     db.session.flush()
 
 

@@ -542,6 +542,29 @@ REVERSE_VISIT = TourData(
     "Tremplin Est, Décines-Charpieu (accueil)", 45.7690, 4.9590,
     (12,), 2, None, 3, True, (), (),
 )
+#: A workshop event (kind workshop): co-creation workshops side by side with institutional
+#: partners, companies and job seekers; people register for one workshop per time slot.
+WORKSHOP_EVENT = TourData(
+    "Atelier de co-création – recruter autrement dans l'industrie",
+    TourKind.WORKSHOP, LYON_EST,
+    "Une matinée de travail entre partenaires de l'emploi, industriels et demandeurs d'emploi : "
+    "plusieurs ateliers en parallèle, chacun sur un thème ; un compte rendu est partagé ensuite.",
+    "claire.dumont", 17, 3, (9, 0), (12, 30),
+    "Maison de l'emploi de Vénissieux, salle polyvalente", 45.6970, 4.8860,
+    (40,), 3, None, None, True, (), (),
+)
+#: Its workshops: (theme, places, (start hour, minute), (end hour, minute)).
+WORKSHOPS: tuple[tuple[str, int, tuple[int, int], tuple[int, int]], ...] = (
+    ("Recruter sans CV : la méthode de recrutement par simulation", 12, (9, 15), (10, 45)),
+    ("Accueillir un stagiaire en immersion", 12, (9, 15), (10, 45)),
+    ("Former en interne : tutorat et CQPM", 15, (11, 0), (12, 15)),
+)
+#: The Ambassadeurs des métiers session's agenda: (step, (hour, minute), place).
+SESSION_AGENDA: tuple[tuple[str, tuple[int, int], str], ...] = (
+    ("briefing", (13, 30), "Parc Technologique de Lyon, accueil du parc (salle de réunion)"),
+    ("visit", (14, 0), "Entreprises du parc, à Saint-Priest et Corbas"),
+    ("debriefing", (16, 45), "Parc Technologique de Lyon, accueil du parc"),
+)
 #: The insertion structure hosting the reverse visit.
 REVERSE_VISIT_HOST = "Tremplin Est – entreprise d'insertion"
 

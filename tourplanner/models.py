@@ -7,14 +7,17 @@ from tourplanner.calendar.models import CalendarEventState, CalendarToken
 from tourplanner.impact.models import (  # noqa: F401  (impact tables)
     CompanyAssessment, ImpactSettings, Outcome, OutcomeRequest, PerceptionAnswer, PerceptionRequest,
 )
+from tourplanner.company_visits.models import AgendaItem, ParticipantInterest
 from tourplanner.jobs_models import SchedulerLease  # noqa: F401  (the scheduler's table)
 from tourplanner.mail.models import OutboxMail, TourMailRound
 from tourplanner.sites.models import GeocodeCache, IndustrialZone, Site, Slot
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour, TourCandidate
 from tourplanner.trades.models import SiteTrade, TourTrade
+from tourplanner.workshops.models import Workshop, WorkshopRegistration
 
 __all__ = [
-    "AmbassadorAssignment", "ApiToken", "AuditEntry", "Booking", "Bus", "CalendarEventState", "CalendarToken", "GeocodeCache",
-    "IndustrialZone", "LoginLink", "LoginRequest", "Organisation", "OutboxMail", "Participant", "Site",
+    "AgendaItem", "AmbassadorAssignment", "ApiToken", "AuditEntry", "Booking", "Bus", "CalendarEventState", "CalendarToken", "GeocodeCache",
+    "IndustrialZone", "LoginLink", "LoginRequest", "Organisation", "OutboxMail", "Participant", "ParticipantInterest", "Site",
     "SiteTrade", "Slot", "Stop", "Tour", "TourCandidate", "TourMailRound", "TourTrade", "User",
+    "Workshop", "WorkshopRegistration",
 ]

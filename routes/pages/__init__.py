@@ -28,6 +28,7 @@ from routes.pages import (  # noqa: E402,F401  (route definitions)
     auth,
     bilan,
     company,
+    company_visits,
     home,
     impact,
     itinerary,
@@ -38,4 +39,5 @@ from routes.pages import (  # noqa: E402,F401  (route definitions)
     slots,
     tours,
     trades,
+    workshops,
 )

@@ -245,3 +245,22 @@ def test_implausible_dates_are_422(api_as) -> None:
     response = api_as(Role.ORGANISER).post("/tours", json=body)
     assert response.status_code == 422
     assert {e["field"] for e in response.get_json()["errors"]} == {"start", "end", "booking_deadline"}
+
+
+@pytest.mark.parametrize("kind", ["zi_tour", "company_visit", "immersion", "siae_visit", "workshop", "meeting"])
+def test_every_contract_kind_is_accepted(api_as, db, kind) -> None:
+    """POST /tours accepts each of the contract's six kinds and keeps it."""
+    response = api_as(Role.ORGANISER).post("/tours", json=tour_body(kind=kind))
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["kind"] == kind
+    db.session.expire_all()
+    assert db.session.get(Tour, response.get_json()["id"]).kind.value == kind
+
+
+def test_a_tour_without_kind_is_a_zi_tour(api_as) -> None:
+    """Leaving `kind` out makes a ZI Tour."""
+    body = tour_body()
+    body.pop("kind", None)
+    response = api_as(Role.ORGANISER).post("/tours", json=body)
+    assert response.status_code == 201
+    assert response.get_json()["kind"] == "zi_tour"

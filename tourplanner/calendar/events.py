@@ -21,6 +21,7 @@ from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.calendar import ical
 from tourplanner.calendar.enums import Audience
+from tourplanner.company_visits.operations import agenda_lines
 from tourplanner.extensions import db
 from tourplanner.sites.enums import VisitResponse
 from tourplanner.sites.models import Slot
@@ -243,7 +244,7 @@ class _TourData:
     def schedule(self, buses: list[Bus]) -> list[str]:
         """The programme for a person on these coaches (all of them when unknown)."""
         tour = self.tour
-        lines = [f"{tour.title}", long_date(tour.start_at).capitalize(), ""]
+        lines = [f"{tour.title}", long_date(tour.start_at).capitalize(), "", *agenda_lines(tour)]
         if not self.has_itinerary(buses):
             lines += [
                 f"Rendez-vous à {hm(tour.meeting_at)} : {tour.meeting_point_name}",

@@ -10,6 +10,7 @@ class TourKind(LabelledEnum):
     COMPANY_VISIT = ("company_visit", "Visite d'entreprise en petit groupe")
     IMMERSION = ("immersion", "Immersion en centre de formation")
     SIAE_VISIT = ("siae_visit", "Visite inversée d'une structure d'insertion")
+    WORKSHOP = ("workshop", "Atelier de co-création")
     MEETING = ("meeting", "Réunion")
 
 

@@ -1,0 +1,1 @@
+"""Ambassadeurs des métiers: small-group company visits with a three-step agenda and a debriefing."""

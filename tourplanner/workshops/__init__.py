@@ -1,0 +1,1 @@
+"""Workshops: co-creation sessions running side by side within a tour of kind `workshop`."""
