@@ -141,6 +141,26 @@ class PerceptionCounts(BaseModel):
 
     answered: int
     improved: int
+    concerned: int = Field(default=0, description="people asked (a booking's prescriber, a visited company's contacts)")
+    response_rate: float | None = Field(default=None, description="answered before and after / concerned")
+    mean_before: float | None = None
+    mean_after: float | None = None
+
+
+class SliceOut(BaseModel):
+    """Participants of one role and kind of organisation."""
+
+    role: str
+    organisation_kind: str | None = None
+    participants: int
+
+
+class MonthOut(BaseModel):
+    """Actions held and participants in one month (YYYY-MM)."""
+
+    month: str
+    actions: int
+    participants: int
 
 
 class PerceptionByRespondent(BaseModel):
@@ -163,6 +183,17 @@ class BilanOut(BaseModel):
     trainings: int
     internships: int
     perception: PerceptionByRespondent
+    searching: int = Field(default=0, description="people still searching (an outcome)")
+    seats_offered: int = 0
+    seats_confirmed: int = 0
+    fill_rate: float | None = Field(default=None, description="confirmed seats / seats offered")
+    no_show_rate: float | None = Field(default=None, description="absent / (present + absent)")
+    participants_by: list[SliceOut] = Field(default_factory=list)
+    months: list[MonthOut] = Field(default_factory=list)
+    from_: str | None = Field(default=None, alias="from", description="the period's first day")
+    to: str | None = Field(default=None, description="the period's last day")
+    territory: str | None = None
+    kind: str | None = None
 
 
 class PersonQuery(BaseModel):

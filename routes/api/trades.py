@@ -34,6 +34,27 @@ class TradeOut(BaseModel):
 
     code: str
     label: str
+    sectors: list[str] = Field(default_factory=list, description="the sectors where this trade is practised")
+    family: str | None = Field(default=None, description="its passerelle family, shared across sectors")
+    family_label: str | None = None
+
+
+class TradeShownOut(TradeOut):
+    """A trade a tour shows, with the companies showing it."""
+
+    companies: list[str] = Field(default_factory=list)
+
+
+class TradeElsewhereOut(TradeOut):
+    """The same trade, or one of its family, in another sector."""
+
+    sector: str
+
+
+class PasserelleOut(TradeOut):
+    """A trade of the tour and where it leads in other sectors."""
+
+    elsewhere: list[TradeElsewhereOut] = Field(default_factory=list)
 
 
 class TradeList(BaseModel):
@@ -51,6 +72,7 @@ class TradeSearchOut(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
+    query: str = Field(default="", description="the text searched")
     trades: list[TradeOut]
     sectors: list[str]
     tours: list[dict[str, Any]]
@@ -67,8 +89,9 @@ class TourTradesOut(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    trades: list[dict[str, Any]]
-    passerelles: list[dict[str, Any]]
+    tour_id: int
+    trades: list[TradeShownOut]
+    passerelles: list[PasserelleOut]
 
 
 def trade_json(trade: RomeTrade) -> dict[str, Any]:
