@@ -57,6 +57,17 @@ class PasserelleOut(TradeOut):
     elsewhere: list[TradeElsewhereOut] = Field(default_factory=list)
 
 
+class TourMatchOut(BaseModel):
+    """A tour to come showing the trade searched."""
+
+    id: int
+    title: str
+    kind: str
+    status: str
+    start: str
+    trades: list[TradeShownOut]
+
+
 class TradeList(BaseModel):
     """Trades of the referential, with its source and date."""
 
@@ -75,7 +86,7 @@ class TradeSearchOut(BaseModel):
     query: str = Field(default="", description="the text searched")
     trades: list[TradeOut]
     sectors: list[str]
-    tours: list[dict[str, Any]]
+    tours: list[TourMatchOut]
 
 
 class TourTradesIn(Body):
