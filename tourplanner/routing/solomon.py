@@ -109,9 +109,13 @@ def process_started_at() -> float:
     try:
         with open("/proc/self/stat") as stat:
             fields = stat.read().rsplit(")", 1)[1].split()
-        age = time.clock_gettime(time.CLOCK_BOOTTIME) - int(fields[19]) / os.sysconf("SC_CLK_TCK")
+        # The kernel's own uptime (a file, which a moved clock such as libfaketime's leaves alone),
+        # against the process's start in clock ticks since boot.
+        with open("/proc/uptime") as uptime:
+            since_boot = float(uptime.read().split()[0])
+        age = since_boot - int(fields[19]) / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError, AttributeError):
         return time.monotonic()
-    if not 0.0 <= age <= MAX_START_UP_S:  # clocks that disagree (some sandboxes): trust only now
+    if not -0.05 <= age <= MAX_START_UP_S:  # clocks that disagree (some sandboxes): trust only now
         return time.monotonic()
-    return time.monotonic() - age
+    return time.monotonic() - max(age, 0.0)  # both counts are in hundredths of a second
