@@ -14,6 +14,8 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 #: Where screenshots go when set (e.g. TOURPLANNER_SCREENSHOTS=/tmp/shots); none are taken otherwise.
 SCREENSHOTS = os.environ.get("TOURPLANNER_SCREENSHOTS")
 PHONE = {"width": 375, "height": 740}
+#: The narrowest phones in use: every page must fit without sideways scrolling.
+NARROW = {"width": 360, "height": 740}
 
 
 def inject_axe(page) -> None:  # noqa: ANN001
@@ -44,3 +46,25 @@ def assert_fits_phone(page, what: str) -> None:  # noqa: ANN001
     """Nothing sticks out sideways at 375 px: no horizontal scrolling."""
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{what} is {width}px wide on a {PHONE['width']}px phone"
+
+
+def assert_fits_narrow(page, what: str) -> None:  # noqa: ANN001
+    """axe-core finds nothing serious, and nothing sticks out sideways at 360 px."""
+    assert_accessible(page, what)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= NARROW["width"], f"{what} is {width}px wide"
+
+
+def open_as(browser, live_server: str, user):  # noqa: ANN001, ANN201
+    """A French phone at 360 px, signed in as `user` through their one-time link: (context, page)."""
+    from playwright.sync_api import expect
+
+    from tests.conftest import login_path
+
+    context = browser.new_context(base_url=live_server, viewport=NARROW, locale="fr-FR", timezone_id="Europe/Paris")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(login_path(user))
+    page.get_by_role("button", name="Me connecter").click()
+    expect(page.get_by_role("heading", name=f"Bonjour {user.name}")).to_be_visible()
+    return context, page

@@ -7,12 +7,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_accessible, screenshot
-from tests.conftest import login_path
+from tests.browser.helpers import assert_fits_narrow, open_as, screenshot
 from tourplanner.accounts.enums import Role
 
 pytestmark = pytest.mark.browser
-NARROW = {"width": 360, "height": 740}
 
 
 @pytest.fixture
@@ -22,26 +20,14 @@ def config_overrides() -> dict[str, Any]:
 
 
 def _fits(page, what: str) -> None:  # noqa: ANN001
-    assert_accessible(page, what)
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= NARROW["width"], f"{what} is {width}px wide"
+    assert_fits_narrow(page, what)
     screenshot(page, "reverse-visit-" + what.replace(" ", "-"))
-
-
-def _open_as(browser, live_server, user):  # noqa: ANN001, ANN202
-    context = browser.new_context(base_url=live_server, viewport=NARROW, locale="fr-FR", timezone_id="Europe/Paris")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(login_path(user))
-    page.get_by_role("button", name="Me connecter").click()
-    expect(page.get_by_role("heading", name=f"Bonjour {user.name}")).to_be_visible()
-    return context, page
 
 
 def test_book_a_reverse_visit_then_the_host_sees_it(browser, live_server, make_user, host, published_visit) -> None:  # noqa: ANN001
     """A company contact books two seats from « Visites inversées »; the host's « Qui vient ? » lists the company."""
     contact = make_user(Role.COMPANY, name="Luc Ferrand", organisation="Forges du Gier")
-    context, page = _open_as(browser, live_server, contact)
+    context, page = open_as(browser, live_server, contact)
     try:
         page.get_by_role("link", name="Visites inversées").click()
         _fits(page, "list")
@@ -54,7 +40,7 @@ def test_book_a_reverse_visit_then_the_host_sees_it(browser, live_server, make_u
         _fits(page, "trades search")
     finally:
         context.close()
-    context, page = _open_as(browser, live_server, host.user)
+    context, page = open_as(browser, live_server, host.user)
     try:
         page.goto(f"/tours/{published_visit['id']}")
         page.get_by_role("link", name="Qui vient ?").click()

@@ -7,12 +7,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_accessible
-from tests.conftest import login_path
+from tests.browser.helpers import assert_fits_narrow, open_as
 from tourplanner.accounts.enums import Role
 
 pytestmark = pytest.mark.browser
-NARROW = {"width": 360, "height": 740}
 
 
 @pytest.fixture
@@ -21,26 +19,10 @@ def config_overrides() -> dict[str, Any]:
     return {"WTF_CSRF_ENABLED": True}
 
 
-def _fits(page, what: str) -> None:  # noqa: ANN001
-    assert_accessible(page, what)
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= NARROW["width"], f"{what} is {width}px wide"
-
-
-def _open_as(browser, live_server, user):  # noqa: ANN001, ANN202
-    context = browser.new_context(base_url=live_server, viewport=NARROW, locale="fr-FR", timezone_id="Europe/Paris")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(login_path(user))
-    page.get_by_role("button", name="Me connecter").click()
-    expect(page.get_by_role("heading", name=f"Bonjour {user.name}")).to_be_visible()
-    return context, page
-
-
 def test_organiser_adds_a_workshop_and_a_prescriber_registers(browser, live_server, organiser, make_user,
                                                                event) -> None:  # noqa: ANN001
     """Both pages pass axe and fit 360 px; the registration appears under the workshop."""
-    context, page = _open_as(browser, live_server, organiser.user)
+    context, page = open_as(browser, live_server, organiser.user)
     try:
         page.goto(f"/tours/{event.id}")
         page.get_by_role("link", name="Ateliers").click()
@@ -50,10 +32,10 @@ def test_organiser_adds_a_workshop_and_a_prescriber_registers(browser, live_serv
         page.get_by_label("Fin", exact=True).fill("2027-03-16T11:00")
         page.get_by_role("button", name="Ajouter l'atelier").click()
         expect(page.get_by_role("heading", name="Recruter sans CV")).to_be_visible()
-        _fits(page, "workshops organiser")
+        assert_fits_narrow(page, "workshops organiser")
     finally:
         context.close()
-    context, page = _open_as(browser, live_server, make_user(Role.PRESCRIBER))
+    context, page = open_as(browser, live_server, make_user(Role.PRESCRIBER))
     try:
         page.goto(f"/tours/{event.id}/ateliers")
         page.get_by_text("Inscrire une personne").click()
@@ -61,6 +43,6 @@ def test_organiser_adds_a_workshop_and_a_prescriber_registers(browser, live_serv
         page.get_by_label("Son adresse e-mail").fill("nina@example.fr")
         page.get_by_role("button", name="Inscrire", exact=True).click()
         expect(page.get_by_text("Nina Roux est inscrit(e)")).to_be_visible()
-        _fits(page, "workshops prescriber")
+        assert_fits_narrow(page, "workshops prescriber")
     finally:
         context.close()
