@@ -52,6 +52,19 @@ def _upgrade(url: str, instance: Path) -> None:
         _db.engine.dispose()
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop the timers the rate limiter's in-memory storage leaves behind, one per app.
+
+    `limits`' MemoryStorage starts a non-daemon threading.Timer (0.01 s) and the interpreter
+    waits for such threads at exit. Under libfaketime (.ci/run's summer pass) a timed wait on
+    a lock never times out, so the run would print its summary and then never end.
+    Cancelling wakes them at once.
+    """
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
+
+
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated database: a SQLite file to copy per test, or the PostgreSQL URL."""
