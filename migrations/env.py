@@ -40,15 +40,6 @@ target_db = current_app.extensions['migrate'].db
 # ... etc.
 
 
-#: Tables the migrations do not manage: APScheduler creates and owns its job store table.
-UNMANAGED_TABLES = {"apscheduler_jobs"}
-
-
-def include_object(object, name, type_, reflected, compare_to):
-    """Leave the tables of UNMANAGED_TABLES out of autogenerate (never drop them)."""
-    return not (type_ == "table" and name in UNMANAGED_TABLES)
-
-
 def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
@@ -69,8 +60,7 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True,
-        include_object=include_object,
+        url=url, target_metadata=get_metadata(), literal_binds=True
     )
 
     with context.begin_transaction():
@@ -96,7 +86,6 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
-    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -6,6 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
 from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
 
 from tourplanner.extensions import db
 
@@ -40,4 +41,15 @@ def test_downgrade_to_base_and_upgrade_again(app: Flask) -> None:
     with db.engine.connect() as conn:
         assert "tours" not in db.inspect(conn).get_table_names()
     upgrade()
+    assert _differences() == []
+
+
+def test_the_former_scheduler_job_table_is_dropped(app: Flask) -> None:
+    """A database where an earlier scheduler kept its jobs (apscheduler_jobs) loses that table at 0008_jobstore."""
+    downgrade(revision="0007_prog")
+    with db.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE apscheduler_jobs (id VARCHAR(191) PRIMARY KEY, next_run_time FLOAT)"))
+    upgrade()
+    with db.engine.connect() as conn:
+        assert "apscheduler_jobs" not in db.inspect(conn).get_table_names()
     assert _differences() == []

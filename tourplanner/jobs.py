@@ -25,6 +25,7 @@ from tourplanner.passeport.jobs import send_passeports  # noqa: F401  (a job bod
 from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Tour
+from tourplanner.tours import operations as tour_ops
 from tourplanner.tours.operations import cancel_if_under_minimum
 
 log = logging.getLogger(__name__)
@@ -63,10 +64,9 @@ def close_bookings_at_deadline() -> int:
     tours = db.session.scalars(
         select(Tour).where(Tour.status == TourStatus.PUBLISHED, Tour.booking_deadline_at <= utcnow())
     ).all()
-    for tour in tours:
-        tour.status = TourStatus.CLOSED
+    closed = sum(tour_ops.close_bookings(tour) for tour in tours)
     db.session.commit()
-    return len(tours)
+    return closed
 
 
 def go_no_go(now: datetime | None = None) -> int:

@@ -6,8 +6,8 @@ mistake: a lease row in the database, which only one process holds at a time and
 while it runs (the other waits), and each job body's own idempotency (the outbox claims a
 mail before sending it, a mail round is marked once per tour).
 
-The jobs live in a persistent APScheduler job store, the table `apscheduler_jobs` of the
-application's database, which APScheduler creates and owns (the migrations leave it out).
+The jobs live in APScheduler's in-memory job store: the code is their only definition, so a
+restart schedules exactly what JOBS says, and each job catches up by running once at start.
 """
 
 from __future__ import annotations
@@ -26,12 +26,10 @@ from functools import partial
 from types import FrameType
 
 from apscheduler.jobstores.memory import MemoryJobStore
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, current_app
-from sqlalchemy import Column, MetaData, Table, Unicode, delete, inspect, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from tourplanner import jobs
@@ -49,9 +47,7 @@ LEASE_SECONDS = 90
 LEASE_RENEW_SECONDS = 30
 #: A waiting process tries to take the lease this often.
 LEASE_WAIT_SECONDS = 5
-#: APScheduler's table in the application's database.
-JOBS_TABLE = "apscheduler_jobs"
-#: Id of the lease renewal, kept in memory: it belongs to this process, not to the deployment.
+#: Id of the lease renewal job.
 RENEW_JOB_ID = "renew_scheduler_lease"
 
 
@@ -64,7 +60,7 @@ class ScheduledJob:
     interval_seconds: int
 
 
-#: Every scheduled job, by its stable id (the id of its row in the job store).
+#: Every scheduled job, by its stable id.
 JOBS: dict[str, ScheduledJob] = {
     "send_calendar_updates": ScheduledJob(jobs.send_calendar_updates, 10),
     "deliver_outbox": ScheduledJob(jobs.deliver_outbox, 20),
@@ -90,8 +86,7 @@ class _Runtime:
     holder: str
 
 
-# The job store keeps a job as a reference to `run_job` and the job's id, not as a closure,
-# so the running job finds its application here.
+# A job is `run_job` and the job's id; the running job finds its application here.
 _runtime: _Runtime | None = None
 
 
@@ -202,19 +197,14 @@ def _renew_lease_or_stop(on_lease_lost: Callable[[], None]) -> None:
 def build_scheduler(
     app: Flask, holder: str | None = None, on_lease_lost: Callable[[], None] | None = None
 ) -> BlockingScheduler:
-    """A scheduler with every job of JOBS registered in the database job store, not started yet.
+    """A scheduler with every job of JOBS registered, not started yet.
 
     Each job runs once at start (catching up after a stop), then at its interval; late runs
     are merged into one (coalesce) and never overlap (max_instances=1).
     """
     global _runtime
     _runtime = _Runtime(app, holder or new_holder())
-    with app.app_context():
-        engine = db.engine
-    scheduler = BlockingScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE), "memory": MemoryJobStore()},
-        timezone=app.config["TIMEZONE"],
-    )
+    scheduler = BlockingScheduler(jobstores={"default": MemoryJobStore()}, timezone=app.config["TIMEZONE"])
     now = datetime.now(scheduler.timezone)
     for job_id, job in JOBS.items():
         scheduler.add_job(
@@ -223,7 +213,6 @@ def build_scheduler(
             args=[job_id],
             id=job_id,
             name=job_id,
-            replace_existing=True,
             next_run_time=now,
             coalesce=True,
             max_instances=1,
@@ -235,26 +224,11 @@ def build_scheduler(
         IntervalTrigger(seconds=LEASE_RENEW_SECONDS, timezone=scheduler.timezone),
         args=[on_lease_lost or partial(scheduler.shutdown, wait=False)],
         id=RENEW_JOB_ID,
-        jobstore="memory",
         coalesce=True,
         max_instances=1,
         misfire_grace_time=LEASE_RENEW_SECONDS,
     )
     return scheduler
-
-
-def remove_stale_jobs(engine: Engine) -> list[str]:
-    """Delete the stored jobs that JOBS no longer has (a renamed or retired job); returns their ids."""
-    if not inspect(engine).has_table(JOBS_TABLE):
-        return []
-    table = Table(JOBS_TABLE, MetaData(), Column("id", Unicode(191), primary_key=True))
-    with engine.begin() as conn:
-        stale = list(conn.scalars(select(table.c.id).where(table.c.id.not_in(list(JOBS)))))
-        if stale:
-            conn.execute(delete(table).where(table.c.id.in_(stale)))
-    for job_id in stale:
-        log.info("Stored job %s removed: it is not scheduled any more", job_id)
-    return stale
 
 
 class _Stopper:
@@ -335,8 +309,6 @@ def run_scheduler(app: Flask | None = None) -> None:
                 _sleep_unless(stopping, LEASE_WAIT_SECONDS)
                 continue
             said_waiting = False
-            with app.app_context():
-                remove_stale_jobs(db.engine)
             stopper = _Stopper()
             stopper.scheduler = build_scheduler(app, holder, on_lease_lost=stopper.stop_soon)
             if not stopping.is_set():

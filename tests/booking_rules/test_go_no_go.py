@@ -111,3 +111,21 @@ def test_a_tour_that_went_ahead_is_not_checked_again(make_tour, prescriber_of, b
     assert lyon.delete(f"/bookings/{first['id']}").status_code == 200
     assert cancel_if_under_minimum(tour, AFTER) is False
     assert cancelled_tours == []
+
+
+def test_bookings_close_at_the_deadline_once_with_an_audit_entry(make_tour, db) -> None:
+    """Past its booking deadline a published tour closes (audited as the system's act); a second run closes nothing,
+    and a draft past its deadline stays a draft."""
+    from tourplanner.audit.models import AuditEntry
+    from tourplanner.tours.operations import close_bookings
+
+    tour = make_tour(published=True)
+    draft = make_tour()
+    deadline = tour.booking_deadline_at
+    assert close_bookings(tour, deadline - timedelta(minutes=1)) is False
+    assert close_bookings(tour, deadline) is True and tour.status is TourStatus.CLOSED
+    assert close_bookings(tour, deadline + timedelta(minutes=1)) is False
+    assert close_bookings(draft, deadline + timedelta(days=1)) is False and draft.status is TourStatus.DRAFT
+    db.session.commit()
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "tour.close")).all()
+    assert [(e.object_id, e.actor_id) for e in entries] == [(tour.id, None)]

@@ -1,4 +1,4 @@
-"""The scheduler's wiring: every job on its trigger, a job store in the database, one lease holder."""
+"""The scheduler's wiring: every job on its trigger, kept in memory, one lease holder."""
 
 from __future__ import annotations
 
@@ -6,11 +6,10 @@ import threading
 import time
 from datetime import timedelta
 
-import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, current_app, g
 from flask_migrate import check
-from sqlalchemy import inspect, select, text
+from sqlalchemy import inspect, select
 
 from tourplanner import jobs
 from tourplanner.db import utcnow
@@ -19,7 +18,7 @@ from tourplanner.jobs_models import SchedulerLease
 from tourplanner.mail.models import OutboxMail
 from tourplanner.scheduler import (
     JOBS,
-    JOBS_TABLE,
+    LEASE_RENEW_SECONDS,
     LEASE_SECONDS,
     RENEW_JOB_ID,
     ScheduledJob,
@@ -27,7 +26,6 @@ from tourplanner.scheduler import (
     build_scheduler,
     holds_lease,
     release_lease,
-    remove_stale_jobs,
     renew_lease,
     run_job,
 )
@@ -50,10 +48,10 @@ EXPECTED = {
 
 
 def test_every_job_is_registered_with_its_trigger(app: Flask) -> None:
-    """Each job body of tourplanner.jobs is in the database job store, on its interval, coalesced, never overlapping."""
+    """Each job body of tourplanner.jobs is scheduled on its interval, coalesced, never overlapping, beside the lease's renewal."""
     scheduler = build_scheduler(app)
-    stored = {job.id: job for job in scheduler.get_jobs(jobstore="default")}
-    assert set(stored) == set(EXPECTED)
+    stored = {job.id: job for job in scheduler.get_jobs()}
+    assert set(stored) == set(EXPECTED) | {RENEW_JOB_ID}
     for job_id, seconds in EXPECTED.items():
         job = stored[job_id]
         assert isinstance(job.trigger, IntervalTrigger)
@@ -62,8 +60,8 @@ def test_every_job_is_registered_with_its_trigger(app: Flask) -> None:
         assert JOBS[job_id].body is getattr(jobs, job_id)
         assert job.coalesce is True and job.max_instances == 1
         assert job.misfire_grace_time == seconds
-    [renewal] = scheduler.get_jobs(jobstore="memory")
-    assert renewal.id == RENEW_JOB_ID
+    renewal = stored[RENEW_JOB_ID]
+    assert renewal.trigger.interval == timedelta(seconds=LEASE_RENEW_SECONDS)
 
 
 def _start_in_thread(app: Flask) -> tuple:
@@ -78,35 +76,19 @@ def _start_in_thread(app: Flask) -> tuple:
     return scheduler, thread
 
 
-def _stored_ids() -> list[str]:
-    with db.engine.connect() as conn:
-        return sorted(conn.scalars(text(f"SELECT id FROM {JOBS_TABLE} WHERE next_run_time IS NOT NULL")))
-
-
-def test_jobs_are_kept_in_the_database_and_replaced_on_restart(app: Flask) -> None:
-    """Started, the scheduler writes its jobs to apscheduler_jobs; a restart replaces them instead of adding more."""
+def test_a_restart_schedules_exactly_the_jobs_of_the_code_and_writes_no_table(app: Flask) -> None:
+    """Jobs live in memory: each start registers JOBS afresh (no job left from an earlier run), the schema is untouched."""
+    tables = set(inspect(db.engine).get_table_names())
     for _ in range(2):
         scheduler, thread = _start_in_thread(app)
         try:
-            assert _stored_ids() == sorted(EXPECTED)
+            assert {job.id for job in scheduler.get_jobs()} == set(EXPECTED) | {RENEW_JOB_ID}
         finally:
             scheduler.shutdown()
             thread.join(10)
         assert not thread.is_alive()
-    assert _stored_ids() == sorted(EXPECTED)
-
-
-def test_a_retired_job_is_removed_from_the_store(app: Flask) -> None:
-    """A stored job that the code no longer schedules is deleted, the others stay."""
-    scheduler, thread = _start_in_thread(app)
-    try:
-        scheduler.add_job(run_job, "interval", minutes=5, args=["retired"], id="retired")
-        assert "retired" in _stored_ids()
-    finally:
-        scheduler.shutdown()
-        thread.join(10)
-    assert remove_stale_jobs(db.engine) == ["retired"]
-    assert _stored_ids() == sorted(EXPECTED)
+    assert set(inspect(db.engine).get_table_names()) == tables
+    check()  # exits with status 1 when the schema and the migrations disagree
 
 
 def test_a_second_holder_gets_the_lease_only_after_it_expires(app: Flask) -> None:
@@ -150,20 +132,3 @@ def test_a_job_runs_in_the_app_context_only_while_the_lease_is_held(app: Flask, 
     [(job_app, session, in_test_context)] = seen
     assert job_app is app and not in_test_context
     assert not session.in_transaction()
-
-
-def test_the_job_store_table_is_left_out_of_the_migrations(app: Flask) -> None:
-    """`db check` ignores apscheduler_jobs (migrations/env.py filters it) but still sees another stray table."""
-    scheduler, thread = _start_in_thread(app)
-    scheduler.shutdown()
-    thread.join(10)
-    assert JOBS_TABLE in inspect(db.engine).get_table_names()
-    check()  # exits with status 1 when a migration would be needed
-    with db.engine.begin() as conn:
-        conn.execute(text("CREATE TABLE stray_table (id INTEGER PRIMARY KEY)"))
-    try:
-        with pytest.raises(SystemExit):
-            check()
-    finally:
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE stray_table"))

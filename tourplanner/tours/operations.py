@@ -371,6 +371,20 @@ def publish_tour(tour: Tour, organiser: User) -> Tour:
     return tour
 
 
+def close_bookings(tour: Tour, now: datetime | None = None) -> bool:
+    """Close a published tour to bookings once its booking deadline has passed; True when closed.
+
+    The scheduler calls it for every tour past its deadline; a tour already closed (or not
+    published) is left as it is, so calling it twice closes once.
+    """
+    now = now or utcnow()
+    if tour.status is not TourStatus.PUBLISHED or tour.booking_deadline_at > now:
+        return False
+    tour.status = TourStatus.CLOSED
+    record(None, "tour.close", tour, booking_deadline=tour.booking_deadline_at.isoformat())
+    return True
+
+
 def cancel_tour(tour: Tour, actor: User | None, reason: str | None = None) -> Tour:
     """Cancel a tour and tell everyone concerned."""
     if tour.status in (TourStatus.CANCELLED, TourStatus.DONE):
