@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.conftest import future
+from tourplanner import routing
 from tourplanner.extensions import db
 from tourplanner.sites.enums import SlotStatus
 from tourplanner.tours import itinerary
@@ -92,3 +93,46 @@ def test_the_timeline_shows_lunch_where_and_when_the_optimiser_placed_it(planned
         assert day.bus.lunch_where
         for earlier, later in zip(day.segments, day.segments[1:]):
             assert earlier.end_at <= later.start_at
+
+
+def test_the_day_is_laid_out_from_the_stored_drives_without_any_travel_time(planned_tour, monkeypatch):
+    """Each drive on the timeline is the one the optimiser counted and stored with the stop (and the coach's
+    drive back); laying the day out asks no travel-time source, and a stop whose previous place changed by hand
+    shows its whole gap as the road."""
+    tour = planned_tour.tour
+    itinerary.set_candidates(tour, [s.id for s in planned_tour.slots], planned_tour.organiser)
+    result = itinerary.optimise_tour(tour, planned_tour.organiser)
+    db.session.commit()
+
+    def no_travel_times(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("the itinerary pages must not compute travel times")
+
+    monkeypatch.setattr(itinerary, "travel_provider", no_travel_times)
+    monkeypatch.setattr(routing.HaversineProvider, "matrix", no_travel_times)
+    checked = 0
+    for day in bus_days(tour):
+        route = result.route_of(day.bus.position)
+        if not route.stops:
+            continue
+        drives = [s for s in day.segments if s.kind == "drive"]
+        # The first leg: from the meeting point to the first visit, exactly the stored drive.
+        first = day.stops[0]
+        assert first.drive_seconds is not None and first.drive_seconds > 0
+        assert drives[0].start_at == day.departure_at
+        assert (drives[0].end_at - drives[0].start_at).total_seconds() == first.drive_seconds
+        assert day.bus.return_drive_seconds is not None
+        assert (drives[-1].end_at - drives[-1].start_at).total_seconds() == day.bus.return_drive_seconds
+        assert drives[-1].end_at == day.return_at
+        checked += 1
+    assert checked
+
+    # The organiser unticks the first visit of a coach: the next one now comes from elsewhere.
+    bus = next(b for b in tour.buses if len(b.stops) >= 2)
+    second = bus.stops[1]
+    itinerary.set_candidates(tour, [c.slot_id for c in tour.candidates if c.slot_id != bus.stops[0].slot_id],
+                             planned_tour.organiser)
+    db.session.commit()
+    assert second.drive_seconds is None
+    day = next(d for d in bus_days(tour) if d.bus.id == bus.id)
+    first_drive = day.segments[0]
+    assert first_drive.kind == "drive" and first_drive.end_at == second.arrival_at

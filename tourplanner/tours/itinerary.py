@@ -64,6 +64,11 @@ def _remove_stop_of(tour: Tour, slot_id: int) -> None:
     for bus in tour.buses:
         for stop in list(bus.stops):
             if stop.slot_id == slot_id:
+                following = bus.stops.index(stop) + 1
+                if following < len(bus.stops):
+                    bus.stops[following].drive_seconds = None  # it now comes from another place
+                else:
+                    bus.return_drive_seconds = None
                 bus.stops.remove(stop)
                 plan_changed(tour)
 
@@ -240,6 +245,8 @@ def _store(tour: Tour, built: TourProblem, result: routing.Result) -> None:
         bus.lunch_start_at = at(lunch.start_s) if lunch else None
         bus.lunch_end_at = at(lunch.end_s) if lunch else None
         bus.lunch_where = _lunch_where(lunch.place, places) if lunch else None
+        drives = _drives(route, built.problem)
+        bus.return_drive_seconds = drives[-1] if route.stops else None
         for position, step in enumerate(s for s in route.stops if s.kind == "visit"):
             old = previous.pop(step.id, None)
             stop = Stop(
@@ -250,6 +257,7 @@ def _store(tour: Tour, built: TourProblem, result: routing.Result) -> None:
                 start_at=at(step.start_s),
                 end_at=at(step.end_s),
                 departure_at=at(step.departure_s),
+                drive_seconds=drives[step.id],
                 is_locked=bool(old and old.is_locked),
                 is_time_locked=bool(old and old.is_time_locked),
             )
@@ -267,6 +275,22 @@ def _store(tour: Tour, built: TourProblem, result: routing.Result) -> None:
     # Companies added, moved or dropped, and everyone's programme: told once the change is committed.
     plan_changed(tour)
     db.session.flush()
+
+
+def _drives(route: routing.CoachRoute, problem: routing.Problem) -> dict[int, int]:
+    """The drive, in seconds, that brings the coach to each visit of `route` (by visit id) from the
+    place it left before (pick-ups on the way included), and at key -1 the drive back."""
+    durations = problem.durations_s
+    coach = next(c for c in problem.coaches if c.id == route.coach_id)
+    drives: dict[int, int] = {}
+    here, pending = coach.start, 0
+    for step in route.stops:
+        pending += int(durations[here, step.place])
+        here = step.place
+        if step.kind == "visit":
+            drives[step.id], pending = pending, 0
+    drives[-1] = pending + int(durations[here, coach.end])
+    return drives
 
 
 def _lunch_where(place: int | None, places: tuple[routing.Place, ...]) -> str:

@@ -148,6 +148,8 @@ class Bus(Base):
     lunch_end_at: Mapped[datetime | None]
     #: Where lunch is taken, in French: "en route", "sur place : <site>"…
     lunch_where: Mapped[str | None] = mapped_column(String(200))
+    #: The drive back from the last visit to the meeting point, as the optimiser counted it.
+    return_drive_seconds: Mapped[int | None]
 
     tour: Mapped[Tour] = relationship(back_populates="buses")
     stops: Mapped[list[Stop]] = relationship(
@@ -253,6 +255,10 @@ class Stop(Base):
     #: …and ends.
     end_at: Mapped[datetime]
     departure_at: Mapped[datetime]
+    #: The drive that brings the coach here from where it was before (the meeting point, the
+    #: previous visit, pick-ups in between), as the optimiser counted it; none once that
+    #: previous place changed without re-optimising.
+    drive_seconds: Mapped[int | None]
     #: Locked by the organiser: re-optimising keeps this visit on this bus.
     is_locked: Mapped[bool] = mapped_column(default=False)
     #: Locked in place: besides its bus, the visit keeps its start time.

@@ -1,28 +1,26 @@
 """Read-only views for planning a tour: slots to offer, and each coach's day laid out in time.
 
-Nothing here changes the database. The stored itinerary keeps, per stop, arrival, start,
-end and departure; the day's other parts (driving, waiting, lunch) are laid out again
-from those times and the travel times between places, the way the optimiser counted them.
+Nothing here changes the database, and nothing computes a travel time. The stored itinerary
+keeps, per stop, arrival, start, end, departure and the drive that led there (and per coach
+its lunch and the drive back), as the optimiser counted them; the day's parts (driving,
+waiting, lunch) are laid out from those.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from tourplanner import routing
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.extensions import db
 from tourplanner.sites.models import Site, Slot
-from tourplanner.tours.itinerary import USABLE_SLOT_STATUSES, travel_provider
+from tourplanner.tours.itinerary import USABLE_SLOT_STATUSES
 from tourplanner.tours.models import Bus, Stop, Tour
 
-#: Times within this many seconds are taken as equal (stored times are whole seconds,
-#: another travel-time source may differ slightly).
+#: Times within this many seconds are taken as equal (stored times are whole seconds).
 TOLERANCE_S = 90
 
 #: One colour per coach, on the map and beside its name; dark enough for white text.
@@ -114,38 +112,27 @@ class BusDay:
     ambassadors: list[str] = field(default_factory=list)
 
 
-def bus_days(tour: Tour, provider: routing.TravelTimeProvider | None = None) -> list[BusDay]:
-    """Every coach's day laid out in time, from the stored stops and the travel times."""
-    stops_by_bus = {bus.id: list(bus.stops) for bus in tour.buses}
-    sites: list[Site] = []
-    index_of_site: dict[int, int] = {}
-    for stops in stops_by_bus.values():
-        for stop in stops:
-            site = stop.slot.site
-            if site.id not in index_of_site:
-                index_of_site[site.id] = len(sites) + 1
-                sites.append(site)
-    durations: Sequence[Sequence[int]] = [[0]]
-    if sites:
-        points = [(tour.meeting_lat, tour.meeting_lon)] + [(s.lat, s.lon) for s in sites]
-        durations = (provider or travel_provider()).matrix(points)[0].tolist()
-
+def bus_days(tour: Tour) -> list[BusDay]:
+    """Every coach's day laid out in time, from the stored stops and the drives the optimiser counted."""
     days = []
     for bus in tour.buses:
-        day = BusDay(bus, BUS_COLOURS[bus.position % len(BUS_COLOURS)], stops_by_bus[bus.id])
+        day = BusDay(bus, BUS_COLOURS[bus.position % len(BUS_COLOURS)], list(bus.stops))
         day.passengers = sum(
             b.seats for b in tour.bookings if b.bus_id == bus.id and b.status is BookingStatus.CONFIRMED
         )
         day.ambassadors = sorted(a.user.name for a in tour.ambassadors if a.bus_id == bus.id)
         if day.stops:
-            places = [0] + [index_of_site[s.slot.site_id] for s in day.stops] + [0]
-            _lay_out(tour, day, [[int(durations[a][b]) for b in places] for a in places])
+            _lay_out(tour, day)
         days.append(day)
     return days
 
 
-def _lay_out(tour: Tour, day: BusDay, drive_matrix: list[list[int]]) -> None:
-    """Fill `day`'s departure, segments and lunch; drive_matrix is indexed by leg position."""
+def _lay_out(tour: Tour, day: BusDay) -> None:
+    """Fill `day`'s departure, segments and lunch from its stops' stored drives.
+
+    A drive not stored (a stop whose previous place changed since the optimiser ran, an
+    itinerary from before drives were kept) is shown as the whole gap between the two places.
+    """
     stops = day.stops
     lunch_s = (tour.lunch_minutes or 0) * 60
     stored = day.bus.lunch_start_at is not None and day.bus.lunch_end_at is not None
@@ -166,10 +153,10 @@ def _lay_out(tour: Tour, day: BusDay, drive_matrix: list[list[int]]) -> None:
         add("lunch", start, end, where)
         return end
 
-    def leg(start: datetime, end: datetime, drive_s: int, where: str) -> None:
+    def leg(start: datetime, end: datetime, drive_s: int | None, where: str) -> None:
         """From one place to the next: driving, perhaps lunch on the road, then waiting."""
         gap_s = (end - start).total_seconds()
-        drive_s = min(drive_s, int(gap_s))
+        drive_s = int(gap_s) if drive_s is None else min(drive_s, int(gap_s))
         after_drive = start + timedelta(seconds=drive_s)
         add("drive", start, after_drive, where)
         if lunch_open and gap_s - drive_s >= lunch_s - TOLERANCE_S and _in_window(tour, after_drive):
@@ -178,13 +165,13 @@ def _lay_out(tour: Tour, day: BusDay, drive_matrix: list[list[int]]) -> None:
 
     first = stops[0]
     # The coach leaves at its stored departure (the meeting time plus the boarding margin).
-    day.departure_at = day.bus.departure_at or first.arrival_at - timedelta(seconds=drive_matrix[0][1])
-    leg(day.departure_at, first.arrival_at, drive_matrix[0][1], f"vers {first.slot.site.name}")
+    day.departure_at = day.bus.departure_at or first.arrival_at - timedelta(seconds=first.drive_seconds or 0)
+    leg(day.departure_at, first.arrival_at, first.drive_seconds, f"vers {first.slot.site.name}")
     for position, stop in enumerate(stops, start=1):
         name = stop.slot.site.name
         if position > 1:
             previous = stops[position - 2]
-            leg(previous.departure_at, stop.arrival_at, drive_matrix[position - 1][position], f"vers {name}")
+            leg(previous.departure_at, stop.arrival_at, stop.drive_seconds, f"vers {name}")
         # Waiting before the visit: lunch may be taken there, on arrival.
         wait_start = stop.arrival_at
         if lunch_open and (stop.start_at - stop.arrival_at).total_seconds() >= lunch_s - TOLERANCE_S:
@@ -203,8 +190,8 @@ def _lay_out(tour: Tour, day: BusDay, drive_matrix: list[list[int]]) -> None:
         else:
             add("wait", stop.end_at, stop.departure_at)
     last = stops[-1]
-    day.return_at = day.bus.return_at or last.departure_at + timedelta(seconds=drive_matrix[-2][-1])
-    leg(last.departure_at, day.return_at, drive_matrix[-2][-1], "retour au rendez-vous")
+    day.return_at = day.bus.return_at or last.departure_at + timedelta(seconds=day.bus.return_drive_seconds or 0)
+    leg(last.departure_at, day.return_at, day.bus.return_drive_seconds, "retour au rendez-vous")
     if lunch_open:  # a short day: lunch once back
         place_lunch(max(day.return_at, tour.lunch_earliest_at), "au retour, au point de rendez-vous")
     if stored:
