@@ -31,6 +31,7 @@ from tourplanner.accounts.models import Organisation, User
 from tourplanner.accounts.operations import create_user, find_user_by_email, get_or_create_organisation
 from tourplanner.audit.operations import record
 from tourplanner.db import utcnow
+from tourplanner.formatting import DAYS
 from tourplanner.bookings.enums import Attendance, BookingStatus
 from tourplanner.bookings.models import Booking, Participant
 from tourplanner.bookings.operations import BookingRequest, ParticipantDetails, book_seats
@@ -64,7 +65,6 @@ AFTERNOON = (time(14, 0), time(17, 0))
 #: Sites receiving at least this many visitors take a whole coach's group.
 COACH_GROUP = 20
 
-_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _ROLE_ORDER = (Role.ORGANISER, Role.PRESCRIBER, Role.COMPANY, Role.AMBASSADOR)
 
 
@@ -587,7 +587,7 @@ def _sort_key(text: str) -> str:
 
 def _day_label(value: datetime) -> str:
     local = to_local(value)
-    return f"{_WEEKDAYS[local.weekday()]} {local:%d/%m/%Y}"
+    return f"{DAYS[local.weekday()]} {local:%d/%m/%Y}"
 
 
 def _table(rows: Iterable[tuple[str, ...]]) -> list[str]:

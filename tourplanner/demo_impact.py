@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from tourplanner.accounts.enums import Role
+from tourplanner.formatting import MONTHS as MONTHS_FR
 from tourplanner.accounts.models import Organisation, User
 from tourplanner.bookings.enums import Attendance, BookingStatus
 from tourplanner.bookings.models import Booking, Participant
@@ -39,8 +40,6 @@ MONTHS = 24
 TITLE = "{programme} {territory} – bilan n°{n:02d} ({month})"
 FIRST_NAMES = ("Amandine", "Bilal", "Chloé", "Dylan", "Eva", "Fabien", "Grâce", "Hamza", "Inès", "Jordan", "Kenza",
                "Loïc", "Maëlle", "Nabil", "Océane", "Pierre", "Rania", "Sofiane", "Tiphaine", "Yanis", "Zoé", "Mathis")
-MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-               "novembre", "décembre")
 
 
 def _territory_of_zone() -> dict[str, str]:
@@ -101,7 +100,7 @@ def load_impact_demo() -> int:
             continue
         kind = TourKind.COMPANY_VISIT if n % 5 == 4 else TourKind.ZI_TOUR
         title = TITLE.format(programme="ZI Tour" if kind is TourKind.ZI_TOUR else "Visites en petit groupe",
-                             territory=territory, n=n + 1, month=f"{MONTH_NAMES[day.month - 1]} {day.year}")
+                             territory=territory, n=n + 1, month=f"{MONTHS_FR[day.month - 1]} {day.year}")
         if title in existing or not sites_by_territory[territory]:
             continue
         added += _past_tour(random.Random(1000 + n), n, title, kind, day, territory, users[organisers[n % 2]],

@@ -21,6 +21,7 @@ from tourplanner.bookings.operations import fill_from_waiting_list, free_seats_b
 from tourplanner.tours.notices import plan_changed
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
+from tourplanner.formatting import counted
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Bus
 
@@ -63,8 +64,8 @@ def move_booking(booking: Booking, bus_id: int, organiser: User) -> MoveOutcome:
     free = free_seats_by_bus(tour).get(target.id, 0)
     if free < booking.seats:
         raise Conflict(
-            f"{target.name} n'a pas la place : {_seats(booking.seats)} demandée{'s' if booking.seats > 1 else ''}, "
-            f"{_seats(max(free, 0))} libre{'s' if free > 1 else ''}"
+            f"{target.name} n'a pas la place : {counted(booking.seats, 'place demandée')}, "
+            f"{counted(max(free, 0), 'place libre')}"
         )
     source: Bus | None = booking.bus
     booking.bus = target
@@ -76,7 +77,3 @@ def move_booking(booking: Booking, bus_id: int, organiser: User) -> MoveOutcome:
     plan_changed(tour)
     promoted = fill_from_waiting_list(tour, organiser)
     return MoveOutcome(booking, moved=True, promoted=promoted)
-
-
-def _seats(count: int) -> str:
-    return f"{count} place{'s' if count > 1 else ''}"

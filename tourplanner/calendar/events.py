@@ -23,28 +23,10 @@ from tourplanner.calendar import ical
 from tourplanner.calendar.enums import Audience
 from tourplanner.company_visits.operations import agenda_lines
 from tourplanner.extensions import db
+from tourplanner.formatting import counted, hm, long_date
 from tourplanner.sites.enums import VisitResponse
 from tourplanner.sites.models import Slot
-from tourplanner.timeutil import to_local
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour
-
-DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre"]
-
-
-def hm(value: datetime) -> str:
-    """A time of day as French people write it, in the tours' zone: 8h30."""
-    local = to_local(value)
-    return f"{local.hour}h{local:%M}"
-
-
-def long_date(value: datetime) -> str:
-    """A day in French, in the tours' zone: mardi 9 mars 2027."""
-    local = to_local(value)
-    day = "1er" if local.day == 1 else str(local.day)
-    return f"{DAYS[local.weekday()]} {day} {MONTHS[local.month - 1]} {local.year}"
-
 
 def whole_minute(value: datetime) -> datetime:
     """The time without its seconds: invitations and feeds speak in whole minutes."""
@@ -359,7 +341,7 @@ def visit_events(tour: Tour, slot_id: int | None = None, data: _TourData | None 
                 f"Arrivée du car : {hm(stop.arrival_at)}",
                 f"Visite : {hm(stop.start_at)}–{hm(stop.end_at)}",
                 f"Départ du car : {hm(stop.departure_at)}",
-                f"Groupe : {size} personne{'s' if size > 1 else ''} inscrite{'s' if size > 1 else ''} "
+                f"Groupe : {counted(size, 'personne inscrite')} "
                 f"à ce jour ({bus.name}, {bus.seats} places)",
             ]
             contacts = db.session.scalars(

@@ -44,6 +44,7 @@ from tourplanner.audit.operations import record
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, FieldError, InvalidInput, NotFound
 from tourplanner.extensions import db
+from tourplanner.formatting import DAYS, day_month
 from tourplanner.sites.enums import SlotStatus
 from tourplanner.sites.models import Site, Slot, SlotSeries
 from tourplanner.sites.operations import is_site_manager, managed_site, overlapping_slot
@@ -57,8 +58,7 @@ MAX_PERIOD = timedelta(days=731)
 DAY_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 #: Rule parts the series gives itself (period, times of day): refused inside the rule text.
 FORBIDDEN_PARTS = {"DTSTART", "BYHOUR", "BYMINUTE", "BYSECOND"}
-FRENCH_DAYS = {"MO": "lundi", "TU": "mardi", "WE": "mercredi", "TH": "jeudi", "FR": "vendredi",
-               "SA": "samedi", "SU": "dimanche"}
+FRENCH_DAYS = dict(zip(("MO", "TU", "WE", "TH", "FR", "SA", "SU"), DAYS, strict=True))
 #: Example given in every message about a faulty rule.
 RULE_EXAMPLE = "ex. FREQ=WEEKLY;BYDAY=TU pour chaque mardi"
 
@@ -159,13 +159,9 @@ def public_holiday(day: date) -> str | None:
     return _french_holidays(day.year).get(day)
 
 
-FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-                 "octobre", "novembre", "décembre")
-
-
 def french_day(day: date) -> str:
     """« 1er mai », « 14 juillet »: a date as people say it."""
-    return f"{'1er' if day.day == 1 else day.day} {FRENCH_MONTHS[day.month - 1]}"
+    return day_month(day)
 
 
 @dataclass(frozen=True)
