@@ -278,3 +278,31 @@ def _mail_referent(tour: Tour, participant: Participant, streak: list[CohortSess
         "— tourplanner"
     )
     enqueue(referent.email, f"Absences répétées : {participant.name} — {tour.title}", text)
+
+
+@dataclass(frozen=True)
+class AttendanceLine:
+    """One member of the cohort at one session: who, their referent, whether they came, their streak."""
+
+    participant: Participant
+    referent_name: str
+    attendance: Attendance | None
+    #: Absences in a row up to and including this session (0 when present or not recorded).
+    absences_in_a_row: int
+
+
+def attendance_sheet(tour: Tour, session: CohortSession, organiser: User) -> list[AttendanceLine]:
+    """The attendance sheet of a session (organisers): every member, what was recorded, their current streak."""
+    require_organiser(organiser)
+    marks = attendance_of(session)
+    lines = []
+    for participant in cohort_participants(tour):
+        streak = 0
+        for run in absence_streaks(session.series, participant.id):
+            if session in run:
+                streak = run.index(session) + 1
+        if streak == 0 and marks.get(participant.id) is Attendance.ABSENT:
+            streak = 1
+        lines.append(AttendanceLine(participant, participant.booking.prescriber.name, marks.get(participant.id),
+                                    streak))
+    return lines
