@@ -85,3 +85,12 @@ def test_only_organisers_run_a_cohort(api_as) -> None:
     assert prescriber.get(f"/cohorts/{cohort['id']}/sessions/{session}/attendance").status_code == 403
     assert prescriber.post(f"/cohorts/{cohort['id']}/sessions/{session}/cancel", json={}).status_code == 403
     assert organiser.get("/cohorts/999999").status_code == 404
+
+
+def test_a_cohort_is_not_created_as_a_plain_tour(api_as) -> None:
+    """POST /tours with kind cohort: 422 on kind (a cohort needs its weekly rule, POST /cohorts)."""
+    from tests.conftest import tour_body
+
+    response = api_as(Role.ORGANISER).post("/tours", json=tour_body(kind="cohort"))
+    assert response.status_code == 422
+    assert [e["field"] for e in response.get_json()["errors"]] == ["kind"]
