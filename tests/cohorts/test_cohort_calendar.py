@@ -59,6 +59,7 @@ def test_the_invitation_is_one_weekly_event_skipping_holidays(mailbox, make_coho
     assert {(i.start.hour, i.end.hour) for i in instances} == {(9, 12)}  # across the change to summer time
     assert all(i.start.utcoffset() == i.start.astimezone(paris(2027, 1, 1).tzinfo).utcoffset() for i in instances)
     assert "pas de séance (vacances scolaires (Vacances d'hiver, zone A))" in invite.text
+    assert "du mardi 5 janvier 2027 et les semaines suivantes est confirmée" in invite.text
     # The participant with an address gets the same series, alone in it.
     [nina] = mailbox.to("nina@example.fr")
     assert len(expand(invitation_of(nina).calendar)) == 22
