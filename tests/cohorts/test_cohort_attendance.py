@@ -110,3 +110,14 @@ def test_a_skipped_week_takes_no_attendance(cohort, organiser) -> None:
     skipped = next(s for s in operations.series_of(tour).sessions if not s.is_held)
     with pytest.raises(Conflict):
         operations.record_attendance(tour, skipped, {nina.id: ABSENT}, organiser, now=paris(2027, 6, 30))
+
+
+def test_a_cancelled_cohort_takes_no_attendance(cohort, organiser) -> None:
+    """Once the cohort is cancelled, recording attendance is a 409."""
+    from tourplanner.tours.operations import cancel_tour
+
+    tour, nina, _ = cohort
+    cancel_tour(tour, organiser, None)
+    db.session.commit()
+    with pytest.raises(Conflict):
+        operations.record_attendance(tour, held(tour)[0], {nina.id: ABSENT}, organiser, now=paris(2027, 6, 30))

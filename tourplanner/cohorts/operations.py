@@ -27,6 +27,7 @@ from tourplanner.accounts.permissions import require_organiser
 from tourplanner.audit.operations import record
 from tourplanner.bookings.enums import Attendance, BookingStatus
 from tourplanner.bookings.models import Booking, Participant
+from tourplanner.bookings.operations import lock_tour
 from tourplanner.cohorts.calendar import WEEKDAYS
 from tourplanner.cohorts.days import MAX_WEEKS, rule_days, school_calendar_last_day
 from tourplanner.cohorts.enums import SchoolZone, SessionStatus
@@ -75,7 +76,9 @@ def _check(details: CohortDetails) -> list[FieldError]:
         errors.append(FieldError("weekday", "le jour de la semaine va de 0 (lundi) à 6 (dimanche)"))
     if details.end_time <= details.start_time:
         errors.append(FieldError("end_time", "la fin de séance doit suivre son début"))
-    if details.last_day < details.first_day:
+    if details.first_day.year < 2000:
+        errors.append(FieldError("first_day", "doit être une date après l'an 2000"))
+    elif details.last_day < details.first_day:
         errors.append(FieldError("last_day", "la dernière date doit suivre la première"))
     elif (details.last_day - details.first_day).days > MAX_WEEKS * 7:
         errors.append(FieldError("last_day", f"une cohorte dure au plus {MAX_WEEKS} semaines"))
@@ -207,6 +210,10 @@ def record_attendance(tour: Tour, session: CohortSession, marks: dict[int, Atten
     """Record who came to a session (organisers, once it has begun); returns the absence alerts sent."""
     require_organiser(organiser)
     now = now or utcnow()
+    # One writer per cohort at a time: two sheets saved at once never alert a referent twice.
+    tour = lock_tour(tour.id)
+    if tour.status is TourStatus.CANCELLED:
+        raise Conflict("cette cohorte est annulée")
     if session.status is not SessionStatus.SCHEDULED:
         raise Conflict("pas de présence à noter : cette séance n'a pas lieu")
     if session.start_at > now:
