@@ -1,6 +1,8 @@
-"""Cohort pages: the weekly sessions of a cohort; the organiser takes attendance and cancels a session."""
+"""Cohort pages: the weekly sessions of a cohort; the organiser takes attendance, moves or cancels a session."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -16,6 +18,7 @@ from tourplanner.cohorts.calendar import WEEKDAYS
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
+from tourplanner.timeutil import aware_local, is_existing_local_time
 from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour
 
@@ -103,4 +106,38 @@ def cohort_cancel_session(tour_id: int, session_id: int):
         flash(f"Annulation impossible : {error.detail}.", "error")
     else:
         flash("Séance annulée : les calendriers des inscrits sont mis à jour.", "success")
+    return redirect(url_for("pages.cohort_sessions", tour_id=tour.id, _anchor=f"seance-{session.id}"))
+
+
+def _local_moment(text: str | None) -> datetime | None:
+    """A wall-clock time from a datetime-local field, in Paris; None when unreadable or nonexistent."""
+    try:
+        value = datetime.strptime((text or "").strip(), "%Y-%m-%dT%H:%M")
+    except ValueError:
+        return None
+    if not 2000 <= value.year <= 2100 or not is_existing_local_time(value):
+        return None
+    return aware_local(value)
+
+
+@pages.post("/tours/<int:tour_id>/cohorte/seances/<int:session_id>/deplacer")
+@login_required
+def cohort_move_session(tour_id: int, session_id: int):
+    """Move one coming session (organisers): calendars get an override of that week."""
+    tour = _cohort(tour_id)
+    session = operations.get_session(tour, session_id)
+    if not ActionForm().validate_on_submit():
+        raise NotFound("formulaire expiré")
+    start, end = _local_moment(request.form.get("start")), _local_moment(request.form.get("end"))
+    try:
+        if start is None or end is None:
+            raise InvalidInput.one("start", "indiquez un début et une fin valides (jour et heure)")
+        operations.move_session(tour, session, start, end, request.form.get("place"), current_user)
+        db.session.commit()
+    except (InvalidInput, Conflict) as error:
+        db.session.rollback()
+        messages = [e.message for e in error.errors] if isinstance(error, InvalidInput) else [error.detail]
+        flash("Déplacement impossible : " + " ; ".join(messages) + ".", "error")
+    else:
+        flash("Séance déplacée : les calendriers des inscrits sont mis à jour.", "success")
     return redirect(url_for("pages.cohort_sessions", tour_id=tour.id, _anchor=f"seance-{session.id}"))

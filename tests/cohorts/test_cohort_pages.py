@@ -73,3 +73,19 @@ def test_the_organiser_cancels_a_future_session(client, sign_in, make_cohort, or
     assert "Séance annulée" in page and "<strong>Annulée</strong> : grève" in page
     db.session.refresh(session)
     assert session.status is SessionStatus.CANCELLED
+
+
+def test_the_organiser_moves_a_session_from_the_page(client, sign_in, make_cohort, organiser) -> None:
+    """The move form: the session takes its new Paris times and place; an unreadable time is refused in French."""
+    tour = make_cohort()
+    session = [s for s in operations.series_of(tour).sessions if s.is_held][2]
+    sign_in(organiser)
+    url = f"/tours/{tour.id}/cohorte/seances/{session.id}/deplacer"
+    refused = client.post(url, data={"start": "demain", "end": "2027-01-20T12:00"}, follow_redirects=True)
+    assert "Déplacement impossible : indiquez un début et une fin valides (jour et heure)." in _text(refused)
+    moved = client.post(url, data={"start": "2027-01-20T14:00", "end": "2027-01-20T17:00", "place": "Forge"},
+                        follow_redirects=True)
+    assert "Séance déplacée" in _text(moved)
+    db.session.refresh(session)
+    assert (session.start_at, session.end_at, session.place) == (paris(2027, 1, 20, 14), paris(2027, 1, 20, 17),
+                                                                 "Forge")
