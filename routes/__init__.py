@@ -40,6 +40,7 @@ def register_routes(app: Flask) -> None:
 
     import routes.api.bookings  # noqa: F401  (route definitions)
     import routes.api.impact  # noqa: F401
+    import routes.api.cohorts  # noqa: F401
     import routes.api.company_visits  # noqa: F401
     import routes.api.itinerary  # noqa: F401
     import routes.api.me  # noqa: F401

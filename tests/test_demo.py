@@ -12,6 +12,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from tourplanner import demo
+from tourplanner.demo_cohorts import TITLE as COHORT_TITLE
 from tourplanner.accounts.enums import OrganisationKind, Role
 from tourplanner.accounts.models import User
 from tourplanner.db import utcnow
@@ -145,7 +146,7 @@ def test_the_demo_and_its_rules_agree_whatever_today_is(db, today: datetime) -> 
         assert_realistic_slots(db)
         now = utcnow()
         tours = programme_tours(db)
-        assert set(tours) == {data.title for data in TOURS + PAST_TOURS} | {REVERSE_VISIT.title, WORKSHOP_EVENT.title}
+        assert set(tours) == {data.title for data in TOURS + PAST_TOURS} | {REVERSE_VISIT.title, WORKSHOP_EVENT.title, COHORT_TITLE}
         held = {c.slot_id for data in PAST_TOURS for c in tours[data.title].candidates}
         assert all(slot.start_at > now or slot.id in held for slot in programme_slots(db))
         for data in TOURS:
@@ -164,7 +165,7 @@ def test_the_demo_and_its_rules_agree_whatever_today_is(db, today: datetime) -> 
 def test_the_coming_tours_exist_with_candidates_and_ambassadors(loaded, db) -> None:
     """The coming programme: a published ZI Tour, a draft, a published small group; each with its candidates."""
     tours = programme_tours(db)
-    assert set(tours) == {data.title for data in TOURS + PAST_TOURS} | {REVERSE_VISIT.title, WORKSHOP_EVENT.title}
+    assert set(tours) == {data.title for data in TOURS + PAST_TOURS} | {REVERSE_VISIT.title, WORKSHOP_EVENT.title, COHORT_TITLE}
     for data in TOURS:
         tour = tours[data.title]
         assert tour.kind is data.kind
@@ -298,3 +299,16 @@ def test_the_workshop_event_and_the_small_group_agenda(loaded, db) -> None:
     assert len(tour_workshops(event)) == 3
     session = db.session.scalar(select(Tour).where(Tour.kind == TourKind.COMPANY_VISIT, Tour.status == TourStatus.PUBLISHED))
     assert [item.step.value for item in tour_agenda(session)] == ["briefing", "visit", "debriefing"]
+
+
+def test_the_weekly_cohort_is_booked_with_an_override_and_a_cancelled_week(loaded, db) -> None:
+    """The demo's cohort: published, two referents' groups confirmed, one session moved, one cancelled."""
+    from tourplanner.cohorts.enums import SessionStatus
+    from tourplanner.cohorts.operations import cohort_participants, series_of
+
+    cohort = db.session.scalar(select(Tour).where(Tour.title == COHORT_TITLE))
+    assert cohort.kind is TourKind.COHORT and cohort.status is TourStatus.PUBLISHED
+    assert len(cohort_participants(cohort)) == 7
+    sessions = series_of(cohort).sessions
+    assert sum(s.status is SessionStatus.CANCELLED for s in sessions) == 1
+    assert sum(s.is_held and s.start_at != s.planned_start_at for s in sessions) == 1

@@ -36,6 +36,7 @@ from tourplanner.bookings.enums import Attendance, BookingStatus
 from tourplanner.bookings.models import Booking, Participant
 from tourplanner.bookings.operations import BookingRequest, ParticipantDetails, book_seats
 from tourplanner.bookings.attendance import record_attendance
+from tourplanner.demo_cohorts import load_cohort_demo
 from tourplanner.demo_impact import load_impact_demo
 from tourplanner.company_visits.enums import AgendaStep
 from tourplanner.company_visits.operations import AgendaEntry, set_agenda
@@ -106,6 +107,7 @@ def load_demo() -> str:
         _load_bookings(load)         # seats booked on it, a full tour with its waiting list
         _load_declined_visit(load)   # a company that cannot receive its visit any more
         _load_past_tours(load)       # tours already held: bookings, attendance and absences
+        load.created += load_cohort_demo(load.anchor, load.users)  # a weekly cohort (tourplanner.demo_cohorts)
         load.created += load_impact_demo()  # two years of past tours for the bilan (tourplanner.demo_impact)
         _drop_demo_mail(load)
     db.session.flush()

@@ -7,6 +7,9 @@ from tourplanner.calendar.models import CalendarEventState, CalendarToken
 from tourplanner.impact.models import (  # noqa: F401  (impact tables)
     CompanyAssessment, ImpactSettings, Outcome, OutcomeRequest, PerceptionAnswer, PerceptionRequest,
 )
+from tourplanner.cohorts.models import (  # noqa: F401  (weekly cohorts)
+    AbsenceAlert, CohortSeries, CohortSession, SessionAttendance,
+)
 from tourplanner.company_visits.models import AgendaItem, ParticipantInterest
 from tourplanner.jobs_models import SchedulerLease  # noqa: F401  (the scheduler's table)
 from tourplanner.mail.models import OutboxMail, TourMailRound

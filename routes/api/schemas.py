@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, Strict
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, Strict, field_validator
 
 from tourplanner.accounts.enums import OrganisationKind
 from tourplanner.tours.enums import TourKind
@@ -120,6 +120,14 @@ class TourIn(Body):
         default=None, ge=1, le=2**31 - 1,
         description="Reverse visit (kind siae_visit): the insertion structure (organisation of kind siae) hosting it.",
     )
+
+    @field_validator("kind")
+    @classmethod
+    def _not_a_cohort(cls, kind: TourKind) -> TourKind:
+        # A cohort needs its weekly rule: POST /api/v1/cohorts creates both.
+        if kind is TourKind.COHORT:
+            raise ValueError("une cohorte se crée avec POST /api/v1/cohorts (sa règle hebdomadaire)")
+        return kind
 
 
 class CancelIn(Body):

@@ -27,6 +27,7 @@ from routes.pages import (  # noqa: E402,F401  (route definitions)
     ambassador,
     auth,
     bilan,
+    cohorts,
     company,
     company_visits,
     home,

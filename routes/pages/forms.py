@@ -116,7 +116,7 @@ class TourForm(FrenchForm):
     """Create or edit a tour."""
 
     title = StringField("Titre", validators=[DataRequired(REQUIRED), too_long(200)])
-    kind = SelectField("Type de tour", choices=[SelectChoice(k.value, k.label) for k in TourKind], default=TourKind.ZI_TOUR.value)
+    kind = SelectField("Type de tour", choices=[SelectChoice(k.value, k.label) for k in TourKind if k is not TourKind.COHORT], default=TourKind.ZI_TOUR.value)
     #: A reverse visit's host: the insertion structures (SIAE) known, read when the form is drawn.
     host_organisation_id = SelectField(
         "Structure d'insertion qui accueille (visite inversée seulement)", choices=lambda: _siae_choices(),

@@ -21,12 +21,16 @@ from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.calendar import ical
 from tourplanner.calendar.enums import Audience
+from tourplanner.cohorts.calendar import SeriesCalendar, series_calendar
+from tourplanner.cohorts.models import CohortSeries
 from tourplanner.company_visits.operations import agenda_lines
 from tourplanner.extensions import db
 from tourplanner.formatting import counted, hm, long_date
 from tourplanner.sites.enums import VisitResponse
 from tourplanner.sites.models import Slot
+from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour
+
 
 def whole_minute(value: datetime) -> datetime:
     """The time without its seconds: invitations and feeds speak in whole minutes."""
@@ -86,6 +90,8 @@ class PersonalEvent:
     extra_key: str = ""
     seats: int | None = None
     site_name: str | None = None
+    #: A weekly cohort's rule, exceptions and overrides: the copy is then one recurring event.
+    recurrence: ical.Recurrence | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -97,7 +103,8 @@ class PersonalEvent:
         """
         programme = self.schedule.split("\n", 1)[1] if "\n" in self.schedule else ""
         parts = [whole_minute(self.start).isoformat(), whole_minute(self.end).isoformat(), self.location,
-                 f"{self.geo[0]:.6f},{self.geo[1]:.6f}", self.extra_key, programme]
+                 f"{self.geo[0]:.6f},{self.geo[1]:.6f}", self.extra_key, programme,
+                 self.recurrence.key() if self.recurrence is not None else ""]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
     @property
@@ -122,6 +129,7 @@ class PersonalEvent:
             url=self.url,
             last_modified=self.changed_at,
             attendee=ical.Attendee(self.recipient, self.name, self.partstat) if with_attendee else None,
+            recurrence=self.recurrence,
         )
 
 
@@ -133,6 +141,8 @@ class _TourData:
     bookings: list[Booking]
     stops_by_bus: dict[int, list[Stop]]
     assignments: list[AmbassadorAssignment]
+    #: A weekly cohort as one recurring event; none for the other kinds.
+    cohort: SeriesCalendar | None = None
 
     @classmethod
     def load(cls, tour: Tour, exclude_booking: Booking | None = None,
@@ -155,7 +165,7 @@ class _TourData:
             select(AmbassadorAssignment).where(AmbassadorAssignment.tour_id == tour.id)
             .order_by(AmbassadorAssignment.id)
         ) if assignment is not exclude_assignment]
-        return cls(tour, bookings, stops_by_bus, assignments)
+        return cls(tour, bookings, stops_by_bus, assignments, _cohort_of(tour))
 
     @classmethod
     def load_many(cls, tours: list[Tour]) -> dict[int, _TourData]:
@@ -182,6 +192,8 @@ class _TourData:
             .order_by(AmbassadorAssignment.id)
         ):
             data[assignment.tour_id].assignments.append(assignment)
+        for tour in tours:
+            data[tour.id].cohort = _cohort_of(tour)
         return data
 
     def changed_at(self, *more: datetime | None) -> datetime:
@@ -226,6 +238,8 @@ class _TourData:
     def schedule(self, buses: list[Bus]) -> list[str]:
         """The programme for a person on these coaches (all of them when unknown)."""
         tour = self.tour
+        if self.cohort is not None:
+            return [tour.title, "", *self.cohort.lines]
         lines = [f"{tour.title}", long_date(tour.start_at).capitalize(), "", *agenda_lines(tour)]
         if not self.has_itinerary(buses):
             lines += [
@@ -246,6 +260,16 @@ class _TourData:
         if len(self.tour.buses) == 1:
             return sum(booking.seats for booking in self.bookings)
         return sum(booking.seats for booking in self.bookings if booking.bus_id == bus.id)
+
+
+def _cohort_of(tour: Tour) -> SeriesCalendar | None:
+    """A cohort's recurring event (its sessions queried, so that rows flushed by the caller count)."""
+    if tour.kind is not TourKind.COHORT:
+        return None
+    series = db.session.scalar(select(CohortSeries).where(CohortSeries.tour_id == tour.id))
+    if series is None or not series.sessions:
+        return None
+    return series_calendar(series, tour.meeting_point_name)
 
 
 def tour_events(tour: Tour, exclude_booking: Booking | None = None,
@@ -315,12 +339,14 @@ def _put(events: dict[str, PersonalEvent], data: _TourData, email: str, name: st
     if recipient in events:
         return
     tour = data.tour
+    # A weekly cohort: the first week's session, repeated by the rule.
+    start, end = (data.cohort.start, data.cohort.end) if data.cohort else (tour.meeting_at, data.return_of(buses))
     events[recipient] = PersonalEvent(
         uid=tour_uid(tour.id), tour_id=tour.id, recipient=recipient, name=name, audience=audience,
-        title=tour.title, summary=summary, start=tour.meeting_at, end=data.return_of(buses),
+        title=tour.title, summary=summary, start=start, end=end,
         location=tour.meeting_point_name, geo=(tour.meeting_lat, tour.meeting_lon),
         schedule="\n".join(lines), url=tour_url(tour.id), changed_at=changed_at,
-        extra_key=extra_key, seats=seats,
+        extra_key=extra_key, seats=seats, recurrence=data.cohort.recurrence if data.cohort else None,
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -45,6 +45,35 @@ class Attendee(Person):
 
 
 @dataclass(frozen=True)
+class Occurrence:
+    """One instance of a recurring event that differs from the rule (a RECURRENCE-ID override)."""
+
+    #: The instance's start per the rule: its RECURRENCE-ID.
+    recurrence_id: datetime
+    start: datetime
+    end: datetime
+    location: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """A weekly rule (RRULE FREQ=WEEKLY until `until`), its excluded starts (EXDATE) and its overrides."""
+
+    #: The start of the rule's last instance (UNTIL, written in UTC as RFC 5545 requires with a TZID).
+    until: datetime
+    exdates: tuple[datetime, ...] = ()
+    overrides: tuple[Occurrence, ...] = ()
+
+    def key(self) -> str:
+        """A stable text of the rule, its exceptions and overrides (a change of it calls for an update)."""
+        parts = [self.until.isoformat(), *(d.isoformat() for d in sorted(self.exdates))]
+        parts += [f"{o.recurrence_id.isoformat()}>{o.start.isoformat()}-{o.end.isoformat()}"
+                  f"@{o.location or ''}" for o in self.overrides]
+        return ";".join(parts)
+
+
+@dataclass(frozen=True)
 class CalendarEvent:
     """One VEVENT: a tour or a visit as one person sees it."""
 
@@ -63,6 +92,8 @@ class CalendarEvent:
     url: str | None = None
     last_modified: datetime | None = None
     attendee: Attendee | None = None
+    #: A weekly series (a cohort): DTSTART and DTEND are then its first instance's.
+    recurrence: Recurrence | None = None
 
     def __post_init__(self) -> None:
         for name in ("start", "end", "stamp", "last_modified"):
@@ -83,7 +114,8 @@ def invitation(event: CalendarEvent, method: Method, organizer: Person, tzid: st
         raise ValueError("a CANCEL carries a cancelled event")
     calendar = _calendar()
     calendar.add("METHOD", method.value)
-    calendar.add_component(_vevent(event, organizer, tzid))
+    for component in _vevents(event, organizer, tzid):
+        calendar.add_component(component)
     _add_timezone(calendar, tzid, [event])
     return calendar.to_ical()
 
@@ -104,7 +136,8 @@ def feed(
     calendar.add("REFRESH-INTERVAL", vDuration(refresh), parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", vDuration(refresh))
     for event in sorted(events, key=lambda e: (e.start, e.uid)):
-        calendar.add_component(_vevent(event, organizer, tzid))
+        for component in _vevents(event, organizer, tzid):
+            calendar.add_component(component)
     _add_timezone(calendar, tzid, events)
     return calendar.to_ical()
 
@@ -115,6 +148,27 @@ def _calendar() -> Calendar:
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
     return calendar
+
+
+def _vevents(event: CalendarEvent, organizer: Person, tzid: str) -> list[Event]:
+    """The event's VEVENT, and for a series its overrides: same UID and SEQUENCE, each with its RECURRENCE-ID."""
+    master = _vevent(event, organizer, tzid)
+    recurrence = event.recurrence
+    if recurrence is None or event.is_cancelled:
+        return [master]
+    zone = ZoneInfo(tzid)
+    master.add("RRULE", {"FREQ": "WEEKLY", "UNTIL": _utc_second(recurrence.until)})
+    for excluded in sorted(recurrence.exdates):
+        master.add("EXDATE", excluded.astimezone(zone).replace(second=0, microsecond=0))
+    components = [master]
+    for occurrence in sorted(recurrence.overrides, key=lambda o: o.recurrence_id):
+        override = _vevent(replace(
+            event, start=occurrence.start, end=occurrence.end, location=occurrence.location or event.location, description=occurrence.description or event.description,
+            recurrence=None,
+        ), organizer, tzid)
+        override.add("RECURRENCE-ID", occurrence.recurrence_id.astimezone(zone).replace(second=0, microsecond=0))
+        components.append(override)
+    return components
 
 
 def _vevent(event: CalendarEvent, organizer: Person, tzid: str) -> Event:

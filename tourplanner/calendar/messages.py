@@ -41,6 +41,8 @@ FOOTER_CANCEL = "L'annulation jointe retire ce rendez-vous de votre agenda."
 def invitation_text(event: PersonalEvent, is_update: bool) -> MailText:
     """The mail beside a REQUEST: a first invitation or an update of times or place."""
     when = long_date(event.start)
+    if event.recurrence is not None:  # a weekly cohort: the first session, then every week
+        when += " et les semaines suivantes"
     if is_update:
         if event.audience is Audience.COMPANY:
             intro = f"La visite de votre site « {event.site_name} » a changé : voici l'horaire et le lieu à jour."

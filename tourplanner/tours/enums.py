@@ -12,6 +12,7 @@ class TourKind(LabelledEnum):
     SIAE_VISIT = ("siae_visit", "Visite inversée d'une structure d'insertion")
     WORKSHOP = ("workshop", "Atelier de co-création")
     MEETING = ("meeting", "Réunion")
+    COHORT = ("cohort", "Cohorte hebdomadaire")
 
 
 class TourStatus(LabelledEnum):
