@@ -175,7 +175,7 @@ def book_seats(tour_id: int, json: BookingIn, headers: BookingHeaders):
     db.session.commit()
     response = jsonify(body)
     response.status_code = 201
-    response.headers["Location"] = f"/api/v1/bookings/{outcome.booking.id}"
+    response.headers["Location"] = f"/api/v1/bookings/{body['id']}"
     if outcome.is_replay:
         response.headers["Idempotent-Replayed"] = "true"
     return response
