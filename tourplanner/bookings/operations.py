@@ -184,7 +184,8 @@ def book_seats(
     free = free_seats_by_bus(tour)
     _fill(tour, free, actor=None)
     booking = Booking(
-        tour=tour,
+        # By id: setting the relationship would enlist the tour (its `bookings` backref) in the flush.
+        tour_id=tour.id,
         prescriber=prescriber,
         organisation_id=prescriber.organisation_id,
         seats=request.seats,
