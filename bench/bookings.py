@@ -31,8 +31,9 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -82,7 +83,7 @@ def prepare(url: str, reset: bool, tours: int, prescribers: int) -> tuple[list[i
         upgrade()
         run = f"{int(time.time())}{random.randrange(1000)}"
         organiser = create_user(f"bench-organiser-{run}@example.fr", "Bench", Role.ORGANISER, f"Bench {run}", None)
-        paris = timezone(timedelta(hours=1))
+        paris = ZoneInfo("Europe/Paris")
         day = datetime.now(paris) + timedelta(days=30)
         created = []
         for n in range(tours):

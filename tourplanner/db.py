@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from sqlalchemy import DateTime, MetaData
+from typing import Any
+
+from sqlalchemy import DateTime, Engine, MetaData, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -53,3 +55,30 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(timezone.utc)
+
+
+#: How long a SQLite connection waits for another process's write lock before failing.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Set every new connection of a SQLite `engine` for several server processes at once.
+
+    WAL: readers never wait for the writer, and a commit appends to the log instead of
+    rewriting pages. synchronous=NORMAL: in WAL mode a commit no longer waits for the disk
+    (a power cut may lose the last commits, never corrupt the file). busy_timeout: a writer
+    waits for the lock held by another process instead of failing at once.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            if engine.url.database not in (None, "", ":memory:"):
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        finally:
+            cursor.close()

@@ -10,7 +10,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from tourplanner.db import Base
+from tourplanner.db import Base, configure_sqlite
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -28,6 +28,9 @@ def init_extensions(app: Flask) -> None:
     import tourplanner.models  # noqa: F401  (registers every table)
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            configure_sqlite(engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), compare_type=True, render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "pages.login"

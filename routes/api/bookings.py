@@ -169,10 +169,13 @@ def book_seats(tour_id: int, json: BookingIn, headers: BookingHeaders):
         pickup_point=json.pickup_point,
     )
     outcome = operations.book_seats(load_tour(tour_id), current_user(), request, headers.idempotency_key)
+    # Read before the commit, while the session still holds what was just written: after it,
+    # every object would be expired and read again, statement by statement.
+    body = booking_json(outcome.booking)
     db.session.commit()
-    response = jsonify(booking_json(outcome.booking))
+    response = jsonify(body)
     response.status_code = 201
-    response.headers["Location"] = f"/api/v1/bookings/{outcome.booking.id}"
+    response.headers["Location"] = f"/api/v1/bookings/{body['id']}"
     if outcome.is_replay:
         response.headers["Idempotent-Replayed"] = "true"
     return response

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import joinedload
 
 from tourplanner.accounts.enums import OrganisationKind, Role
 from tourplanner.accounts.models import ApiToken, LoginLink, LoginRequest, Organisation, User
@@ -90,10 +91,14 @@ def create_api_token(user: User) -> str:
 
 def authenticate_token(token: str) -> User | None:
     """The active user holding this API token, or None if it is unknown or revoked."""
-    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
-    if api_token is None or api_token.revoked_at is not None or not api_token.user.is_active:
-        return None
-    return api_token.user
+    # One statement per API call: the token, its user and the user's organisation (which
+    # most calls read) together; a revoked token or a deactivated user finds nobody.
+    return db.session.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None), User.is_active.is_(True))
+        .options(joinedload(User.organisation))
+    )
 
 
 def revoke_api_tokens(user: User) -> int:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import joinedload
 
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
@@ -85,12 +86,13 @@ def lock_tour(tour_id: int) -> Tour:
     anything is read (waiting up to the engine's busy timeout), so no other process can
     change seats between our reading and our writing them.
     """
+    # The coaches come with the tour, in the same statement: every verb that locks reads them.
+    query = select(Tour).where(Tour.id == tour_id).options(joinedload(Tour.buses))
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.execute(text("UPDATE tours SET id = id WHERE id = :id"), {"id": tour_id})
-        query = select(Tour).where(Tour.id == tour_id)
     else:
-        query = select(Tour).where(Tour.id == tour_id).with_for_update(of=Tour, key_share=True)
-    tour = db.session.scalars(query.execution_options(populate_existing=True)).one_or_none()
+        query = query.with_for_update(of=Tour, key_share=True)
+    tour = db.session.scalars(query.execution_options(populate_existing=True)).unique().one_or_none()
     if tour is None:
         raise NotFound(f"aucun tour n°{tour_id}")
     return tour
@@ -128,16 +130,12 @@ def first_bus_with_room(tour: Tour, free: dict[int, int], seats: int) -> Bus | N
     return None
 
 
-def waiting_list(tour: Tour) -> list[Booking]:
-    """The tour's waiting bookings, first come first."""
-    return list(
-        db.session.scalars(
-            select(Booking)
-            .where(Booking.tour_id == tour.id, Booking.status == BookingStatus.WAITLISTED)
-            .order_by(Booking.id)
-            .execution_options(populate_existing=True)
-        )
-    )
+def waiting_list(tour: Tour, at_most_seats: int | None = None) -> list[Booking]:
+    """The tour's waiting bookings, first come first; only those of at most `at_most_seats` seats if given."""
+    query = select(Booking).where(Booking.tour_id == tour.id, Booking.status == BookingStatus.WAITLISTED)
+    if at_most_seats is not None:
+        query = query.where(Booking.seats <= at_most_seats)
+    return list(db.session.scalars(query.order_by(Booking.id).execution_options(populate_existing=True)))
 
 
 def waiting_position(booking: Booking) -> int | None:
@@ -183,10 +181,11 @@ def book_seats(
     rules.check_quotas(tour, prescriber, request.seats)
 
     # Seats freed another way (a coach added by the organiser) go to those already waiting first.
-    fill_from_waiting_list(tour, actor=None)
     free = free_seats_by_bus(tour)
+    _fill(tour, free, actor=None)
     booking = Booking(
-        tour=tour,
+        # By id: setting the relationship would enlist the tour (its `bookings` backref) in the flush.
+        tour_id=tour.id,
         prescriber=prescriber,
         organisation_id=prescriber.organisation_id,
         seats=request.seats,
@@ -240,10 +239,20 @@ def fill_from_waiting_list(tour: Tour, actor: User | None) -> list[Booking]:
     """
     if tour.status not in FILLABLE_STATUSES:
         return []
-    waiting = waiting_list(tour)
+    return _fill(tour, free_seats_by_bus(tour), actor)
+
+
+def _fill(tour: Tour, free: dict[int, int], actor: User | None) -> list[Booking]:
+    """fill_from_waiting_list with the free seats already counted; `free` is updated for the seats given."""
+    if tour.status not in FILLABLE_STATUSES:
+        return []
+    most_free = max(free.values(), default=0)
+    if most_free < 1:
+        return []  # full coaches: nobody waiting can move, no need to read the waiting list
+    # Only bookings that fit on the emptiest coach can move: the others are not even read.
+    waiting = waiting_list(tour, at_most_seats=most_free)
     if not waiting:
         return []
-    free = free_seats_by_bus(tour)
     promoted = []
     for booking in waiting:
         bus = first_bus_with_room(tour, free, booking.seats)
