@@ -18,7 +18,7 @@ from tourplanner.extensions import db, limiter
 #: (no inline script or style attribute in any template), forms post to this site only.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'{sign_out}; "
     "frame-ancestors 'none'"
 )
 #: Sign-in links carry their secret in the path: other sites see at most our origin.
@@ -39,7 +39,8 @@ def init_security(app: Flask) -> None:
     if is_https:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
-    policy = CONTENT_SECURITY_POLICY.format(tiles=_tile_source(app.config.get("TILE_URL")))
+    policy = CONTENT_SECURITY_POLICY.format(
+        tiles=_tile_source(app.config.get("TILE_URL")), sign_out=_proconnect_source(app.config))
 
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -74,6 +75,15 @@ def retry_after_seconds() -> int:
     if current is None:
         return 60
     return max(MIN_RETRY_AFTER_SECONDS, math.ceil(current.reset_at - time.time()))
+
+
+def _proconnect_source(config: dict) -> str:
+    """The ProConnect origin, when configured: signing out redirects the sign-out form there (end_session)."""
+    issuer = config.get("PROCONNECT_ISSUER")
+    if not issuer or not config.get("PROCONNECT_CLIENT_ID") or not config.get("PROCONNECT_CLIENT_SECRET"):
+        return ""
+    parts = urlsplit(str(issuer))
+    return f" {parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
 def _tile_source(tile_url: str | None) -> str:
