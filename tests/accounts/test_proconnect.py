@@ -293,3 +293,33 @@ def test_forms_may_lead_to_proconnect(client, provider) -> None:
     """The CSP's form-action lets the sign-out form continue to ProConnect's origin, and no other."""
     policy = client.get("/connexion").headers["Content-Security-Policy"]
     assert f"form-action 'self' {provider.issuer};" in policy
+
+
+@pytest.mark.browser
+def test_a_prescriber_signs_in_and_out_with_proconnect_on_a_narrow_phone(app, browser, live_server, provider,
+                                                                         make_user) -> None:
+    """In chromium at 360 px: the button fits and passes axe-core, the round trip signs in, sign-out passes by ProConnect.
+
+    Signing out goes through the sign-out form, then a redirect to ProConnect: this also pins
+    the CSP's form-action, which chromium applies to that redirect.
+    """
+    from playwright.sync_api import expect
+
+    from tests.browser.helpers import NARROW, assert_fits_narrow
+
+    app.config["BASE_URL"] = live_server  # the address ProConnect sends the browser back to
+    make_user(Role.PRESCRIBER, email="marie.dupont@france-travail.fr", name="Marie Dupont")
+    context = browser.new_context(base_url=live_server, locale="fr-FR", timezone_id="Europe/Paris", viewport=NARROW)
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        page.goto("/connexion")
+        assert_fits_narrow(page, "la page de connexion avec ProConnect")
+        page.get_by_role("link", name="S'identifier avec ProConnect").click()
+        expect(page.get_by_role("heading", name="Bonjour Marie Dupont")).to_be_visible()
+        page.get_by_role("button", name="Se déconnecter").click()
+        expect(page.get_by_role("heading", name="Connexion", exact=True)).to_be_visible()
+        expect(page.get_by_text("Vous êtes déconnecté")).to_be_visible()
+        assert provider.end_session_requests[-1]["id_token_hint"] == provider.issued_id_tokens[-1]
+    finally:
+        context.close()
