@@ -39,6 +39,8 @@ class LocalProvider:
     key: RSAKey
     #: Signs the tokens; a test sets another key to forge a signature the JWKS does not vouch for.
     signing_key: RSAKey | None = None
+    #: Signs userinfo alone, when set (a forged userinfo behind a genuine id_token).
+    userinfo_signing_key: RSAKey | None = None
     identity: dict[str, Any] = field(default_factory=dict)
     deny: bool = False
     #: Overrides of the id_token's claims (a wrong nonce, audience…) and of userinfo's.
@@ -145,7 +147,7 @@ class LocalProvider:
         if identity is None:
             return Response(status=401)
         claims = {"iss": self.issuer, "aud": CLIENT_ID, **identity, **self.userinfo_overrides}
-        return Response(self._sign(claims), content_type="application/jwt")
+        return Response(self._sign(claims, self.userinfo_signing_key), content_type="application/jwt")
 
     def end_session(self, request: Request) -> Response:
         """End the session and send the browser back where the client asked, with its state."""
@@ -153,8 +155,8 @@ class LocalProvider:
         self.end_session_requests.append(args)
         return _redirect(args["post_logout_redirect_uri"], {"state": args.get("state", "")})
 
-    def _sign(self, claims: dict[str, Any]) -> str:
-        key = self.signing_key or self.key
+    def _sign(self, claims: dict[str, Any], key: RSAKey | None = None) -> str:
+        key = key or self.signing_key or self.key
         return jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
 
 

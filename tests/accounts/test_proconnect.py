@@ -98,7 +98,9 @@ class TestWithoutConfiguration:
 
     def test_no_button_and_404(self, client) -> None:
         """The login page has no ProConnect button; its routes answer 404 in French."""
-        assert "ProConnect" not in client.get("/connexion").get_data(as_text=True)
+        login = client.get("/connexion")
+        assert "ProConnect" not in login.get_data(as_text=True)
+        assert "form-action 'self';" in login.headers["Content-Security-Policy"]
         for path in ("/connexion/proconnect", "/connexion/proconnect/retour?code=x&state=y",
                      "/deconnexion/proconnect?state=z"):
             response = client.get(path)
@@ -227,7 +229,8 @@ def test_a_callback_from_another_browser_is_refused(app, client, provider, make_
     assert other.get("/").status_code == 302
 
 
-@pytest.mark.parametrize("tamper", ["forged_signature", "wrong_nonce", "wrong_audience", "userinfo_of_another"])
+@pytest.mark.parametrize("tamper", ["forged_signature", "wrong_nonce", "wrong_audience", "userinfo_of_another",
+                                    "userinfo_forged", "userinfo_for_another_client"])
 def test_untrustworthy_tokens_sign_nobody_in(client, provider, make_user, tamper) -> None:
     """An id_token not signed by the provider's key, for another nonce or client, or mismatched claims: refused."""
     make_user(Role.PRESCRIBER, email="marie.dupont@france-travail.fr")
@@ -237,8 +240,12 @@ def test_untrustworthy_tokens_sign_nobody_in(client, provider, make_user, tamper
         provider.id_token_overrides = {"nonce": "autre"}
     elif tamper == "wrong_audience":
         provider.id_token_overrides = {"aud": "un-autre-service"}
-    else:
+    elif tamper == "userinfo_of_another":
         provider.userinfo_overrides = {"sub": "pc-999"}
+    elif tamper == "userinfo_forged":
+        provider.userinfo_signing_key = new_key("cle-1")
+    else:
+        provider.userinfo_overrides = {"aud": "un-autre-service"}
     response = sign_in_with_proconnect(client)
     assert response.status_code == 503
     assert "ProConnect ne répond pas" in text_of(response)
