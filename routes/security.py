@@ -12,10 +12,12 @@ from flask_limiter import RateLimitExceeded
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from routes.errors import problem, wants_problem
+from tourplanner.accounts import proconnect
 from tourplanner.extensions import db, limiter
 
 #: Answers from other sites may not frame ours, scripts and styles come from /static only
-#: (no inline script or style attribute in any template), forms post to this site only.
+#: (no inline script or style attribute in any template), forms post to this site only (the
+#: sign-out form may go on to ProConnect's origin when it is configured, to end that session too).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'{sign_out}; "
@@ -79,10 +81,9 @@ def retry_after_seconds() -> int:
 
 def _proconnect_source(config: dict) -> str:
     """The ProConnect origin, when configured: signing out redirects the sign-out form there (end_session)."""
-    issuer = config.get("PROCONNECT_ISSUER")
-    if not issuer or not config.get("PROCONNECT_CLIENT_ID") or not config.get("PROCONNECT_CLIENT_SECRET"):
+    if not proconnect.is_configured(config):
         return ""
-    parts = urlsplit(str(issuer))
+    parts = urlsplit(str(config["PROCONNECT_ISSUER"]))
     return f" {parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
