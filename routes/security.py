@@ -12,13 +12,15 @@ from flask_limiter import RateLimitExceeded
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from routes.errors import problem, wants_problem
+from tourplanner.accounts import proconnect
 from tourplanner.extensions import db, limiter
 
 #: Answers from other sites may not frame ours, scripts and styles come from /static only
-#: (no inline script or style attribute in any template), forms post to this site only.
+#: (no inline script or style attribute in any template), forms post to this site only (the
+#: sign-out form may go on to ProConnect's origin when it is configured, to end that session too).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'{sign_out}; "
     "frame-ancestors 'none'"
 )
 #: Sign-in links carry their secret in the path: other sites see at most our origin.
@@ -39,7 +41,8 @@ def init_security(app: Flask) -> None:
     if is_https:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
-    policy = CONTENT_SECURITY_POLICY.format(tiles=_tile_source(app.config.get("TILE_URL")))
+    policy = CONTENT_SECURITY_POLICY.format(
+        tiles=_tile_source(app.config.get("TILE_URL")), sign_out=_proconnect_source(app.config))
 
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -74,6 +77,14 @@ def retry_after_seconds() -> int:
     if current is None:
         return 60
     return max(MIN_RETRY_AFTER_SECONDS, math.ceil(current.reset_at - time.time()))
+
+
+def _proconnect_source(config: dict) -> str:
+    """The ProConnect origin, when configured: signing out redirects the sign-out form there (end_session)."""
+    if not proconnect.is_configured(config):
+        return ""
+    parts = urlsplit(str(config["PROCONNECT_ISSUER"]))
+    return f" {parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
 def _tile_source(tile_url: str | None) -> str:

@@ -30,6 +30,14 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH = 1024 * 1024
     #: Lifetime of a one-time sign-in link.
     LOGIN_LINK_MINUTES = 20
+    #: ProConnect sign-in (OpenID Connect) for prescribers: off unless all three are set.
+    #: ISSUER is the base of the discovery URL (…/.well-known/openid-configuration is appended).
+    PROCONNECT_ISSUER: str | None = None
+    PROCONNECT_CLIENT_ID: str | None = None
+    PROCONNECT_CLIENT_SECRET: str | None = None
+    #: Level of assurance asked for (acr_values); empty = the provider's default.
+    PROCONNECT_ACR_VALUES = "eidas1"
+    PROCONNECT_TIMEOUT_SECONDS = 10
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -38,6 +38,10 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
 
+    from tourplanner.accounts.proconnect import init_app as init_proconnect
+
+    init_proconnect(app)  # only when TOURPLANNER_PROCONNECT_* are set
+
     from tourplanner.accounts.models import User
     from tourplanner.accounts.operations import user_for_session
 

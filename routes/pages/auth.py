@@ -1,4 +1,4 @@
-"""Sign-in by a one-time link sent by mail; sign-out."""
+"""Sign-in by a one-time link sent by mail or with ProConnect; sign-out."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from routes.pages import pages
 from routes.pages.forms import ActionForm, ConfirmForm, LoginForm
+from tourplanner.accounts import proconnect
 from tourplanner.accounts.operations import end_sessions, peek_login_link, queue_login_request, use_login_link
 from tourplanner.extensions import db, limiter
 from tourplanner.jobs import send_login_links
@@ -55,7 +56,8 @@ def login():
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         response.call_on_close(lambda: _send_links_after_answer(app))
         return response
-    return render_template("login.html", form=form), 422 if form.errors else 200
+    return render_template("login.html", form=form, proconnect=proconnect.is_configured(current_app.config)), (
+        422 if form.errors else 200)
 
 
 def _send_links_after_answer(app: Flask) -> None:
@@ -92,12 +94,49 @@ def login_link(token: str):
 def logout():
     """Sign out, server-side: the session's stamp is renewed, so no copy of this or any session works any more."""
     if ActionForm().validate_on_submit():
+        id_token = session.get(proconnect.SESSION_ID_TOKEN)
         end_sessions(current_user)
         db.session.commit()
         logout_user()
         session.clear()
         flash("Vous êtes déconnecté, sur cet appareil et sur tous les autres.", "success")
+        if id_token:  # signed in with ProConnect: end that session too, then come back here
+            ending = proconnect.end_session_redirect(id_token, _external("pages.proconnect_signed_out"))
+            if ending is not None:
+                return ending
     return redirect(url_for("pages.login"))
+
+
+@pages.get("/connexion/proconnect")
+def proconnect_start():
+    """Send the browser to ProConnect (404 when ProConnect is not configured)."""
+    if _is_local_path(request.args.get("next")):
+        session["next"] = request.args["next"]
+    return proconnect.start_sign_in(_external("pages.proconnect_callback"))
+
+
+@pages.get("/connexion/proconnect/retour")
+def proconnect_callback():
+    """ProConnect's answer: sign in the prescriber it identifies, the same way as a sign-in link does."""
+    identity = proconnect.finish_sign_in(request.args)
+    user = proconnect.account_for(identity)
+    login_user(user)
+    session[proconnect.SESSION_ID_TOKEN] = identity.id_token
+    flash(f"Bienvenue, {user.name}.", "success")
+    target = session.pop("next", None)
+    return redirect(target if _is_local_path(target) else url_for("pages.home"))
+
+
+@pages.get("/deconnexion/proconnect")
+def proconnect_signed_out():
+    """Where ProConnect sends the browser back once its session has ended too."""
+    proconnect.check_end_session_return()
+    return redirect(url_for("pages.login"))
+
+
+def _external(endpoint: str) -> str:
+    """The public address of one of our pages (BASE_URL), as registered with ProConnect."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint)
 
 
 def _is_local_path(target: str | None) -> bool:
