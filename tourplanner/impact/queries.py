@@ -180,6 +180,7 @@ class Bilan:
                                  "participants": s.participants} for s in self.by_slice],
             "months": [{"month": m.month, "actions": m.actions, "participants": m.participants}
                        for m in self.by_month],
+            "interest": {interest.value: self.interest.get(interest, 0) for interest in Interest},
         }
 
 
