@@ -378,6 +378,12 @@ def bilan_statement(slice_: BilanFilter) -> Any:
     if slice_.organisation_id is not None:
         contacts = contacts.where(User.organisation_id == slice_.organisation_id)
     contacts_table = contacts.subquery("contacts")
+    labels = union_all(
+        select(Outcome.participant_id.label("participant_id"), literal_column("'outcome'", String).label("what"),
+               type_coerce(Outcome.kind, String).label("value")),
+        select(ParticipantInterest.participant_id, literal_column("'interest'", String),
+               type_coerce(ParticipantInterest.interest, String)),
+    ).subquery("labels")
     branches = [
         # Actions per month of their start.
         select(*_branch("actions", (action_month,), (func.count(),))).select_from(actions).group_by(action_month),
@@ -399,16 +405,12 @@ def bilan_statement(slice_: BilanFilter) -> Any:
         # Distinct companies visited; their contacts (asked for their perception).
         select(*_branch("companies", (), (func.count(distinct(visited.c.organisation_id)),))).select_from(visited),
         select(*_branch("contacts", (), (func.count(),))).select_from(contacts_table),
-        # Outcomes: distinct counted participants per kind.
-        select(*_branch("outcomes", (Outcome.kind,), (func.count(distinct(Outcome.participant_id)),)))
+        # Outcomes (distinct counted participants per kind) and the interest voiced at the debriefing
+        # (counted participants per answer, one answer each): one pass over the participants for both.
+        select(*_branch("labels", (labels.c.what, labels.c.value), (func.count(distinct(labels.c.participant_id)),)))
         .select_from(facts).join(Participant, Participant.booking_id == facts.c.id)
-        .join(Outcome, Outcome.participant_id == Participant.id)
-        .where(people, _counted(facts)).group_by(Outcome.kind),
-        # Interest voiced at the debriefing: counted participants per answer (one answer each).
-        select(*_branch("interest", (ParticipantInterest.interest,), (func.count(),)))
-        .select_from(facts).join(Participant, Participant.booking_id == facts.c.id)
-        .join(ParticipantInterest, ParticipantInterest.participant_id == Participant.id)
-        .where(people, _counted(facts)).group_by(ParticipantInterest.interest),
+        .join(labels, labels.c.participant_id == Participant.id)
+        .where(people, _counted(facts)).group_by(labels.c.what, labels.c.value),
         _perception_branch(slice_, actions),
     ]
     return union_all(*branches)
@@ -436,10 +438,10 @@ def compute_bilan(slice_: BilanFilter) -> Bilan:
             key = (Role(k1), OrganisationKind(k2) if k2 else None)
             slices[key] = slices.get(key, 0) + _int(n0)
             seats, present, absent = seats + _int(n1), present + _int(n2), absent + _int(n3)
-        elif tag == "outcomes":
-            outcomes[OutcomeKind(k0)] = _int(n0)
-        elif tag == "interest":
-            interest[Interest(k0)] = _int(n0)
+        elif tag == "labels" and k0 == "outcome":
+            outcomes[OutcomeKind(k1)] = _int(n0)
+        elif tag == "labels":
+            interest[Interest(k1)] = _int(n0)
         elif tag == "perception":
             answers[Respondent(k0)] = (_int(n0), _int(n1), _int(n2), _int(n3))
         else:
