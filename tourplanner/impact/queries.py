@@ -20,9 +20,12 @@ Definitions (written the same way on the bilan page, for funders to audit):
   "before" to their last "after" over the period; a person counts once.
 - **Fill rate** = confirmed seats ÷ seats offered on the actions; **no-show rate** =
   absent ÷ (present + absent) among the seats whose attendance was recorded.
+- **Interest at the debriefing** (company visits, Ambassadeurs des métiers): per answer (yes,
+  maybe, no), the counted participants whose answer was recorded; one answer per participation.
 
-Every figure is one aggregate query (COUNT, COUNT DISTINCT, SUM with GROUP BY): no row of a
-participant is loaded into Python, so the bilan stays fast over years of activity.
+The whole bilan is one aggregate statement (COUNT, COUNT DISTINCT, SUM with GROUP BY, one
+branch of a UNION ALL per figure over tables materialised once): no row of a participant is
+loaded into Python, so the bilan stays fast over years of activity.
 """
 
 from __future__ import annotations
