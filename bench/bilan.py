@@ -6,9 +6,11 @@
 
 Generates five years of activity ending today — tours (a few cancelled), coaches, visits
 at company sites across four territories, bookings with attendance taken on most past tours,
-participants, outcomes and perception answers — with bulk inserts, then starts gunicorn
+participants, outcomes, perception answers and the interest voiced at company visits'
+debriefings — with bulk inserts, then starts gunicorn
 and times GET /api/v1/bilan over the five years, over one year, and over one year for one
-territory and kind, each against GET /healthz on the same server (median of --repeat runs).
+territory and kind, each against GET /healthz on the same server (median of --repeat runs), with
+the machine's load average (1 min) when each was measured.
 The bilan is aggregate SQL only: no participant row is loaded into Python.
 
 With --reset the PostgreSQL database's public schema is DROPPED and recreated first — point
@@ -18,6 +20,7 @@ it at a scratch database only.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import signal
 import statistics
@@ -50,9 +53,11 @@ def generate(url: str, reset: bool, participants: int, tours: int, companies: in
     from tourplanner.models import (
         Booking, Bus, IndustrialZone, Organisation, Participant, Site, Slot, Stop, Tour, User,
     )
+    from tourplanner.company_visits.models import ParticipantInterest
     from tourplanner.impact.models import Outcome, PerceptionAnswer
 
     rng = random.Random(seed)
+    interest_rng = random.Random(seed + 1)  # its own stream: the rest of the data stays as it was
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "SMTP_HOST": None})
     with app.app_context():
         if reset and url.startswith("postgresql"):
@@ -126,7 +131,7 @@ def generate(url: str, reset: bool, participants: int, tours: int, companies: in
         insert(Slot, slot_rows)
         insert(Stop, stop_rows)
         booking0, participant0 = next_id(Booking), next_id(Participant)
-        booking_rows, participant_rows, outcome_rows, answer_rows = [], [], [], []
+        booking_rows, participant_rows, outcome_rows, answer_rows, interest_rows = [], [], [], [], []
         answered: set[tuple[int, int]] = set()
         while len(participant_rows) < participants:
             i = rng.randrange(tours)
@@ -145,6 +150,10 @@ def generate(url: str, reset: bool, participants: int, tours: int, companies: in
                 participant_rows.append({"id": participant0 + p, "booking_id": booking0 + b,
                                          "name": f"Personne {p}", "email": None, "has_reduced_mobility": False,
                                          "attendance": attendance})
+                if taken and tour_rows[i]["kind"] == "company_visit" and interest_rng.random() < 0.7:
+                    interest_rows.append({"participant_id": participant0 + p,
+                                          "interest": interest_rng.choice(["yes", "maybe", "no"]),
+                                          "recorded_at": now, "recorded_by_id": organiser.id})
                 if past[i] and rng.random() < 0.25:
                     kind = rng.choice(["recruitment", "training", "internship", "searching"])
                     outcome_rows.append({"participant_id": participant0 + p, "kind": kind,
@@ -162,6 +171,7 @@ def generate(url: str, reset: bool, participants: int, tours: int, companies: in
         insert(Participant, participant_rows)
         insert(Outcome, outcome_rows)
         insert(PerceptionAnswer, answer_rows)
+        insert(ParticipantInterest, interest_rows)
         db.session.commit()
         if url.startswith("postgresql"):
             with db.engine.connect() as conn:
@@ -170,7 +180,8 @@ def generate(url: str, reset: bool, participants: int, tours: int, companies: in
             db.session.execute(text("ANALYZE"))
             db.session.commit()
         print(f"  generated {len(tour_rows)} tours, {companies} companies, {len(booking_rows)} bookings, "
-              f"{len(participant_rows)} participants, {len(outcome_rows)} outcomes, {len(answer_rows)} answers "
+              f"{len(participant_rows)} participants, {len(outcome_rows)} outcomes, {len(answer_rows)} answers, "
+              f"{len(interest_rows)} debriefing interests "
               f"in {time.perf_counter() - started:.1f} s")
         db.engine.dispose()
     return token
@@ -185,7 +196,7 @@ def timed(request: urllib.request.Request) -> float:
     return time.perf_counter() - started
 
 
-def bench(name: str, url: str, args: argparse.Namespace) -> list[tuple[str, str, float, float]]:
+def bench(name: str, url: str, args: argparse.Namespace) -> list[tuple[str, str, float, float, float]]:
     """Generate, serve, and time the bilan against /healthz."""
     token = generate(url, args.reset, args.participants, args.tours, args.companies)
     process, base = start_server(url, args.workers, Path(tempfile.gettempdir()) / f"bench-bilan-{name}.log")
@@ -205,7 +216,7 @@ def bench(name: str, url: str, args: argparse.Namespace) -> list[tuple[str, str,
             request = urllib.request.Request(f"{base}/api/v1/bilan?{query}", headers={"Authorization": f"Bearer {token}"})
             timed(request)  # warm-up
             seconds = statistics.median(timed(request) for _ in range(args.repeat))
-            results.append((name, label, seconds, healthz))
+            results.append((name, label, seconds, healthz, os.getloadavg()[0]))
         with urllib.request.urlopen(urllib.request.Request(
                 f"{base}/api/v1/bilan?{queries['5 years']}", headers={"Authorization": f"Bearer {token}"})) as response:
             print("  5 years:", response.read().decode()[:300], "…")
@@ -236,11 +247,12 @@ def main() -> None:
         results += bench("postgresql", args.postgresql, args)
     print(f"\n{args.participants} participants, {args.tours} tours, {args.companies} companies over five years; "
           f"median of {args.repeat} runs\n")
-    header = f"{'database':<12}{'GET /api/v1/bilan':<30}{'bilan ms':>10}{'healthz ms':>12}{'ratio':>9}"
+    header = f"{'database':<12}{'GET /api/v1/bilan':<30}{'bilan ms':>10}{'healthz ms':>12}{'ratio':>9}{'load 1 min':>12}"
     print(header)
     print("-" * len(header))
-    for name, label, seconds, healthz in results:
-        print(f"{name:<12}{label:<30}{seconds * 1000:>10.1f}{healthz * 1000:>12.2f}{seconds / healthz:>9.0f}")
+    for name, label, seconds, healthz, load in results:
+        print(f"{name:<12}{label:<30}{seconds * 1000:>10.1f}{healthz * 1000:>12.2f}{seconds / healthz:>9.0f}"
+              f"{load:>12.1f}")
 
 
 if __name__ == "__main__":

@@ -170,6 +170,14 @@ class PerceptionByRespondent(BaseModel):
     companies: PerceptionCounts
 
 
+class InterestCounts(BaseModel):
+    """Counted participants per answer recorded at a company visit's debriefing (Ambassadeurs des métiers)."""
+
+    yes: int = Field(description="want to go further with the trade seen")
+    maybe: int
+    no: int
+
+
 class BilanOut(BaseModel):
     """The bilan's figures (see the definitions in the README and on the bilan page)."""
 
@@ -190,6 +198,9 @@ class BilanOut(BaseModel):
     no_show_rate: float | None = Field(default=None, description="absent / (present + absent)")
     participants_by: list[SliceOut] = Field(default_factory=list)
     months: list[MonthOut] = Field(default_factory=list)
+    interest: InterestCounts | None = Field(
+        default=None, description="counted participants per answer recorded at a company visit's debriefing "
+                                  "(one answer per participation; people without an answer are not counted)")
     from_: str | None = Field(default=None, alias="from", description="the period's first day")
     to: str | None = Field(default=None, description="the period's last day")
     territory: str | None = None

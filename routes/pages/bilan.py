@@ -24,6 +24,7 @@ from routes.pages import pages
 from routes.pages.forms import FrenchForm
 from tourplanner.accounts.models import Organisation
 from tourplanner.accounts.permissions import require_organiser
+from tourplanner.company_visits.enums import Interest
 from tourplanner.errors import InvalidInput
 from tourplanner.extensions import db
 from tourplanner.impact import exports, operations
@@ -138,7 +139,9 @@ def charts(bilan: Bilan) -> dict[str, list[Bar]]:
         figures = bilan.perception[respondent]
         perception.append(Bar(f"{respondent.label} : ont répondu", figures.answered, exports.cell(figures.answered)))
         perception.append(Bar(f"{respondent.label} : en progrès", figures.improved, exports.cell(figures.improved)))
-    return {"months": months, "outcomes": outcomes, "perception": perception}
+    interest = [Bar(answer.label, bilan.interest.get(answer, 0), exports.cell(bilan.interest.get(answer, 0)))
+                for answer in Interest]
+    return {"months": months, "outcomes": outcomes, "perception": perception, "interest": interest}
 
 
 @pages.get("/organisateur/bilan")

@@ -12,6 +12,8 @@ from tourplanner.accounts.enums import OrganisationKind, Role
 from tourplanner.accounts.models import Organisation, User
 from tourplanner.bookings.enums import Attendance, BookingStatus
 from tourplanner.bookings.models import Booking, Participant
+from tourplanner.company_visits.enums import Interest
+from tourplanner.company_visits.models import ParticipantInterest
 from tourplanner.extensions import db
 from tourplanner.impact.enums import Contract, Moment, OutcomeKind, Respondent
 from tourplanner.impact.models import Outcome, PerceptionAnswer
@@ -109,6 +111,11 @@ class History:
         """An outcome recorded for a participant."""
         db.session.add(Outcome(participant=self.people[person], kind=kind, occurred_on=on, contract=contract))
 
+    def interest(self, person: str, interest: Interest) -> None:
+        """The interest a participant voiced at the debriefing, recorded by the organiser."""
+        db.session.add(ParticipantInterest(participant=self.people[person], interest=interest,
+                                           recorded_by=self.organiser))
+
     def answer(self, tour: str, who: str, before: int | None, after: int | None) -> None:
         """Perception answers before and/or after a tour."""
         user = self.users[who]
@@ -174,5 +181,19 @@ def seeded(history: History) -> History:
     h.answer("T3", "P4", 1, 5)  # cancelled tour
     h.answer("T1", "Ulysse", 2, 3)  # rose
     h.answer("T2", "Ulysse", 3, 3)  # the same person again: counted once
+    db.session.commit()
+    return h
+
+
+@pytest.fixture
+def interested(seeded: History) -> History:
+    """The reference history with interest recorded at debriefings (worked out in test_bilan_interest.py)."""
+    h = seeded
+    h.interest("Alice", Interest.YES)  # T1, present
+    h.interest("Bruno", Interest.MAYBE)  # T1, present
+    h.interest("Chloé", Interest.YES)  # T1, absent: not a participant
+    h.interest("Farid", Interest.NO)  # T2, attendance not taken: counted
+    h.interest("Gilles", Interest.YES)  # T3, cancelled
+    h.interest("Zoé", Interest.NO)  # T0, before the period
     db.session.commit()
     return h

@@ -29,7 +29,7 @@ def test_the_page_shows_exact_figures_definitions_and_charts(seeded, client, sig
     assert '<span class="screen-only">7</span><span class="print-only">7</span></span> participants' in html
     assert '<span class="screen-only">3</span><span class="print-only">&lt; 5</span></span> actions' in html
     assert "Action : un tour tenu (non annulé)" in html
-    assert html.count('<svg role="img"') == 6 and html.count("— données</caption>") == 6
+    assert html.count('<svg role="img"') == 8 and html.count("— données</caption>") == 8  # 4 on screen, 4 printed
 
 
 def test_the_page_refuses_bad_input_in_french_and_others_than_organisers(seeded, client, sign_in):

@@ -37,8 +37,9 @@ def new_page(browser, live_server):  # noqa: ANN001, ANN201
         context.close()
 
 
-def test_the_bilan_page_on_screen_and_printed(seeded, new_page, live_server):
+def test_the_bilan_page_on_screen_and_printed(interested, new_page, live_server):
     """Exact figures on screen, « < 5 » when printed; charts are images with a name; no axe violation."""
+    seeded = interested
     from playwright.sync_api import expect
 
     page = new_page()
@@ -51,6 +52,7 @@ def test_the_bilan_page_on_screen_and_printed(seeded, new_page, live_server):
     page.get_by_role("button", name="Afficher le bilan").click()
     expect(page.locator(".bl-tiles")).to_contain_text("7 participants")
     expect(page.get_by_role("img", name="Sorties par type (personnes)")).to_be_visible()
+    expect(page.get_by_role("img", name="Intérêt au débriefing (personnes)")).to_be_visible()
     assert_accessible(page, "bilan page")
     page.emulate_media(media="print")
     expect(page.locator(".bl-tiles")).to_contain_text("< 5 actions menées")

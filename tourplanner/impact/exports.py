@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 
 from tourplanner.bookings.models import Participant
+from tourplanner.company_visits.enums import Interest
 from tourplanner.extensions import db
 from tourplanner.impact.enums import OutcomeKind, Respondent
 from tourplanner.impact.models import Outcome
@@ -33,6 +34,9 @@ SMALL_CELL = 5
 #: How a hidden count is written.
 HIDDEN = "< 5"
 
+
+#: The section of the interest voiced at a company visit's debriefing.
+INTEREST_SECTION = "Intérêt au débriefing"
 
 #: The definitions a funder can audit, in French (on the page and in the ODS export).
 DEFINITIONS = [
@@ -49,6 +53,9 @@ DEFINITIONS = [
     "de l'affirmation principale a augmenté entre sa première réponse « avant » et sa dernière réponse « après » de la période. Chaque personne compte une fois. Taux de réponse : "
     "ces personnes ÷ les personnes concernées (prescripteurs inscrits, contacts des entreprises visitées).",
     "Taux de remplissage : places confirmées ÷ places offertes ; taux d'absence : absents ÷ présences relevées.",
+    "Intérêt au débriefing (Ambassadeurs des métiers) : participants comptés dont la réponse a été relevée "
+    "au débriefing d'une visite, par réponse (oui, veut aller plus loin / peut-être / non) ; "
+    "une réponse par participation, sans réponse relevée la personne n'est pas comptée.",
     "Diffusion : dans les exports et le bilan imprimé, un effectif de 1 à 4 personnes s'affiche « < 5 » "
     "et les personnes sont pseudonymisées.",
 ]
@@ -101,6 +108,7 @@ def bilan_rows(bilan: Bilan) -> list[Row]:
         count("Sorties", "Entrées en formation", bilan.trainings),
         count("Sorties", "Stages ou immersions (PMSMP)", bilan.internships),
     ]
+    rows += [count(INTEREST_SECTION, interest.label, bilan.interest.get(interest, 0)) for interest in Interest]
     for respondent in Respondent:
         figures = bilan.perception[respondent]
         section = f"Perception — {respondent.label.lower()}"
