@@ -146,3 +146,31 @@ def test_kit_is_for_organisers(make_user, client, sign_in):
     sign_in(make_user(Role.PRESCRIBER))
     assert client.get("/organisateur/kit").status_code == 403
     assert client.get("/organisateur/kit.json").status_code == 403
+
+
+def test_kit_through_the_api(make_user, make_tour, make_site, api_as, client):
+    """GET /kit answers the documented kit; POST /kit imports it (200 with counts), a bad kit is a 422 naming fields."""
+    from tests.api_input.openapi_fields import answer_schema, undocumented_fields
+
+    organiser = _territory(make_user, make_tour, make_site)
+    api = api_as(organiser)
+    document = client.get("/api/v1/openapi.json").json
+    exported = api.get("/kit?territory=Vallée du Gier")
+    assert exported.status_code == 200
+    schema = answer_schema(document, "/api/v1/kit", "get", 200, exported.mimetype)
+    assert not undocumented_fields(exported.json, schema, document)
+    assert PERSONAL[0] not in exported.get_data(as_text=True)
+    kit = exported.json
+    _empty_database()
+    api = api_as(make_user(Role.ORGANISER, organisation="Pilat"))
+    imported = api.post("/kit", json=kit)
+    assert imported.status_code == 200, imported.json
+    assert not undocumented_fields(imported.json, answer_schema(document, "/api/v1/kit", "post", 200,
+                                                                imported.mimetype), document)
+    assert (imported.json["zones_created"], imported.json["sites_created"], imported.json["templates_created"]) == (1, 1, 1)
+    again = api.post("/kit", json=kit).json
+    assert again["zones_created"] + again["sites_created"] + again["templates_created"] + again["zones_updated"] == 0
+    bad = api.post("/kit", json=dict(kit, zones=[{"name": "ZI"}]))
+    assert bad.status_code == 422
+    assert {"zones.0.city", "zones.0.lat"} <= {error["field"] for error in bad.json["errors"]}
+    assert api_as(Role.PRESCRIBER).get("/kit").status_code == 403
