@@ -19,7 +19,7 @@ from tourplanner.timeutil import aware_local, to_local
 from tourplanner.tours import operations
 from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour
-from tourplanner.tours.queries import get_managed_tour, get_visible_tour, visible_tours
+from tourplanner.tours.queries import get_managed_tour, get_visible_tour, manages_tour, visible_tours
 
 
 def map_tiles() -> dict[str, str]:
@@ -65,6 +65,7 @@ def _render_detail(tour: Tour, cancel_form: CancelTourForm, status: int = 200):
         seats_waitlisted=seats[BookingStatus.WAITLISTED],
         action_form=ActionForm(),
         cancel_form=cancel_form,
+        manages=manages_tour(current_user, tour),
     ), status
 
 

@@ -70,3 +70,13 @@ def _participants(html: str) -> int:
     found = re.search(r'<span class="screen-only">(\d+)</span><span class="print-only">[^<]*</span></span> participants', html)
     assert found, html
     return int(found.group(1))
+
+
+def test_tour_page_offers_management_to_its_own_organisers_only(territories, client, sign_in):
+    """The Lyon tour's page links to its bookings for Lyon's organiser, not for Saint-Étienne's."""
+    t = territories
+    link = f'href="/tours/{t.lyon_tour.id}/inscriptions"'
+    sign_in(t.saint_etienne)
+    assert link not in client.get(f"/tours/{t.lyon_tour.id}").get_data(as_text=True)
+    sign_in(t.lyon)
+    assert link in client.get(f"/tours/{t.lyon_tour.id}").get_data(as_text=True)
