@@ -43,6 +43,7 @@ def register_routes(app: Flask) -> None:
     import routes.api.cohorts  # noqa: F401
     import routes.api.company_visits  # noqa: F401
     import routes.api.itinerary  # noqa: F401
+    import routes.api.kit  # noqa: F401
     import routes.api.me  # noqa: F401
     import routes.api.organiser_bookings  # noqa: F401
     import routes.api.passeport  # noqa: F401

@@ -141,6 +141,8 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 
 _counter = itertools.count(1)
+#: The organisation of organisers made by make_user without one: the tests' single territory.
+SHARED_ORGANISERS = "Organisateurs du territoire"
 
 
 @pytest.fixture
@@ -150,11 +152,14 @@ def make_user(app: Flask) -> Callable[..., User]:
     def make(role: Role = Role.PRESCRIBER, email: str | None = None, name: str | None = None,
              organisation: str | None = None, kind: OrganisationKind | None = None) -> User:
         n = next(_counter)
+        if organisation is None:
+            # Organisers share one organisation (one territory) unless told otherwise: they manage its tours.
+            organisation = SHARED_ORGANISERS if role is Role.ORGANISER else f"Organisation {role.value} {n}"
         user = create_user(
             email or f"{role.value}{n}@example.fr",
             name or f"{role.label} {n}",
             role,
-            organisation if organisation is not None else f"Organisation {role.value} {n}",
+            organisation,
             kind,
         )
         _db.session.commit()

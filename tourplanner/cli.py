@@ -25,6 +25,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(solve)
     app.cli.add_command(scheduler)
+    app.cli.add_command(kit)
 
 
 def _fail(error: DomainError) -> None:
@@ -112,3 +113,55 @@ def scheduler() -> None:
     from tourplanner.scheduler import run_scheduler
 
     run_scheduler()
+
+
+@click.group()
+def kit() -> None:
+    """A territory's set-up (zones, sites without personal data, tour templates) as a JSON file."""
+
+
+def _organiser(email: str):  # noqa: ANN202
+    from tourplanner.accounts.operations import find_user_by_email
+
+    user = find_user_by_email(email)
+    if user is None or user.role is not Role.ORGANISER:
+        click.echo(f"Erreur : aucun organisateur {email}", err=True)
+        sys.exit(1)
+    return user
+
+
+@kit.command("export")
+@click.option("--organiser", "email", required=True, help="The organiser whose tours give the templates.")
+@click.option("--territory", default=None, help="Only this territory's zones and sites (all when left out).")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="File to write; - = standard output.")
+def kit_export(email: str, territory: str | None, output) -> None:  # noqa: ANN001
+    """Write the kit as JSON."""
+    import json
+
+    from tourplanner.kit.operations import export_kit
+
+    data = export_kit(_organiser(email), territory)
+    json.dump(data, output, ensure_ascii=False, indent=2)
+    output.write("\n")
+
+
+@kit.command("import")
+@click.argument("file", type=click.File("rb"))
+@click.option("--organiser", "email", required=True, help="The organiser whose organisation gets the templates.")
+def kit_import(file, email: str) -> None:  # noqa: ANN001
+    """Import a kit file: all of it or nothing; prints what was created and updated."""
+    from tourplanner.errors import InvalidInput
+    from tourplanner.extensions import db
+    from tourplanner.kit.operations import import_kit, parse_kit
+
+    organiser = _organiser(email)
+    try:
+        report = import_kit(parse_kit(file.read()), organiser)
+        db.session.commit()
+    except InvalidInput as error:
+        db.session.rollback()
+        click.echo(f"Erreur : {error.detail}", err=True)
+        for fault in error.errors:
+            click.echo(f"  {fault.field} : {fault.message}", err=True)
+        sys.exit(1)
+    click.echo(report.summary())

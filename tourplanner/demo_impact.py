@@ -121,7 +121,7 @@ def _past_tour(rng: random.Random, n: int, title: str, kind: TourKind, day: date
                 description=f"Tour passé du programme, territoire {territory} (données de démonstration).",
                 start_at=start, end_at=end, meeting_point_name="Point de rendez-vous habituel",
                 meeting_lat=sites[0].lat, meeting_lon=sites[0].lon, booking_deadline_at=start - timedelta(days=5),
-                created_by=organiser, published_at=start - timedelta(days=30),
+                created_by=organiser, organisation_id=organiser.organisation_id, published_at=start - timedelta(days=30),
                 cancelled_at=start - timedelta(days=6) if cancelled else None)
     seats = 22 if kind is TourKind.ZI_TOUR else 8
     bus = Bus(tour=tour, position=0, seats=seats)

@@ -12,6 +12,7 @@ from tourplanner.cohorts.models import (  # noqa: F401  (weekly cohorts)
 )
 from tourplanner.company_visits.models import AgendaItem, ParticipantInterest
 from tourplanner.jobs_models import SchedulerLease  # noqa: F401  (the scheduler's table)
+from tourplanner.kit.models import TourTemplate  # noqa: F401  (the kit's tour templates)
 from tourplanner.mail.models import OutboxMail, TourMailRound
 from tourplanner.sites.models import GeocodeCache, IndustrialZone, Site, Slot
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour, TourCandidate

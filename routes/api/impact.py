@@ -244,10 +244,11 @@ def record_outcome(participant_id: int, json: OutcomeIn):
 @spec.validate(query=BilanQuery, resp=Response(HTTP_200=BilanOut, HTTP_422=ValidationProblem, **ERRORS),
                tags=["impact"])
 def bilan(query: BilanQuery):
-    """The bilan of a period (organisers): exact figures, computed by aggregate SQL."""
-    require_organiser(current_user())
+    """The bilan of a period over the tours the organiser manages (their territory's): exact figures, by aggregate SQL."""
+    user = current_user()
+    require_organiser(user)
     result = compute_bilan(BilanFilter(query.from_, query.to, query.territory or None, query.kind,
-                                       query.organisation_id))
+                                       query.organisation_id, organiser=user))
     body = result.contract_json()
     body.update({"from": query.from_.isoformat(), "to": query.to.isoformat(), "territory": query.territory,
                  "kind": query.kind.value if query.kind else None})

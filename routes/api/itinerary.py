@@ -11,9 +11,9 @@ from spectree import Response
 from routes.api import api, current_user, spec
 from routes.api.schemas import Body, Flag, Id, Number, Problem, ValidationProblem
 from routes.api.tours import load_tour
-from tourplanner.accounts.permissions import require_organiser
 from tourplanner.errors import PermissionDenied
 from tourplanner.extensions import db
+from tourplanner.tours.queries import get_managed_tour
 from tourplanner.timeutil import isoformat_local
 from tourplanner.tours import itinerary
 from tourplanner.tours.models import Tour
@@ -147,8 +147,7 @@ def itinerary_json(tour: Tour) -> dict[str, Any]:
 def set_candidates(tour_id: int, json: CandidatesIn):
     """Set the slots the optimiser may use (organisers)."""
     user = current_user()
-    require_organiser(user)
-    candidates = itinerary.set_candidates(load_tour(tour_id), json.slot_ids, user)
+    candidates = itinerary.set_candidates(get_managed_tour(user, tour_id), json.slot_ids, user)
     db.session.commit()
     return jsonify({"tour_id": tour_id, "candidates": [
         {"slot_id": c.slot_id, "site_id": c.slot.site_id} for c in candidates
@@ -161,8 +160,7 @@ def set_candidates(tour_id: int, json: CandidatesIn):
 def optimise(tour_id: int, json: OptimiseIn):
     """Compute the itinerary of every bus with OR-Tools and store it (organisers)."""
     user = current_user()
-    require_organiser(user)
-    tour = load_tour(tour_id)
+    tour = get_managed_tour(user, tour_id)
     itinerary.optimise_tour(tour, user, json.time_limit)
     db.session.commit()
     return jsonify(itinerary_json(tour))
@@ -174,8 +172,7 @@ def optimise(tour_id: int, json: OptimiseIn):
 def lock(tour_id: int, json: LockIn):
     """Lock a visit so that re-optimising keeps it (organisers)."""
     user = current_user()
-    require_organiser(user)
-    tour = load_tour(tour_id)
+    tour = get_managed_tour(user, tour_id)
     itinerary.lock_stop(tour, json.slot_id, json.locked, user, in_place=json.mode == "place")
     db.session.commit()
     return jsonify(itinerary_json(tour))

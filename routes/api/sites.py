@@ -15,10 +15,9 @@ from spectree import Response
 
 from routes.api import api, current_user, spec
 from routes.api.schemas import INT_MAX, Body, Flag, Id, Int, Moment, Number, Problem, ValidationProblem
-from routes.api.tours import load_tour
-from tourplanner.accounts.permissions import require_organiser
 from tourplanner.errors import FieldError, InvalidInput
 from tourplanner.extensions import db
+from tourplanner.tours.queries import get_managed_tour
 from tourplanner.sites import operations, queries, series as series_ops
 from tourplanner.sites.enums import SlotStatus
 from tourplanner.sites.geocoding import configured_geocoder
@@ -699,8 +698,7 @@ def decline_visit(stop_id: int, json: DeclineIn):
 def assign_ambassador(tour_id: int, json: AssignmentIn):
     """Put an ambassador on a bus (organisers): 201 when new, 200 when moved or already there."""
     user = current_user()
-    require_organiser(user)
-    outcome = assignments.assign_ambassador(load_tour(tour_id), json.email, json.bus, user)
+    outcome = assignments.assign_ambassador(get_managed_tour(user, tour_id), json.email, json.bus, user)
     db.session.commit()
     body = assignment_json(outcome.assignment) | {"moved": outcome.moved}
     return jsonify(body), 201 if outcome.created else 200
@@ -710,8 +708,7 @@ def assign_ambassador(tour_id: int, json: AssignmentIn):
 @spec.validate(resp=Response(HTTP_200=AssignmentList, **ERRORS), tags=["tours"])
 def list_ambassadors(tour_id: int):
     """A tour's ambassadors and their buses (organisers)."""
-    require_organiser(current_user())
-    return jsonify({"ambassadors": [assignment_json(a) for a in assignments.assignments_of(load_tour(tour_id))]})
+    return jsonify({"ambassadors": [assignment_json(a) for a in assignments.assignments_of(get_managed_tour(current_user(), tour_id))]})
 
 
 @api.delete("/tours/<int:tour_id>/ambassadors/<int:assignment_id>")
@@ -719,8 +716,7 @@ def list_ambassadors(tour_id: int):
 def unassign_ambassador(tour_id: int, assignment_id: int):
     """Take an ambassador off a tour; they receive a cancellation (organisers)."""
     user = current_user()
-    require_organiser(user)
-    assignment = assignments.assignment_of(load_tour(tour_id), assignment_id)
+    assignment = assignments.assignment_of(get_managed_tour(user, tour_id), assignment_id)
     body = assignment_json(assignment)
     assignments.unassign_ambassador(assignment, user)
     db.session.commit()

@@ -17,7 +17,7 @@ from tourplanner.sites.geocoding import configured_geocoder, resolve_place
 from tourplanner.timeutil import isoformat_local
 from tourplanner.tours import operations
 from tourplanner.tours.models import Tour
-from tourplanner.tours.queries import get_visible_tour, visible_tours
+from tourplanner.tours.queries import get_managed_tour, get_visible_tour, visible_tours
 
 ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_409": Problem}
 
@@ -178,8 +178,7 @@ def update_tour(tour_id: int, json: TourIn):
     live booking boards at cannot be removed (422 `pickup_points`).
     """
     user = current_user()
-    require_organiser(user)
-    tour = operations.update_tour(load_tour(tour_id), details_from(json), user)
+    tour = operations.update_tour(get_managed_tour(user, tour_id), details_from(json), user)
     db.session.commit()
     return jsonify(tour_json(tour))
 
@@ -189,8 +188,7 @@ def update_tour(tour_id: int, json: TourIn):
 def publish_tour(tour_id: int):
     """Open a draft tour to bookings (organisers)."""
     user = current_user()
-    require_organiser(user)
-    tour = operations.publish_tour(load_tour(tour_id), user)
+    tour = operations.publish_tour(get_managed_tour(user, tour_id), user)
     db.session.commit()
     return jsonify(tour_json(tour))
 
@@ -200,7 +198,6 @@ def publish_tour(tour_id: int):
 def cancel_tour(tour_id: int, json: CancelIn):
     """Cancel a tour; everyone concerned is told (organisers)."""
     user = current_user()
-    require_organiser(user)
-    tour = operations.cancel_tour(load_tour(tour_id), user, json.reason)
+    tour = operations.cancel_tour(get_managed_tour(user, tour_id), user, json.reason)
     db.session.commit()
     return jsonify(tour_json(tour))

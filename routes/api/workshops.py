@@ -14,12 +14,12 @@ from spectree import Response
 from routes.api import api, current_user, spec
 from routes.api.schemas import Body, Moment, Problem, ValidationProblem
 from routes.api.tours import load_tour
-from tourplanner.accounts.enums import Role
 from tourplanner.errors import InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.timeutil import isoformat_local
 from tourplanner.workshops import operations
 from tourplanner.workshops.models import Workshop, WorkshopRegistration
+from tourplanner.tours.queries import manages_tour
 
 ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_409": Problem}
 
@@ -110,7 +110,7 @@ def _registration_json(registration: WorkshopRegistration) -> dict[str, Any]:
 def workshop_json(workshop: Workshop) -> dict[str, Any]:
     """A workshop as the caller may see it."""
     user = current_user()
-    shown = workshop.registrations if user.role is Role.ORGANISER else operations.own_registrations(workshop, user)
+    shown = workshop.registrations if manages_tour(user, workshop.tour) else operations.own_registrations(workshop, user)
     return {
         "id": workshop.id,
         "tour_id": workshop.tour_id,

@@ -33,6 +33,7 @@ from routes.pages import (  # noqa: E402,F401  (route definitions)
     home,
     impact,
     itinerary,
+    kit,
     organiser_bookings,
     passeport,
     prescriber,

@@ -9,10 +9,10 @@ from wtforms.validators import InputRequired
 
 from routes.pages import pages
 from routes.pages.forms import REQUIRED, ActionForm, FrenchForm
-from routes.pages.tours import load_tour
+from routes.pages.tours import load_managed_tour
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
-from tourplanner.accounts.permissions import require_organiser, require_role
+from tourplanner.accounts.permissions import require_role
 from tourplanner.errors import Conflict, InvalidInput
 from tourplanner.extensions import db
 from tourplanner.tours import assignments
@@ -55,8 +55,7 @@ def _assign_form(tour: Tour) -> AssignForm:
 @login_required
 def tour_ambassadors(tour_id: int):
     """A tour's ambassadors, coach by coach, with the form to assign one (organisers)."""
-    require_organiser(current_user)
-    tour = load_tour(tour_id)
+    tour = load_managed_tour(tour_id)
     return _render(tour, _assign_form(tour))
 
 
@@ -76,8 +75,7 @@ def _render(tour: Tour, form: AssignForm, status: int = 200):
 @login_required
 def tour_assign_ambassador(tour_id: int):
     """Put an ambassador on a coach of the tour; they receive an invitation (organisers)."""
-    require_organiser(current_user)
-    tour = load_tour(tour_id)
+    tour = load_managed_tour(tour_id)
     form = _assign_form(tour)
     valid = form.validate_on_submit()
     if valid and not form.ambassador.data:
@@ -113,8 +111,7 @@ def tour_assign_ambassador(tour_id: int):
 @login_required
 def tour_unassign_ambassador(tour_id: int, assignment_id: int):
     """Take an ambassador off the tour; they receive a cancellation (organisers)."""
-    require_organiser(current_user)
-    tour = load_tour(tour_id)
+    tour = load_managed_tour(tour_id)
     assignment = assignments.assignment_of(tour, assignment_id)
     if not ActionForm().validate_on_submit():
         flash("Action impossible : le formulaire est incomplet ; rechargez la page.", "error")

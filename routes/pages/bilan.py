@@ -113,7 +113,8 @@ def read_choice() -> Choice:
         else:
             errors.append("Organisation : choix non reconnu.")
     territory = request.args.get("territory", "").strip()[:120] or None
-    return Choice(BilanFilter(start, end, territory, kind, organisation_id), errors)
+    return Choice(BilanFilter(start, end, territory, kind, organisation_id, organiser=current_user._get_current_object()),
+                  errors)
 
 
 @dataclass(frozen=True)

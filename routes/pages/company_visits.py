@@ -9,8 +9,7 @@ from wtforms.validators import DataRequired, InputRequired
 
 from routes.pages import pages
 from routes.pages.forms import REQUIRED, ActionForm, ExistingLocalTime, FrenchForm, too_long
-from routes.pages.tours import load_tour
-from tourplanner.accounts.permissions import require_organiser
+from routes.pages.tours import load_managed_tour
 from tourplanner.bookings.models import Participant
 from tourplanner.company_visits import operations
 from tourplanner.company_visits.enums import AgendaStep, Interest
@@ -45,8 +44,7 @@ class AgendaForm(FrenchForm):
 @login_required
 def session_agenda(tour_id: int):
     """Set a session's agenda: briefing, visit, debriefing (organisers)."""
-    require_organiser(current_user)
-    tour = load_tour(tour_id)
+    tour = load_managed_tour(tour_id)
     form = AgendaForm()
     problems: list[str] = []
     if request.method == "GET":
@@ -74,8 +72,7 @@ def session_agenda(tour_id: int):
 @login_required
 def session_debriefing(tour_id: int):
     """Record each participant's interest at the debriefing: yes / maybe / no (organisers)."""
-    require_organiser(current_user)
-    tour = load_tour(tour_id)
+    tour = load_managed_tour(tour_id)
     form = ActionForm()
     rows = operations.debriefing(tour, current_user)
     problems: list[str] = []

@@ -13,14 +13,13 @@ from wtforms.validators import AnyOf, InputRequired
 from routes.api.itinerary import itinerary_json
 from routes.pages import pages
 from routes.pages.forms import ActionForm, FrenchForm
-from routes.pages.tours import load_tour
-from tourplanner.accounts.enums import Role
-from tourplanner.accounts.permissions import require_organiser
+from routes.pages.tours import load_managed_tour, load_tour
 from tourplanner.errors import Conflict, InvalidInput, PermissionDenied
 from tourplanner.extensions import db
 from tourplanner.timeutil import to_local
 from tourplanner.tours import itinerary, planning_queries
 from tourplanner.tours.models import Tour
+from tourplanner.tours.queries import manages_tour
 
 #: Attribution shown on the map when TILE_ATTRIBUTION is not configured.
 DEFAULT_TILE_ATTRIBUTION = "© les contributeurs d'OpenStreetMap"
@@ -44,8 +43,7 @@ class LockForm(FrenchForm):
 @login_required
 def tour_itinerary(tour_id: int):
     """The itinerary of a tour: visits to choose, map, timelines, visits left out (organisers)."""
-    require_organiser(current_user)
-    tour = load_tour(tour_id)
+    tour = load_managed_tour(tour_id)
     rows = planning_queries.candidate_slots(tour)
     form = CandidatesForm()
     form.slot_ids.choices = [(row.slot.id, str(row.slot.id)) for row in rows if row.is_usable]
@@ -56,8 +54,7 @@ def tour_itinerary(tour_id: int):
 @login_required
 def tour_optimise(tour_id: int):
     """Keep the ticked visits as candidates and compute the itinerary (organisers)."""
-    require_organiser(current_user)
-    tour = load_tour(tour_id)
+    tour = load_managed_tour(tour_id)
     rows = planning_queries.candidate_slots(tour)
     form = CandidatesForm()
     form.slot_ids.choices = [(row.slot.id, str(row.slot.id)) for row in rows if row.is_usable]
@@ -84,8 +81,7 @@ def tour_optimise(tour_id: int):
 @login_required
 def tour_reoptimise(tour_id: int):
     """Optimise again with the current candidates, e.g. after a company declined (organisers; one click)."""
-    require_organiser(current_user)
-    tour = load_tour(tour_id)
+    tour = load_managed_tour(tour_id)
     if not ActionForm().validate_on_submit():
         flash("Action impossible : le formulaire a expiré ; rechargez la page et recommencez.", "error")
         return redirect(url_for("pages.home"))
@@ -106,8 +102,7 @@ def tour_reoptimise(tour_id: int):
 @login_required
 def tour_lock_stop(tour_id: int):
     """Lock a visit so that optimising again keeps it, or unlock it (organisers)."""
-    require_organiser(current_user)
-    tour = load_tour(tour_id)
+    tour = load_managed_tour(tour_id)
     form = LockForm()
     if not form.validate_on_submit():
         flash("Action impossible : le formulaire est incomplet ; rechargez la page.", "error")
@@ -138,7 +133,7 @@ def tour_road_book(tour_id: int):
     days = planning_queries.bus_days(tour)
     mine = {a.bus_id for a in tour.ambassadors if a.user_id == current_user.id}
     # Names of the people on board are for the crew (organisers, the tour's ambassadors), not other prescribers.
-    crew = current_user.role is Role.ORGANISER or any(a.user_id == current_user.id for a in tour.ambassadors)
+    crew = manages_tour(current_user, tour) or any(a.user_id == current_user.id for a in tour.ambassadors)
     passengers = planning_queries.passengers_by_bus(tour) if crew else None
     return render_template("itinerary/road_book.html", tour=tour, days=days, my_buses=mine, passengers=passengers)
 

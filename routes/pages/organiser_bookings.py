@@ -20,8 +20,7 @@ from wtforms.validators import AnyOf, InputRequired
 
 from routes.pages import pages
 from routes.pages.forms import ActionForm, FrenchForm
-from routes.pages.tours import load_tour
-from tourplanner.accounts.permissions import require_organiser
+from routes.pages.tours import load_managed_tour, load_tour
 from tourplanner.bookings import attendance, moves
 from tourplanner.bookings import operations as bookings
 from tourplanner.bookings.enums import Attendance, BookingStatus
@@ -71,16 +70,14 @@ class CoachBookings:
 @login_required
 def tour_bookings(tour_id: int):
     """A tour's bookings per coach, its waiting list and its cancelled bookings (organisers)."""
-    require_organiser(current_user)
-    return _render_bookings(load_tour(tour_id))
+    return _render_bookings(load_managed_tour(tour_id))
 
 
 @pages.get("/tours/<int:tour_id>/inscriptions/<int:booking_id>/annuler")
 @login_required
 def tour_booking_cancel_confirm(tour_id: int, booking_id: int):
     """Ask before cancelling a booking (organisers); the POST below cancels."""
-    require_organiser(current_user)
-    tour = load_tour(tour_id)
+    tour = load_managed_tour(tour_id)
     booking = _booking_of(tour, booking_id)
     if booking.status is BookingStatus.CANCELLED:
         flash(f"La réservation n°{booking_id} est déjà annulée.", "error")
@@ -96,8 +93,7 @@ def tour_booking_cancel_confirm(tour_id: int, booking_id: int):
 @login_required
 def tour_booking_cancel(tour_id: int, booking_id: int):
     """Cancel a booking (organisers, at any time); its seats go to the waiting list."""
-    require_organiser(current_user)
-    tour = load_tour(tour_id)
+    tour = load_managed_tour(tour_id)
     booking = _booking_of(tour, booking_id)
     if not ActionForm().validate_on_submit():
         return _render_bookings(tour, "le formulaire a expiré ; rechargez la page et recommencez", 400)
@@ -120,8 +116,7 @@ def tour_booking_cancel(tour_id: int, booking_id: int):
 @login_required
 def tour_booking_move(tour_id: int, booking_id: int):
     """Move a confirmed booking to another coach, if all its seats fit there (organisers)."""
-    require_organiser(current_user)
-    tour = load_tour(tour_id)
+    tour = load_managed_tour(tour_id)
     booking = _booking_of(tour, booking_id)
     form = MoveForm()
     if not form.validate_on_submit():
@@ -192,8 +187,7 @@ def _seats(count: int) -> str:
 @login_required
 def tour_bookings_csv(tour_id: int):
     """The tour's bookings as CSV for French Excel: UTF-8 with BOM, ';' separated (organisers)."""
-    require_organiser(current_user)
-    tour = load_tour(tour_id)
+    tour = load_managed_tour(tour_id)
     out = io.StringIO()
     out.write("\ufeff")  # the BOM tells Excel the file is UTF-8
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")

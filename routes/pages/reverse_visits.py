@@ -23,6 +23,7 @@ from tourplanner.errors import Conflict, InvalidInput, PermissionDenied
 from tourplanner.extensions import db
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Tour
+from tourplanner.tours.queries import manages_tour
 
 
 class ReverseVisitBookingForm(FrenchForm):
@@ -112,7 +113,7 @@ def reverse_visit_book(tour_id: int):
 def reverse_visit_visitors(tour_id: int):
     """Who is coming to a reverse visit: for its host structure's people and organisers."""
     tour = load_tour(tour_id)
-    if not (current_user.role is Role.ORGANISER or rules.is_host(tour, current_user)):
+    if not (manages_tour(current_user, tour) or rules.is_host(tour, current_user)):
         raise PermissionDenied("page réservée à la structure qui accueille la visite et aux organisateurs")
     listed = bookings.tour_bookings(tour, current_user)
     return render_template("reverse_visits/visitors.html", tour=tour, bookings=listed,

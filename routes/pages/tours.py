@@ -19,7 +19,7 @@ from tourplanner.timeutil import aware_local, to_local
 from tourplanner.tours import operations
 from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour
-from tourplanner.tours.queries import get_visible_tour, visible_tours
+from tourplanner.tours.queries import get_managed_tour, get_visible_tour, manages_tour, visible_tours
 
 
 def map_tiles() -> dict[str, str]:
@@ -32,8 +32,13 @@ def map_tiles() -> dict[str, str]:
 
 
 def load_tour(tour_id: int) -> Tour:
-    """A tour the current user may see, or 404 (drafts are for organisers only)."""
+    """A tour the current user may see, or 404 (drafts are for their organisers only)."""
     return get_visible_tour(current_user, tour_id)
+
+
+def load_managed_tour(tour_id: int) -> Tour:
+    """A tour the current organiser manages (its territory's), else 403 or 404: see tours.queries."""
+    return get_managed_tour(current_user, tour_id)
 
 
 @pages.get("/tours")
@@ -60,6 +65,7 @@ def _render_detail(tour: Tour, cancel_form: CancelTourForm, status: int = 200):
         seats_waitlisted=seats[BookingStatus.WAITLISTED],
         action_form=ActionForm(),
         cancel_form=cancel_form,
+        manages=manages_tour(current_user, tour),
     ), status
 
 
@@ -86,8 +92,7 @@ def tour_new():
 @login_required
 def tour_edit(tour_id: int):
     """Edit a tour (organisers)."""
-    require_organiser(current_user)
-    tour = load_tour(tour_id)
+    tour = load_managed_tour(tour_id)
     form = TourForm(data=None if _is_post() else _form_data(tour))
     if form.validate_on_submit():
         try:
@@ -109,8 +114,7 @@ def tour_edit(tour_id: int):
 @login_required
 def tour_publish(tour_id: int):
     """Open a draft tour to bookings (organisers)."""
-    require_organiser(current_user)
-    tour = load_tour(tour_id)
+    tour = load_managed_tour(tour_id)
     try:
         operations.publish_tour(tour, current_user)
         db.session.commit()
@@ -125,8 +129,7 @@ def tour_publish(tour_id: int):
 @login_required
 def tour_cancel(tour_id: int):
     """Cancel a tour; everyone concerned is told (organisers)."""
-    require_organiser(current_user)
-    tour = load_tour(tour_id)
+    tour = load_managed_tour(tour_id)
     form = CancelTourForm()
     if not form.validate_on_submit():
         return _render_detail(tour, form, 422)

@@ -78,7 +78,8 @@ class History:
         """A tour with one coach and stops at the companies named."""
         tour = Tour(title=name, kind=kind, status=status, start_at=start, end_at=start + timedelta(hours=7),
                     meeting_point_name="Gare", meeting_lat=45.7, meeting_lon=4.9,
-                    booking_deadline_at=start - timedelta(days=3), created_by=self.organiser)
+                    booking_deadline_at=start - timedelta(days=3), created_by=self.organiser,
+                    organisation_id=self.organiser.organisation_id)
         bus = Bus(tour=tour, position=0, seats=seats)
         db.session.add_all([tour, bus])
         db.session.flush()

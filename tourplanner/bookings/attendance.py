@@ -37,6 +37,7 @@ from tourplanner.extensions import db
 from tourplanner.timeutil import local_zone, to_local
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Bus, Tour
+from tourplanner.tours.queries import managed_by, manages_tour
 
 #: Tours whose attendance may be taken (from their day onwards).
 ATTENDANCE_STATUSES = (TourStatus.PUBLISHED, TourStatus.CLOSED, TourStatus.DONE)
@@ -50,9 +51,9 @@ NO_ORGANISATION = "Sans organisation"
 
 
 def may_take_attendance(tour: Tour, user: User) -> bool:
-    """Organisers, and ambassadors assigned to this tour."""
+    """The tour's organisers (of its territory), and ambassadors assigned to it."""
     if user.role is Role.ORGANISER:
-        return True
+        return manages_tour(user, tour)
     if user.role is Role.AMBASSADOR:
         return any(assignment.user_id == user.id for assignment in tour.ambassadors)
     return False
@@ -272,7 +273,7 @@ class NoShowReport:
 
 
 def no_show_figures(user: User, now: datetime | None = None) -> NoShowReport:
-    """No-show figures over the confirmed seats of tours that are done or past (organisers)."""
+    """No-show figures over the confirmed seats of the organiser's tours (their territory's) that are done or past."""
     require_organiser(user)
     now = now or utcnow()
     bookings = db.session.scalars(
@@ -280,6 +281,7 @@ def no_show_figures(user: User, now: datetime | None = None) -> NoShowReport:
         .join(Tour, Booking.tour_id == Tour.id)
         .where(
             Booking.status == BookingStatus.CONFIRMED,
+            managed_by(user),
             or_(
                 Tour.status == TourStatus.DONE,
                 Tour.status.in_((TourStatus.PUBLISHED, TourStatus.CLOSED)) & (Tour.end_at < now),

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from tourplanner.accounts.models import User
-from tourplanner.accounts.permissions import require_organiser
 from tourplanner.audit.operations import record
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
@@ -24,6 +23,7 @@ from tourplanner.extensions import db
 from tourplanner.formatting import counted
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Bus
+from tourplanner.tours.queries import check_manages
 
 #: Tours whose bookings may still change coach.
 MOVABLE_STATUSES = (TourStatus.PUBLISHED, TourStatus.CLOSED)
@@ -45,7 +45,7 @@ def move_booking(booking: Booking, bus_id: int, organiser: User) -> MoveOutcome:
     the coach lacks room; InvalidInput when `bus_id` is no coach of the tour. Asking for
     the coach the booking is already on changes nothing.
     """
-    require_organiser(organiser)
+    check_manages(organiser, booking.tour)
     tour = lock_tour(booking.tour_id)
     booking = db.session.scalars(
         select(Booking).where(Booking.id == booking.id).execution_options(populate_existing=True)

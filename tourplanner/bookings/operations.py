@@ -37,6 +37,7 @@ from tourplanner.errors import Conflict, FieldError, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Bus, Tour
+from tourplanner.tours.queries import check_manages, manages_tour
 
 #: How long an Idempotency-Key stands for its first booking.
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
@@ -286,6 +287,8 @@ def tour_bookings(tour: Tour, user: User) -> list[Booking]:
 
     Confirmed first, then the waiting list in its order, then cancelled ones; each by id.
     """
+    if user.role is Role.ORGANISER:
+        check_manages(user, tour)
     sees_all = user.role is Role.ORGANISER or rules.is_host(tour, user)
     if not sees_all:
         require_role(user, Role.ORGANISER, rules.booking_role(tour))
@@ -309,7 +312,7 @@ def prescriber_bookings(user: User) -> list[Booking]:
 
 
 def _check_may_see(booking: Booking, user: User) -> None:
-    if user.role is Role.ORGANISER or booking.prescriber_id == user.id:
+    if manages_tour(user, booking.tour) or booking.prescriber_id == user.id:
         return
     # Someone else's booking: its very existence is private.
     raise NotFound(f"aucune réservation n°{booking.id}")

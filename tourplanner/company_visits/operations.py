@@ -19,7 +19,6 @@ from sqlalchemy import select
 
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
-from tourplanner.accounts.permissions import require_organiser
 from tourplanner.audit.operations import record
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking, Participant
@@ -31,6 +30,7 @@ from tourplanner.extensions import db
 from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Tour
+from tourplanner.tours.queries import check_manages
 
 #: The steps in their order.
 STEPS = list(AgendaStep)
@@ -52,8 +52,8 @@ def tour_agenda(tour: Tour) -> list[AgendaItem]:
 
 
 def set_agenda(tour: Tour, entries: list[AgendaEntry], actor: User) -> list[AgendaItem]:
-    """Set (or replace) the session's three-step agenda (organisers)."""
-    require_organiser(actor)
+    """Set (or replace) the session's three-step agenda (its organisers)."""
+    check_manages(actor, tour)
     if tour.kind is not TourKind.COMPANY_VISIT:
         raise Conflict("seule une visite d'entreprise en petit groupe a un déroulé briefing, visite, débriefing")
     if tour.status in (TourStatus.CANCELLED, TourStatus.DONE):
@@ -96,9 +96,9 @@ def agenda_lines(tour: Tour) -> list[str]:
 
 def record_interest(participant: Participant, interest: Interest, actor: User) -> ParticipantInterest:
     """Record what a participant said at the debriefing (organisers, once the session has begun)."""
-    require_organiser(actor)
     booking = participant.booking
     tour = booking.tour
+    check_manages(actor, tour)
     if tour.kind is not TourKind.COMPANY_VISIT:
         raise Conflict("l'intérêt se recueille au débriefing d'une visite d'entreprise en petit groupe")
     if booking.status is not BookingStatus.CONFIRMED:
@@ -128,7 +128,9 @@ def tour_participant(tour: Tour, participant_id: int) -> Participant:
 
 def debriefing(tour: Tour, user: User) -> list[tuple[Participant, Interest | None]]:
     """The confirmed participants with their interest: all for organisers, a prescriber's own for them."""
-    if user.role not in (Role.ORGANISER, Role.PRESCRIBER):
+    if user.role is Role.ORGANISER:
+        check_manages(user, tour)
+    elif user.role is not Role.PRESCRIBER:
         raise PermissionDenied("réservé aux organisateurs et aux prescripteurs des participants")
     query = (select(Participant).join(Booking, Booking.id == Participant.booking_id)
              .where(Booking.tour_id == tour.id, Booking.status == BookingStatus.CONFIRMED)

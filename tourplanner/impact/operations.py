@@ -29,6 +29,7 @@ from tourplanner.impact.models import (
 )
 from tourplanner.sites.models import Site, Slot
 from tourplanner.tours.models import Stop, Tour
+from tourplanner.tours.queries import manages_tour
 
 #: What a participant's name becomes once anonymised (after the retention period, or erased on request).
 ANONYMISED_NAME = "Personne anonymisée"
@@ -104,7 +105,8 @@ def get_participant(participant_id: int, user: User) -> Participant:
     """A participant for outcomes: its prescriber or an organiser; 403 for other roles, 404 for other prescribers."""
     require_role(user, Role.ORGANISER, Role.PRESCRIBER)
     participant = db.session.get(Participant, participant_id)
-    if participant is None or (user.role is Role.PRESCRIBER and participant.booking.prescriber_id != user.id):
+    if participant is None or (user.role is Role.PRESCRIBER and participant.booking.prescriber_id != user.id) \
+            or (user.role is Role.ORGANISER and not manages_tour(user, participant.booking.tour)):
         raise NotFound(f"aucun participant n°{participant_id}")
     return participant
 
@@ -112,7 +114,7 @@ def get_participant(participant_id: int, user: User) -> Participant:
 def record_outcome(participant: Participant, user: User, kind: OutcomeKind, occurred_on: date,
                    contract: Contract | None = None) -> Outcome:
     """Record what followed the visit for a participant (its prescriber or an organiser)."""
-    if user.role is not Role.ORGANISER and participant.booking.prescriber_id != user.id:
+    if not manages_tour(user, participant.booking.tour) and participant.booking.prescriber_id != user.id:
         raise NotFound(f"aucun participant n°{participant.id}")
     if contract is not None and kind is not OutcomeKind.RECRUITMENT:
         raise InvalidInput.one("contract", "un contrat ne se précise que pour un recrutement")

@@ -54,6 +54,7 @@ from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.timeutil import local_zone
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Bus, Stop, Tour, TourCandidate
+from tourplanner.tours.queries import managed_by
 
 #: Outcomes the bilan reports (still searching is recorded but is not a result).
 REPORTED_OUTCOMES = (OutcomeKind.RECRUITMENT, OutcomeKind.TRAINING, OutcomeKind.INTERNSHIP)
@@ -68,6 +69,8 @@ class BilanFilter:
     territory: str | None = None
     kind: TourKind | None = None
     organisation_id: int | None = None
+    #: Count only the tours this organiser manages (their territory's); none = the whole instance.
+    organiser: User | None = None
 
 
 @dataclass(frozen=True)
@@ -236,6 +239,8 @@ def action_ids(slice_: BilanFilter) -> Select:
         query = query.where(Tour.id.in_(territory_tours(slice_.territory)))
     if slice_.organisation_id is not None:
         query = query.where(Tour.id.in_(_organisation_tours(slice_.organisation_id)))
+    if slice_.organiser is not None:
+        query = query.where(managed_by(slice_.organiser))
     return query
 
 

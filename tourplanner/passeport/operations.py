@@ -11,6 +11,7 @@ from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.errors import Conflict, NotFound, PermissionDenied
 from tourplanner.extensions import db
+from tourplanner.tours.queries import manages_tour
 
 #: Keeps passeport links apart from every other signed value of the application.
 LINK_SALT = "tourplanner.passeport"
@@ -23,7 +24,7 @@ def passeport_booking(booking_id: int, user: User) -> Booking:
     A cancelled booking has no passeport (409).
     """
     booking = db.session.get(Booking, booking_id)
-    if booking is not None and (user.role is Role.ORGANISER or booking.prescriber_id == user.id):
+    if booking is not None and (manages_tour(user, booking.tour) or booking.prescriber_id == user.id):
         if booking.status is BookingStatus.CANCELLED:
             raise Conflict("cette inscription est annulée : elle n'a pas de passeport")
         return booking

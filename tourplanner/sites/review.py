@@ -21,6 +21,7 @@ from tourplanner.sites.models import Slot
 from tourplanner.timeutil import to_local
 from tourplanner.tours import itinerary
 from tourplanner.tours.models import Tour
+from tourplanner.tours.queries import check_manages
 
 #: The longest reason or note an organiser may give with an answer, in characters.
 REASON_MAX_LENGTH = 500
@@ -89,7 +90,7 @@ def add_slot_to_tour(slot: Slot, tour: Tour, organiser: User) -> bool:
 
     Returns False, changing nothing, when the slot already is one.
     """
-    require_organiser(organiser)
+    check_manages(organiser, tour)
     if tour.status not in OPEN_TOUR_STATUSES:
         raise Conflict(f"ce tour est {tour.status.label.lower()} : on n'y ajoute plus de visite")
     if slot.status not in itinerary.USABLE_SLOT_STATUSES:

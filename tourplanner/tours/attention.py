@@ -23,6 +23,7 @@ from tourplanner.sites.enums import VisitResponse
 from tourplanner.sites.models import Site, Slot
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour
+from tourplanner.tours.queries import managed_by
 
 #: Tours whose coaches, bookings and visits are still to be looked after.
 LIVE_STATUSES = (TourStatus.DRAFT, TourStatus.PUBLISHED, TourStatus.CLOSED)
@@ -91,11 +92,12 @@ class TourAttention:
 
 
 def tours_needing_attention(organiser: User, now: datetime | None = None) -> list[TourAttention]:
-    """The organiser's live tours to come that need something, soonest first (every organiser sees every tour)."""
+    """The live tours to come that the organiser manages (their territory's) and that need something, soonest first."""
     now = now or utcnow()
     tours = list(
         db.session.scalars(
-            select(Tour).where(Tour.status.in_(LIVE_STATUSES), Tour.end_at >= now).order_by(Tour.start_at, Tour.id)
+            select(Tour).where(Tour.status.in_(LIVE_STATUSES), Tour.end_at >= now, managed_by(organiser))
+            .order_by(Tour.start_at, Tour.id)
         )
     )
     if not tours:

@@ -303,11 +303,13 @@ def _lunch_where(place: int | None, places: tuple[routing.Place, ...]) -> str:
 
 
 def user_may_see_itinerary(tour: Tour, user: User) -> bool:
-    """Organisers, prescribers with a live booking on the tour and its ambassadors."""
+    """Its organisers, prescribers with a live booking on the tour and its ambassadors."""
     from tourplanner.accounts.enums import Role
 
+    from tourplanner.tours.queries import manages_tour
+
     if user.role is Role.ORGANISER:
-        return True
+        return manages_tour(user, tour)
     if user.role is Role.PRESCRIBER:
         return any(b.prescriber_id == user.id and b.status is not BookingStatus.CANCELLED for b in tour.bookings)
     if user.role is Role.AMBASSADOR:

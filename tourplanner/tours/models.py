@@ -62,6 +62,9 @@ class Tour(Base):
     #: When the go/no-go check found enough participants: the tour then goes ahead whatever follows.
     go_confirmed_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The organisation (and so the territory) whose organisers manage the tour: its creator's.
+    #: None = a tour of organisers without an organisation, managed by them alone.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None]
@@ -89,7 +92,8 @@ class Tour(Base):
         back_populates="tour", cascade="all, delete-orphan"
     )
     created_by: Mapped[User | None] = relationship()
-    host_organisation: Mapped[Organisation | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
+    host_organisation: Mapped[Organisation | None] = relationship(foreign_keys=[host_organisation_id])
     quotas: Mapped[list[TourQuota]] = relationship(
         back_populates="tour", order_by="TourQuota.id", cascade="all, delete-orphan"
     )

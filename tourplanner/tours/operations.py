@@ -219,7 +219,7 @@ def _pickup_errors(details: TourDetails) -> list[FieldError]:
 def create_tour(details: TourDetails, organiser: User) -> Tour:
     """Create a draft tour with its buses."""
     check_details(details)
-    tour = Tour(status=TourStatus.DRAFT, created_by=organiser)
+    tour = Tour(status=TourStatus.DRAFT, created_by=organiser, organisation_id=organiser.organisation_id)
     _apply(tour, details)
     db.session.add(tour)
     record(organiser, "tour.create", tour, title=tour.title)

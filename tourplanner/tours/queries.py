@@ -4,23 +4,47 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, false, or_, select
 
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.db import utcnow
-from tourplanner.errors import NotFound
+from tourplanner.accounts.permissions import require_organiser
+from tourplanner.errors import NotFound, PermissionDenied
 from tourplanner.extensions import db
 from tourplanner.sites.models import Site, Slot
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import AmbassadorAssignment, Stop, Tour
 
 
+# --- who manages which tour: the one rule of territories ------------------------------------
+#
+# An organiser manages (edits, optimises, publishes, reads the bookings, participants,
+# attendance and bilan of) the tours of their own organisation, i.e. of their territory.
+# An organiser without an organisation manages the tours of organisers without one.
+# Other organisations' tours are theirs alone: a draft is 404 (its existence is private),
+# a published tour, which every signed-in user may read, is 403 for management.
+
+
+def manages_tour(user: User, tour: Tour) -> bool:
+    """Whether `user` is an organiser of the organisation that runs `tour`."""
+    return user.role is Role.ORGANISER and tour.organisation_id == user.organisation_id
+
+
+def managed_by(user: User) -> ColumnElement[bool]:
+    """The condition on Tour for "tours `user` manages", to add to any query of tours."""
+    if user.role is not Role.ORGANISER:
+        return false()
+    if user.organisation_id is None:
+        return Tour.organisation_id.is_(None)
+    return Tour.organisation_id == user.organisation_id
+
+
 def is_tour_visible(user: User, tour: Tour) -> bool:
-    """Whether `user` may see `tour` at all: a draft is the organisers' alone."""
-    return user.role is Role.ORGANISER or tour.status is not TourStatus.DRAFT
+    """Whether `user` may see `tour` at all: a draft is its managing organisers' alone."""
+    return tour.status is not TourStatus.DRAFT or manages_tour(user, tour)
 
 
 def get_visible_tour(user: User, tour_id: int) -> Tour:
@@ -31,14 +55,36 @@ def get_visible_tour(user: User, tour_id: int) -> Tour:
     return tour
 
 
+def check_manages(user: User, tour: Tour) -> None:
+    """Refuse unless `user` manages `tour`: 403 for others' published tours, 404 for their drafts."""
+    require_organiser(user)
+    if manages_tour(user, tour):
+        return
+    if not is_tour_visible(user, tour):
+        raise NotFound("ce tour n'existe pas")
+    raise PermissionDenied("ce tour est géré par une autre organisation (un autre territoire)")
+
+
+def get_managed_tour(user: User, tour_id: int) -> Tour:
+    """The tour with this id if `user` manages it (403 not an organiser or another territory's; 404 unknown)."""
+    require_organiser(user)
+    tour = db.session.get(Tour, tour_id)
+    if tour is None:
+        raise NotFound("ce tour n'existe pas")
+    check_manages(user, tour)
+    return tour
+
+
 def visible_tours(user: User, upcoming_only: bool = True) -> list[Tour]:
-    """Tours `user` may list: every tour for organisers; for others the visible ones still running
-    (published, closed or done: a cancelled tour is read through its bookings, not listed)."""
+    """Tours `user` may list: the visible ones still running (published, closed or done: a cancelled
+    tour is read through its bookings, not listed), and every tour an organiser manages."""
     query = select(Tour).order_by(Tour.start_at, Tour.id)
     if upcoming_only:
         query = query.where(Tour.end_at >= utcnow() - timedelta(days=1))
-    if user.role is not Role.ORGANISER:
-        query = query.where(Tour.status.in_([TourStatus.PUBLISHED, TourStatus.CLOSED, TourStatus.DONE]))
+    running = Tour.status.in_([TourStatus.PUBLISHED, TourStatus.CLOSED, TourStatus.DONE])
+    # Organisers list their own territory's tours, drafts and cancelled ones included, and
+    # the other territories' running ones (public to all: prescribers book across territories).
+    query = query.where(or_(managed_by(user), running))
     return list(db.session.scalars(query))
 
 
@@ -47,7 +93,7 @@ def home_tours(user: User) -> list[Tour]:
     upcoming = Tour.end_at >= utcnow() - timedelta(days=1)
     query = select(Tour).where(upcoming).order_by(Tour.start_at, Tour.id)
     if user.role is Role.ORGANISER:
-        pass
+        query = query.where(managed_by(user))
     elif user.role is Role.PRESCRIBER:
         booked = select(Booking.tour_id).where(
             Booking.prescriber_id == user.id, Booking.status != BookingStatus.CANCELLED

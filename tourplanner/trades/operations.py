@@ -15,7 +15,6 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 
 from tourplanner.accounts.models import User
-from tourplanner.accounts.permissions import require_organiser
 from tourplanner.audit.operations import record
 from tourplanner.db import utcnow
 from tourplanner.errors import FieldError, InvalidInput
@@ -25,6 +24,7 @@ from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Stop, Tour, TourCandidate
 from tourplanner.trades.models import SiteTrade, TourTrade
 from tourplanner.trades.referential import ROME_CODE, Referential, RomeTrade, fold, load
+from tourplanner.tours.queries import check_manages
 
 #: Tours a search lists: open to bookings, closed or held (never drafts nor cancelled ones).
 LISTED_STATUSES = (TourStatus.PUBLISHED, TourStatus.CLOSED, TourStatus.DONE)
@@ -81,7 +81,7 @@ def site_codes(site: Site) -> list[str]:
 
 def set_tour_trades(tour: Tour, codes: list[str], organiser: User) -> list[str]:
     """Tag a tour with these ROME codes (replacing its tags); unknown codes are refused (422)."""
-    require_organiser(organiser)
+    check_manages(organiser, tour)
     referential = load()
     wanted: list[str] = []
     errors = []

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
-from tourplanner.accounts.permissions import require_organiser, require_role
+from tourplanner.accounts.permissions import require_role
 from tourplanner.audit.operations import record
 from tourplanner.bookings.operations import lock_tour
 from tourplanner.db import utcnow
@@ -31,6 +31,7 @@ from tourplanner.extensions import db
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Tour
 from tourplanner.workshops.models import Workshop, WorkshopRegistration
+from tourplanner.tours.queries import check_manages, manages_tour
 
 #: Largest report file kept in the database, in bytes.
 REPORT_MAX_BYTES = 512 * 1024
@@ -63,8 +64,8 @@ class Person:
 
 
 def create_workshop(tour: Tour, details: WorkshopDetails, actor: User) -> Workshop:
-    """Add a workshop to a workshop event (organisers)."""
-    require_organiser(actor)
+    """Add a workshop to a workshop event (its organisers)."""
+    check_manages(actor, tour)
     if tour.kind is not TourKind.WORKSHOP:
         raise Conflict("seul un tour de type « Atelier de co-création » a des ateliers")
     if tour.status is TourStatus.CANCELLED:
@@ -167,7 +168,7 @@ def _busy_in_slot(workshop: Workshop, emails: list[str]) -> list[str]:
 
 def cancel_registration(registration: WorkshopRegistration, actor: User) -> None:
     """Withdraw a person from a workshop (who registered them, or an organiser)."""
-    if actor.role is not Role.ORGANISER and registration.registered_by_id != actor.id:
+    if not manages_tour(actor, registration.workshop.tour) and registration.registered_by_id != actor.id:
         raise PermissionDenied("seule la personne qui a fait l'inscription peut l'annuler")
     lock_tour(registration.workshop.tour_id)
     record(actor, "workshop.unregister", registration.workshop, email=registration.email)
@@ -183,13 +184,13 @@ def own_registrations(workshop: Workshop, user: User) -> list[WorkshopRegistrati
 
 def may_read_report(workshop: Workshop, user: User) -> bool:
     """Organisers, and anyone who registered or was registered for the workshop, read its report."""
-    return user.role is Role.ORGANISER or bool(own_registrations(workshop, user))
+    return manages_tour(user, workshop.tour) or bool(own_registrations(workshop, user))
 
 
 def attach_report(workshop: Workshop, actor: User, text: str | None = None, filename: str | None = None,
                   content_type: str | None = None, data: bytes | None = None) -> Workshop:
     """Attach (or replace) the workshop's report: a text, a file, or both (organisers, once it has begun)."""
-    require_organiser(actor)
+    check_manages(actor, workshop.tour)
     if utcnow() < workshop.start_at:
         raise Conflict("le compte rendu se joint une fois l'atelier commencé")
     text = text.strip() if text else None

@@ -1,0 +1,72 @@
+"""The kit page: download this territory's set-up as a file, import another territory's (organisers)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf.file import FileField
+
+from routes.pages import pages
+from routes.pages.forms import FrenchForm
+from tourplanner.accounts.permissions import require_organiser
+from tourplanner.errors import InvalidInput
+from tourplanner.extensions import db
+from tourplanner.kit import operations
+from tourplanner.sites.catalogue import territories
+
+
+class KitImportForm(FrenchForm):
+    """A kit file exported by tourplanner."""
+
+    file = FileField("Fichier du kit (.json, 2 Mo au plus)")
+
+
+def _render(form: KitImportForm, problems: list[str] | None = None, status: int = 200):
+    return render_template("kit/page.html", form=form, territories=territories(), problems=problems or [],
+                           templates=operations.templates_of(current_user)), status
+
+
+@pages.get("/organisateur/kit")
+@login_required
+def kit_page():
+    """Export and import a territory's kit (organisers)."""
+    require_organiser(current_user)
+    return _render(KitImportForm())
+
+
+@pages.get("/organisateur/kit.json")
+@login_required
+def kit_download():
+    """The kit as a JSON file: a territory's zones and sites (no personal data) and the organiser's tour templates."""
+    territory = request.args.get("territory") or None
+    data = operations.export_kit(current_user, territory)
+    name = "kit-tourplanner" + (f"-{territory}" if territory else "")
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in name.encode("ascii", "ignore").decode())
+    return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{safe}.json"'})
+
+
+@pages.post("/organisateur/kit/import")
+@login_required
+def kit_import():
+    """Import a kit file: all of it or nothing, with every fault named."""
+    require_organiser(current_user)
+    form = KitImportForm()
+    if not form.validate_on_submit():
+        return _render(form, ["Le formulaire a expiré ; rechargez la page et recommencez."], 400)
+    upload = form.file.data
+    if not upload or not upload.filename:
+        return _render(form, ["Choisissez le fichier du kit à importer."], 422)
+    with upload.stream:
+        raw = upload.stream.read(operations.MAX_BYTES + 1)
+    try:
+        report = operations.import_kit(operations.parse_kit(raw), current_user)
+        db.session.commit()
+    except InvalidInput as error:
+        db.session.rollback()
+        problems = [f"{fault.field} : {fault.message}" for fault in error.errors[:50]]
+        return _render(form, [f"Kit refusé, rien n'a été importé. {error.detail}"] + problems, 422)
+    flash(f"Kit importé — {report.summary()}.", "success")
+    return redirect(url_for("pages.kit_page"))
