@@ -11,12 +11,12 @@ from spectree import Response
 
 from routes.api import api, current_user, spec
 from routes.api.schemas import Body, Id, Int, Moment, Number, Problem, ValidationProblem
-from routes.api.tours import load_tour
 from tourplanner.bookings.enums import Attendance
 from tourplanner.cohorts import operations
 from tourplanner.cohorts.enums import SchoolZone
 from tourplanner.cohorts.models import CohortSeries, CohortSession
 from tourplanner.extensions import db
+from tourplanner.tours.queries import get_visible_tour
 from tourplanner.timeutil import isoformat_local
 from tourplanner.tours.models import Tour
 
@@ -171,8 +171,7 @@ def cohort_create(json: CohortIn):
 @spec.validate(resp=Response(HTTP_200=CohortOut, **ERRORS), tags=["cohorts"])
 def cohort_get(tour_id: int):
     """A cohort with every week's session (any signed-in user)."""
-    current_user()
-    tour = load_tour(tour_id)
+    tour = get_visible_tour(current_user(), tour_id)
     return jsonify(cohort_json(tour, operations.series_of(tour)))
 
 
@@ -181,7 +180,7 @@ def cohort_get(tour_id: int):
                tags=["cohorts"])
 def cohort_move_session(tour_id: int, session_id: int, json: MoveIn):
     """Move one session (organisers): calendars get an override of that week, with a higher SEQUENCE."""
-    tour = load_tour(tour_id)
+    tour = get_visible_tour(current_user(), tour_id)
     session = operations.get_session(tour, session_id)
     operations.move_session(tour, session, json.start, json.end, json.place, current_user())
     db.session.commit()
@@ -193,7 +192,7 @@ def cohort_move_session(tour_id: int, session_id: int, json: MoveIn):
                tags=["cohorts"])
 def cohort_cancel_session(tour_id: int, session_id: int, json: CancelSessionIn):
     """Cancel one session (organisers): calendars drop that week (EXDATE), with a higher SEQUENCE."""
-    tour = load_tour(tour_id)
+    tour = get_visible_tour(current_user(), tour_id)
     session = operations.get_session(tour, session_id)
     operations.cancel_session(tour, session, json.reason, current_user())
     db.session.commit()
@@ -204,7 +203,7 @@ def cohort_cancel_session(tour_id: int, session_id: int, json: CancelSessionIn):
 @spec.validate(resp=Response(HTTP_200=AttendanceOut, **ERRORS), tags=["cohorts"])
 def cohort_get_attendance(tour_id: int, session_id: int):
     """The session's attendance sheet (organisers)."""
-    tour = load_tour(tour_id)
+    tour = get_visible_tour(current_user(), tour_id)
     return jsonify(sheet_json(tour, operations.get_session(tour, session_id)))
 
 
@@ -213,7 +212,7 @@ def cohort_get_attendance(tour_id: int, session_id: int):
                tags=["cohorts"])
 def cohort_record_attendance(tour_id: int, session_id: int, json: AttendanceIn):
     """Record who came (organisers, once the session has begun); two absences in a row alert the referent once."""
-    tour = load_tour(tour_id)
+    tour = get_visible_tour(current_user(), tour_id)
     session = operations.get_session(tour, session_id)
     alerts = operations.record_attendance(tour, session, {m.participant_id: m.attendance for m in json.marks},
                                           current_user())

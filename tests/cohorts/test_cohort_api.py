@@ -75,10 +75,13 @@ def test_bad_input_names_every_field(api_as) -> None:
 
 
 def test_only_organisers_run_a_cohort(api_as) -> None:
-    """A prescriber may read a cohort but not create one, move a session or read its attendance (403)."""
+    """A prescriber may read a published cohort but not create one, move a session or read its attendance (403);
+    a draft is its organisers' alone (404)."""
     organiser = api_as(Role.ORGANISER)
     cohort = organiser.post("/cohorts", json=BODY).get_json()
     prescriber = api_as(Role.PRESCRIBER)
+    assert prescriber.get(f"/cohorts/{cohort['id']}").status_code == 404
+    assert organiser.post(f"/tours/{cohort['tour_id']}/publish").status_code == 200
     session = cohort["sessions"][0]["id"]
     assert prescriber.post("/cohorts", json=BODY).status_code == 403
     assert prescriber.get(f"/cohorts/{cohort['id']}").status_code == 200
@@ -94,3 +97,20 @@ def test_a_cohort_is_not_created_as_a_plain_tour(api_as) -> None:
     response = api_as(Role.ORGANISER).post("/tours", json=tour_body(kind="cohort"))
     assert response.status_code == 422
     assert [e["field"] for e in response.get_json()["errors"]] == ["kind"]
+
+
+def test_another_territory_s_organiser_may_not_run_the_cohort(api_as) -> None:
+    """An organiser of another organisation (territory) is refused every management call on a published cohort
+    (403) and does not even see a draft one (404); nothing changes."""
+    organiser = api_as(Role.ORGANISER)
+    other = api_as(Role.ORGANISER, organisation="Saint-Étienne Métropole – service emploi")
+    cohort = organiser.post("/cohorts", json=BODY).get_json()
+    tour_id, session_id = cohort["tour_id"], cohort["sessions"][0]["id"]
+    assert other.get(f"/cohorts/{tour_id}").status_code == 404  # a draft is its own territory's
+    assert organiser.post(f"/tours/{tour_id}/publish").status_code == 200
+    assert other.get(f"/cohorts/{tour_id}").status_code == 200
+    move = {"start": "2027-01-06T09:00:00+01:00", "end": "2027-01-06T12:00:00+01:00"}
+    assert other.post(f"/cohorts/{tour_id}/sessions/{session_id}/move", json=move).status_code == 403
+    assert other.post(f"/cohorts/{tour_id}/sessions/{session_id}/cancel", json={}).status_code == 403
+    assert other.get(f"/cohorts/{tour_id}/sessions/{session_id}/attendance").status_code == 403
+    assert organiser.get(f"/cohorts/{tour_id}").get_json()["sessions"][0]["status"] == "scheduled"

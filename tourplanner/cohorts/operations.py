@@ -39,6 +39,7 @@ from tourplanner.mail.operations import enqueue
 from tourplanner.timeutil import local_zone, to_local
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Tour
+from tourplanner.tours.queries import check_manages
 from tourplanner.tours.notices import plan_changed
 from tourplanner.tours.operations import TourDetails, create_tour
 
@@ -151,7 +152,7 @@ def _check_changeable(tour: Tour, session: CohortSession) -> None:
 def move_session(tour: Tour, session: CohortSession, start: datetime, end: datetime, place: str | None,
                  organiser: User) -> CohortSession:
     """Change the times (and perhaps the place) of one session; the others keep the rule."""
-    require_organiser(organiser)
+    check_manages(organiser, tour)
     _check_changeable(tour, session)
     errors = []
     if end <= start:
@@ -171,7 +172,7 @@ def move_session(tour: Tour, session: CohortSession, start: datetime, end: datet
 
 def cancel_session(tour: Tour, session: CohortSession, reason: str | None, organiser: User) -> CohortSession:
     """Cancel one session: calendars drop that week (EXDATE); the series goes on."""
-    require_organiser(organiser)
+    check_manages(organiser, tour)
     _check_changeable(tour, session)
     if not any(other.is_held for other in session.series.sessions if other is not session):
         raise Conflict("c'est la dernière séance : annulez plutôt la cohorte")
@@ -208,7 +209,7 @@ def attendance_of(session: CohortSession) -> dict[int, Attendance]:
 def record_attendance(tour: Tour, session: CohortSession, marks: dict[int, Attendance], organiser: User,
                       now: datetime | None = None) -> list[AbsenceAlert]:
     """Record who came to a session (organisers, once it has begun); returns the absence alerts sent."""
-    require_organiser(organiser)
+    check_manages(organiser, tour)
     now = now or utcnow()
     # One writer per cohort at a time: two sheets saved at once never alert a referent twice.
     tour = lock_tour(tour.id)
@@ -300,7 +301,7 @@ class AttendanceLine:
 
 def attendance_sheet(tour: Tour, session: CohortSession, organiser: User) -> list[AttendanceLine]:
     """The attendance sheet of a session (organisers): every member, what was recorded, their current streak."""
-    require_organiser(organiser)
+    check_manages(organiser, tour)
     marks = attendance_of(session)
     lines = []
     for participant in cohort_participants(tour):

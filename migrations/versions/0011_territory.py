@@ -1,7 +1,7 @@
 """territory: each tour is managed by its creator's organisation (several territories side by side); tour templates of the kit
 
-Revision ID: 0008_territory
-Revises: 0007_prog
+Revision ID: 0011_territory
+Revises: 0010_cohorts
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ import tourplanner.db
 
 
 # revision identifiers, used by Alembic.
-revision = '0008_territory'
-down_revision = '0007_prog'
+revision = '0011_territory'
+down_revision = '0010_cohorts'
 branch_labels = None
 depends_on = None
 
