@@ -33,6 +33,7 @@ def main() -> None:
     """Build the data, then measure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--profile", action="store_true", help="print where the time goes instead of timing")
     args = parser.parse_args()
 
     from tourplanner import create_app
@@ -40,7 +41,7 @@ def main() -> None:
     from tourplanner.accounts.models import Organisation, User
     from tourplanner.bookings.enums import BookingStatus
     from tourplanner.bookings.models import Booking
-    from tourplanner.calendar.feeds import calendar_token, feed_url
+    from tourplanner.calendar.tokens import feed_secret, feed_url
     from tourplanner.extensions import db
     from tourplanner.tours.enums import TourStatus
     from tourplanner.tours.models import Bus, Tour
@@ -63,9 +64,20 @@ def main() -> None:
             db.session.add(Booking(tour=tour, prescriber=user, seats=2, status=BookingStatus.CONFIRMED,
                                    bus=tour.buses[0], confirmed_at=day - timedelta(days=5)))
         db.session.commit()
-        path = feed_url(calendar_token(user)).split("bench.test", 1)[1]
+        path = feed_url(feed_secret(user)).split("bench.test", 1)[1]
         db.session.commit()
     client = app.test_client()
+    if args.profile:
+        import cProfile
+        import pstats
+
+        etag = client.get(path).headers["ETag"]
+        for label, headers in (("200", {}), ("304", {"If-None-Match": etag})):
+            profiler = cProfile.Profile()
+            profiler.runcall(lambda h=headers: [client.get(path, headers=h) for _ in range(3)])
+            print(f"--- profile of 3 feed requests answering {label}")
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        return
     healthz = timed(lambda: client.get("/healthz"), 50)
     first = client.get(path)
     assert first.status_code == 200, first.status_code

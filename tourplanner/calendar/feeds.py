@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -41,9 +43,64 @@ class Feed:
     last_modified: datetime
 
 
+#: Rendered feeds kept per process, by user and validator, at most this many bytes in all.
+CACHE_BYTES = 64 * 1024 * 1024
+
+
+class FeedCache:
+    """Rendered feed bodies by (user id, ETag), least recently used out first, bounded in bytes.
+
+    The ETag is derived from everything that changes a feed's content (see `feed_validators`):
+    a client holding it is answered 304 without a render, so a client without it can be sent
+    the body rendered for it. Kept in the process (one per app): each worker renders a feed once
+    per change, and a deployment (new code) starts empty.
+    """
+
+    def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._bodies: OrderedDict[tuple[int, str], Feed] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, user_id: int, etag: str) -> Feed | None:
+        """The feed rendered for this user at this ETag, if still kept."""
+        with self._lock:
+            found = self._bodies.get((user_id, etag))
+            if found is not None:
+                self._bodies.move_to_end((user_id, etag))
+            return found
+
+    def put(self, user_id: int, rendered: Feed) -> None:
+        """Keep a rendered feed, dropping the user's older ones and the least recently used beyond the bound."""
+        if len(rendered.body) > self.max_bytes:
+            return
+        with self._lock:
+            for key in [key for key in self._bodies if key[0] == user_id]:
+                self._size -= len(self._bodies.pop(key).body)
+            self._bodies[(user_id, rendered.etag)] = rendered
+            self._size += len(rendered.body)
+            while self._size > self.max_bytes:
+                _, dropped = self._bodies.popitem(last=False)
+                self._size -= len(dropped.body)
+
+
+def cached_feed(user: User, etag: str) -> Feed:
+    """The user's feed at validator `etag`: rendered once per process, then served as kept."""
+    cache: FeedCache = current_app.extensions.setdefault("tourplanner_feed_cache", FeedCache())
+    found = cache.get(user.id, etag)
+    if found is not None:
+        return found
+    rendered = build_feed(user)
+    cache.put(user.id, rendered)
+    return rendered
+
+
 def build_feed(user: User) -> Feed:
     """The user's calendar: confirmed seats, ambassador assignments, their company's visits."""
     now = utcnow()
+    # Validators first: should a change commit while the feed is read, the body is newer than
+    # its ETag (and rendered again at the next one), never older.
+    etag, last_modified = feed_validators(user, now)
     email = user.email.lower()
     states = {
         state.uid: state
@@ -75,7 +132,6 @@ def build_feed(user: User) -> Feed:
             sequence=state.sequence, is_cancelled=True, location=state.location, url=tour_url(state.tour_id),
             description="Annulé.", last_modified=state.updated_at,
         )
-    etag, last_modified = feed_validators(user, now)
     body = ical.feed(list(events.values()), organizer(), current_app.config["TIMEZONE"], f"tourplanner — {user.name}",
                      REFRESH_INTERVAL)
     return Feed(body=body, etag=etag, last_modified=last_modified)
@@ -94,19 +150,21 @@ def feed_validators(user: User, now: datetime | None = None) -> tuple[str, datet
     email = user.email.lower()
     state_tours = select(CalendarEventState.tour_id).where(CalendarEventState.recipient == email)
     tours = db.session.execute(
-        select(func.count(Tour.id), func.max(Tour.updated_at),
+        select(func.count(Tour.id), func.max(Tour.updated_at), func.coalesce(func.sum(Tour.revision), 0),
                func.count(Tour.cancelled_at).filter(Tour.cancelled_at >= now - CANCELLED_KEPT))
         .where(or_(Tour.id.in_(_tour_ids_of(user, now)), Tour.id.in_(state_tours)))
     ).one()
     states = db.session.execute(
         select(func.count(CalendarEventState.id), func.max(CalendarEventState.updated_at),
+               func.coalesce(func.sum(CalendarEventState.sequence), 0),
                func.count(CalendarEventState.cancelled_at).filter(CalendarEventState.cancelled_at >= now - CANCELLED_KEPT))
         .where(CalendarEventState.recipient == email)
     ).one()
     token_created = db.session.scalar(
         select(func.max(CalendarToken.created_at)).where(CalendarToken.user_id == user.id)
     )
-    parts = [user.id, user.name, user.role.value, user.organisation_id, *tours, *states, token_created]
+    parts = [user.id, user.name, user.email.lower(), user.role.value, user.organisation_id, *tours, *states,
+             token_created]
     etag = hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]
     moments = [moment for moment in (tours[1], states[1], token_created) if moment is not None]
     return etag, max(moments, default=now).replace(microsecond=0)
