@@ -21,6 +21,7 @@ from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.calendar import ical
 from tourplanner.calendar.enums import Audience
+from tourplanner.company_visits.models import AgendaItem
 from tourplanner.company_visits.operations import agenda_lines
 from tourplanner.extensions import db
 from tourplanner.sites.enums import VisitResponse
@@ -151,6 +152,8 @@ class _TourData:
     bookings: list[Booking]
     stops_by_bus: dict[int, list[Stop]]
     assignments: list[AmbassadorAssignment]
+    #: The tour's agenda rows when read with the rest (`load_many`); None = read when needed.
+    agenda: list[AgendaItem] | None = None
 
     @classmethod
     def load(cls, tour: Tour, exclude_booking: Booking | None = None,
@@ -179,7 +182,7 @@ class _TourData:
     def load_many(cls, tours: list[Tour]) -> dict[int, _TourData]:
         """The same for many tours at once, in a few queries whatever their number (a feed)."""
         ids = [tour.id for tour in tours]
-        data = {tour.id: cls(tour, [], {}, []) for tour in tours}
+        data = {tour.id: cls(tour, [], {}, [], []) for tour in tours}
         if not ids:
             return data
         for booking in db.session.scalars(
@@ -200,6 +203,8 @@ class _TourData:
             .order_by(AmbassadorAssignment.id)
         ):
             data[assignment.tour_id].assignments.append(assignment)
+        for item in db.session.scalars(select(AgendaItem).where(AgendaItem.tour_id.in_(ids)).order_by(AgendaItem.id)):
+            data[item.tour_id].agenda.append(item)
         return data
 
     def changed_at(self, *more: datetime | None) -> datetime:
@@ -244,7 +249,7 @@ class _TourData:
     def schedule(self, buses: list[Bus]) -> list[str]:
         """The programme for a person on these coaches (all of them when unknown)."""
         tour = self.tour
-        lines = [f"{tour.title}", long_date(tour.start_at).capitalize(), "", *agenda_lines(tour)]
+        lines = [f"{tour.title}", long_date(tour.start_at).capitalize(), "", *agenda_lines(tour, self.agenda)]
         if not self.has_itinerary(buses):
             lines += [
                 f"Rendez-vous à {hm(tour.meeting_at)} : {tour.meeting_point_name}",
