@@ -3,6 +3,12 @@ each as a ratio to GET /healthz, in one process through the WSGI test client (no
 
     python bench/feeds.py                 # 1,000 tours booked, SQLite in a temporary folder
     python bench/feeds.py --events 200
+    python bench/feeds.py --profile       # where the time goes (cProfile), 200 and 304
+
+Medians of interleaved rounds (the machine's load changes), as ratios to /healthz; the
+figures beside the load average they were measured at. A feed is rendered once per change
+(its body kept by ETag); "first after one tour changed" renders it with the other events'
+text kept, "cold" with none.
 """
 
 from __future__ import annotations
@@ -29,18 +35,14 @@ def timed(call, repeat: int) -> float:  # noqa: ANN001
     return statistics.median(times)
 
 
-def main() -> None:
-    """Build the data, then measure."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=1000)
-    args = parser.parse_args()
-
+def build(events: int):  # noqa: ANN201
+    """An app whose one prescriber has `events` tours booked; returns (app, feed path)."""
     from tourplanner import create_app
     from tourplanner.accounts.enums import OrganisationKind, Role
     from tourplanner.accounts.models import Organisation, User
     from tourplanner.bookings.enums import BookingStatus
     from tourplanner.bookings.models import Booking
-    from tourplanner.calendar.feeds import calendar_token, feed_url
+    from tourplanner.calendar.tokens import feed_secret, feed_url
     from tourplanner.extensions import db
     from tourplanner.tours.enums import TourStatus
     from tourplanner.tours.models import Bus, Tour
@@ -54,7 +56,7 @@ def main() -> None:
         user = User(email="camille@example.fr", name="Camille", role=Role.PRESCRIBER, organisation=org)
         db.session.add_all([org, user])
         start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=10)
-        for n in range(args.events):
+        for n in range(events):
             day = start + timedelta(days=n % 300, minutes=n)
             tour = Tour(title=f"ZI Tour n°{n}", status=TourStatus.PUBLISHED, start_at=day, end_at=day + timedelta(hours=8),
                         meeting_point_name="Gare", meeting_lat=45.76, meeting_lon=4.86,
@@ -63,22 +65,83 @@ def main() -> None:
             db.session.add(Booking(tour=tour, prescriber=user, seats=2, status=BookingStatus.CONFIRMED,
                                    bus=tour.buses[0], confirmed_at=day - timedelta(days=5)))
         db.session.commit()
-        path = feed_url(calendar_token(user)).split("bench.test", 1)[1]
+        path = feed_url(feed_secret(user)).split("bench.test", 1)[1]
         db.session.commit()
+    return app, path
+
+
+def main() -> None:
+    """Build the data, then measure."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of healthz, 200 and 304 timings")
+    parser.add_argument("--profile", action="store_true", help="print where the time goes instead of timing")
+    args = parser.parse_args()
+
+    app, path = build(args.events)
     client = app.test_client()
-    healthz = timed(lambda: client.get("/healthz"), 50)
+    if args.profile:
+        import cProfile
+        import pstats
+
+        etag = client.get(path).headers["ETag"]
+        for label, headers in (("200", {}), ("304", {"If-None-Match": etag})):
+            profiler = cProfile.Profile()
+            profiler.runcall(lambda h=headers: [client.get(path, headers=h) for _ in range(3)])
+            print(f"--- profile of 3 feed requests answering {label}")
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        return
+    from sqlalchemy import update
+
+    from tourplanner.calendar import ical
+    from tourplanner.extensions import db
+    from tourplanner.tours.models import Tour
+
+    def change_one_tour() -> None:
+        """What a change marks (plan_changed): the tour's revision and updated_at move."""
+        with app.app_context():
+            tour_id = db.session.scalar(db.select(Tour.id).order_by(Tour.id).limit(1))
+            db.session.execute(update(Tour).where(Tour.id == tour_id)
+                               .values(revision=Tour.revision + 1, title=Tour.title + "."))
+            db.session.commit()
+
+    def after_a_change() -> float:
+        change_one_tour()
+        started = time.perf_counter()
+        assert client.get(path).status_code == 200
+        return time.perf_counter() - started
+
+    def cold() -> float:
+        change_one_tour()
+        ical._vevent_text.cache_clear()
+        started = time.perf_counter()
+        assert client.get(path).status_code == 200
+        return time.perf_counter() - started
+
+    rounds = args.rounds
+    healthz = [timed(lambda: client.get("/healthz"), 50)]
     first = client.get(path)
     assert first.status_code == 200, first.status_code
-    full = timed(lambda: client.get(path), 3)
     etag = first.headers["ETag"]
-    conditional = timed(lambda: client.get(path, headers={"If-None-Match": etag}), 30)
+    full, conditional = [], []
+    for _ in range(rounds):
+        healthz.append(timed(lambda: client.get("/healthz"), 50))
+        full.append(timed(lambda: client.get(path), 30))
+        conditional.append(timed(lambda: client.get(path, headers={"If-None-Match": etag}), 30))
     assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+    changed = statistics.median(after_a_change() for _ in range(3))
+    renders = statistics.median(cold() for _ in range(3))
+    health = statistics.median(healthz)
     events = first.get_data(as_text=True).count("BEGIN:VEVENT")
-    print(f"events in the feed: {events}")
-    print(f"GET /healthz median: {healthz * 1000:.2f} ms")
-    print(f"GET feed (200) median: {full * 1000:.1f} ms  = {full / healthz:.0f}x healthz")
-    print(f"GET feed (304, If-None-Match) median: {conditional * 1000:.2f} ms  = {conditional / healthz:.1f}x healthz")
-
+    with open("/proc/loadavg") as loadavg:
+        load = " ".join(loadavg.read().split()[:3])
+    print(f"events in the feed: {events}; load average (1, 5, 15 min): {load}")
+    print(f"GET /healthz median: {health * 1000:.2f} ms")
+    for label, value in (("200, unchanged feed", statistics.median(full)),
+                         ("304, If-None-Match", statistics.median(conditional)),
+                         ("200, first after one tour changed", changed),
+                         ("200, first after a change, no event text kept (cold)", renders)):
+        print(f"GET feed ({label}) median: {value * 1000:.2f} ms  = {value / health:.1f}x healthz")
 
 if __name__ == "__main__":
     main()

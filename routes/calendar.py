@@ -28,7 +28,8 @@ def feed(token: str) -> Response:
         and last_modified <= request.if_modified_since
     ):
         return unchanged
-    rendered = feeds.build_feed(user)
+    # Rendered once per change (the same validators give the same content), then kept.
+    rendered = feeds.cached_feed(user, etag)
     response = Response(rendered.body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="tourplanner.ics"'
     response.set_etag(rendered.etag)

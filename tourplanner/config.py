@@ -23,8 +23,10 @@ class DefaultConfig:
     #: "sync" (before the answer; for tests) or "off" (only the scheduler's retries).
     MAIL_DELIVERY = "thread"
     MAIL_FROM = "tourplanner@localhost"
-    #: Changes to a tour within this many seconds of a first one reach people as one update.
+    #: A tour's update leaves once no change has followed for this many seconds...
     NOTIFY_DELAY_SECONDS = 30
+    #: ...or this many seconds after the burst's first change, whichever comes first.
+    NOTIFY_MAX_DELAY_SECONDS = 50
     TIMEZONE = "Europe/Paris"
     #: Largest request body accepted, in bytes (a 413 problem beyond).
     MAX_CONTENT_LENGTH = 1024 * 1024

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from icalendar import Calendar
 
-from tests.conftest import future
+from tests.conftest import PARIS, future
 from tourplanner.accounts.enums import Role
 from tourplanner.bookings.enums import BookingStatus
 from tests.calendar.conftest import settle_calendars
@@ -232,3 +232,48 @@ def test_an_unchanged_feed_answers_304_without_being_built(api_as, client, make_
     monkeypatch.setattr(feeds, "build_feed", never)
     assert client.get(path, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
     assert client.get(path, headers={"If-Modified-Since": first.headers["Last-Modified"]}).status_code == 304
+
+
+def test_a_feed_is_rendered_once_per_change_even_within_one_clock_tick(api_as, client, make_tour, make_site, add_stop,
+                                                                        book, monkeypatch):
+    """Clients that send no validators get the body rendered for the current ETag without a new render; a change,
+    even at the very same instant (clock frozen), moves the ETag and gives the new content."""
+    import time_machine
+
+    from tourplanner.calendar import feeds
+
+    renders = []
+    real_build = feeds.build_feed
+    monkeypatch.setattr(feeds, "build_feed", lambda user: renders.append(user.id) or real_build(user))
+    with time_machine.travel(datetime(2027, 3, 2, 10, 0, tzinfo=PARIS), tick=False):
+        api = api_as(Role.PRESCRIBER)
+        tour = make_tour(published=True)
+        book(tour, api.user)
+        path = _feed_path(api)
+        first = client.get(path)
+        assert client.get(path).data == first.data
+        assert len(renders) == 1
+        add_stop(tour, make_site(name="Forge du Rhône"), hour=10)
+        plan_changed(tour)
+        settle_calendars()
+        again = client.get(path)
+        assert again.headers["ETag"] != first.headers["ETag"]
+        assert "Forge du Rhône" in again.get_data(as_text=True).replace("\r\n ", "")
+        assert len(renders) == 2
+
+
+def test_the_feed_cache_is_bounded_and_keeps_one_body_per_person():
+    """A person's older body leaves when a newer one is kept; beyond the bound the least recently used leave."""
+    from tourplanner.calendar.feeds import Feed, FeedCache
+
+    moment = datetime(2027, 3, 2, 9, tzinfo=PARIS)
+    cache = FeedCache(max_bytes=10)
+    cache.put(1, Feed(b"aaaa", "e1", moment))
+    cache.put(1, Feed(b"bbbb", "e2", moment))
+    assert cache.get(1, "e1") is None and cache.get(1, "e2").body == b"bbbb"
+    cache.put(2, Feed(b"cccc", "f1", moment))
+    assert cache.get(1, "e2") is not None  # used: person 2's body is now the least recent
+    cache.put(3, Feed(b"dddd", "g1", moment))
+    assert cache.get(2, "f1") is None and cache.get(1, "e2") is not None and cache.get(3, "g1") is not None
+    cache.put(4, Feed(b"x" * 11, "h1", moment))
+    assert cache.get(4, "h1") is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -97,3 +98,54 @@ def test_times_are_whole_minutes_and_a_cancelled_summary_says_so():
     assert str(vevent["SUMMARY"]) == "Annulé : ZI Tour Meyzieu"
     standing = Calendar.from_ical(ical.invitation(_event(), ical.Method.REQUEST, ORGANIZER, "Europe/Paris"))
     assert str(standing.walk("VEVENT")[0]["SUMMARY"]) == "ZI Tour Meyzieu"
+
+
+def _varied_events() -> list[ical.CalendarEvent]:
+    """Events that exercise escaping, folding, accents, cancellation, DST days and optional fields."""
+    paris = ZoneInfo("Europe/Paris")
+    long_text = "\n".join(f"{h}h30  Visite de l'usine n°{h} ; équipement : chaussures, gilet — « sécurité »"
+                          for h in range(8, 17))
+    return [
+        _event(),
+        _event(uid="a@example.org", summary="Visite ; Métallerie, Dupont & fils", location="Quai d'Alsace, 69001 Lyon",
+               description=long_text, attendee=None, last_modified=datetime(2027, 6, 2, 8, 15, 42, tzinfo=UTC)),
+        _event(uid="b@example.org", is_cancelled=True, summary="Tour de l'été", description="Annulé.",
+               url=None, geo=None, attendee=ical.Attendee("zoe@example.fr", None, "NEEDS-ACTION")),
+        _event(uid="c@example.org", summary="Annulé : déjà préfixé", is_cancelled=True, location=None),
+        # The mornings after the changes of time (last Sundays of March and October) and a winter day.
+        _event(uid="d@example.org", start=datetime(2027, 3, 28, 8, 30, tzinfo=paris),
+               end=datetime(2027, 3, 28, 17, 0, 59, tzinfo=paris), sequence=0),
+        _event(uid="e@example.org", start=datetime(2027, 10, 31, 1, 30, tzinfo=UTC),
+               end=datetime(2027, 10, 31, 16, 0, tzinfo=UTC), description="x" * 400),
+        _event(uid="f@example.org", start=datetime(2028, 1, 5, 7, 45, 30, tzinfo=UTC),
+               end=datetime(2028, 1, 5, 16, 0, tzinfo=UTC), summary="Ünïcødé " * 20, location="A" * 200,
+               attendee=ical.Attendee("x@example.fr", "Dupont, Jean; « le chef »", "ACCEPTED")),
+    ]
+
+
+def test_the_fast_feed_writes_exactly_what_icalendar_writes():
+    """`feed` gives byte for byte the calendar icalendar builds from the same events, and parses back the same."""
+    events = _varied_events()
+    for chosen in (events, events[:1], list(reversed(events))):
+        fast = ical.feed(chosen, ORGANIZER, "Europe/Paris", "tourplanner — Léa, « test »")
+        plain = ical.feed_calendar(chosen, ORGANIZER, "Europe/Paris", "tourplanner — Léa, « test »").to_ical()
+        assert fast == plain
+        assert Calendar.from_ical(fast) == Calendar.from_ical(plain)
+    parsed = Calendar.from_ical(ical.feed(events, ORGANIZER, "Europe/Paris", "f"))
+    summaries = {str(e["UID"]): str(e["SUMMARY"]) for e in parsed.walk("VEVENT")}
+    assert summaries["b@example.org"] == "Annulé : Tour de l'été"
+    assert summaries["c@example.org"] == "Annulé : déjà préfixé"
+    assert summaries["a@example.org"] == "Visite ; Métallerie, Dupont & fils"
+    assert all(len(line) <= 75 for line in ical.feed(events, ORGANIZER, "Europe/Paris", "f").split(b"\r\n"))
+
+
+def test_a_feed_event_text_is_rendered_once_per_value():
+    """The same event in two feeds is rendered once; a changed event is rendered again."""
+    ical._vevent_text.cache_clear()
+    event = _event(uid="once@example.org")
+    ical.feed([event], ORGANIZER, "Europe/Paris", "f")
+    ical.feed([event], ORGANIZER, "Europe/Paris", "g")
+    assert ical._vevent_text.cache_info().misses == 1
+    changed = ical.feed([_event(uid="once@example.org", sequence=4)], ORGANIZER, "Europe/Paris", "f")
+    assert ical._vevent_text.cache_info().misses == 2
+    assert b"SEQUENCE:4" in changed

@@ -23,6 +23,7 @@ from tourplanner.calendar import ical
 from tourplanner.calendar.enums import Audience
 from tourplanner.cohorts.calendar import SeriesCalendar, series_calendar
 from tourplanner.cohorts.models import CohortSeries
+from tourplanner.company_visits.models import AgendaItem
 from tourplanner.company_visits.operations import agenda_lines
 from tourplanner.extensions import db
 from tourplanner.formatting import counted, hm, long_date
@@ -143,6 +144,8 @@ class _TourData:
     assignments: list[AmbassadorAssignment]
     #: A weekly cohort as one recurring event; none for the other kinds.
     cohort: SeriesCalendar | None = None
+    #: The tour's agenda rows when read with the rest (`load_many`); None = read when needed.
+    agenda: list[AgendaItem] | None = None
 
     @classmethod
     def load(cls, tour: Tour, exclude_booking: Booking | None = None,
@@ -171,7 +174,7 @@ class _TourData:
     def load_many(cls, tours: list[Tour]) -> dict[int, _TourData]:
         """The same for many tours at once, in a few queries whatever their number (a feed)."""
         ids = [tour.id for tour in tours]
-        data = {tour.id: cls(tour, [], {}, []) for tour in tours}
+        data = {tour.id: cls(tour, [], {}, [], agenda=[]) for tour in tours}
         if not ids:
             return data
         for booking in db.session.scalars(
@@ -194,6 +197,8 @@ class _TourData:
             data[assignment.tour_id].assignments.append(assignment)
         for tour in tours:
             data[tour.id].cohort = _cohort_of(tour)
+        for item in db.session.scalars(select(AgendaItem).where(AgendaItem.tour_id.in_(ids)).order_by(AgendaItem.id)):
+            data[item.tour_id].agenda.append(item)
         return data
 
     def changed_at(self, *more: datetime | None) -> datetime:
@@ -240,7 +245,7 @@ class _TourData:
         tour = self.tour
         if self.cohort is not None:
             return [tour.title, "", *self.cohort.lines]
-        lines = [f"{tour.title}", long_date(tour.start_at).capitalize(), "", *agenda_lines(tour)]
+        lines = [f"{tour.title}", long_date(tour.start_at).capitalize(), "", *agenda_lines(tour, self.agenda)]
         if not self.has_itinerary(buses):
             lines += [
                 f"Rendez-vous à {hm(tour.meeting_at)} : {tour.meeting_point_name}",

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from tourplanner.accounts.enums import Role
@@ -41,9 +44,64 @@ class Feed:
     last_modified: datetime
 
 
+#: Rendered feeds kept per process, by user and validator, at most this many bytes in all.
+CACHE_BYTES = 64 * 1024 * 1024
+
+
+class FeedCache:
+    """Rendered feed bodies by (user id, ETag), least recently used out first, bounded in bytes.
+
+    The ETag is derived from everything that changes a feed's content (see `feed_validators`):
+    a client holding it is answered 304 without a render, so a client without it can be sent
+    the body rendered for it. Kept in the process (one per app): each worker renders a feed once
+    per change, and a deployment (new code) starts empty.
+    """
+
+    def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._bodies: OrderedDict[tuple[int, str], Feed] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, user_id: int, etag: str) -> Feed | None:
+        """The feed rendered for this user at this ETag, if still kept."""
+        with self._lock:
+            found = self._bodies.get((user_id, etag))
+            if found is not None:
+                self._bodies.move_to_end((user_id, etag))
+            return found
+
+    def put(self, user_id: int, rendered: Feed) -> None:
+        """Keep a rendered feed, dropping the user's older ones and the least recently used beyond the bound."""
+        if len(rendered.body) > self.max_bytes:
+            return
+        with self._lock:
+            for key in [key for key in self._bodies if key[0] == user_id]:
+                self._size -= len(self._bodies.pop(key).body)
+            self._bodies[(user_id, rendered.etag)] = rendered
+            self._size += len(rendered.body)
+            while self._size > self.max_bytes:
+                _, dropped = self._bodies.popitem(last=False)
+                self._size -= len(dropped.body)
+
+
+def cached_feed(user: User, etag: str) -> Feed:
+    """The user's feed at validator `etag`: rendered once per process, then served as kept."""
+    cache: FeedCache = current_app.extensions.setdefault("tourplanner_feed_cache", FeedCache())
+    found = cache.get(user.id, etag)
+    if found is not None:
+        return found
+    rendered = build_feed(user)
+    cache.put(user.id, rendered)
+    return rendered
+
+
 def build_feed(user: User) -> Feed:
     """The user's calendar: confirmed seats, ambassador assignments, their company's visits."""
     now = utcnow()
+    # Validators first: should a change commit while the feed is read, the body is newer than
+    # its ETag (and rendered again at the next one), never older.
+    etag, last_modified = feed_validators(user, now)
     email = user.email.lower()
     states = {
         state.uid: state
@@ -75,7 +133,6 @@ def build_feed(user: User) -> Feed:
             sequence=state.sequence, is_cancelled=True, location=state.location, url=tour_url(state.tour_id),
             description="Annulé.", last_modified=state.updated_at,
         )
-    etag, last_modified = feed_validators(user, now)
     body = ical.feed(list(events.values()), organizer(), current_app.config["TIMEZONE"], f"tourplanner — {user.name}",
                      REFRESH_INTERVAL)
     return Feed(body=body, etag=etag, last_modified=last_modified)
@@ -91,22 +148,13 @@ def feed_validators(user: User, now: datetime | None = None) -> tuple[str, datet
     answers 304 without being built.
     """
     now = now or utcnow()
-    email = user.email.lower()
-    state_tours = select(CalendarEventState.tour_id).where(CalendarEventState.recipient == email)
-    tours = db.session.execute(
-        select(func.count(Tour.id), func.max(Tour.updated_at),
-               func.count(Tour.cancelled_at).filter(Tour.cancelled_at >= now - CANCELLED_KEPT))
-        .where(or_(Tour.id.in_(_tour_ids_of(user, now)), Tour.id.in_(state_tours)))
+    row = db.session.execute(
+        _validators_statement(user.role is Role.COMPANY and user.organisation_id is not None),
+        {**_params(user, now), "cancelled_since": now - CANCELLED_KEPT},
     ).one()
-    states = db.session.execute(
-        select(func.count(CalendarEventState.id), func.max(CalendarEventState.updated_at),
-               func.count(CalendarEventState.cancelled_at).filter(CalendarEventState.cancelled_at >= now - CANCELLED_KEPT))
-        .where(CalendarEventState.recipient == email)
-    ).one()
-    token_created = db.session.scalar(
-        select(func.max(CalendarToken.created_at)).where(CalendarToken.user_id == user.id)
-    )
-    parts = [user.id, user.name, user.role.value, user.organisation_id, *tours, *states, token_created]
+    tours, states, token_created = row[0:4], row[4:8], row[8]
+    parts = [user.id, user.name, user.email.lower(), user.role.value, user.organisation_id, *tours, *states,
+             token_created]
     etag = hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]
     moments = [moment for moment in (tours[1], states[1], token_created) if moment is not None]
     return etag, max(moments, default=now).replace(microsecond=0)
@@ -121,30 +169,58 @@ def _live(copy: PersonalEvent, tour: Tour, state: CalendarEventState | None) -> 
     return event
 
 
+@lru_cache(maxsize=2)
+def _validators_statement(is_company: bool):  # noqa: ANN202  (a SELECT of one row)
+    """The aggregates behind a feed's validators, as one statement with bound parameters."""
+    cancelled_since = bindparam("cancelled_since")
+    recipient = CalendarEventState.recipient == bindparam("email")
+    shown = or_(Tour.id.in_(_tour_ids_of(is_company)),
+                Tour.id.in_(select(CalendarEventState.tour_id).where(recipient)))
+    tours = [func.count(Tour.id), func.max(Tour.updated_at), func.coalesce(func.sum(Tour.revision), 0),
+             func.count(Tour.cancelled_at).filter(Tour.cancelled_at >= cancelled_since)]
+    states = [func.count(CalendarEventState.id), func.max(CalendarEventState.updated_at),
+              func.coalesce(func.sum(CalendarEventState.sequence), 0),
+              func.count(CalendarEventState.cancelled_at).filter(CalendarEventState.cancelled_at >= cancelled_since)]
+    # One-row subqueries side by side: each aggregate pass is made once.
+    tour_row = select(*tours).where(shown).subquery()
+    state_row = select(*states).where(recipient).subquery()
+    token_row = select(func.max(CalendarToken.created_at)).where(CalendarToken.user_id == bindparam("user_id")).subquery()
+    return select(*tour_row.c, *state_row.c, *token_row.c).select_from(tour_row).join(state_row, true()).join(
+        token_row, true())
+
+
+def _params(user: User, now: datetime) -> dict[str, object]:
+    """The values `_tour_ids_of`'s parameters take for this user."""
+    return {"user_id": user.id, "email": user.email.lower(), "organisation_id": user.organisation_id,
+            "since": now - PAST_KEPT}
+
+
 def _tours_of(user: User, now: datetime) -> list[Tour]:
     """The tours the user has a seat on, rides as ambassador, or hosts a visit of."""
+    is_company = user.role is Role.COMPANY and user.organisation_id is not None
     return list(db.session.scalars(
-        select(Tour).where(Tour.id.in_(_tour_ids_of(user, now))).order_by(Tour.start_at, Tour.id)
-        .options(selectinload(Tour.buses))
+        select(Tour).where(Tour.id.in_(_tour_ids_of(is_company))).order_by(Tour.start_at, Tour.id)
+        .options(selectinload(Tour.buses)),
+        _params(user, now),
     ))
 
 
-def _tour_ids_of(user: User, now: datetime):  # noqa: ANN202  (a SELECT of tour ids)
-    """The ids of the tours `_tours_of` gives, as a subquery."""
-    since = now - PAST_KEPT
-    email = user.email.lower()
-    booked = (
-        select(Booking.tour_id)
-        .outerjoin(Participant, Participant.booking_id == Booking.id)
-        .where(Booking.status == BookingStatus.CONFIRMED,
-               or_(Booking.prescriber_id == user.id, func.lower(Participant.email) == email))
+def _tour_ids_of(is_company: bool):  # noqa: ANN202  (a SELECT of tour ids)
+    """The ids of the tours `_tours_of` gives, as a subquery with bound parameters (see `_params`)."""
+    user_id, email = bindparam("user_id"), bindparam("email")
+    # Two lookups rather than one OR over a join: each uses its own index, not a pass over
+    # every confirmed booking.
+    booked = select(Booking.tour_id).where(Booking.prescriber_id == user_id, Booking.status == BookingStatus.CONFIRMED)
+    named = (
+        select(Booking.tour_id).join(Participant, Participant.booking_id == Booking.id)
+        .where(func.lower(Participant.email) == email, Booking.status == BookingStatus.CONFIRMED)
     )
-    riding = select(AmbassadorAssignment.tour_id).where(AmbassadorAssignment.user_id == user.id)
-    conditions = [Tour.id.in_(booked), Tour.id.in_(riding)]
-    if user.role is Role.COMPANY and user.organisation_id is not None:
+    riding = select(AmbassadorAssignment.tour_id).where(AmbassadorAssignment.user_id == user_id)
+    conditions = [Tour.id.in_(booked), Tour.id.in_(named), Tour.id.in_(riding)]
+    if is_company:
         hosting = (
             select(Stop.tour_id).join(Slot, Slot.id == Stop.slot_id).join(Site, Site.id == Slot.site_id)
-            .where(Site.organisation_id == user.organisation_id)
+            .where(Site.organisation_id == bindparam("organisation_id"))
         )
         conditions.append(Tour.id.in_(hosting))
-    return select(Tour.id).where(or_(*conditions), Tour.end_at >= since)
+    return select(Tour.id).where(or_(*conditions), Tour.end_at >= bindparam("since"))

@@ -127,7 +127,35 @@ def feed(
     name: str,
     refresh: timedelta = timedelta(hours=1),
 ) -> bytes:
-    """A subscribable calendar (no METHOD) of `events`, with a refresh hint for clients."""
+    """A subscribable calendar (no METHOD) of `events`, with a refresh hint for clients.
+
+    The same bytes as `feed_calendar(...).to_ical()`, built faster: the calendar's own lines
+    and its VTIMEZONE are rendered by icalendar around no event, and each VEVENT's text is
+    rendered by icalendar once per distinct event value (see `_vevent_text`).
+    """
+    ordered = sorted(events, key=lambda e: (e.start, e.uid))
+    years = _years(ordered)
+    head, tail = _feed_frame(tzid, name, refresh, years[0], years[1])
+    return b"".join([head, *(_vevent_text(event, organizer, tzid) for event in ordered), tail])
+
+
+def feed_calendar(
+    events: Sequence[CalendarEvent],
+    organizer: Person,
+    tzid: str,
+    name: str,
+    refresh: timedelta = timedelta(hours=1),
+) -> Calendar:
+    """The feed as an icalendar object: what `feed` writes, built the plain way."""
+    calendar = _feed_header(name, tzid, refresh)
+    for event in sorted(events, key=lambda e: (e.start, e.uid)):
+        for component in _vevents(event, organizer, tzid):
+            calendar.add_component(component)
+    _add_timezone(calendar, tzid, events)
+    return calendar
+
+
+def _feed_header(name: str, tzid: str, refresh: timedelta) -> Calendar:
     calendar = _calendar()
     calendar.add("NAME", name)
     calendar.add("X-WR-CALNAME", name)
@@ -135,11 +163,33 @@ def feed(
     # RFC 7986 and its older Microsoft/Apple spelling: clients poll at this pace.
     calendar.add("REFRESH-INTERVAL", vDuration(refresh), parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", vDuration(refresh))
-    for event in sorted(events, key=lambda e: (e.start, e.uid)):
-        for component in _vevents(event, organizer, tzid):
-            calendar.add_component(component)
-    _add_timezone(calendar, tzid, events)
-    return calendar.to_ical()
+    return calendar
+
+
+#: Where the events go in a rendered feed frame: before the calendar's end.
+_END = b"END:VCALENDAR\r\n"
+
+
+@lru_cache(maxsize=256)
+def _feed_frame(tzid: str, name: str, refresh: timedelta, first_year: int, last_year: int) -> tuple[bytes, bytes]:
+    """The feed's text around its events (header and VTIMEZONE; the end), rendered by icalendar."""
+    calendar = _feed_header(name, tzid, refresh)
+    calendar.subcomponents.insert(0, _timezone(tzid, first_year, last_year))
+    text = calendar.to_ical()
+    if not text.endswith(_END):
+        raise RuntimeError("icalendar wrote a calendar that does not end with END:VCALENDAR")
+    return text[: -len(_END)], _END
+
+
+@lru_cache(maxsize=16384)
+def _vevent_text(event: CalendarEvent, organizer: Person, tzid: str) -> bytes:
+    """One event's text as icalendar writes it inside a calendar (folded, CRLF), once per value: its
+    VEVENT, and for a weekly series the overrides that follow it (see `_vevents`).
+
+    Events are frozen values: a changed tour, sequence or stamp is another key, so an
+    entry never goes stale; the least recently used ones make room.
+    """
+    return b"".join(component.to_ical() for component in _vevents(event, organizer, tzid))
 
 
 def _calendar() -> Calendar:
@@ -220,8 +270,14 @@ def _address(person: Person) -> vCalAddress:
 
 def _add_timezone(calendar: Calendar, tzid: str, events: Iterable[CalendarEvent]) -> None:
     """Insert the VTIMEZONE that DTSTART and DTEND refer to, covering the events' years."""
+    first_year, last_year = _years(events)
+    calendar.subcomponents.insert(0, _timezone(tzid, first_year, last_year))
+
+
+def _years(events: Iterable[CalendarEvent]) -> tuple[int, int]:
+    """The years a VTIMEZONE covers for these events: one either side of theirs."""
     years = [moment.year for event in events for moment in (event.start, event.end)] or [datetime.now().year]
-    calendar.subcomponents.insert(0, _timezone(tzid, min(years) - 1, max(years) + 1))
+    return min(years) - 1, max(years) + 1
 
 
 @lru_cache(maxsize=32)

@@ -1,8 +1,8 @@
 """Bringing people's calendars up to date after changes, out of the request that made them.
 
-Domain verbs mark a tour (`tourplanner.tours.notices.plan_changed`: `notify_after_at`, a
-short window in which further changes of the same burst join the first). Once that time
-has come, `send_due_updates` reconciles each marked tour — what each person should hold
+Domain verbs mark a tour (`tourplanner.tours.notices.plan_changed`: `notify_after_at`,
+pushed back by each further change of the same burst but never beyond a cap after its
+first, `notify_first_at`). Once that time has come, `send_due_updates` reconciles each marked tour — what each person should hold
 against what they were last sent — and queues the difference in the outbox, one commit per
 tour. Two things run it:
 
@@ -54,7 +54,7 @@ def _update_one(tour_id: int, now: datetime) -> int:
     claimed = db.session.execute(
         update(Tour)
         .where(Tour.id == tour_id, Tour.notify_after_at.is_not(None), Tour.notify_after_at <= now)
-        .values(notify_after_at=None)
+        .values(notify_after_at=None, notify_first_at=None)
         .execution_options(synchronize_session=False)
     ).rowcount
     if not claimed:

@@ -86,9 +86,12 @@ def set_agenda(tour: Tour, entries: list[AgendaEntry], actor: User) -> list[Agen
     return items
 
 
-def agenda_lines(tour: Tour) -> list[str]:
-    """The agenda as text lines for invitations and feeds (nothing when none is set)."""
-    items = tour_agenda(tour)
+def agenda_lines(tour: Tour, items: Iterable[AgendaItem] | None = None) -> list[str]:
+    """The agenda as text lines for invitations and feeds (nothing when none is set).
+
+    `items`: the tour's agenda rows when already read (a feed reads all its tours' at once).
+    """
+    items = tour_agenda(tour) if items is None else sorted(items, key=lambda item: STEPS.index(item.step))
     if not items:
         return []
     return ["Déroulé :", *(f"  {to_local(item.start_at):%H:%M}  {item.step.label} — {item.place}" for item in items), ""]

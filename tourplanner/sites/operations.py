@@ -25,6 +25,9 @@ from tourplanner.sites.enums import SlotStatus
 from tourplanner.sites.geocoding import Geocoder, locate
 from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.timeutil import to_local
+from tourplanner.tours.enums import TourStatus
+from tourplanner.tours.models import Stop, Tour
+from tourplanner.tours.notices import plan_changed
 from tourplanner.trades.operations import line_errors as trade_line_errors, tag_site
 
 #: Statuses in which a slot holds its window: a new slot at the same site may not overlap it.
@@ -268,6 +271,7 @@ def update_site(site: Site, details: SiteDetails, actor: User, geocoder: Geocode
         errors.append(FieldError("organisation_id", "un site ne change pas d'entreprise"))
     check_site(details, errors)
     geocoded = False
+    told = _what_people_are_told(site)
     if details.lat is not None and details.lon is not None:
         site.lat, site.lon = details.lat, details.lon
     elif details.address.strip() != site.address:
@@ -275,9 +279,26 @@ def update_site(site: Site, details: SiteDetails, actor: User, geocoder: Geocode
         geocoded = True
     _fill(site, details)
     db.session.flush()
+    if _what_people_are_told(site) != told:
+        _mark_tours_visiting(site)
     tag_site(site)
     record(actor, "site.update", site, name=site.name, geocoded=geocoded)
     return site
+
+
+def _what_people_are_told(site: Site) -> tuple[object, ...]:
+    """What of a site reaches invitations and feeds: its name, address, place and visit notes."""
+    return (site.name, site.address, site.lat, site.lon, *(getattr(site, name) for name in sorted(SITE_TEXTS)))
+
+
+def _mark_tours_visiting(site: Site) -> None:
+    """The coming tours whose itinerary visits `site` bring their people's calendars up to date."""
+    visiting = select(Stop.tour_id).join(Slot, Slot.id == Stop.slot_id).where(Slot.site_id == site.id)
+    for tour in db.session.scalars(
+        select(Tour).where(Tour.id.in_(visiting), Tour.end_at >= utcnow(), Tour.status != TourStatus.CANCELLED)
+        .order_by(Tour.id)
+    ):
+        plan_changed(tour)
 
 
 def _geocode(address: str, geocoder: Geocoder) -> tuple[float, float]:

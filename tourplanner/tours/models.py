@@ -80,6 +80,10 @@ class Tour(Base):
     #: What people were told may be out of date: their calendars are brought up to date at
     #: this time (pushed back by each further change, so that a burst makes one update).
     notify_after_at: Mapped[datetime | None] = mapped_column(index=True)
+    #: The first change of the burst not yet sent: the update leaves no later than shortly after it.
+    notify_first_at: Mapped[datetime | None]
+    #: Counts the changes of what people are told, so that feed validators move even within one clock tick.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     buses: Mapped[list[Bus]] = relationship(
         back_populates="tour", order_by="Bus.position", cascade="all, delete-orphan"
