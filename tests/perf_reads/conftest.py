@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
+from flask import g
 from sqlalchemy import event, select
 
 from tests.conftest import PARIS
@@ -45,6 +46,9 @@ class StatementCounter:
     def counting(self) -> Iterator[list[str]]:
         """Count the statements of the block, from a fresh session (nothing cached from setting up)."""
         db.session.remove()
+        # The tests share one app context: forget the user a previous request signed in (now detached).
+        g.pop("_login_user", None)
+        g.pop("calendar_touched", None)  # set by the set-up's verbs, not by the read counted
         self.statements.clear()
         self.is_on = True
         try:

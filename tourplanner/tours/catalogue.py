@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select, union
+from sqlalchemy.orm import joinedload, selectinload
 
 from tourplanner.accounts.models import User
 from tourplanner.bookings import operations as bookings
@@ -126,6 +127,7 @@ def open_tours(filters: CatalogueFilters | None = None, now: datetime | None = N
         select(Tour)
         .where(Tour.status == TourStatus.PUBLISHED, Tour.booking_deadline_at > now, Tour.start_at > now,
                Tour.kind != TourKind.SIAE_VISIT)
+        .options(selectinload(Tour.buses))
         .order_by(Tour.start_at, Tour.id)
     )
     if filters.kind is not None:
@@ -315,6 +317,7 @@ def _sites_by_tour(tour_ids: list[int]) -> dict[int, list[Site]]:
     rows = db.session.execute(
         select(tour_sites.c.tour_id, Site)
         .join(Site, Site.id == tour_sites.c.site_id)
+        .options(joinedload(Site.zone))
         .where(tour_sites.c.tour_id.in_(tour_ids))
     ).all()
     result: dict[int, list[Site]] = defaultdict(list)
@@ -356,6 +359,7 @@ def _visited_companies(tour_ids: list[int]) -> dict[int, list[VisitedCompany]]:
         select(Stop.tour_id, Site)
         .join(Slot, Slot.id == Stop.slot_id)
         .join(Site, Site.id == Slot.site_id)
+        .options(joinedload(Site.organisation))
         .where(Stop.tour_id.in_(tour_ids), Stop.company_response != VisitResponse.DECLINED)
         .order_by(Stop.tour_id, Stop.start_at, Stop.id)
     ).all()
