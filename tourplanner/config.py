@@ -56,6 +56,8 @@ class DefaultConfig:
     GEOCODER_TIMEOUT_SECONDS = 5
     #: How far ahead a recurring availability is turned into slots, in weeks.
     SLOT_SERIES_WEEKS = 12
+    #: Rows on one page of a long list on the pages (tours, catalogues); the API takes its own `limit`.
+    LIST_PAGE_SIZE = 50
     #: Rate limits (Flask-Limiter): "false" turns them all off (a benchmark, a trusted batch import).
     RATELIMIT_ENABLED = True
     #: Where the counters live: in each process's memory by default (so each web worker counts

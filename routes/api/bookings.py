@@ -16,9 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from spectree import Response
 
 from routes.api import api, current_user, spec
-from routes.api.schemas import Body, Flag, Int, Problem, ValidationProblem
+from routes.api.schemas import NEXT_FIELD, Body, Flag, Int, PageQuery, Problem, ValidationProblem, page_json
 from routes.api.tours import load_tour
-from tourplanner.bookings import operations
+from tourplanner.bookings import operations, queries
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.extensions import db
@@ -114,9 +114,10 @@ class CancelledBookingOut(BookingOut):
 
 
 class BookingList(BaseModel):
-    """A list of bookings."""
+    """A list (or a page) of bookings."""
 
     bookings: list[BookingOut]
+    next: str | None = NEXT_FIELD
 
 
 def load_booking(booking_id: int) -> Booking:
@@ -124,8 +125,8 @@ def load_booking(booking_id: int) -> Booking:
     return operations.get_booking(booking_id, current_user())
 
 
-def booking_json(booking: Booking) -> dict[str, Any]:
-    """A booking as the API shows it, times in local time with offset."""
+def booking_json(booking: Booking, positions: dict[int, int] | None = None) -> dict[str, Any]:
+    """A booking as the API shows it, times in local time with offset (`positions`: waiting places a list read)."""
     return {
         "id": booking.id,
         "tour_id": booking.tour_id,
@@ -133,7 +134,9 @@ def booking_json(booking: Booking) -> dict[str, Any]:
         "seats": booking.seats,
         "bus": booking.bus.position if booking.bus is not None else None,
         "bus_name": booking.bus.name if booking.bus is not None else None,
-        "waiting_position": operations.waiting_position(booking),
+        "waiting_position": (
+            operations.waiting_position(booking) if positions is None else positions.get(booking.id)
+        ),
         "pickup_point": booking.pickup_point.position if booking.pickup_point is not None else None,
         "pickup_point_name": booking.pickup_point.name if booking.pickup_point is not None else None,
         "prescriber": {"id": booking.prescriber.id, "name": booking.prescriber.name, "email": booking.prescriber.email},
@@ -182,14 +185,17 @@ def book_seats(tour_id: int, json: BookingIn, headers: BookingHeaders):
 
 
 @api.get("/tours/<int:tour_id>/bookings")
-@spec.validate(resp=Response(HTTP_200=BookingList, **ERRORS), tags=["bookings"])
-def list_tour_bookings(tour_id: int):
+@spec.validate(query=PageQuery, resp=Response(HTTP_200=BookingList, HTTP_422=ValidationProblem, **ERRORS),
+               tags=["bookings"])
+def list_tour_bookings(tour_id: int, query: PageQuery):
     """A tour's bookings: confirmed, then the waiting list in its order, then cancelled.
 
-    Organisers see them all, a prescriber their own; others 403.
+    Organisers see them all, a prescriber their own; others 403. Paginated: `limit` bookings
+    (50 by default, at most 200); `next`, when present, is the `cursor` of the following page.
     """
-    bookings = operations.tour_bookings(load_tour(tour_id), current_user())
-    return jsonify({"bookings": [booking_json(b) for b in bookings]})
+    page = queries.tour_bookings_page(load_tour(tour_id), current_user(), query.page())
+    positions = queries.waiting_positions([tour_id])
+    return jsonify(page_json("bookings", [booking_json(b, positions) for b in page.items], page.next_cursor))
 
 
 @api.get("/me/bookings")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, Strict, field_validator
 
 from tourplanner.accounts.enums import OrganisationKind
+from tourplanner.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from tourplanner.tours.enums import TourKind
 
 
@@ -35,6 +36,13 @@ def _plausible(value: datetime) -> datetime:
 
 #: A time as the API takes it: ISO 8601 with its offset, within a plausible range.
 Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
+
+
+#: The `next` field of a paginated list: the cursor of the following page, absent on the last page.
+NEXT_FIELD = Field(
+    default=None,
+    description="cursor of the next page (pass it as `cursor`); absent on the last page",
+)
 
 
 class Body(BaseModel):
@@ -222,6 +230,31 @@ class TourOut(BaseModel):
 
 
 class TourList(BaseModel):
-    """A list of tours."""
+    """A page of tours."""
 
     tours: list[TourOut]
+    next: str | None = NEXT_FIELD
+
+
+class PageQuery(BaseModel):
+    """Which page of a list: `limit` rows (1–200, 50 by default) after `cursor`, the `next` of the page before."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="rows per page (at most 200)")
+    cursor: str | None = Field(
+        default=None, max_length=1000,
+        description="opaque: the `next` of the previous page; leave it out for the first page",
+    )
+
+    def page(self) -> PageRequest:
+        """The domain's view of this query."""
+        return PageRequest(limit=self.limit, cursor=self.cursor)
+
+
+def page_json(key: str, items: list[Any], next_cursor: str | None) -> dict[str, Any]:
+    """A paginated list as the API answers it: the rows under `key`, `next` only when more follow."""
+    body: dict[str, Any] = {key: items}
+    if next_cursor is not None:
+        body["next"] = next_cursor
+    return body

@@ -14,7 +14,20 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from spectree import Response
 
 from routes.api import api, current_user, spec
-from routes.api.schemas import INT_MAX, Body, Flag, Id, Int, Moment, Number, Problem, ValidationProblem
+from routes.api.schemas import (
+    INT_MAX,
+    NEXT_FIELD,
+    Body,
+    Flag,
+    Id,
+    Int,
+    Moment,
+    Number,
+    PageQuery,
+    Problem,
+    ValidationProblem,
+    page_json,
+)
 from tourplanner.errors import FieldError, InvalidInput
 from tourplanner.extensions import db
 from tourplanner.tours.queries import get_managed_tour
@@ -121,9 +134,10 @@ class SiteOut(BaseModel):
 
 
 class SiteList(BaseModel):
-    """A list of sites."""
+    """A page of sites."""
 
     sites: list[SiteOut]
+    next: str | None = NEXT_FIELD
 
 
 class SlotIn(Body):
@@ -163,13 +177,14 @@ class SlotOut(BaseModel):
 
 
 class SlotList(BaseModel):
-    """A list of slots."""
+    """A page of slots."""
 
     slots: list[SlotOut]
+    next: str | None = NEXT_FIELD
 
 
-class SlotQuery(BaseModel):
-    """Filters of the slot list: a site, slots meeting [from, to), a status."""
+class SlotQuery(PageQuery):
+    """Filters of the slot list: a site, slots meeting [from, to), a status; and which page."""
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
@@ -336,9 +351,10 @@ class VisitOut(BaseModel):
 
 
 class VisitList(BaseModel):
-    """A company's visits."""
+    """A page of a company's visits."""
 
     visits: list[VisitOut]
+    next: str | None = NEXT_FIELD
 
 
 class AssignmentIn(Body):
@@ -370,8 +386,8 @@ class AssignmentList(BaseModel):
     ambassadors: list[AssignmentOut]
 
 
-def site_json(site: Site) -> dict[str, Any]:
-    """A site as the API shows it."""
+def site_json(site: Site, trade_codes: list[str] | None = None) -> dict[str, Any]:
+    """A site as the API shows it (`trade_codes` when a list read them already for every site)."""
     return {
         "id": site.id,
         "organisation_id": site.organisation_id,
@@ -393,7 +409,7 @@ def site_json(site: Site) -> dict[str, Any]:
         "open_positions": site.open_positions,
         "how_to_apply": site.how_to_apply,
         "visitor_contacts": site.visitor_contacts,
-        "trade_codes": site_codes(site),
+        "trade_codes": site_codes(site) if trade_codes is None else trade_codes,
         "contact_name": site.contact_name,
         "contact_phone": site.contact_phone,
         "trades_rome": [
@@ -494,10 +510,16 @@ def create_site(json: SiteIn):
 
 
 @api.get("/sites")
-@spec.validate(resp=Response(HTTP_200=SiteList, **ERRORS), tags=["sites"])
-def list_sites():
-    """Sites: every one for organisers, their company's for company contacts."""
-    return jsonify({"sites": [site_json(site) for site in queries.sites_visible_to(current_user())]})
+@spec.validate(query=PageQuery, resp=Response(HTTP_200=SiteList, HTTP_422=ValidationProblem, **ERRORS), tags=["sites"])
+def list_sites(query: PageQuery):
+    """Sites by name: every one for organisers, their company's for company contacts.
+
+    Paginated: `limit` sites (50 by default, at most 200); `next`, when present, is the
+    `cursor` of the following page.
+    """
+    page = queries.sites_page(current_user(), query.page())
+    codes = queries.trade_codes_by_site([site.id for site in page.items])
+    return jsonify(page_json("sites", [site_json(site, codes[site.id]) for site in page.items], page.next_cursor))
 
 
 @api.get("/sites/<int:site_id>")
@@ -550,9 +572,13 @@ def offer_slot(json: SlotIn):
 @api.get("/slots")
 @spec.validate(query=SlotQuery, resp=Response(HTTP_200=SlotList, HTTP_422=ValidationProblem, **ERRORS), tags=["slots"])
 def list_slots(query: SlotQuery):
-    """Slots meeting [from, to): organisers see offered ones, company contacts all of theirs."""
-    slots = queries.slots_visible_to(current_user(), query.site_id, query.from_, query.to, query.status)
-    return jsonify({"slots": [slot_json(slot) for slot in slots]})
+    """Slots meeting [from, to), by start: organisers see offered ones, company contacts all of theirs.
+
+    Paginated: `limit` slots (50 by default, at most 200); `next`, when present, is the
+    `cursor` of the following page (the same filters apply).
+    """
+    page = queries.slots_page(current_user(), query.page(), query.site_id, query.from_, query.to, query.status)
+    return jsonify(page_json("slots", [slot_json(slot) for slot in page.items], page.next_cursor))
 
 
 @api.post("/slots/<int:slot_id>/pause")
@@ -654,10 +680,15 @@ def resume_slot_series(series_id: int):
 
 
 @api.get("/visits")
-@spec.validate(resp=Response(HTTP_200=VisitList, **ERRORS), tags=["visits"])
-def list_visits():
-    """The visits planned at the caller's company's sites, in published tours (company contacts)."""
-    return jsonify({"visits": [visit_json(v) for v in visits.company_visits(current_user())]})
+@spec.validate(query=PageQuery, resp=Response(HTTP_200=VisitList, HTTP_422=ValidationProblem, **ERRORS), tags=["visits"])
+def list_visits(query: PageQuery):
+    """The visits planned at the caller's company's sites, in published tours, by time (company contacts).
+
+    Paginated: `limit` visits (50 by default, at most 200); `next`, when present, is the
+    `cursor` of the following page.
+    """
+    page = visits.company_visits_page(current_user(), query.page())
+    return jsonify(page_json("visits", [visit_json(v) for v in page.items], page.next_cursor))
 
 
 @api.get("/visits/<int:stop_id>")

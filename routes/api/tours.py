@@ -8,7 +8,7 @@ from flask import jsonify
 from spectree import Response
 
 from routes.api import api, current_user, spec
-from routes.api.schemas import CancelIn, Problem, TourIn, TourList, TourOut, ValidationProblem
+from routes.api.schemas import CancelIn, PageQuery, Problem, TourIn, TourList, TourOut, ValidationProblem, page_json
 from tourplanner.accounts.permissions import require_organiser
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.errors import NotFound
@@ -17,7 +17,7 @@ from tourplanner.sites.geocoding import configured_geocoder, resolve_place
 from tourplanner.timeutil import isoformat_local
 from tourplanner.tours import operations
 from tourplanner.tours.models import Tour
-from tourplanner.tours.queries import get_managed_tour, get_visible_tour, visible_tours
+from tourplanner.tours.queries import get_managed_tour, get_visible_tour, seats_by_tour, visible_tours_page
 
 ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_409": Problem}
 
@@ -30,9 +30,10 @@ def load_tour(tour_id: int) -> Tour:
     return tour
 
 
-def tour_json(tour: Tour) -> dict[str, Any]:
-    """A tour as the API shows it: seats counted, times in local time with offset."""
-    seats = operations.seats_by_status(tour)
+def tour_json(tour: Tour, seats: dict[BookingStatus, int] | None = None) -> dict[str, Any]:
+    """A tour as the API shows it: seats counted (unless a list counted them already), local times with offset."""
+    if seats is None:
+        seats = operations.seats_by_status(tour)
     lunch = None
     if tour.has_lunch:
         lunch = {
@@ -154,11 +155,16 @@ def create_tour(json: TourIn):
 
 
 @api.get("/tours")
-@spec.validate(resp=Response(HTTP_200=TourList, **ERRORS), tags=["tours"])
-def list_tours():
-    """Tours to come and past: organisers see drafts too, others the published ones."""
-    tours = visible_tours(current_user(), upcoming_only=False)
-    return jsonify({"tours": [tour_json(tour) for tour in tours]})
+@spec.validate(query=PageQuery, resp=Response(HTTP_200=TourList, HTTP_422=ValidationProblem, **ERRORS), tags=["tours"])
+def list_tours(query: PageQuery):
+    """Tours to come and past, by start: organisers see drafts too, others the published ones.
+
+    Paginated: `limit` tours (50 by default, at most 200); `next`, when present, is the
+    `cursor` of the following page.
+    """
+    page = visible_tours_page(current_user(), query.page(), upcoming_only=False)
+    seats = seats_by_tour([tour.id for tour in page.items])
+    return jsonify(page_json("tours", [tour_json(tour, seats[tour.id]) for tour in page.items], page.next_cursor))
 
 
 @api.get("/tours/<int:tour_id>")

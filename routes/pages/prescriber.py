@@ -22,6 +22,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, Email, InputRequired, Optional, ValidationError
 
 from routes.pages import pages
+from routes.pages.pagination import page_links, page_request
 from routes.pages.forms import REQUIRED, ActionForm, FrenchForm, InRange, strip, too_long
 from routes.pages.tours import load_tour
 from tourplanner.accounts.enums import Role
@@ -140,10 +141,11 @@ def open_tours():
         SelectChoice(t, t) for t in catalogue.catalogue_territories()
     ]
     is_valid = form.validate() if request.args else True
-    entries = catalogue.open_tours(form.filters() if is_valid else None)
+    page = catalogue.open_tours_page(page_request(), form.filters() if is_valid else None)
     is_filtered = is_valid and any(request.args.get(name) for name in ("territoire", "du", "au", "type", "metier"))
     return render_template(
-        "prescriber/catalogue.html", form=form, entries=entries, is_filtered=is_filtered
+        "prescriber/catalogue.html", form=form, entries=page.items, is_filtered=is_filtered,
+        pages=page_links(page.next_cursor),
     ), 200 if is_valid else 422
 
 

@@ -13,6 +13,7 @@ from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringFi
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from routes.pages import pages
+from routes.pages.pagination import PageLinks, page_links, page_request
 from routes.pages.forms import ActionForm, FrenchForm, too_long
 from routes.pages.itinerary import DEFAULT_TILE_ATTRIBUTION
 from tourplanner.accounts.models import User
@@ -111,15 +112,18 @@ def slot_catalogue():
     form = _filter_form()
     if request.args and not form.validate():
         return _render(form, [], 422)
-    return _render(form, catalogue.catalogue_slots(_filters(form)))
+    page = catalogue.catalogue_slots_page(_filters(form), page_request())
+    return _render(form, page.items, pages=page_links(page.next_cursor))
 
 
-def _render(form: SlotFilterForm, rows: list[catalogue.CatalogueRow], status: int = 200):
-    """The catalogue page with these filters and rows."""
+def _render(form: SlotFilterForm, rows: list[catalogue.CatalogueRow], status: int = 200,
+            pages: PageLinks | None = None):
+    """The catalogue page with these filters and rows (one page of them: `pages` links to the others)."""
     return render_template(
         "slots/catalogue.html",
         form=form,
         rows=rows,
+        pages=pages,
         first_day=form.du.data or _today(),
         sectors=catalogue.sectors(),
         action_form=ActionForm(),

@@ -9,6 +9,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 
 from routes.pages import pages
+from routes.pages.pagination import page_links, page_request
 from routes.pages.forms import ActionForm, CancelTourForm, TourForm
 from tourplanner.accounts.permissions import require_organiser
 from tourplanner.bookings.enums import BookingStatus
@@ -19,7 +20,7 @@ from tourplanner.timeutil import aware_local, to_local
 from tourplanner.tours import operations
 from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour
-from tourplanner.tours.queries import get_managed_tour, get_visible_tour, manages_tour, visible_tours
+from tourplanner.tours.queries import get_managed_tour, get_visible_tour, manages_tour, visible_tours_page
 
 
 def map_tiles() -> dict[str, str]:
@@ -44,8 +45,9 @@ def load_managed_tour(tour_id: int) -> Tour:
 @pages.get("/tours")
 @login_required
 def tours_list():
-    """Upcoming tours."""
-    return render_template("tours/list.html", tours=visible_tours(current_user))
+    """Upcoming tours, a page at a time."""
+    page = visible_tours_page(current_user, page_request())
+    return render_template("tours/list.html", tours=page.items, pages=page_links(page.next_cursor))
 
 
 @pages.get("/tours/<int:tour_id>")

@@ -26,18 +26,18 @@ from sqlalchemy.orm import joinedload
 
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
-from tourplanner.accounts.permissions import require_role
 from tourplanner.audit.operations import record
 from tourplanner.bookings import rules
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking, Participant
+from tourplanner.bookings.queries import tour_bookings_query
 from tourplanner.tours.notices import plan_changed
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, FieldError, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Bus, Tour
-from tourplanner.tours.queries import check_manages, manages_tour
+from tourplanner.tours.queries import manages_tour
 
 #: How long an Idempotency-Key stands for its first booking.
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
@@ -287,16 +287,7 @@ def tour_bookings(tour: Tour, user: User) -> list[Booking]:
 
     Confirmed first, then the waiting list in its order, then cancelled ones; each by id.
     """
-    if user.role is Role.ORGANISER:
-        check_manages(user, tour)
-    sees_all = user.role is Role.ORGANISER or rules.is_host(tour, user)
-    if not sees_all:
-        require_role(user, Role.ORGANISER, rules.booking_role(tour))
-    query = select(Booking).where(Booking.tour_id == tour.id)
-    if not sees_all:
-        query = query.where(Booking.prescriber_id == user.id)
-    rank = {BookingStatus.CONFIRMED: 0, BookingStatus.WAITLISTED: 1, BookingStatus.CANCELLED: 2}
-    return sorted(db.session.scalars(query), key=lambda b: (rank[b.status], b.id))
+    return list(db.session.scalars(tour_bookings_query(tour, user)).unique())
 
 
 def prescriber_bookings(user: User) -> list[Booking]:

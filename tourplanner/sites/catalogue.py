@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tourplanner.extensions import db
+from tourplanner.pagination import Page, PageRequest, keyset_page
 from tourplanner.sites.enums import SlotStatus
 from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.timeutil import local_zone, to_local
@@ -86,6 +87,20 @@ def matches_trade(site: Site, words: str | None) -> bool:
 
 def catalogue_slots(filters: SlotFilters) -> list[CatalogueRow]:
     """The slots that pass `filters`, by start time, each with the tours it may join or is in."""
+    return _rows(list(db.session.scalars(_slots_query(filters)).unique()), filters)
+
+
+def catalogue_slots_page(filters: SlotFilters, page: PageRequest) -> Page[CatalogueRow]:
+    """One page of `catalogue_slots`, keyset on (start, id). The trade filter narrows the page's slots after
+    they are read, so a page may show fewer than `page.limit`; the next page goes on from the last one read."""
+    slots = keyset_page(_slots_query(filters), [(Slot.start_at, datetime), (Slot.id, int)],
+                        lambda slot: (slot.start_at, slot.id), page,
+                        lambda statement: list(db.session.scalars(statement).unique()))
+    return Page(_rows(slots.items, filters), slots.next_cursor)
+
+
+def _slots_query(filters: SlotFilters):  # noqa: ANN202
+    """The statement of the slots that pass `filters` (trade aside), by start then id, with site, company, zone."""
     query = (
         select(Slot)
         .join(Slot.site)
@@ -101,7 +116,12 @@ def catalogue_slots(filters: SlotFilters) -> list[CatalogueRow]:
         query = query.where(Slot.start_at < datetime.combine(filters.date_to + timedelta(days=1), time(0), tzinfo=zone))
     if filters.territory:
         query = query.where(IndustrialZone.territory == filters.territory)
-    slots = [slot for slot in db.session.scalars(query).unique() if matches_trade(slot.site, filters.trade)]
+    return query
+
+
+def _rows(slots: list[Slot], filters: SlotFilters) -> list[CatalogueRow]:
+    """These slots, narrowed by the trade filter, with the tours of their day and those they are in."""
+    slots = [slot for slot in slots if matches_trade(slot.site, filters.trade)]
     if not slots:
         return []
     days = {to_local(slot.start_at).date() for slot in slots}

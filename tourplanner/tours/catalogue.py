@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select, union
+from sqlalchemy.orm import joinedload, selectinload
 
 from tourplanner.accounts.models import User
 from tourplanner.bookings import operations as bookings
@@ -18,6 +19,7 @@ from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.db import utcnow
 from tourplanner.extensions import db
+from tourplanner.pagination import Page, PageRequest, keyset_page
 from tourplanner.sites.enums import VisitResponse
 from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.timeutil import local_zone
@@ -121,11 +123,26 @@ def open_tours(filters: CatalogueFilters | None = None, now: datetime | None = N
     Reverse visits (siae_visit) are booked by company contacts, not here.
     """
     filters = filters or CatalogueFilters()
-    now = now or utcnow()
+    return _entries(list(db.session.scalars(_open_tours_query(filters, now or utcnow()))), filters)
+
+
+def open_tours_page(page: PageRequest, filters: CatalogueFilters | None = None,
+                    now: datetime | None = None) -> Page[CatalogueEntry]:
+    """One page of `open_tours`, keyset on (start, id). A trade filter narrows the page's tours after they
+    are read, so a page may show fewer than `page.limit` tours; the next page goes on from the last one read."""
+    filters = filters or CatalogueFilters()
+    tours = keyset_page(_open_tours_query(filters, now or utcnow()), [(Tour.start_at, datetime), (Tour.id, int)],
+                        lambda tour: (tour.start_at, tour.id), page, lambda statement: list(db.session.scalars(statement)))
+    return Page(_entries(tours.items, filters), tours.next_cursor)
+
+
+def _open_tours_query(filters: CatalogueFilters, now: datetime):  # noqa: ANN202
+    """The statement of the published tours open to prescribers' bookings that pass `filters` (trade aside)."""
     query = (
         select(Tour)
         .where(Tour.status == TourStatus.PUBLISHED, Tour.booking_deadline_at > now, Tour.start_at > now,
                Tour.kind != TourKind.SIAE_VISIT)
+        .options(selectinload(Tour.buses))
         .order_by(Tour.start_at, Tour.id)
     )
     if filters.kind is not None:
@@ -143,7 +160,11 @@ def open_tours(filters: CatalogueFilters | None = None, now: datetime | None = N
             .where(IndustrialZone.territory == filters.territory)
         )
         query = query.where(Tour.id.in_(in_territory))
-    tours = list(db.session.scalars(query))
+    return query
+
+
+def _entries(tours: list[Tour], filters: CatalogueFilters) -> list[CatalogueEntry]:
+    """These tours, narrowed by the trade filter, with their seats, companies and territories (a few statements)."""
     if not tours:
         return []
     ids = [tour.id for tour in tours]
@@ -315,6 +336,7 @@ def _sites_by_tour(tour_ids: list[int]) -> dict[int, list[Site]]:
     rows = db.session.execute(
         select(tour_sites.c.tour_id, Site)
         .join(Site, Site.id == tour_sites.c.site_id)
+        .options(joinedload(Site.zone))
         .where(tour_sites.c.tour_id.in_(tour_ids))
     ).all()
     result: dict[int, list[Site]] = defaultdict(list)
@@ -356,6 +378,7 @@ def _visited_companies(tour_ids: list[int]) -> dict[int, list[VisitedCompany]]:
         select(Stop.tour_id, Site)
         .join(Slot, Slot.id == Stop.slot_id)
         .join(Site, Site.id == Slot.site_id)
+        .options(joinedload(Site.organisation))
         .where(Stop.tour_id.in_(tour_ids), Stop.company_response != VisitResponse.DECLINED)
         .order_by(Stop.tour_id, Stop.start_at, Stop.id)
     ).all()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
@@ -14,9 +15,10 @@ from tourplanner.db import utcnow
 from tourplanner.accounts.permissions import require_organiser
 from tourplanner.errors import NotFound, PermissionDenied
 from tourplanner.extensions import db
+from tourplanner.pagination import Page, PageRequest, keyset_page
 from tourplanner.sites.models import Site, Slot
 from tourplanner.tours.enums import TourStatus
-from tourplanner.tours.models import AmbassadorAssignment, Stop, Tour
+from tourplanner.tours.models import AmbassadorAssignment, Stop, Tour, TourQuota
 
 
 # --- who manages which tour: the one rule of territories ------------------------------------
@@ -75,17 +77,53 @@ def get_managed_tour(user: User, tour_id: int) -> Tour:
     return tour
 
 
-def visible_tours(user: User, upcoming_only: bool = True) -> list[Tour]:
-    """Tours `user` may list: the visible ones still running (published, closed or done: a cancelled
-    tour is read through its bookings, not listed), and every tour an organiser manages."""
+def visible_tours_query(user: User, upcoming_only: bool = True) -> Select[tuple[Tour]]:
+    """The statement of the tours `user` may list: the visible ones still running (published, closed or
+    done: a cancelled tour is read through its bookings, not listed), and every tour an organiser manages.
+    Ordered by start, then id."""
     query = select(Tour).order_by(Tour.start_at, Tour.id)
     if upcoming_only:
         query = query.where(Tour.end_at >= utcnow() - timedelta(days=1))
     running = Tour.status.in_([TourStatus.PUBLISHED, TourStatus.CLOSED, TourStatus.DONE])
     # Organisers list their own territory's tours, drafts and cancelled ones included, and
     # the other territories' running ones (public to all: prescribers book across territories).
-    query = query.where(or_(managed_by(user), running))
-    return list(db.session.scalars(query))
+    return query.where(or_(managed_by(user), running))
+
+
+def visible_tours(user: User, upcoming_only: bool = True) -> list[Tour]:
+    """Tours `user` may list (see `visible_tours_query`), each with its coaches and rules loaded."""
+    return list(db.session.scalars(visible_tours_query(user, upcoming_only).options(*TOUR_LIST_LOADS)))
+
+
+def visible_tours_page(user: User, page: PageRequest, upcoming_only: bool = True) -> Page[Tour]:
+    """One page of the tours `user` may list, keyset on (start, id): stable while tours are added."""
+    query = visible_tours_query(user, upcoming_only).options(*TOUR_LIST_LOADS)
+    return keyset_page(query, [(Tour.start_at, datetime), (Tour.id, int)], lambda tour: (tour.start_at, tour.id),
+                       page, lambda statement: list(db.session.scalars(statement)))
+
+
+#: What a list of tours shows of each tour, loaded in a few statements for the whole list (never one per tour).
+TOUR_LIST_LOADS = (
+    selectinload(Tour.buses),
+    selectinload(Tour.quotas).joinedload(TourQuota.organisation),
+    selectinload(Tour.pickup_points),
+    joinedload(Tour.host_organisation),
+)
+
+
+def seats_by_tour(tour_ids: list[int]) -> dict[int, dict[BookingStatus, int]]:
+    """Seats of each tour's bookings, per booking status, in one statement (every status present)."""
+    totals = {tour_id: {status: 0 for status in BookingStatus} for tour_id in tour_ids}
+    if not tour_ids:
+        return totals
+    rows = db.session.execute(
+        select(Booking.tour_id, Booking.status, func.coalesce(func.sum(Booking.seats), 0))
+        .where(Booking.tour_id.in_(tour_ids))
+        .group_by(Booking.tour_id, Booking.status)
+    ).all()
+    for tour_id, status, seats in rows:
+        totals[tour_id][status] = int(seats)
+    return totals
 
 
 def home_tours(user: User) -> list[Tour]:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
@@ -24,6 +24,7 @@ from tourplanner.bookings.models import Booking
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
+from tourplanner.pagination import Page, PageRequest, keyset_page
 from tourplanner.mail.operations import enqueue
 from tourplanner.sites.enums import SlotStatus, VisitResponse
 from tourplanner.sites.models import Site, Slot
@@ -68,11 +69,46 @@ def group_size(tour: Tour, bus: Bus) -> int:
 
 
 def _visit(stop: Stop) -> Visit:
-    tour = stop.bus.tour
-    names = [a.user.name for a in db.session.scalars(
-        select(AmbassadorAssignment).where(AmbassadorAssignment.bus_id == stop.bus_id).order_by(AmbassadorAssignment.id)
-    )]
-    return Visit(stop, tour, stop.slot.site, stop.bus, group_size(tour, stop.bus), names)
+    return _visits([stop])[0]
+
+
+def _visits(stops: list[Stop]) -> list[Visit]:
+    """The visits of these stops, with their groups and ambassadors read in a few statements for all of them."""
+    if not stops:
+        return []
+    bus_ids = {stop.bus_id for stop in stops}
+    tour_ids = {stop.tour_id for stop in stops}
+    names: dict[int, list[str]] = {bus_id: [] for bus_id in bus_ids}
+    for bus_id, name in db.session.execute(
+        select(AmbassadorAssignment.bus_id, User.name)
+        .join(User, User.id == AmbassadorAssignment.user_id)
+        .where(AmbassadorAssignment.bus_id.in_(bus_ids))
+        .order_by(AmbassadorAssignment.id)
+    ):
+        names[bus_id].append(name)
+    seats: dict[tuple[int, int | None], int] = {}
+    for tour_id, bus_id, total in db.session.execute(
+        select(Booking.tour_id, Booking.bus_id, func.sum(Booking.seats))
+        .where(Booking.tour_id.in_(tour_ids), Booking.status == BookingStatus.CONFIRMED)
+        .group_by(Booking.tour_id, Booking.bus_id)
+    ):
+        seats[(tour_id, bus_id)] = int(total or 0)
+    visits = []
+    for stop in stops:
+        tour = stop.bus.tour
+        if len(tour.buses) == 1:  # as group_size: one coach carries every confirmed seat
+            size = sum(total for (tour_id, _), total in seats.items() if tour_id == tour.id)
+        else:
+            size = seats.get((tour.id, stop.bus_id), 0)
+        visits.append(Visit(stop, tour, stop.slot.site, stop.bus, size, names[stop.bus_id]))
+    return visits
+
+
+#: What a visit shows of its stop, loaded for a whole list at once.
+VISIT_LOADS = (
+    joinedload(Stop.bus).joinedload(Bus.tour).selectinload(Tour.buses),
+    joinedload(Stop.slot).joinedload(Slot.site).joinedload(Site.organisation),
+)
 
 
 def _visits_query(user: User):  # noqa: ANN202
@@ -88,10 +124,18 @@ def _visits_query(user: User):  # noqa: ANN202
 
 def company_visits(user: User, since: datetime | None = None) -> list[Visit]:
     """The visits at the sites of `user`'s company (company contacts), those ending after `since` when given."""
-    query = _visits_query(user).options(selectinload(Stop.slot)).order_by(Stop.arrival_at, Stop.id)
+    query = _visits_query(user).options(*VISIT_LOADS).order_by(Stop.arrival_at, Stop.id)
     if since is not None:
         query = query.where(Stop.departure_at >= since)
-    return [_visit(stop) for stop in db.session.scalars(query)]
+    return _visits(list(db.session.scalars(query).unique()))
+
+
+def company_visits_page(user: User, page: PageRequest) -> Page[Visit]:
+    """One page of `company_visits`, keyset on (arrival, id)."""
+    query = _visits_query(user).options(*VISIT_LOADS).order_by(Stop.arrival_at, Stop.id)
+    stops = keyset_page(query, [(Stop.arrival_at, datetime), (Stop.id, int)], lambda stop: (stop.arrival_at, stop.id),
+                        page, lambda statement: list(db.session.scalars(statement).unique()))
+    return Page(_visits(stops.items), stops.next_cursor)
 
 
 def visit_for(user: User, stop_id: int) -> Visit:
