@@ -29,3 +29,28 @@ def test_the_invitation_text_and_event_carry_the_agenda(mailbox, organiser, refe
                  "11:30  Débriefing — Mission locale, salle 2"):
         assert line in invite.text
         assert line in str(invite.event["DESCRIPTION"])
+
+
+def test_a_changed_agenda_reaches_the_people_already_told_once(mailbox, organiser, referent, session) -> None:  # noqa: ANN001
+    """The debriefing moves to another room after the referent was invited: the referent receives one REQUEST,
+    same UID, higher SEQUENCE, whose text carries the new place; setting the same agenda again sends nothing."""
+    organiser.put(f"/tours/{session.id}/agenda", json=agenda_body())
+    referent.post(f"/tours/{session.id}/bookings", json={"seats": 1, "participants": [{"name": "Léa"}]})
+    deliver_pending()
+    mailbox.wait_for(1)
+    [first] = [invitation_of(m) for m in mailbox.to(referent.user.email)]
+    moved = agenda_body()
+    moved["steps"][2]["place"] = "Mission locale, salle du conseil"
+    assert organiser.put(f"/tours/{session.id}/agenda", json=moved).status_code == 200
+    deliver_pending()
+    mailbox.wait_for(2)
+    invites = [invitation_of(m) for m in mailbox.to(referent.user.email)]
+    assert len(invites) == 2
+    update = invites[1]
+    assert update.method_param == "REQUEST"
+    assert update.event["UID"] == first.event["UID"]
+    assert int(update.event["SEQUENCE"]) > int(first.event["SEQUENCE"])
+    assert "11:30  Débriefing — Mission locale, salle du conseil" in update.text
+    assert organiser.put(f"/tours/{session.id}/agenda", json=moved).status_code == 200
+    deliver_pending()
+    assert len(mailbox.to(referent.user.email)) == 2

@@ -30,6 +30,7 @@ from tourplanner.extensions import db
 from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Tour
+from tourplanner.tours.notices import plan_changed
 from tourplanner.tours.queries import check_manages
 
 #: The steps in their order.
@@ -80,8 +81,9 @@ def set_agenda(tour: Tour, entries: list[AgendaEntry], actor: User) -> list[Agen
     items = [AgendaItem(tour_id=tour.id, step=step, start_at=by_step[step].start, place=by_step[step].place.strip())
              for step in STEPS]
     db.session.add_all(items)
-    tour.updated_at = utcnow()  # invitations and feeds carry the agenda: they change with it
     record(actor, "tour.agenda", tour)
+    # Invitations and feeds carry the agenda: the people already told receive the new one.
+    plan_changed(tour)
     db.session.flush()
     return items
 
