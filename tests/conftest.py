@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
 from werkzeug.serving import make_server
@@ -328,6 +328,9 @@ def sign_in(client: FlaskClient) -> Callable[[User], None]:
     from tests.pages.helpers import csrf_from
 
     def do(user: User) -> None:
+        # Requests of the test client share the test's app context, hence its `g`, where Flask-Login
+        # keeps the user it loaded: a server gives each request its own. Sign in as a new visitor would.
+        g.pop("_login_user", None)
         path = login_path(user)
         token = csrf_from(client.get(path).get_data(as_text=True))
         response = client.post(path, data={"csrf_token": token})
