@@ -89,8 +89,13 @@ def prepare(url: str, reset: bool, tours: int, prescribers: int) -> tuple[list[i
         for n in range(tours):
             tour = tour_ops.create_tour(
                 tour_ops.TourDetails(
-                    title=f"Bench {n}", start=day.replace(hour=8, minute=30), end=day.replace(hour=17, minute=0),
-                    meeting_point_name="Part-Dieu", meeting_lat=45.76, meeting_lon=4.86, bus_seats=BUS_SEATS,
+                    title=f"Bench {n}",
+                    start=day.replace(hour=8, minute=30),
+                    end=day.replace(hour=17, minute=0),
+                    meeting_point_name="Part-Dieu",
+                    meeting_lat=45.76,
+                    meeting_lon=4.86,
+                    bus_seats=BUS_SEATS,
                     booking_deadline=day - timedelta(days=2),
                 ),
                 organiser,
@@ -99,7 +104,9 @@ def prepare(url: str, reset: bool, tours: int, prescribers: int) -> tuple[list[i
             created.append(tour)
         tokens = []
         for n in range(prescribers):
-            user = create_user(f"bench-{run}-{n}@example.fr", f"Prescripteur {n}", Role.PRESCRIBER, f"Agence {run} {n % 5}", None)
+            user = create_user(
+                f"bench-{run}-{n}@example.fr", f"Prescripteur {n}", Role.PRESCRIBER, f"Agence {run} {n % 5}", None
+            )
             tokens.append(create_api_token(user))
         db.session.commit()
         tour_ids = [tour.id for tour in created]
@@ -121,9 +128,25 @@ def start_server(url: str, workers: int, log_path: Path) -> tuple[subprocess.Pop
     env.pop("TOURPLANNER_SMTP_HOST", None)
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--preload",
-             "--graceful-timeout", "1", "--backlog", "512", "tourplanner:create_app()"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--preload",
+                "--graceful-timeout",
+                "1",
+                "--backlog",
+                "512",
+                "tourplanner:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -139,7 +162,7 @@ def start_server(url: str, workers: int, log_path: Path) -> tuple[subprocess.Pop
     sys.exit(f"gunicorn did not answer; see {log_path}")
 
 
-def run(label: str, make_request, count: int, concurrency: int) -> Measure:  # noqa: ANN001
+def run(label: str, make_request, count: int, concurrency: int) -> Measure:
     """Send `count` requests from `concurrency` threads; each thread waits for its answer before the next."""
     latencies: list[float] = []
     errors = [0]
@@ -180,6 +203,7 @@ def bench(name: str, url: str, args: argparse.Namespace) -> list[tuple[str, Meas
     process, base = start_server(url, args.workers, log_path)
     sizes = random.Random(1).choices([1, 2, 3], k=args.requests)
     try:
+
         def health(_: int) -> urllib.request.Request:
             return urllib.request.Request(f"{base}/healthz")
 
@@ -207,17 +231,24 @@ def check_no_overbooking(url: str, tour_ids: list[int]) -> None:
 
     engine = create_engine(url)
     with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT b.id, b.seats, COALESCE(SUM(k.seats), 0) FROM buses b "
-            "LEFT JOIN bookings k ON k.bus_id = b.id AND k.status = 'confirmed' "
-            "WHERE b.tour_id BETWEEN :a AND :z GROUP BY b.id, b.seats"), {"a": min(tour_ids), "z": max(tour_ids)}).all()
-        waiting = conn.execute(text(
-            "SELECT COUNT(*) FROM bookings WHERE tour_id BETWEEN :a AND :z AND status = 'waitlisted'"),
-            {"a": min(tour_ids), "z": max(tour_ids)}).scalar()
+        rows = conn.execute(
+            text(
+                "SELECT b.id, b.seats, COALESCE(SUM(k.seats), 0) FROM buses b "
+                "LEFT JOIN bookings k ON k.bus_id = b.id AND k.status = 'confirmed' "
+                "WHERE b.tour_id BETWEEN :a AND :z GROUP BY b.id, b.seats"
+            ),
+            {"a": min(tour_ids), "z": max(tour_ids)},
+        ).all()
+        waiting = conn.execute(
+            text("SELECT COUNT(*) FROM bookings WHERE tour_id BETWEEN :a AND :z AND status = 'waitlisted'"),
+            {"a": min(tour_ids), "z": max(tour_ids)},
+        ).scalar()
     engine.dispose()
     over = [(position, seats, held) for position, seats, held in rows if held > seats]
-    print(f"  check: {sum(r[2] for r in rows)} of {sum(r[1] for r in rows)} seats confirmed, {waiting} bookings waiting, "
-          f"{'NO coach overbooked' if not over else f'OVERBOOKED: {over}'}")
+    print(
+        f"  check: {sum(r[2] for r in rows)} of {sum(r[1] for r in rows)} seats confirmed, {waiting} bookings waiting, "
+        f"{'NO coach overbooked' if not over else f'OVERBOOKED: {over}'}"
+    )
     if over:
         sys.exit(1)
 
@@ -227,7 +258,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=400, help="requests per endpoint (default 400)")
     parser.add_argument("--concurrency", type=int, default=8, help="client threads (default 8)")
-    parser.add_argument("--tours", type=int, default=10, help="tours booked in turn, 2 coaches of 25 seats each (default 10)")
+    parser.add_argument(
+        "--tours", type=int, default=10, help="tours booked in turn, 2 coaches of 25 seats each (default 10)"
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
     parser.add_argument("--postgresql", metavar="URL", help="also measure on this PostgreSQL database")
     parser.add_argument("--reset", action="store_true", help="drop and recreate the PostgreSQL schema first")
@@ -241,20 +274,28 @@ def main() -> None:
         print("PostgreSQL…")
         results += bench("postgresql", args.postgresql, args)
 
-    print(f"\n{args.requests} requests per endpoint (bookings of 1-3 seats spread over {args.tours} tours of "
-          f"{sum(BUS_SEATS)} seats), {args.concurrency} client threads, {args.workers} gunicorn workers\n")
+    print(
+        f"\n{args.requests} requests per endpoint (bookings of 1-3 seats spread over {args.tours} tours of "
+        f"{sum(BUS_SEATS)} seats), {args.concurrency} client threads, {args.workers} gunicorn workers\n"
+    )
     header = f"{'database':<11}{'endpoint':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
     print(header)
     print("-" * len(header))
     for name, healthz, bookings in results:
         for measure in (healthz, bookings):
-            print(f"{name:<11}{measure.label:<28}{measure.per_second:>9.1f}{measure.percentile_ms(50):>9.1f}"
-                  f"{measure.percentile_ms(99):>9.1f}{measure.errors:>8}")
-        print(f"{name:<11}{'ratio bookings / healthz':<28}{bookings.per_second / healthz.per_second:>9.2f}"
-              f"{bookings.percentile_ms(50) / healthz.percentile_ms(50):>9.2f}"
-              f"{bookings.percentile_ms(99) / healthz.percentile_ms(99):>9.2f}")
-    print("\nmean latency: " + ", ".join(
-        f"{name} {statistics.mean(b.latencies_s) * 1000:.1f} ms" for name, _, b in results))
+            print(
+                f"{name:<11}{measure.label:<28}{measure.per_second:>9.1f}{measure.percentile_ms(50):>9.1f}"
+                f"{measure.percentile_ms(99):>9.1f}{measure.errors:>8}"
+            )
+        print(
+            f"{name:<11}{'ratio bookings / healthz':<28}{bookings.per_second / healthz.per_second:>9.2f}"
+            f"{bookings.percentile_ms(50) / healthz.percentile_ms(50):>9.2f}"
+            f"{bookings.percentile_ms(99) / healthz.percentile_ms(99):>9.2f}"
+        )
+    print(
+        "\nmean latency: "
+        + ", ".join(f"{name} {statistics.mean(b.latencies_s) * 1000:.1f} ms" for name, _, b in results)
+    )
 
 
 if __name__ == "__main__":

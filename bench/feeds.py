@@ -18,14 +18,14 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def timed(call, repeat: int) -> float:  # noqa: ANN001
+def timed(call, repeat: int) -> float:
     """Median wall time of `call` over `repeat` runs, in seconds."""
     times = []
     for _ in range(repeat):
@@ -35,7 +35,7 @@ def timed(call, repeat: int) -> float:  # noqa: ANN001
     return statistics.median(times)
 
 
-def build(events: int):  # noqa: ANN201
+def build(events: int):
     """An app whose one prescriber has `events` tours booked; returns (app, feed path)."""
     from tourplanner import create_app
     from tourplanner.accounts.enums import OrganisationKind, Role
@@ -48,22 +48,44 @@ def build(events: int):  # noqa: ANN201
     from tourplanner.tours.models import Bus, Tour
 
     folder = Path(tempfile.mkdtemp(prefix="tourplanner-feeds-"))
-    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite'}", "SECRET_KEY": "bench",
-                      "BASE_URL": "http://bench.test", "TESTING": True})
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite'}",
+            "SECRET_KEY": "bench",
+            "BASE_URL": "http://bench.test",
+            "TESTING": True,
+        }
+    )
     with app.app_context():
         db.create_all()
         org = Organisation(name="Mission locale", kind=OrganisationKind.MISSION_LOCALE)
         user = User(email="camille@example.fr", name="Camille", role=Role.PRESCRIBER, organisation=org)
         db.session.add_all([org, user])
-        start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=10)
+        start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
         for n in range(events):
             day = start + timedelta(days=n % 300, minutes=n)
-            tour = Tour(title=f"ZI Tour n°{n}", status=TourStatus.PUBLISHED, start_at=day, end_at=day + timedelta(hours=8),
-                        meeting_point_name="Gare", meeting_lat=45.76, meeting_lon=4.86,
-                        booking_deadline_at=day - timedelta(days=2), buses=[Bus(position=0, seats=40)])
+            tour = Tour(
+                title=f"ZI Tour n°{n}",
+                status=TourStatus.PUBLISHED,
+                start_at=day,
+                end_at=day + timedelta(hours=8),
+                meeting_point_name="Gare",
+                meeting_lat=45.76,
+                meeting_lon=4.86,
+                booking_deadline_at=day - timedelta(days=2),
+                buses=[Bus(position=0, seats=40)],
+            )
             db.session.add(tour)
-            db.session.add(Booking(tour=tour, prescriber=user, seats=2, status=BookingStatus.CONFIRMED,
-                                   bus=tour.buses[0], confirmed_at=day - timedelta(days=5)))
+            db.session.add(
+                Booking(
+                    tour=tour,
+                    prescriber=user,
+                    seats=2,
+                    status=BookingStatus.CONFIRMED,
+                    bus=tour.buses[0],
+                    confirmed_at=day - timedelta(days=5),
+                )
+            )
         db.session.commit()
         path = feed_url(feed_secret(user)).split("bench.test", 1)[1]
         db.session.commit()
@@ -101,8 +123,9 @@ def main() -> None:
         """What a change marks (plan_changed): the tour's revision and updated_at move."""
         with app.app_context():
             tour_id = db.session.scalar(db.select(Tour.id).order_by(Tour.id).limit(1))
-            db.session.execute(update(Tour).where(Tour.id == tour_id)
-                               .values(revision=Tour.revision + 1, title=Tour.title + "."))
+            db.session.execute(
+                update(Tour).where(Tour.id == tour_id).values(revision=Tour.revision + 1, title=Tour.title + ".")
+            )
             db.session.commit()
 
     def after_a_change() -> float:
@@ -137,11 +160,14 @@ def main() -> None:
         load = " ".join(loadavg.read().split()[:3])
     print(f"events in the feed: {events}; load average (1, 5, 15 min): {load}")
     print(f"GET /healthz median: {health * 1000:.2f} ms")
-    for label, value in (("200, unchanged feed", statistics.median(full)),
-                         ("304, If-None-Match", statistics.median(conditional)),
-                         ("200, first after one tour changed", changed),
-                         ("200, first after a change, no event text kept (cold)", renders)):
+    for label, value in (
+        ("200, unchanged feed", statistics.median(full)),
+        ("304, If-None-Match", statistics.median(conditional)),
+        ("200, first after one tour changed", changed),
+        ("200, first after a change, no event text kept (cold)", renders),
+    ):
         print(f"GET feed ({label}) median: {value * 1000:.2f} ms  = {value / health:.1f}x healthz")
+
 
 if __name__ == "__main__":
     main()

@@ -48,8 +48,9 @@ def rush_moments(count: int, seconds: float, seed: int = 14) -> list[float]:
     return sorted(moments)
 
 
-def rush(base: str, tour_id: int, tokens: list[str], sizes: list[int], moments: list[float],
-         threads: int) -> tuple[Measure, list[dict | None]]:
+def rush(
+    base: str, tour_id: int, tokens: list[str], sizes: list[int], moments: list[float], threads: int
+) -> tuple[Measure, list[dict | None]]:
     """Send each prescriber's booking at its moment; the answers (None when none came) in prescriber order."""
     answers: list[dict | None] = [None] * len(tokens)
     latencies: list[float] = []
@@ -66,9 +67,13 @@ def rush(base: str, tour_id: int, tokens: list[str], sizes: list[int], moments: 
                 return
             time.sleep(max(0.0, started + moments[index] - time.perf_counter()))
             request = urllib.request.Request(
-                f"{base}/api/v1/tours/{tour_id}/bookings", data=json.dumps({"seats": sizes[index]}).encode(),
-                headers={"Authorization": f"Bearer {tokens[index]}", "Content-Type": "application/json",
-                         "Idempotency-Key": f"opening-{index}"},
+                f"{base}/api/v1/tours/{tour_id}/bookings",
+                data=json.dumps({"seats": sizes[index]}).encode(),
+                headers={
+                    "Authorization": f"Bearer {tokens[index]}",
+                    "Content-Type": "application/json",
+                    "Idempotency-Key": f"opening-{index}",
+                },
                 method="POST",
             )
             sent = time.perf_counter()
@@ -105,10 +110,12 @@ def check(url: str, tour_id: int, sizes: list[int], answers: list[dict | None]) 
     problems = []
     engine = create_engine(url)
     with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT id, seats, status, bus_id FROM bookings WHERE tour_id = :t ORDER BY id"), {"t": tour_id}).all()
-        buses = conn.execute(text(
-            "SELECT id, seats FROM buses WHERE tour_id = :t ORDER BY position"), {"t": tour_id}).all()
+        rows = conn.execute(
+            text("SELECT id, seats, status, bus_id FROM bookings WHERE tour_id = :t ORDER BY id"), {"t": tour_id}
+        ).all()
+        buses = conn.execute(
+            text("SELECT id, seats FROM buses WHERE tour_id = :t ORDER BY position"), {"t": tour_id}
+        ).all()
     engine.dispose()
     stored = {row.id: row for row in rows}
     answered = [a for a in answers if a is not None]
@@ -131,16 +138,20 @@ def check(url: str, tour_id: int, sizes: list[int], answers: list[dict | None]) 
         if held > bus.seats:
             problems.append(f"coach {bus.id} OVERBOOKED: {held} of {bus.seats} seats")
     # First come, first served: a waiting booking never fits in what the coaches have left.
-    free = {bus.id: bus.seats - sum(r.seats for r in rows if r.bus_id == bus.id and r.status == "confirmed")
-            for bus in buses}
+    free = {
+        bus.id: bus.seats - sum(r.seats for r in rows if r.bus_id == bus.id and r.status == "confirmed")
+        for bus in buses
+    }
     for row in rows:
         if row.status == "waitlisted" and any(room >= row.seats for room in free.values()):
             problems.append(f"booking {row.id} waits for {row.seats} seats while a coach has room")
     confirmed = sum(r.seats for r in rows if r.status == "confirmed")
     waiting = sum(1 for r in rows if r.status == "waitlisted")
-    print(f"  check: {len(rows)} bookings for {len(answers)} prescribers; {confirmed} of "
-          f"{sum(b.seats for b in buses)} seats confirmed, {waiting} bookings waiting; "
-          f"{'nothing lost, nothing overbooked' if not problems else f'{len(problems)} PROBLEMS'}")
+    print(
+        f"  check: {len(rows)} bookings for {len(answers)} prescribers; {confirmed} of "
+        f"{sum(b.seats for b in buses)} seats confirmed, {waiting} bookings waiting; "
+        f"{'nothing lost, nothing overbooked' if not problems else f'{len(problems)} PROBLEMS'}"
+    )
     return problems
 
 
@@ -162,6 +173,7 @@ def main() -> None:
     log_path = Path(tempfile.gettempdir()) / "bench-opening.log"
     process, base = start_server(args.postgresql, args.workers, log_path)
     try:
+
         def health(_: int) -> urllib.request.Request:
             return urllib.request.Request(f"{base}/healthz")
 
@@ -174,16 +186,22 @@ def main() -> None:
         process.wait(timeout=30)
     problems = check(args.postgresql, tour_id, sizes, answers)
 
-    print(f"\n{args.prescribers} prescribers, one booking each within {args.seconds:.0f} s (half in the first "
-          f"{args.seconds / 6:.0f} s), {args.workers} gunicorn workers, PostgreSQL\n")
+    print(
+        f"\n{args.prescribers} prescribers, one booking each within {args.seconds:.0f} s (half in the first "
+        f"{args.seconds / 6:.0f} s), {args.workers} gunicorn workers, PostgreSQL\n"
+    )
     header = f"{'endpoint':<24}{'answered':>9}{'errors':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
     print(header)
     print("-" * len(header))
     for measure in (healthz, bookings):
-        print(f"{measure.label:<24}{len(measure.latencies_s):>9}{measure.errors:>8}{measure.percentile_ms(50):>9.1f}"
-              f"{measure.percentile_ms(99):>9.1f}{max(measure.latencies_s) * 1000:>9.1f}")
-    print(f"{'p99 bookings / healthz':<24}{'':>17}{bookings.percentile_ms(50) / healthz.percentile_ms(50):>9.1f}"
-          f"{bookings.percentile_ms(99) / healthz.percentile_ms(99):>9.1f}")
+        print(
+            f"{measure.label:<24}{len(measure.latencies_s):>9}{measure.errors:>8}{measure.percentile_ms(50):>9.1f}"
+            f"{measure.percentile_ms(99):>9.1f}{max(measure.latencies_s) * 1000:>9.1f}"
+        )
+    print(
+        f"{'p99 bookings / healthz':<24}{'':>17}{bookings.percentile_ms(50) / healthz.percentile_ms(50):>9.1f}"
+        f"{bookings.percentile_ms(99) / healthz.percentile_ms(99):>9.1f}"
+    )
     for problem in problems:
         print("PROBLEM:", problem)
     if problems:

@@ -77,7 +77,10 @@ def run(args, names, best) -> tuple[float, bool, float]:
         started = time.monotonic()
         done = subprocess.run(
             [*COMMAND, str(path), "--format", "solomon", "--time-limit", f"{args.time_limit:g}"],
-            capture_output=True, text=True, check=True, cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REPO,
         )
         seconds = time.monotonic() - started
         slowest = max(slowest, seconds)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tourplanner.routing import Break, ProblemBuilder, solve  # noqa: E402
+from tourplanner.routing import Break, ProblemBuilder, solve
 
 H = 3600
 
@@ -39,22 +39,48 @@ def realistic_tour():
         (45.7450, 4.9700, "Chassieu — Eurexpo logistique"),
     ]
     slots = [  # (slot start h, slot end h, visit minutes, max group, accessible, priority)
-        (1.0, 3.0, 60, 40, True, 2), (1.0, 4.0, 75, 30, True, 1), (1.5, 3.5, 60, 25, False, 1),
-        (2.0, 4.0, 60, 40, True, 3), (1.0, 3.0, 45, 20, True, 1), (5.5, 8.0, 60, 40, True, 2),
-        (6.0, 8.5, 60, 30, True, 1), (5.0, 7.5, 90, 40, True, 1), (6.0, 8.0, 60, 35, False, 2),
-        (1.5, 4.0, 60, 40, True, 1), (5.5, 7.5, 60, 40, True, 1), (2.0, 3.5, 60, 25, True, 1),
-        (6.5, 8.5, 45, 40, True, 1), (1.0, 2.5, 60, 40, True, 1), (5.5, 8.0, 75, 40, True, 3),
+        (1.0, 3.0, 60, 40, True, 2),
+        (1.0, 4.0, 75, 30, True, 1),
+        (1.5, 3.5, 60, 25, False, 1),
+        (2.0, 4.0, 60, 40, True, 3),
+        (1.0, 3.0, 45, 20, True, 1),
+        (5.5, 8.0, 60, 40, True, 2),
+        (6.0, 8.5, 60, 30, True, 1),
+        (5.0, 7.5, 90, 40, True, 1),
+        (6.0, 8.0, 60, 35, False, 2),
+        (1.5, 4.0, 60, 40, True, 1),
+        (5.5, 7.5, 60, 40, True, 1),
+        (2.0, 3.5, 60, 25, True, 1),
+        (6.5, 8.5, 45, 40, True, 1),
+        (1.0, 2.5, 60, 40, True, 1),
+        (5.5, 8.0, 75, 40, True, 3),
     ]
-    for i, ((lat, lon, name), (s, e, minutes, group, accessible, priority)) in enumerate(zip(sites, slots)):
+    for i, ((lat, lon, name), (s, e, minutes, group, accessible, priority)) in enumerate(
+        zip(sites, slots, strict=True)
+    ):
         place = b.add_place(lat, lon, name)
         b.add_visit(
-            100 + i, place, [(int(s * H), int(e * H) - minutes * 60)], minutes * 60, group,
-            is_accessible=accessible, priority=priority,
+            100 + i,
+            place,
+            [(int(s * H), int(e * H) - minutes * 60)],
+            minutes * 60,
+            group,
+            is_accessible=accessible,
+            priority=priority,
         )
     lunch = Break(int(4 * H), int(5.5 * H), 3600)
     b.add_coach(0, seats=50, start=meeting, end=meeting, start_s=0, end_s=int(9.5 * H), load=28, lunch=lunch)
-    b.add_coach(1, seats=30, start=meeting, end=meeting, start_s=0, end_s=int(9.5 * H), load=18,
-                lunch=lunch, carries_reduced_mobility=True)
+    b.add_coach(
+        1,
+        seats=30,
+        start=meeting,
+        end=meeting,
+        start_s=0,
+        end_s=int(9.5 * H),
+        load=18,
+        lunch=lunch,
+        carries_reduced_mobility=True,
+    )
     return b.build()
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import IntegerConverter, Map
 
-
 #: 0 to 2147483647 (PostgreSQL's INTEGER), digit by digit: a bigger number matches no URL at all.
 INT32_REGEX = (
     r"(?:\d{1,9}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}|21474[0-7]\d{4}"
@@ -30,28 +29,26 @@ class IdConverter(IntegerConverter):
 def register_routes(app: Flask) -> None:
     """Register every blueprint and the error handlers on `app`."""
     app.url_map.converters["int"] = IdConverter
+    import routes.api.bookings
+    import routes.api.cohorts
+    import routes.api.company_visits
+    import routes.api.impact
+    import routes.api.itinerary
+    import routes.api.kit
+    import routes.api.me
+    import routes.api.organiser_bookings
+    import routes.api.passeport
+    import routes.api.sites
+    import routes.api.slot_review
+    import routes.api.tours
+    import routes.api.trades
+    import routes.api.workshops  # noqa: F401
     from routes import errors, filters
     from routes.api import api, spec
+    from routes.calendar import calendar
     from routes.health import health
     from routes.pages import pages
     from tourplanner.extensions import csrf
-
-    from routes.calendar import calendar
-
-    import routes.api.bookings  # noqa: F401  (route definitions)
-    import routes.api.impact  # noqa: F401
-    import routes.api.cohorts  # noqa: F401
-    import routes.api.company_visits  # noqa: F401
-    import routes.api.itinerary  # noqa: F401
-    import routes.api.kit  # noqa: F401
-    import routes.api.me  # noqa: F401
-    import routes.api.organiser_bookings  # noqa: F401
-    import routes.api.passeport  # noqa: F401
-    import routes.api.sites  # noqa: F401
-    import routes.api.slot_review  # noqa: F401
-    import routes.api.tours  # noqa: F401
-    import routes.api.trades  # noqa: F401
-    import routes.api.workshops  # noqa: F401
 
     csrf.exempt(api)  # bearer tokens, not cookies: no cross-site forgery to fear
     app.register_blueprint(health)

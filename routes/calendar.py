@@ -24,7 +24,8 @@ def feed(token: str) -> Response:
     unchanged.cache_control.private = True
     unchanged.cache_control.no_cache = True
     if request.if_none_match.contains(etag) or (
-        not request.if_none_match and request.if_modified_since is not None
+        not request.if_none_match
+        and request.if_modified_since is not None
         and last_modified <= request.if_modified_since
     ):
         return unchanged

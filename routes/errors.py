@@ -96,8 +96,7 @@ def refuse_nul_in_form() -> None:
     if fields:
         raise InvalidInput(
             [FieldError(field, "ne doit pas contenir de caractère nul") for field in fields],
-            detail="un champ contient un caractère nul, que tourplanner ne peut pas enregistrer : "
-            + ", ".join(fields),
+            detail="un champ contient un caractère nul, que tourplanner ne peut pas enregistrer : " + ", ".join(fields),
         )
 
 

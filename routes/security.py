@@ -42,7 +42,8 @@ def init_security(app: Flask) -> None:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
     policy = CONTENT_SECURITY_POLICY.format(
-        tiles=_tile_source(app.config.get("TILE_URL")), sign_out=_proconnect_source(app.config))
+        tiles=_tile_source(app.config.get("TILE_URL")), sign_out=_proconnect_source(app.config)
+    )
 
     @app.after_request
     def security_headers(response: Response) -> Response:

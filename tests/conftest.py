@@ -123,7 +123,7 @@ def app(database_url: str, tmp_path: Path, config_overrides: dict[str, Any]) -> 
 
 
 @pytest.fixture
-def db(app: Flask):  # noqa: ANN201
+def db(app: Flask):
     """The SQLAlchemy extension, inside the test's app context."""
     return _db
 
@@ -149,8 +149,13 @@ SHARED_ORGANISERS = "Organisateurs du territoire"
 def make_user(app: Flask) -> Callable[..., User]:
     """Create a user: make_user(Role.PRESCRIBER, organisation="Mission locale de Lyon")."""
 
-    def make(role: Role = Role.PRESCRIBER, email: str | None = None, name: str | None = None,
-             organisation: str | None = None, kind: OrganisationKind | None = None) -> User:
+    def make(
+        role: Role = Role.PRESCRIBER,
+        email: str | None = None,
+        name: str | None = None,
+        organisation: str | None = None,
+        kind: OrganisationKind | None = None,
+    ) -> User:
         n = next(_counter)
         if organisation is None:
             # Organisers share one organisation (one territory) unless told otherwise: they manage its tours.
@@ -192,16 +197,16 @@ class Api:
         headers.update(extra or {})
         return headers
 
-    def get(self, path: str, **kw: Any):  # noqa: ANN201
+    def get(self, path: str, **kw: Any):
         return self.client.get(f"/api/v1{path}", headers=self._headers(kw.pop("headers", None)), **kw)
 
-    def post(self, path: str, json: Any = None, **kw: Any):  # noqa: ANN201
+    def post(self, path: str, json: Any = None, **kw: Any):
         return self.client.post(f"/api/v1{path}", json=json, headers=self._headers(kw.pop("headers", None)), **kw)
 
-    def put(self, path: str, json: Any = None, **kw: Any):  # noqa: ANN201
+    def put(self, path: str, json: Any = None, **kw: Any):
         return self.client.put(f"/api/v1{path}", json=json, headers=self._headers(kw.pop("headers", None)), **kw)
 
-    def delete(self, path: str, **kw: Any):  # noqa: ANN201
+    def delete(self, path: str, **kw: Any):
         return self.client.delete(f"/api/v1{path}", headers=self._headers(kw.pop("headers", None)), **kw)
 
 
@@ -374,7 +379,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201
+def browser():
     """One headless chromium for the whole run."""
     if not CHROMIUM.exists() or not AXE.exists():  # scripts/test installs both
         if os.environ.get("CI"):
@@ -405,5 +410,3 @@ def live_server(app: Flask) -> Iterator[str]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
-
-

@@ -6,7 +6,7 @@ thing whatever day the suite runs; times are built in Europe/Paris with zoneinfo
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,7 +23,7 @@ from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Tour
 
 PARIS = ZoneInfo("Europe/Paris")
-UTC = timezone.utc
+UTC = UTC
 
 
 def paris(year: int, month: int, day: int, hour: int = 0, minute: int = 0, fold: int = 0) -> datetime:
@@ -47,7 +47,7 @@ def tour_on(day: date, deadline: datetime | None = None, **overrides: Any) -> di
     return body
 
 
-def published_tour(api, day: date, **overrides: Any) -> dict[str, Any]:  # noqa: ANN001
+def published_tour(api, day: date, **overrides: Any) -> dict[str, Any]:
     """Create and publish a tour for `day` through the API; its answer."""
     created = api.post("/tours", json=tour_on(day, **overrides))
     assert created.status_code == 201, created.get_json()
@@ -56,7 +56,7 @@ def published_tour(api, day: date, **overrides: Any) -> dict[str, Any]:  # noqa:
     return published.get_json()
 
 
-def feed_events(api, client) -> list[Any]:  # noqa: ANN001
+def feed_events(api, client) -> list[Any]:
     """The VEVENTs of the user's personal calendar feed."""
     url = api.get("/me/calendar").get_json()["url"]
     response = client.get(url.removeprefix("http://tourplanner.test"))
@@ -93,12 +93,20 @@ def test_the_api_takes_instants_on_the_nights_the_clocks_change(api_as):
     on 31 October 02:30+02:00 and 02:30+01:00 are an hour apart and answered as given."""
     with time_machine.travel(paris(2027, 3, 1, 10), tick=False):
         api = api_as(Role.ORGANISER)
-        spring = api.post("/tours", json=tour_on(
-            date(2027, 3, 28), start="2027-03-28T02:30:00+01:00", end="2027-03-28T12:00:00+02:00", lunch=None))
+        spring = api.post(
+            "/tours",
+            json=tour_on(
+                date(2027, 3, 28), start="2027-03-28T02:30:00+01:00", end="2027-03-28T12:00:00+02:00", lunch=None
+            ),
+        )
         assert spring.status_code == 201, spring.get_json()
         assert spring.get_json()["start"] == "2027-03-28T03:30:00+02:00"
-        autumn = api.post("/tours", json=tour_on(
-            date(2027, 10, 31), start="2027-10-31T02:30:00+02:00", end="2027-10-31T02:30:00+01:00", lunch=None))
+        autumn = api.post(
+            "/tours",
+            json=tour_on(
+                date(2027, 10, 31), start="2027-10-31T02:30:00+02:00", end="2027-10-31T02:30:00+01:00", lunch=None
+            ),
+        )
         assert autumn.status_code == 201, autumn.get_json()
         body = autumn.get_json()
         assert (body["start"], body["end"]) == ("2027-10-31T02:30:00+02:00", "2027-10-31T02:30:00+01:00")
@@ -108,9 +116,15 @@ def test_the_api_takes_instants_on_the_nights_the_clocks_change(api_as):
 
 def _tour_form(day: str, start: str, end: str) -> dict[str, str]:
     return {
-        "title": "ZI Tour de nuit", "kind": "zi_tour", "start": f"{day}T{start}", "end": f"{day}T{end}",
-        "booking_deadline": "2027-03-20T18:00", "meeting_point_name": "Gare de Rive-de-Gier",
-        "meeting_lat": "45.5281", "meeting_lon": "4.6186", "bus_seats": "20",
+        "title": "ZI Tour de nuit",
+        "kind": "zi_tour",
+        "start": f"{day}T{start}",
+        "end": f"{day}T{end}",
+        "booking_deadline": "2027-03-20T18:00",
+        "meeting_point_name": "Gare de Rive-de-Gier",
+        "meeting_lat": "45.5281",
+        "meeting_lon": "4.6186",
+        "bus_seats": "20",
     }
 
 
@@ -151,8 +165,10 @@ def test_a_company_slot_form_refuses_a_skipped_time(client, make_user, make_site
         site = make_site()
         contact = make_user(Role.COMPANY, organisation=site.organisation.name)
         sign_in(contact)
-        response = client.post(f"/entreprise/sites/{site.id}/creneaux/nouveau", data={
-            "start": "2027-03-28T02:30", "end": "2027-03-28T05:00", "visit_minutes": "60", "max_visitors": "10"})
+        response = client.post(
+            f"/entreprise/sites/{site.id}/creneaux/nouveau",
+            data={"start": "2027-03-28T02:30", "end": "2027-03-28T05:00", "visit_minutes": "60", "max_visitors": "10"},
+        )
         assert response.status_code == 422
         assert "02:30 n&#39;existe pas le 28/03/2027" in response.get_data(as_text=True)
         assert _db.session.scalars(select(Slot)).all() == []
@@ -228,8 +244,9 @@ def test_a_monthly_availability_on_the_29th_meets_29_february_only_in_leap_years
     for year, expected in ((2027, []), (2028, [date(2028, 2, 29), date(2028, 3, 29)])):
         now = paris(year, 2, 1, 10)
         with time_machine.travel(now, tick=False):
-            details = series_ops.SeriesDetails(site.id, "FREQ=MONTHLY;BYMONTHDAY=29", time(9), time(12),
-                                               date(year, 2, 1), date(year, 3, 31), 60, 12)
+            details = series_ops.SeriesDetails(
+                site.id, "FREQ=MONTHLY;BYMONTHDAY=29", time(9), time(12), date(year, 2, 1), date(year, 3, 31), 60, 12
+            )
             series, expansion = series_ops.create_series(details, contact)
             _db.session.commit()
         starts = [slot.start_at for slot in sorted(expansion.created, key=lambda s: s.start_at)]
@@ -259,8 +276,9 @@ def test_the_itinerary_of_a_summer_tour_keeps_the_companies_hours(api_as, make_s
         api = api_as(Role.ORGANISER)
         created = api.post("/tours", json=tour_on(date(2027, 7, 6)))
         tour_id = created.get_json()["id"]
-        slot = make_slot(start_at=paris(2027, 7, 6, 10), end_at=paris(2027, 7, 6, 12), visit_minutes=60,
-                         max_visitors=25)
+        slot = make_slot(
+            start_at=paris(2027, 7, 6, 10), end_at=paris(2027, 7, 6, 12), visit_minutes=60, max_visitors=25
+        )
         assert api.post(f"/tours/{tour_id}/candidates", json={"slot_ids": [slot.id]}).status_code == 200
         optimised = api.post(f"/tours/{tour_id}/optimise", json={"time_limit": 2})
         assert optimised.status_code == 200, optimised.get_json()

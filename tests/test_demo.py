@@ -12,13 +12,22 @@ import time_machine
 from sqlalchemy import func, select
 
 from tourplanner import demo
-from tourplanner.demo_cohorts import TITLE as COHORT_TITLE
 from tourplanner.accounts.enums import OrganisationKind, Role
 from tourplanner.accounts.models import User
-from tourplanner.db import utcnow
 from tourplanner.bookings.enums import Attendance, BookingStatus
+from tourplanner.db import utcnow
+from tourplanner.demo_cohorts import TITLE as COHORT_TITLE
 from tourplanner.demo_data import (
-    COMPANIES, DECLINED_VISIT, DEMO_DOMAIN, PAST_TOURS, REVERSE_VISIT, REVERSE_VISIT_HOST, TERRITORY_BOUNDS, TOURS, WORKSHOP_EVENT, ZONES,
+    COMPANIES,
+    DECLINED_VISIT,
+    DEMO_DOMAIN,
+    PAST_TOURS,
+    REVERSE_VISIT,
+    REVERSE_VISIT_HOST,
+    TERRITORY_BOUNDS,
+    TOURS,
+    WORKSHOP_EVENT,
+    ZONES,
 )
 from tourplanner.mail.models import OutboxMail
 from tourplanner.sites.enums import SlotStatus, VisitResponse
@@ -29,14 +38,14 @@ from tourplanner.tours.models import Stop, Tour
 
 
 @pytest.fixture
-def loaded(db) -> str:  # noqa: ANN001
+def loaded(db) -> str:
     """The demo loaded and committed once; its summary."""
     text = demo.load_demo()
     db.session.commit()
     return text
 
 
-def dump(db) -> dict[str, list[tuple[Any, ...]]]:  # noqa: ANN001
+def dump(db) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, in primary-key order."""
     db.session.expire_all()
     return {
@@ -97,18 +106,18 @@ def test_sites_and_zones_lie_in_their_territory(loaded, db) -> None:
 IMPACT_TITLES = "% – bilan n°%"
 
 
-def programme_slots(db):  # noqa: ANN001, ANN201
+def programme_slots(db):
     """The slots companies offer for the programme, not those of the bilan's history."""
     history = select(Stop.slot_id).join(Tour, Stop.tour_id == Tour.id).where(Tour.title.like(IMPACT_TITLES))
     return db.session.scalars(select(Slot).where(Slot.id.not_in(history))).all()
 
 
-def programme_tours(db) -> dict[str, Tour]:  # noqa: ANN001
+def programme_tours(db) -> dict[str, Tour]:
     """The demo's programme by title, without the bilan's history."""
     return {tour.title: tour for tour in db.session.scalars(select(Tour).where(Tour.title.not_like(IMPACT_TITLES)))}
 
 
-def assert_realistic_slots(db) -> None:  # noqa: ANN001
+def assert_realistic_slots(db) -> None:
     """Slots: one half-day a day per site, on working days; visits of 45–90 min for 10–30 people."""
     slots = programme_slots(db)
     assert len(slots) >= 2 * len(COMPANIES)
@@ -130,15 +139,19 @@ def test_slots_are_weekday_half_days_of_realistic_visits(loaded, db) -> None:
 PARIS = ZoneInfo("Europe/Paris")
 
 
-@pytest.mark.parametrize("today", [
-    datetime(2026, 11, 30, 9, 0, tzinfo=PARIS),   # two offsets once met on 4 January, after the Christmas closure
-    datetime(2027, 7, 14, 9, 0, tzinfo=PARIS),    # summer time, a public holiday, the August closure ahead
-    datetime(2027, 12, 31, 23, 30, tzinfo=PARIS), # 22:30 UTC: the anchor is Paris's day, not UTC's
-    datetime(2028, 2, 29, 10, 0, tzinfo=PARIS),   # a leap day
-    datetime(2027, 3, 28, 3, 30, tzinfo=PARIS),   # the night summer time begins
-])
+@pytest.mark.parametrize(
+    "today",
+    [
+        datetime(2026, 11, 30, 9, 0, tzinfo=PARIS),  # two offsets once met on 4 January, after the Christmas closure
+        datetime(2027, 7, 14, 9, 0, tzinfo=PARIS),  # summer time, a public holiday, the August closure ahead
+        datetime(2027, 12, 31, 23, 30, tzinfo=PARIS),  # 22:30 UTC: the anchor is Paris's day, not UTC's
+        datetime(2028, 2, 29, 10, 0, tzinfo=PARIS),  # a leap day
+        datetime(2027, 3, 28, 3, 30, tzinfo=PARIS),  # the night summer time begins
+    ],
+)
 def test_the_demo_and_its_rules_agree_whatever_today_is(db, today: datetime) -> None:
-    """Loaded on any day: realistic slots, coming tours ahead with candidates, held tours behind; twice changes nothing."""
+    """Loaded on any day: realistic slots, coming tours ahead with candidates, held tours behind; twice changes
+    nothing."""
     with time_machine.travel(today, tick=False):
         text = demo.load_demo()
         db.session.commit()
@@ -146,7 +159,11 @@ def test_the_demo_and_its_rules_agree_whatever_today_is(db, today: datetime) -> 
         assert_realistic_slots(db)
         now = utcnow()
         tours = programme_tours(db)
-        assert set(tours) == {data.title for data in TOURS + PAST_TOURS} | {REVERSE_VISIT.title, WORKSHOP_EVENT.title, COHORT_TITLE}
+        assert set(tours) == {data.title for data in TOURS + PAST_TOURS} | {
+            REVERSE_VISIT.title,
+            WORKSHOP_EVENT.title,
+            COHORT_TITLE,
+        }
         held = {c.slot_id for data in PAST_TOURS for c in tours[data.title].candidates}
         assert all(slot.start_at > now or slot.id in held for slot in programme_slots(db))
         for data in TOURS:
@@ -165,7 +182,11 @@ def test_the_demo_and_its_rules_agree_whatever_today_is(db, today: datetime) -> 
 def test_the_coming_tours_exist_with_candidates_and_ambassadors(loaded, db) -> None:
     """The coming programme: a published ZI Tour, a draft, a published small group; each with its candidates."""
     tours = programme_tours(db)
-    assert set(tours) == {data.title for data in TOURS + PAST_TOURS} | {REVERSE_VISIT.title, WORKSHOP_EVENT.title, COHORT_TITLE}
+    assert set(tours) == {data.title for data in TOURS + PAST_TOURS} | {
+        REVERSE_VISIT.title,
+        WORKSHOP_EVENT.title,
+        COHORT_TITLE,
+    }
     for data in TOURS:
         tour = tours[data.title]
         assert tour.kind is data.kind
@@ -226,6 +247,8 @@ def test_past_tours_were_held_with_attendance_and_absences(loaded, db) -> None:
         assert set(marks) == {Attendance.PRESENT, Attendance.ABSENT}
     assert not db.session.scalars(select(OutboxMail).where(OutboxMail.recipient.like(f"%@{DEMO_DOMAIN}"))).all()
     assert "absents" in loaded and "terminé" in loaded
+
+
 def test_the_reverse_visit_is_hosted_by_its_insertion_structure(loaded, db) -> None:
     """The demo's siae_visit is published, hosted by a SIAE, and its sites carry the passeport's facts."""
     tour = db.session.scalar(select(Tour).where(Tour.title == REVERSE_VISIT.title))
@@ -250,8 +273,10 @@ def test_demo_command_exits_0_twice_and_lists_the_accounts(runner, db) -> None:
     assert "/connexion" in second.stderr
 
 
-@pytest.mark.parametrize("start", [date(2026, 1, 5), date(2026, 7, 20), date(2026, 11, 23), date(2027, 3, 1),
-                                   date(2027, 12, 1), date(2028, 2, 1)])
+@pytest.mark.parametrize(
+    "start",
+    [date(2026, 1, 5), date(2026, 7, 20), date(2026, 11, 23), date(2027, 3, 1), date(2027, 12, 1), date(2028, 2, 1)],
+)
 def test_dates_fall_on_working_days_whatever_the_anchor(start: date) -> None:
     """From any first-load day, tours and slots avoid weekends, holidays and closures, one half-day a day a site."""
     for offset in range(0, 63):
@@ -274,8 +299,15 @@ def test_dates_fall_on_working_days_whatever_the_anchor(start: date) -> None:
 def test_working_days_know_french_holidays() -> None:
     """Easter-based holidays and fixed ones are not working days; an ordinary Tuesday is."""
     assert demo.easter_sunday(2027) == date(2027, 3, 28)
-    for holiday in (date(2027, 3, 29), date(2027, 5, 6), date(2027, 5, 17), date(2026, 7, 14),
-                    date(2026, 11, 11), date(2026, 12, 24), date(2027, 1, 1)):
+    for holiday in (
+        date(2027, 3, 29),
+        date(2027, 5, 6),
+        date(2027, 5, 17),
+        date(2026, 7, 14),
+        date(2026, 11, 11),
+        date(2026, 12, 24),
+        date(2027, 1, 1),
+    ):
         assert not demo.is_working_day(holiday), holiday
     assert demo.is_working_day(date(2026, 11, 24))
 
@@ -297,7 +329,9 @@ def test_the_workshop_event_and_the_small_group_agenda(loaded, db) -> None:
     event = db.session.scalar(select(Tour).where(Tour.title == WORKSHOP_EVENT.title))
     assert event.kind is TourKind.WORKSHOP and event.status is TourStatus.PUBLISHED
     assert len(tour_workshops(event)) == 3
-    session = db.session.scalar(select(Tour).where(Tour.kind == TourKind.COMPANY_VISIT, Tour.status == TourStatus.PUBLISHED))
+    session = db.session.scalar(
+        select(Tour).where(Tour.kind == TourKind.COMPANY_VISIT, Tour.status == TourStatus.PUBLISHED)
+    )
     assert [item.step.value for item in tour_agenda(session)] == ["briefing", "visit", "debriefing"]
 
 

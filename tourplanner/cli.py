@@ -105,8 +105,6 @@ def demo() -> None:
     click.echo(summary, err=True)
 
 
-
-
 @click.command()
 def scheduler() -> None:
     """Run the scheduled jobs in the foreground until stopped."""
@@ -120,7 +118,7 @@ def kit() -> None:
     """A territory's set-up (zones, sites without personal data, tour templates) as a JSON file."""
 
 
-def _organiser(email: str):  # noqa: ANN202
+def _organiser(email: str):
     from tourplanner.accounts.operations import find_user_by_email
 
     user = find_user_by_email(email)
@@ -133,8 +131,10 @@ def _organiser(email: str):  # noqa: ANN202
 @kit.command("export")
 @click.option("--organiser", "email", required=True, help="The organiser whose tours give the templates.")
 @click.option("--territory", default=None, help="Only this territory's zones and sites (all when left out).")
-@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="File to write; - = standard output.")
-def kit_export(email: str, territory: str | None, output) -> None:  # noqa: ANN001
+@click.option(
+    "--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="File to write; - = standard output."
+)
+def kit_export(email: str, territory: str | None, output) -> None:
     """Write the kit as JSON."""
     import json
 
@@ -148,7 +148,7 @@ def kit_export(email: str, territory: str | None, output) -> None:  # noqa: ANN0
 @kit.command("import")
 @click.argument("file", type=click.File("rb"))
 @click.option("--organiser", "email", required=True, help="The organiser whose organisation gets the templates.")
-def kit_import(file, email: str) -> None:  # noqa: ANN001
+def kit_import(file, email: str) -> None:
     """Import a kit file: all of it or nothing; prints what was created and updated."""
     from tourplanner.errors import InvalidInput
     from tourplanner.extensions import db

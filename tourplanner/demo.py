@@ -30,23 +30,40 @@ from tourplanner.accounts.enums import OrganisationKind, Role
 from tourplanner.accounts.models import Organisation, User
 from tourplanner.accounts.operations import create_user, find_user_by_email, get_or_create_organisation
 from tourplanner.audit.operations import record
-from tourplanner.db import utcnow
-from tourplanner.formatting import DAYS
+from tourplanner.bookings.attendance import record_attendance
 from tourplanner.bookings.enums import Attendance, BookingStatus
 from tourplanner.bookings.models import Booking, Participant
 from tourplanner.bookings.operations import BookingRequest, ParticipantDetails, book_seats
-from tourplanner.bookings.attendance import record_attendance
-from tourplanner.demo_cohorts import load_cohort_demo
-from tourplanner.demo_impact import load_impact_demo
 from tourplanner.company_visits.enums import AgendaStep
 from tourplanner.company_visits.operations import AgendaEntry, set_agenda
+from tourplanner.db import utcnow
+from tourplanner.demo_cohorts import load_cohort_demo
 from tourplanner.demo_data import (
-    COMING_BOOKINGS, COMPANIES, DECLINED_VISIT, DEMO_DOMAIN, FIRST_NAMES, LAST_NAMES, ORGANISATIONS, PAST_TOURS,
-    PASSEPORT_FACTS, PEOPLE, REVERSE_VISIT, REVERSE_VISIT_HOST, SESSION_AGENDA, TOURS, WORKSHOP_EVENT, WORKSHOPS, ZONES,
-    CompanyData, PastTourData, TourData,
+    COMING_BOOKINGS,
+    COMPANIES,
+    DECLINED_VISIT,
+    DEMO_DOMAIN,
+    FIRST_NAMES,
+    LAST_NAMES,
+    ORGANISATIONS,
+    PASSEPORT_FACTS,
+    PAST_TOURS,
+    PEOPLE,
+    REVERSE_VISIT,
+    REVERSE_VISIT_HOST,
+    SESSION_AGENDA,
+    TOURS,
+    WORKSHOP_EVENT,
+    WORKSHOPS,
+    ZONES,
+    CompanyData,
+    PastTourData,
+    TourData,
 )
-from tourplanner.mail.models import OutboxMail
+from tourplanner.demo_impact import load_impact_demo
 from tourplanner.extensions import db
+from tourplanner.formatting import DAYS
+from tourplanner.mail.models import OutboxMail
 from tourplanner.sites.enums import SlotStatus, VisitResponse
 from tourplanner.sites.geocoding import DisabledGeocoder
 from tourplanner.sites.models import IndustrialZone, Site, Slot
@@ -102,11 +119,11 @@ def load_demo() -> str:
     _load_sites(load, zones)
     _load_slots(load)
     with _mail_log_muted():
-        _load_tours(load)            # the coming programme: optimised, published, a draft
-        _load_programmes(load)       # the workshop event's workshops, the small group's agenda
-        _load_bookings(load)         # seats booked on it, a full tour with its waiting list
-        _load_declined_visit(load)   # a company that cannot receive its visit any more
-        _load_past_tours(load)       # tours already held: bookings, attendance and absences
+        _load_tours(load)  # the coming programme: optimised, published, a draft
+        _load_programmes(load)  # the workshop event's workshops, the small group's agenda
+        _load_bookings(load)  # seats booked on it, a full tour with its waiting list
+        _load_declined_visit(load)  # a company that cannot receive its visit any more
+        _load_past_tours(load)  # tours already held: bookings, attendance and absences
         load.created += load_cohort_demo(load.anchor, load.users)  # a weekly cohort (tourplanner.demo_cohorts)
         load.created += load_impact_demo()  # two years of past tours for the bilan (tourplanner.demo_impact)
         _drop_demo_mail(load)
@@ -203,8 +220,10 @@ def slot_plan(anchor: date, index: int, company: CompanyData) -> list[tuple[date
     # day should not offer the other too) and of the site's other days: near holidays and
     # closures (Christmas to New Year, August) two offsets can reach the same working day.
     tour_days = {tour_day(anchor, tour) for tour in TOURS}
-    for days, window in ((7 + (index * 5) % 21, MORNING if index % 2 else AFTERNOON),
-                         (30 + (index * 3) % 12, AFTERNOON if index % 2 else MORNING)):
+    for days, window in (
+        (7 + (index * 5) % 21, MORNING if index % 2 else AFTERNOON),
+        (30 + (index * 3) % 12, AFTERNOON if index % 2 else MORNING),
+    ):
         day = next_working_day(anchor + timedelta(days=days))
         while day in tour_days or day in plan:
             day = next_working_day(day + timedelta(days=1))
@@ -384,12 +403,21 @@ def _load_programmes(load: _Load) -> None:
         day = to_local(tour.start_at).date()
         if tour.kind is TourKind.WORKSHOP:
             for theme, places, start, end in WORKSHOPS:
-                create_workshop(tour, WorkshopDetails(theme, places, local_datetime(day, time(*start)),
-                                                      local_datetime(day, time(*end))), organiser)
+                create_workshop(
+                    tour,
+                    WorkshopDetails(theme, places, local_datetime(day, time(*start)), local_datetime(day, time(*end))),
+                    organiser,
+                )
                 load.created += 1
         elif tour.kind is TourKind.COMPANY_VISIT:
-            set_agenda(tour, [AgendaEntry(AgendaStep(step), local_datetime(day, time(*at)), place)
-                              for step, at, place in SESSION_AGENDA], organiser)
+            set_agenda(
+                tour,
+                [
+                    AgendaEntry(AgendaStep(step), local_datetime(day, time(*at)), place)
+                    for step, at, place in SESSION_AGENDA
+                ],
+                organiser,
+            )
             load.created += 3
     db.session.flush()
 
@@ -447,18 +475,21 @@ def _load_past_tours(load: _Load) -> None:
         organiser = load.users[data.organiser]
         day = past_tour_day(load.anchor, data)
         deadline = local_datetime(day - timedelta(days=5), time(18, 0))
-        tour = create_tour(TourDetails(
-            title=data.title,
-            start=local_datetime(day, time(8, 30)),
-            end=local_datetime(day, time(17, 0)),
-            meeting_point_name=data.meeting_point_name,
-            meeting_lat=data.meeting_lat,
-            meeting_lon=data.meeting_lon,
-            bus_seats=list(data.bus_seats),
-            booking_deadline=deadline,
-            lunch=Lunch(local_datetime(day, time(12, 0)), local_datetime(day, time(13, 30)), 60),
-            description=data.description,
-        ), organiser)
+        tour = create_tour(
+            TourDetails(
+                title=data.title,
+                start=local_datetime(day, time(8, 30)),
+                end=local_datetime(day, time(17, 0)),
+                meeting_point_name=data.meeting_point_name,
+                meeting_lat=data.meeting_lat,
+                meeting_lon=data.meeting_lon,
+                bus_seats=list(data.bus_seats),
+                booking_deadline=deadline,
+                lunch=Lunch(local_datetime(day, time(12, 0)), local_datetime(day, time(13, 30)), 60),
+                description=data.description,
+            ),
+            organiser,
+        )
         load.created += 1
         db.session.flush()
         slot_ids = _past_slots(load, data, day)
@@ -479,11 +510,19 @@ def _load_past_tours(load: _Load) -> None:
             free[bus.id] -= seats
             prescriber = load.users[local]
             booked_at = deadline - timedelta(days=20 - number)
-            db.session.add(Booking(
-                tour=tour, prescriber=prescriber, organisation_id=prescriber.organisation_id, seats=seats,
-                status=BookingStatus.CONFIRMED, bus=bus, created_at=booked_at, confirmed_at=booked_at,
-                participants=[Participant(name=name) for name in _names(load, seats)],
-            ))
+            db.session.add(
+                Booking(
+                    tour=tour,
+                    prescriber=prescriber,
+                    organisation_id=prescriber.organisation_id,
+                    seats=seats,
+                    status=BookingStatus.CONFIRMED,
+                    bus=bus,
+                    created_at=booked_at,
+                    confirmed_at=booked_at,
+                    participants=[Participant(name=name) for name in _names(load, seats)],
+                )
+            )
             load.created += 1
         db.session.flush()
         # One in six did not come: absences are part of the programme's figures.
@@ -502,9 +541,14 @@ def _past_slots(load: _Load, data: PastTourData, day: date) -> list[int]:
     slot_ids = []
     for turn, company in enumerate(companies):
         start, end = MORNING if turn % 2 == 0 else AFTERNOON
-        slot = Slot(site=load.sites[company.name], start_at=local_datetime(day, start),
-                    end_at=local_datetime(day, end), visit_minutes=company.visit_minutes,
-                    max_visitors=company.max_visitors, status=SlotStatus.OFFERED)
+        slot = Slot(
+            site=load.sites[company.name],
+            start_at=local_datetime(day, start),
+            end_at=local_datetime(day, end),
+            visit_minutes=company.visit_minutes,
+            max_visitors=company.max_visitors,
+            status=SlotStatus.OFFERED,
+        )
         db.session.add(slot)
         db.session.flush()
         slot_ids.append(slot.id)
@@ -517,7 +561,9 @@ def _names(load: _Load, count: int) -> list[str]:
     names = []
     for _ in range(count):
         n = load.named
-        names.append(f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[(n * 7 + n // len(FIRST_NAMES)) % len(LAST_NAMES)]}")
+        names.append(
+            f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[(n * 7 + n // len(FIRST_NAMES)) % len(LAST_NAMES)]}"
+        )
         load.named += 1
     return names
 
@@ -604,7 +650,9 @@ def summary(anchor: date, created: int) -> str:
     lines.append(f"{created} éléments ajoutés." if created else "Déjà chargées : rien n'a changé.")
     demo_sites = select(Site.id).where(Site.name.in_([c.site_name for c in COMPANIES]))
     first, last, count = db.session.execute(
-        select(func.min(Slot.start_at), func.max(Slot.start_at), func.count(Slot.id)).where(Slot.site_id.in_(demo_sites))
+        select(func.min(Slot.start_at), func.max(Slot.start_at), func.count(Slot.id)).where(
+            Slot.site_id.in_(demo_sites)
+        )
     ).one()
     zone_rows = db.session.execute(
         select(IndustrialZone.territory, func.count(func.distinct(IndustrialZone.id)), func.count(Site.id))
@@ -622,28 +670,40 @@ def summary(anchor: date, created: int) -> str:
         tour = db.session.scalar(select(Tour).where(Tour.title == title))
         if tour is None:
             continue
-        seats = dict(db.session.execute(
-            select(Booking.status, func.sum(Booking.seats)).where(Booking.tour_id == tour.id).group_by(Booking.status)
-        ).all())
+        seats = dict(
+            db.session.execute(
+                select(Booking.status, func.sum(Booking.seats))
+                .where(Booking.tour_id == tour.id)
+                .group_by(Booking.status)
+            ).all()
+        )
         stops = [stop for bus in tour.buses for stop in bus.stops]
         declined = sum(stop.company_response is VisitResponse.DECLINED for stop in stops)
         line = (
             f"  - {tour.title} — {_day_label(tour.start_at)}, {to_local(tour.start_at):%H:%M}–"
             f"{to_local(tour.end_at):%H:%M} ; {tour.status.label.lower()} ; {len(tour.buses)} véhicule(s), "
-            f"{tour.seats_total} places ; {len(tour.candidates)} créneaux candidats, {len(stops)} visites à l'itinéraire"
+            f"{tour.seats_total} places ; {len(tour.candidates)} créneaux candidats, {len(stops)} visites à "
+            "l'itinéraire"
         )
         if seats:
-            line += (f" ; {seats.get(BookingStatus.CONFIRMED, 0)} places réservées, "
-                     f"{seats.get(BookingStatus.WAITLISTED, 0)} en liste d'attente")
+            line += (
+                f" ; {seats.get(BookingStatus.CONFIRMED, 0)} places réservées, "
+                f"{seats.get(BookingStatus.WAITLISTED, 0)} en liste d'attente"
+            )
         if declined:
             line += f" ; {declined} visite déclinée par l'entreprise : à réoptimiser"
-        attendance = dict(db.session.execute(
-            select(Participant.attendance, func.count(Participant.id)).join(Booking)
-            .where(Booking.tour_id == tour.id, Participant.attendance.is_not(None)).group_by(Participant.attendance)
-        ).all())
+        attendance = dict(
+            db.session.execute(
+                select(Participant.attendance, func.count(Participant.id))
+                .join(Booking)
+                .where(Booking.tour_id == tour.id, Participant.attendance.is_not(None))
+                .group_by(Participant.attendance)
+            ).all()
+        )
         if attendance:
-            line += (f" ; {attendance.get(Attendance.PRESENT, 0)} présents, "
-                     f"{attendance.get(Attendance.ABSENT, 0)} absents")
+            line += (
+                f" ; {attendance.get(Attendance.PRESENT, 0)} présents, {attendance.get(Attendance.ABSENT, 0)} absents"
+            )
         lines.append(line)
     base_url = current_app.config["BASE_URL"].rstrip("/")
     lines.append(

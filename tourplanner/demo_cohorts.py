@@ -21,9 +21,11 @@ from tourplanner.tours.models import Tour
 from tourplanner.tours.operations import publish_tour
 
 TITLE = "Made in Métal — cohorte du mardi matin"
-DESCRIPTION = ("Un parcours de découverte de la métallurgie, chaque mardi matin pendant quatre mois : "
-               "visites d'ateliers, gestes professionnels au plateau technique, rencontres avec des salariés. "
-               "Une même cohorte d'une dizaine de personnes suit toutes les séances.")
+DESCRIPTION = (
+    "Un parcours de découverte de la métallurgie, chaque mardi matin pendant quatre mois : "
+    "visites d'ateliers, gestes professionnels au plateau technique, rencontres avec des salariés. "
+    "Une même cohorte d'une dizaine de personnes suit toutes les séances."
+)
 PLACE = ("Plateau technique de l'UIMM Loire, Saint-Chamond", 45.4757, 4.5147)
 ORGANISER = "julien.ferrand"
 #: (referent, the people they accompany): one booking each.
@@ -43,18 +45,35 @@ def load_cohort_demo(anchor: date, users: dict[str, User]) -> int:
     if last_day > school_calendar_last_day():
         return 0  # the shipped school calendar does not reach that far: upgrade vacances-scolaires-france
     organiser = users[ORGANISER]
-    tour = create_cohort(CohortDetails(
-        title=TITLE, weekday=1, start_time=time(9), end_time=time(12), first_day=first_day, last_day=last_day,
-        place_name=PLACE[0], lat=PLACE[1], lon=PLACE[2], seats=10, description=DESCRIPTION,
-    ), organiser)
+    tour = create_cohort(
+        CohortDetails(
+            title=TITLE,
+            weekday=1,
+            start_time=time(9),
+            end_time=time(12),
+            first_day=first_day,
+            last_day=last_day,
+            place_name=PLACE[0],
+            lat=PLACE[1],
+            lon=PLACE[2],
+            seats=10,
+            description=DESCRIPTION,
+        ),
+        organiser,
+    )
     publish_tour(tour, organiser)
     for referent, people in GROUPS:
         book_seats(tour, users[referent], BookingRequest(len(people), [ParticipantDetails(n) for n in people]))
     held = [s for s in series_of(tour).sessions if s.is_held]
     moved = held[2]
-    move_session(tour, moved, moved.start_at + timedelta(days=1), moved.end_at + timedelta(days=1),
-                 "Forge de Saint-Chamond, visite d'atelier", organiser)
+    move_session(
+        tour,
+        moved,
+        moved.start_at + timedelta(days=1),
+        moved.end_at + timedelta(days=1),
+        "Forge de Saint-Chamond, visite d'atelier",
+        organiser,
+    )
     cancel_session(tour, held[5], "plateau technique fermé pour inventaire", organiser)
     db.session.flush()
     return 1 + len(GROUPS) + len(held)
-

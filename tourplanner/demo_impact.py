@@ -20,12 +20,12 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from tourplanner.accounts.enums import Role
-from tourplanner.formatting import MONTHS as MONTHS_FR
 from tourplanner.accounts.models import Organisation, User
 from tourplanner.bookings.enums import Attendance, BookingStatus
 from tourplanner.bookings.models import Booking, Participant
 from tourplanner.demo_data import COMPANIES, PEOPLE, ZONES
 from tourplanner.extensions import db
+from tourplanner.formatting import MONTHS as MONTHS_FR
 from tourplanner.impact.enums import Contract, Moment, OutcomeKind, Respondent
 from tourplanner.impact.models import CompanyAssessment, Outcome, PerceptionAnswer
 from tourplanner.sites.enums import SlotStatus, VisitResponse
@@ -38,8 +38,30 @@ from tourplanner.tours.models import Bus, Stop, Tour
 MONTHS = 24
 #: The title of each past tour; {n} numbers them from the oldest.
 TITLE = "{programme} {territory} – bilan n°{n:02d} ({month})"
-FIRST_NAMES = ("Amandine", "Bilal", "Chloé", "Dylan", "Eva", "Fabien", "Grâce", "Hamza", "Inès", "Jordan", "Kenza",
-               "Loïc", "Maëlle", "Nabil", "Océane", "Pierre", "Rania", "Sofiane", "Tiphaine", "Yanis", "Zoé", "Mathis")
+FIRST_NAMES = (
+    "Amandine",
+    "Bilal",
+    "Chloé",
+    "Dylan",
+    "Eva",
+    "Fabien",
+    "Grâce",
+    "Hamza",
+    "Inès",
+    "Jordan",
+    "Kenza",
+    "Loïc",
+    "Maëlle",
+    "Nabil",
+    "Océane",
+    "Pierre",
+    "Rania",
+    "Sofiane",
+    "Tiphaine",
+    "Yanis",
+    "Zoé",
+    "Mathis",
+)
 
 
 def _territory_of_zone() -> dict[str, str]:
@@ -99,30 +121,64 @@ def load_impact_demo() -> int:
         if day >= anchor:
             continue
         kind = TourKind.COMPANY_VISIT if n % 5 == 4 else TourKind.ZI_TOUR
-        title = TITLE.format(programme="ZI Tour" if kind is TourKind.ZI_TOUR else "Visites en petit groupe",
-                             territory=territory, n=n + 1, month=f"{MONTHS_FR[day.month - 1]} {day.year}")
+        title = TITLE.format(
+            programme="ZI Tour" if kind is TourKind.ZI_TOUR else "Visites en petit groupe",
+            territory=territory,
+            n=n + 1,
+            month=f"{MONTHS_FR[day.month - 1]} {day.year}",
+        )
         if title in existing or not sites_by_territory[territory]:
             continue
-        added += _past_tour(random.Random(1000 + n), n, title, kind, day, territory, users[organisers[n % 2]],
-                            sites_by_territory[territory], prescribers[territory], contacts)
+        added += _past_tour(
+            random.Random(1000 + n),
+            n,
+            title,
+            kind,
+            day,
+            territory,
+            users[organisers[n % 2]],
+            sites_by_territory[territory],
+            prescribers[territory],
+            contacts,
+        )
     db.session.flush()
     return added
 
 
-def _past_tour(rng: random.Random, n: int, title: str, kind: TourKind, day: date, territory: str, organiser: User,
-               sites: list[Site], prescribers: list[User], contacts: dict[str, User]) -> int:
+def _past_tour(
+    rng: random.Random,
+    n: int,
+    title: str,
+    kind: TourKind,
+    day: date,
+    territory: str,
+    organiser: User,
+    sites: list[Site],
+    prescribers: list[User],
+    contacts: dict[str, User],
+) -> int:
     """One past tour with its visits, bookings, attendance, outcomes, answers and assessments."""
     zone = local_zone()
     start = _at(day, time(8, 30) if kind is TourKind.ZI_TOUR else time(13, 30), zone)
     end = start + timedelta(hours=8 if kind is TourKind.ZI_TOUR else 4)
     cancelled = n in (7, 30)
     attendance_taken = n not in (12, 13)
-    tour = Tour(title=title, kind=kind, status=TourStatus.CANCELLED if cancelled else TourStatus.DONE,
-                description=f"Tour passé du programme, territoire {territory} (données de démonstration).",
-                start_at=start, end_at=end, meeting_point_name="Point de rendez-vous habituel",
-                meeting_lat=sites[0].lat, meeting_lon=sites[0].lon, booking_deadline_at=start - timedelta(days=5),
-                created_by=organiser, organisation_id=organiser.organisation_id, published_at=start - timedelta(days=30),
-                cancelled_at=start - timedelta(days=6) if cancelled else None)
+    tour = Tour(
+        title=title,
+        kind=kind,
+        status=TourStatus.CANCELLED if cancelled else TourStatus.DONE,
+        description=f"Tour passé du programme, territoire {territory} (données de démonstration).",
+        start_at=start,
+        end_at=end,
+        meeting_point_name="Point de rendez-vous habituel",
+        meeting_lat=sites[0].lat,
+        meeting_lon=sites[0].lon,
+        booking_deadline_at=start - timedelta(days=5),
+        created_by=organiser,
+        organisation_id=organiser.organisation_id,
+        published_at=start - timedelta(days=30),
+        cancelled_at=start - timedelta(days=6) if cancelled else None,
+    )
     seats = 22 if kind is TourKind.ZI_TOUR else 8
     bus = Bus(tour=tour, position=0, seats=seats)
     db.session.add_all([tour, bus])
@@ -131,18 +187,33 @@ def _past_tour(rng: random.Random, n: int, title: str, kind: TourKind, day: date
     visited = rng.sample(sites, k=min(len(sites), 3 if kind is TourKind.ZI_TOUR else 2))
     # Visits of an hour inside the companies' usual half-day windows (9:00–12:00, 14:00–17:00).
     times = [time(9, 15), time(10, 45), time(14, 15)] if kind is TourKind.ZI_TOUR else [time(14, 15), time(15, 45)]
-    for position, (site, at) in enumerate(zip(visited, times)):
+    for position, (site, at) in enumerate(zip(visited, times, strict=False)):
         visit_start = _at(day, at, zone)
         window = (time(9), time(12)) if at < time(12) else (time(14), time(17))
-        slot = Slot(site=site, start_at=_at(day, window[0], zone), end_at=_at(day, window[1], zone),
-                    visit_minutes=60, max_visitors=25, status=SlotStatus.OFFERED)
+        slot = Slot(
+            site=site,
+            start_at=_at(day, window[0], zone),
+            end_at=_at(day, window[1], zone),
+            visit_minutes=60,
+            max_visitors=25,
+            status=SlotStatus.OFFERED,
+        )
         db.session.add(slot)
         db.session.flush()
-        db.session.add(Stop(tour_id=tour.id, bus_id=bus.id, slot_id=slot.id, position=position,
-                            arrival_at=visit_start - timedelta(minutes=5), start_at=visit_start,
-                            end_at=visit_start + timedelta(minutes=60),
-                            departure_at=visit_start + timedelta(minutes=65),
-                            company_response=VisitResponse.CONFIRMED, responded_at=start - timedelta(days=10)))
+        db.session.add(
+            Stop(
+                tour_id=tour.id,
+                bus_id=bus.id,
+                slot_id=slot.id,
+                position=position,
+                arrival_at=visit_start - timedelta(minutes=5),
+                start_at=visit_start,
+                end_at=visit_start + timedelta(minutes=60),
+                departure_at=visit_start + timedelta(minutes=65),
+                company_response=VisitResponse.CONFIRMED,
+                responded_at=start - timedelta(days=10),
+            )
+        )
         rows += 2
     if cancelled:
         return rows
@@ -152,17 +223,25 @@ def _past_tour(rng: random.Random, n: int, title: str, kind: TourKind, day: date
         if group <= 0:
             break
         free -= group
-        booking = Booking(tour_id=tour.id, prescriber_id=prescriber.id, organisation_id=prescriber.organisation_id,
-                          seats=group, status=BookingStatus.CONFIRMED, bus_id=bus.id,
-                          created_at=start - timedelta(days=rng.randint(6, 25)),
-                          confirmed_at=start - timedelta(days=6))
+        booking = Booking(
+            tour_id=tour.id,
+            prescriber_id=prescriber.id,
+            organisation_id=prescriber.organisation_id,
+            seats=group,
+            status=BookingStatus.CONFIRMED,
+            bus_id=bus.id,
+            created_at=start - timedelta(days=rng.randint(6, 25)),
+            confirmed_at=start - timedelta(days=6),
+        )
         db.session.add(booking)
-        for number in range(group):
+        for _ in range(group):
             name = f"{rng.choice(FIRST_NAMES)} {chr(65 + rng.randrange(26))}."
             present = rng.random() < 0.85
-            participant = Participant(booking=booking, name=name,
-                                      attendance=(Attendance.PRESENT if present else Attendance.ABSENT)
-                                      if attendance_taken else None)
+            participant = Participant(
+                booking=booking,
+                name=name,
+                attendance=(Attendance.PRESENT if present else Attendance.ABSENT) if attendance_taken else None,
+            )
             db.session.add(participant)
             rows += 1
             if present or not attendance_taken:
@@ -178,16 +257,24 @@ def _past_tour(rng: random.Random, n: int, title: str, kind: TourKind, day: date
             continue
         rows += _answers(rng, tour, contact, Respondent.COMPANY, start)
         if rng.random() < 0.8:
-            db.session.add(CompanyAssessment(
-                tour_id=tour.id, organisation_id=site.organisation_id, user_id=contact.id,
-                went_as_planned=rng.random() < 0.9, visitors=sum(len(b.participants) for b in tour.bookings) or None,
-                profiles_spotted=rng.randint(0, 4), intends_to_recruit=rng.random() < 0.4,
-                intends_immersion=rng.random() < 0.5, created_at=end + timedelta(days=1)))
+            db.session.add(
+                CompanyAssessment(
+                    tour_id=tour.id,
+                    organisation_id=site.organisation_id,
+                    user_id=contact.id,
+                    went_as_planned=rng.random() < 0.9,
+                    visitors=sum(len(b.participants) for b in tour.bookings) or None,
+                    profiles_spotted=rng.randint(0, 4),
+                    intends_to_recruit=rng.random() < 0.4,
+                    intends_immersion=rng.random() < 0.5,
+                    created_at=end + timedelta(days=1),
+                )
+            )
             rows += 1
     return rows
 
 
-def _at(day: date, at: time, zone) -> datetime:  # noqa: ANN001
+def _at(day: date, at: time, zone) -> datetime:
     return datetime.combine(day, at, tzinfo=zone)
 
 
@@ -204,21 +291,43 @@ def _outcome(rng: random.Random, participant: Participant, day: date) -> int:
         kind, contract = OutcomeKind.SEARCHING, None
     else:
         return 0
-    db.session.add(Outcome(participant=participant, kind=kind, contract=contract,
-                           occurred_on=day + timedelta(days=rng.randint(20, 170))))
+    db.session.add(
+        Outcome(
+            participant=participant,
+            kind=kind,
+            contract=contract,
+            occurred_on=day + timedelta(days=rng.randint(20, 170)),
+        )
+    )
     return 1
 
 
-def _answers(rng: random.Random, tour: Tour, user: User, respondent: Respondent, start) -> int:  # noqa: ANN001
+def _answers(rng: random.Random, tour: Tour, user: User, respondent: Respondent, start) -> int:
     """Perception before (most people) and after (fewer): scores that tend to rise."""
     if rng.random() > 0.8:
         return 0
     before = rng.choice((1, 2, 2, 3, 3, 4))
-    db.session.add(PerceptionAnswer(tour_id=tour.id, user_id=user.id, respondent=respondent, moment=Moment.BEFORE,
-                                    score=before, answered_at=start - timedelta(days=4)))
+    db.session.add(
+        PerceptionAnswer(
+            tour_id=tour.id,
+            user_id=user.id,
+            respondent=respondent,
+            moment=Moment.BEFORE,
+            score=before,
+            answered_at=start - timedelta(days=4),
+        )
+    )
     if rng.random() > 0.75:
         return 1
     after = max(1, min(5, before + rng.choice((-1, 0, 1, 1, 1, 2))))
-    db.session.add(PerceptionAnswer(tour_id=tour.id, user_id=user.id, respondent=respondent, moment=Moment.AFTER,
-                                    score=after, answered_at=start + timedelta(days=1)))
+    db.session.add(
+        PerceptionAnswer(
+            tour_id=tour.id,
+            user_id=user.id,
+            respondent=respondent,
+            moment=Moment.AFTER,
+            score=after,
+            answered_at=start + timedelta(days=1),
+        )
+    )
     return 2

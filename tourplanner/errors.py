@@ -56,7 +56,7 @@ class InvalidInput(DomainError):
         self.errors = errors
 
     @classmethod
-    def one(cls, field: str, message: str) -> "InvalidInput":
+    def one(cls, field: str, message: str) -> InvalidInput:
         """An error about a single field."""
         return cls([FieldError(field, message)])
 

@@ -56,8 +56,11 @@ def strftime(value: datetime, fmt: str) -> str:
     """`value` in the tours' zone through a strftime pattern whose %A and %B are French names and
     whose %-d is the day as French writes it (1er, 2…)."""
     local = to_local(value)
-    fmt = (fmt.replace("%A", DAYS[local.weekday()]).replace("%B", MONTHS[local.month - 1])
-           .replace("%-d", day_of_month(local)))
+    fmt = (
+        fmt.replace("%A", DAYS[local.weekday()])
+        .replace("%B", MONTHS[local.month - 1])
+        .replace("%-d", day_of_month(local))
+    )
     return local.strftime(fmt)
 
 

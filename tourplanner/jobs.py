@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -15,17 +15,19 @@ from tourplanner.calendar.updates import send_due_updates
 from tourplanner.db import utcnow
 from tourplanner.extensions import db
 from tourplanner.impact.jobs import (  # noqa: F401  (the impact loop's jobs, wired in tourplanner.scheduler)
-    anonymise_personal_data, ask_outcomes, send_perception_questionnaires,
+    anonymise_personal_data,
+    ask_outcomes,
+    send_perception_questionnaires,
 )
 from tourplanner.mail.enums import MailRound
 from tourplanner.mail.models import TourMailRound
-from tourplanner.sites.series import expand_all_series
 from tourplanner.mail.operations import deliver_pending
 from tourplanner.passeport.jobs import send_passeports  # noqa: F401  (a job body, wired in scheduler.JOBS)
+from tourplanner.sites.series import expand_all_series
 from tourplanner.timeutil import to_local
+from tourplanner.tours import operations as tour_ops
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Tour
-from tourplanner.tours import operations as tour_ops
 from tourplanner.tours.operations import cancel_if_under_minimum
 
 log = logging.getLogger(__name__)
@@ -71,7 +73,7 @@ def close_bookings_at_deadline() -> int:
 
 def go_no_go(now: datetime | None = None) -> int:
     """At their go/no-go date, cancel the tours with too few confirmed seats (the others go ahead); returns how many."""
-    now = (now or utcnow()).astimezone(timezone.utc)  # real hours: Paris-aware + timedelta is wall-clock time
+    now = (now or utcnow()).astimezone(UTC)  # real hours: Paris-aware + timedelta is wall-clock time
     tours = db.session.scalars(
         select(Tour)
         .where(
@@ -90,7 +92,7 @@ def go_no_go(now: datetime | None = None) -> int:
 
 def send_reminders(now: datetime | None = None) -> int:
     """Queue the reminder of the tours starting within two days, once per tour; returns the mails queued."""
-    now = (now or utcnow()).astimezone(timezone.utc)  # real hours: Paris-aware + timedelta is wall-clock time
+    now = (now or utcnow()).astimezone(UTC)  # real hours: Paris-aware + timedelta is wall-clock time
     if to_local(now).hour not in MAIL_HOURS:
         return 0
     tours = db.session.scalars(
@@ -108,7 +110,7 @@ def send_reminders(now: datetime | None = None) -> int:
 
 def send_follow_ups(now: datetime | None = None) -> int:
     """Queue the follow-up of the tours that ended before today, once per tour; returns the mails queued."""
-    now = (now or utcnow()).astimezone(timezone.utc)  # real hours: Paris-aware + timedelta is wall-clock time
+    now = (now or utcnow()).astimezone(UTC)  # real hours: Paris-aware + timedelta is wall-clock time
     local = to_local(now)
     if local.hour not in MAIL_HOURS:
         return 0

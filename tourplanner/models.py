@@ -4,13 +4,21 @@ from tourplanner.accounts.models import ApiToken, LoginLink, LoginRequest, Organ
 from tourplanner.audit.models import AuditEntry
 from tourplanner.bookings.models import Booking, Participant
 from tourplanner.calendar.models import CalendarEventState, CalendarToken
-from tourplanner.impact.models import (  # noqa: F401  (impact tables)
-    CompanyAssessment, ImpactSettings, Outcome, OutcomeRequest, PerceptionAnswer, PerceptionRequest,
-)
 from tourplanner.cohorts.models import (  # noqa: F401  (weekly cohorts)
-    AbsenceAlert, CohortSeries, CohortSession, SessionAttendance,
+    AbsenceAlert,
+    CohortSeries,
+    CohortSession,
+    SessionAttendance,
 )
 from tourplanner.company_visits.models import AgendaItem, ParticipantInterest
+from tourplanner.impact.models import (  # noqa: F401  (impact tables)
+    CompanyAssessment,
+    ImpactSettings,
+    Outcome,
+    OutcomeRequest,
+    PerceptionAnswer,
+    PerceptionRequest,
+)
 from tourplanner.jobs_models import SchedulerLease  # noqa: F401  (the scheduler's table)
 from tourplanner.kit.models import TourTemplate  # noqa: F401  (the kit's tour templates)
 from tourplanner.mail.models import OutboxMail, TourMailRound
@@ -20,8 +28,31 @@ from tourplanner.trades.models import SiteTrade, TourTrade
 from tourplanner.workshops.models import Workshop, WorkshopRegistration
 
 __all__ = [
-    "AgendaItem", "AmbassadorAssignment", "ApiToken", "AuditEntry", "Booking", "Bus", "CalendarEventState", "CalendarToken", "GeocodeCache",
-    "IndustrialZone", "LoginLink", "LoginRequest", "Organisation", "OutboxMail", "Participant", "ParticipantInterest", "Site",
-    "SiteTrade", "Slot", "Stop", "Tour", "TourCandidate", "TourMailRound", "TourTrade", "User",
-    "Workshop", "WorkshopRegistration",
+    "AgendaItem",
+    "AmbassadorAssignment",
+    "ApiToken",
+    "AuditEntry",
+    "Booking",
+    "Bus",
+    "CalendarEventState",
+    "CalendarToken",
+    "GeocodeCache",
+    "IndustrialZone",
+    "LoginLink",
+    "LoginRequest",
+    "Organisation",
+    "OutboxMail",
+    "Participant",
+    "ParticipantInterest",
+    "Site",
+    "SiteTrade",
+    "Slot",
+    "Stop",
+    "Tour",
+    "TourCandidate",
+    "TourMailRound",
+    "TourTrade",
+    "User",
+    "Workshop",
+    "WorkshopRegistration",
 ]

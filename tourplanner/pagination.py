@@ -12,7 +12,7 @@ import binascii
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, and_, or_
@@ -49,7 +49,7 @@ class Page(Generic[T]):
 
 def encode_cursor(values: Sequence[Any]) -> str:
     """An opaque cursor holding these sort-key values (ints, strings, aware datetimes)."""
-    plain = [value.astimezone(timezone.utc).isoformat() if isinstance(value, datetime) else value for value in values]
+    plain = [value.astimezone(UTC).isoformat() if isinstance(value, datetime) else value for value in values]
     raw = json.dumps(plain, separators=(",", ":"), ensure_ascii=False).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 

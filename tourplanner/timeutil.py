@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -31,7 +31,7 @@ def is_existing_local_time(value: datetime) -> bool:
     """
     zone = local_zone()
     aware = value.replace(tzinfo=zone)
-    return aware.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) == value
+    return aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == value
 
 
 def aware_local(value: datetime) -> datetime:

@@ -224,8 +224,12 @@ def openapi_document() -> dict[str, Any]:
             if method not in HTTP_METHODS:
                 continue
             if path.endswith("/openapi.json"):
-                operation["responses"] = {"200": {"description": "the OpenAPI 3 document",
-                                                  "content": {"application/json": {"schema": {"type": "object"}}}}}
+                operation["responses"] = {
+                    "200": {
+                        "description": "the OpenAPI 3 document",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    }
+                }
                 continue
             _optional_body(operation, document)
             statuses = {int(code) for code in operation.get("responses", {}) if code.isdigit() and int(code) >= 400}

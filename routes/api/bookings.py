@@ -52,8 +52,12 @@ class BookingIn(Body):
     seats: Int = Field(ge=1, le=100)
     participants: list[ParticipantIn] = Field(default_factory=list, max_length=100)
     pickup_point: Int | None = Field(
-        default=None, ge=0, le=19,
-        description="Index of the tour's pickup point the participants board at; required when the tour has pickup points.",
+        default=None,
+        ge=0,
+        le=19,
+        description=(
+            "Index of the tour's pickup point the participants board at; required when the tour has pickup points."
+        ),
     )
 
 
@@ -64,7 +68,9 @@ class BookingHeaders(BaseModel):
 
     #: The same key again (same user, within 24 hours) answers the first booking.
     idempotency_key: str | None = Field(
-        default=None, alias="Idempotency-Key", max_length=200,
+        default=None,
+        alias="Idempotency-Key",
+        max_length=200,
         description="Sent again by the same user within 24 hours: nothing more is booked, the first booking answers.",
     )
 
@@ -134,9 +140,7 @@ def booking_json(booking: Booking, positions: dict[int, int] | None = None) -> d
         "seats": booking.seats,
         "bus": booking.bus.position if booking.bus is not None else None,
         "bus_name": booking.bus.name if booking.bus is not None else None,
-        "waiting_position": (
-            operations.waiting_position(booking) if positions is None else positions.get(booking.id)
-        ),
+        "waiting_position": (operations.waiting_position(booking) if positions is None else positions.get(booking.id)),
         "pickup_point": booking.pickup_point.position if booking.pickup_point is not None else None,
         "pickup_point_name": booking.pickup_point.name if booking.pickup_point is not None else None,
         "prescriber": {"id": booking.prescriber.id, "name": booking.prescriber.name, "email": booking.prescriber.email},
@@ -185,8 +189,9 @@ def book_seats(tour_id: int, json: BookingIn, headers: BookingHeaders):
 
 
 @api.get("/tours/<int:tour_id>/bookings")
-@spec.validate(query=PageQuery, resp=Response(HTTP_200=BookingList, HTTP_422=ValidationProblem, **ERRORS),
-               tags=["bookings"])
+@spec.validate(
+    query=PageQuery, resp=Response(HTTP_200=BookingList, HTTP_422=ValidationProblem, **ERRORS), tags=["bookings"]
+)
 def list_tour_bookings(tour_id: int, query: PageQuery):
     """A tour's bookings: confirmed, then the waiting list in its order, then cancelled.
 

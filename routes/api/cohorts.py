@@ -16,9 +16,9 @@ from tourplanner.cohorts import operations
 from tourplanner.cohorts.enums import SchoolZone
 from tourplanner.cohorts.models import CohortSeries, CohortSession
 from tourplanner.extensions import db
-from tourplanner.tours.queries import get_visible_tour
 from tourplanner.timeutil import isoformat_local
 from tourplanner.tours.models import Tour
+from tourplanner.tours.queries import get_visible_tour
 
 ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_409": Problem}
 
@@ -129,40 +129,78 @@ def _hhmm(minutes: int) -> str:
 
 def session_json(session: CohortSession) -> dict[str, Any]:
     """A session as the API shows it."""
-    return {"id": session.id, "planned_start": isoformat_local(session.planned_start_at),
-            "start": isoformat_local(session.start_at), "end": isoformat_local(session.end_at),
-            "status": session.status.value, "reason": session.reason, "place": session.place}
+    return {
+        "id": session.id,
+        "planned_start": isoformat_local(session.planned_start_at),
+        "start": isoformat_local(session.start_at),
+        "end": isoformat_local(session.end_at),
+        "status": session.status.value,
+        "reason": session.reason,
+        "place": session.place,
+    }
 
 
 def cohort_json(tour: Tour, series: CohortSeries) -> dict[str, Any]:
     """A cohort with its sessions."""
-    return {"id": tour.id, "tour_id": tour.id, "title": tour.title, "status": tour.status.value,
-            "weekday": series.weekday, "start_time": _hhmm(series.start_minute), "end_time": _hhmm(series.end_minute),
-            "first_day": series.first_day.isoformat(), "last_day": series.last_day.isoformat(),
-            "school_zone": series.school_zone.value, "place": tour.meeting_point_name,
-            "seats_total": tour.seats_total, "sessions": [session_json(s) for s in series.sessions]}
+    return {
+        "id": tour.id,
+        "tour_id": tour.id,
+        "title": tour.title,
+        "status": tour.status.value,
+        "weekday": series.weekday,
+        "start_time": _hhmm(series.start_minute),
+        "end_time": _hhmm(series.end_minute),
+        "first_day": series.first_day.isoformat(),
+        "last_day": series.last_day.isoformat(),
+        "school_zone": series.school_zone.value,
+        "place": tour.meeting_point_name,
+        "seats_total": tour.seats_total,
+        "sessions": [session_json(s) for s in series.sessions],
+    }
 
 
 def sheet_json(tour: Tour, session: CohortSession, alerts: int = 0) -> dict[str, Any]:
     """The attendance sheet of a session (organisers)."""
     lines = operations.attendance_sheet(tour, session, current_user())
-    return {"session_id": session.id, "alerts_sent": alerts, "participants": [
-        {"participant_id": line.participant.id, "name": line.participant.name, "referent": line.referent_name,
-         "attendance": line.attendance.value if line.attendance else None,
-         "absences_in_a_row": line.absences_in_a_row} for line in lines]}
+    return {
+        "session_id": session.id,
+        "alerts_sent": alerts,
+        "participants": [
+            {
+                "participant_id": line.participant.id,
+                "name": line.participant.name,
+                "referent": line.referent_name,
+                "attendance": line.attendance.value if line.attendance else None,
+                "absences_in_a_row": line.absences_in_a_row,
+            }
+            for line in lines
+        ],
+    }
 
 
 @api.post("/cohorts")
-@spec.validate(json=CohortIn, resp=Response(HTTP_201=CohortOut, HTTP_422=ValidationProblem, **ERRORS),
-               tags=["cohorts"])
+@spec.validate(json=CohortIn, resp=Response(HTTP_201=CohortOut, HTTP_422=ValidationProblem, **ERRORS), tags=["cohorts"])
 def cohort_create(json: CohortIn):
-    """Create a weekly cohort as a draft tour of kind `cohort` (organisers); publish it with POST /tours/{id}/publish."""
-    tour = operations.create_cohort(operations.CohortDetails(
-        title=json.title, weekday=json.weekday, start_time=json.start_time.replace(tzinfo=None),
-        end_time=json.end_time.replace(tzinfo=None), first_day=json.first_day, last_day=json.last_day,
-        place_name=json.place.name, lat=json.place.lat, lon=json.place.lon, seats=json.seats,
-        school_zone=json.school_zone, booking_deadline=json.booking_deadline, description=json.description,
-    ), current_user())
+    """Create a weekly cohort as a draft tour of kind `cohort` (organisers); publish it with POST
+    /tours/{id}/publish."""
+    tour = operations.create_cohort(
+        operations.CohortDetails(
+            title=json.title,
+            weekday=json.weekday,
+            start_time=json.start_time.replace(tzinfo=None),
+            end_time=json.end_time.replace(tzinfo=None),
+            first_day=json.first_day,
+            last_day=json.last_day,
+            place_name=json.place.name,
+            lat=json.place.lat,
+            lon=json.place.lon,
+            seats=json.seats,
+            school_zone=json.school_zone,
+            booking_deadline=json.booking_deadline,
+            description=json.description,
+        ),
+        current_user(),
+    )
     db.session.commit()
     return jsonify(cohort_json(tour, operations.series_of(tour))), 201
 
@@ -176,8 +214,7 @@ def cohort_get(tour_id: int):
 
 
 @api.post("/cohorts/<int:tour_id>/sessions/<int:session_id>/move")
-@spec.validate(json=MoveIn, resp=Response(HTTP_200=SessionOut, HTTP_422=ValidationProblem, **ERRORS),
-               tags=["cohorts"])
+@spec.validate(json=MoveIn, resp=Response(HTTP_200=SessionOut, HTTP_422=ValidationProblem, **ERRORS), tags=["cohorts"])
 def cohort_move_session(tour_id: int, session_id: int, json: MoveIn):
     """Move one session (organisers): calendars get an override of that week, with a higher SEQUENCE."""
     tour = get_visible_tour(current_user(), tour_id)
@@ -188,8 +225,9 @@ def cohort_move_session(tour_id: int, session_id: int, json: MoveIn):
 
 
 @api.post("/cohorts/<int:tour_id>/sessions/<int:session_id>/cancel")
-@spec.validate(json=CancelSessionIn, resp=Response(HTTP_200=SessionOut, HTTP_422=ValidationProblem, **ERRORS),
-               tags=["cohorts"])
+@spec.validate(
+    json=CancelSessionIn, resp=Response(HTTP_200=SessionOut, HTTP_422=ValidationProblem, **ERRORS), tags=["cohorts"]
+)
 def cohort_cancel_session(tour_id: int, session_id: int, json: CancelSessionIn):
     """Cancel one session (organisers): calendars drop that week (EXDATE), with a higher SEQUENCE."""
     tour = get_visible_tour(current_user(), tour_id)
@@ -208,13 +246,15 @@ def cohort_get_attendance(tour_id: int, session_id: int):
 
 
 @api.put("/cohorts/<int:tour_id>/sessions/<int:session_id>/attendance")
-@spec.validate(json=AttendanceIn, resp=Response(HTTP_200=AttendanceOut, HTTP_422=ValidationProblem, **ERRORS),
-               tags=["cohorts"])
+@spec.validate(
+    json=AttendanceIn, resp=Response(HTTP_200=AttendanceOut, HTTP_422=ValidationProblem, **ERRORS), tags=["cohorts"]
+)
 def cohort_record_attendance(tour_id: int, session_id: int, json: AttendanceIn):
     """Record who came (organisers, once the session has begun); two absences in a row alert the referent once."""
     tour = get_visible_tour(current_user(), tour_id)
     session = operations.get_session(tour, session_id)
-    alerts = operations.record_attendance(tour, session, {m.participant_id: m.attendance for m in json.marks},
-                                          current_user())
+    alerts = operations.record_attendance(
+        tour, session, {m.participant_id: m.attendance for m in json.marks}, current_user()
+    )
     db.session.commit()
     return jsonify(sheet_json(tour, session, len(alerts)))

@@ -74,15 +74,24 @@ class DebriefingOut(BaseModel):
 
 def agenda_json(tour: Tour) -> dict[str, Any]:
     """A session's agenda as the API shows it."""
-    return {"tour_id": tour.id, "steps": [
-        {"step": item.step.value, "label": item.step.label, "start": isoformat_local(item.start_at), "place": item.place}
-        for item in operations.tour_agenda(tour)
-    ]}
+    return {
+        "tour_id": tour.id,
+        "steps": [
+            {
+                "step": item.step.value,
+                "label": item.step.label,
+                "start": isoformat_local(item.start_at),
+                "place": item.place,
+            }
+            for item in operations.tour_agenda(tour)
+        ],
+    }
 
 
 @api.put("/tours/<int:tour_id>/agenda")
-@spec.validate(json=AgendaIn, resp=Response(HTTP_200=AgendaOut, HTTP_422=ValidationProblem, **ERRORS),
-               tags=["company visits"])
+@spec.validate(
+    json=AgendaIn, resp=Response(HTTP_200=AgendaOut, HTTP_422=ValidationProblem, **ERRORS), tags=["company visits"]
+)
 def set_agenda(tour_id: int, json: AgendaIn):
     """Set a company visit session's agenda (organisers): briefing, visit, debriefing, each with time and place.
 
@@ -104,15 +113,22 @@ def get_agenda(tour_id: int):
 
 
 @api.put("/tours/<int:tour_id>/participants/<int:participant_id>/interest")
-@spec.validate(json=InterestIn, resp=Response(HTTP_200=InterestOut, HTTP_422=ValidationProblem, **ERRORS),
-               tags=["company visits"])
+@spec.validate(
+    json=InterestIn, resp=Response(HTTP_200=InterestOut, HTTP_422=ValidationProblem, **ERRORS), tags=["company visits"]
+)
 def record_interest(tour_id: int, participant_id: int, json: InterestIn):
     """Record a participant's interest at the debriefing: yes / maybe / no (organisers, once the session began)."""
     participant = operations.tour_participant(load_tour(tour_id), participant_id)
     row = operations.record_interest(participant, json.interest, current_user())
     db.session.commit()
-    return jsonify({"participant_id": participant.id, "booking_id": participant.booking_id, "name": participant.name,
-                    "interest": row.interest.value})
+    return jsonify(
+        {
+            "participant_id": participant.id,
+            "booking_id": participant.booking_id,
+            "name": participant.name,
+            "interest": row.interest.value,
+        }
+    )
 
 
 @api.get("/tours/<int:tour_id>/debriefing")
@@ -120,7 +136,17 @@ def record_interest(tour_id: int, participant_id: int, json: InterestIn):
 def get_debriefing(tour_id: int):
     """Confirmed participants and their interest: organisers see all, a prescriber those they booked."""
     rows = operations.debriefing(load_tour(tour_id), current_user())
-    return jsonify({"tour_id": tour_id, "participants": [
-        {"participant_id": p.id, "booking_id": p.booking_id, "name": p.name,
-         "interest": interest.value if interest else None} for p, interest in rows
-    ]})
+    return jsonify(
+        {
+            "tour_id": tour_id,
+            "participants": [
+                {
+                    "participant_id": p.id,
+                    "booking_id": p.booking_id,
+                    "name": p.name,
+                    "interest": interest.value if interest else None,
+                }
+                for p, interest in rows
+            ],
+        }
+    )

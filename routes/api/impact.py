@@ -128,7 +128,7 @@ class BilanQuery(BaseModel):
         return _plausible_date(value)
 
     @model_validator(mode="after")
-    def _order(self) -> "BilanQuery":
+    def _order(self) -> BilanQuery:
         if self.to < self.from_:
             raise ValueError("la date de fin (to) doit suivre la date de début (from)")
         return self
@@ -199,8 +199,10 @@ class BilanOut(BaseModel):
     participants_by: list[SliceOut] = Field(default_factory=list)
     months: list[MonthOut] = Field(default_factory=list)
     interest: InterestCounts | None = Field(
-        default=None, description="counted participants per answer recorded at a company visit's debriefing "
-                                  "(one answer per participation; people without an answer are not counted)")
+        default=None,
+        description="counted participants per answer recorded at a company visit's debriefing "
+        "(one answer per participation; people without an answer are not counted)",
+    )
     from_: str | None = Field(default=None, alias="from", description="the period's first day")
     to: str | None = Field(default=None, description="the period's last day")
     territory: str | None = None
@@ -216,15 +218,24 @@ class PersonQuery(BaseModel):
 
 
 @api.post("/tours/<int:tour_id>/perception")
-@spec.validate(resp=Response(HTTP_201=PerceptionOut, HTTP_409=Problem, HTTP_422=ValidationProblem, **ERRORS),
-               tags=["impact"])
+@spec.validate(
+    resp=Response(HTTP_201=PerceptionOut, HTTP_409=Problem, HTTP_422=ValidationProblem, **ERRORS), tags=["impact"]
+)
 def answer_perception(tour_id: int, json: PerceptionIn):
     """Answer the perception questionnaire of a tour, before or after it (once per moment: else 409)."""
     tour = load_tour(tour_id)
     answer = operations.answer_perception(tour, current_user(), json.moment, json.score, json.comment, json.scores)
     db.session.commit()
-    return jsonify({"id": answer.id, "tour_id": tour.id, "moment": answer.moment.value, "score": answer.score,
-                    "respondent": answer.respondent.value, "comment": answer.comment}), 201
+    return jsonify(
+        {
+            "id": answer.id,
+            "tour_id": tour.id,
+            "moment": answer.moment.value,
+            "score": answer.score,
+            "respondent": answer.respondent.value,
+            "comment": answer.comment,
+        }
+    ), 201
 
 
 @api.post("/participants/<int:participant_id>/outcomes")
@@ -235,29 +246,43 @@ def record_outcome(participant_id: int, json: OutcomeIn):
     participant = operations.get_participant(participant_id, user)
     outcome = operations.record_outcome(participant, user, json.kind, json.date, json.contract)
     db.session.commit()
-    return jsonify({"id": outcome.id, "participant_id": participant.id, "kind": outcome.kind.value,
-                    "date": outcome.occurred_on.isoformat(),
-                    "contract": outcome.contract.value if outcome.contract else None}), 201
+    return jsonify(
+        {
+            "id": outcome.id,
+            "participant_id": participant.id,
+            "kind": outcome.kind.value,
+            "date": outcome.occurred_on.isoformat(),
+            "contract": outcome.contract.value if outcome.contract else None,
+        }
+    ), 201
 
 
 @api.get("/bilan")
-@spec.validate(query=BilanQuery, resp=Response(HTTP_200=BilanOut, HTTP_422=ValidationProblem, **ERRORS),
-               tags=["impact"])
+@spec.validate(
+    query=BilanQuery, resp=Response(HTTP_200=BilanOut, HTTP_422=ValidationProblem, **ERRORS), tags=["impact"]
+)
 def bilan(query: BilanQuery):
-    """The bilan of a period over the tours the organiser manages (their territory's): exact figures, by aggregate SQL."""
+    """The bilan of a period over the tours the organiser manages (their territory's): exact figures, by aggregate
+    SQL."""
     user = current_user()
     require_organiser(user)
-    result = compute_bilan(BilanFilter(query.from_, query.to, query.territory or None, query.kind,
-                                       query.organisation_id, organiser=user))
+    result = compute_bilan(
+        BilanFilter(query.from_, query.to, query.territory or None, query.kind, query.organisation_id, organiser=user)
+    )
     body = result.contract_json()
-    body.update({"from": query.from_.isoformat(), "to": query.to.isoformat(), "territory": query.territory,
-                 "kind": query.kind.value if query.kind else None})
+    body.update(
+        {
+            "from": query.from_.isoformat(),
+            "to": query.to.isoformat(),
+            "territory": query.territory,
+            "kind": query.kind.value if query.kind else None,
+        }
+    )
     return jsonify(body)
 
 
 @api.get("/people/personal-data")
-@spec.validate(query=PersonQuery, resp=Response(HTTP_200=None, HTTP_422=ValidationProblem, **ERRORS),
-               tags=["impact"])
+@spec.validate(query=PersonQuery, resp=Response(HTTP_200=None, HTTP_422=ValidationProblem, **ERRORS), tags=["impact"])
 def person_export(query: PersonQuery):
     """Everything held about one person, by e-mail (GDPR article 15; organisers; audited)."""
     user = current_user()
@@ -270,8 +295,7 @@ def person_export(query: PersonQuery):
 
 
 @api.delete("/people/personal-data")
-@spec.validate(query=PersonQuery, resp=Response(HTTP_200=None, HTTP_422=ValidationProblem, **ERRORS),
-               tags=["impact"])
+@spec.validate(query=PersonQuery, resp=Response(HTTP_200=None, HTTP_422=ValidationProblem, **ERRORS), tags=["impact"])
 def person_erase(query: PersonQuery):
     """Erase one person's personal data, keeping the figures (GDPR article 17; organisers; audited)."""
     user = current_user()

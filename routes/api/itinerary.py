@@ -13,10 +13,10 @@ from routes.api.schemas import Body, Flag, Id, Number, Problem, ValidationProble
 from routes.api.tours import load_tour
 from tourplanner.errors import PermissionDenied
 from tourplanner.extensions import db
-from tourplanner.tours.queries import get_managed_tour
 from tourplanner.timeutil import isoformat_local
 from tourplanner.tours import itinerary
 from tourplanner.tours.models import Tour
+from tourplanner.tours.queries import get_managed_tour
 
 ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_409": Problem}
 
@@ -30,7 +30,9 @@ class CandidatesIn(Body):
 class OptimiseIn(Body):
     """Optimisation settings."""
 
-    time_limit: Number | None = Field(default=None, gt=0, le=20, description="seconds of search (at most 20); none = deterministic")
+    time_limit: Number | None = Field(
+        default=None, gt=0, le=20, description="seconds of search (at most 20); none = deterministic"
+    )
 
 
 class LockIn(Body):
@@ -107,56 +109,64 @@ def itinerary_json(tour: Tour) -> dict[str, Any]:
     """A tour's stored itinerary, as the contract shapes it."""
     buses = []
     for bus in tour.buses:
-        buses.append({
-            "bus": bus.position,
-            "label": bus.name,
-            "seats": bus.seats,
-            "meeting": isoformat_local(tour.meeting_at),
-            "departure": isoformat_local(bus.departure_at or tour.departure_at),
-            "stops": [
-                {
-                    "slot_id": stop.slot_id,
-                    "site_id": stop.slot.site_id,
-                    "site_name": stop.slot.site.name,
-                    "lat": stop.slot.site.lat,
-                    "lon": stop.slot.site.lon,
-                    "arrival": isoformat_local(stop.arrival_at),
-                    "start": isoformat_local(stop.start_at),
-                    "end": isoformat_local(stop.end_at),
-                    "departure": isoformat_local(stop.departure_at),
-                    "locked": stop.is_locked,
-                    "locked_in_place": stop.is_time_locked,
-                }
-                for stop in bus.stops
-            ],
-            "return": isoformat_local(bus.return_at),
-        })
+        buses.append(
+            {
+                "bus": bus.position,
+                "label": bus.name,
+                "seats": bus.seats,
+                "meeting": isoformat_local(tour.meeting_at),
+                "departure": isoformat_local(bus.departure_at or tour.departure_at),
+                "stops": [
+                    {
+                        "slot_id": stop.slot_id,
+                        "site_id": stop.slot.site_id,
+                        "site_name": stop.slot.site.name,
+                        "lat": stop.slot.site.lat,
+                        "lon": stop.slot.site.lon,
+                        "arrival": isoformat_local(stop.arrival_at),
+                        "start": isoformat_local(stop.start_at),
+                        "end": isoformat_local(stop.end_at),
+                        "departure": isoformat_local(stop.departure_at),
+                        "locked": stop.is_locked,
+                        "locked_in_place": stop.is_time_locked,
+                    }
+                    for stop in bus.stops
+                ],
+                "return": isoformat_local(bus.return_at),
+            }
+        )
     placed = {stop.slot_id for bus in tour.buses for stop in bus.stops}
     unassigned = [
         {"slot_id": c.slot_id, "reason": c.unassigned_reason or "pas encore optimisé"}
         for c in sorted(tour.candidates, key=lambda c: c.slot_id)
         if c.slot_id not in placed
     ]
-    return {"tour_id": tour.id, "optimised_at": isoformat_local(tour.optimised_at), "buses": buses,
-            "unassigned": unassigned}
+    return {
+        "tour_id": tour.id,
+        "optimised_at": isoformat_local(tour.optimised_at),
+        "buses": buses,
+        "unassigned": unassigned,
+    }
 
 
 @api.post("/tours/<int:tour_id>/candidates")
-@spec.validate(json=CandidatesIn, resp=Response(HTTP_200=CandidatesOut, HTTP_422=ValidationProblem, **ERRORS),
-               tags=["itinerary"])
+@spec.validate(
+    json=CandidatesIn, resp=Response(HTTP_200=CandidatesOut, HTTP_422=ValidationProblem, **ERRORS), tags=["itinerary"]
+)
 def set_candidates(tour_id: int, json: CandidatesIn):
     """Set the slots the optimiser may use (organisers)."""
     user = current_user()
     candidates = itinerary.set_candidates(get_managed_tour(user, tour_id), json.slot_ids, user)
     db.session.commit()
-    return jsonify({"tour_id": tour_id, "candidates": [
-        {"slot_id": c.slot_id, "site_id": c.slot.site_id} for c in candidates
-    ]})
+    return jsonify(
+        {"tour_id": tour_id, "candidates": [{"slot_id": c.slot_id, "site_id": c.slot.site_id} for c in candidates]}
+    )
 
 
 @api.post("/tours/<int:tour_id>/optimise")
-@spec.validate(json=OptimiseIn, resp=Response(HTTP_200=ItineraryOut, HTTP_422=ValidationProblem, **ERRORS),
-               tags=["itinerary"])
+@spec.validate(
+    json=OptimiseIn, resp=Response(HTTP_200=ItineraryOut, HTTP_422=ValidationProblem, **ERRORS), tags=["itinerary"]
+)
 def optimise(tour_id: int, json: OptimiseIn):
     """Compute the itinerary of every bus with OR-Tools and store it (organisers)."""
     user = current_user()
@@ -167,8 +177,9 @@ def optimise(tour_id: int, json: OptimiseIn):
 
 
 @api.post("/tours/<int:tour_id>/locks")
-@spec.validate(json=LockIn, resp=Response(HTTP_200=ItineraryOut, HTTP_422=ValidationProblem, **ERRORS),
-               tags=["itinerary"])
+@spec.validate(
+    json=LockIn, resp=Response(HTTP_200=ItineraryOut, HTTP_422=ValidationProblem, **ERRORS), tags=["itinerary"]
+)
 def lock(tour_id: int, json: LockIn):
     """Lock a visit so that re-optimising keeps it (organisers)."""
     user = current_user()

@@ -142,26 +142,29 @@ def tour_attendance(tour_id: int):
     tour = load_tour(tour_id)
     sheet = attendance.attendance_sheet(tour, current_user())
     db.session.commit()  # unnamed seats get their participant rows once attendance is open
-    return jsonify({
-        "tour_id": tour.id,
-        "is_open": sheet.is_open,
-        "opens_at": isoformat_local(attendance.attendance_opens_at(tour)),
-        "counts": counts_json(sheet.counts),
-        "buses": [
-            {
-                "bus": coach.bus.position if coach.bus is not None else None,
-                "name": coach.name,
-                "counts": counts_json(coach.counts),
-                "participants": [_line_json(line) for line in coach.lines],
-            }
-            for coach in sheet.coaches
-        ],
-    })
+    return jsonify(
+        {
+            "tour_id": tour.id,
+            "is_open": sheet.is_open,
+            "opens_at": isoformat_local(attendance.attendance_opens_at(tour)),
+            "counts": counts_json(sheet.counts),
+            "buses": [
+                {
+                    "bus": coach.bus.position if coach.bus is not None else None,
+                    "name": coach.name,
+                    "counts": counts_json(coach.counts),
+                    "participants": [_line_json(line) for line in coach.lines],
+                }
+                for coach in sheet.coaches
+            ],
+        }
+    )
 
 
 @api.post("/participants/<int:participant_id>/attendance")
-@spec.validate(resp=Response(HTTP_200=ParticipantAttendanceOut, HTTP_422=ValidationProblem, **ERRORS),
-               tags=["attendance"])
+@spec.validate(
+    resp=Response(HTTP_200=ParticipantAttendanceOut, HTTP_422=ValidationProblem, **ERRORS), tags=["attendance"]
+)
 def record_attendance(participant_id: int, json: AttendanceIn):
     """Record a participant present or absent (organisers, the tour's ambassadors).
 
@@ -181,11 +184,16 @@ def no_shows():
     report = attendance.no_show_figures(current_user())
 
     def row(item: attendance.NoShowRow) -> dict[str, Any]:
-        return {"label": item.label, "kind": item.kind.value if item.kind is not None else None,
-                "counts": counts_json(item.counts)}
+        return {
+            "label": item.label,
+            "kind": item.kind.value if item.kind is not None else None,
+            "counts": counts_json(item.counts),
+        }
 
-    return jsonify({
-        "organisations": [row(item) for item in report.organisations],
-        "kinds": [row(item) for item in report.kinds],
-        "total": counts_json(report.total),
-    })
+    return jsonify(
+        {
+            "organisations": [row(item) for item in report.organisations],
+            "kinds": [row(item) for item in report.kinds],
+            "total": counts_json(report.total),
+        }
+    )

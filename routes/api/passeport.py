@@ -26,6 +26,4 @@ def booking_passeport(booking_id: int):
     booking = passeport_booking(booking_id, current_user())
     pdf = document.render_pdf(booking)
     name = document.filename(build_passeport(booking))
-    return FlaskResponse(
-        pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'}
-    )
+    return FlaskResponse(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})

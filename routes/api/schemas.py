@@ -11,7 +11,6 @@ from tourplanner.accounts.enums import OrganisationKind
 from tourplanner.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from tourplanner.tours.enums import TourKind
 
-
 #: The largest integer the database stores in an INTEGER column (PostgreSQL's limit;
 #: SQLite would take more): bounds checked here so both accept and refuse the same input.
 INT_MAX = 2**31 - 1
@@ -116,16 +115,21 @@ class TourIn(Body):
     boarding_minutes: Int | None = Field(default=None, ge=0, le=30)
     #: Fewer confirmed seats than this at `go_no_go_at` and the tour is cancelled (everyone is told).
     min_participants: Int | None = Field(
-        default=None, ge=1, le=2000,
+        default=None,
+        ge=1,
+        le=2000,
         description="Minimum de participants : en dessous à la date go_no_go_at, le tour est annulé. Avec go_no_go_at.",
     )
     go_no_go_at: Moment | None = Field(
-        default=None, description="Date de décision (avant le début du tour), avec min_participants.",
+        default=None,
+        description="Date de décision (avant le début du tour), avec min_participants.",
     )
     quotas: list[QuotaIn] | None = Field(default=None, max_length=100)
     pickup_points: list[PickupPointIn] | None = Field(default=None, max_length=20)
     host_organisation_id: Id | None = Field(
-        default=None, ge=1, le=2**31 - 1,
+        default=None,
+        ge=1,
+        le=2**31 - 1,
         description="Reverse visit (kind siae_visit): the insertion structure (organisation of kind siae) hosting it.",
     )
 
@@ -243,7 +247,8 @@ class PageQuery(BaseModel):
 
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="rows per page (at most 200)")
     cursor: str | None = Field(
-        default=None, max_length=1000,
+        default=None,
+        max_length=1000,
         description="opaque: the `next` of the previous page; leave it out for the first page",
     )
 

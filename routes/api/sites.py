@@ -30,14 +30,15 @@ from routes.api.schemas import (
 )
 from tourplanner.errors import FieldError, InvalidInput
 from tourplanner.extensions import db
-from tourplanner.tours.queries import get_managed_tour
-from tourplanner.sites import operations, queries, series as series_ops
+from tourplanner.sites import operations, queries
+from tourplanner.sites import series as series_ops
 from tourplanner.sites.enums import SlotStatus
 from tourplanner.sites.geocoding import configured_geocoder
 from tourplanner.sites.models import Site, Slot, SlotSeries
 from tourplanner.timeutil import isoformat_local
 from tourplanner.tours import assignments, visits
 from tourplanner.tours.models import AmbassadorAssignment
+from tourplanner.tours.queries import get_managed_tour
 from tourplanner.trades.operations import site_codes
 
 ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_409": Problem}
@@ -51,7 +52,8 @@ class SiteIn(Body):
     lat: Number | None = Field(default=None, ge=-90, le=90)
     lon: Number | None = Field(default=None, ge=-180, le=180)
     organisation_id: Id | None = Field(
-        default=None, description="organisers only; without it, a company organisation named as the site (created if new)"
+        default=None,
+        description="organisers only; without it, a company organisation named as the site (created if new)",
     )
     zone_id: Id | None = None
     sector: str | None = Field(default=None, max_length=120)
@@ -680,7 +682,9 @@ def resume_slot_series(series_id: int):
 
 
 @api.get("/visits")
-@spec.validate(query=PageQuery, resp=Response(HTTP_200=VisitList, HTTP_422=ValidationProblem, **ERRORS), tags=["visits"])
+@spec.validate(
+    query=PageQuery, resp=Response(HTTP_200=VisitList, HTTP_422=ValidationProblem, **ERRORS), tags=["visits"]
+)
 def list_visits(query: PageQuery):
     """The visits planned at the caller's company's sites, in published tours, by time (company contacts).
 
@@ -739,7 +743,13 @@ def assign_ambassador(tour_id: int, json: AssignmentIn):
 @spec.validate(resp=Response(HTTP_200=AssignmentList, **ERRORS), tags=["tours"])
 def list_ambassadors(tour_id: int):
     """A tour's ambassadors and their buses (organisers)."""
-    return jsonify({"ambassadors": [assignment_json(a) for a in assignments.assignments_of(get_managed_tour(current_user(), tour_id))]})
+    return jsonify(
+        {
+            "ambassadors": [
+                assignment_json(a) for a in assignments.assignments_of(get_managed_tour(current_user(), tour_id))
+            ]
+        }
+    )
 
 
 @api.delete("/tours/<int:tour_id>/ambassadors/<int:assignment_id>")

@@ -94,7 +94,9 @@ def details_from(body: TourIn) -> operations.TourDetails:
     if body.lunch is not None:
         lunch = operations.Lunch(body.lunch.earliest, body.lunch.latest, body.lunch.minutes)
     point = body.meeting_point
-    meeting_lat, meeting_lon = resolve_place(point.address, point.lat, point.lon, configured_geocoder(), "meeting_point")
+    meeting_lat, meeting_lon = resolve_place(
+        point.address, point.lat, point.lon, configured_geocoder(), "meeting_point"
+    )
     return operations.TourDetails(
         title=body.title,
         start=body.start,

@@ -1,4 +1,5 @@
-"""Trades in the API: the ROME referential, the tours showing a trade in every sector, a tour's trades and passerelles."""
+"""Trades in the API: the ROME referential, the tours showing a trade in every sector, a tour's trades and
+passerelles."""
 
 from __future__ import annotations
 
@@ -141,7 +142,8 @@ def tour_trades_json(tour_id: int) -> dict[str, Any]:
 @api.get("/trades")
 @spec.validate(query=TradeQuery, resp=Response(HTTP_200=TradeList, **ERRORS), tags=["trades"])
 def list_trades(query: TradeQuery):
-    """The ROME referential shipped with tourplanner (all of it, or the trades matching `q`), with its source and date."""
+    """The ROME referential shipped with tourplanner (all of it, or the trades matching `q`), with its source and
+    date."""
     referential = load()
     trades = referential.search(query.q) if query.q.strip() else list(referential.trades.values())
     return jsonify({"trades": [trade_json(t) for t in trades], "source": referential.source, "date": referential.date})
@@ -152,22 +154,24 @@ def list_trades(query: TradeQuery):
 def tours_by_trade(query: TradeQuery):
     """Tours to come showing a trade matching `q` — or one of its passerelles — in every sector."""
     found = operations.search_tours(query.q)
-    return jsonify({
-        "query": query.q,
-        "trades": [trade_json(t) for t in found.trades],
-        "sectors": found.sectors,
-        "tours": [
-            {
-                "id": match.tour.id,
-                "title": match.tour.title,
-                "kind": match.tour.kind.value,
-                "status": match.tour.status.value,
-                "start": isoformat_local(match.tour.start_at),
-                "trades": [shown_json(s) for s in match.trades],
-            }
-            for match in found.tours
-        ],
-    })
+    return jsonify(
+        {
+            "query": query.q,
+            "trades": [trade_json(t) for t in found.trades],
+            "sectors": found.sectors,
+            "tours": [
+                {
+                    "id": match.tour.id,
+                    "title": match.tour.title,
+                    "kind": match.tour.kind.value,
+                    "status": match.tour.status.value,
+                    "start": isoformat_local(match.tour.start_at),
+                    "trades": [shown_json(s) for s in match.trades],
+                }
+                for match in found.tours
+            ],
+        }
+    )
 
 
 @api.get("/tours/<int:tour_id>/trades")

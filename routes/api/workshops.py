@@ -17,9 +17,9 @@ from routes.api.tours import load_tour
 from tourplanner.errors import InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.timeutil import isoformat_local
+from tourplanner.tours.queries import manages_tour
 from tourplanner.workshops import operations
 from tourplanner.workshops.models import Workshop, WorkshopRegistration
-from tourplanner.tours.queries import manages_tour
 
 ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_409": Problem}
 
@@ -103,14 +103,20 @@ class ReportOut(BaseModel):
 
 
 def _registration_json(registration: WorkshopRegistration) -> dict[str, Any]:
-    return {"id": registration.id, "name": registration.name, "email": registration.email,
-            "registered_by_id": registration.registered_by_id}
+    return {
+        "id": registration.id,
+        "name": registration.name,
+        "email": registration.email,
+        "registered_by_id": registration.registered_by_id,
+    }
 
 
 def workshop_json(workshop: Workshop) -> dict[str, Any]:
     """A workshop as the caller may see it."""
     user = current_user()
-    shown = workshop.registrations if manages_tour(user, workshop.tour) else operations.own_registrations(workshop, user)
+    shown = (
+        workshop.registrations if manages_tour(user, workshop.tour) else operations.own_registrations(workshop, user)
+    )
     return {
         "id": workshop.id,
         "tour_id": workshop.tour_id,
@@ -140,8 +146,9 @@ def report_json(workshop: Workshop) -> dict[str, Any]:
 
 
 @api.post("/tours/<int:tour_id>/workshops")
-@spec.validate(json=WorkshopIn, resp=Response(HTTP_201=WorkshopOut, HTTP_422=ValidationProblem, **ERRORS),
-               tags=["workshops"])
+@spec.validate(
+    json=WorkshopIn, resp=Response(HTTP_201=WorkshopOut, HTTP_422=ValidationProblem, **ERRORS), tags=["workshops"]
+)
 def create_workshop(tour_id: int, json: WorkshopIn):
     """Add a workshop to an event of kind `workshop` (organisers); it lies within the event's hours (422)."""
     details = operations.WorkshopDetails(json.theme, json.capacity, json.start, json.end, json.description)
@@ -159,8 +166,11 @@ def list_workshops(tour_id: int):
 
 
 @api.post("/tours/<int:tour_id>/workshops/<int:workshop_id>/registrations")
-@spec.validate(json=RegistrationIn,
-               resp=Response(HTTP_201=RegistrationOut, HTTP_422=ValidationProblem, **ERRORS), tags=["workshops"])
+@spec.validate(
+    json=RegistrationIn,
+    resp=Response(HTTP_201=RegistrationOut, HTTP_422=ValidationProblem, **ERRORS),
+    tags=["workshops"],
+)
 def register_for_workshop(tour_id: int, workshop_id: int, json: RegistrationIn):
     """Register people for a workshop (prescribers, company contacts, organisers).
 
@@ -189,11 +199,14 @@ def cancel_workshop_registration(tour_id: int, workshop_id: int, registration_id
 
 
 @api.put("/tours/<int:tour_id>/workshops/<int:workshop_id>/report")
-@spec.validate(json=ReportIn,
-               resp=Response(HTTP_200=ReportOut, HTTP_413=ValidationProblem, HTTP_422=ValidationProblem, **ERRORS),
-               tags=["workshops"])
+@spec.validate(
+    json=ReportIn,
+    resp=Response(HTTP_200=ReportOut, HTTP_413=ValidationProblem, HTTP_422=ValidationProblem, **ERRORS),
+    tags=["workshops"],
+)
 def attach_workshop_report(tour_id: int, workshop_id: int, json: ReportIn):
-    """Attach the workshop's report once it has begun (organisers): a text, a base64 file (512 KiB at most: 413), or both."""
+    """Attach the workshop's report once it has begun (organisers): a text, a base64 file (512 KiB at most: 413), or
+    both."""
     workshop = operations.get_workshop(load_tour(tour_id), workshop_id)
     data = filename = content_type = None
     if json.file is not None:
@@ -223,6 +236,8 @@ def get_workshop_report_file(tour_id: int, workshop_id: int):
     if workshop.report_file is None:
         raise NotFound("ce compte rendu n'a pas de fichier")
     name = (workshop.report_filename or "compte-rendu").replace('"', "")
-    return FlaskResponse(workshop.report_file, mimetype=workshop.report_content_type or "application/octet-stream",
-                         headers={"Content-Disposition": f'attachment; filename="{name}"',
-                                  "X-Content-Type-Options": "nosniff"})
+    return FlaskResponse(
+        workshop.report_file,
+        mimetype=workshop.report_content_type or "application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff"},
+    )

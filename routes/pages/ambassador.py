@@ -24,8 +24,7 @@ from tourplanner.tours.models import Tour
 class AssignForm(FrenchForm):
     """Put an ambassador (a user with that role) on a coach of the tour."""
 
-    ambassador = SelectField("Ambassadeur", coerce=int, validators=[InputRequired(REQUIRED)],
-                             validate_choice=True)
+    ambassador = SelectField("Ambassadeur", coerce=int, validators=[InputRequired(REQUIRED)], validate_choice=True)
     bus = SelectField("Car", coerce=int, validators=[InputRequired(REQUIRED)], validate_choice=True)
 
 

@@ -34,10 +34,18 @@ def _client_address() -> str:
 
 
 @pages.route("/connexion", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_PER_ADDRESS"], key_func=_typed_address,
-               methods=["POST"], scope="login-address")
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_PER_CLIENT"], key_func=_client_address,
-               methods=["POST"], scope="login-client")
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_LOGIN_PER_ADDRESS"],
+    key_func=_typed_address,
+    methods=["POST"],
+    scope="login-address",
+)
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_LOGIN_PER_CLIENT"],
+    key_func=_client_address,
+    methods=["POST"],
+    scope="login-client",
+)
 def login():
     """Ask for a sign-in link; the answer is the same, and as quick, whether the address is known or not.
 
@@ -57,7 +65,8 @@ def login():
         response.call_on_close(lambda: _send_links_after_answer(app))
         return response
     return render_template("login.html", form=form, proconnect=proconnect.is_configured(current_app.config)), (
-        422 if form.errors else 200)
+        422 if form.errors else 200
+    )
 
 
 def _send_links_after_answer(app: Flask) -> None:
@@ -65,7 +74,7 @@ def _send_links_after_answer(app: Flask) -> None:
     with app.app_context():
         try:
             queued = send_login_links()
-        except Exception:  # noqa: BLE001  (the scheduler's job retries what is left)
+        except Exception:
             log.exception("Handling sign-in requests failed; the scheduler will retry")
             queued = 0
         finally:

@@ -25,6 +25,7 @@ from routes.pages.forms import FrenchForm
 from tourplanner.accounts.models import Organisation
 from tourplanner.accounts.permissions import require_organiser
 from tourplanner.company_visits.enums import Interest
+from tourplanner.db import utcnow
 from tourplanner.errors import InvalidInput
 from tourplanner.extensions import db
 from tourplanner.impact import exports, operations
@@ -32,15 +33,16 @@ from tourplanner.impact.enums import Respondent
 from tourplanner.impact.queries import Bilan, BilanFilter, compute_bilan
 from tourplanner.sites.catalogue import territories
 from tourplanner.timeutil import to_local
-from tourplanner.db import utcnow
 from tourplanner.tours.enums import TourKind
 
 
 class RetentionForm(FrenchForm):
     """Months after the visit before participants' personal data is anonymised."""
 
-    retention_months = IntegerField("Durée de conservation (mois)", validators=[
-        InputRequired("Indiquez un nombre de mois."), NumberRange(1, 120, "Entre 1 et 120 mois.")])
+    retention_months = IntegerField(
+        "Durée de conservation (mois)",
+        validators=[InputRequired("Indiquez un nombre de mois."), NumberRange(1, 120, "Entre 1 et 120 mois.")],
+    )
 
 
 class PersonForm(FrenchForm):
@@ -60,8 +62,11 @@ class Choice:
         """Territory, programme and organisation in words."""
         kind = self.slice.kind.label if self.slice.kind else "tous les programmes"
         organisation = db.session.get(Organisation, self.slice.organisation_id) if self.slice.organisation_id else None
-        return (self.slice.territory or "tous les territoires", kind,
-                organisation.name if organisation else "toutes les organisations")
+        return (
+            self.slice.territory or "tous les territoires",
+            kind,
+            organisation.name if organisation else "toutes les organisations",
+        )
 
     def query(self) -> dict[str, str]:
         """The slice as URL parameters (for the export links)."""
@@ -113,8 +118,9 @@ def read_choice() -> Choice:
         else:
             errors.append("Organisation : choix non reconnu.")
     territory = request.args.get("territory", "").strip()[:120] or None
-    return Choice(BilanFilter(start, end, territory, kind, organisation_id, organiser=current_user._get_current_object()),
-                  errors)
+    return Choice(
+        BilanFilter(start, end, territory, kind, organisation_id, organiser=current_user._get_current_object()), errors
+    )
 
 
 @dataclass(frozen=True)
@@ -132,16 +138,20 @@ def charts(bilan: Bilan) -> dict[str, list[Bar]]:
     months = []
     for month in bilan.by_month:
         months.append(Bar(month.month, month.participants, exports.cell(month.participants), "participants"))
-    outcomes = [Bar("Recrutements", bilan.recruitments, exports.cell(bilan.recruitments)),
-                Bar("Formations", bilan.trainings, exports.cell(bilan.trainings)),
-                Bar("Stages, immersions", bilan.internships, exports.cell(bilan.internships))]
+    outcomes = [
+        Bar("Recrutements", bilan.recruitments, exports.cell(bilan.recruitments)),
+        Bar("Formations", bilan.trainings, exports.cell(bilan.trainings)),
+        Bar("Stages, immersions", bilan.internships, exports.cell(bilan.internships)),
+    ]
     perception = []
     for respondent in Respondent:
         figures = bilan.perception[respondent]
         perception.append(Bar(f"{respondent.label} : ont répondu", figures.answered, exports.cell(figures.answered)))
         perception.append(Bar(f"{respondent.label} : en progrès", figures.improved, exports.cell(figures.improved)))
-    interest = [Bar(answer.label, bilan.interest.get(answer, 0), exports.cell(bilan.interest.get(answer, 0)))
-                for answer in Interest]
+    interest = [
+        Bar(answer.label, bilan.interest.get(answer, 0), exports.cell(bilan.interest.get(answer, 0)))
+        for answer in Interest
+    ]
     return {"months": months, "outcomes": outcomes, "perception": perception, "interest": interest}
 
 
@@ -154,18 +164,28 @@ def bilan():
     result = compute_bilan(choice.slice)
     territory, kind, organisation = choice.labels()
     return render_template(
-        "bilan/page.html", choice=choice, bilan=result, rows=exports.bilan_rows(result), charts=charts(result),
-        definitions=exports.DEFINITIONS, territories=territories(), kinds=list(TourKind),
-        organisations=operations.organisation_choices(), labels=(territory, kind, organisation),
+        "bilan/page.html",
+        choice=choice,
+        bilan=result,
+        rows=exports.bilan_rows(result),
+        charts=charts(result),
+        definitions=exports.DEFINITIONS,
+        territories=territories(),
+        kinds=list(TourKind),
+        organisations=operations.organisation_choices(),
+        labels=(territory, kind, organisation),
         retention=RetentionForm(retention_months=operations.settings().retention_months),
-        Respondent=Respondent, percent=exports.percent,
+        Respondent=Respondent,
+        percent=exports.percent,
     ), (422 if choice.errors else 200)
 
 
 def _heading(choice: Choice) -> list[str]:
     territory, kind, organisation = choice.labels()
-    return ["Bilan tourplanner — chiffres diffusables (effectifs de 1 à 4 affichés « < 5 »)",
-            *exports.filter_lines(choice.slice, territory, kind, organisation)]
+    return [
+        "Bilan tourplanner — chiffres diffusables (effectifs de 1 à 4 affichés « < 5 »)",
+        *exports.filter_lines(choice.slice, territory, kind, organisation),
+    ]
 
 
 @pages.get("/organisateur/bilan.csv")
@@ -175,8 +195,11 @@ def bilan_csv():
     require_organiser(current_user)
     choice = read_choice()
     text = exports.to_csv(compute_bilan(choice.slice), _heading(choice))
-    return Response(text, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="bilan-{choice.slice.start}-{choice.slice.end}.csv"'})
+    return Response(
+        text,
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="bilan-{choice.slice.start}-{choice.slice.end}.csv"'},
+    )
 
 
 @pages.get("/organisateur/bilan.ods")
@@ -186,10 +209,18 @@ def bilan_ods():
     require_organiser(current_user)
     choice = read_choice()
     result = compute_bilan(choice.slice)
-    data = exports.to_ods(result, _heading(choice), exports.outcome_lines(choice.slice),
-                          current_app.config["SECRET_KEY"], exports.DEFINITIONS)
-    return Response(data, mimetype="application/vnd.oasis.opendocument.spreadsheet",
-                    headers={"Content-Disposition": f'attachment; filename="bilan-{choice.slice.start}-{choice.slice.end}.ods"'})
+    data = exports.to_ods(
+        result,
+        _heading(choice),
+        exports.outcome_lines(choice.slice),
+        current_app.config["SECRET_KEY"],
+        exports.DEFINITIONS,
+    )
+    return Response(
+        data,
+        mimetype="application/vnd.oasis.opendocument.spreadsheet",
+        headers={"Content-Disposition": f'attachment; filename="bilan-{choice.slice.start}-{choice.slice.end}.ods"'},
+    )
 
 
 @pages.post("/organisateur/bilan/conservation")
@@ -203,8 +234,11 @@ def bilan_retention():
         return redirect(url_for("pages.bilan"))
     operations.set_retention(form.retention_months.data, current_user)
     db.session.commit()
-    flash(f"Les données personnelles des participants seront anonymisées {form.retention_months.data} mois "
-          "après leur visite.", "success")
+    flash(
+        f"Les données personnelles des participants seront anonymisées {form.retention_months.data} mois "
+        "après leur visite.",
+        "success",
+    )
     return redirect(url_for("pages.bilan"))
 
 
@@ -222,8 +256,9 @@ def person_data():
             problem, status = error.errors[0].message, 422
         if not people and problem is None:
             problem, status = "Aucune personne enregistrée avec cette adresse.", 404
-    return render_template("bilan/person.html", form=form, people=people, problem=problem,
-                           action_form=PersonForm(email=form.email.data)), status
+    return render_template(
+        "bilan/person.html", form=form, people=people, problem=problem, action_form=PersonForm(email=form.email.data)
+    ), status
 
 
 @pages.post("/organisateur/personnes/export")
@@ -238,8 +273,11 @@ def person_export():
     people = operations.find_person(form.email.data, current_user)
     data = operations.person_export(people, current_user)
     db.session.commit()
-    return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="donnees-personnelles.json"'})
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="donnees-personnelles.json"'},
+    )
 
 
 @pages.post("/organisateur/personnes/effacer")
@@ -253,6 +291,9 @@ def person_erase():
         return redirect(url_for("pages.person_data"))
     erased = operations.erase_person(operations.find_person(form.email.data, current_user), current_user)
     db.session.commit()
-    flash(f"Données personnelles effacées sur {erased} participation{'s' if erased > 1 else ''} ; "
-          "les chiffres du bilan sont inchangés.", "success")
+    flash(
+        f"Données personnelles effacées sur {erased} participation{'s' if erased > 1 else ''} ; "
+        "les chiffres du bilan sont inchangés.",
+        "success",
+    )
     return redirect(url_for("pages.person_data"))

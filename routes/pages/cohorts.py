@@ -14,10 +14,11 @@ from tourplanner.accounts.enums import Role
 from tourplanner.accounts.permissions import require_organiser
 from tourplanner.bookings.enums import Attendance
 from tourplanner.cohorts import operations
-from tourplanner.formatting import DAYS as WEEKDAYS, counted
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
+from tourplanner.formatting import DAYS as WEEKDAYS
+from tourplanner.formatting import counted
 from tourplanner.timeutil import aware_local, is_existing_local_time
 from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour
@@ -36,16 +37,28 @@ def cohort_sessions(tour_id: int):
     """The cohort's rule and every week: held, moved, skipped for a holiday or cancelled."""
     tour = _cohort(tour_id)
     series = operations.series_of(tour)
-    return render_template("cohorts/sessions.html", tour=tour, series=series, weekday=WEEKDAYS[series.weekday],
-                           now=utcnow(), action_form=ActionForm(),
-                           is_organiser=current_user.role is Role.ORGANISER)
+    return render_template(
+        "cohorts/sessions.html",
+        tour=tour,
+        series=series,
+        weekday=WEEKDAYS[series.weekday],
+        now=utcnow(),
+        action_form=ActionForm(),
+        is_organiser=current_user.role is Role.ORGANISER,
+    )
 
 
 def _render_sheet(tour: Tour, session_id: int, problems: list[str] | None = None, status: int = 200):
     session = operations.get_session(tour, session_id)
     lines = operations.attendance_sheet(tour, session, current_user)
-    return render_template("cohorts/attendance.html", tour=tour, session=session, lines=lines,
-                           problems=problems or [], action_form=ActionForm()), status
+    return render_template(
+        "cohorts/attendance.html",
+        tour=tour,
+        session=session,
+        lines=lines,
+        problems=problems or [],
+        action_form=ActionForm(),
+    ), status
 
 
 @pages.get("/tours/<int:tour_id>/cohorte/seances/<int:session_id>/presence")
@@ -80,8 +93,12 @@ def cohort_attendance_save(tour_id: int, session_id: int):
     except (InvalidInput, Conflict) as error:
         db.session.rollback()
         messages = [e.message for e in error.errors] if isinstance(error, InvalidInput) else [error.detail]
-        return _render_sheet(tour, session_id, [f"{m[0].upper()}{m[1:]}." for m in messages],
-                             422 if isinstance(error, InvalidInput) else 409)
+        return _render_sheet(
+            tour,
+            session_id,
+            [f"{m[0].upper()}{m[1:]}." for m in messages],
+            422 if isinstance(error, InvalidInput) else 409,
+        )
     message = "Présences enregistrées."
     if alerts:
         message += f" {counted(len(alerts), 'référent prévenu')} d'absences répétées."

@@ -41,8 +41,15 @@ from tourplanner.timeutil import aware_local, local_zone, to_local
 from tourplanner.tours import visits
 
 #: Days of the week as RFC 5545 names them, with their French names.
-WEEKDAYS = [("MO", "Lundi"), ("TU", "Mardi"), ("WE", "Mercredi"), ("TH", "Jeudi"), ("FR", "Vendredi"),
-            ("SA", "Samedi"), ("SU", "Dimanche")]
+WEEKDAYS = [
+    ("MO", "Lundi"),
+    ("TU", "Mardi"),
+    ("WE", "Mercredi"),
+    ("TH", "Jeudi"),
+    ("FR", "Vendredi"),
+    ("SA", "Samedi"),
+    ("SU", "Dimanche"),
+]
 
 
 class CheckboxesField(SelectMultipleField):
@@ -78,10 +85,12 @@ class SiteForm(FrenchForm):
 class SlotForm(FrenchForm):
     """Offer one slot."""
 
-    start = DateTimeLocalField("Début du créneau", validators=[InputRequired(REQUIRED), ExistingLocalTime()],
-                               format="%Y-%m-%dT%H:%M")
-    end = DateTimeLocalField("Fin du créneau", validators=[InputRequired(REQUIRED), ExistingLocalTime()],
-                             format="%Y-%m-%dT%H:%M")
+    start = DateTimeLocalField(
+        "Début du créneau", validators=[InputRequired(REQUIRED), ExistingLocalTime()], format="%Y-%m-%dT%H:%M"
+    )
+    end = DateTimeLocalField(
+        "Fin du créneau", validators=[InputRequired(REQUIRED), ExistingLocalTime()], format="%Y-%m-%dT%H:%M"
+    )
     visit_minutes = IntegerField("Durée de la visite (minutes)", default=90, validators=[InputRequired(REQUIRED)])
     max_visitors = IntegerField("Visiteurs au plus", default=20, validators=[InputRequired(REQUIRED)])
 
@@ -92,7 +101,9 @@ class SeriesForm(FrenchForm):
     weekdays = CheckboxesField(
         "Jours de la semaine", choices=[SelectChoice(code, name) for code, name in WEEKDAYS], validate_choice=True
     )
-    interval = IntegerField("Toutes les … semaines", default=1, validators=[Optional(), InRange(1, 52, "Entre 1 et 52.")])
+    interval = IntegerField(
+        "Toutes les … semaines", default=1, validators=[Optional(), InRange(1, 52, "Entre 1 et 52.")]
+    )
     rrule = StringField("Règle avancée (RRULE)", validators=[Optional(), too_long(500)])
     start_time = TimeField("Heure de début", validators=[InputRequired(REQUIRED)])
     end_time = TimeField("Heure de fin", validators=[InputRequired(REQUIRED)])
@@ -108,7 +119,9 @@ class SeriesForm(FrenchForm):
         if not self.weekdays.data:
             return ""
         interval = self.interval.data or 1
-        return "FREQ=WEEKLY;" + (f"INTERVAL={interval};" if interval > 1 else "") + "BYDAY=" + ",".join(self.weekdays.data)
+        return (
+            "FREQ=WEEKLY;" + (f"INTERVAL={interval};" if interval > 1 else "") + "BYDAY=" + ",".join(self.weekdays.data)
+        )
 
 
 class ExceptionForm(FrenchForm):
@@ -206,7 +219,9 @@ def company_site_new():
         else:
             flash(f"Site « {site.name} » ajouté.", "success")
             return redirect(url_for("pages.company_site", site_id=site.id))
-    return render_template("company/site_form.html", form=form, site=None, tiles=map_tiles()), 422 if form.errors else 200
+    return render_template(
+        "company/site_form.html", form=form, site=None, tiles=map_tiles()
+    ), 422 if form.errors else 200
 
 
 @pages.get("/entreprise/sites/<int:site_id>")
@@ -235,8 +250,11 @@ def company_site_edit(site_id: int):
     form = SiteForm(data=None if request.method == "POST" else _site_data(site))
     if form.validate_on_submit():
         details = _site_details(form, site)
-        if details.address.strip() != site.address and form.lat.data == _decimal(site.lat) \
-                and form.lon.data == _decimal(site.lon):
+        if (
+            details.address.strip() != site.address
+            and form.lat.data == _decimal(site.lat)
+            and form.lon.data == _decimal(site.lon)
+        ):
             # The address changed but the coordinates shown are the old ones: place the new address.
             details = operations.SiteDetails(**{**details.__dict__, "lat": None, "lon": None})
         try:
@@ -248,7 +266,9 @@ def company_site_edit(site_id: int):
         else:
             flash("Site modifié.", "success")
             return redirect(url_for("pages.company_site", site_id=site_id))
-    return render_template("company/site_form.html", form=form, site=site, tiles=map_tiles()), 422 if form.errors else 200
+    return render_template(
+        "company/site_form.html", form=form, site=site, tiles=map_tiles()
+    ), 422 if form.errors else 200
 
 
 def _decimal(value: float) -> Decimal:
@@ -257,8 +277,15 @@ def _decimal(value: float) -> Decimal:
 
 def _site_data(site: Site) -> dict[str, Any]:
     data: dict[str, Any] = {name: getattr(site, name) for name in operations.SITE_TEXTS}
-    data.update(name=site.name, address=site.address, lat=_decimal(site.lat), lon=_decimal(site.lon),
-                trades=site.trades or "", has_coach_parking=site.has_coach_parking, is_accessible=site.is_accessible)
+    data.update(
+        name=site.name,
+        address=site.address,
+        lat=_decimal(site.lat),
+        lon=_decimal(site.lon),
+        trades=site.trades or "",
+        has_coach_parking=site.has_coach_parking,
+        is_accessible=site.is_accessible,
+    )
     return data
 
 
@@ -273,8 +300,13 @@ def company_slot_new(site_id: int):
     site = operations.managed_site(current_user, site_id)
     form = SlotForm()
     if form.validate_on_submit():
-        details = operations.SlotDetails(site.id, aware_local(form.start.data), aware_local(form.end.data),
-                                         form.visit_minutes.data, form.max_visitors.data)
+        details = operations.SlotDetails(
+            site.id,
+            aware_local(form.start.data),
+            aware_local(form.end.data),
+            form.visit_minutes.data,
+            form.max_visitors.data,
+        )
         try:
             operations.offer_slot(details, current_user)
             db.session.commit()
@@ -287,7 +319,7 @@ def company_slot_new(site_id: int):
     return render_template("company/slot_form.html", form=form, site=site), 422 if form.errors else 200
 
 
-def _slot_action(slot_id: int, verb: Any, done: str):  # noqa: ANN202
+def _slot_action(slot_id: int, verb: Any, done: str):
     _company()
     slot = operations.managed_slot(current_user, slot_id)
     try:
@@ -330,8 +362,14 @@ def company_series_new(site_id: int):
     form = SeriesForm()
     if form.validate_on_submit():
         details = series_ops.SeriesDetails(
-            site.id, form.rule_text(), form.start_time.data, form.end_time.data, form.starts_on.data,
-            form.ends_on.data, form.visit_minutes.data, form.max_visitors.data,
+            site.id,
+            form.rule_text(),
+            form.start_time.data,
+            form.end_time.data,
+            form.starts_on.data,
+            form.ends_on.data,
+            form.visit_minutes.data,
+            form.max_visitors.data,
         )
         try:
             series, expansion = series_ops.create_series(details, current_user)
@@ -347,8 +385,12 @@ def company_series_new(site_id: int):
 
 def _flash_expansion(created: int, skipped: list[series_ops.SkippedOccurrence]) -> None:
     """Say how many slots the series gave and which days were skipped, and why."""
-    flash(f"Disponibilité enregistrée : {created} créneau{'x' if created > 1 else ''} proposé{'s' if created > 1 else ''} "
-          f"pour les semaines à venir.", "success")
+    flash(
+        f"Disponibilité enregistrée : {created} créneau{'x' if created > 1 else ''} "
+        f"proposé{'s' if created > 1 else ''} "
+        f"pour les semaines à venir.",
+        "success",
+    )
     for item in skipped:
         holiday = series_ops.public_holiday(item.day)
         if holiday is not None:
@@ -373,13 +415,25 @@ def _render_series(series: SlotSeries, exception_form: ExceptionForm, status: in
     excluded = set(series.exdates or [])
     days = []
     for day in series_ops.occurrence_days(series, today, horizon):
-        days.append({"day": day, "slot": slots.get(day), "is_exception": day.isoformat() in excluded,
-                     "holiday": series_ops.public_holiday(day)})
+        days.append(
+            {
+                "day": day,
+                "slot": slots.get(day),
+                "is_exception": day.isoformat() in excluded,
+                "holiday": series_ops.public_holiday(day),
+            }
+        )
     public_holidays = [item for item in series_ops.holidays_skipped(series) if item.day >= today]
     exceptions = [date.fromisoformat(value) for value in series.exdates or []]
     return render_template(
-        "company/series.html", series=series, days=days, exceptions=exceptions, horizon=horizon,
-        description=series_ops.describe_rule(series), exception_form=exception_form, action_form=ActionForm(),
+        "company/series.html",
+        series=series,
+        days=days,
+        exceptions=exceptions,
+        horizon=horizon,
+        description=series_ops.describe_rule(series),
+        exception_form=exception_form,
+        action_form=ActionForm(),
         public_holidays=public_holidays,
     ), status
 
@@ -432,7 +486,7 @@ def company_series_exception_remove(series_id: int, day: str):
     return redirect(url_for("pages.company_series", series_id=series_id))
 
 
-def _series_switch(series_id: int, verb: Any, done: str):  # noqa: ANN202
+def _series_switch(series_id: int, verb: Any, done: str):
     _company()
     series = series_ops.managed_series(current_user, series_id)
     try:
@@ -450,15 +504,20 @@ def _series_switch(series_id: int, verb: Any, done: str):  # noqa: ANN202
 @login_required
 def company_series_pause(series_id: int):
     """Pause a series for a busy period."""
-    return _series_switch(series_id, series_ops.pause_series,
-                          "Série en pause : ses créneaux à venir ne sont plus proposés (les visites prévues restent).")
+    return _series_switch(
+        series_id,
+        series_ops.pause_series,
+        "Série en pause : ses créneaux à venir ne sont plus proposés (les visites prévues restent).",
+    )
 
 
 @pages.post("/entreprise/series/<int:series_id>/reprendre")
 @login_required
 def company_series_resume(series_id: int):
     """Resume a paused series."""
-    return _series_switch(series_id, series_ops.resume_series, "Série reprise : ses créneaux à venir sont de nouveau proposés.")
+    return _series_switch(
+        series_id, series_ops.resume_series, "Série reprise : ses créneaux à venir sont de nouveau proposés."
+    )
 
 
 # --- Visits --------------------------------------------------------------------------------------
@@ -524,4 +583,5 @@ def company_visit_decline(stop_id: int):
 def slot_status_class(status: SlotStatus) -> str:
     """A badge class for a slot status."""
     return {"offered": "badge-published", "paused": "badge-draft", "accepted": "badge-published"}.get(
-        status.value, "badge-cancelled")
+        status.value, "badge-cancelled"
+    )

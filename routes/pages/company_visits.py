@@ -52,8 +52,12 @@ def session_agenda(tour_id: int):
             getattr(form, f"{item.step.value}_start").data = to_local(item.start_at).replace(tzinfo=None)
             getattr(form, f"{item.step.value}_place").data = item.place
     elif form.validate_on_submit():
-        entries = [operations.AgendaEntry(step, aware_local(getattr(form, f"{step.value}_start").data),
-                                          getattr(form, f"{step.value}_place").data) for step in AgendaStep]
+        entries = [
+            operations.AgendaEntry(
+                step, aware_local(getattr(form, f"{step.value}_start").data), getattr(form, f"{step.value}_place").data
+            )
+            for step in AgendaStep
+        ]
         try:
             operations.set_agenda(tour, entries, current_user)
             db.session.commit()
@@ -102,8 +106,9 @@ def session_debriefing(tour_id: int):
     elif request.method == "POST":
         status = 400
         problems = ["Formulaire expiré : rechargez la page."]
-    return render_template("company_visits/debriefing.html", tour=tour, rows=rows, form=form, problems=problems,
-                           interests=list(Interest)), status
+    return render_template(
+        "company_visits/debriefing.html", tour=tour, rows=rows, form=form, problems=problems, interests=list(Interest)
+    ), status
 
 
 @pages.app_context_processor
@@ -113,5 +118,8 @@ def company_visit_helpers() -> dict[str, object]:
     def interest_of(participant: Participant) -> Interest | None:
         return operations.interests([participant]).get(participant.id)
 
-    return {"session_agenda": operations.tour_agenda, "interest_of": interest_of,
-            "is_company_visit": lambda tour: tour.kind is TourKind.COMPANY_VISIT}
+    return {
+        "session_agenda": operations.tour_agenda,
+        "interest_of": interest_of,
+        "is_company_visit": lambda tour: tour.kind is TourKind.COMPANY_VISIT,
+    }

@@ -116,26 +116,30 @@ class TourForm(FrenchForm):
     """Create or edit a tour."""
 
     title = StringField("Titre", validators=[DataRequired(REQUIRED), too_long(200)])
-    kind = SelectField("Type de tour", choices=[SelectChoice(k.value, k.label) for k in TourKind if k is not TourKind.COHORT], default=TourKind.ZI_TOUR.value)
+    kind = SelectField(
+        "Type de tour",
+        choices=[SelectChoice(k.value, k.label) for k in TourKind if k is not TourKind.COHORT],
+        default=TourKind.ZI_TOUR.value,
+    )
     #: A reverse visit's host: the insertion structures (SIAE) known, read when the form is drawn.
     host_organisation_id = SelectField(
-        "Structure d'insertion qui accueille (visite inversée seulement)", choices=lambda: _siae_choices(),
-        default="", validate_choice=False,
+        "Structure d'insertion qui accueille (visite inversée seulement)",
+        choices=lambda: _siae_choices(),
+        default="",
+        validate_choice=False,
     )
     description = TextAreaField("Description", validators=[Optional(), too_long(5000)])
-    start = DateTimeLocalField("Début", validators=[InputRequired(REQUIRED), ExistingLocalTime()], format="%Y-%m-%dT%H:%M")
+    start = DateTimeLocalField(
+        "Début", validators=[InputRequired(REQUIRED), ExistingLocalTime()], format="%Y-%m-%dT%H:%M"
+    )
     end = DateTimeLocalField("Fin", validators=[InputRequired(REQUIRED), ExistingLocalTime()], format="%Y-%m-%dT%H:%M")
     booking_deadline = DateTimeLocalField(
         "Date limite d'inscription", validators=[InputRequired(REQUIRED), ExistingLocalTime()], format="%Y-%m-%dT%H:%M"
     )
     meeting_point_name = StringField("Lieu de rendez-vous", validators=[DataRequired(REQUIRED), too_long(200)])
     meeting_address = StringField("Adresse du rendez-vous", validators=[Optional(), too_long(300)])
-    meeting_lat = DecimalField(
-        "Latitude", places=6, validators=[Optional(), InRange(-90, 90, "Entre -90 et 90.")]
-    )
-    meeting_lon = DecimalField(
-        "Longitude", places=6, validators=[Optional(), InRange(-180, 180, "Entre -180 et 180.")]
-    )
+    meeting_lat = DecimalField("Latitude", places=6, validators=[Optional(), InRange(-90, 90, "Entre -90 et 90.")])
+    meeting_lon = DecimalField("Longitude", places=6, validators=[Optional(), InRange(-180, 180, "Entre -180 et 180.")])
     bus_seats = StringField(
         "Places par car (séparées par des virgules)",
         default="50",
@@ -153,7 +157,9 @@ class TourForm(FrenchForm):
     )
     lunch_earliest = TimeField("Déjeuner : au plus tôt", validators=[Optional()])
     lunch_latest = TimeField("Déjeuner : au plus tard", validators=[Optional()])
-    lunch_minutes = IntegerField("Durée du déjeuner (minutes)", validators=[Optional(), InRange(1, 240, "Entre 1 et 240.")])
+    lunch_minutes = IntegerField(
+        "Durée du déjeuner (minutes)", validators=[Optional(), InRange(1, 240, "Entre 1 et 240.")]
+    )
     lunch_place = StringField("Lieu du déjeuner", validators=[Optional(), too_long(300)])
 
 

@@ -22,8 +22,13 @@ from tourplanner.impact.links import read_token
 from tourplanner.tours.models import Tour
 
 #: The answers of a 1–5 scale, in French.
-SCALE = [(1, "Pas du tout d'accord"), (2, "Plutôt pas d'accord"), (3, "Sans avis"), (4, "Plutôt d'accord"),
-         (5, "Tout à fait d'accord")]
+SCALE = [
+    (1, "Pas du tout d'accord"),
+    (2, "Plutôt pas d'accord"),
+    (3, "Sans avis"),
+    (4, "Plutôt d'accord"),
+    (5, "Tout à fait d'accord"),
+]
 
 
 def _load(payload: dict, user_key: str) -> tuple[Tour, User]:
@@ -55,14 +60,23 @@ def questionnaire(token: str):
         return render_template("bilan/questionnaire.html", values={}, errors={}, **page)
     values = {key: request.form.get(key, "") for key, _ in questions}
     comment = request.form.get("comment", "")[:5000]
-    errors = {key: "Choisissez une réponse de 1 à 5." for key in values
-              if values[key] not in {"1", "2", "3", "4", "5"} and (key == questions[0][0] or values[key])}
+    errors = {
+        key: "Choisissez une réponse de 1 à 5."
+        for key in values
+        if values[key] not in {"1", "2", "3", "4", "5"} and (key == questions[0][0] or values[key])
+    }
     if errors:
         return render_template("bilan/questionnaire.html", values=values, errors=errors, comment=comment, **page), 422
     headline = questions[0][0]
     try:
-        operations.answer_perception(tour, user, moment, int(values[headline]), comment,
-                                     {k: int(v) for k, v in values.items() if k != headline and v})
+        operations.answer_perception(
+            tour,
+            user,
+            moment,
+            int(values[headline]),
+            comment,
+            {k: int(v) for k, v in values.items() if k != headline and v},
+        )
         db.session.commit()
     except Conflict:
         db.session.rollback()
@@ -122,21 +136,34 @@ def outcomes_form(token: str):
     """A prescriber's people on a tour, and what became of each (recorded all at once or not at all)."""
     tour, prescriber = _load(read_token("outcomes", token), "p")
     people = operations.prescriber_people(tour, prescriber)
-    page = {"tour": tour, "prescriber": prescriber, "people": people, "kinds": list(OutcomeKind),
-            "contracts": list(Contract)}
+    page = {
+        "tour": tour,
+        "prescriber": prescriber,
+        "people": people,
+        "kinds": list(OutcomeKind),
+        "contracts": list(Contract),
+    }
     if request.method == "GET":
-        return render_template("bilan/outcomes.html", latest=operations.latest_outcomes(people), errors={},
-                               form={}, saved=0, **page)
+        return render_template(
+            "bilan/outcomes.html", latest=operations.latest_outcomes(people), errors={}, form={}, saved=0, **page
+        )
     lines, errors = _read_lines(people, request.form)
     if errors:
-        return render_template("bilan/outcomes.html", latest=operations.latest_outcomes(people), errors=errors,
-                               form=request.form, saved=0, **page), 422
+        return render_template(
+            "bilan/outcomes.html",
+            latest=operations.latest_outcomes(people),
+            errors=errors,
+            form=request.form,
+            saved=0,
+            **page,
+        ), 422
     by_id = {person.id: person for person in people}
     for line in lines:
         operations.record_outcome(by_id[line.participant_id], prescriber, line.kind, line.occurred_on, line.contract)
     db.session.commit()
-    return render_template("bilan/outcomes.html", latest=operations.latest_outcomes(people), errors={}, form={},
-                           saved=len(lines), **page)
+    return render_template(
+        "bilan/outcomes.html", latest=operations.latest_outcomes(people), errors={}, form={}, saved=len(lines), **page
+    )
 
 
 # --- the host company's assessment -----------------------------------------------------
@@ -166,10 +193,18 @@ def assessment_form(token: str):
     if errors:
         return render_template("bilan/assessment.html", form=form, errors=errors, saved=False, **page), 422
     try:
-        operations.assess_visit(tour, user, operations.AssessmentDetails(
-            went_as_planned=form["went_as_planned"] == "oui", visitors=numbers["visitors"],
-            profiles_spotted=numbers["profiles_spotted"], intends_to_recruit=bool(form.get("intends_to_recruit")),
-            intends_immersion=bool(form.get("intends_immersion")), comment=form.get("comment", "")[:5000]))
+        operations.assess_visit(
+            tour,
+            user,
+            operations.AssessmentDetails(
+                went_as_planned=form["went_as_planned"] == "oui",
+                visitors=numbers["visitors"],
+                profiles_spotted=numbers["profiles_spotted"],
+                intends_to_recruit=bool(form.get("intends_to_recruit")),
+                intends_immersion=bool(form.get("intends_immersion")),
+                comment=form.get("comment", "")[:5000],
+            ),
+        )
     except InvalidInput as error:
         db.session.rollback()
         messages = {e.field: e.message for e in error.errors if isinstance(e, FieldError)}

@@ -93,8 +93,11 @@ def tour_reoptimise(tour_id: int):
         flash(f"Optimisation impossible : {_sentence(error)}", "error")
         return redirect(url_for("pages.tour_itinerary", tour_id=tour_id))
     placed = sum(len(route.visit_ids) for route in result.routes)
-    flash(f"« {tour.title} » ré-optimisé : {placed} visite{'s' if placed > 1 else ''} au programme. "
-          "Vérifiez l'itinéraire ci-dessous.", "success")
+    flash(
+        f"« {tour.title} » ré-optimisé : {placed} visite{'s' if placed > 1 else ''} au programme. "
+        "Vérifiez l'itinéraire ci-dessous.",
+        "success",
+    )
     return redirect(url_for("pages.tour_itinerary", tour_id=tour_id))
 
 

@@ -24,8 +24,13 @@ class KitImportForm(FrenchForm):
 
 
 def _render(form: KitImportForm, problems: list[str] | None = None, status: int = 200):
-    return render_template("kit/page.html", form=form, territories=territories(), problems=problems or [],
-                           templates=operations.templates_of(current_user)), status
+    return render_template(
+        "kit/page.html",
+        form=form,
+        territories=territories(),
+        problems=problems or [],
+        templates=operations.templates_of(current_user),
+    ), status
 
 
 @pages.get("/organisateur/kit")
@@ -44,8 +49,11 @@ def kit_download():
     data = operations.export_kit(current_user, territory)
     name = "kit-tourplanner" + (f"-{territory}" if territory else "")
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in name.encode("ascii", "ignore").decode())
-    return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{safe}.json"'})
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{safe}.json"'},
+    )
 
 
 @pages.post("/organisateur/kit/import")

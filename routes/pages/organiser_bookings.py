@@ -33,8 +33,19 @@ from tourplanner.tours.models import Bus, Tour
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Columns of the CSV export, in French.
 CSV_COLUMNS = [
-    "Tour", "Car", "Réservation n°", "Statut", "Position en liste d'attente", "Prescripteur",
-    "Organisation", "Type d'organisation", "Places", "Participant", "E-mail", "Mobilité réduite", "Présence",
+    "Tour",
+    "Car",
+    "Réservation n°",
+    "Statut",
+    "Position en liste d'attente",
+    "Prescripteur",
+    "Organisation",
+    "Type d'organisation",
+    "Places",
+    "Participant",
+    "E-mail",
+    "Mobilité réduite",
+    "Présence",
 ]
 
 
@@ -83,9 +94,11 @@ def tour_booking_cancel_confirm(tour_id: int, booking_id: int):
         flash(f"La réservation n°{booking_id} est déjà annulée.", "error")
         return redirect(url_for("pages.tour_bookings", tour_id=tour_id))
     return render_template(
-        "cancel_booking.html", booking=booking,
+        "cancel_booking.html",
+        booking=booking,
         action=url_for("pages.tour_booking_cancel", tour_id=tour_id, booking_id=booking_id),
-        back=url_for("pages.tour_bookings", tour_id=tour_id), action_form=ActionForm(),
+        back=url_for("pages.tour_bookings", tour_id=tour_id),
+        action_form=ActionForm(),
     )
 
 
@@ -107,7 +120,8 @@ def tour_booking_cancel(tour_id: int, booking_id: int):
     message = f"Réservation n°{booking_id} ({who}, {_seats(seats)}) annulée."
     if promoted:
         message += " Confirmée{s} depuis la liste d'attente : {ids}.".format(
-            s="s" if len(promoted) > 1 else "", ids=", ".join(f"n°{b.id}" for b in promoted))
+            s="s" if len(promoted) > 1 else "", ids=", ".join(f"n°{b.id}" for b in promoted)
+        )
     flash(message, "success")
     return redirect(url_for("pages.tour_bookings", tour_id=tour_id))
 
@@ -137,7 +151,8 @@ def tour_booking_move(tour_id: int, booking_id: int):
         message = f"Réservation n°{booking_id} ({_who(outcome.booking)}) déplacée dans {outcome.booking.bus.name}."
         if outcome.promoted:
             message += " Confirmée{s} depuis la liste d'attente : {ids}.".format(
-                s="s" if len(outcome.promoted) > 1 else "", ids=", ".join(f"n°{b.id}" for b in outcome.promoted))
+                s="s" if len(outcome.promoted) > 1 else "", ids=", ".join(f"n°{b.id}" for b in outcome.promoted)
+            )
         flash(message, "success")
     return redirect(url_for("pages.tour_bookings", tour_id=tour_id))
 
@@ -220,12 +235,15 @@ def booking_rows(tour: Tour, tour_bookings: list[Booking]) -> list[list[object]]
         if not booking.participants:
             rows.append(head + ["", "", "", ""])
         for participant in booking.participants:
-            rows.append(head + [
-                participant.name,
-                participant.email or "",
-                "oui" if participant.has_reduced_mobility else "non",
-                participant.attendance.label if participant.attendance is not None else "",
-            ])
+            rows.append(
+                head
+                + [
+                    participant.name,
+                    participant.email or "",
+                    "oui" if participant.has_reduced_mobility else "non",
+                    participant.attendance.label if participant.attendance is not None else "",
+                ]
+            )
     return rows
 
 
@@ -249,8 +267,13 @@ def tour_attendance(tour_id: int):
     mine = {a.bus_id for a in tour.ambassadors if a.user_id == current_user.id}
     coaches = sorted(sheet.coaches, key=lambda coach: coach.bus is None or coach.bus.id not in mine)
     return render_template(
-        "organiser_bookings/attendance.html", tour=tour, sheet=sheet, coaches=coaches, my_buses=mine,
-        form=AttendanceForm(formdata=None), opens_at=attendance.attendance_opens_at(tour),
+        "organiser_bookings/attendance.html",
+        tour=tour,
+        sheet=sheet,
+        coaches=coaches,
+        my_buses=mine,
+        form=AttendanceForm(formdata=None),
+        opens_at=attendance.attendance_opens_at(tour),
     )
 
 
@@ -266,8 +289,11 @@ def tour_attendance_record(tour_id: int, participant_id: int):
     form = AttendanceForm()
     back = url_for("pages.tour_attendance", tour_id=tour_id, _anchor=f"participant-{participant_id}")
     if not form.validate_on_submit():
-        flash(f"Présence non enregistrée : {' '.join(form.attendance.errors) or 'le formulaire a expiré ; rechargez la page.'}",
-              "error")
+        flash(
+            "Présence non enregistrée : "
+            f"{' '.join(form.attendance.errors) or 'le formulaire a expiré ; rechargez la page.'}",
+            "error",
+        )
         return redirect(back)
     try:
         attendance.record_attendance(participant, Attendance(form.attendance.data), current_user)
@@ -302,4 +328,3 @@ def percent(rate: float | None) -> str:
 def _percent_filter(rate: float | None) -> str:
     """Template filter: `{{ rate|no_show_percent }}`."""
     return percent(rate)
-

@@ -11,10 +11,11 @@ from tourplanner.passeport.content import build_passeport
 from tourplanner.passeport.operations import booking_for_token, link_token, passeport_booking
 
 
-def _pdf_response(booking) -> Response:  # noqa: ANN001
+def _pdf_response(booking) -> Response:
     name = document.filename(build_passeport(booking))
     return Response(
-        document.render_pdf(booking), mimetype="application/pdf",
+        document.render_pdf(booking),
+        mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 

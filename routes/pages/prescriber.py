@@ -22,8 +22,8 @@ from wtforms import (
 from wtforms.validators import AnyOf, Email, InputRequired, Optional, ValidationError
 
 from routes.pages import pages
-from routes.pages.pagination import page_links, page_request
 from routes.pages.forms import REQUIRED, ActionForm, FrenchForm, InRange, strip, too_long
+from routes.pages.pagination import page_links, page_request
 from routes.pages.tours import load_tour
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.permissions import require_role
@@ -33,8 +33,8 @@ from tourplanner.bookings.models import Booking
 from tourplanner.calendar import tokens
 from tourplanner.errors import Conflict, InvalidInput
 from tourplanner.extensions import db
-from tourplanner.tours.attention import reduced_mobility_risk
 from tourplanner.tours import catalogue
+from tourplanner.tours.attention import reduced_mobility_risk
 from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour
 
@@ -86,7 +86,9 @@ class ParticipantForm(Form):
 
     name = StringField("Nom et prénom", filters=[strip], validators=[too_long(200)])
     email = EmailField(
-        "E-mail (facultatif)", filters=[strip], validators=[Optional(), Email("Adresse e-mail invalide."), too_long(254)]
+        "E-mail (facultatif)",
+        filters=[strip],
+        validators=[Optional(), Email("Adresse e-mail invalide."), too_long(254)],
     )
     reduced_mobility = BooleanField("Mobilité réduite (fauteuil, marche difficile)")
 
@@ -144,7 +146,10 @@ def open_tours():
     page = catalogue.open_tours_page(page_request(), form.filters() if is_valid else None)
     is_filtered = is_valid and any(request.args.get(name) for name in ("territoire", "du", "au", "type", "metier"))
     return render_template(
-        "prescriber/catalogue.html", form=form, entries=page.items, is_filtered=is_filtered,
+        "prescriber/catalogue.html",
+        form=form,
+        entries=page.items,
+        is_filtered=is_filtered,
         pages=page_links(page.next_cursor),
     ), 200 if is_valid else 422
 
@@ -207,7 +212,8 @@ def tour_book(tour_id: int):
             risk = reduced_mobility_risk(outcome.booking)
             if risk is not None:
                 flash(
-                    f"Attention : une personne à mobilité réduite de cette inscription ne pourra pas suivre la visite de "
+                    "Attention : une personne à mobilité réduite de cette inscription ne pourra pas suivre la visite "
+                    "de "
                     f"{', '.join(risk.sites)} ({risk.bus}, site non accessible). L'organisateur en est informé ; "
                     "contactez-le pour organiser sa journée.",
                     "error",
@@ -314,8 +320,11 @@ def my_booking_cancel_confirm(booking_id: int):
         flash("Cette inscription ne peut plus être annulée depuis cette page : contactez l'organisateur.", "error")
         return redirect(url_for("pages.my_bookings"))
     return render_template(
-        "cancel_booking.html", booking=booking, action=url_for("pages.my_booking_cancel", booking_id=booking.id),
-        back=url_for("pages.my_bookings", _anchor=f"inscription-{booking.id}"), action_form=ActionForm(),
+        "cancel_booking.html",
+        booking=booking,
+        action=url_for("pages.my_booking_cancel", booking_id=booking.id),
+        back=url_for("pages.my_bookings", _anchor=f"inscription-{booking.id}"),
+        action_form=ActionForm(),
     )
 
 

@@ -29,8 +29,9 @@ from tourplanner.tours.queries import manages_tour
 class ReverseVisitBookingForm(FrenchForm):
     """Seats for the company's people on a reverse visit, and their names."""
 
-    seats = IntegerField("Nombre de places", default=1,
-                         validators=[InputRequired(REQUIRED), InRange(1, 100, "Entre 1 et 100 places.")])
+    seats = IntegerField(
+        "Nombre de places", default=1, validators=[InputRequired(REQUIRED), InRange(1, 100, "Entre 1 et 100 places.")]
+    )
     names = TextAreaField("Qui vient (un nom par ligne, facultatif)", validators=[Optional(), too_long(5000)])
     #: Drawn when the form is shown: the same form sent twice books once.
     idempotency_key = HiddenField()
@@ -38,27 +39,34 @@ class ReverseVisitBookingForm(FrenchForm):
 
 def _reverse_visits() -> list[Tour]:
     """Reverse visits to come, open to bookings or closed."""
-    return list(db.session.scalars(
-        select(Tour)
-        .where(Tour.kind == TourKind.SIAE_VISIT, Tour.status.in_((TourStatus.PUBLISHED, TourStatus.CLOSED)),
-               Tour.end_at >= utcnow())
-        .order_by(Tour.start_at, Tour.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Tour)
+            .where(
+                Tour.kind == TourKind.SIAE_VISIT,
+                Tour.status.in_((TourStatus.PUBLISHED, TourStatus.CLOSED)),
+                Tour.end_at >= utcnow(),
+            )
+            .order_by(Tour.start_at, Tour.id)
+        )
+    )
 
 
 def _own_bookings(tours: list[Tour]) -> dict[int, list[Booking]]:
     """The signed-in contact's bookings on these tours, by tour."""
     found: dict[int, list[Booking]] = {}
     for booking in db.session.scalars(
-        select(Booking).where(Booking.prescriber_id == current_user.id, Booking.tour_id.in_([t.id for t in tours]))
+        select(Booking)
+        .where(Booking.prescriber_id == current_user.id, Booking.tour_id.in_([t.id for t in tours]))
         .order_by(Booking.id)
     ):
         found.setdefault(booking.tour_id, []).append(booking)
     return found
 
 
-def _render_list(forms: dict[int, ReverseVisitBookingForm], problems: dict[int, list[str]] | None = None,
-                 status: int = 200):
+def _render_list(
+    forms: dict[int, ReverseVisitBookingForm], problems: dict[int, list[str]] | None = None, status: int = 200
+):
     tours = _reverse_visits()
     for tour in tours:
         form = forms.get(tour.id) or ReverseVisitBookingForm(formdata=None, prefix=f"t{tour.id}")
@@ -66,7 +74,11 @@ def _render_list(forms: dict[int, ReverseVisitBookingForm], problems: dict[int, 
             form.idempotency_key.data = secrets.token_urlsafe(24)
         forms[tour.id] = form
     return render_template(
-        "reverse_visits/list.html", tours=tours, forms=forms, problems=problems or {}, own=_own_bookings(tours),
+        "reverse_visits/list.html",
+        tours=tours,
+        forms=forms,
+        problems=problems or {},
+        own=_own_bookings(tours),
         free={tour.id: sum(bookings.free_seats_by_bus(tour).values()) for tour in tours},
     ), status
 
@@ -102,8 +114,12 @@ def reverse_visit_book(tour_id: int):
             problems, status = [f"Réservation impossible : {error.detail}."], 409
         else:
             booking = outcome.booking
-            flash("Places confirmées." if booking.status.value == "confirmed"
-                  else "Pas assez de places : votre demande est sur la liste d'attente.", "success")
+            flash(
+                "Places confirmées."
+                if booking.status.value == "confirmed"
+                else "Pas assez de places : votre demande est sur la liste d'attente.",
+                "success",
+            )
             return redirect(url_for("pages.reverse_visits", _anchor=f"visite-{tour.id}"))
     return _render_list({tour.id: form}, {tour.id: problems}, status)
 
@@ -116,8 +132,9 @@ def reverse_visit_visitors(tour_id: int):
     if not (manages_tour(current_user, tour) or rules.is_host(tour, current_user)):
         raise PermissionDenied("page réservée à la structure qui accueille la visite et aux organisateurs")
     listed = bookings.tour_bookings(tour, current_user)
-    return render_template("reverse_visits/visitors.html", tour=tour, bookings=listed,
-                           is_host=rules.is_host(tour, current_user))
+    return render_template(
+        "reverse_visits/visitors.html", tour=tour, bookings=listed, is_host=rules.is_host(tour, current_user)
+    )
 
 
 @pages.app_context_processor

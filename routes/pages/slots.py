@@ -13,9 +13,9 @@ from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringFi
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from routes.pages import pages
-from routes.pages.pagination import PageLinks, page_links, page_request
 from routes.pages.forms import ActionForm, FrenchForm, too_long
 from routes.pages.itinerary import DEFAULT_TILE_ATTRIBUTION
+from routes.pages.pagination import PageLinks, page_links, page_request
 from tourplanner.accounts.models import User
 from tourplanner.accounts.permissions import require_organiser
 from tourplanner.db import utcnow
@@ -28,14 +28,16 @@ from tourplanner.timeutil import local_zone
 from tourplanner.tours.models import Tour
 
 #: The status filter's choices: its value in the URL, its label, the statuses it shows.
-STATUS_FILTERS: dict[str, tuple[str, tuple[SlotStatus, ...]]] = OrderedDict([
-    ("", ("Proposés et retenus", catalogue.DEFAULT_STATUSES)),
-    (SlotStatus.OFFERED.value, ("Proposés (à examiner)", (SlotStatus.OFFERED,))),
-    (SlotStatus.ACCEPTED.value, ("Retenus", (SlotStatus.ACCEPTED,))),
-    (SlotStatus.DECLINED.value, ("Déclinés", (SlotStatus.DECLINED,))),
-    (SlotStatus.PAUSED.value, ("En pause", (SlotStatus.PAUSED,))),
-    ("tous", ("Tous", tuple(SlotStatus))),
-])
+STATUS_FILTERS: dict[str, tuple[str, tuple[SlotStatus, ...]]] = OrderedDict(
+    [
+        ("", ("Proposés et retenus", catalogue.DEFAULT_STATUSES)),
+        (SlotStatus.OFFERED.value, ("Proposés (à examiner)", (SlotStatus.OFFERED,))),
+        (SlotStatus.ACCEPTED.value, ("Retenus", (SlotStatus.ACCEPTED,))),
+        (SlotStatus.DECLINED.value, ("Déclinés", (SlotStatus.DECLINED,))),
+        (SlotStatus.PAUSED.value, ("En pause", (SlotStatus.PAUSED,))),
+        ("tous", ("Tous", tuple(SlotStatus))),
+    ]
+)
 
 #: The query-string keys of the filters, kept across the page's actions.
 FILTER_KEYS = ("du", "au", "territoire", "metier", "statut")
@@ -53,8 +55,9 @@ class SlotFilterForm(FrenchForm):
     au = DateField("Au", validators=[Optional()])
     territoire = SelectField("Territoire", choices=[], default="")
     metier = StringField("Métier ou secteur", validators=[Optional(), too_long(120)])
-    statut = SelectField("Statut", choices=[SelectChoice(key, label) for key, (label, _) in STATUS_FILTERS.items()],
-                         default="")
+    statut = SelectField(
+        "Statut", choices=[SelectChoice(key, label) for key, (label, _) in STATUS_FILTERS.items()], default=""
+    )
 
     def validate_au(self, field: DateField) -> None:
         """The last day comes on or after the first."""
@@ -116,8 +119,9 @@ def slot_catalogue():
     return _render(form, page.items, pages=page_links(page.next_cursor))
 
 
-def _render(form: SlotFilterForm, rows: list[catalogue.CatalogueRow], status: int = 200,
-            pages: PageLinks | None = None):
+def _render(
+    form: SlotFilterForm, rows: list[catalogue.CatalogueRow], status: int = 200, pages: PageLinks | None = None
+):
     """The catalogue page with these filters and rows (one page of them: `pages` links to the others)."""
     return render_template(
         "slots/catalogue.html",
@@ -138,14 +142,17 @@ def _map_data(rows: list[catalogue.CatalogueRow]) -> dict[str, Any]:
     sites: dict[int, dict[str, Any]] = {}
     for row in rows:
         site = row.slot.site
-        point = sites.setdefault(site.id, {
-            "name": site.name,
-            "company": site.organisation.name,
-            "lat": site.lat,
-            "lon": site.lon,
-            "slots": 0,
-            "anchor": f"creneau-{row.slot.id}",
-        })
+        point = sites.setdefault(
+            site.id,
+            {
+                "name": site.name,
+                "company": site.organisation.name,
+                "lat": site.lat,
+                "lon": site.lon,
+                "slots": 0,
+                "anchor": f"creneau-{row.slot.id}",
+            },
+        )
         point["slots"] += 1
     config = current_app.config
     return {
@@ -209,8 +216,11 @@ def slot_add_to_tour(slot_id: int):
         flash(f"Action impossible : {_sentence(error)}", "error")
         return _back(slot_id)
     if added:
-        flash(f"Visite de « {name} » ajoutée aux visites possibles de « {title} ». "
-              "Optimisez l'itinéraire du tour pour la placer.", "success")
+        flash(
+            f"Visite de « {name} » ajoutée aux visites possibles de « {title} ». "
+            "Optimisez l'itinéraire du tour pour la placer.",
+            "success",
+        )
     else:
         flash(f"La visite de « {name} » fait déjà partie des visites possibles de « {title} ».", "success")
     return _back(slot_id)

@@ -9,8 +9,8 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 
 from routes.pages import pages
-from routes.pages.pagination import page_links, page_request
 from routes.pages.forms import ActionForm, CancelTourForm, TourForm
+from routes.pages.pagination import page_links, page_request
 from tourplanner.accounts.permissions import require_organiser
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.errors import Conflict, InvalidInput
@@ -194,8 +194,12 @@ def _meeting_place(form: TourForm, tour: Tour | None) -> tuple[float, float]:
     lat = float(form.meeting_lat.data) if form.meeting_lat.data is not None else None
     lon = float(form.meeting_lon.data) if form.meeting_lon.data is not None else None
     address = (form.meeting_address.data or "").strip()
-    if tour is not None and address and address != (tour.meeting_address or "") \
-            and (lat, lon) == (tour.meeting_lat, tour.meeting_lon):
+    if (
+        tour is not None
+        and address
+        and address != (tour.meeting_address or "")
+        and (lat, lon) == (tour.meeting_lat, tour.meeting_lon)
+    ):
         lat = lon = None
     return resolve_place(address, lat, lon, configured_geocoder(), "meeting_point")
 
@@ -207,7 +211,9 @@ def _details(form: TourForm, tour: Tour | None = None) -> operations.TourDetails
     lunch = None
     if form.lunch_earliest.data or form.lunch_latest.data or form.lunch_minutes.data:
         if not (form.lunch_earliest.data and form.lunch_latest.data and form.lunch_minutes.data):
-            raise InvalidInput.one("lunch.minutes", "indiquez l'heure au plus tôt, au plus tard et la durée du déjeuner")
+            raise InvalidInput.one(
+                "lunch.minutes", "indiquez l'heure au plus tôt, au plus tard et la durée du déjeuner"
+            )
         day = form.start.data.date()
         lunch = operations.Lunch(
             _aware(datetime.combine(day, form.lunch_earliest.data)),
@@ -230,7 +236,9 @@ def _details(form: TourForm, tour: Tour | None = None) -> operations.TourDetails
         max_seats_per_booking=form.max_seats_per_booking.data,
         boarding_minutes=form.boarding_minutes.data or 0,
         lunch=lunch,
-        host_organisation_id=int(form.host_organisation_id.data) if (form.host_organisation_id.data or "").isdigit() else None,
+        host_organisation_id=int(form.host_organisation_id.data)
+        if (form.host_organisation_id.data or "").isdigit()
+        else None,
     )
 
 
@@ -260,5 +268,3 @@ def _form_data(tour: Tour) -> dict[str, object]:
         data["lunch_latest"] = to_local(tour.lunch_latest_at).time()
         data["lunch_minutes"] = tour.lunch_minutes
     return data
-
-

@@ -42,6 +42,10 @@ def trades_search():
                 by_sector.setdefault(sector, []).append(match)
     referential = load()
     return render_template(
-        "trades/search.html", form=form, found=found, by_sector=dict(sorted(by_sector.items())),
-        families=sorted(referential.families.values(), key=lambda f: f.label), referential=referential,
+        "trades/search.html",
+        form=form,
+        found=found,
+        by_sector=dict(sorted(by_sector.items())),
+        families=sorted(referential.families.values(), key=lambda f: f.label),
+        referential=referential,
     ), 200 if is_valid else 422

@@ -29,8 +29,9 @@ class WorkshopForm(FrenchForm):
     """A workshop of the event: theme, capacity, time slot."""
 
     theme = StringField("Thème", validators=[DataRequired(REQUIRED), too_long(200)])
-    capacity = IntegerField("Places", default=10,
-                            validators=[InputRequired(REQUIRED), InRange(1, 10000, "Entre 1 et 10 000 places.")])
+    capacity = IntegerField(
+        "Places", default=10, validators=[InputRequired(REQUIRED), InRange(1, 10000, "Entre 1 et 10 000 places.")]
+    )
     start = DateTimeLocalField("Début", validators=[InputRequired(REQUIRED), ExistingLocalTime()], format=LOCAL)
     end = DateTimeLocalField("Fin", validators=[InputRequired(REQUIRED), ExistingLocalTime()], format=LOCAL)
     description = TextAreaField("Description (facultatif)", validators=[Optional(), too_long(5000)])
@@ -40,8 +41,11 @@ class RegistrationForm(FrenchForm):
     """One person to register for a workshop."""
 
     name = StringField("Nom de la personne", validators=[DataRequired(REQUIRED), too_long(200)])
-    email = EmailField("Son adresse e-mail", filters=[strip],
-                       validators=[DataRequired(REQUIRED), Email("Adresse e-mail invalide."), too_long(254)])
+    email = EmailField(
+        "Son adresse e-mail",
+        filters=[strip],
+        validators=[DataRequired(REQUIRED), Email("Adresse e-mail invalide."), too_long(254)],
+    )
 
 
 class ReportForm(FrenchForm):
@@ -58,8 +62,9 @@ def _event(tour_id: int) -> Tour:
     return tour
 
 
-def _render(tour: Tour, forms: dict[str, Any] | None = None, problems: dict[Any, list[str]] | None = None,
-            status: int = 200):
+def _render(
+    tour: Tour, forms: dict[str, Any] | None = None, problems: dict[Any, list[str]] | None = None, status: int = 200
+):
     forms = dict(forms or {})
     workshops = operations.tour_workshops(tour)
     forms.setdefault("new", WorkshopForm(formdata=None, prefix="new"))
@@ -67,8 +72,13 @@ def _render(tour: Tour, forms: dict[str, Any] | None = None, problems: dict[Any,
         forms.setdefault(f"r{workshop.id}", RegistrationForm(formdata=None, prefix=f"r{workshop.id}"))
         forms.setdefault(f"cr{workshop.id}", ReportForm(formdata=None, prefix=f"cr{workshop.id}"))
     return render_template(
-        "workshops/event.html", tour=tour, workshops=workshops, forms=forms, problems=problems or {},
-        action_form=ActionForm(), own={w.id: operations.own_registrations(w, current_user) for w in workshops},
+        "workshops/event.html",
+        tour=tour,
+        workshops=workshops,
+        forms=forms,
+        problems=problems or {},
+        action_form=ActionForm(),
+        own={w.id: operations.own_registrations(w, current_user) for w in workshops},
         may_read={w.id: operations.may_read_report(w, current_user) for w in workshops},
         may_register=current_user.role in (Role.PRESCRIBER, Role.COMPANY, Role.ORGANISER),
     ), status
@@ -95,8 +105,13 @@ def workshop_create(tour_id: int):
     form = WorkshopForm(prefix="new")
     if not form.validate_on_submit():
         return _render(tour, {"new": form}, status=422)
-    details = operations.WorkshopDetails(form.theme.data, form.capacity.data, aware_local(form.start.data),
-                                         aware_local(form.end.data), form.description.data or None)
+    details = operations.WorkshopDetails(
+        form.theme.data,
+        form.capacity.data,
+        aware_local(form.start.data),
+        aware_local(form.end.data),
+        form.description.data or None,
+    )
     try:
         operations.create_workshop(tour, details, current_user)
         db.session.commit()
@@ -122,8 +137,12 @@ def workshop_register(tour_id: int, workshop_id: int):
         db.session.commit()
     except (InvalidInput, Conflict) as error:
         db.session.rollback()
-        return _render(tour, {key: form}, {workshop.id: _sentences(error, "Inscription impossible : ")},
-                       422 if isinstance(error, InvalidInput) else 409)
+        return _render(
+            tour,
+            {key: form},
+            {workshop.id: _sentences(error, "Inscription impossible : ")},
+            422 if isinstance(error, InvalidInput) else 409,
+        )
     flash(f"{form.name.data.strip()} est inscrit(e) à l'atelier « {workshop.theme} ».", "success")
     return redirect(url_for("pages.workshop_event", tour_id=tour.id, _anchor=f"atelier-{workshop.id}"))
 
@@ -158,8 +177,14 @@ def workshop_report(tour_id: int, workshop_id: int):
         with upload.stream:  # a large upload is spooled to a temporary file: close it at once
             data = upload.stream.read(operations.REPORT_MAX_BYTES + 1)
     try:
-        operations.attach_report(workshop, current_user, form.text.data, upload.filename if data else None,
-                                 upload.mimetype if data else None, data or None)
+        operations.attach_report(
+            workshop,
+            current_user,
+            form.text.data,
+            upload.filename if data else None,
+            upload.mimetype if data else None,
+            data or None,
+        )
         db.session.commit()
     except (InvalidInput, Conflict) as error:
         db.session.rollback()
@@ -177,5 +202,8 @@ def workshop_report_file(tour_id: int, workshop_id: int):
     if workshop.report_file is None:
         raise NotFound("ce compte rendu n'a pas de fichier")
     name = (workshop.report_filename or "compte-rendu").replace('"', "")
-    return Response(workshop.report_file, mimetype=workshop.report_content_type or "application/octet-stream",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff"})
+    return Response(
+        workshop.report_file,
+        mimetype=workshop.report_content_type or "application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff"},
+    )

@@ -73,21 +73,23 @@ class LocalProvider:
     def discovery(self, request: Request) -> Response:
         """The OpenID configuration, as ProConnect publishes it."""
         base = self.issuer
-        return _json({
-            "issuer": base,
-            "authorization_endpoint": f"{base}/authorize",
-            "token_endpoint": f"{base}/token",
-            "userinfo_endpoint": f"{base}/userinfo",
-            "end_session_endpoint": f"{base}/session/end",
-            "jwks_uri": f"{base}/jwks",
-            "response_types_supported": ["code"],
-            "scopes_supported": ["openid", "email", "given_name", "usual_name", "siret", "uid"],
-            "code_challenge_methods_supported": ["S256"],
-            "token_endpoint_auth_methods_supported": ["client_secret_post"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-            "userinfo_signing_alg_values_supported": ["RS256"],
-            "acr_values_supported": ["eidas1"],
-        })
+        return _json(
+            {
+                "issuer": base,
+                "authorization_endpoint": f"{base}/authorize",
+                "token_endpoint": f"{base}/token",
+                "userinfo_endpoint": f"{base}/userinfo",
+                "end_session_endpoint": f"{base}/session/end",
+                "jwks_uri": f"{base}/jwks",
+                "response_types_supported": ["code"],
+                "scopes_supported": ["openid", "email", "given_name", "usual_name", "siret", "uid"],
+                "code_challenge_methods_supported": ["S256"],
+                "token_endpoint_auth_methods_supported": ["client_secret_post"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "userinfo_signing_alg_values_supported": ["RS256"],
+                "acr_values_supported": ["eidas1"],
+            }
+        )
 
     def jwks(self, request: Request) -> Response:
         """The public key that signs the tokens."""
@@ -130,15 +132,28 @@ class LocalProvider:
         self._access[access_token] = dict(self.identity)
         now = int(time.time())
         claims = {
-            "iss": self.issuer, "sub": self.identity["sub"], "aud": CLIENT_ID, "iat": now, "exp": now + 60,
-            "nonce": grant["nonce"], "acr": "eidas1", "amr": ["pwd"],
+            "iss": self.issuer,
+            "sub": self.identity["sub"],
+            "aud": CLIENT_ID,
+            "iat": now,
+            "exp": now + 60,
+            "nonce": grant["nonce"],
+            "acr": "eidas1",
+            "amr": ["pwd"],
             "at_hash": create_half_hash(access_token, "RS256").decode(),
         }
         claims.update(self.id_token_overrides)
         id_token = self._sign(claims)
         self.issued_id_tokens.append(id_token)
-        return _json({"access_token": access_token, "token_type": "Bearer", "expires_in": 60,
-                      "id_token": id_token, "scope": "openid email given_name usual_name siret"})
+        return _json(
+            {
+                "access_token": access_token,
+                "token_type": "Bearer",
+                "expires_in": 60,
+                "id_token": id_token,
+                "scope": "openid email given_name usual_name siret",
+            }
+        )
 
     def userinfo(self, request: Request) -> Response:
         """The person's claims for a valid access token, as a signed JWT (application/jwt)."""

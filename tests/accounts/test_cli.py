@@ -11,23 +11,46 @@ from tourplanner.accounts.operations import digest
 
 def test_users_create_prints_the_id_and_creates_the_organisation(runner, db) -> None:
     """`users create` prints the new id; the organisation is created if new, reused after."""
-    result = runner.invoke(args=["users", "create", "Alice@Example.fr", "--role", "prescriber",
-                                 "--name", "Alice Martin", "--organisation", "Mission locale de Lyon"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "Alice@Example.fr",
+            "--role",
+            "prescriber",
+            "--name",
+            "Alice Martin",
+            "--organisation",
+            "Mission locale de Lyon",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.get(User, int(result.output.strip()))
     assert user.email == "alice@example.fr"
     assert user.role is Role.PRESCRIBER
     assert user.organisation.name == "Mission locale de Lyon"
-    again = runner.invoke(args=["users", "create", "bob@example.fr", "--role", "prescriber",
-                                "--name", "Bob", "--organisation", "Mission locale de Lyon"])
+    again = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "bob@example.fr",
+            "--role",
+            "prescriber",
+            "--name",
+            "Bob",
+            "--organisation",
+            "Mission locale de Lyon",
+        ]
+    )
     assert again.exit_code == 0
     assert db.session.scalar(select(db.func.count()).select_from(Organisation)) == 1
 
 
 def test_company_users_get_a_company_organisation(runner, db) -> None:
     """A new organisation takes the kind that fits the role."""
-    result = runner.invoke(args=["users", "create", "c@usine.fr", "--role", "company", "--name", "C",
-                                 "--organisation", "Usinage du Gier"])
+    result = runner.invoke(
+        args=["users", "create", "c@usine.fr", "--role", "company", "--name", "C", "--organisation", "Usinage du Gier"]
+    )
     user = db.session.get(User, int(result.output.strip()))
     assert user.organisation.kind is OrganisationKind.COMPANY
 

@@ -14,11 +14,18 @@ def test_upgrade_keeps_existing_feed_urls_and_stamps_every_user(app) -> None:
     downgrade(revision="0001")
     with db.engine.begin() as conn:
         for n in (1, 2):
-            conn.execute(text(
-                "INSERT INTO users (id, email, name, role, is_active, created_at) "
-                f"VALUES ({n}, 'u{n}@example.fr', 'U {n}', 'prescriber', true, '2027-01-04 09:00:00')"))
-        conn.execute(text("INSERT INTO calendar_tokens (user_id, token, created_at) "
-                          "VALUES (1, 'ancien-secret', '2027-01-04 09:00:00')"))
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, name, role, is_active, created_at) "
+                    f"VALUES ({n}, 'u{n}@example.fr', 'U {n}', 'prescriber', true, '2027-01-04 09:00:00')"
+                )
+            )
+        conn.execute(
+            text(
+                "INSERT INTO calendar_tokens (user_id, token, created_at) "
+                "VALUES (1, 'ancien-secret', '2027-01-04 09:00:00')"
+            )
+        )
     upgrade()
     db.session.remove()
     assert tokens.user_for_secret("ancien-secret").id == 1

@@ -27,18 +27,25 @@ BASE = "http://tourplanner.test"
 
 
 @pytest.fixture(scope="module")
-def signing_key():  # noqa: ANN201
+def signing_key():
     """One RSA key for the module (generating one per test would cost time, not realism)."""
     return new_key("cle-1")
 
 
 @pytest.fixture
-def provider(signing_key) -> Iterator[LocalProvider]:  # noqa: ANN001
+def provider(signing_key) -> Iterator[LocalProvider]:
     """A running provider that identifies a prescriber unless the test says otherwise."""
-    local = LocalProvider(key=signing_key, identity={
-        "sub": "pc-123", "email": "marie.dupont@france-travail.fr", "given_name": "Marie",
-        "usual_name": "Dupont", "siret": "13000548100010", "uid": "42",
-    })
+    local = LocalProvider(
+        key=signing_key,
+        identity={
+            "sub": "pc-123",
+            "email": "marie.dupont@france-travail.fr",
+            "given_name": "Marie",
+            "usual_name": "Dupont",
+            "siret": "13000548100010",
+            "uid": "42",
+        },
+    )
     with RunningProvider(local) as running:
         yield running
 
@@ -53,18 +60,18 @@ def config_overrides(provider: LocalProvider) -> dict[str, Any]:
     }
 
 
-def home(client):  # noqa: ANN001, ANN201
+def home(client):
     """GET / as a fresh request sees it (no user cached in the shared app context)."""
     g.pop("_login_user", None)
     return client.get("/")
 
 
-def is_signed_in(client) -> bool:  # noqa: ANN001
+def is_signed_in(client) -> bool:
     """Whether the client's session signs someone in."""
     return home(client).status_code == 200
 
 
-def follow_to_provider(client, start: str = "/connexion/proconnect"):  # noqa: ANN001, ANN201
+def follow_to_provider(client, start: str = "/connexion/proconnect"):
     """Press the button, let the provider answer over HTTP; returns the path+query it sends the browser back to."""
     response = client.get(start)
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -75,7 +82,7 @@ def follow_to_provider(client, start: str = "/connexion/proconnect"):  # noqa: A
     return f"{back.path}?{back.query}"
 
 
-def sign_in_with_proconnect(client, **follow: Any):  # noqa: ANN001, ANN201
+def sign_in_with_proconnect(client, **follow: Any):
     """The whole round trip; returns the app's answer to the callback."""
     g.pop("_login_user", None)
     return client.get(follow_to_provider(client, **follow))
@@ -84,7 +91,7 @@ def sign_in_with_proconnect(client, **follow: Any):  # noqa: ANN001, ANN201
 def test_the_login_page_offers_proconnect_when_configured(client) -> None:
     """/connexion shows the official « S'identifier avec ProConnect » button, leading to the sign-in route."""
     page = client.get("/connexion").get_data(as_text=True)
-    assert "S'identifier avec</span> <span class=\"proconnect-brand\">ProConnect" in page
+    assert 'S\'identifier avec</span> <span class="proconnect-brand">ProConnect' in page
     assert 'href="/connexion/proconnect"' in page
     assert "css/proconnect.css" in page
 
@@ -101,8 +108,11 @@ class TestWithoutConfiguration:
         login = client.get("/connexion")
         assert "ProConnect" not in login.get_data(as_text=True)
         assert "form-action 'self';" in login.headers["Content-Security-Policy"]
-        for path in ("/connexion/proconnect", "/connexion/proconnect/retour?code=x&state=y",
-                     "/deconnexion/proconnect?state=z"):
+        for path in (
+            "/connexion/proconnect",
+            "/connexion/proconnect/retour?code=x&state=y",
+            "/deconnexion/proconnect?state=z",
+        ):
             response = client.get(path)
             assert response.status_code == 404
             assert "ProConnect n'est pas proposée" in text_of(response)
@@ -112,8 +122,9 @@ class TestWithoutConfiguration:
         from tourplanner.accounts.proconnect import is_configured
 
         assert not is_configured({"PROCONNECT_ISSUER": "https://x", "PROCONNECT_CLIENT_ID": "y"})
-        assert is_configured({"PROCONNECT_ISSUER": "https://x", "PROCONNECT_CLIENT_ID": "y",
-                              "PROCONNECT_CLIENT_SECRET": "z"})
+        assert is_configured(
+            {"PROCONNECT_ISSUER": "https://x", "PROCONNECT_CLIENT_ID": "y", "PROCONNECT_CLIENT_SECRET": "z"}
+        )
 
 
 def test_a_known_prescriber_signs_in(client, provider, make_user) -> None:
@@ -229,8 +240,17 @@ def test_a_callback_from_another_browser_is_refused(app, client, provider, make_
     assert other.get("/").status_code == 302
 
 
-@pytest.mark.parametrize("tamper", ["forged_signature", "wrong_nonce", "wrong_audience", "userinfo_of_another",
-                                    "userinfo_forged", "userinfo_for_another_client"])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "forged_signature",
+        "wrong_nonce",
+        "wrong_audience",
+        "userinfo_of_another",
+        "userinfo_forged",
+        "userinfo_for_another_client",
+    ],
+)
 def test_untrustworthy_tokens_sign_nobody_in(client, provider, make_user, tamper) -> None:
     """An id_token not signed by the provider's key, for another nonce or client, or mismatched claims: refused."""
     make_user(Role.PRESCRIBER, email="marie.dupont@france-travail.fr")
@@ -257,8 +277,12 @@ class TestProviderDown:
 
     @pytest.fixture
     def config_overrides(self) -> dict[str, Any]:
-        return {"PROCONNECT_ISSUER": f"http://127.0.0.1:{free_port()}", "PROCONNECT_CLIENT_ID": CLIENT_ID,
-                "PROCONNECT_CLIENT_SECRET": CLIENT_SECRET, "PROCONNECT_TIMEOUT_SECONDS": 2}
+        return {
+            "PROCONNECT_ISSUER": f"http://127.0.0.1:{free_port()}",
+            "PROCONNECT_CLIENT_ID": CLIENT_ID,
+            "PROCONNECT_CLIENT_SECRET": CLIENT_SECRET,
+            "PROCONNECT_TIMEOUT_SECONDS": 2,
+        }
 
     def test_a_french_page_not_a_500(self, client) -> None:
         """Pressing the button while ProConnect is down: 503 with a French way out (the e-mail link)."""
@@ -303,9 +327,10 @@ def test_forms_may_lead_to_proconnect(client, provider) -> None:
 
 
 @pytest.mark.browser
-def test_a_prescriber_signs_in_and_out_with_proconnect_on_a_narrow_phone(app, browser, live_server, provider,
-                                                                         make_user) -> None:
-    """In chromium at 360 px: the button fits and passes axe-core, the round trip signs in, sign-out passes by ProConnect.
+def test_a_prescriber_signs_in_and_out_with_proconnect_on_a_narrow_phone(
+    app, browser, live_server, provider, make_user
+) -> None:
+    """In chromium at 360 px: the button fits, passes axe-core, signs in, and signs out by ProConnect.
 
     Signing out goes through the sign-out form, then a redirect to ProConnect: this also pins
     the CSP's form-action, which chromium applies to that redirect.

@@ -22,13 +22,14 @@ def config_overrides() -> dict[str, Any]:
     return {"RATELIMIT_ENABLED": True}
 
 
-def ask_link(client, email: str, client_ip: str = "192.0.2.1", **headers: str):  # noqa: ANN001, ANN201
+def ask_link(client, email: str, client_ip: str = "192.0.2.1", **headers: str):
     """POST /connexion from `client_ip`."""
-    return client.post("/connexion", data={"email": email}, headers=headers,
-                       environ_overrides={"REMOTE_ADDR": client_ip})
+    return client.post(
+        "/connexion", data={"email": email}, headers=headers, environ_overrides={"REMOTE_ADDR": client_ip}
+    )
 
 
-def assert_french_429(response) -> int:  # noqa: ANN001
+def assert_french_429(response) -> int:
     """A French page answering 429 with Retry-After; returns the wait in seconds."""
     assert response.status_code == 429
     assert response.mimetype == "text/html"

@@ -20,7 +20,7 @@ TEMPLATES = PROJECT_ROOT / "routes" / "templates"
 SCRIPTS = PROJECT_ROOT / "static" / "js"
 
 
-def home(client):  # noqa: ANN001, ANN201
+def home(client):
     """GET / as a new request would see it on a server: no user remembered from a previous request.
 
     The test holds an app context, which the test client's requests share, so Flask-Login's
@@ -31,7 +31,7 @@ def home(client):  # noqa: ANN001, ANN201
     return client.get("/")
 
 
-def session_cookie(client) -> str:  # noqa: ANN001
+def session_cookie(client) -> str:
     """The value of the client's session cookie."""
     cookie = client.get_cookie("session")
     assert cookie is not None
@@ -124,8 +124,10 @@ class TestOtherTiles:
 
     def test_subdomains_become_a_wildcard(self, client) -> None:
         """{s} in the tile host is allowed as *."""
-        assert "img-src 'self' data: https://*.tiles.example.org;" in client.get("/connexion").headers[
-            "Content-Security-Policy"]
+        assert (
+            "img-src 'self' data: https://*.tiles.example.org;"
+            in client.get("/connexion").headers["Content-Security-Policy"]
+        )
 
 
 class TestHttps:
@@ -153,7 +155,8 @@ def test_cookies_are_not_secure_under_http(client, make_user) -> None:
 
 
 def test_templates_hold_no_inline_script_or_style() -> None:
-    """No <script> without src (JSON data blocks aside), no <style>, no style= or on…= attribute: the CSP allows none."""
+    """No <script> without src (JSON data blocks aside), no <style>, no style= or on…= attribute: the CSP allows
+    none."""
     offences = []
     for template in sorted(TEMPLATES.rglob("*.html")):
         text = template.read_text()

@@ -17,11 +17,11 @@ from tourplanner.errors import NotFound
 from tourplanner.mail.models import OutboxMail
 
 
-def statements_of(db, do) -> list[str]:  # noqa: ANN001
+def statements_of(db, do) -> list[str]:
     """The SQL statements (text, not values) run while `do()` runs."""
     seen: list[str] = []
 
-    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ANN202
+    def record(conn, cursor, statement, parameters, context, executemany):
         seen.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", record)
@@ -32,7 +32,7 @@ def statements_of(db, do) -> list[str]:  # noqa: ANN001
     return seen
 
 
-def mails(db) -> int:  # noqa: ANN001
+def mails(db) -> int:
     """How many mails the outbox holds."""
     return db.session.scalar(select(func.count()).select_from(OutboxMail))
 
@@ -41,10 +41,11 @@ def test_the_request_does_the_same_work_for_known_and_unknown_addresses(client, 
     """Answering POST /connexion runs the very same statements for an account's address and nobody's: one INSERT."""
     make_user(Role.PRESCRIBER, email="claire@example.fr")
 
-    def ask(email: str):  # noqa: ANN202
+    def ask(email: str):
         def do() -> None:
             response = client.post("/connexion", data={"email": email})  # not closed: the answer only
             assert response.status_code == 200 and "Consultez votre messagerie" in text_of(response)
+
         return do
 
     client.get("/connexion")  # warm up: the first request loads templates
@@ -110,7 +111,7 @@ class TestMailed:
     """With a real SMTP server: the link leaves by mail, and the outbox keeps no usable copy."""
 
     @pytest.fixture
-    def config_overrides(self, mailbox):  # noqa: ANN001, ANN201
+    def config_overrides(self, mailbox):
         """Send mail to the test server, at once after each request."""
         return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": mailbox.port, "MAIL_DELIVERY": "sync"}
 

@@ -27,7 +27,7 @@ PRESSES = 10
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     """Keep a 302 as the answer, to see where it leads and which cookie it sets."""
 
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def redirect_request(self, *args, **kwargs):
         return None
 
 
@@ -65,11 +65,11 @@ def test_ten_presses_of_one_link_open_exactly_one_session(server, app, db, make_
         assert status == 200 and "Me connecter" in body
         forms.append({"csrf_token": CSRF_INPUT.search(body).group(1)})
 
-    answers = all_at_once([(lambda b=b, f=f: b.open(path, f)) for b, f in zip(browsers, forms)])
+    answers = all_at_once([(lambda b=b, f=f: b.open(path, f)) for b, f in zip(browsers, forms, strict=True)])
     statuses = sorted(a[0] for a in answers if isinstance(a, tuple))
     assert statuses == [302] + [404] * (PRESSES - 1), server.unexpected(answers, 302, 404)
-    [winner] = [b for b, a in zip(browsers, answers) if a[0] == 302]
-    losers = [b for b, a in zip(browsers, answers) if a[0] == 404]
+    [winner] = [b for b, a in zip(browsers, answers, strict=True) if a[0] == 302]
+    losers = [b for b, a in zip(browsers, answers, strict=True) if a[0] == 404]
     assert all("plus valable" in a[1] for a in answers if a[0] == 404)
 
     status, body, _ = winner.open("/")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import login_path
 from tests.browser.helpers import PHONE, assert_accessible, assert_fits_phone, screenshot
+from tests.conftest import login_path
 
 pytestmark = pytest.mark.browser
 

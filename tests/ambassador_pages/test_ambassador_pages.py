@@ -27,6 +27,7 @@ def cards(html: str) -> list[str]:
 
 # --- « Mes tours »
 
+
 def test_an_ambassador_sees_upcoming_and_past_tours_with_coach_meeting_and_companions(client, crew, sign_in):
     """Upcoming soonest first, past apart; coach, meeting point and time, the other ambassadors of the coach."""
     sign_in(crew.amina)
@@ -89,6 +90,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, crew):
 
 # --- /tours/<id>/ambassadeurs (organisers)
 
+
 def assignments_of(tour: Tour) -> list[tuple[str, int]]:
     """(ambassador's name, coach index) of the tour's assignments, fresh from the database."""
     db.session.expire_all()
@@ -102,8 +104,10 @@ def test_only_organisers_manage_ambassadors(client, crew, make_user, sign_in, ro
     sign_in(crew.amina if role is Role.AMBASSADOR else make_user(role))
     before = assignments_of(crew.tour)
     assert client.get(f"/tours/{crew.tour.id}/ambassadeurs").status_code == 403
-    assert client.post(f"/tours/{crew.tour.id}/ambassadeurs",
-                       data={"ambassador": crew.chloe.id, "bus": 0}).status_code == 403
+    assert (
+        client.post(f"/tours/{crew.tour.id}/ambassadeurs", data={"ambassador": crew.chloe.id, "bus": 0}).status_code
+        == 403
+    )
     assignment = db.session.scalar(select(AmbassadorAssignment).where(AmbassadorAssignment.user_id == crew.bruno.id))
     assert client.post(f"/tours/{crew.tour.id}/ambassadeurs/{assignment.id}/retirer").status_code == 403
     assert assignments_of(crew.tour) == before
@@ -118,7 +122,10 @@ def test_the_page_lists_ambassadors_coach_by_coach(client, crew, make_user, sign
     text = text_of(page)
     rows = re.findall(r"<tr>\s*<th scope=\"row\">(Car \d)</th>\s*<td[^>]*>([^<]+)<", text)
     assert [(bus, name.strip()) for bus, name in rows] == [
-        ("Car 1", "Amina Haddad"), ("Car 1", "Bruno Lefort"), ("Car 2", "Chloé Martin")]
+        ("Car 1", "Amina Haddad"),
+        ("Car 1", "Bruno Lefort"),
+        ("Car 2", "Chloé Martin"),
+    ]
     form = text.split('id="affecter"')[1]
     assert "David Roux (david@example.fr)" in form and "Car 2 · 30 places" in form
 
@@ -143,12 +150,15 @@ def test_assign_then_move_then_remove(client, crew, make_user, sign_in):
     assert "David Roux ne fait plus partie de ce tour" in text_of(client.get(path))
 
 
-@pytest.mark.parametrize(("data", "field", "message"), [
-    ({"ambassador": 0, "bus": 0}, "ambassador", "Choisissez un ambassadeur."),
-    ({"ambassador": 424242, "bus": 0}, "ambassador", "N'est pas un choix valide."),
-    ({"ambassador": "amina", "bus": 0}, "ambassador", "Choix non valide"),
-    ({"bus": 7}, "bus", "N'est pas un choix valide."),
-])
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"ambassador": 0, "bus": 0}, "ambassador", "Choisissez un ambassadeur."),
+        ({"ambassador": 424242, "bus": 0}, "ambassador", "N'est pas un choix valide."),
+        ({"ambassador": "amina", "bus": 0}, "ambassador", "Choix non valide"),
+        ({"bus": 7}, "bus", "N'est pas un choix valide."),
+    ],
+)
 def test_bad_assignment_form_is_422_in_french(client, crew, sign_in, data, field, message):
     """No ambassador chosen, an unknown one or a coach the tour lacks: 422 with the message beside the field."""
     data = {"ambassador": crew.chloe.id} | data
@@ -163,8 +173,14 @@ def test_bad_assignment_form_is_422_in_french(client, crew, sign_in, data, field
 
 def test_an_ambassador_busy_elsewhere_is_refused_in_french(client, crew, make_tour, sign_in):
     """Assigning Chloé to a tour at the same hours as one she rides: a French message, nothing assigned."""
-    clash = make_tour(published=True, organiser=crew.organiser, title="Tour du même jour",
-                      start=future(35, 10), end=future(35, 15), booking_deadline=future(33, 18))
+    clash = make_tour(
+        published=True,
+        organiser=crew.organiser,
+        title="Tour du même jour",
+        start=future(35, 10),
+        end=future(35, 15),
+        booking_deadline=future(33, 18),
+    )
     sign_in(crew.organiser)
     path = f"/tours/{clash.id}/ambassadeurs"
     response = client.post(path, data={"ambassador": crew.chloe.id, "bus": 0})
@@ -180,7 +196,9 @@ def test_a_cancelled_tour_takes_no_more_changes(client, crew, sign_in):
     text = text_of(client.get(path))
     assert "Ce tour est annulé : on n'y affecte plus d'ambassadeur." in text and "Retirer" not in text
     client.post(path, data={"ambassador": crew.bruno.id, "bus": 0})
-    assignment = db.session.scalar(select(AmbassadorAssignment).where(AmbassadorAssignment.tour_id == crew.cancelled.id))
+    assignment = db.session.scalar(
+        select(AmbassadorAssignment).where(AmbassadorAssignment.tour_id == crew.cancelled.id)
+    )
     client.post(f"{path}/{assignment.id}/retirer")
     assert assignments_of(crew.cancelled) == [("Amina Haddad", 0)]
 

@@ -22,8 +22,11 @@ def undocumented_fields(value: Any, schema: dict[str, Any], document: dict[str, 
     schema = resolve(schema, document)
     alternatives = schema.get("anyOf") or schema.get("oneOf")
     if alternatives:
-        candidates = [undocumented_fields(value, option, document, where) for option in alternatives
-                      if _matches_type(value, resolve(option, document))]
+        candidates = [
+            undocumented_fields(value, option, document, where)
+            for option in alternatives
+            if _matches_type(value, resolve(option, document))
+        ]
         return min(candidates, key=len) if candidates else []
     for part in schema.get("allOf", []):
         merged = resolve(part, document)
@@ -60,7 +63,9 @@ def _matches_type(value: Any, schema: dict[str, Any]) -> bool:
     }.get(kind, True)
 
 
-def answer_schema(document: dict[str, Any], path: str, method: str, status: int, mimetype: str) -> dict[str, Any] | None:
+def answer_schema(
+    document: dict[str, Any], path: str, method: str, status: int, mimetype: str
+) -> dict[str, Any] | None:
     """The schema the document gives for that answer, if any."""
     operation = document["paths"].get(path, {}).get(method.lower(), {})
     answer = operation.get("responses", {}).get(str(status))

@@ -19,11 +19,9 @@ def config_overrides() -> dict[str, Any]:
     return {"MAX_CONTENT_LENGTH": 20_000}
 
 
-def post_raw(api: Any, path: str, data: str | bytes):  # noqa: ANN201
+def post_raw(api: Any, path: str, data: str | bytes):
     """POST `data` as it is, declared as JSON."""
-    return api.client.post(
-        f"/api/v1{path}", data=data, headers=api._headers({"Content-Type": "application/json"})
-    )
+    return api.client.post(f"/api/v1{path}", data=data, headers=api._headers({"Content-Type": "application/json"}))
 
 
 @pytest.mark.parametrize("depth", [1_000, 100_000])
@@ -84,7 +82,7 @@ def _chunked_post(base_url: str, path: str, token: str, body: bytes) -> tuple[in
         connection.putheader("Transfer-Encoding", "chunked")
         connection.endheaders()
         for start in range(0, len(body), 4096):
-            chunk = body[start:start + 4096]
+            chunk = body[start : start + 4096]
             connection.send(b"%x\r\n%s\r\n" % (len(chunk), chunk))
         connection.send(b"0\r\n\r\n")
         response = connection.getresponse()
@@ -130,7 +128,7 @@ def test_booleans_and_strings_are_not_numbers(api_as, overrides: dict[str, Any],
 
 
 def test_booleans_are_not_seats_of_a_booking(api_as, make_tour) -> None:
-    """"seats": true on a booking answers 422 « seats »."""
+    """ "seats": true on a booking answers 422 « seats »."""
     tour = make_tour(published=True)
     response = api_as(Role.PRESCRIBER).post(f"/tours/{tour.id}/bookings", json={"seats": True})
     assert response.status_code == 422
@@ -141,8 +139,14 @@ def test_numbers_are_not_flags(api_as) -> None:
     """1 where true/false is expected answers 422."""
     api = api_as(Role.ORGANISER)
     org = api_as(Role.COMPANY).user.organisation_id
-    body = {"name": "Usine", "address": "1 rue X, Lyon", "lat": 45.7, "lon": 4.8, "organisation_id": org,
-            "is_accessible": 1}
+    body = {
+        "name": "Usine",
+        "address": "1 rue X, Lyon",
+        "lat": 45.7,
+        "lon": 4.8,
+        "organisation_id": org,
+        "is_accessible": 1,
+    }
     response = api.post("/sites", json=body)
     assert response.status_code == 422
     assert [error["field"] for error in response.json["errors"]] == ["is_accessible"]
@@ -205,9 +209,17 @@ def test_text_at_its_column_length_is_stored(api_as) -> None:
 def test_site_text_at_its_column_length_is_stored(api_as) -> None:
     """Every text field of a site at its column's length is accepted on every database."""
     company = api_as(Role.COMPANY)
-    body = {"name": "n" * 200, "address": "a" * 300, "lat": 45.7, "lon": 4.8, "sector": "s" * 120,
-            "protective_equipment": "p" * 300, "photo_policy": "f" * 300, "pay_range": "r" * 300,
-            "trades": ["m" * 200]}
+    body = {
+        "name": "n" * 200,
+        "address": "a" * 300,
+        "lat": 45.7,
+        "lon": 4.8,
+        "sector": "s" * 120,
+        "protective_equipment": "p" * 300,
+        "photo_policy": "f" * 300,
+        "pay_range": "r" * 300,
+        "trades": ["m" * 200],
+    }
     response = company.post("/sites", json=body)
     assert response.status_code == 201, response.json
     for name, value in body.items():
@@ -219,8 +231,13 @@ def test_ids_beyond_the_integer_range_in_a_body_are_422(api_as, value: int) -> N
     """An id in a body beyond what INTEGER holds answers 422 on every database (PostgreSQL would overflow)."""
     response = api_as(Role.COMPANY).post(
         "/slots",
-        json={"site_id": value, "start": "2027-03-09T09:00:00+01:00", "end": "2027-03-09T12:00:00+01:00",
-              "visit_minutes": 60, "max_visitors": 10},
+        json={
+            "site_id": value,
+            "start": "2027-03-09T09:00:00+01:00",
+            "end": "2027-03-09T12:00:00+01:00",
+            "visit_minutes": 60,
+            "max_visitors": 10,
+        },
     )
     assert response.status_code == 422
     assert response.json["errors"] == [{"field": "site_id", "message": "doit être inférieur ou égal à 2147483647"}]
@@ -232,8 +249,13 @@ def test_counts_beyond_the_integer_range_are_422(api_as, make_site) -> None:
     site = make_site(organisation=company.user.organisation)
     response = company.post(
         "/slots",
-        json={"site_id": site.id, "start": "2027-03-09T09:00:00+01:00", "end": "2027-03-09T12:00:00+01:00",
-              "visit_minutes": 60, "max_visitors": 2**31},
+        json={
+            "site_id": site.id,
+            "start": "2027-03-09T09:00:00+01:00",
+            "end": "2027-03-09T12:00:00+01:00",
+            "visit_minutes": 60,
+            "max_visitors": 2**31,
+        },
     )
     assert response.status_code == 422
     assert [error["field"] for error in response.json["errors"]] == ["max_visitors"]
@@ -245,20 +267,18 @@ def test_counts_beyond_the_integer_range_are_422(api_as, make_site) -> None:
 def test_ids_beyond_the_integer_range_in_a_path_are_404(api_as, method: str, tail: str, tour_id: int) -> None:
     """An id in a path beyond INTEGER answers 404 whatever the method."""
     api = api_as(Role.ORGANISER)
-    response = api.client.open(
-        f"/api/v1/tours/{tour_id}{tail}", method=method, json={}, headers=api._headers()
-    )
+    response = api.client.open(f"/api/v1/tours/{tour_id}{tail}", method=method, json={}, headers=api._headers())
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
 
 
-@pytest.mark.parametrize("path", ["/bookings/{}", "/sites/{}", "/slots/{}/pause", "/visits/{}",
-                                  "/participants/{}/attendance", "/slot-series/{}"])
+@pytest.mark.parametrize(
+    "path",
+    ["/bookings/{}", "/sites/{}", "/slots/{}/pause", "/visits/{}", "/participants/{}/attendance", "/slot-series/{}"],
+)
 def test_other_ids_beyond_the_integer_range_are_404(api_as, path: str) -> None:
     """Every object's id beyond INTEGER answers 404 on GET, POST, PUT, PATCH and DELETE alike."""
     api = api_as(Role.ORGANISER)
     for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
-        response = api.client.open(
-            "/api/v1" + path.format(2**40), method=method, json={}, headers=api._headers()
-        )
+        response = api.client.open("/api/v1" + path.format(2**40), method=method, json={}, headers=api._headers())
         assert response.status_code == 404, (method, path)

@@ -56,7 +56,8 @@ def _check(api: Any, document: dict[str, Any], method: str, path: str, body: Any
 
 
 def test_every_error_answer_is_problem_json(document) -> None:
-    """Every error answer of every operation is application/problem+json with a problem schema; 401 and 429 everywhere."""
+    """Every error answer of every operation is application/problem+json with a problem schema; 401 and 429
+    everywhere."""
     for path, operations in document["paths"].items():
         if path.endswith("/openapi.json"):
             continue
@@ -83,22 +84,42 @@ def test_documented_answers_list_every_field(demo_loaded, api_as, document) -> N
     _check(organiser, document, "POST", f"/tours/{tour.id}/optimise", {})
     if tour.status.value == "draft":
         _check(organiser, document, "POST", f"/tours/{tour.id}/publish")
-    booked = _check(prescriber, document, "POST", f"/tours/{tour.id}/bookings",
-                    {"seats": 2, "participants": [{"name": "Léa Martin", "email": "lea@example.fr"}]})
+    booked = _check(
+        prescriber,
+        document,
+        "POST",
+        f"/tours/{tour.id}/bookings",
+        {"seats": 2, "participants": [{"name": "Léa Martin", "email": "lea@example.fr"}]},
+    )
     assert booked == 201
     booking = _db.session.scalars(select(Booking).order_by(Booking.id)).first()
     slot = _db.session.scalars(select(Slot).order_by(Slot.id)).first()
-    for path in ("/tours", f"/tours/{tour.id}", f"/tours/{tour.id}/itinerary", f"/tours/{tour.id}/ambassadors",
-                 f"/tours/{tour.id}/bookings", f"/tours/{tour.id}/attendance", "/sites", f"/sites/{slot.site_id}",
-                 "/slots", "/slot-series", "/stats/no-shows", f"/bookings/{booking.id}", "/me/calendar"):
+    for path in (
+        "/tours",
+        f"/tours/{tour.id}",
+        f"/tours/{tour.id}/itinerary",
+        f"/tours/{tour.id}/ambassadors",
+        f"/tours/{tour.id}/bookings",
+        f"/tours/{tour.id}/attendance",
+        "/sites",
+        f"/sites/{slot.site_id}",
+        "/slots",
+        "/slot-series",
+        "/stats/no-shows",
+        f"/bookings/{booking.id}",
+        "/me/calendar",
+    ):
         assert _check(organiser, document, "GET", path) < 500
     booker = api_as(booking.prescriber)
     for path in ("/me/bookings", f"/bookings/{booking.id}", f"/tours/{booking.tour_id}"):
         _check(booker, document, "GET", path)
     _check(prescriber, document, "GET", "/tours")
-    company_user = _db.session.scalars(
-        select(User).where(User.role == Role.COMPANY, User.organisation_id == slot.site.organisation_id)
-    ).first() or company.user
+    company_user = (
+        _db.session.scalars(
+            select(User).where(User.role == Role.COMPANY, User.organisation_id == slot.site.organisation_id)
+        ).first()
+        or company.user
+    )
     company = api_as(company_user)
     for path in ("/visits", "/sites", "/slots", "/slot-series"):
         _check(company, document, "GET", path)

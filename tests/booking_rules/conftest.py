@@ -11,8 +11,9 @@ from tourplanner.accounts.enums import OrganisationKind, Role
 
 
 @pytest.fixture
-def prescriber_of(api_as) -> Callable[..., Any]:  # noqa: ANN001
-    """prescriber_of("Mission locale de Lyon", OrganisationKind.MISSION_LOCALE) → an API client of a new prescriber there."""
+def prescriber_of(api_as) -> Callable[..., Any]:
+    """prescriber_of("Mission locale de Lyon", OrganisationKind.MISSION_LOCALE) → an API client of a new prescriber
+    there."""
 
     def make(organisation: str, kind: OrganisationKind = OrganisationKind.MISSION_LOCALE) -> Any:
         return api_as(Role.PRESCRIBER, organisation=organisation, kind=kind)
@@ -31,7 +32,7 @@ def book() -> Callable[..., Any]:
 
 
 @pytest.fixture
-def booked(book) -> Callable[..., dict[str, Any]]:  # noqa: ANN001
+def booked(book) -> Callable[..., dict[str, Any]]:
     """booked(api, tour_id, seats, **body) → the booking's JSON; fails unless the answer is 201."""
 
     def make(api: Any, tour_id: int, seats: int = 1, **body: Any) -> dict[str, Any]:

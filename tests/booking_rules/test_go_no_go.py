@@ -19,14 +19,14 @@ AFTER = GO_NO_GO_AT + timedelta(minutes=5)
 
 
 @pytest.fixture
-def cancelled_tours(monkeypatch) -> list[tuple[int, str | None]]:  # noqa: ANN001
+def cancelled_tours(monkeypatch) -> list[tuple[int, str | None]]:
     """(tour id, reason) of each cancellation marked for everyone's calendars, recorded instead of mailed."""
     from tourplanner.tours import operations as tour_ops
     from tourplanner.tours.enums import TourStatus as Status
 
     told: list[tuple[int, str | None]] = []
 
-    def record(tour) -> None:  # noqa: ANN001
+    def record(tour) -> None:
         if tour.status is Status.CANCELLED:
             told.append((tour.id, tour.cancellation_reason))
 
@@ -84,7 +84,8 @@ def test_tours_without_a_minimum_or_not_open_are_left_alone(make_tour, db, cance
 
 
 def test_the_cancellation_is_mailed_to_those_booked(make_tour, prescriber_of, booked, db) -> None:
-    """Each prescriber with a confirmed seat gets one CANCEL invitation giving the reason, however often the job runs."""
+    """Each prescriber with a confirmed seat gets one CANCEL invitation giving the reason, however often the job
+    runs."""
     tour = make_tour(published=True, min_participants=10, go_no_go_at=GO_NO_GO_AT)
     lyon = prescriber_of("Mission locale de Lyon 3e")
     booked(lyon, tour.id, 2)

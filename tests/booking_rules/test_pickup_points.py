@@ -10,7 +10,7 @@ from tourplanner.tours.operations import PickupPoint
 POINTS = [PickupPoint("Gare de Givors-Ville", 45.5905, 4.7690), PickupPoint("Mairie de Saint-Chamond", 45.4756, 4.5147)]
 
 
-def _fields(response) -> set[str]:  # noqa: ANN001
+def _fields(response) -> set[str]:
     return {e["field"] for e in response.get_json()["errors"]}
 
 
@@ -42,7 +42,8 @@ def test_a_tour_without_pickup_points_refuses_one(make_tour, prescriber_of, book
 
 
 def test_seats_per_pickup_point_and_bus_reach_the_routing_problem(make_tour, prescriber_of, booked, db) -> None:
-    """Per bus and pickup point, the confirmed seats booked there become a pickup of that coach; the rest ride from the meeting point."""
+    """Per bus and pickup point, the confirmed seats booked there become a pickup of that coach; the rest ride from the
+    meeting point."""
     tour = make_tour(published=True, bus_seats=[5, 20], pickup_points=POINTS)
     lyon = prescriber_of("Mission locale de Givors Sud")
     booked(lyon, tour.id, 3, pickup_point=0)  # bus 0
@@ -62,7 +63,9 @@ def test_seats_per_pickup_point_and_bus_reach_the_routing_problem(make_tour, pre
         assert (bus.position, places[pickup.place].name) == (pickup.coach, point.name)
 
 
-def test_the_itinerary_keeps_its_shape_with_pickups(api_as, make_tour, make_user, make_slot, prescriber_of, booked) -> None:
+def test_the_itinerary_keeps_its_shape_with_pickups(
+    api_as, make_tour, make_user, make_slot, prescriber_of, booked
+) -> None:
     """Optimising a tour with pickups answers the contract's itinerary: stops are visits only."""
     from tourplanner.accounts.enums import Role
 
@@ -106,8 +109,10 @@ def test_pickups_come_before_the_visits(make_tour, make_slot, prescriber_of, boo
 
     tour = make_tour(published=True, bus_seats=[20], pickup_points=POINTS)
     booked(prescriber_of("Mission locale de Givors Est"), tour.id, 3, pickup_point=1)
-    make_slot_ids = [make_slot(start_at=future(30, 9, 0), end_at=future(30, 16, 0)).id,
-                     make_slot(start_at=future(30, 9, 30), end_at=future(30, 16, 0)).id]
+    make_slot_ids = [
+        make_slot(start_at=future(30, 9, 0), end_at=future(30, 16, 0)).id,
+        make_slot(start_at=future(30, 9, 30), end_at=future(30, 16, 0)).id,
+    ]
     from tourplanner.tours.itinerary import set_candidates
 
     set_candidates(tour, make_slot_ids, tour.created_by)

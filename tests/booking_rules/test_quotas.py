@@ -10,15 +10,18 @@ from tourplanner.db import utcnow
 from tourplanner.tours.operations import Quota
 
 
-def _organisation_id(api) -> int:  # noqa: ANN001
+def _organisation_id(api) -> int:
     return api.user.organisation_id
 
 
 def test_an_organisation_cannot_go_over_its_quota_before_release(make_tour, prescriber_of, book, booked) -> None:
     """Before the release date, a booking that would take the organisation over its quota is refused with 409."""
     lyon = prescriber_of("Mission locale de Lyon")
-    tour = make_tour(published=True, bus_seats=[20],
-                     quotas=[Quota(3, organisation_id=_organisation_id(lyon), released_at=future(20))])
+    tour = make_tour(
+        published=True,
+        bus_seats=[20],
+        quotas=[Quota(3, organisation_id=_organisation_id(lyon), released_at=future(20))],
+    )
     booked(lyon, tour.id, 2)
     response = book(lyon, tour.id, 2)
     assert response.status_code == 409
@@ -70,8 +73,11 @@ def test_cancelling_frees_room_under_the_quota(make_tour, prescriber_of, book, b
 def test_an_organisation_quota_no_longer_applies_after_its_release(make_tour, prescriber_of, booked) -> None:
     """Once the release date has passed, the organisation books beyond its quota."""
     lyon = prescriber_of("Mission locale de Lyon 9e")
-    tour = make_tour(published=True, bus_seats=[20],
-                     quotas=[Quota(1, organisation_id=_organisation_id(lyon), released_at=utcnow() - timedelta(minutes=1))])
+    tour = make_tour(
+        published=True,
+        bus_seats=[20],
+        quotas=[Quota(1, organisation_id=_organisation_id(lyon), released_at=utcnow() - timedelta(minutes=1))],
+    )
     assert booked(lyon, tour.id, 5)["status"] == "confirmed"
 
 
@@ -80,8 +86,11 @@ def test_a_kind_quota_limits_all_its_organisations_together(make_tour, prescribe
     lyon = prescriber_of("Mission locale de Lyon Sud")
     vienne = prescriber_of("Mission locale de Vienne Nord")
     agency = prescriber_of("Agence France Travail Bron", OrganisationKind.FRANCE_TRAVAIL)
-    tour = make_tour(published=True, bus_seats=[30],
-                     quotas=[Quota(4, organisation_kind=OrganisationKind.MISSION_LOCALE, released_at=future(20))])
+    tour = make_tour(
+        published=True,
+        bus_seats=[30],
+        quotas=[Quota(4, organisation_kind=OrganisationKind.MISSION_LOCALE, released_at=future(20))],
+    )
     booked(lyon, tour.id, 3)
     response = book(vienne, tour.id, 2)
     assert response.status_code == 409
@@ -93,9 +102,13 @@ def test_a_kind_quota_limits_all_its_organisations_together(make_tour, prescribe
 def test_a_kind_quota_no_longer_applies_after_its_release(make_tour, prescriber_of, booked) -> None:
     """Once a kind's quota is released, its organisations book like anyone."""
     lyon = prescriber_of("Mission locale de Lyon Est")
-    tour = make_tour(published=True, bus_seats=[20], quotas=[
-        Quota(1, organisation_kind=OrganisationKind.MISSION_LOCALE, released_at=utcnow() - timedelta(minutes=1)),
-    ])
+    tour = make_tour(
+        published=True,
+        bus_seats=[20],
+        quotas=[
+            Quota(1, organisation_kind=OrganisationKind.MISSION_LOCALE, released_at=utcnow() - timedelta(minutes=1)),
+        ],
+    )
     assert booked(lyon, tour.id, 6)["status"] == "confirmed"
 
 
@@ -103,10 +116,14 @@ def test_the_organisation_and_its_kind_quotas_both_apply(make_tour, prescriber_o
     """An organisation under its own quota is still held by its kind's quota."""
     lyon = prescriber_of("Mission locale de Lyon Ouest")
     other = prescriber_of("Mission locale de Villeurbanne")
-    tour = make_tour(published=True, bus_seats=[30], quotas=[
-        Quota(10, organisation_id=_organisation_id(lyon)),
-        Quota(5, organisation_kind=OrganisationKind.MISSION_LOCALE),
-    ])
+    tour = make_tour(
+        published=True,
+        bus_seats=[30],
+        quotas=[
+            Quota(10, organisation_id=_organisation_id(lyon)),
+            Quota(5, organisation_kind=OrganisationKind.MISSION_LOCALE),
+        ],
+    )
     booked(other, tour.id, 4)
     response = book(lyon, tour.id, 2)
     assert response.status_code == 409
@@ -118,14 +135,17 @@ def test_quotas_are_set_and_shown_through_the_api(api_as, prescriber_of) -> None
     lyon = prescriber_of("Mission locale de Lyon Centre")
     organiser = api_as()
     released = future(20, 9, 0)
-    body = tour_body(quotas=[
-        {"organisation_id": _organisation_id(lyon), "seats": 6, "released_at": released.isoformat()},
-        {"organisation_kind": "france_travail", "seats": 8},
-    ])
+    body = tour_body(
+        quotas=[
+            {"organisation_id": _organisation_id(lyon), "seats": 6, "released_at": released.isoformat()},
+            {"organisation_kind": "france_travail", "seats": 8},
+        ]
+    )
     response = organiser.post("/tours", json=body)
     assert response.status_code == 201, response.get_json()
     quotas = response.get_json()["quotas"]
     assert [(q["organisation_id"], q["organisation_kind"], q["seats"]) for q in quotas] == [
-        (_organisation_id(lyon), None, 6), (None, "france_travail", 8),
+        (_organisation_id(lyon), None, 6),
+        (None, "france_travail", 8),
     ]
     assert datetime.fromisoformat(quotas[0]["released_at"]) == released and quotas[1]["released_at"] is None

@@ -7,7 +7,7 @@ from datetime import datetime
 from tests.conftest import future, tour_body
 
 
-def _fields(response) -> set[str]:  # noqa: ANN001
+def _fields(response) -> set[str]:
     assert response.status_code == 422, response.get_json()
     return {e["field"] for e in response.get_json()["errors"]}
 
@@ -15,15 +15,18 @@ def _fields(response) -> set[str]:  # noqa: ANN001
 def test_every_faulty_rule_is_named(api_as) -> None:
     """Minimum without a date, a quota with two holders or an unknown organisation, a blank pickup name: each named."""
     organiser = api_as()
-    response = organiser.post("/tours", json=tour_body(
-        min_participants=30,
-        quotas=[
-            {"organisation_id": 1, "organisation_kind": "mission_locale", "seats": 2},
-            {"organisation_id": 987654, "seats": 2},
-            {"organisation_kind": "mission_locale", "seats": 3, "released_at": future(28).isoformat()},
-        ],
-        pickup_points=[{"name": " ", "lat": 45.5, "lon": 4.7}],
-    ))
+    response = organiser.post(
+        "/tours",
+        json=tour_body(
+            min_participants=30,
+            quotas=[
+                {"organisation_id": 1, "organisation_kind": "mission_locale", "seats": 2},
+                {"organisation_id": 987654, "seats": 2},
+                {"organisation_kind": "mission_locale", "seats": 3, "released_at": future(28).isoformat()},
+            ],
+            pickup_points=[{"name": " ", "lat": 45.5, "lon": 4.7}],
+        ),
+    )
     assert _fields(response) == {
         "min_participants",  # more than the coach's 20 seats
         "go_no_go_at",
@@ -47,12 +50,15 @@ def test_the_go_no_go_date_comes_before_the_start_and_needs_a_minimum(api_as) ->
 def test_malformed_rules_are_422_not_500(api_as) -> None:
     """Wrong types, an unknown kind, negative seats and a pickup without coordinates name their fields."""
     organiser = api_as()
-    response = organiser.post("/tours", json=tour_body(
-        min_participants=0,
-        go_no_go_at="demain",
-        quotas=[{"organisation_kind": "boulangerie", "seats": -1}],
-        pickup_points=[{"name": "Gare de Givors-Ville"}],
-    ))
+    response = organiser.post(
+        "/tours",
+        json=tour_body(
+            min_participants=0,
+            go_no_go_at="demain",
+            quotas=[{"organisation_kind": "boulangerie", "seats": -1}],
+            pickup_points=[{"name": "Gare de Givors-Ville"}],
+        ),
+    )
     fields = _fields(response)
     assert {"min_participants", "go_no_go_at", "quotas.0.organisation_kind", "quotas.0.seats"} <= fields
     assert {"pickup_points.0.lat", "pickup_points.0.lon"} <= fields
@@ -69,9 +75,14 @@ def test_rules_are_shown_kept_when_left_out_and_cleared_with_null(api_as) -> Non
     """The minimum and its date are shown; a PUT without them keeps them; null removes them."""
     organiser = api_as()
     go = future(20, 12, 0)
-    created = organiser.post("/tours", json=tour_body(
-        min_participants=8, go_no_go_at=go.isoformat(), quotas=[{"organisation_kind": "cap_emploi", "seats": 4}],
-    ))
+    created = organiser.post(
+        "/tours",
+        json=tour_body(
+            min_participants=8,
+            go_no_go_at=go.isoformat(),
+            quotas=[{"organisation_kind": "cap_emploi", "seats": 4}],
+        ),
+    )
     assert created.status_code == 201, created.get_json()
     tour = created.get_json()
     assert tour["min_participants"] == 8 and datetime.fromisoformat(tour["go_no_go_at"]) == go
@@ -87,6 +98,10 @@ def test_moving_the_start_before_the_go_no_go_date_is_refused(api_as) -> None:
     organiser = api_as()
     created = organiser.post("/tours", json=tour_body(min_participants=8, go_no_go_at=future(20, 12).isoformat()))
     tour_id = created.get_json()["id"]
-    moved = tour_body(start=future(19, 8, 30).isoformat(), end=future(19, 17).isoformat(),
-                      booking_deadline=future(15).isoformat(), lunch=None)
+    moved = tour_body(
+        start=future(19, 8, 30).isoformat(),
+        end=future(19, 17).isoformat(),
+        booking_deadline=future(15).isoformat(),
+        lunch=None,
+    )
     assert _fields(organiser.put(f"/tours/{tour_id}", json=moved)) == {"go_no_go_at"}

@@ -14,7 +14,7 @@ from tourplanner.tours import operations as tour_ops
 from tourplanner.tours.enums import TourStatus
 
 
-def count_bookings(db) -> int:  # noqa: ANN001
+def count_bookings(db) -> int:
     """Rows in the bookings table."""
     return db.session.scalar(select(func.count()).select_from(Booking))
 
@@ -78,7 +78,7 @@ def test_an_overlong_idempotency_key_is_refused(make_tour, prescriber, book) -> 
 # --- tour states and deadline -----------------------------------------------------------
 
 
-def past_deadline(tour, db) -> None:  # noqa: ANN001
+def past_deadline(tour, db) -> None:
     """Move the tour's booking deadline an hour into the past."""
     tour.booking_deadline_at = utcnow() - timedelta(hours=1)
     db.session.commit()
@@ -113,7 +113,9 @@ def test_after_the_deadline_a_prescriber_can_no_longer_cancel(make_tour, prescri
     assert prescriber.get(f"/bookings/{booking['id']}").get_json()["status"] == "confirmed"
 
 
-def test_after_the_deadline_an_organiser_still_cancels_and_promotes(make_tour, prescriber, organiser, booked, db) -> None:
+def test_after_the_deadline_an_organiser_still_cancels_and_promotes(
+    make_tour, prescriber, organiser, booked, db
+) -> None:
     """Organisers change bookings after the deadline; freed seats still go to the waiting list."""
     tour = make_tour(published=True, bus_seats=[1])
     booking = booked(prescriber, tour.id, 1)
@@ -174,7 +176,9 @@ def test_more_participants_than_seats_are_refused(make_tour, prescriber, book) -
 def test_every_faulty_participant_field_is_named(make_tour, prescriber, book) -> None:
     """A participant without a name and one with a bad address: both fields named."""
     tour = make_tour(published=True)
-    response = book(prescriber, tour.id, 2, participants=[{"email": "a@example.fr"}, {"name": "B", "email": "pas-une-adresse"}])
+    response = book(
+        prescriber, tour.id, 2, participants=[{"email": "a@example.fr"}, {"name": "B", "email": "pas-une-adresse"}]
+    )
     assert response.status_code == 422
     errors = {e["field"]: e["message"] for e in response.get_json()["errors"]}
     assert set(errors) == {"participants.0.name", "participants.1.email"}
@@ -185,7 +189,9 @@ def test_a_body_that_is_not_json_is_a_400(make_tour, prescriber) -> None:
     """An unreadable body is a 400 problem, never a 500."""
     tour = make_tour(published=True)
     response = prescriber.client.post(
-        f"/api/v1/tours/{tour.id}/bookings", data="seats=2", content_type="text/plain",
+        f"/api/v1/tours/{tour.id}/bookings",
+        data="seats=2",
+        content_type="text/plain",
         headers={"Authorization": f"Bearer {prescriber.token}"},
     )
     assert response.status_code == 400
@@ -213,7 +219,9 @@ def test_booking_an_unknown_tour_is_a_404(prescriber, book) -> None:
     assert book(prescriber, 999_999, 1).status_code == 404
 
 
-def test_a_booking_is_seen_by_its_prescriber_and_organisers_only(make_tour, prescriber, organiser, api_as, booked) -> None:
+def test_a_booking_is_seen_by_its_prescriber_and_organisers_only(
+    make_tour, prescriber, organiser, api_as, booked
+) -> None:
     """Its prescriber and organisers read a booking; another prescriber gets 404, as for an unknown id."""
     tour = make_tour(published=True)
     booking = booked(prescriber, tour.id, 2)
@@ -232,14 +240,19 @@ def test_another_prescriber_cannot_cancel_a_booking(make_tour, prescriber, api_a
     assert prescriber.get(f"/bookings/{booking['id']}").get_json()["status"] == "confirmed"
 
 
-def test_organisers_list_a_tours_bookings_in_waiting_list_order(make_tour, prescriber, organiser, api_as, booked) -> None:
+def test_organisers_list_a_tours_bookings_in_waiting_list_order(
+    make_tour, prescriber, organiser, api_as, booked
+) -> None:
     """Organisers see every booking, confirmed then waiting in order; a prescriber their own; others 403."""
     tour = make_tour(published=True, bus_seats=[2])
     other = api_as(Role.PRESCRIBER)
     ids = [booked(who, tour.id, 1)["id"] for who in (prescriber, other, other, prescriber)]
     listed = organiser.get(f"/tours/{tour.id}/bookings").get_json()["bookings"]
     assert [(b["id"], b["status"], b["waiting_position"]) for b in listed] == [
-        (ids[0], "confirmed", None), (ids[1], "confirmed", None), (ids[2], "waitlisted", 1), (ids[3], "waitlisted", 2),
+        (ids[0], "confirmed", None),
+        (ids[1], "confirmed", None),
+        (ids[2], "waitlisted", 1),
+        (ids[3], "waitlisted", 2),
     ]
     assert [b["id"] for b in prescriber.get(f"/tours/{tour.id}/bookings").get_json()["bookings"]] == [ids[0], ids[3]]
     assert api_as(Role.COMPANY).get(f"/tours/{tour.id}/bookings").status_code == 403

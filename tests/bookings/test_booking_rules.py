@@ -135,7 +135,9 @@ def test_bookings_and_cancellations_are_audited(make_tour, prescriber, organiser
     first = booked(prescriber, tour.id, 1)
     waiting = booked(prescriber, tour.id, 1)
     organiser.delete(f"/bookings/{first['id']}")
-    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "booking").order_by(AuditEntry.id)).all()
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.object_type == "booking").order_by(AuditEntry.id)
+    ).all()
     assert [(e.action, e.object_id, e.actor_id) for e in entries] == [
         ("booking.create", first["id"], prescriber.user.id),
         ("booking.create", waiting["id"], prescriber.user.id),
@@ -147,10 +149,15 @@ def test_bookings_and_cancellations_are_audited(make_tour, prescriber, organiser
 def test_participants_are_kept_with_their_needs(make_tour, prescriber, booked, db) -> None:
     """Participants, their address and reduced mobility are stored with the booking."""
     tour = make_tour(published=True)
-    booking = booked(prescriber, tour.id, 2, participants=[
-        {"name": "Inès Martin", "email": "Ines.Martin@example.fr", "has_reduced_mobility": True},
-        {"name": "Karim Benali"},
-    ])
+    booking = booked(
+        prescriber,
+        tour.id,
+        2,
+        participants=[
+            {"name": "Inès Martin", "email": "Ines.Martin@example.fr", "has_reduced_mobility": True},
+            {"name": "Karim Benali"},
+        ],
+    )
     assert booking["participants"] == [
         {"name": "Inès Martin", "email": "ines.martin@example.fr", "has_reduced_mobility": True},
         {"name": "Karim Benali", "email": None, "has_reduced_mobility": False},
@@ -158,9 +165,7 @@ def test_participants_are_kept_with_their_needs(make_tour, prescriber, booked, d
     assert len(db.session.get(Booking, booking["id"]).participants) == 2
 
 
-def test_seats_added_by_the_organiser_go_to_those_waiting_before_a_newcomer(
-    make_tour, prescriber, booked, db
-) -> None:
+def test_seats_added_by_the_organiser_go_to_those_waiting_before_a_newcomer(make_tour, prescriber, booked, db) -> None:
     """Seats added to a full tour go to the waiting list first: a newcomer does not jump the queue."""
     tour = make_tour(published=True, bus_seats=[1])
     booked(prescriber, tour.id, 1)

@@ -56,24 +56,43 @@ class LiveServer:
 
 
 @pytest.fixture
-def server(app, database_url: str, tmp_path: Path) -> Iterator[LiveServer]:  # noqa: ANN001
+def server(app, database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     """A real gunicorn server with several worker processes on the test's database."""
     port = free_port()
     env = dict(os.environ)
     env.pop("TOURPLANNER_SMTP_HOST", None)
-    env.update({
-        "TOURPLANNER_DATABASE_URL": database_url,
-        "TOURPLANNER_SECRET_KEY": "race-test-secret",
-        "TOURPLANNER_BASE_URL": "http://tourplanner.test",
-    })
+    env.update(
+        {
+            "TOURPLANNER_DATABASE_URL": database_url,
+            "TOURPLANNER_SECRET_KEY": "race-test-secret",
+            "TOURPLANNER_BASE_URL": "http://tourplanner.test",
+        }
+    )
     log_path = tmp_path / "gunicorn.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-             # --preload: the app is built once, then forked; each worker opens its own connections.
-             "--preload", "--timeout", "120", "--graceful-timeout", "1", "--backlog", "256",
-             "tourplanner:create_app()"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                str(WORKERS),
+                "-b",
+                f"127.0.0.1:{port}",
+                # --preload: the app is built once, then forked; each worker opens its own connections.
+                "--preload",
+                "--timeout",
+                "120",
+                "--graceful-timeout",
+                "1",
+                "--backlog",
+                "256",
+                "tourplanner:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -100,8 +119,9 @@ def server(app, database_url: str, tmp_path: Path) -> Iterator[LiveServer]:  # n
             process.wait()
 
 
-def call(server: LiveServer, method: str, path: str, token: str, body: Any = None,
-         headers: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
+def call(
+    server: LiveServer, method: str, path: str, token: str, body: Any = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, Any]]:
     """One API request over HTTP: (status, JSON answer)."""
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(f"{server.url}/api/v1{path}", data=data, method=method)
@@ -126,7 +146,7 @@ def all_at_once(calls: list[Callable[[], Any]]) -> list[Any]:
         start.wait()
         try:
             results[index] = calls[index]()
-        except Exception as error:  # noqa: BLE001  (reported by the assertions below)
+        except Exception as error:
             results[index] = error
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
@@ -137,7 +157,7 @@ def all_at_once(calls: list[Callable[[], Any]]) -> list[Any]:
     return results
 
 
-def stored(db, tour_id: int) -> list[tuple[int, str, int, int | None]]:  # noqa: ANN001
+def stored(db, tour_id: int) -> list[tuple[int, str, int, int | None]]:
     """(id, status, seats, bus position) of the tour's bookings as committed, by id."""
     db.session.rollback()  # a fresh look at what the server committed
     rows = db.session.execute(
@@ -149,8 +169,9 @@ def stored(db, tour_id: int) -> list[tuple[int, str, int, int | None]]:  # noqa:
     return [(i, status.value, seats, position) for i, status, seats, position in rows]
 
 
-def serve_one_by_one(bus_seats: list[int], bookings: list[tuple[int, int]],
-                     cancelled: list[int]) -> dict[int, tuple[str, int | None]]:
+def serve_one_by_one(
+    bus_seats: list[int], bookings: list[tuple[int, int]], cancelled: list[int]
+) -> dict[int, tuple[str, int | None]]:
     """The rules played by hand: bookings (id, seats) in id order, then cancellations in order.
 
     A booking goes on the first bus with room for all its seats, else waits; a cancellation
@@ -184,16 +205,19 @@ def serve_one_by_one(bus_seats: list[int], bookings: list[tuple[int, int]],
 def test_fifty_parallel_bookings_never_overbook_and_keep_their_order(
     server, make_tour, make_user, token_for, db
 ) -> None:
-    """60 one-seat bookings at once on 20 seats: exactly 20 confirmed, the first 20; the rest wait in order; none lost."""
+    """60 one-seat bookings at once on 20 seats: exactly 20 confirmed, the first 20; the rest wait in order; none
+    lost."""
     tour_id = make_tour(published=True, bus_seats=[20]).id  # threads have no app context: plain values only
     prescribers = [make_user(Role.PRESCRIBER) for _ in range(12)]
     tokens = [token_for(user) for user in prescribers]
     organiser_token = token_for(make_user(Role.ORGANISER))
 
-    answers = all_at_once([
-        (lambda i=i: call(server, "POST", f"/tours/{tour_id}/bookings", tokens[i % len(tokens)], {"seats": 1}))
-        for i in range(60)
-    ])
+    answers = all_at_once(
+        [
+            (lambda i=i: call(server, "POST", f"/tours/{tour_id}/bookings", tokens[i % len(tokens)], {"seats": 1}))
+            for i in range(60)
+        ]
+    )
     assert all(isinstance(a, tuple) and a[0] == 201 for a in answers), server.unexpected(answers, 201)
     rows = stored(db, tour_id)
     assert len(rows) == 60 == len({a[1]["id"] for a in answers})
@@ -236,11 +260,11 @@ def test_mixed_sizes_on_two_coaches_match_the_rules_played_one_by_one(
     # Five clients retry at once with their Idempotency-Key: each pair must make one booking.
     retried = [(tokens[i], {"seats": 2}, {"Idempotency-Key": f"retry-{i}"}) for i in range(5)]
     requests += retried + retried
-    answers = all_at_once([
-        (lambda t=t, b=b, h=h: call(server, "POST", f"/tours/{tour_id}/bookings", t, b, h)) for t, b, h in requests
-    ])
+    answers = all_at_once(
+        [(lambda t=t, b=b, h=h: call(server, "POST", f"/tours/{tour_id}/bookings", t, b, h)) for t, b, h in requests]
+    )
     assert all(isinstance(a, tuple) and a[0] == 201 for a in answers), server.unexpected(answers, 201)
-    for first, again in zip(answers[50:55], answers[55:60]):
+    for first, again in zip(answers[50:55], answers[55:60], strict=True):
         assert first[1]["id"] == again[1]["id"]
 
     rows = stored(db, tour_id)

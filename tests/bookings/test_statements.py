@@ -32,11 +32,11 @@ def config_overrides() -> dict[str, Any]:
 
 
 @contextmanager
-def statements(db) -> Iterator[list[str]]:  # noqa: ANN001
+def statements(db) -> Iterator[list[str]]:
     """Collect the SQL statements sent to the database inside the block."""
     sent: list[str] = []
 
-    def collect(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+    def collect(conn, cursor, statement, parameters, context, executemany) -> None:
         sent.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", collect)
@@ -52,11 +52,18 @@ def written_tables(sent: list[str]) -> set[str]:
     return {match.group(1) for statement in sent if (match := pattern.match(statement))}
 
 
-def add_waiting(db, tour, make_user, count: int) -> None:  # noqa: ANN001
+def add_waiting(db, tour, make_user, count: int) -> None:
     """Put `count` one-seat bookings of other prescribers on the tour's waiting list."""
     for _ in range(count):
-        db.session.add(Booking(tour=tour, prescriber=make_user(Role.PRESCRIBER), seats=1,
-                               status=BookingStatus.WAITLISTED, created_at=utcnow()))
+        db.session.add(
+            Booking(
+                tour=tour,
+                prescriber=make_user(Role.PRESCRIBER),
+                seats=1,
+                status=BookingStatus.WAITLISTED,
+                created_at=utcnow(),
+            )
+        )
     db.session.commit()
 
 
@@ -103,7 +110,9 @@ def test_a_booking_reads_only_the_waiting_bookings_that_could_move(make_tour, ma
     assert book(prescriber, tour.id, 2).get_json()["status"] == "confirmed"
     other = make_user(Role.PRESCRIBER)
     for _ in range(5):
-        db.session.add(Booking(tour=tour, prescriber=other, seats=2, status=BookingStatus.WAITLISTED, created_at=utcnow()))
+        db.session.add(
+            Booking(tour=tour, prescriber=other, seats=2, status=BookingStatus.WAITLISTED, created_at=utcnow())
+        )
     db.session.commit()
     with statements(db) as sent:
         answer = book(prescriber, tour.id, 1).get_json()

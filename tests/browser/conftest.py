@@ -9,16 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+
 from tests.browser.helpers import PHONE
 from tests.pages.helpers import login_link_path
 from tourplanner.accounts.models import User
 
+
 @pytest.fixture
-def new_page(browser, live_server: str):  # noqa: ANN001, ANN201
+def new_page(browser, live_server: str):
     """new_page(phone=False): a page in a fresh browser context (own cookies) on the live server."""
     contexts = []
 
-    def make(phone: bool = False):  # noqa: ANN202
+    def make(phone: bool = False):
         context = browser.new_context(
             base_url=live_server,
             locale="fr-FR",
@@ -35,7 +37,7 @@ def new_page(browser, live_server: str):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def page(new_page):  # noqa: ANN001, ANN201
+def page(new_page):
     """A desktop-sized page on the live server."""
     return new_page()
 
@@ -45,7 +47,7 @@ def browser_sign_in() -> Callable[..., None]:
     """browser_sign_in(page, user, check=None): sign in by the real link; `check(page, what)` runs on each step."""
     from playwright.sync_api import expect
 
-    def do(page, user: User, check: Callable[[object, str], None] | None = None) -> None:  # noqa: ANN001
+    def do(page, user: User, check: Callable[[object, str], None] | None = None) -> None:
         page.goto("/connexion")
         expect(page.get_by_role("heading", name="Connexion", exact=True)).to_be_visible()
         if check:

@@ -18,12 +18,12 @@ PHONE = {"width": 375, "height": 740}
 NARROW = {"width": 360, "height": 740}
 
 
-def inject_axe(page) -> None:  # noqa: ANN001
+def inject_axe(page) -> None:
     """Load axe-core into the page by evaluating it: a <script> tag would be refused by the page's CSP."""
     page.evaluate(AXE.read_text())
 
 
-def assert_accessible(page, what: str) -> None:  # noqa: ANN001
+def assert_accessible(page, what: str) -> None:
     """Run axe-core on the page as shown; fail on any serious or critical violation."""
     inject_axe(page)
     violations = page.evaluate(
@@ -35,27 +35,27 @@ def assert_accessible(page, what: str) -> None:  # noqa: ANN001
     assert not blocking, f"{what}: axe-core found\n" + json.dumps(blocking, ensure_ascii=False, indent=2)
 
 
-def screenshot(page, name: str) -> None:  # noqa: ANN001
+def screenshot(page, name: str) -> None:
     """Save a full-page screenshot as <name>.png when TOURPLANNER_SCREENSHOTS names a folder."""
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
 
 
-def assert_fits_phone(page, what: str) -> None:  # noqa: ANN001
+def assert_fits_phone(page, what: str) -> None:
     """Nothing sticks out sideways at 375 px: no horizontal scrolling."""
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{what} is {width}px wide on a {PHONE['width']}px phone"
 
 
-def assert_fits_narrow(page, what: str) -> None:  # noqa: ANN001
+def assert_fits_narrow(page, what: str) -> None:
     """axe-core finds nothing serious, and nothing sticks out sideways at 360 px."""
     assert_accessible(page, what)
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= NARROW["width"], f"{what} is {width}px wide"
 
 
-def open_as(browser, live_server: str, user):  # noqa: ANN001, ANN201
+def open_as(browser, live_server: str, user):
     """A French phone at 360 px, signed in as `user` through their one-time link: (context, page)."""
     from playwright.sync_api import expect
 

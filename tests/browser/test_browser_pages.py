@@ -110,8 +110,12 @@ def test_home_of_each_role_is_accessible(page, make_user, make_tour, browser_sig
 def test_pages_fit_a_phone(new_page, make_user, make_tour, browser_sign_in):
     """At 375 px wide the home, tour, list and form pages need no sideways scrolling."""
     organiser = make_user(Role.ORGANISER, name="Olivier Roux", organisation="Union des industries de la Loire")
-    tour = make_tour(published=True, organiser=organiser, title="ZI Tour Vallée du Gier – Rive-de-Gier et Saint-Chamond",
-                     bus_seats=[50, 30])
+    tour = make_tour(
+        published=True,
+        organiser=organiser,
+        title="ZI Tour Vallée du Gier – Rive-de-Gier et Saint-Chamond",
+        bus_seats=[50, 30],
+    )
     page = new_page(phone=True)
     browser_sign_in(page, organiser)
     assert_fits_phone(page, "home")
@@ -147,8 +151,10 @@ def test_the_accessibility_check_catches_violations(browser):
     """The axe-core harness fails a page with a serious violation (an image without text alternative)."""
     page = browser.new_page()
     try:
-        page.set_content('<!doctype html><html lang="fr"><head><title>t</title></head>'
-                         '<body><main><h1>t</h1><img src="data:,"></main></body></html>')
+        page.set_content(
+            '<!doctype html><html lang="fr"><head><title>t</title></head>'
+            '<body><main><h1>t</h1><img src="data:,"></main></body></html>'
+        )
         with pytest.raises(AssertionError, match="image-alt"):
             assert_accessible(page, "broken page")
     finally:

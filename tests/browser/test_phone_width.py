@@ -24,7 +24,7 @@ WIDTH = 360
 
 
 @pytest.fixture
-def busy_tour(planned_tour, make_user):  # noqa: ANN001, ANN201, F811
+def busy_tour(planned_tour, make_user):  # noqa: F811
     """The planned tour optimised, published, staffed, booked (long names, a waiting list), a visit declined."""
     tour, organiser = planned_tour.tour, planned_tour.organiser
     itinerary.set_candidates(tour, [slot.id for slot in planned_tour.slots], organiser)
@@ -33,11 +33,16 @@ def busy_tour(planned_tour, make_user):  # noqa: ANN001, ANN201, F811
     ambassador = make_user(Role.AMBASSADOR, name="Karim Haddad-Boulanger")
     assign_ambassador(tour, ambassador.email, 0, organiser)
     db.session.commit()
-    prescriber = make_user(Role.PRESCRIBER, name="Paula Prescriptrice-Vasseur",
-                           organisation="France Travail Vénissieux – agence des Minguettes")
+    prescriber = make_user(
+        Role.PRESCRIBER,
+        name="Paula Prescriptrice-Vasseur",
+        organisation="France Travail Vénissieux – agence des Minguettes",
+    )
     names = ["Marie-Christine Dupont-Lefebvre", "Jean-Baptiste Martin-Rousseau", "Léa Girard"]
-    participants = [bookings.ParticipantDetails(name, f"{i}.participant.long@example-agence.fr", i == 0)
-                    for i, name in enumerate(names)]
+    participants = [
+        bookings.ParticipantDetails(name, f"{i}.participant.long@example-agence.fr", i == 0)
+        for i, name in enumerate(names)
+    ]
     bookings.book_seats(tour, prescriber, bookings.BookingRequest(seats=3, participants=participants))
     bookings.book_seats(tour, prescriber, bookings.BookingRequest(seats=18))
     bookings.book_seats(tour, prescriber, bookings.BookingRequest(seats=18))
@@ -45,38 +50,79 @@ def busy_tour(planned_tour, make_user):  # noqa: ANN001, ANN201, F811
     db.session.commit()
     stop = tour.buses[0].stops[0]
     contact = make_user(Role.COMPANY, name="Alice Martin", organisation=stop.slot.site.organisation.name)
-    visits.decline_visit(visits.visit_for(contact, stop.id), contact, "Inventaire annuel, atelier fermé toute la journée")
+    visits.decline_visit(
+        visits.visit_for(contact, stop.id), contact, "Inventaire annuel, atelier fermé toute la journée"
+    )
     start = date.today() + timedelta(days=14)
-    series, _ = series_ops.create_series(series_ops.SeriesDetails(
-        site_id=stop.slot.site_id, rrule="FREQ=WEEKLY;BYDAY=TU,TH", start_time=time(9), end_time=time(12),
-        starts_on=start, ends_on=start + timedelta(weeks=6), visit_minutes=90, max_visitors=20), contact)
+    series, _ = series_ops.create_series(
+        series_ops.SeriesDetails(
+            site_id=stop.slot.site_id,
+            rrule="FREQ=WEEKLY;BYDAY=TU,TH",
+            start_time=time(9),
+            end_time=time(12),
+            starts_on=start,
+            ends_on=start + timedelta(weeks=6),
+            visit_minutes=90,
+            max_visitors=20,
+        ),
+        contact,
+    )
     db.session.commit()
     booking = tour.bookings[0]
     return {
-        Role.ORGANISER: (organiser, [
-            "/", "/tours", f"/tours/{tour.id}", f"/tours/{tour.id}/itineraire", f"/tours/{tour.id}/feuille-de-route",
-            f"/tours/{tour.id}/inscriptions", f"/tours/{tour.id}/ambassadeurs", f"/tours/{tour.id}/presence",
-            f"/tours/{tour.id}/inscriptions/{booking.id}/annuler", "/tours/nouveau", f"/tours/{tour.id}/modifier",
-            "/organisateur/creneaux", "/organisateur/absences",
-        ]),
-        Role.PRESCRIBER: (prescriber, [
-            "/", "/inscriptions/tours", f"/tours/{tour.id}", f"/tours/{tour.id}/inscrire", "/mes-inscriptions",
-            "/mon-agenda", f"/tours/{tour.id}/feuille-de-route",
-        ]),
-        Role.COMPANY: (contact, [
-            "/", "/entreprise", f"/entreprise/sites/{stop.slot.site_id}", "/entreprise/sites/nouveau",
-            f"/entreprise/sites/{stop.slot.site_id}/modifier", "/entreprise/visites", f"/entreprise/series/{series.id}",
-        ]),
+        Role.ORGANISER: (
+            organiser,
+            [
+                "/",
+                "/tours",
+                f"/tours/{tour.id}",
+                f"/tours/{tour.id}/itineraire",
+                f"/tours/{tour.id}/feuille-de-route",
+                f"/tours/{tour.id}/inscriptions",
+                f"/tours/{tour.id}/ambassadeurs",
+                f"/tours/{tour.id}/presence",
+                f"/tours/{tour.id}/inscriptions/{booking.id}/annuler",
+                "/tours/nouveau",
+                f"/tours/{tour.id}/modifier",
+                "/organisateur/creneaux",
+                "/organisateur/absences",
+            ],
+        ),
+        Role.PRESCRIBER: (
+            prescriber,
+            [
+                "/",
+                "/inscriptions/tours",
+                f"/tours/{tour.id}",
+                f"/tours/{tour.id}/inscrire",
+                "/mes-inscriptions",
+                "/mon-agenda",
+                f"/tours/{tour.id}/feuille-de-route",
+            ],
+        ),
+        Role.COMPANY: (
+            contact,
+            [
+                "/",
+                "/entreprise",
+                f"/entreprise/sites/{stop.slot.site_id}",
+                "/entreprise/sites/nouveau",
+                f"/entreprise/sites/{stop.slot.site_id}/modifier",
+                "/entreprise/visites",
+                f"/entreprise/series/{series.id}",
+            ],
+        ),
         Role.AMBASSADOR: (ambassador, ["/", "/ambassadeur", f"/tours/{tour.id}", f"/tours/{tour.id}/feuille-de-route"]),
     }
 
 
 @pytest.mark.parametrize("role", [Role.ORGANISER, Role.PRESCRIBER, Role.COMPANY, Role.AMBASSADOR])
-def test_main_pages_fit_a_360px_screen(browser, live_server, busy_tour, role):  # noqa: ANN001
+def test_main_pages_fit_a_360px_screen(browser, live_server, busy_tour, role):
     """document.scrollingElement.scrollWidth stays within 360 px on each main page of the role."""
     user, paths = busy_tour[role]
-    context = browser.new_context(base_url=live_server, viewport={"width": WIDTH, "height": 780}, locale="fr-FR",
-                                  timezone_id="Europe/Paris")
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": WIDTH, "height": 780}, locale="fr-FR", timezone_id="Europe/Paris"
+    )
     try:
         page = context.new_page()
         page.set_default_timeout(10_000)

@@ -16,19 +16,28 @@ def config_overrides(mailbox: SmtpSink) -> dict[str, Any]:
 
 
 @pytest.fixture
-def book(app, db):  # noqa: ANN001, ANN201
+def book(app, db):
     """Book as the bookings domain does (confirmed and invited, or `waiting`): book(tour, prescriber, seats=2)."""
     from tourplanner.bookings.enums import BookingStatus
     from tourplanner.bookings.models import Booking, Participant
     from tourplanner.db import utcnow
     from tourplanner.tours.notices import plan_changed
 
-    def make(tour, prescriber, seats: int = 2, participants: list[tuple[str, str | None]] = (),  # noqa: ANN001, ANN202
-             waiting: bool = False):
+    def make(
+        tour,
+        prescriber,
+        seats: int = 2,
+        participants: list[tuple[str, str | None]] = (),
+        waiting: bool = False,
+    ):
         booking = Booking(
-            tour=tour, prescriber=prescriber, seats=seats, participants=[Participant(name=n, email=e) for n, e in participants],
+            tour=tour,
+            prescriber=prescriber,
+            seats=seats,
+            participants=[Participant(name=n, email=e) for n, e in participants],
             status=BookingStatus.WAITLISTED if waiting else BookingStatus.CONFIRMED,
-            bus=None if waiting else tour.buses[0], confirmed_at=None if waiting else utcnow(),
+            bus=None if waiting else tour.buses[0],
+            confirmed_at=None if waiting else utcnow(),
         )
         db.session.add(booking)
         db.session.flush()
@@ -50,20 +59,27 @@ def settle_calendars() -> int:
 
 
 @pytest.fixture
-def add_stop(app, db, make_slot):  # noqa: ANN001, ANN201
+def add_stop(app, db, make_slot):
     """Put a visit in a tour's first coach itinerary: add_stop(tour, site, hour=10)."""
     from datetime import timedelta
 
     from tests.conftest import future
     from tourplanner.tours.models import Stop
 
-    def make(tour, site, hour: int = 10, minute: int = 0, position: int | None = None):  # noqa: ANN001, ANN202
+    def make(tour, site, hour: int = 10, minute: int = 0, position: int | None = None):
         slot = make_slot(site=site, start_at=future(30, hour - 1), end_at=future(30, hour + 2))
         arrival = future(30, hour, minute)
         bus = tour.buses[0]
-        stop = Stop(tour_id=tour.id, bus=bus, slot=slot, position=len(bus.stops) if position is None else position,
-                    arrival_at=arrival, start_at=arrival + timedelta(minutes=5),
-                    end_at=arrival + timedelta(minutes=65), departure_at=arrival + timedelta(minutes=70))
+        stop = Stop(
+            tour_id=tour.id,
+            bus=bus,
+            slot=slot,
+            position=len(bus.stops) if position is None else position,
+            arrival_at=arrival,
+            start_at=arrival + timedelta(minutes=5),
+            end_at=arrival + timedelta(minutes=65),
+            departure_at=arrival + timedelta(minutes=70),
+        )
         db.session.add(stop)
         db.session.flush()
         return stop

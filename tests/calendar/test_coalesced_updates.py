@@ -31,10 +31,15 @@ def _at(hour: int, minute: int = 0) -> datetime:
 
 
 @pytest.fixture
-def config_overrides(mailbox) -> dict[str, Any]:  # noqa: ANN001
+def config_overrides(mailbox) -> dict[str, Any]:
     """Mail to the test server; a 30-second quiet time, at most 50 seconds after a burst's first change."""
-    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": mailbox.port, "MAIL_DELIVERY": "sync",
-            "NOTIFY_DELAY_SECONDS": 30, "NOTIFY_MAX_DELAY_SECONDS": 50}
+    return {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": mailbox.port,
+        "MAIL_DELIVERY": "sync",
+        "NOTIFY_DELAY_SECONDS": 30,
+        "NOTIFY_MAX_DELAY_SECONDS": 50,
+    }
 
 
 def _run() -> None:
@@ -43,7 +48,7 @@ def _run() -> None:
     deliver_pending()
 
 
-def _calendar_mails(mailbox) -> list:  # noqa: ANN001
+def _calendar_mails(mailbox) -> list:
     return [received for received in mailbox.received if b"text/calendar" in received.raw]
 
 
@@ -70,7 +75,8 @@ def test_each_change_pushes_the_update_back_but_never_beyond_the_cap(app, db, ma
 
 
 def test_a_decline_then_two_reoptimisations_make_one_update_per_person_within_50_seconds(
-        api_as, make_site, make_user, make_slot, mailbox, db):
+    api_as, make_site, make_user, make_slot, mailbox, db
+):
     """A decline, a re-optimisation 25 s later and another 45 s after the first change: nothing leaves at 35 s nor
     at 49 s; at 50 s each concerned person gets exactly one REQUEST with the new programme (the declining company
     one CANCEL), and nobody else anything."""
@@ -81,21 +87,37 @@ def test_a_decline_then_two_reoptimisations_make_one_update_per_person_within_50
         bystander = make_user(Role.COMPANY)
         slot_a = make_slot(site=site_a, start_at=_at(9), end_at=_at(12), visit_minutes=60)
         slot_b = make_slot(site=site_b, start_at=_at(10, 30), end_at=_at(16), visit_minutes=60)
-        created = organiser.post("/tours", json={
-            "title": "ZI Tour Meyzieu", "start": _at(8, 30).isoformat(), "end": _at(17).isoformat(),
-            "meeting_point": {"name": "Gare de Meyzieu", "lat": 45.766, "lon": 5.003},
-            "buses": [{"seats": 20}], "booking_deadline": (_at(8) - timedelta(days=3)).isoformat(),
-        })
+        created = organiser.post(
+            "/tours",
+            json={
+                "title": "ZI Tour Meyzieu",
+                "start": _at(8, 30).isoformat(),
+                "end": _at(17).isoformat(),
+                "meeting_point": {"name": "Gare de Meyzieu", "lat": 45.766, "lon": 5.003},
+                "buses": [{"seats": 20}],
+                "booking_deadline": (_at(8) - timedelta(days=3)).isoformat(),
+            },
+        )
         assert created.status_code == 201, created.get_json()
         tour_id = created.get_json()["id"]
-        assert organiser.post(f"/tours/{tour_id}/candidates", json={"slot_ids": [slot_a.id, slot_b.id]}).status_code == 200
+        assert (
+            organiser.post(f"/tours/{tour_id}/candidates", json={"slot_ids": [slot_a.id, slot_b.id]}).status_code == 200
+        )
         assert organiser.post(f"/tours/{tour_id}/optimise", json={}).status_code == 200
         assert organiser.post(f"/tours/{tour_id}/publish").status_code == 200
         ambassador = make_user(Role.AMBASSADOR)
-        assert organiser.post(f"/tours/{tour_id}/ambassadors", json={"email": ambassador.email, "bus": 0}).status_code == 201
+        assert (
+            organiser.post(f"/tours/{tour_id}/ambassadors", json={"email": ambassador.email, "bus": 0}).status_code
+            == 201
+        )
         prescriber = api_as(Role.PRESCRIBER)
-        assert prescriber.post(f"/tours/{tour_id}/bookings", json={
-            "seats": 2, "participants": [{"name": "Léa", "email": "lea@example.fr"}]}).status_code == 201
+        assert (
+            prescriber.post(
+                f"/tours/{tour_id}/bookings",
+                json={"seats": 2, "participants": [{"name": "Léa", "email": "lea@example.fr"}]},
+            ).status_code
+            == 201
+        )
         clock.shift(60)
         _run()
         people = {prescriber.user.email, "lea@example.fr", ambassador.email}
@@ -128,14 +150,18 @@ def test_a_decline_then_two_reoptimisations_make_one_update_per_person_within_50
         assert invitation_of(cancel).method_param == "CANCEL"
         assert mailbox.to(bystander.email) == []
         calendar_mails = _calendar_mails(mailbox)
-        company_a = [r for r in calendar_mails if r not in mailbox.to(contact_b.email)
-                     and all(r not in mailbox.to(a) for a in people)]
+        company_a = [
+            r
+            for r in calendar_mails
+            if r not in mailbox.to(contact_b.email) and all(r not in mailbox.to(a) for a in people)
+        ]
         assert len(calendar_mails) == len(people) + 1 + len(company_a)
         assert len(company_a) <= 1
 
 
 def test_a_site_renamed_or_moved_reaches_the_people_of_the_coming_tours_visiting_it(
-        api_as, make_tour, make_site, make_user, add_stop, book, mailbox, db):
+    api_as, make_tour, make_site, make_user, add_stop, book, mailbox, db
+):
     """PUT /api/v1/sites/{id} with a new name sends the people of the tour visiting it one update carrying it, a new
     address the company its visit's new place; a change nobody is told of (its trades) or of a site no tour visits
     sends nothing."""
@@ -159,8 +185,15 @@ def test_a_site_renamed_or_moved_reaches_the_people_of_the_coming_tours_visiting
         clock.shift(60)
         assert api.put(f"/sites/{site.id}", json={**body, "trades": ["Soudeur"]}).status_code == 200
         assert db.session.get(Tour, tour.id).notify_after_at is None
-        assert api_as(Role.ORGANISER).put(f"/sites/{other.id}", json={
-            "name": "Scierie Nord", "address": other.address, "lat": other.lat, "lon": other.lon}).status_code == 200
+        assert (
+            api_as(Role.ORGANISER)
+            .put(
+                f"/sites/{other.id}",
+                json={"name": "Scierie Nord", "address": other.address, "lat": other.lat, "lon": other.lon},
+            )
+            .status_code
+            == 200
+        )
         clock.shift(60)
         _run()
         assert _calendar_mails(mailbox) == []
@@ -174,8 +207,12 @@ def test_a_site_renamed_or_moved_reaches_the_people_of_the_coming_tours_visiting
         assert "Forges Réunies" in update.text and "Forge du Rhône" not in update.text
         mailbox.clear()
 
-        assert api.put(f"/sites/{site.id}", json={**body, "name": "Forges Réunies",
-                                                  "address": "3 quai des Forges, 69007 Lyon"}).status_code == 200
+        assert (
+            api.put(
+                f"/sites/{site.id}", json={**body, "name": "Forges Réunies", "address": "3 quai des Forges, 69007 Lyon"}
+            ).status_code
+            == 200
+        )
         clock.shift(60)
         _run()
         # The address is where the company's visit takes place; the prescriber's programme does not change.

@@ -47,7 +47,8 @@ def test_renewing_starts_the_next_version(api_as, client, db) -> None:
 
 
 def test_a_new_secret_key_keeps_the_old_url_working(app, db, make_user) -> None:
-    """After SECRET_KEY changes, the page shows a new URL (one it can derive) and the URL given out before still works."""
+    """After SECRET_KEY changes, the page shows a new URL (one it can derive) and the URL given out before still
+    works."""
     user = make_user(Role.COMPANY)
     before = tokens.feed_secret(user)
     db.session.commit()

@@ -6,23 +6,23 @@ from datetime import datetime, timedelta
 
 from icalendar import Calendar
 
+from tests.calendar.conftest import settle_calendars
 from tests.conftest import PARIS, future
 from tourplanner.accounts.enums import Role
 from tourplanner.bookings.enums import BookingStatus
-from tests.calendar.conftest import settle_calendars
-from tourplanner.tours.notices import plan_changed
 from tourplanner.calendar.models import CalendarEventState
 from tourplanner.tours import operations as tour_ops
 from tourplanner.tours.models import AmbassadorAssignment
+from tourplanner.tours.notices import plan_changed
 
 
-def _feed_path(api) -> str:  # noqa: ANN001
+def _feed_path(api) -> str:
     url = api.get("/me/calendar").get_json()["url"]
     assert url.startswith("http://tourplanner.test/calendar/")
     return url.removeprefix("http://tourplanner.test")
 
 
-def _events(response) -> dict[str, object]:  # noqa: ANN001
+def _events(response) -> dict[str, object]:
     calendar = Calendar.from_ical(response.data)
     return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
 
@@ -148,8 +148,13 @@ def test_the_feed_follows_the_sequence_of_updates(api_as, client, make_tour, boo
     tour = make_tour(published=True)
     book(tour, api.user)
     details = tour_ops.TourDetails(
-        title=tour.title, start=future(30, 10, 0), end=tour.end_at, meeting_point_name=tour.meeting_point_name,
-        meeting_lat=tour.meeting_lat, meeting_lon=tour.meeting_lon, bus_seats=[20],
+        title=tour.title,
+        start=future(30, 10, 0),
+        end=tour.end_at,
+        meeting_point_name=tour.meeting_point_name,
+        meeting_lat=tour.meeting_lat,
+        meeting_lon=tour.meeting_lon,
+        bus_seats=[20],
         booking_deadline=tour.booking_deadline_at,
     )
     tour_ops.update_tour(tour, details, tour.created_by)
@@ -169,8 +174,11 @@ def test_an_ambassador_sees_their_assignment(api_as, client, make_tour, db):
     assert "Car 2" in str(event["DESCRIPTION"])
 
 
-def test_a_company_contact_sees_visits_of_published_tours_only(api_as, client, make_tour, make_site, add_stop, book, make_user, db):
-    """Visits at the contact's organisation's sites show with arrival time and group size; drafts and other companies' visits do not."""
+def test_a_company_contact_sees_visits_of_published_tours_only(
+    api_as, client, make_tour, make_site, add_stop, book, make_user, db
+):
+    """Visits at the contact's organisation's sites show with arrival time and group size; drafts and other companies'
+    visits do not."""
     site = make_site(name="Usine de Meyzieu")
     api = api_as(Role.COMPANY, organisation=site.organisation.name)
     published = make_tour(published=True)
@@ -188,8 +196,9 @@ def test_a_company_contact_sees_visits_of_published_tours_only(api_as, client, m
     assert "Usine de Meyzieu" in str(event["LOCATION"])
 
 
-def test_a_change_after_a_conditional_request_is_never_answered_304(api_as, client, make_tour, make_site, add_stop, book,
-                                                                      db):
+def test_a_change_after_a_conditional_request_is_never_answered_304(
+    api_as, client, make_tour, make_site, add_stop, book, db
+):
     """A later change (a new visit in the programme) moves ETag, Last-Modified, and the event's DTSTAMP and
     LAST-MODIFIED: neither If-None-Match nor If-Modified-Since with the old validators gets 304."""
     import time
@@ -226,7 +235,7 @@ def test_an_unchanged_feed_answers_304_without_being_built(api_as, client, make_
     path = _feed_path(api)
     first = client.get(path)
 
-    def never(user):  # noqa: ANN001, ANN202
+    def never(user):
         raise AssertionError("the feed was rendered")
 
     monkeypatch.setattr(feeds, "build_feed", never)
@@ -234,8 +243,9 @@ def test_an_unchanged_feed_answers_304_without_being_built(api_as, client, make_
     assert client.get(path, headers={"If-Modified-Since": first.headers["Last-Modified"]}).status_code == 304
 
 
-def test_a_feed_is_rendered_once_per_change_even_within_one_clock_tick(api_as, client, make_tour, make_site, add_stop,
-                                                                        book, monkeypatch):
+def test_a_feed_is_rendered_once_per_change_even_within_one_clock_tick(
+    api_as, client, make_tour, make_site, add_stop, book, monkeypatch
+):
     """Clients that send no validators get the body rendered for the current ETag without a new render; a change,
     even at the very same instant (clock frozen), moves the ETag and gives the new content."""
     import time_machine

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.calendar.conftest import settle_calendars
 from tests.conftest import PARIS, future
 from tests.mail.smtp_sink import invitation_of
 from tourplanner.accounts.enums import Role
 from tourplanner.bookings.enums import BookingStatus
-from tests.calendar.conftest import settle_calendars
 from tourplanner.mail.operations import deliver_pending
 from tourplanner.tours import operations as tour_ops
 from tourplanner.tours.models import AmbassadorAssignment
@@ -21,17 +21,24 @@ def settle() -> None:
     deliver_pending()
 
 
-def _details(tour, **overrides):  # noqa: ANN001, ANN202
+def _details(tour, **overrides):
     values = dict(
-        title=tour.title, start=tour.start_at, end=tour.end_at, meeting_point_name=tour.meeting_point_name,
-        meeting_lat=tour.meeting_lat, meeting_lon=tour.meeting_lon, bus_seats=[bus.seats for bus in tour.buses],
+        title=tour.title,
+        start=tour.start_at,
+        end=tour.end_at,
+        meeting_point_name=tour.meeting_point_name,
+        meeting_lat=tour.meeting_lat,
+        meeting_lon=tour.meeting_lon,
+        bus_seats=[bus.seats for bus in tour.buses],
         booking_deadline=tour.booking_deadline_at,
     )
     values.update(overrides)
     return tour_ops.TourDetails(**values)
 
 
-def test_a_confirmed_booking_sends_its_prescriber_a_request(mailbox, make_tour, make_user, make_site, add_stop, book, db):
+def test_a_confirmed_booking_sends_its_prescriber_a_request(
+    mailbox, make_tour, make_user, make_site, add_stop, book, db
+):
     """The prescriber gets one multipart/alternative mail whose text/calendar part is a valid REQUEST for them alone."""
     tour = make_tour(published=True)
     add_stop(tour, make_site(name="Aciéries du Gier"), hour=10)
@@ -74,7 +81,9 @@ def test_each_participant_is_invited_alone(mailbox, make_tour, make_user, book, 
     book(tour, prescriber, seats=3, participants=[("Léa", "lea@example.fr"), ("Noé", "noe@example.fr"), ("Sam", None)])
     deliver_pending()
 
-    assert sorted(r.recipients[0] for r in mailbox.received) == sorted([prescriber.email, "lea@example.fr", "noe@example.fr"])
+    assert sorted(r.recipients[0] for r in mailbox.received) == sorted(
+        [prescriber.email, "lea@example.fr", "noe@example.fr"]
+    )
     for received in mailbox.received:
         invite = invitation_of(received)
         assert str(invite.event["ATTENDEE"]) == f"mailto:{received.recipients[0]}"
@@ -169,7 +178,9 @@ def test_a_rebooking_after_cancel_is_a_request_with_a_higher_sequence(mailbox, m
     assert sequences == [0, 1, 2]
 
 
-def test_an_assigned_ambassador_alone_is_invited_with_the_road_book(mailbox, make_tour, make_user, make_site, add_stop, book, db):
+def test_an_assigned_ambassador_alone_is_invited_with_the_road_book(
+    mailbox, make_tour, make_user, make_site, add_stop, book, db
+):
     """The ambassador's invitation names their coach and links the road book; nobody else gets mail."""
     tour = make_tour(published=True, bus_seats=[20, 20])
     book(tour, make_user(Role.PRESCRIBER))
@@ -190,7 +201,9 @@ def test_an_assigned_ambassador_alone_is_invited_with_the_road_book(mailbox, mak
     assert f"Feuille de route : http://tourplanner.test/tours/{tour.id}/feuille-de-route" in description
 
 
-def test_a_scheduled_visit_invites_the_company_contacts_only(mailbox, make_tour, make_user, make_site, add_stop, book, db):
+def test_a_scheduled_visit_invites_the_company_contacts_only(
+    mailbox, make_tour, make_user, make_site, add_stop, book, db
+):
     """The contacts of the site's organisation get the visit (arrival time, group size); other companies nothing;
     the prescriber, whose programme now lists it, gets one update."""
     tour = make_tour(published=True)
@@ -259,8 +272,11 @@ def test_a_moved_visit_is_updated_and_a_removed_one_cancelled(mailbox, make_tour
     assert (invites[1].event.start.hour, invites[1].event.start.minute) == (10, 30)
 
 
-def test_a_cancelled_tour_sends_cancel_to_everyone_concerned(mailbox, make_tour, make_user, make_site, add_stop, book, db):
-    """Prescriber, participant, ambassador and company contact each get a CANCEL of what they were sent, with the reason."""
+def test_a_cancelled_tour_sends_cancel_to_everyone_concerned(
+    mailbox, make_tour, make_user, make_site, add_stop, book, db
+):
+    """Prescriber, participant, ambassador and company contact each get a CANCEL of what they were sent, with the
+    reason."""
     tour = make_tour(published=True)
     site = make_site()
     contact = make_user(Role.COMPANY, organisation=site.organisation.name)
@@ -317,7 +333,11 @@ def test_a_moved_ambassador_gets_an_update_and_an_unassigned_one_a_cancel(mailbo
     plan_changed(tour)
     settle()
     invites = [invitation_of(r) for r in mailbox.to(ambassador.email)]
-    assert [(i.method_param, int(i.event["SEQUENCE"])) for i in invites] == [("REQUEST", 0), ("REQUEST", 1), ("CANCEL", 2)]
+    assert [(i.method_param, int(i.event["SEQUENCE"])) for i in invites] == [
+        ("REQUEST", 0),
+        ("REQUEST", 1),
+        ("CANCEL", 2),
+    ]
     assert "Car 2" in str(invites[1].event["DESCRIPTION"])
 
 

@@ -16,8 +16,10 @@ def test_booking_through_the_api_mails_at_once_and_cancel_follows(api_as, make_t
     """POST a booking: the REQUEST arrives after the request; DELETE it: a CANCEL with the same UID."""
     tour = make_tour(published=True)
     api = api_as(Role.PRESCRIBER)
-    created = api.post(f"/tours/{tour.id}/bookings", json={"seats": 2, "participants": [
-        {"name": "Léa", "email": "lea@example.fr"}, {"name": "Noé"}]})
+    created = api.post(
+        f"/tours/{tour.id}/bookings",
+        json={"seats": 2, "participants": [{"name": "Léa", "email": "lea@example.fr"}, {"name": "Noé"}]},
+    )
     assert created.status_code == 201
     assert sorted(r.recipients[0] for r in mailbox.received) == sorted([api.user.email, "lea@example.fr"])
 
@@ -32,7 +34,8 @@ def test_booking_through_the_api_mails_at_once_and_cancel_follows(api_as, make_t
 
 
 def test_a_promotion_from_the_waiting_list_is_invited(api_as, make_tour, mailbox, db):
-    """When a seat frees up, the prescriber promoted from the waiting list gets a REQUEST; nobody else but the canceller hears."""
+    """When a seat frees up, the prescriber promoted from the waiting list gets a REQUEST; nobody else but the canceller
+    hears."""
     tour = make_tour(published=True, bus_seats=[2])
     first = api_as(Role.PRESCRIBER)
     second = api_as(Role.PRESCRIBER)
@@ -52,7 +55,7 @@ class TestThreadDelivery:
     """MAIL_DELIVERY = "thread": the request answers at once and a thread sends the mail."""
 
     @pytest.fixture
-    def config_overrides(self, mailbox) -> dict[str, Any]:  # noqa: ANN001
+    def config_overrides(self, mailbox) -> dict[str, Any]:
         """The default delivery mode, to the test server."""
         return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": mailbox.port, "MAIL_DELIVERY": "thread"}
 
@@ -74,7 +77,7 @@ class TestNoDelivery:
     """MAIL_DELIVERY = "off": requests leave mail to the scheduler."""
 
     @pytest.fixture
-    def config_overrides(self, mailbox) -> dict[str, Any]:  # noqa: ANN001
+    def config_overrides(self, mailbox) -> dict[str, Any]:
         """Delivery left to the scheduler's job."""
         return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": mailbox.port, "MAIL_DELIVERY": "off"}
 

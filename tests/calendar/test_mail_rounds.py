@@ -10,7 +10,7 @@ from tourplanner.mail.operations import deliver_pending
 from tourplanner.tours.models import AmbassadorAssignment
 
 
-def _concerned_tour(make_tour, make_user, make_site, add_stop, book, db):  # noqa: ANN001, ANN202
+def _concerned_tour(make_tour, make_user, make_site, add_stop, book, db):
     tour = make_tour(published=True)
     site = make_site(name="Chaudronnerie du Pilat")
     contact = make_user(Role.COMPANY, organisation=site.organisation.name)
@@ -48,7 +48,8 @@ def test_no_reminder_at_night(mailbox, make_tour, make_user, make_site, add_stop
 
 
 def test_the_follow_up_goes_once_the_day_after(mailbox, make_tour, make_user, make_site, add_stop, book, db):
-    """The day after the tour each person concerned gets one thank-you mail; the prescriber's links the attendance page."""
+    """The day after the tour each person concerned gets one thank-you mail; the prescriber's links the attendance
+    page."""
     tour, people = _concerned_tour(make_tour, make_user, make_site, add_stop, book, db)
     assert jobs.send_follow_ups(now=tour.end_at - timedelta(hours=2)) == 0  # still running
     now = tour.end_at + timedelta(hours=17)  # 10h00 the next morning

@@ -23,7 +23,7 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 @pytest.fixture
-def config_overrides(mailbox) -> dict[str, Any]:  # noqa: ANN001
+def config_overrides(mailbox) -> dict[str, Any]:
     """Mail to the test server; a 60-second window in which changes make one update."""
     return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": mailbox.port, "MAIL_DELIVERY": "sync", "NOTIFY_DELAY_SECONDS": 60}
 
@@ -48,7 +48,8 @@ def _parse(value: str) -> datetime:
 
 
 def test_invitations_and_feed_follow_the_itinerary_and_a_decline_then_reoptimisation_is_one_update(
-        api_as, make_site, make_user, make_slot, mailbox, client, db):
+    api_as, make_site, make_user, make_slot, mailbox, client, db
+):
     """After optimise, publish and bookings, the invitation and the feed start at the meeting time and end at the
     coach's return; a decline followed by a re-optimisation sends each concerned person exactly one update (the
     declining company one cancellation) with the new programme, and nothing to anyone else."""
@@ -60,9 +61,12 @@ def test_invitations_and_feed_follow_the_itinerary_and_a_decline_then_reoptimisa
     slot_a = make_slot(site=site_a, start_at=_at(9), end_at=_at(12), visit_minutes=60)
     slot_b = make_slot(site=site_b, start_at=_at(10, 30), end_at=_at(16), visit_minutes=60)
     body = {
-        "title": "ZI Tour Meyzieu", "start": _at(8, 30).isoformat(), "end": _at(17).isoformat(),
+        "title": "ZI Tour Meyzieu",
+        "start": _at(8, 30).isoformat(),
+        "end": _at(17).isoformat(),
         "meeting_point": {"name": "Gare de Meyzieu", "lat": 45.766, "lon": 5.003},
-        "buses": [{"seats": 20}], "booking_deadline": (_at(8) - timedelta(days=3)).isoformat(),
+        "buses": [{"seats": 20}],
+        "booking_deadline": (_at(8) - timedelta(days=3)).isoformat(),
         "boarding_minutes": 15,
     }
     created = organiser.post("/tours", json=body)
@@ -77,10 +81,14 @@ def test_invitations_and_feed_follow_the_itinerary_and_a_decline_then_reoptimisa
     assert _parse(bus["stops"][0]["start"]) == _at(9)
     assert organiser.post(f"/tours/{tour_id}/publish").status_code == 200
     ambassador = make_user(Role.AMBASSADOR)
-    assert organiser.post(f"/tours/{tour_id}/ambassadors", json={"email": ambassador.email, "bus": 0}).status_code == 201
+    assert (
+        organiser.post(f"/tours/{tour_id}/ambassadors", json={"email": ambassador.email, "bus": 0}).status_code == 201
+    )
     prescriber = api_as(Role.PRESCRIBER)
-    booking = prescriber.post(f"/tours/{tour_id}/bookings", json={
-        "seats": 2, "participants": [{"name": "Léa", "email": "lea@example.fr"}, {"name": "Noé"}]})
+    booking = prescriber.post(
+        f"/tours/{tour_id}/bookings",
+        json={"seats": 2, "participants": [{"name": "Léa", "email": "lea@example.fr"}, {"name": "Noé"}]},
+    )
     assert booking.status_code == 201
     _settle()
 
@@ -96,7 +104,9 @@ def test_invitations_and_feed_follow_the_itinerary_and_a_decline_then_reoptimisa
     feed = Calendar.from_ical(client.get(feed_url.split("tourplanner.test", 1)[1]).data)
     [feed_event] = feed.walk("VEVENT")
     assert feed_event.start == _at(8, 30) and feed_event.end == back
-    sent_before = {address: invitation_of(mailbox.to(address)[0]) for address in people | {contact_a.email, contact_b.email}}
+    sent_before = {
+        address: invitation_of(mailbox.to(address)[0]) for address in people | {contact_a.email, contact_b.email}
+    }
     mailbox.clear()
 
     # The company B (the day's last visit) declines; the organiser re-optimises within the window.
@@ -104,8 +114,10 @@ def test_invitations_and_feed_follow_the_itinerary_and_a_decline_then_reoptimisa
     assert api_as(contact_b).post(f"/visits/{stop_b.id}/decline", json={"reason": "Inventaire"}).status_code == 200
     after = organiser.post(f"/tours/{tour_id}/optimise", json={}).get_json()
     deliver_pending()
-    assert all(not r.message.get_content_type() == "multipart/alternative" or "text/calendar" not in r.raw.decode()
-               for r in mailbox.received), "nothing is sent before the window closes"
+    assert all(
+        not r.message.get_content_type() == "multipart/alternative" or "text/calendar" not in r.raw.decode()
+        for r in mailbox.received
+    ), "nothing is sent before the window closes"
     _settle()
 
     [new_bus] = after["buses"]
@@ -133,9 +145,12 @@ def test_the_boarding_margin_is_optional_and_at_most_30_minutes(api_as):
     """boarding_minutes defaults to 0 (the coach leaves at the meeting time); 31 is refused with a French 422."""
     organiser = api_as(Role.ORGANISER)
     body = {
-        "title": "ZI Tour", "start": _at(8, 30).isoformat(), "end": _at(17).isoformat(),
+        "title": "ZI Tour",
+        "start": _at(8, 30).isoformat(),
+        "end": _at(17).isoformat(),
         "meeting_point": {"name": "Gare", "lat": 45.766, "lon": 5.003},
-        "buses": [{"seats": 20}], "booking_deadline": (_at(8) - timedelta(days=3)).isoformat(),
+        "buses": [{"seats": 20}],
+        "booking_deadline": (_at(8) - timedelta(days=3)).isoformat(),
     }
     created = organiser.post("/tours", json=body)
     assert created.status_code == 201 and created.get_json()["boarding_minutes"] == 0

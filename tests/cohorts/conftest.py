@@ -38,7 +38,7 @@ def config_overrides(mailbox: SmtpSink) -> dict[str, Any]:
 
 
 @pytest.fixture
-def organiser(make_user):  # noqa: ANN001, ANN201
+def organiser(make_user):
     """An organiser."""
     return make_user(Role.ORGANISER, name="Odile Organisatrice")
 
@@ -46,16 +46,23 @@ def organiser(make_user):  # noqa: ANN001, ANN201
 def details(**overrides: Any) -> operations.CohortDetails:
     """Made in Métal: every Tuesday 9:00–12:00 from 5 January to 29 June 2027 (zone A), ten places."""
     values: dict[str, Any] = dict(
-        title="Made in Métal — cohorte de printemps", weekday=1, start_time=time(9), end_time=time(12),
-        first_day=date(2027, 1, 5), last_day=date(2027, 6, 29), place_name="Pôle métal, Saint-Chamond",
-        lat=45.475, lon=4.515, seats=10,
+        title="Made in Métal — cohorte de printemps",
+        weekday=1,
+        start_time=time(9),
+        end_time=time(12),
+        first_day=date(2027, 1, 5),
+        last_day=date(2027, 6, 29),
+        place_name="Pôle métal, Saint-Chamond",
+        lat=45.475,
+        lon=4.515,
+        seats=10,
     )
     values.update(overrides)
     return operations.CohortDetails(**values)
 
 
 @pytest.fixture
-def make_cohort(app, organiser) -> Callable[..., Tour]:  # noqa: ANN001
+def make_cohort(app, organiser) -> Callable[..., Tour]:
     """Create (and publish) a cohort: make_cohort(weekday=0, ...)."""
 
     def make(published: bool = True, **overrides: Any) -> Tour:
@@ -69,12 +76,15 @@ def make_cohort(app, organiser) -> Callable[..., Tour]:  # noqa: ANN001
 
 
 @pytest.fixture
-def join(app):  # noqa: ANN001, ANN201
+def join(app):
     """Book seats on the cohort as a prescriber does: join(tour, prescriber, [("Nina", "nina@x.fr")])."""
 
-    def make(tour, prescriber, people):  # noqa: ANN001, ANN202
-        outcome = book_seats(tour, prescriber, BookingRequest(
-            seats=len(people), participants=[ParticipantDetails(name, email) for name, email in people]))
+    def make(tour, prescriber, people):
+        outcome = book_seats(
+            tour,
+            prescriber,
+            BookingRequest(seats=len(people), participants=[ParticipantDetails(name, email) for name, email in people]),
+        )
         db.session.commit()
         return outcome.booking
 

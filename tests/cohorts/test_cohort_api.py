@@ -8,9 +8,13 @@ from tourplanner.extensions import db
 from tourplanner.mail.models import OutboxMail
 
 BODY = {
-    "title": "Made in Métal — cohorte de printemps", "weekday": 1, "start_time": "09:00", "end_time": "12:00",
-    "first_day": "2027-01-05", "last_day": "2027-06-29", "place": {"name": "Pôle métal, Saint-Chamond",
-                                                                   "lat": 45.475, "lon": 4.515},
+    "title": "Made in Métal — cohorte de printemps",
+    "weekday": 1,
+    "start_time": "09:00",
+    "end_time": "12:00",
+    "first_day": "2027-01-05",
+    "last_day": "2027-06-29",
+    "place": {"name": "Pôle métal, Saint-Chamond", "lat": 45.475, "lon": 4.515},
     "seats": 10,
 }
 
@@ -24,42 +28,53 @@ def test_an_organiser_runs_a_cohort_through_the_api(api_as, frozen_clock) -> Non
     assert cohort["start_time"] == "09:00" and cohort["school_zone"] == "A"
     sessions = cohort["sessions"]
     assert len(sessions) == 26 and sessions[6] == {
-        "id": sessions[6]["id"], "planned_start": "2027-02-16T09:00:00+01:00", "start": "2027-02-16T09:00:00+01:00",
-        "end": "2027-02-16T12:00:00+01:00", "status": "skipped",
-        "reason": "vacances scolaires (Vacances d'hiver, zone A)", "place": None}
+        "id": sessions[6]["id"],
+        "planned_start": "2027-02-16T09:00:00+01:00",
+        "start": "2027-02-16T09:00:00+01:00",
+        "end": "2027-02-16T12:00:00+01:00",
+        "status": "skipped",
+        "reason": "vacances scolaires (Vacances d'hiver, zone A)",
+        "place": None,
+    }
     tour_id = cohort["tour_id"]
     assert organiser.post(f"/tours/{tour_id}/publish").status_code == 200
     referent = api_as(Role.PRESCRIBER, email="remi@example.fr")
-    booking = referent.post(f"/tours/{tour_id}/bookings",
-                            json={"seats": 1, "participants": [{"name": "Nina Roux"}]})
+    booking = referent.post(f"/tours/{tour_id}/bookings", json={"seats": 1, "participants": [{"name": "Nina Roux"}]})
     assert booking.get_json()["status"] == "confirmed"
 
     first, second, third = (s["id"] for s in sessions[:3])
-    moved = organiser.post(f"/cohorts/{tour_id}/sessions/{third}/move",
-                           json={"start": "2027-01-20T09:00:00+01:00", "end": "2027-01-20T12:00:00+01:00"})
+    moved = organiser.post(
+        f"/cohorts/{tour_id}/sessions/{third}/move",
+        json={"start": "2027-01-20T09:00:00+01:00", "end": "2027-01-20T12:00:00+01:00"},
+    )
     assert moved.status_code == 200 and moved.get_json()["start"] == "2027-01-20T09:00:00+01:00"
-    cancelled = organiser.post(f"/cohorts/{tour_id}/sessions/{sessions[4]['id']}/cancel",
-                               json={"reason": "formateur absent"})
+    cancelled = organiser.post(
+        f"/cohorts/{tour_id}/sessions/{sessions[4]['id']}/cancel", json={"reason": "formateur absent"}
+    )
     assert cancelled.get_json()["status"] == "cancelled"
-    assert organiser.post(f"/cohorts/{tour_id}/sessions/{sessions[4]['id']}/cancel",
-                          json={}).status_code == 409
+    assert organiser.post(f"/cohorts/{tour_id}/sessions/{sessions[4]['id']}/cancel", json={}).status_code == 409
 
-    too_early = organiser.put(f"/cohorts/{tour_id}/sessions/{first}/attendance",
-                              json={"marks": [{"participant_id": 1, "attendance": "absent"}]})
+    too_early = organiser.put(
+        f"/cohorts/{tour_id}/sessions/{first}/attendance",
+        json={"marks": [{"participant_id": 1, "attendance": "absent"}]},
+    )
     assert too_early.status_code == 409
     frozen_clock.move_to(paris(2027, 1, 13, 12))
     sheet = organiser.get(f"/cohorts/{tour_id}/sessions/{first}/attendance").get_json()
     [line] = sheet["participants"]
     assert (line["name"], line["referent"], line["attendance"]) == ("Nina Roux", referent.user.name, None)
     marks = {"marks": [{"participant_id": line["participant_id"], "attendance": "absent"}]}
-    assert organiser.put(f"/cohorts/{tour_id}/sessions/{first}/attendance", json=marks).get_json()[
-        "alerts_sent"] == 0
+    assert organiser.put(f"/cohorts/{tour_id}/sessions/{first}/attendance", json=marks).get_json()["alerts_sent"] == 0
     answer = organiser.put(f"/cohorts/{tour_id}/sessions/{second}/attendance", json=marks).get_json()
     assert answer["alerts_sent"] == 1 and answer["participants"][0]["absences_in_a_row"] == 2
     again = organiser.put(f"/cohorts/{tour_id}/sessions/{second}/attendance", json=marks).get_json()
     assert again["alerts_sent"] == 0
-    assert db.session.query(OutboxMail).filter(OutboxMail.recipient == "remi@example.fr",
-                                               OutboxMail.subject.like("Absences%")).count() == 1
+    assert (
+        db.session.query(OutboxMail)
+        .filter(OutboxMail.recipient == "remi@example.fr", OutboxMail.subject.like("Absences%"))
+        .count()
+        == 1
+    )
 
 
 def test_bad_input_names_every_field(api_as) -> None:
@@ -71,7 +86,8 @@ def test_bad_input_names_every_field(api_as) -> None:
     assert response.status_code == 422
     assert {e["field"] for e in response.get_json()["errors"]} == {"weekday", "seats", "place"}
     assert organiser.post("/cohorts", json={**BODY, "end_time": "08:00"}).get_json()["errors"] == [
-        {"field": "end_time", "message": "la fin de séance doit suivre son début"}]
+        {"field": "end_time", "message": "la fin de séance doit suivre son début"}
+    ]
 
 
 def test_only_organisers_run_a_cohort(api_as) -> None:

@@ -19,13 +19,13 @@ from tourplanner.mail.operations import deliver_pending
 ABSENT, PRESENT = Attendance.ABSENT, Attendance.PRESENT
 
 
-def held(tour) -> list:  # noqa: ANN001
+def held(tour) -> list:
     """The cohort's sessions that take place, in order."""
     return [s for s in operations.series_of(tour).sessions if s.is_held]
 
 
 @pytest.fixture
-def cohort(make_cohort, make_user, join):  # noqa: ANN001, ANN201
+def cohort(make_cohort, make_user, join):
     """A cohort with Nina (referent Rémi) and Paul (referent Rose); the clock then at the end of June 2027."""
     tour = make_cohort()
     remi = make_user(Role.PRESCRIBER, name="Rémi Référent", email="remi@example.fr")
@@ -35,7 +35,7 @@ def cohort(make_cohort, make_user, join):  # noqa: ANN001, ANN201
     return tour, nina, paul
 
 
-def mark(tour, organiser, session, marks) -> list:  # noqa: ANN001
+def mark(tour, organiser, session, marks) -> list:
     """Record attendance as of the end of June 2027, committed."""
     alerts = operations.record_attendance(tour, session, marks, organiser, now=paris(2027, 6, 30, 12))
     db.session.commit()
@@ -100,8 +100,9 @@ def test_attendance_waits_for_the_session_and_names_only_members(cohort, organis
         operations.record_attendance(tour, later, {999999: PRESENT}, organiser, now=paris(2027, 6, 30))
     assert error.value.errors[0].field == "participants.999999"
     with pytest.raises(PermissionDenied):
-        operations.record_attendance(tour, later, {nina.id: PRESENT}, make_user(Role.PRESCRIBER),
-                                     now=paris(2027, 6, 30))
+        operations.record_attendance(
+            tour, later, {nina.id: PRESENT}, make_user(Role.PRESCRIBER), now=paris(2027, 6, 30)
+        )
 
 
 def test_a_skipped_week_takes_no_attendance(cohort, organiser) -> None:

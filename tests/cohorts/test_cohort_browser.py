@@ -20,8 +20,9 @@ def config_overrides() -> dict[str, Any]:
     return {"WTF_CSRF_ENABLED": True}
 
 
-def test_the_organiser_takes_attendance_on_a_phone(browser, live_server, organiser, make_cohort, make_user, join,
-                                                   frozen_clock) -> None:
+def test_the_organiser_takes_attendance_on_a_phone(
+    browser, live_server, organiser, make_cohort, make_user, join, frozen_clock
+) -> None:
     """The weeks page and the attendance sheet pass axe and fit 360 px; the saved answer is shown checked."""
     tour = make_cohort()
     join(tour, make_user(Role.PRESCRIBER, name="Rémi Référent"), [("Nina Roux", None), ("Paul Petit", None)])

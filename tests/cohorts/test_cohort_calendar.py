@@ -36,7 +36,7 @@ def expand(calendar: Calendar) -> list:
     return recurring_ical_events.of(calendar).between(date(2027, 1, 1), date(2027, 7, 31))
 
 
-def session_on(tour, day: date):  # noqa: ANN001, ANN201
+def session_on(tour, day: date):
     """The session planned on `day`."""
     return next(s for s in operations.series_of(tour).sessions if s.planned_start_at.date() == day)
 
@@ -65,16 +65,23 @@ def test_the_invitation_is_one_weekly_event_skipping_holidays(mailbox, make_coho
     assert len(expand(invitation_of(nina).calendar)) == 22
 
 
-def test_a_moved_session_is_an_override_with_a_higher_sequence(mailbox, make_cohort, make_user, join,
-                                                                organiser) -> None:
+def test_a_moved_session_is_an_override_with_a_higher_sequence(
+    mailbox, make_cohort, make_user, join, organiser
+) -> None:
     """Moving 9 March to 14:00–17:00 at another place: SEQUENCE 1, an override whose RECURRENCE-ID is 9 March 9:00."""
     tour = make_cohort()
     referent = make_user(Role.PRESCRIBER)
     join(tour, referent, [("Nina Roux", None)])
     settle()
     mailbox.clear()
-    operations.move_session(tour, session_on(tour, date(2027, 3, 9)), paris(2027, 3, 9, 14), paris(2027, 3, 9, 17),
-                            "Lycée Claude Lebois, Saint-Chamond", organiser)
+    operations.move_session(
+        tour,
+        session_on(tour, date(2027, 3, 9)),
+        paris(2027, 3, 9, 14),
+        paris(2027, 3, 9, 17),
+        "Lycée Claude Lebois, Saint-Chamond",
+        organiser,
+    )
     db.session.commit()
     settle()
     [received] = mailbox.to(referent.email)
@@ -86,13 +93,16 @@ def test_a_moved_session_is_an_override_with_a_higher_sequence(mailbox, make_coh
     assert str(override["LOCATION"]) == "Lycée Claude Lebois, Saint-Chamond"
     instances = {i.start.date(): i for i in expand(invite.calendar)}
     assert len(instances) == 22
-    assert (instances[date(2027, 3, 9)].start, instances[date(2027, 3, 9)].end) == (paris(2027, 3, 9, 14),
-                                                                                   paris(2027, 3, 9, 17))
+    assert (instances[date(2027, 3, 9)].start, instances[date(2027, 3, 9)].end) == (
+        paris(2027, 3, 9, 14),
+        paris(2027, 3, 9, 17),
+    )
     assert instances[date(2027, 3, 16)].start == paris(2027, 3, 16, 9)
 
 
-def test_a_cancelled_session_becomes_an_exdate_with_a_higher_sequence(mailbox, make_cohort, make_user, join,
-                                                                       organiser) -> None:
+def test_a_cancelled_session_becomes_an_exdate_with_a_higher_sequence(
+    mailbox, make_cohort, make_user, join, organiser
+) -> None:
     """Cancelling 2 March: everyone gets SEQUENCE 1, the week is an EXDATE and the series has 21 instances."""
     tour = make_cohort()
     referent = make_user(Role.PRESCRIBER)
@@ -107,8 +117,9 @@ def test_a_cancelled_session_becomes_an_exdate_with_a_higher_sequence(mailbox, m
     invite = invitation_of(received)
     [event] = invite.calendar.walk("VEVENT")
     assert int(event["SEQUENCE"]) == 1 and invite.method_param == "REQUEST"
-    exdates = {d.dt for prop in (event["EXDATE"] if isinstance(event["EXDATE"], list) else [event["EXDATE"]])
-               for d in prop.dts}
+    exdates = {
+        d.dt for prop in (event["EXDATE"] if isinstance(event["EXDATE"], list) else [event["EXDATE"]]) for d in prop.dts
+    }
     assert paris(2027, 3, 2, 9) in exdates
     days = [i.start.date() for i in expand(invite.calendar)]
     assert len(days) == 21 and date(2027, 3, 2) not in days
@@ -123,8 +134,9 @@ def test_the_feed_shows_the_series_with_its_overrides(client, make_cohort, make_
     tour = make_cohort()
     referent = make_user(Role.PRESCRIBER)
     join(tour, referent, [("Nina Roux", None)])
-    operations.move_session(tour, session_on(tour, date(2027, 1, 12)), paris(2027, 1, 13, 9), paris(2027, 1, 13, 12),
-                            None, organiser)
+    operations.move_session(
+        tour, session_on(tour, date(2027, 1, 12)), paris(2027, 1, 13, 9), paris(2027, 1, 13, 12), None, organiser
+    )
     operations.cancel_session(tour, session_on(tour, date(2027, 6, 29)), None, organiser)
     db.session.commit()
     settle()
@@ -138,8 +150,7 @@ def test_the_feed_shows_the_series_with_its_overrides(client, make_cohort, make_
     assert date(2027, 1, 13) in days and date(2027, 1, 12) not in days and date(2027, 6, 29) not in days
 
 
-def test_a_cancelled_cohort_sends_one_cancel_for_the_series(mailbox, make_cohort, make_user, join,
-                                                            organiser) -> None:
+def test_a_cancelled_cohort_sends_one_cancel_for_the_series(mailbox, make_cohort, make_user, join, organiser) -> None:
     """Cancelling the whole cohort: a CANCEL of the same UID with a higher SEQUENCE."""
     from tourplanner.tours.operations import cancel_tour
 
@@ -156,5 +167,3 @@ def test_a_cancelled_cohort_sends_one_cancel_for_the_series(mailbox, make_cohort
     [event] = invite.calendar.walk("VEVENT")
     assert invite.method_param == "CANCEL" and int(event["SEQUENCE"]) == 1
     assert str(event["UID"]) == f"tour-{tour.id}@tourplanner.test"
-
-

@@ -12,7 +12,7 @@ from tourplanner.cohorts.models import SessionAttendance
 from tourplanner.extensions import db
 
 
-def _text(response) -> str:  # noqa: ANN001
+def _text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
@@ -27,8 +27,9 @@ def test_the_sessions_page_names_the_weeks_without_session(client, sign_in, make
     assert "Annuler la séance" not in page
 
 
-def test_the_organiser_takes_attendance_on_the_page(client, sign_in, make_cohort, make_user, join, organiser,
-                                                    frozen_clock) -> None:
+def test_the_organiser_takes_attendance_on_the_page(
+    client, sign_in, make_cohort, make_user, join, organiser, frozen_clock
+) -> None:
     """Two absences in a row recorded through the form: the flash says a referent was told; radios keep the answer."""
     tour = make_cohort()
     nina = join(tour, make_user(Role.PRESCRIBER, name="Rémi Référent"), [("Nina Roux", None)]).participants[0]
@@ -37,10 +38,15 @@ def test_the_organiser_takes_attendance_on_the_page(client, sign_in, make_cohort
     sign_in(organiser)
     sheet = _text(client.get(f"/tours/{tour.id}/cohorte/seances/{first.id}/presence"))
     assert "Nina Roux" in sheet and "Référent·e : Rémi Référent" in sheet
-    assert client.post(f"/tours/{tour.id}/cohorte/seances/{first.id}/presence",
-                       data={f"p-{nina.id}": "absent"}).status_code == 302
-    saved = client.post(f"/tours/{tour.id}/cohorte/seances/{second.id}/presence", data={f"p-{nina.id}": "absent"},
-                        follow_redirects=True)
+    assert (
+        client.post(
+            f"/tours/{tour.id}/cohorte/seances/{first.id}/presence", data={f"p-{nina.id}": "absent"}
+        ).status_code
+        == 302
+    )
+    saved = client.post(
+        f"/tours/{tour.id}/cohorte/seances/{second.id}/presence", data={f"p-{nina.id}": "absent"}, follow_redirects=True
+    )
     page = _text(saved)
     assert "Présences enregistrées. 1 référent prévenu d'absences répétées." in page
     assert "2 absences d'affilée" in page
@@ -67,8 +73,9 @@ def test_the_organiser_cancels_a_future_session(client, sign_in, make_cohort, or
     tour = make_cohort()
     session = [s for s in operations.series_of(tour).sessions if s.is_held][3]
     sign_in(organiser)
-    response = client.post(f"/tours/{tour.id}/cohorte/seances/{session.id}/annuler", data={"reason": "grève"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/tours/{tour.id}/cohorte/seances/{session.id}/annuler", data={"reason": "grève"}, follow_redirects=True
+    )
     page = _text(response)
     assert "Séance annulée" in page and "<strong>Annulée</strong> : grève" in page
     db.session.refresh(session)
@@ -83,9 +90,13 @@ def test_the_organiser_moves_a_session_from_the_page(client, sign_in, make_cohor
     url = f"/tours/{tour.id}/cohorte/seances/{session.id}/deplacer"
     refused = client.post(url, data={"start": "demain", "end": "2027-01-20T12:00"}, follow_redirects=True)
     assert "Déplacement impossible : indiquez un début et une fin valides (jour et heure)." in _text(refused)
-    moved = client.post(url, data={"start": "2027-01-20T14:00", "end": "2027-01-20T17:00", "place": "Forge"},
-                        follow_redirects=True)
+    moved = client.post(
+        url, data={"start": "2027-01-20T14:00", "end": "2027-01-20T17:00", "place": "Forge"}, follow_redirects=True
+    )
     assert "Séance déplacée" in _text(moved)
     db.session.refresh(session)
-    assert (session.start_at, session.end_at, session.place) == (paris(2027, 1, 20, 14), paris(2027, 1, 20, 17),
-                                                                 "Forge")
+    assert (session.start_at, session.end_at, session.place) == (
+        paris(2027, 1, 20, 14),
+        paris(2027, 1, 20, 17),
+        "Forge",
+    )

@@ -98,23 +98,43 @@ def series_body(site_id: int, **overrides: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def make_visit(make_tour, make_user, make_slot) -> Callable[..., Stop]:
-    """make_visit(site, seats=12, status=...): a published tour with one stop at `site` (and bookings, an ambassador)."""
+    """make_visit(site, seats=12, status=...): a published tour with one stop at `site` (and bookings, an
+    ambassador)."""
 
-    def make(site: Site, seats: int = 12, organiser: User | None = None, ambassador: str | None = "Chloé Ambassadrice",
-             **tour_overrides: Any) -> Stop:
+    def make(
+        site: Site,
+        seats: int = 12,
+        organiser: User | None = None,
+        ambassador: str | None = "Chloé Ambassadrice",
+        **tour_overrides: Any,
+    ) -> Stop:
         organiser = organiser or make_user(Role.ORGANISER, name="Olivier Organisateur")
         tour: Tour = make_tour(published=True, organiser=organiser, **tour_overrides)
         slot: Slot = make_slot(site=site, start_at=future(30, 9, 0), end_at=future(30, 12, 0))
         bus = tour.buses[0]
         db.session.add(TourCandidate(tour_id=tour.id, slot_id=slot.id))
-        stop = Stop(tour_id=tour.id, bus=bus, slot_id=slot.id, position=0,
-                    arrival_at=future(30, 9, 50), start_at=future(30, 10, 0), end_at=future(30, 11, 30),
-                    departure_at=future(30, 11, 40))
+        stop = Stop(
+            tour_id=tour.id,
+            bus=bus,
+            slot_id=slot.id,
+            position=0,
+            arrival_at=future(30, 9, 50),
+            start_at=future(30, 10, 0),
+            end_at=future(30, 11, 30),
+            departure_at=future(30, 11, 40),
+        )
         db.session.add(stop)
         if seats:
             prescriber = make_user(Role.PRESCRIBER)
-            db.session.add(Booking(tour_id=tour.id, prescriber_id=prescriber.id, seats=seats,
-                                   status=BookingStatus.CONFIRMED, bus_id=bus.id))
+            db.session.add(
+                Booking(
+                    tour_id=tour.id,
+                    prescriber_id=prescriber.id,
+                    seats=seats,
+                    status=BookingStatus.CONFIRMED,
+                    bus_id=bus.id,
+                )
+            )
         if ambassador:
             person = make_user(Role.AMBASSADOR, name=ambassador)
             db.session.add(AmbassadorAssignment(tour_id=tour.id, bus_id=bus.id, user_id=person.id))

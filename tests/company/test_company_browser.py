@@ -1,4 +1,5 @@
-"""The company space in chromium: create a site, offer a recurring availability, decline a visit (axe-core, phone width)."""
+"""The company space in chromium: create a site, offer a recurring availability, decline a visit (axe-core, phone
+width)."""
 
 from __future__ import annotations
 
@@ -26,13 +27,17 @@ def config_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-def open_as(browser, live_server):  # noqa: ANN001, ANN201
+def open_as(browser, live_server):
     """open_as(user, phone=False): a signed-in page (one-time link, « Me connecter »)."""
     contexts = []
 
-    def make(user, phone: bool = False):  # noqa: ANN001, ANN202
-        context = browser.new_context(base_url=live_server, locale="fr-FR", timezone_id="Europe/Paris",
-                                      viewport=PHONE if phone else {"width": 1280, "height": 900})
+    def make(user, phone: bool = False):
+        context = browser.new_context(
+            base_url=live_server,
+            locale="fr-FR",
+            timezone_id="Europe/Paris",
+            viewport=PHONE if phone else {"width": 1280, "height": 900},
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
@@ -49,7 +54,8 @@ def open_as(browser, live_server):  # noqa: ANN001, ANN201
 
 
 def test_create_a_site_and_offer_every_tuesday(open_as, contact_a, geocoder) -> None:
-    """Desktop: the new-site form, the site page, the recurring form and the series page, all free of serious axe findings."""
+    """Desktop: the new-site form, the site page, the recurring form and the series page, all free of serious axe
+    findings."""
     page = open_as(contact_a)
     page.goto("/entreprise")
     assert_accessible(page, "company home")

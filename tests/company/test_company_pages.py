@@ -19,10 +19,10 @@ from tourplanner.tours.models import Tour
 
 
 @pytest.fixture
-def sign_in(client):  # noqa: ANN001, ANN201
+def sign_in(client):
     """sign_in(user): the test client signed in through a one-time link."""
 
-    def do(user) -> None:  # noqa: ANN001
+    def do(user) -> None:
         token = create_login_link(user, timedelta(minutes=10))
         db.session.commit()
         assert client.post(f"/connexion/{token}").status_code == 302
@@ -30,12 +30,20 @@ def sign_in(client):  # noqa: ANN001, ANN201
     return do
 
 
-def series_form(**overrides) -> dict:  # noqa: ANN003
+def series_form(**overrides) -> dict:
     """A valid recurring-availability form: Tuesdays 9:00–12:00 for ten weeks."""
     first = next_weekday(1)
-    data = {"weekdays": ["TU"], "interval": "1", "rrule": "", "start_time": "09:00", "end_time": "12:00",
-            "starts_on": first.isoformat(), "ends_on": (first + timedelta(weeks=9)).isoformat(),
-            "visit_minutes": "90", "max_visitors": "20"}
+    data = {
+        "weekdays": ["TU"],
+        "interval": "1",
+        "rrule": "",
+        "start_time": "09:00",
+        "end_time": "12:00",
+        "starts_on": first.isoformat(),
+        "ends_on": (first + timedelta(weeks=9)).isoformat(),
+        "visit_minutes": "90",
+        "max_visitors": "20",
+    }
     data.update(overrides)
     return data
 
@@ -67,11 +75,21 @@ def test_signed_out_visitors_are_sent_to_sign_in(client) -> None:
 def test_create_a_site_geocodes_its_address(client, sign_in, contact_a, geocoder) -> None:
     """The new-site form stores the site at its geocoded place with every field, then shows it."""
     sign_in(contact_a)
-    response = client.post("/entreprise/sites/nouveau", data={
-        "name": "Forge de Meyzieu", "address": KNOWN_ADDRESS, "has_coach_parking": "y",
-        "trades": "H2903 Conduite d'équipement d'usinage\nSoudeur", "photo_policy": "Interdites",
-        "pay_range": "2 000 €", "in_house_training": "Tutorat", "open_positions": "2 régleurs",
-        "contact_name": "Joëlle Ferrand", "contact_phone": "06 12 34 56 78"})
+    response = client.post(
+        "/entreprise/sites/nouveau",
+        data={
+            "name": "Forge de Meyzieu",
+            "address": KNOWN_ADDRESS,
+            "has_coach_parking": "y",
+            "trades": "H2903 Conduite d'équipement d'usinage\nSoudeur",
+            "photo_policy": "Interdites",
+            "pay_range": "2 000 €",
+            "in_house_training": "Tutorat",
+            "open_positions": "2 régleurs",
+            "contact_name": "Joëlle Ferrand",
+            "contact_phone": "06 12 34 56 78",
+        },
+    )
     assert response.status_code == 302, text_of(response)
     site = db.session.scalar(select(Site).where(Site.name == "Forge de Meyzieu"))
     assert (site.lat, site.lon) == KNOWN_POINT and site.organisation_id == contact_a.organisation_id
@@ -106,9 +124,17 @@ def test_edit_a_site(client, sign_in, contact_a, site_a) -> None:
     sign_in(contact_a)
     form = text_of(client.get(f"/entreprise/sites/{site_a.id}/modifier"))
     assert 'value="Atelier A"' in form
-    response = client.post(f"/entreprise/sites/{site_a.id}/modifier", data={
-        "name": "Atelier A+", "address": site_a.address, "lat": str(site_a.lat), "lon": str(site_a.lon),
-        "is_accessible": "y", "open_positions": "Un soudeur"})
+    response = client.post(
+        f"/entreprise/sites/{site_a.id}/modifier",
+        data={
+            "name": "Atelier A+",
+            "address": site_a.address,
+            "lat": str(site_a.lat),
+            "lon": str(site_a.lon),
+            "is_accessible": "y",
+            "open_positions": "Un soudeur",
+        },
+    )
     assert response.status_code == 302, text_of(response)
     db.session.expire_all()
     assert (site_a.name, site_a.is_accessible, site_a.open_positions) == ("Atelier A+", True, "Un soudeur")
@@ -118,8 +144,12 @@ def test_edit_a_site(client, sign_in, contact_a, site_a) -> None:
 def test_another_companys_site_pages_are_404(client, sign_in, contact_a, site_b) -> None:
     """Company A gets 404 on B's site page, edit form, slot and series forms."""
     sign_in(contact_a)
-    for path in (f"/entreprise/sites/{site_b.id}", f"/entreprise/sites/{site_b.id}/modifier",
-                 f"/entreprise/sites/{site_b.id}/creneaux/nouveau", f"/entreprise/sites/{site_b.id}/series/nouvelle"):
+    for path in (
+        f"/entreprise/sites/{site_b.id}",
+        f"/entreprise/sites/{site_b.id}/modifier",
+        f"/entreprise/sites/{site_b.id}/creneaux/nouveau",
+        f"/entreprise/sites/{site_b.id}/series/nouvelle",
+    ):
         assert client.get(path).status_code == 404, path
     assert client.post(f"/entreprise/sites/{site_b.id}/modifier", data={"name": "X", "address": "Y"}).status_code == 404
 
@@ -128,8 +158,10 @@ def test_offer_a_one_off_slot_and_pause_it(client, sign_in, contact_a, site_a) -
     """The slot form offers a slot in Paris time; the site page pauses it."""
     sign_in(contact_a)
     day = next_weekday(3)
-    response = client.post(f"/entreprise/sites/{site_a.id}/creneaux/nouveau", data={
-        "start": f"{day}T14:00", "end": f"{day}T17:00", "visit_minutes": "60", "max_visitors": "15"})
+    response = client.post(
+        f"/entreprise/sites/{site_a.id}/creneaux/nouveau",
+        data={"start": f"{day}T14:00", "end": f"{day}T17:00", "visit_minutes": "60", "max_visitors": "15"},
+    )
     assert response.status_code == 302, text_of(response)
     slot = db.session.scalar(select(Slot))
     assert slot.status is SlotStatus.OFFERED
@@ -142,8 +174,10 @@ def test_a_visit_longer_than_its_slot_is_refused_in_french(client, sign_in, cont
     """422 naming the visit length field."""
     sign_in(contact_a)
     day = next_weekday(3)
-    response = client.post(f"/entreprise/sites/{site_a.id}/creneaux/nouveau", data={
-        "start": f"{day}T14:00", "end": f"{day}T15:00", "visit_minutes": "90", "max_visitors": "15"})
+    response = client.post(
+        f"/entreprise/sites/{site_a.id}/creneaux/nouveau",
+        data={"start": f"{day}T14:00", "end": f"{day}T15:00", "visit_minutes": "90", "max_visitors": "15"},
+    )
     assert response.status_code == 422
     assert "plus longue que le créneau" in text_of(response)
 
@@ -203,8 +237,9 @@ def test_an_exception_on_another_day_is_refused_on_the_page(client, sign_in, con
     sign_in(contact_a)
     client.post(f"/entreprise/sites/{site_a.id}/series/nouvelle", data=series_form())
     series = db.session.scalar(select(SlotSeries))
-    response = client.post(f"/entreprise/series/{series.id}/exceptions",
-                           data={"date": (series.starts_on + timedelta(days=1)).isoformat()})
+    response = client.post(
+        f"/entreprise/series/{series.id}/exceptions", data={"date": (series.starts_on + timedelta(days=1)).isoformat()}
+    )
     assert response.status_code == 422
     assert "ne propose pas de créneau" in text_of(response)
 

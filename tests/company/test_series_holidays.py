@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import time_machine
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from tourplanner.sites.models import Slot
 from tourplanner.timeutil import to_local
 
 #: A Tuesday of April 2027, before the May holidays (1 May and 8 May are Saturdays, Ascension Thursday 6 May).
-NOW = datetime(2027, 4, 20, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2027, 4, 20, 8, 0, tzinfo=UTC)
 
 
 def every_day(site_id: int) -> series_ops.SeriesDetails:
@@ -22,8 +22,14 @@ def every_day(site_id: int) -> series_ops.SeriesDetails:
     from datetime import time
 
     return series_ops.SeriesDetails(
-        site_id=site_id, rrule="FREQ=DAILY", start_time=time(9), end_time=time(12),
-        starts_on=date(2027, 4, 26), ends_on=date(2027, 5, 10), visit_minutes=90, max_visitors=20,
+        site_id=site_id,
+        rrule="FREQ=DAILY",
+        start_time=time(9),
+        end_time=time(12),
+        starts_on=date(2027, 4, 26),
+        ends_on=date(2027, 5, 10),
+        visit_minutes=90,
+        max_visitors=20,
     )
 
 
@@ -31,7 +37,9 @@ def test_public_holidays_get_no_slot_and_are_reported(app, contact_a, site_a) ->
     """1 May, Ascension and 8 May get no slot; the expansion reports them as « jour férié » with their name."""
     series, expansion = series_ops.create_series(every_day(site_a.id), contact_a, now=NOW)
     db.session.commit()
-    days = {to_local(slot.start_at).date() for slot in db.session.scalars(select(Slot).where(Slot.series_id == series.id))}
+    days = {
+        to_local(slot.start_at).date() for slot in db.session.scalars(select(Slot).where(Slot.series_id == series.id))
+    }
     holidays = {date(2027, 5, 1), date(2027, 5, 6), date(2027, 5, 8)}
     assert not days & holidays
     assert len(days) == 15 - 3

@@ -10,12 +10,12 @@ from tourplanner.audit.models import AuditEntry
 from tourplanner.sites.operations import Trade, parse_trades
 
 
-def fields(response) -> set[str]:  # noqa: ANN001
+def fields(response) -> set[str]:
     """The fields a 422 problem names."""
     return {error["field"] for error in response.get_json()["errors"]}
 
 
-def patch(api, path: str, body: dict):  # noqa: ANN001, ANN201
+def patch(api, path: str, body: dict):
     """PATCH /api/v1`path` as the api client's user."""
     return api.client.patch(f"/api/v1{path}", json=body, headers={"Authorization": f"Bearer {api.token}"})
 
@@ -31,14 +31,22 @@ NEWCOMERS = {
 def test_post_site_takes_the_new_optional_fields(api_as, contact_a, geocoder) -> None:
     """POST /sites stores photo policy, pay range, training and open positions, and answers them."""
     api = api_as(contact_a)
-    response = api.post("/sites", json={"name": "Forge", "address": KNOWN_ADDRESS, **NEWCOMERS,
-                                        "trades": ["H2903 Conduite d'équipement d'usinage", "Soudeur"]})
+    response = api.post(
+        "/sites",
+        json={
+            "name": "Forge",
+            "address": KNOWN_ADDRESS,
+            **NEWCOMERS,
+            "trades": ["H2903 Conduite d'équipement d'usinage", "Soudeur"],
+        },
+    )
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     for name, value in NEWCOMERS.items():
         assert body[name] == value
     assert body["trades_rome"] == [
-        {"code": "H2903", "label": "Conduite d'équipement d'usinage"}, {"code": None, "label": "Soudeur"},
+        {"code": "H2903", "label": "Conduite d'équipement d'usinage"},
+        {"code": None, "label": "Soudeur"},
     ]
 
 
@@ -83,8 +91,10 @@ def test_new_address_that_cannot_be_geocoded_is_refused(api_as, contact_a, site_
 def test_put_replaces_the_site_with_typed_coordinates(api_as, contact_a, site_a, db) -> None:
     """PUT with lat/lon stores them as typed, never geocoding; the change is audited."""
     api = api_as(contact_a)
-    response = api.put(f"/sites/{site_a.id}", json={"name": "Atelier A2", "address": "Ailleurs", "lat": 45.5,
-                                                     "lon": 4.6, "photo_policy": "Autorisées"})
+    response = api.put(
+        f"/sites/{site_a.id}",
+        json={"name": "Atelier A2", "address": "Ailleurs", "lat": 45.5, "lon": 4.6, "photo_policy": "Autorisées"},
+    )
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert (body["name"], body["lat"], body["lon"], body["photo_policy"]) == ("Atelier A2", 45.5, 4.6, "Autorisées")
@@ -123,12 +133,16 @@ def test_company_cannot_edit_another_companys_site(api_as, contact_a, site_b) ->
 
 def test_prescriber_cannot_edit_sites(api_as, site_a) -> None:
     """403 for roles that manage no site."""
-    response = api_as(Role.PRESCRIBER).put(f"/sites/{site_a.id}", json={"name": "X", "address": "Y", "lat": 1, "lon": 1})
+    response = api_as(Role.PRESCRIBER).put(
+        f"/sites/{site_a.id}", json={"name": "X", "address": "Y", "lat": 1, "lon": 1}
+    )
     assert response.status_code == 403
 
 
 def test_parse_trades_reads_rome_codes_where_given() -> None:
     """A leading ROME code is read apart; other lines keep their text; blank lines are dropped."""
     assert parse_trades("H2903 Conduite d'équipement d'usinage\n\nSoudeur\nH2913 - Soudage manuel") == [
-        Trade("Conduite d'équipement d'usinage", "H2903"), Trade("Soudeur"), Trade("Soudage manuel", "H2913"),
+        Trade("Conduite d'équipement d'usinage", "H2903"),
+        Trade("Soudeur"),
+        Trade("Soudage manuel", "H2913"),
     ]

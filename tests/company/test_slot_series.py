@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +18,7 @@ from tourplanner.timeutil import to_local
 from tourplanner.tours.models import Stop
 
 
-def fields(response) -> set[str]:  # noqa: ANN001
+def fields(response) -> set[str]:
     """The fields a 422 problem names."""
     return {error["field"] for error in response.get_json()["errors"]}
 
@@ -39,7 +39,12 @@ def test_series_creates_a_slot_per_tuesday_at_local_time(api_as, contact_a, site
     for slot in slots:
         start, end = to_local(slot.start_at), to_local(slot.end_at)
         assert (start.weekday(), start.time(), end.time()) == (1, time(9, 0), time(12, 0))
-        assert (slot.status, slot.visit_minutes, slot.max_visitors, slot.site_id) == (SlotStatus.OFFERED, 90, 20, site_a.id)
+        assert (slot.status, slot.visit_minutes, slot.max_visitors, slot.site_id) == (
+            SlotStatus.OFFERED,
+            90,
+            20,
+            site_a.id,
+        )
 
 
 def test_expanding_again_creates_no_duplicate(api_as, contact_a, site_a) -> None:
@@ -55,30 +60,32 @@ def test_expanding_again_creates_no_duplicate(api_as, contact_a, site_a) -> None
 def test_wall_clock_time_holds_across_the_dst_change(contact_a, site_a) -> None:
     """Tuesdays from March to June are all 9:00 in Paris: 8:00 UTC in winter, 7:00 UTC in summer."""
     year = date.today().year + 1
-    now = datetime(year, 3, 1, 6, 0, tzinfo=timezone.utc)
-    details = series_ops.SeriesDetails(site_a.id, "FREQ=WEEKLY;BYDAY=TU", time(9), time(12), date(year, 3, 1),
-                                       date(year, 6, 30), 90, 20)
+    now = datetime(year, 3, 1, 6, 0, tzinfo=UTC)
+    details = series_ops.SeriesDetails(
+        site_a.id, "FREQ=WEEKLY;BYDAY=TU", time(9), time(12), date(year, 3, 1), date(year, 6, 30), 90, 20
+    )
     series, expansion = series_ops.create_series(details, contact_a, now=now)
-    series_ops.expand_series(series, now=datetime(year, 4, 10, tzinfo=timezone.utc))
+    series_ops.expand_series(series, now=datetime(year, 4, 10, tzinfo=UTC))
     slots = slots_of(series.id)
     assert {to_local(slot.start_at).time() for slot in slots} == {time(9, 0)}
-    assert {slot.start_at.astimezone(timezone.utc).hour for slot in slots} == {7, 8}
-    march = [s for s in slots if s.start_at.astimezone(timezone.utc).month == 3 and s.start_at.day < 20]
+    assert {slot.start_at.astimezone(UTC).hour for slot in slots} == {7, 8}
+    march = [s for s in slots if s.start_at.astimezone(UTC).month == 3 and s.start_at.day < 20]
     june = [s for s in slots if to_local(s.start_at).month == 6]
-    assert march and all(s.start_at.astimezone(timezone.utc).hour == 8 for s in march)
-    assert june and all(s.start_at.astimezone(timezone.utc).hour == 7 for s in june)
+    assert march and all(s.start_at.astimezone(UTC).hour == 8 for s in march)
+    assert june and all(s.start_at.astimezone(UTC).hour == 7 for s in june)
 
 
 def test_only_the_coming_weeks_become_slots_and_the_job_extends_them(contact_a, site_a, app) -> None:
     """With a 4-week horizon, later occurrences wait; the job run a month later adds the next ones."""
     app.config["SLOT_SERIES_WEEKS"] = 4
     first = next_weekday(1)
-    details = series_ops.SeriesDetails(site_a.id, "FREQ=WEEKLY;BYDAY=TU", time(9), time(12), first,
-                                       first + timedelta(weeks=20), 60, 10)
+    details = series_ops.SeriesDetails(
+        site_a.id, "FREQ=WEEKLY;BYDAY=TU", time(9), time(12), first, first + timedelta(weeks=20), 60, 10
+    )
     series, expansion = series_ops.create_series(details, contact_a)
     horizon = date.today() + timedelta(weeks=4)
     assert expansion.created and all(to_local(s.start_at).date() <= horizon for s in expansion.created)
-    later = datetime.now(timezone.utc) + timedelta(weeks=4)
+    later = datetime.now(UTC) + timedelta(weeks=4)
     assert series_ops.expand_all_series(now=later) == 4
 
 
@@ -129,11 +136,22 @@ def test_exception_on_a_planned_visit_is_refused(api_as, contact_a, site_a, make
     body = api.post("/slot-series", json=series_body(site_a.id)).get_json()
     slot = slots_of(body["id"])[0]
     tour = make_tour(published=True)
-    db.session.add(Stop(tour_id=tour.id, bus_id=tour.buses[0].id, slot_id=slot.id, position=0, arrival_at=slot.start_at,
-                        start_at=slot.start_at, end_at=slot.start_at + timedelta(minutes=90),
-                        departure_at=slot.start_at + timedelta(minutes=95)))
+    db.session.add(
+        Stop(
+            tour_id=tour.id,
+            bus_id=tour.buses[0].id,
+            slot_id=slot.id,
+            position=0,
+            arrival_at=slot.start_at,
+            start_at=slot.start_at,
+            end_at=slot.start_at + timedelta(minutes=90),
+            departure_at=slot.start_at + timedelta(minutes=95),
+        )
+    )
     db.session.commit()
-    response = api.post(f"/slot-series/{body['id']}/exceptions", json={"date": to_local(slot.start_at).date().isoformat()})
+    response = api.post(
+        f"/slot-series/{body['id']}/exceptions", json={"date": to_local(slot.start_at).date().isoformat()}
+    )
     assert response.status_code == 409
     assert "déclinez" in response.get_json()["detail"]
 
@@ -143,8 +161,11 @@ def test_an_occurrence_overlapping_a_slot_is_skipped_and_reported(api_as, contac
     first = next_weekday(1)
     clash_day = first + timedelta(weeks=1)
     zone = ZoneInfo("Europe/Paris")
-    existing = make_slot(site=site_a, start_at=datetime.combine(clash_day, time(11), tzinfo=zone),
-                         end_at=datetime.combine(clash_day, time(13), tzinfo=zone))
+    existing = make_slot(
+        site=site_a,
+        start_at=datetime.combine(clash_day, time(11), tzinfo=zone),
+        end_at=datetime.combine(clash_day, time(13), tzinfo=zone),
+    )
     response = api_as(contact_a).post("/slot-series", json=series_body(site_a.id))
     assert response.status_code == 201
     skipped = response.get_json()["skipped"]
@@ -184,8 +205,9 @@ def test_faulty_series_is_refused_naming_the_field(api_as, contact_a, site_a, ov
 def test_rule_without_any_date_in_the_period_is_refused(api_as, contact_a, site_a) -> None:
     """A one-day period on a Wednesday with a Tuesday rule: 422 on rrule."""
     wednesday = next_weekday(2)
-    response = api_as(contact_a).post("/slot-series", json=series_body(
-        site_a.id, starts_on=wednesday.isoformat(), ends_on=wednesday.isoformat()))
+    response = api_as(contact_a).post(
+        "/slot-series", json=series_body(site_a.id, starts_on=wednesday.isoformat(), ends_on=wednesday.isoformat())
+    )
     assert response.status_code == 422 and fields(response) == {"rrule"}
 
 
@@ -209,11 +231,12 @@ def test_occurrences_created_while_paused_come_paused(contact_a, site_a, app) ->
     """A paused series extended by the job adds paused slots, not offered ones."""
     app.config["SLOT_SERIES_WEEKS"] = 3
     first = next_weekday(1)
-    details = series_ops.SeriesDetails(site_a.id, "FREQ=WEEKLY;BYDAY=TU", time(9), time(12), first,
-                                       first + timedelta(weeks=12), 60, 10)
+    details = series_ops.SeriesDetails(
+        site_a.id, "FREQ=WEEKLY;BYDAY=TU", time(9), time(12), first, first + timedelta(weeks=12), 60, 10
+    )
     series, _ = series_ops.create_series(details, contact_a)
     series_ops.pause_series(series, contact_a)
-    later = datetime.now(timezone.utc) + timedelta(weeks=3)
+    later = datetime.now(UTC) + timedelta(weeks=3)
     assert series_ops.expand_all_series(now=later) > 0
     assert {s.status for s in slots_of(series.id)} == {SlotStatus.PAUSED}
 

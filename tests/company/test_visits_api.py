@@ -21,7 +21,8 @@ def stop_rows(tour_id: int) -> list[tuple]:
 
 
 def test_company_sees_its_visit_with_group_coach_and_ambassadors(api_as, contact_a, site_a, make_visit) -> None:
-    """GET /visits: date, arrival, visit times in local time, confirmed seats on the coach, coach and ambassador names."""
+    """GET /visits: date, arrival, visit times in local time, confirmed seats on the coach, coach and ambassador
+    names."""
     stop = make_visit(site_a, seats=12)
     response = api_as(contact_a).get("/visits")
     assert response.status_code == 200
@@ -34,7 +35,9 @@ def test_company_sees_its_visit_with_group_coach_and_ambassadors(api_as, contact
     assert visit["company_response"] == "pending" and visit["is_answerable"] is True
 
 
-def test_drafts_and_other_companies_visits_are_not_shown(api_as, contact_a, contact_b, site_a, site_b, make_visit) -> None:
+def test_drafts_and_other_companies_visits_are_not_shown(
+    api_as, contact_a, contact_b, site_a, site_b, make_visit
+) -> None:
     """A's list holds A's published visits only; a draft or cancelled tour's visit stays hidden."""
     mine = make_visit(site_a)
     make_visit(site_b)
@@ -78,7 +81,8 @@ def test_confirm_records_the_answer(api_as, contact_a, site_a, make_visit) -> No
 
 
 def test_decline_mails_the_organiser_flags_the_tour_and_keeps_the_stops(api_as, contact_a, site_a, make_visit) -> None:
-    """The tour's organiser gets a French mail with the reason; needs_reoptimisation is set; the itinerary is untouched."""
+    """The tour's organiser gets a French mail with the reason; needs_reoptimisation is set; the itinerary is
+    untouched."""
     stop = make_visit(site_a)
     tour_id = stop.tour_id
     organiser = db.session.get(Tour, tour_id).created_by

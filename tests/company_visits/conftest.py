@@ -23,24 +23,30 @@ def frozen_clock() -> Iterator[None]:
 
 
 @pytest.fixture
-def organiser(api_as):  # noqa: ANN001, ANN201
+def organiser(api_as):
     """An API client for an organiser."""
     return api_as(Role.ORGANISER)
 
 
 @pytest.fixture
-def referent(api_as):  # noqa: ANN001, ANN201
+def referent(api_as):
     """An API client for a job seekers' referent (a prescriber)."""
     return api_as(Role.PRESCRIBER, organisation="Mission locale du Gier")
 
 
 @pytest.fixture
-def session(organiser) -> Tour:  # noqa: ANN001
+def session(organiser) -> Tour:
     """« Coffreur en génie civil »: a published half-day session for 6 on Tuesday 9 March 2027, 8:30–12:30."""
     details = tour_ops.TourDetails(
-        title="Ambassadeurs des métiers : coffreur en génie civil", start=paris(9, 8, 30), end=paris(9, 12, 30),
-        meeting_point_name="Café de la Gare, Rive-de-Gier", meeting_lat=45.5281, meeting_lon=4.6186,
-        bus_seats=[6], booking_deadline=paris(5, 18), kind=TourKind.COMPANY_VISIT,
+        title="Ambassadeurs des métiers : coffreur en génie civil",
+        start=paris(9, 8, 30),
+        end=paris(9, 12, 30),
+        meeting_point_name="Café de la Gare, Rive-de-Gier",
+        meeting_lat=45.5281,
+        meeting_lon=4.6186,
+        bus_seats=[6],
+        booking_deadline=paris(5, 18),
+        kind=TourKind.COMPANY_VISIT,
     )
     tour = tour_ops.create_tour(details, organiser.user)
     tour_ops.publish_tour(tour, organiser.user)

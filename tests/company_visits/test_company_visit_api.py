@@ -40,7 +40,9 @@ def test_the_agenda_needs_all_three_steps_in_order(organiser, session) -> None:
 
 def test_only_a_company_visit_has_this_agenda(organiser, make_tour) -> None:
     """A ZI Tour refuses it with 409."""
-    tour = make_tour(organiser=organiser.user, start=paris(9, 8, 30), end=paris(9, 12, 30), booking_deadline=paris(5, 18))
+    tour = make_tour(
+        organiser=organiser.user, start=paris(9, 8, 30), end=paris(9, 12, 30), booking_deadline=paris(5, 18)
+    )
     assert organiser.put(f"/tours/{tour.id}/agenda", json=agenda_body()).status_code == 409
 
 
@@ -63,23 +65,26 @@ def test_invitation_and_feed_carry_the_agenda(organiser, referent, session, clie
     assert "Déroulé :" in description and "09:15  Visite — Chantier Bâtir Gier, quai du Canal" in description
 
 
-def _book(referent, session, *names: str) -> list[int]:  # noqa: ANN001
+def _book(referent, session, *names: str) -> list[int]:
     """Book seats for these people; their participant ids, as GET /debriefing lists them."""
-    booking = referent.post(f"/tours/{session.id}/bookings",
-                            json={"seats": len(names), "participants": [{"name": n} for n in names]}).get_json()
+    booking = referent.post(
+        f"/tours/{session.id}/bookings", json={"seats": len(names), "participants": [{"name": n} for n in names]}
+    ).get_json()
     listed = referent.get(f"/tours/{session.id}/debriefing").get_json()["participants"]
     return [p["participant_id"] for p in listed if p["booking_id"] == booking["id"]]
 
 
 def test_organiser_records_interest_at_the_debriefing(organiser, referent, api_as, session, db) -> None:
-    """Once the session began: yes/maybe/no kept per person (a second answer replaces the first); referents see their own."""
+    """Once the session began: yes/maybe/no kept per person (a second answer replaces the first); referents see their
+    own."""
     ids = _book(referent, session, "Léa", "Marc", "Samir")
     other = api_as(Role.PRESCRIBER)
     [other_id] = _book(other, session, "Inès")
     with time_machine.travel(paris(9, 11, 45), tick=False):
         for participant_id, interest in zip(ids, ["yes", "maybe", "no"], strict=True):
-            response = organiser.put(f"/tours/{session.id}/participants/{participant_id}/interest",
-                                     json={"interest": interest})
+            response = organiser.put(
+                f"/tours/{session.id}/participants/{participant_id}/interest", json={"interest": interest}
+            )
             assert response.status_code == 200, response.get_json()
         organiser.put(f"/tours/{session.id}/participants/{ids[2]}/interest", json={"interest": "maybe"})
     assert db.session.query(ParticipantInterest).count() == 3

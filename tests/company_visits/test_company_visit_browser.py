@@ -20,7 +20,7 @@ def config_overrides() -> dict[str, Any]:
     return {"WTF_CSRF_ENABLED": True}
 
 
-def test_agenda_debriefing_and_follow_up(browser, live_server, organiser, referent, session) -> None:  # noqa: ANN001
+def test_agenda_debriefing_and_follow_up(browser, live_server, organiser, referent, session) -> None:
     """The agenda form and the debriefing pass axe at 360 px; the referent then sees « oui »."""
     referent.post(f"/tours/{session.id}/bookings", json={"seats": 1, "participants": [{"name": "Léa Martin"}]})
     context, page = open_as(browser, live_server, organiser.user)

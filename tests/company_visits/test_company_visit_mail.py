@@ -17,7 +17,7 @@ def config_overrides(mailbox: SmtpSink) -> dict[str, Any]:
     return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": mailbox.port, "MAIL_DELIVERY": "sync"}
 
 
-def test_the_invitation_text_and_event_carry_the_agenda(mailbox, organiser, referent, session) -> None:  # noqa: ANN001
+def test_the_invitation_text_and_event_carry_the_agenda(mailbox, organiser, referent, session) -> None:
     """The referent's invitation: text part and DESCRIPTION list briefing, visit and debriefing with time and place."""
     organiser.put(f"/tours/{session.id}/agenda", json=agenda_body())
     referent.post(f"/tours/{session.id}/bookings", json={"seats": 1, "participants": [{"name": "Léa"}]})
@@ -25,13 +25,16 @@ def test_the_invitation_text_and_event_carry_the_agenda(mailbox, organiser, refe
     mailbox.wait_for(1)
     [received] = mailbox.to(referent.user.email)
     invite = invitation_of(received)
-    for line in ("08:30  Briefing — Café de la Gare, Rive-de-Gier", "09:15  Visite — Chantier Bâtir Gier, quai du Canal",
-                 "11:30  Débriefing — Mission locale, salle 2"):
+    for line in (
+        "08:30  Briefing — Café de la Gare, Rive-de-Gier",
+        "09:15  Visite — Chantier Bâtir Gier, quai du Canal",
+        "11:30  Débriefing — Mission locale, salle 2",
+    ):
         assert line in invite.text
         assert line in str(invite.event["DESCRIPTION"])
 
 
-def test_a_changed_agenda_reaches_the_people_already_told_once(mailbox, organiser, referent, session) -> None:  # noqa: ANN001
+def test_a_changed_agenda_reaches_the_people_already_told_once(mailbox, organiser, referent, session) -> None:
     """The debriefing moves to another room after the referent was invited: the referent receives one REQUEST,
     same UID, higher SEQUENCE, whose text carries the new place; setting the same agenda again sends nothing."""
     organiser.put(f"/tours/{session.id}/agenda", json=agenda_body())

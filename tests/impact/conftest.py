@@ -44,20 +44,28 @@ class History:
     def zone(self, territory: str) -> IndustrialZone:
         """The industrial zone of a territory (created once)."""
         if territory not in self.zones:
-            self.zones[territory] = IndustrialZone(name=f"ZI {territory}", city=territory, territory=territory,
-                                                   lat=45.7, lon=4.9)
+            self.zones[territory] = IndustrialZone(
+                name=f"ZI {territory}", city=territory, territory=territory, lat=45.7, lon=4.9
+            )
             db.session.add(self.zones[territory])
         return self.zones[territory]
 
     def company(self, name: str, territory: str, contact: str | None = None) -> Organisation:
         """A company with a site in the territory, and optionally a contact user."""
         organisation = Organisation(name=name, kind=OrganisationKind.COMPANY)
-        site = Site(organisation=organisation, zone=self.zone(territory), name=f"Usine {name}", address="1 rue X",
-                    lat=45.7, lon=4.9)
+        site = Site(
+            organisation=organisation,
+            zone=self.zone(territory),
+            name=f"Usine {name}",
+            address="1 rue X",
+            lat=45.7,
+            lon=4.9,
+        )
         db.session.add_all([organisation, site])
         if contact:
-            self.users[contact] = User(email=f"{contact.lower()}@example.fr", name=contact, role=Role.COMPANY,
-                                       organisation=organisation)
+            self.users[contact] = User(
+                email=f"{contact.lower()}@example.fr", name=contact, role=Role.COMPANY, organisation=organisation
+            )
             db.session.add(self.users[contact])
         self.companies[name] = organisation
         return organisation
@@ -72,38 +80,70 @@ class History:
         db.session.add(self.users[name])
         return self.users[name]
 
-    def tour(self, name: str, start: datetime, status: TourStatus = TourStatus.DONE,
-             kind: TourKind = TourKind.ZI_TOUR, seats: int = 20,
-             visits: list[tuple[str, VisitResponse]] | None = None) -> Tour:
+    def tour(
+        self,
+        name: str,
+        start: datetime,
+        status: TourStatus = TourStatus.DONE,
+        kind: TourKind = TourKind.ZI_TOUR,
+        seats: int = 20,
+        visits: list[tuple[str, VisitResponse]] | None = None,
+    ) -> Tour:
         """A tour with one coach and stops at the companies named."""
-        tour = Tour(title=name, kind=kind, status=status, start_at=start, end_at=start + timedelta(hours=7),
-                    meeting_point_name="Gare", meeting_lat=45.7, meeting_lon=4.9,
-                    booking_deadline_at=start - timedelta(days=3), created_by=self.organiser,
-                    organisation_id=self.organiser.organisation_id)
+        tour = Tour(
+            title=name,
+            kind=kind,
+            status=status,
+            start_at=start,
+            end_at=start + timedelta(hours=7),
+            meeting_point_name="Gare",
+            meeting_lat=45.7,
+            meeting_lon=4.9,
+            booking_deadline_at=start - timedelta(days=3),
+            created_by=self.organiser,
+            organisation_id=self.organiser.organisation_id,
+        )
         bus = Bus(tour=tour, position=0, seats=seats)
         db.session.add_all([tour, bus])
         db.session.flush()
         for position, (company, response) in enumerate(visits or []):
             site = self.companies[company].sites[0]
-            slot = Slot(site=site, start_at=start, end_at=start + timedelta(hours=3), visit_minutes=60,
-                        max_visitors=25)
+            slot = Slot(site=site, start_at=start, end_at=start + timedelta(hours=3), visit_minutes=60, max_visitors=25)
             db.session.add(slot)
-            db.session.add(Stop(tour_id=tour.id, bus=bus, slot=slot, position=position, arrival_at=start, start_at=start,
-                                end_at=start + timedelta(hours=1), departure_at=start + timedelta(hours=1),
-                                company_response=response))
+            db.session.add(
+                Stop(
+                    tour_id=tour.id,
+                    bus=bus,
+                    slot=slot,
+                    position=position,
+                    arrival_at=start,
+                    start_at=start,
+                    end_at=start + timedelta(hours=1),
+                    departure_at=start + timedelta(hours=1),
+                    company_response=response,
+                )
+            )
         self.tours[name] = tour
         return tour
 
-    def book(self, tour: str, prescriber: str, seats: int, people: dict[str, Attendance | None] | None = None,
-             status: BookingStatus = BookingStatus.CONFIRMED) -> Booking:
+    def book(
+        self,
+        tour: str,
+        prescriber: str,
+        seats: int,
+        people: dict[str, Attendance | None] | None = None,
+        status: BookingStatus = BookingStatus.CONFIRMED,
+    ) -> Booking:
         """A booking of `seats`, with named participants and their attendance."""
         user = self.users[prescriber]
-        booking = Booking(tour=self.tours[tour], prescriber=user, organisation=user.organisation, seats=seats,
-                          status=status)
+        booking = Booking(
+            tour=self.tours[tour], prescriber=user, organisation=user.organisation, seats=seats, status=status
+        )
         db.session.add(booking)
         for name, attendance in (people or {}).items():
-            participant = Participant(booking=booking, name=name, email=f"{name.lower()}@example.fr",
-                                      attendance=attendance)
+            participant = Participant(
+                booking=booking, name=name, email=f"{name.lower()}@example.fr", attendance=attendance
+            )
             booking.participants.append(participant)
             self.people[name] = participant
         return booking
@@ -114,8 +154,9 @@ class History:
 
     def interest(self, person: str, interest: Interest) -> None:
         """The interest a participant voiced at the debriefing, recorded by the organiser."""
-        db.session.add(ParticipantInterest(participant=self.people[person], interest=interest,
-                                           recorded_by=self.organiser))
+        db.session.add(
+            ParticipantInterest(participant=self.people[person], interest=interest, recorded_by=self.organiser)
+        )
 
     def answer(self, tour: str, who: str, before: int | None, after: int | None) -> None:
         """Perception answers before and/or after a tour."""
@@ -123,8 +164,11 @@ class History:
         respondent = Respondent.COMPANY if user.role is Role.COMPANY else Respondent.PRESCRIBER
         for moment, score in ((Moment.BEFORE, before), (Moment.AFTER, after)):
             if score is not None:
-                db.session.add(PerceptionAnswer(tour=self.tours[tour], user=user, respondent=respondent,
-                                                moment=moment, score=score))
+                db.session.add(
+                    PerceptionAnswer(
+                        tour=self.tours[tour], user=user, respondent=respondent, moment=moment, score=score
+                    )
+                )
 
 
 @pytest.fixture
@@ -150,8 +194,14 @@ def seeded(history: History) -> History:
     # Before the period (31 December, late evening in Paris: already 1 January in no zone that matters).
     h.tour("T0", paris(2026, 12, 31, 22), visits=[("C2", ok)])
     h.tour("T1", paris(2027, 2, 10), visits=[("C1", ok), ("C2", ok)], seats=10)
-    h.tour("T2", paris(2027, 3, 15), status=TourStatus.PUBLISHED, kind=TourKind.COMPANY_VISIT,
-           visits=[("C1", ok), ("C4", declined)], seats=8)
+    h.tour(
+        "T2",
+        paris(2027, 3, 15),
+        status=TourStatus.PUBLISHED,
+        kind=TourKind.COMPANY_VISIT,
+        visits=[("C1", ok), ("C4", declined)],
+        seats=8,
+    )
     h.tour("T3", paris(2027, 4, 1), status=TourStatus.CANCELLED, visits=[("C5", ok)])
     h.tour("T4", paris(2027, 6, 30, 18), visits=[("C3", ok)])  # last evening of the period
     h.tour("T5", paris(2027, 7, 1, 0, 30), visits=[("C3", ok)])  # just after it
@@ -165,13 +215,13 @@ def seeded(history: History) -> History:
     h.book("T3", "P4", 5, {"Gilles": P})
     h.book("T4", "P4", 1, {"Hugo": P})
     h.book("T5", "P4", 3, {"Inès": None})
-    R, T, I = OutcomeKind.RECRUITMENT, OutcomeKind.TRAINING, OutcomeKind.INTERNSHIP
+    R, T, IN = OutcomeKind.RECRUITMENT, OutcomeKind.TRAINING, OutcomeKind.INTERNSHIP
     h.outcome("Alice", R, date(2027, 3, 1), Contract.CDD)
     h.outcome("Alice", R, date(2027, 6, 1), Contract.CDI)  # same person, same kind: once
     h.outcome("Alice", T, date(2027, 4, 1))
     h.outcome("Bruno", R, date(2027, 5, 1), Contract.INTERIM)
     h.outcome("Chloé", R, date(2027, 5, 1))  # absent: not a participant
-    h.outcome("Farid", I, date(2027, 4, 10))
+    h.outcome("Farid", IN, date(2027, 4, 10))
     h.outcome("Gilles", R, date(2027, 5, 1))  # cancelled tour
     h.outcome("Inès", R, date(2027, 8, 1))  # outside the period
     h.outcome("Zoé", T, date(2027, 2, 1))  # outside the period

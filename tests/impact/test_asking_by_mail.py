@@ -1,4 +1,5 @@
-"""Questionnaires by signed link (before, after, one reminder), outcomes asked at 1, 3, 6 months, the visit assessment."""
+"""Questionnaires by signed link (before, after, one reminder), outcomes asked at 1, 3, 6 months, the visit
+assessment."""
 
 from __future__ import annotations
 
@@ -53,8 +54,15 @@ def test_questionnaires_before_after_and_a_single_reminder(upcoming):
     assert _run(paris(2027, 3, 1, 10, 5)) == 0  # never twice
     assert _run(paris(2027, 3, 2, 3)) == 0  # no mail at night
     # Ulysse answers before the reminder:
-    db.session.add(PerceptionAnswer(tour_id=upcoming.tours["T"].id, user_id=upcoming.users["Ulysse"].id,
-                                    respondent="company", moment=Moment.BEFORE, score=3))
+    db.session.add(
+        PerceptionAnswer(
+            tour_id=upcoming.tours["T"].id,
+            user_id=upcoming.users["Ulysse"].id,
+            respondent="company",
+            moment=Moment.BEFORE,
+            score=3,
+        )
+    )
     db.session.commit()
     assert _run(paris(2027, 3, 4, 11)) == 1  # three days on: P1's reminder only
     assert _mails()[-1].subject.startswith("Rappel") and _mails()[-1].recipient == "p1@example.fr"
@@ -76,14 +84,20 @@ def test_the_signed_questionnaire_is_answered_once_without_signing_in(upcoming, 
 
 def _answer_once(client, path: str) -> None:
     page = client.get(path)
-    assert page.status_code == 200 and "L&#39;industrie offre des débouchés à mes publics." in page.get_data(as_text=True)
+    assert page.status_code == 200 and "L&#39;industrie offre des débouchés à mes publics." in page.get_data(
+        as_text=True
+    )
     refused = client.post(path, data={"debouches": "", "metiers": "9"})
     assert refused.status_code == 422 and db.session.query(PerceptionAnswer).count() == 0
     done = client.post(path, data={"debouches": "2", "metiers": "4", "comment": "Je découvre"})
     assert done.status_code == 200
     answer = db.session.query(PerceptionAnswer).one()
-    assert (answer.moment, answer.score, answer.scores, answer.comment) == (Moment.BEFORE, 2, {"metiers": 4},
-                                                                           "Je découvre")
+    assert (answer.moment, answer.score, answer.scores, answer.comment) == (
+        Moment.BEFORE,
+        2,
+        {"metiers": 4},
+        "Je découvre",
+    )
     again = client.get(path)
     assert "déjà répondu" in again.get_data(as_text=True)
     assert client.post(path, data={"debouches": "5"}).status_code == 200
@@ -112,11 +126,26 @@ def _record_outcomes(client, path: str, upcoming) -> None:
     page = client.get(path).get_data(as_text=True)
     assert "Alice" in page and "Bruno" in page
     alice, bruno = upcoming.people["Alice"].id, upcoming.people["Bruno"].id
-    bad = client.post(path, data={f"kind-{alice}": "recruitment", f"date-{alice}": "2027-05-01",
-                                  f"contract-{alice}": "cdi", f"kind-{bruno}": "training", f"date-{bruno}": ""})
+    bad = client.post(
+        path,
+        data={
+            f"kind-{alice}": "recruitment",
+            f"date-{alice}": "2027-05-01",
+            f"contract-{alice}": "cdi",
+            f"kind-{bruno}": "training",
+            f"date-{bruno}": "",
+        },
+    )
     assert bad.status_code == 422 and db.session.query(Outcome).count() == 0
-    good = client.post(path, data={f"kind-{alice}": "recruitment", f"date-{alice}": "2027-05-01",
-                                   f"contract-{alice}": "cdi", f"kind-{bruno}": ""})
+    good = client.post(
+        path,
+        data={
+            f"kind-{alice}": "recruitment",
+            f"date-{alice}": "2027-05-01",
+            f"contract-{alice}": "cdi",
+            f"kind-{bruno}": "",
+        },
+    )
     assert good.status_code == 200
     outcome = db.session.query(Outcome).one()
     assert (outcome.participant_id, outcome.occurred_on, outcome.contract.value) == (alice, date(2027, 5, 1), "cdi")
@@ -136,5 +165,10 @@ def _assess(client, path: str) -> None:
     assert client.post(path, data=data).status_code == 200
     assert client.post(path, data={**data, "visitors": "15"}).status_code == 200
     assessment = db.session.query(CompanyAssessment).one()
-    assert (assessment.went_as_planned, assessment.visitors, assessment.profiles_spotted,
-            assessment.intends_to_recruit, assessment.intends_immersion) == (True, 15, 3, True, False)
+    assert (
+        assessment.went_as_planned,
+        assessment.visitors,
+        assessment.profiles_spotted,
+        assessment.intends_to_recruit,
+        assessment.intends_immersion,
+    ) == (True, 15, 3, True, False)

@@ -45,12 +45,14 @@ def test_prescribers_count_once_and_only_with_a_counted_participant(bilan):
 
 
 def test_an_outcome_counts_a_counted_person_once_per_kind(bilan):
-    """Alice recruited twice counts once; Chloé absent, Gilles on a cancelled tour, Inès and Zoé outside: not counted."""
+    """Alice recruited twice counts once; Chloé absent, Gilles on a cancelled tour, Inès and Zoé outside: not
+    counted."""
     assert (bilan.recruitments, bilan.trainings, bilan.internships) == (2, 1, 1)
 
 
 def test_perception_counts_people_who_answered_before_and_after(bilan):
-    """Prescribers: P1 rose, P3 same, P4 fell (P2 before only, T3 cancelled); the company contact once over two tours."""
+    """Prescribers: P1 rose, P3 same, P4 fell (P2 before only, T3 cancelled); the company contact once over two
+    tours."""
     prescribers, companies = bilan.perception[Respondent.PRESCRIBER], bilan.perception[Respondent.COMPANY]
     assert (prescribers.answered, prescribers.improved) == (3, 1)
     assert (companies.answered, companies.improved) == (1, 1)
@@ -68,10 +70,15 @@ def test_fill_and_no_show_rates(bilan):
 def test_counts_per_month_and_per_slice(bilan):
     """Per month of the action's start; per role and kind of the booker's organisation."""
     assert [(m.month, m.actions, m.participants) for m in bilan.by_month] == [
-        ("2027-02", 1, 2), ("2027-03", 1, 4), ("2027-06", 1, 1)]
+        ("2027-02", 1, 2),
+        ("2027-03", 1, 4),
+        ("2027-06", 1, 1),
+    ]
     slices = {(s.role, s.kind): s.participants for s in bilan.by_slice}
-    assert slices == {(Role.PRESCRIBER, OrganisationKind.MISSION_LOCALE): 2,
-                      (Role.PRESCRIBER, OrganisationKind.FRANCE_TRAVAIL): 5}
+    assert slices == {
+        (Role.PRESCRIBER, OrganisationKind.MISSION_LOCALE): 2,
+        (Role.PRESCRIBER, OrganisationKind.FRANCE_TRAVAIL): 5,
+    }
 
 
 def test_a_territory_is_that_of_the_industrial_zones_visited(seeded):
@@ -117,6 +124,7 @@ def test_a_persons_perception_runs_from_first_before_to_last_after(history):
     history.answer("T2", "P1", 3, 1)
     history.answer("T2", "P2", 2, 3)
     from tourplanner.extensions import db
+
     db.session.commit()
     figures = compute_bilan(BilanFilter(*PERIOD)).perception[Respondent.PRESCRIBER]
     assert (figures.answered, figures.improved) == (2, 1)

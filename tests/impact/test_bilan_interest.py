@@ -43,8 +43,10 @@ def test_the_page_shows_interest_exactly_with_its_definition_and_chart(intereste
     """Exact counts on screen (« < 5 » when printed), the definition, a chart with its data table."""
     sign_in(interested.organiser)
     html = client.get(f"/organisateur/bilan?{QUERY}").get_data(as_text=True)
-    assert ('<td>Intérêt au débriefing</td><th scope="row">Oui, veut aller plus loin</th>'
-            '<td><span class="screen-only">1</span><span class="print-only">&lt; 5</span></td>') in html
+    assert (
+        '<td>Intérêt au débriefing</td><th scope="row">Oui, veut aller plus loin</th>'
+        '<td><span class="screen-only">1</span><span class="print-only">&lt; 5</span></td>'
+    ) in html
     assert "Intérêt au débriefing (Ambassadeurs des métiers) : participants comptés" in html
     assert "Intérêt au débriefing (personnes) — données</caption>" in html
 
@@ -61,7 +63,9 @@ def test_exports_hide_small_interest_counts(interested, client, sign_in):
         assert f"Intérêt au débriefing;{label};< 5" in text
     document = load(io.BytesIO(client.get(f"/organisateur/bilan.ods?{QUERY}").data))
     sheet = next(t for t in document.spreadsheet.getElementsByType(Table) if t.getAttribute("name") == "Indicateurs")
-    rows = [[teletype.extractText(c) for c in row.getElementsByType(TableCell)] for row in sheet.getElementsByType(TableRow)]
+    rows = [
+        [teletype.extractText(c) for c in row.getElementsByType(TableCell)] for row in sheet.getElementsByType(TableRow)
+    ]
     assert ["Intérêt au débriefing", "Non", "< 5"] in rows
     organisation = interested.users["P1"].organisation.id
     text = client.get(f"/organisateur/bilan.csv?{QUERY}&organisation={organisation}").get_data(as_text=True)

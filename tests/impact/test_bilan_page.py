@@ -55,9 +55,9 @@ def test_csv_export_hides_small_cells(seeded, client, sign_in):
 
 def test_ods_export_is_pseudonymised_and_hides_small_cells(seeded, client, sign_in):
     """The ODS: indicators with small cells hidden; outcomes by pseudonym, no name nor address."""
+    from odf import teletype
     from odf.opendocument import load
     from odf.table import Table, TableCell, TableRow
-    from odf import teletype
 
     sign_in(seeded.organiser)
     response = client.get(f"/organisateur/bilan.ods?{PERIOD}")
@@ -67,7 +67,8 @@ def test_ods_export_is_pseudonymised_and_hides_small_cells(seeded, client, sign_
     for table in document.spreadsheet.getElementsByType(Table):
         sheets[table.getAttribute("name")] = [
             [teletype.extractText(c) for c in row.getElementsByType(TableCell)]
-            for row in table.getElementsByType(TableRow)]
+            for row in table.getElementsByType(TableRow)
+        ]
     indicators = {row[1]: row[2] for row in sheets["Indicateurs"] if len(row) == 3}
     assert indicators["Participants"] == "7" and indicators["Recrutements"] == "< 5"
     outcomes = [row for row in sheets["Sorties (pseudonymisées)"] if row and row[0].startswith("P-")]
@@ -83,6 +84,7 @@ def test_an_organiser_sets_the_retention_period(seeded, client, sign_in):
     sign_in(seeded.organiser)
     client.post("/organisateur/bilan/conservation", data={"retention_months": "12"})
     from tourplanner.impact.operations import settings
+
     assert settings().retention_months == 12
     client.post("/organisateur/bilan/conservation", data={"retention_months": "0"})
     assert settings().retention_months == 12

@@ -18,7 +18,8 @@ from tourplanner.tours.models import Tour
 
 
 def test_two_years_of_past_tours_with_attendance_answers_and_outcomes(db):
-    """Loaded on 10 March 2027: ~two tours a month before that day; figures in every part of the bilan; again: nothing."""
+    """Loaded on 10 March 2027: ~two tours a month before that day; figures in every part of the bilan; again:
+    nothing."""
     with time_machine.travel(paris(2027, 3, 10, 10), tick=False):
         demo.load_demo()
         db.session.commit()
@@ -29,17 +30,22 @@ def test_two_years_of_past_tours_with_attendance_answers_and_outcomes(db):
         assert sum(t.status is TourStatus.CANCELLED for t in past) == 2
         figures = compute_bilan(BilanFilter(days[0], days[-1]))
         # The demo's programme also held tours of its own in those weeks (tourplanner.demo's past tours).
-        held = db.session.scalars(select(Tour).where(Tour.title.not_like("% – bilan n°%"),
-                                                     Tour.status == TourStatus.DONE)).all()
+        held = db.session.scalars(
+            select(Tour).where(Tour.title.not_like("% – bilan n°%"), Tour.status == TourStatus.DONE)
+        ).all()
         held = [t for t in held if days[0] <= to_local(t.start_at).date() <= days[-1]]
         assert figures.actions == len(past) - 2 + len(held)
         assert figures.participants > 200 and figures.companies >= 10 and figures.prescribers >= 5
         assert figures.recruitments > 0 and figures.trainings > 0 and figures.internships > 0
         assert all(p.answered > 0 for p in figures.perception.values())
-        counts = (db.session.scalar(select(func.count(Outcome.id))),
-                  db.session.scalar(select(func.count(PerceptionAnswer.id))))
+        counts = (
+            db.session.scalar(select(func.count(Outcome.id))),
+            db.session.scalar(select(func.count(PerceptionAnswer.id))),
+        )
     with time_machine.travel(paris(2027, 3, 10, 10) + timedelta(days=75), tick=False):
         assert load_impact_demo() == 0  # weeks later: same anchor, nothing added
         db.session.commit()
-        assert (db.session.scalar(select(func.count(Outcome.id))),
-                db.session.scalar(select(func.count(PerceptionAnswer.id)))) == counts
+        assert (
+            db.session.scalar(select(func.count(Outcome.id))),
+            db.session.scalar(select(func.count(PerceptionAnswer.id))),
+        ) == counts

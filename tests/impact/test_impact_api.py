@@ -14,10 +14,18 @@ def _seeded_api(seeded, api_as, who: str):
 def test_bilan_gives_the_contract_fields_with_the_definitions(seeded, api_as):
     """GET /bilan?from&to: the figures of the hand-made history, exactly the contract's fields (and more)."""
     body = api_as(Role.ORGANISER).get("/bilan?from=2027-01-01&to=2027-06-30").get_json()
-    assert {k: body[k] for k in ("actions", "companies", "prescribers", "participants", "recruitments",
-                                 "trainings", "internships")} == {
-        "actions": 3, "companies": 3, "prescribers": 3, "participants": 7, "recruitments": 2, "trainings": 1,
-        "internships": 1}
+    assert {
+        k: body[k]
+        for k in ("actions", "companies", "prescribers", "participants", "recruitments", "trainings", "internships")
+    } == {
+        "actions": 3,
+        "companies": 3,
+        "prescribers": 3,
+        "participants": 7,
+        "recruitments": 2,
+        "trainings": 1,
+        "internships": 1,
+    }
     assert body["perception"]["prescribers"]["answered"] == 3
     assert body["perception"]["prescribers"]["improved"] == 1
     assert body["perception"]["companies"]["answered"] == 1
@@ -60,14 +68,19 @@ def test_perception_is_for_booked_prescribers_and_visited_companies(seeded, api_
     """A visited company's contact answers (201); a prescriber without booking, an organiser: 403; bad score: 422."""
     tour = seeded.tours["T1"].id
     contact = _seeded_api(seeded, api_as, "Ulysse")
-    assert contact.post(f"/tours/{seeded.tours['T4'].id}/perception",
-                        json={"moment": "before", "score": 3}).status_code == 403  # C1 not visited by T4
+    assert (
+        contact.post(f"/tours/{seeded.tours['T4'].id}/perception", json={"moment": "before", "score": 3}).status_code
+        == 403
+    )  # C1 not visited by T4
     stranger = api_as(Role.PRESCRIBER)
     assert stranger.post(f"/tours/{tour}/perception", json={"moment": "before", "score": 3}).status_code == 403
-    assert api_as(Role.ORGANISER).post(f"/tours/{tour}/perception",
-                                       json={"moment": "before", "score": 3}).status_code == 403
-    response = _seeded_api(seeded, api_as, "P4").post(f"/tours/{seeded.tours['T5'].id}/perception",
-                                                      json={"moment": "during", "score": 7})
+    assert (
+        api_as(Role.ORGANISER).post(f"/tours/{tour}/perception", json={"moment": "before", "score": 3}).status_code
+        == 403
+    )
+    response = _seeded_api(seeded, api_as, "P4").post(
+        f"/tours/{seeded.tours['T5'].id}/perception", json={"moment": "during", "score": 7}
+    )
     assert response.status_code == 422
     assert {e["field"] for e in response.get_json()["errors"]} == {"moment", "score"}
     assert contact.post("/tours/999999/perception", json={"moment": "before", "score": 3}).status_code == 404
@@ -77,20 +90,34 @@ def test_outcomes_by_the_participants_prescriber_or_an_organiser(seeded, api_as)
     """Its prescriber and organisers record (201); another prescriber sees no such participant (404)."""
     farid = seeded.people["Farid"].id
     own = _seeded_api(seeded, api_as, "P3")
-    response = own.post(f"/participants/{farid}/outcomes",
-                        json={"kind": "recruitment", "date": "2027-05-02", "contract": "cdi"})
+    response = own.post(
+        f"/participants/{farid}/outcomes", json={"kind": "recruitment", "date": "2027-05-02", "contract": "cdi"}
+    )
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["contract"] == "cdi"
-    assert api_as(Role.ORGANISER).post(f"/participants/{farid}/outcomes",
-                                       json={"kind": "training", "date": "2027-05-03"}).status_code == 201
-    assert _seeded_api(seeded, api_as, "P1").post(f"/participants/{farid}/outcomes",
-                                                  json={"kind": "training", "date": "2027-05-03"}).status_code == 404
-    assert _seeded_api(seeded, api_as, "Ulysse").post(f"/participants/{farid}/outcomes",
-                                                      json={"kind": "training", "date": "2027-05-03"}).status_code == 403
+    assert (
+        api_as(Role.ORGANISER)
+        .post(f"/participants/{farid}/outcomes", json={"kind": "training", "date": "2027-05-03"})
+        .status_code
+        == 201
+    )
+    assert (
+        _seeded_api(seeded, api_as, "P1")
+        .post(f"/participants/{farid}/outcomes", json={"kind": "training", "date": "2027-05-03"})
+        .status_code
+        == 404
+    )
+    assert (
+        _seeded_api(seeded, api_as, "Ulysse")
+        .post(f"/participants/{farid}/outcomes", json={"kind": "training", "date": "2027-05-03"})
+        .status_code
+        == 403
+    )
     bad = own.post(f"/participants/{farid}/outcomes", json={"kind": "holiday", "date": "demain"})
     assert bad.status_code == 422 and {e["field"] for e in bad.get_json()["errors"]} == {"kind", "date"}
-    wrong = own.post(f"/participants/{farid}/outcomes", json={"kind": "training", "date": "2027-05-03",
-                                                              "contract": "cdi"})
+    wrong = own.post(
+        f"/participants/{farid}/outcomes", json={"kind": "training", "date": "2027-05-03", "contract": "cdi"}
+    )
     assert wrong.status_code == 422
     assert db.session.query(Outcome).filter_by(participant_id=farid).count() == 3  # 1 in the history + 2
     body = api_as(Role.ORGANISER).get("/bilan?from=2027-01-01&to=2027-06-30").get_json()

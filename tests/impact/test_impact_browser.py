@@ -21,13 +21,17 @@ def config_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-def new_page(browser, live_server):  # noqa: ANN001, ANN201
+def new_page(browser, live_server):
     """new_page(phone=False): a fresh page on the live server."""
     contexts = []
 
-    def make(phone: bool = False):  # noqa: ANN202
-        context = browser.new_context(base_url=live_server, locale="fr-FR", timezone_id="Europe/Paris",
-                                      viewport=PHONE if phone else {"width": 1280, "height": 900})
+    def make(phone: bool = False):
+        context = browser.new_context(
+            base_url=live_server,
+            locale="fr-FR",
+            timezone_id="Europe/Paris",
+            viewport=PHONE if phone else {"width": 1280, "height": 900},
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
@@ -91,7 +95,9 @@ def test_outcomes_and_assessment_pages_on_a_phone(seeded, new_page, live_server)
     expect(page.get_by_role("group", name="Alice")).to_be_visible()
     assert_accessible(page, "outcomes page")
     assert_fits_phone(page, "outcomes page")
-    page.goto(live_server + assessment_url(seeded.tours["T1"].id, seeded.users["Ulysse"].id).split("tourplanner.test", 1)[1])
+    page.goto(
+        live_server + assessment_url(seeded.tours["T1"].id, seeded.users["Ulysse"].id).split("tourplanner.test", 1)[1]
+    )
     assert_accessible(page, "assessment page")
     assert_fits_phone(page, "assessment page")
     page.get_by_label("Oui").check()

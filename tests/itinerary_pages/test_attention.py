@@ -19,7 +19,7 @@ from tourplanner.tours.models import Stop, Tour
 from tourplanner.tours.operations import publish_tour
 
 
-def published_and_optimised(client, planned, sign_in):  # noqa: ANN001, ANN201
+def published_and_optimised(client, planned, sign_in):
     """The planned tour optimised through the page, then published."""
     sign_in(planned.organiser)
     optimise(client, planned)
@@ -28,15 +28,17 @@ def published_and_optimised(client, planned, sign_in):  # noqa: ANN001, ANN201
     return planned.tour
 
 
-def book(tour: Tour, prescriber, seats: int = 2, names=(), reduced_mobility: bool = False):  # noqa: ANN001, ANN201
+def book(tour: Tour, prescriber, seats: int = 2, names=(), reduced_mobility: bool = False):
     """A prescriber's booking through the domain, committed."""
-    participants = [bookings.ParticipantDetails(name, None, reduced_mobility and i == 0) for i, name in enumerate(names)]
+    participants = [
+        bookings.ParticipantDetails(name, None, reduced_mobility and i == 0) for i, name in enumerate(names)
+    ]
     outcome = bookings.book_seats(tour, prescriber, bookings.BookingRequest(seats=seats, participants=participants))
     db.session.commit()
     return outcome.booking
 
 
-def decline_first_stop(tour: Tour, make_user, reason: str = "Inventaire annuel ce jour-là") -> Stop:  # noqa: ANN001
+def decline_first_stop(tour: Tour, make_user, reason: str = "Inventaire annuel ce jour-là") -> Stop:
     """The company of the tour's first stop declines its visit."""
     stop = stops_of(tour)[0]
     contact = make_user(Role.COMPANY, organisation=stop.slot.site.organisation.name)
@@ -64,7 +66,9 @@ def test_a_decline_shows_at_once_everywhere(client, planned_tour, make_user, sig
 
     home = text_of(client.get("/"))
     assert "Visite annulée par l'entreprise" in home and site in home and "Inventaire annuel ce jour-là" in home
-    form = re.search(rf'<form method="post" action="/tours/{tour.id}/itineraire/reoptimiser"[^>]*>(.*?)</form>', home, re.S)
+    form = re.search(
+        rf'<form method="post" action="/tours/{tour.id}/itineraire/reoptimiser"[^>]*>(.*?)</form>', home, re.S
+    )
     assert form is not None and "Ré-optimiser" in form.group(1)
 
     response = client.post(f"/tours/{tour.id}/itineraire/reoptimiser")
@@ -100,7 +104,9 @@ def test_reoptimise_needs_its_csrf_token(app, client, planned_tour, make_user, s
     sign_in(planned_tour.organiser)
     app.config["WTF_CSRF_ENABLED"] = True
     home = text_of(client.get("/"))
-    form = re.search(rf'<form method="post" action="/tours/{tour.id}/itineraire/reoptimiser"[^>]*>(.*?)</form>', home, re.S)
+    form = re.search(
+        rf'<form method="post" action="/tours/{tour.id}/itineraire/reoptimiser"[^>]*>(.*?)</form>', home, re.S
+    )
     assert form is not None and 'name="csrf_token"' in form.group(1)
     before = [s.slot_id for s in stops_of(tour)]
     client.post(f"/tours/{tour.id}/itineraire/reoptimiser")
@@ -133,8 +139,14 @@ def test_home_lists_each_concern_per_tour(client, planned_tour, make_user, sign_
 
     sign_in(planned_tour.organiser)
     home = text_of(client.get("/"))
-    for words in ("Liste d'attente", "Sous le minimum", "Sans ambassadeur", "Car 2", "Mobilité réduite",
-                  f"n°{rm_booking.id}"):
+    for words in (
+        "Liste d'attente",
+        "Sous le minimum",
+        "Sans ambassadeur",
+        "Car 2",
+        "Mobilité réduite",
+        f"n°{rm_booking.id}",
+    ):
         assert words in home, words
 
 
@@ -155,7 +167,7 @@ def test_attention_takes_a_constant_number_of_statements(client, planned_tour, m
     def statements() -> int:
         count = 0
 
-        def counted(*args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        def counted(*args, **kwargs) -> None:
             nonlocal count
             count += 1
 
@@ -184,7 +196,8 @@ def test_booking_tells_the_prescriber_of_a_non_accessible_site(client, planned_t
     sign_in(prescriber)
     page = text_of(client.get(f"/tours/{tour.id}/inscrire"))
     token = re.search(r'name="idempotency_key"[^>]*value="([^"]+)"', page) or re.search(
-        r'value="([^"]+)"[^>]*name="idempotency_key"', page)
+        r'value="([^"]+)"[^>]*name="idempotency_key"', page
+    )
     data = {"seats": "1", "participants-0-name": "Marc Roux", "participants-0-reduced_mobility": "y"}
     if token:
         data["idempotency_key"] = token.group(1)

@@ -19,7 +19,7 @@ def config_overrides() -> dict[str, Any]:
     return {"WTF_CSRF_ENABLED": True, "TILE_URL": "http://127.0.0.1:9/{z}/{x}/{y}.png"}
 
 
-def test_nothing_is_refused_by_the_policy(browser, live_server, planned_tour) -> None:  # noqa: ANN001
+def test_nothing_is_refused_by_the_policy(browser, live_server, planned_tour) -> None:
     """Sign in through the pages, optimise, read the map: no CSP violation; colours and timelines are applied."""
     from tests.pages.helpers import login_link_path
 
@@ -28,10 +28,14 @@ def test_nothing_is_refused_by_the_policy(browser, live_server, planned_tour) ->
         page = context.new_page()
         page.set_default_timeout(10_000)
         refused: list[str] = []
-        page.on("console", lambda message: refused.append(message.text)
-                if "Content Security Policy" in message.text else None)
-        page.add_init_script("document.addEventListener('securitypolicyviolation',"
-                             " e => console.error('Content Security Policy: ' + e.violatedDirective))")
+        page.on(
+            "console",
+            lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+        )
+        page.add_init_script(
+            "document.addEventListener('securitypolicyviolation',"
+            " e => console.error('Content Security Policy: ' + e.violatedDirective))"
+        )
         page.goto(f"{live_server}/connexion")
         page.get_by_label("Adresse e-mail").fill(planned_tour.organiser.email)
         page.get_by_role("button", name="Recevoir mon lien de connexion").click()

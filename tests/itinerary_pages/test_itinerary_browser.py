@@ -17,7 +17,6 @@ from tourplanner.tours.operations import publish_tour
 pytestmark = pytest.mark.browser
 
 
-
 @pytest.fixture
 def config_overrides() -> dict[str, Any]:
     """CSRF on, as in production; a tile server that refuses connections, as offline."""
@@ -25,11 +24,11 @@ def config_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-def browse(browser, live_server):  # noqa: ANN001, ANN201
+def browse(browser, live_server):
     """Open a page signed in as a user, through the one-time link and its « Me connecter » button."""
     contexts = []
 
-    def open_as(user, width: int = 1280):  # noqa: ANN001, ANN202
+    def open_as(user, width: int = 1280):
         context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
         contexts.append(context)
         page = context.new_page()
@@ -44,7 +43,7 @@ def browse(browser, live_server):  # noqa: ANN001, ANN201
         context.close()
 
 
-def serious_violations(page) -> list[str]:  # noqa: ANN001
+def serious_violations(page) -> list[str]:
     """axe-core's serious and critical violations on the page, one line each."""
     page.evaluate(AXE.read_text())  # not add_script_tag: the page's CSP refuses inline scripts
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
@@ -60,7 +59,7 @@ def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
 
 
-def optimise_all(page, live_server, tour) -> None:  # noqa: ANN001
+def optimise_all(page, live_server, tour) -> None:
     """Open the itinerary page, tick every offered visit and press « Optimiser »."""
     page.goto(f"{live_server}/tours/{tour.id}/itineraire")
     boxes = page.locator("input[name=slot_ids]")

@@ -25,7 +25,9 @@ def test_a_form_without_its_token_is_refused_and_changes_nothing(client, planned
     assert client.post(link, data={"csrf_token": token}).status_code == 302
     tour_id = planned_tour.tour.id
     optimised = client.post(f"/tours/{tour_id}/itineraire", data={"slot_ids": [s.id for s in planned_tour.slots]})
-    locked = client.post(f"/tours/{tour_id}/itineraire/verrou", data={"slot_id": planned_tour.slots[0].id, "locked": "1"})
+    locked = client.post(
+        f"/tours/{tour_id}/itineraire/verrou", data={"slot_id": planned_tour.slots[0].id, "locked": "1"}
+    )
     for response in (optimised, locked):
         assert response.status_code == 400
         assert "Formulaire refusé" in response.get_data(as_text=True)

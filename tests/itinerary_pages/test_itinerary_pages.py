@@ -17,18 +17,18 @@ from tourplanner.tours.models import Stop
 from tourplanner.tours.operations import publish_tour
 
 
-def text_of(response) -> str:  # noqa: ANN001
+def text_of(response) -> str:
     """The page's HTML, entities decoded."""
     return html.unescape(response.get_data(as_text=True))
 
 
-def stops_of(tour) -> list[Stop]:  # noqa: ANN001
+def stops_of(tour) -> list[Stop]:
     """The tour's stored stops, fresh from the database."""
     db.session.expire_all()
     return list(db.session.scalars(select(Stop).where(Stop.tour_id == tour.id).order_by(Stop.bus_id, Stop.position)))
 
 
-def optimise(client, planned, slots=None):  # noqa: ANN001, ANN201
+def optimise(client, planned, slots=None):
     """Tick `slots` (all the tour's slots by default) and press « Optimiser »."""
     ids = [s.id for s in (planned.slots if slots is None else slots)]
     return client.post(f"/tours/{planned.tour.id}/itineraire", data={"slot_ids": ids})
@@ -163,12 +163,16 @@ def test_lock_a_stop_in_place_from_the_page(client, planned_tour, sign_in):
 def test_locking_a_visit_outside_the_itinerary_says_why(client, planned_tour, sign_in):
     """Locking a slot that is not a stop flashes a French reason, never a 500."""
     sign_in(planned_tour.organiser)
-    response = client.post(f"/tours/{planned_tour.tour.id}/itineraire/verrou",
-                           data={"slot_id": planned_tour.slots[0].id, "locked": "1"}, follow_redirects=True)
+    response = client.post(
+        f"/tours/{planned_tour.tour.id}/itineraire/verrou",
+        data={"slot_id": planned_tour.slots[0].id, "locked": "1"},
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     assert "Action impossible : le créneau n°" in text_of(response)
-    bad = client.post(f"/tours/{planned_tour.tour.id}/itineraire/verrou", data={"slot_id": "x", "locked": "2"},
-                      follow_redirects=True)
+    bad = client.post(
+        f"/tours/{planned_tour.tour.id}/itineraire/verrou", data={"slot_id": "x", "locked": "2"}, follow_redirects=True
+    )
     assert bad.status_code == 200 and "le formulaire est incomplet" in text_of(bad)
 
 
@@ -203,7 +207,9 @@ def test_the_road_book_shows_local_stop_times(client, planned_tour, sign_in):
     optimise(client, planned_tour)
     page = text_of(client.get(f"/tours/{planned_tour.tour.id}/feuille-de-route"))
     for stop in stops_of(planned_tour.tour):
-        cells = "".join(f"<td>{to_local(t):%H:%M}</td>" for t in (stop.arrival_at, stop.start_at, stop.end_at, stop.departure_at))
+        cells = "".join(
+            f"<td>{to_local(t):%H:%M}</td>" for t in (stop.arrival_at, stop.start_at, stop.end_at, stop.departure_at)
+        )
         assert cells in re.sub(r"\s+", "", page), cells
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
 from tests.conftest import future
 from tourplanner import routing
@@ -47,7 +48,7 @@ def test_each_coach_s_day_is_laid_out_without_gaps_or_overlaps(planned_tour):
             continue
         segments = day.segments
         assert segments[0].start_at == day.departure_at and segments[-1].end_at >= day.return_at
-        for before, after in zip(segments, segments[1:]):
+        for before, after in pairwise(segments):
             assert before.end_at == after.start_at, (before, after)
         visits = [(s.start_at, s.end_at) for s in segments if s.kind == "visit"]
         assert visits == [(stop.start_at, stop.end_at) for stop in day.stops]
@@ -91,7 +92,7 @@ def test_the_timeline_shows_lunch_where_and_when_the_optimiser_placed_it(planned
         [part] = [s for s in day.segments if s.kind == "lunch"]
         assert (part.start_at, part.end_at) == (day.bus.lunch_start_at, day.bus.lunch_end_at)
         assert day.bus.lunch_where
-        for earlier, later in zip(day.segments, day.segments[1:]):
+        for earlier, later in pairwise(day.segments):
             assert earlier.end_at <= later.start_at
 
 
@@ -104,7 +105,7 @@ def test_the_day_is_laid_out_from_the_stored_drives_without_any_travel_time(plan
     result = itinerary.optimise_tour(tour, planned_tour.organiser)
     db.session.commit()
 
-    def no_travel_times(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def no_travel_times(*args, **kwargs):
         raise AssertionError("the itinerary pages must not compute travel times")
 
     monkeypatch.setattr(itinerary, "travel_provider", no_travel_times)
@@ -129,8 +130,9 @@ def test_the_day_is_laid_out_from_the_stored_drives_without_any_travel_time(plan
     # The organiser unticks the first visit of a coach: the next one now comes from elsewhere.
     bus = next(b for b in tour.buses if len(b.stops) >= 2)
     second = bus.stops[1]
-    itinerary.set_candidates(tour, [c.slot_id for c in tour.candidates if c.slot_id != bus.stops[0].slot_id],
-                             planned_tour.organiser)
+    itinerary.set_candidates(
+        tour, [c.slot_id for c in tour.candidates if c.slot_id != bus.stops[0].slot_id], planned_tour.organiser
+    )
     db.session.commit()
     assert second.drive_seconds is None
     day = next(d for d in bus_days(tour) if d.bus.id == bus.id)

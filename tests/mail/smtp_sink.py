@@ -42,7 +42,7 @@ class SmtpSink:
         self._lock = threading.Lock()
         self._controller: Controller | None = None
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802  (aiosmtpd's hook)
+    async def handle_DATA(self, server, session, envelope):
         """Keep the message."""
         with self._lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
@@ -94,7 +94,7 @@ class Invitation:
     html: str | None
 
     @property
-    def event(self):  # noqa: ANN201
+    def event(self):
         """The one VEVENT."""
         events = self.calendar.walk("VEVENT")  # type: ignore[attr-defined]
         assert len(events) == 1

@@ -21,9 +21,11 @@ ICS = (
 )
 
 
-def _queue(db, count: int = 1, recipient: str = "lea@example.fr") -> list[OutboxMail]:  # noqa: ANN001
-    mails = [enqueue(recipient, f"Invitation n°{n}", "Bonjour,\n\nÀ bientôt.", "<p>Bonjour</p>", ICS, "REQUEST")
-             for n in range(count)]
+def _queue(db, count: int = 1, recipient: str = "lea@example.fr") -> list[OutboxMail]:
+    mails = [
+        enqueue(recipient, f"Invitation n°{n}", "Bonjour,\n\nÀ bientôt.", "<p>Bonjour</p>", ICS, "REQUEST")
+        for n in range(count)
+    ]
     db.session.commit()
     return mails
 
@@ -112,12 +114,21 @@ def test_without_smtp_host_nothing_is_sent_and_nothing_lost(app: Flask, mailbox,
 
 
 def _event_mail(recipient: str, method: str, sequence: int, uid: str = "tour-1@test") -> OutboxMail:
-    return enqueue(recipient, f"{method} {sequence}", "Bonjour", None, ICS.replace("REQUEST", method), method,
-                   event_uid=uid, event_sequence=sequence)
+    return enqueue(
+        recipient,
+        f"{method} {sequence}",
+        "Bonjour",
+        None,
+        ICS.replace("REQUEST", method),
+        method,
+        event_uid=uid,
+        event_sequence=sequence,
+    )
 
 
 def test_only_the_latest_waiting_version_of_an_event_leaves(mailbox, db):
-    """Three versions of one event wait for one person: only the last is sent; others' and other events' are not touched."""
+    """Three versions of one event wait for one person: only the last is sent; others' and other events' are not
+    touched."""
     _event_mail("lea@example.fr", "REQUEST", 0)
     _event_mail("lea@example.fr", "REQUEST", 1)
     _event_mail("noe@example.fr", "REQUEST", 0)
@@ -126,7 +137,10 @@ def test_only_the_latest_waiting_version_of_an_event_leaves(mailbox, db):
     db.session.commit()
     assert deliver_pending() == 3
     assert sorted(r.message["Subject"] + " " + r.recipients[0] for r in mailbox.received) == [
-        "REQUEST 0 lea@example.fr", "REQUEST 0 noe@example.fr", "REQUEST 2 lea@example.fr"]
+        "REQUEST 0 lea@example.fr",
+        "REQUEST 0 noe@example.fr",
+        "REQUEST 2 lea@example.fr",
+    ]
     superseded = db.session.query(OutboxMail).filter(OutboxMail.superseded_at.is_not(None)).all()
     assert sorted(m.event_sequence for m in superseded) == [0, 1]
 

@@ -27,13 +27,17 @@ class BookedTour:
     other_prescriber: User
     ambassador: User
 
-    def book(self, seats: int, names: list[str] | None = None, prescriber: User | None = None,
-             reduced_mobility: bool = False) -> Booking:
+    def book(
+        self, seats: int, names: list[str] | None = None, prescriber: User | None = None, reduced_mobility: bool = False
+    ) -> Booking:
         """Book `seats` through the domain, naming `names` (committed)."""
-        participants = [bookings.ParticipantDetails(name, f"{name.split()[0].lower()}@example.fr", reduced_mobility)
-                        for name in names or []]
-        outcome = bookings.book_seats(self.tour, prescriber or self.prescriber,
-                                      bookings.BookingRequest(seats, participants))
+        participants = [
+            bookings.ParticipantDetails(name, f"{name.split()[0].lower()}@example.fr", reduced_mobility)
+            for name in names or []
+        ]
+        outcome = bookings.book_seats(
+            self.tour, prescriber or self.prescriber, bookings.BookingRequest(seats, participants)
+        )
         db.session.commit()
         return outcome.booking
 
@@ -60,10 +64,18 @@ class BookedTour:
 def booked_tour(make_user, make_tour) -> BookedTour:
     """A published tour with coaches of 4 and 3 seats; an ambassador rides the first coach."""
     organiser = make_user(Role.ORGANISER, name="Nadia Benali")
-    prescriber = make_user(Role.PRESCRIBER, name="Julie Martin", organisation="Mission locale de Lyon",
-                           kind=OrganisationKind.MISSION_LOCALE)
-    other = make_user(Role.PRESCRIBER, name="Karim Haddad", organisation="France Travail Vénissieux",
-                      kind=OrganisationKind.FRANCE_TRAVAIL)
+    prescriber = make_user(
+        Role.PRESCRIBER,
+        name="Julie Martin",
+        organisation="Mission locale de Lyon",
+        kind=OrganisationKind.MISSION_LOCALE,
+    )
+    other = make_user(
+        Role.PRESCRIBER,
+        name="Karim Haddad",
+        organisation="France Travail Vénissieux",
+        kind=OrganisationKind.FRANCE_TRAVAIL,
+    )
     ambassador = make_user(Role.AMBASSADOR, name="Paul Girard")
     tour = make_tour(published=True, organiser=organiser, bus_seats=[4, 3], title="ZI Tour Meyzieu")
     assign_ambassador(tour, ambassador.email, 0, organiser)

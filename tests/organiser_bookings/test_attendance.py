@@ -17,7 +17,9 @@ from tourplanner.tours.assignments import assign_ambassador
 
 
 def _participants(booking_id: int) -> list[Participant]:
-    return list(db.session.scalars(select(Participant).where(Participant.booking_id == booking_id).order_by(Participant.id)))
+    return list(
+        db.session.scalars(select(Participant).where(Participant.booking_id == booking_id).order_by(Participant.id))
+    )
 
 
 def test_the_sheet_lists_confirmed_seats_per_coach_and_names_unnamed_ones(booked_tour, api_as):
@@ -30,7 +32,10 @@ def test_the_sheet_lists_confirmed_seats_per_coach_and_names_unnamed_ones(booked
     sheet = organiser.get(f"/tours/{booked_tour.tour.id}/attendance").get_json()
     assert sheet["is_open"] is True
     names = [[p["name"] for p in bus["participants"]] for bus in sheet["buses"]]
-    assert names == [["Léa Dubois", "Participant 2", "Participant 3"], ["Participant 1", "Participant 2", "Participant 3"]]
+    assert names == [
+        ["Léa Dubois", "Participant 2", "Participant 3"],
+        ["Participant 1", "Participant 2", "Participant 3"],
+    ]
     assert all(p["id"] for bus in sheet["buses"] for p in bus["participants"])
     assert sheet["counts"] == {"confirmed": 6, "present": 0, "absent": 0, "not_recorded": 6, "no_show_rate": None}
     organiser.get(f"/tours/{booked_tour.tour.id}/attendance")
@@ -62,8 +67,12 @@ def test_the_tours_ambassador_records_attendance(booked_tour, api_as):
     assert response.get_json()["attendance"] == "present"
     db.session.expire_all()
     assert db.session.get(Participant, participant_id).attendance is Attendance.PRESENT
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry)
-                             .where(AuditEntry.action == "participant.attendance")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "participant.attendance")
+        )
+        == 1
+    )
     response = ambassador.post(f"/participants/{participant_id}/attendance", json={"attendance": "absent"})
     assert response.get_json()["attendance"] == "absent"
 
@@ -73,8 +82,13 @@ def test_an_ambassador_of_another_tour_may_not(booked_tour, api_as, make_user, m
     booking = booked_tour.book(1, ["Léa Dubois"])
     booked_tour.move_to_today()
     stranger = make_user(Role.AMBASSADOR)
-    other = make_tour(published=True, organiser=booked_tour.organiser, start=future(60, 8, 30), end=future(60, 17, 0),
-                      booking_deadline=future(55, 18, 0))
+    other = make_tour(
+        published=True,
+        organiser=booked_tour.organiser,
+        start=future(60, 8, 30),
+        end=future(60, 17, 0),
+        booking_deadline=future(55, 18, 0),
+    )
     assign_ambassador(other, stranger.email, 0, booked_tour.organiser)
     db.session.commit()
     api = api_as(stranger)
@@ -91,8 +105,10 @@ def test_prescribers_and_companies_may_not(booked_tour, api_as, role):
     booked_tour.move_to_today()
     api = api_as(booked_tour.prescriber if role is Role.PRESCRIBER else role)
     assert api.get(f"/tours/{booked_tour.tour.id}/attendance").status_code == 403
-    assert api.post(f"/participants/{booking.participants[0].id}/attendance",
-                    json={"attendance": "present"}).status_code == 403
+    assert (
+        api.post(f"/participants/{booking.participants[0].id}/attendance", json={"attendance": "present"}).status_code
+        == 403
+    )
     assert api.get("/stats/no-shows").status_code == 403
 
 
@@ -110,8 +126,12 @@ def test_bad_input_names_the_field_in_french(booked_tour, api_as, body):
 
 def test_an_unknown_participant_is_404(booked_tour, api_as):
     """No such participant: 404."""
-    assert api_as(booked_tour.organiser).post("/participants/999999/attendance",
-                                              json={"attendance": "present"}).status_code == 404
+    assert (
+        api_as(booked_tour.organiser)
+        .post("/participants/999999/attendance", json={"attendance": "present"})
+        .status_code
+        == 404
+    )
 
 
 def test_a_cancelled_booking_takes_no_attendance(booked_tour, api_as):
@@ -120,8 +140,9 @@ def test_a_cancelled_booking_takes_no_attendance(booked_tour, api_as):
     cancel_booking(booking, booked_tour.organiser)
     db.session.commit()
     booked_tour.move_to_today()
-    response = api_as(booked_tour.organiser).post(f"/participants/{booking.participants[0].id}/attendance",
-                                                  json={"attendance": "absent"})
+    response = api_as(booked_tour.organiser).post(
+        f"/participants/{booking.participants[0].id}/attendance", json={"attendance": "absent"}
+    )
     assert response.status_code == 409 and "n'est pas confirmée" in response.get_json()["detail"]
 
 
@@ -148,8 +169,11 @@ def test_the_presence_page_refuses_a_bad_value_in_french(booked_tour, client, si
     booking = booked_tour.book(1, ["Léa Dubois"])
     booked_tour.move_to_today()
     sign_in(booked_tour.organiser)
-    response = client.post(f"/tours/{booked_tour.tour.id}/presence/{booking.participants[0].id}",
-                           data={"attendance": "peut-être"}, follow_redirects=True)
+    response = client.post(
+        f"/tours/{booked_tour.tour.id}/presence/{booking.participants[0].id}",
+        data={"attendance": "peut-être"},
+        follow_redirects=True,
+    )
     assert "Présence non enregistrée : Choisissez présent ou absent." in text_of(response)
     db.session.expire_all()
     assert db.session.get(Participant, booking.participants[0].id).attendance is None
@@ -162,8 +186,9 @@ def test_the_presence_page_is_for_organisers_and_the_tours_ambassadors(booked_to
     booked_tour.move_to_today()
     sign_in(make_user(role))
     assert client.get(f"/tours/{booked_tour.tour.id}/presence").status_code == 403
-    response = client.post(f"/tours/{booked_tour.tour.id}/presence/{booking.participants[0].id}",
-                           data={"attendance": "present"})
+    response = client.post(
+        f"/tours/{booked_tour.tour.id}/presence/{booking.participants[0].id}", data={"attendance": "present"}
+    )
     assert response.status_code == 403 and "Action non autorisée" in text_of(response)
 
 

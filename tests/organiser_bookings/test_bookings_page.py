@@ -11,13 +11,14 @@ import pytest
 from tests.pages.helpers import text_of
 from tourplanner.accounts.enums import Role
 from tourplanner.bookings.enums import BookingStatus
-from tourplanner.bookings.operations import cancel_booking
 from tourplanner.bookings.models import Booking
+from tourplanner.bookings.operations import cancel_booking
 from tourplanner.extensions import db
 
 
 def test_bookings_are_shown_per_coach_with_the_waiting_list_and_cancelled_ones(booked_tour, client, sign_in):
-    """Per coach: prescriber, organisation, seats, participants, reduced mobility; then waiting positions and cancelled."""
+    """Per coach: prescriber, organisation, seats, participants, reduced mobility; then waiting positions and
+    cancelled."""
     booked_tour.book(3, ["Léa Dubois"], reduced_mobility=True)
     booked_tour.book(3, ["Omar Diallo"], prescriber=booked_tour.other_prescriber)
     waiting_one = booked_tour.book(2)
@@ -31,10 +32,14 @@ def test_bookings_are_shown_per_coach_with_the_waiting_list_and_cancelled_ones(b
     response = client.get(f"/tours/{booked_tour.tour.id}/inscriptions")
     assert response.status_code == 200
     page = text_of(response)
-    car1 = page[page.index('id="car-' + str(booked_tour.tour.buses[0].id)):page.index('id="car-' + str(booked_tour.tour.buses[1].id))]
+    car1 = page[
+        page.index('id="car-' + str(booked_tour.tour.buses[0].id)) : page.index(
+            'id="car-' + str(booked_tour.tour.buses[1].id)
+        )
+    ]
     assert "Julie Martin" in car1 and "Mission locale de Lyon" in car1 and "Léa Dubois" in car1
     assert "Mobilité réduite" in car1 and "4 / 4 places occupées" in car1
-    waiting = page[page.index('id="attente"'):page.index("Réservations annulées")]
+    waiting = page[page.index('id="attente"') : page.index("Réservations annulées")]
     rows = re.findall(r'<tr id="reservation-(\d+)">\s*<td[^>]*>(\d+)</td>', waiting)
     assert rows == [(str(waiting_one.id), "1"), (str(waiting_three.id), "2")]
     assert re.search(r"<details[^>]*>\s*<summary>Réservations annulées \(1\)</summary>", page)
@@ -85,8 +90,9 @@ def test_moving_from_the_page(booked_tour, client, sign_in):
     booking = booked_tour.book(2)
     second = booked_tour.tour.buses[1]
     sign_in(booked_tour.organiser)
-    response = client.post(f"/tours/{booked_tour.tour.id}/inscriptions/{booking.id}/car", data={"bus_id": second.id},
-                           follow_redirects=True)
+    response = client.post(
+        f"/tours/{booked_tour.tour.id}/inscriptions/{booking.id}/car", data={"bus_id": second.id}, follow_redirects=True
+    )
     assert response.status_code == 200 and "déplacée dans Car 2" in text_of(response)
     db.session.expire_all()
     assert db.session.get(Booking, booking.id).bus_id == second.id
@@ -96,8 +102,9 @@ def test_a_move_that_does_not_fit_is_a_409_in_french(booked_tour, client, sign_i
     """Four seats do not fit in a coach of three: 409, the page says so, nothing moves."""
     booking = booked_tour.book(4)
     sign_in(booked_tour.organiser)
-    response = client.post(f"/tours/{booked_tour.tour.id}/inscriptions/{booking.id}/car",
-                           data={"bus_id": booked_tour.tour.buses[1].id})
+    response = client.post(
+        f"/tours/{booked_tour.tour.id}/inscriptions/{booking.id}/car", data={"bus_id": booked_tour.tour.buses[1].id}
+    )
     assert response.status_code == 409
     assert "Car 2 n'a pas la place : 4 places demandées, 3 places libres" in text_of(response)
     db.session.expire_all()
@@ -123,7 +130,7 @@ def test_a_booking_of_another_tour_is_not_found(booked_tour, make_tour, client, 
     assert response.status_code == 404
 
 
-def _parse(response) -> list[dict[str, str]]:  # noqa: ANN001
+def _parse(response) -> list[dict[str, str]]:
     raw = response.get_data()
     assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM for Excel"
     return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
@@ -141,8 +148,19 @@ def test_the_csv_has_a_row_per_participant_for_french_excel(booked_tour, client,
     assert response.headers["Content-Disposition"].startswith("attachment;")
     rows = _parse(response)
     assert list(rows[0]) == [
-        "Tour", "Car", "Réservation n°", "Statut", "Position en liste d'attente", "Prescripteur", "Organisation",
-        "Type d'organisation", "Places", "Participant", "E-mail", "Mobilité réduite", "Présence",
+        "Tour",
+        "Car",
+        "Réservation n°",
+        "Statut",
+        "Position en liste d'attente",
+        "Prescripteur",
+        "Organisation",
+        "Type d'organisation",
+        "Places",
+        "Participant",
+        "E-mail",
+        "Mobilité réduite",
+        "Présence",
     ]
     by_booking = {}
     for row in rows:
@@ -161,7 +179,7 @@ def test_the_csv_has_a_row_per_participant_for_french_excel(booked_tour, client,
 
 def test_the_csv_defuses_formulas(booked_tour, client, sign_in):
     """Cells starting with =, +, - or @ get a leading quote, so Excel shows them instead of running them."""
-    booked_tour.book(4, ["=HYPERLINK(\"http://x\")", "+33 6 12", "-2+3", "@SUM(A1)"])
+    booked_tour.book(4, ['=HYPERLINK("http://x")', "+33 6 12", "-2+3", "@SUM(A1)"])
     sign_in(booked_tour.organiser)
     rows = _parse(client.get(f"/tours/{booked_tour.tour.id}/inscriptions.csv"))
-    assert [r["Participant"] for r in rows] == ["'=HYPERLINK(\"http://x\")", "'+33 6 12", "'-2+3", "'@SUM(A1)"]
+    assert [r["Participant"] for r in rows] == ['\'=HYPERLINK("http://x")', "'+33 6 12", "'-2+3", "'@SUM(A1)"]

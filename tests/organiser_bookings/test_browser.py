@@ -19,13 +19,17 @@ def config_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-def open_as(browser, live_server):  # noqa: ANN001, ANN201
+def open_as(browser, live_server):
     """open_as(user, phone=False): a page signed in as `user` through the one-time link."""
     contexts = []
 
-    def make(user, phone: bool = False):  # noqa: ANN001, ANN202
-        context = browser.new_context(base_url=live_server, locale="fr-FR", timezone_id="Europe/Paris",
-                                      viewport=PHONE if phone else {"width": 1280, "height": 900})
+    def make(user, phone: bool = False):
+        context = browser.new_context(
+            base_url=live_server,
+            locale="fr-FR",
+            timezone_id="Europe/Paris",
+            viewport=PHONE if phone else {"width": 1280, "height": 900},
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
@@ -81,7 +85,9 @@ def test_moving_bookings_on_the_bookings_page(booked_tour, open_as):
     assert_accessible(page, "bookings page with a refusal")
     page.get_by_label(f"Car pour la réservation n°{single.id}").select_option(label="Car 2")
     page.get_by_role("button", name=f"Déplacer la réservation n°{single.id}").click()
-    expect(page.get_by_role("status")).to_contain_text(f"Réservation n°{single.id} (Karim Haddad, France Travail Vénissieux) déplacée dans Car 2.")
+    expect(page.get_by_role("status")).to_contain_text(
+        f"Réservation n°{single.id} (Karim Haddad, France Travail Vénissieux) déplacée dans Car 2."
+    )
     second = booked_tour.tour.buses[1]
     expect(page.locator(f"section[aria-labelledby='car-{second.id}'] #reservation-{single.id}")).to_be_visible()
     screenshot(page, "organiser-bookings")

@@ -16,8 +16,9 @@ from tourplanner.extensions import db
 
 
 @pytest.fixture
-def past_figures(booked_tour):  # noqa: ANN001, ANN201
-    """A tour three days ago: the mission locale's 3 seats (1 present, 1 absent, 1 not recorded), France Travail's 2 (2 absent)."""
+def past_figures(booked_tour):
+    """A tour three days ago: the mission locale's 3 seats (1 present, 1 absent, 1 not recorded), France Travail's 2 (2
+    absent)."""
     local = booked_tour.book(3, ["Léa Dubois", "Éric Nguyen"])
     agency = booked_tour.book(2, prescriber=booked_tour.other_prescriber)
     dropped = booked_tour.book(1, ["Zoé Petit"], prescriber=booked_tour.other_prescriber)
@@ -40,10 +41,20 @@ def test_figures_per_organisation_and_kind(past_figures, api_as):
     body = api_as(past_figures.organiser).get("/stats/no-shows").get_json()
     organisations = {row["label"]: row for row in body["organisations"]}
     assert organisations["Mission locale de Lyon"]["counts"] == {
-        "confirmed": 3, "present": 1, "absent": 1, "not_recorded": 1, "no_show_rate": 0.5}
+        "confirmed": 3,
+        "present": 1,
+        "absent": 1,
+        "not_recorded": 1,
+        "no_show_rate": 0.5,
+    }
     assert organisations["Mission locale de Lyon"]["kind"] == "mission_locale"
     assert organisations["France Travail Vénissieux"]["counts"] == {
-        "confirmed": 2, "present": 0, "absent": 2, "not_recorded": 0, "no_show_rate": 1.0}
+        "confirmed": 2,
+        "present": 0,
+        "absent": 2,
+        "not_recorded": 0,
+        "no_show_rate": 1.0,
+    }
     kinds = {row["kind"]: row["counts"] for row in body["kinds"]}
     assert kinds["france_travail"]["confirmed"] == 2  # the cancelled booking counts for nothing
     assert body["total"] == {"confirmed": 5, "present": 1, "absent": 3, "not_recorded": 1, "no_show_rate": 0.75}

@@ -36,6 +36,6 @@ def login_link_path(email: str) -> str:
     return match.group(1)
 
 
-def text_of(response) -> str:  # noqa: ANN001
+def text_of(response) -> str:
     """The page's HTML as text, entities decoded (so "n'est" reads as written)."""
     return html.unescape(response.get_data(as_text=True))

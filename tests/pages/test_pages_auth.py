@@ -12,7 +12,7 @@ from tourplanner.accounts.enums import Role
 from tourplanner.mail.models import OutboxMail
 
 
-def mail_count(db) -> int:  # noqa: ANN001
+def mail_count(db) -> int:
     """How many mails the outbox holds."""
     return db.session.scalar(select(func.count()).select_from(OutboxMail))
 
@@ -45,7 +45,9 @@ def test_unknown_address_gets_the_same_answer_and_no_mail(client, db):
     assert mail_count(db) == 0
 
 
-@pytest.mark.parametrize(("email", "message"), [("", "Ce champ est obligatoire."), ("pas-une-adresse", "Adresse e-mail invalide.")])
+@pytest.mark.parametrize(
+    ("email", "message"), [("", "Ce champ est obligatoire."), ("pas-une-adresse", "Adresse e-mail invalide.")]
+)
 def test_bad_address_is_refused_beside_the_field(client, db, email, message):
     """A missing or malformed address gets a French message beside the field and no mail."""
     response = client.post("/connexion", data={"email": email})

@@ -21,7 +21,7 @@ def config_overrides() -> dict[str, Any]:
     return {"WTF_CSRF_ENABLED": True}
 
 
-def assert_refused(response) -> None:  # noqa: ANN001
+def assert_refused(response) -> None:
     """A French 400 page saying the form was refused."""
     html = text_of(response)
     assert response.status_code == 400

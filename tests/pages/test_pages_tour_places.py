@@ -20,8 +20,10 @@ ELSEWHERE_POINT = (45.78, 5.01)
 def test_meeting_point_by_address_only(app, client, db, organiser):  # noqa: F811
     """Address given, latitude and longitude left empty: the tour is placed where the address is."""
     use_geocoder(app, FakeGeocoder({STATION: STATION_POINT}))
-    response = client.post("/tours/nouveau", data=tour_form(meeting_address=STATION, meeting_lat="", meeting_lon="",
-                                                            lunch_place="Cantine Renault Trucks"))
+    response = client.post(
+        "/tours/nouveau",
+        data=tour_form(meeting_address=STATION, meeting_lat="", meeting_lon="", lunch_place="Cantine Renault Trucks"),
+    )
     assert response.status_code == 302, text_of(response)
     tour = db.session.scalars(select(Tour)).one()
     assert (tour.meeting_lat, tour.meeting_lon, tour.meeting_address) == (*STATION_POINT, STATION)

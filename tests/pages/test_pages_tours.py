@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -45,12 +45,12 @@ def tour_form(**overrides: Any) -> dict[str, Any]:
     return form
 
 
-def tour_count(db) -> int:  # noqa: ANN001
+def tour_count(db) -> int:
     """How many tours are stored."""
     return db.session.scalar(select(func.count()).select_from(Tour))
 
 
-def reload(db, tour: Tour) -> Tour:  # noqa: ANN001
+def reload(db, tour: Tour) -> Tour:
     """The tour as stored now (the pages commit in their own session)."""
     return db.session.get(Tour, tour.id, populate_existing=True)
 
@@ -80,12 +80,12 @@ def test_organiser_creates_a_tour(client, db, organiser):
     assert tour.status is TourStatus.DRAFT
     assert tour.kind is TourKind.COMPANY_VISIT
     assert tour.title == "ZI Tour Corbas – Saint-Priest"
-    start = tour.start_at if tour.start_at.tzinfo else tour.start_at.replace(tzinfo=timezone.utc)
+    start = tour.start_at if tour.start_at.tzinfo else tour.start_at.replace(tzinfo=UTC)
     assert start.astimezone(PARIS).strftime("%H:%M") == "08:30"
     assert [bus.seats for bus in tour.buses] == [50, 30]
     assert (tour.meeting_point_name, tour.meeting_lat, tour.meeting_lon) == ("Gare de Vénissieux", 45.7059, 4.887)
     assert tour.lunch_minutes == 45
-    lunch = tour.lunch_earliest_at if tour.lunch_earliest_at.tzinfo else tour.lunch_earliest_at.replace(tzinfo=timezone.utc)
+    lunch = tour.lunch_earliest_at if tour.lunch_earliest_at.tzinfo else tour.lunch_earliest_at.replace(tzinfo=UTC)
     assert lunch.astimezone(PARIS).strftime("%H:%M") == "12:00"
     page = text_of(client.get(response.headers["Location"]))
     assert "Tour créé (brouillon)." in page and "Brouillon" in page
@@ -105,7 +105,11 @@ def test_tour_without_lunch(client, db, organiser):
     [
         ({"title": ""}, "title", "Ce champ est obligatoire."),
         ({"end": local(40, 8, 0)}, "end", "La fin doit être après le début."),
-        ({"booking_deadline": local(41, 8, 0)}, "booking_deadline", "La date limite d'inscription doit précéder le début."),
+        (
+            {"booking_deadline": local(41, 8, 0)},
+            "booking_deadline",
+            "La date limite d'inscription doit précéder le début.",
+        ),
         ({"start": "demain matin"}, "start", "N'est pas une date/heure valide."),
         ({"meeting_lat": "nord"}, "meeting_lat", "N'est pas une valeur décimale valide."),
         ({"meeting_lon": "200"}, "meeting_lon", "Entre -180 et 180."),
@@ -170,7 +174,7 @@ def test_publish_opens_bookings(client, db, organiser, make_tour):
 
 def test_publish_refused_says_why_in_french(client, db, organiser, make_tour):
     """A draft past its booking deadline is not published; the page tells why."""
-    past = datetime.now(timezone.utc) - timedelta(hours=1)
+    past = datetime.now(UTC) - timedelta(hours=1)
     tour = make_tour(organiser=organiser, booking_deadline=past)
     response = client.post(f"/tours/{tour.id}/publier", follow_redirects=True)
     assert "Action impossible : la date limite d'inscription est passée" in text_of(response)
@@ -238,7 +242,9 @@ def test_prescriber_gets_a_french_403_on_organiser_pages(client, prescriber, mak
     assert "ZI Tour confidentiel" not in html and "Parking secret" not in html
 
 
-@pytest.mark.parametrize(("action", "data"), [("publier", {}), ("annuler", {"reason": "non"}), ("modifier", tour_form())])
+@pytest.mark.parametrize(
+    ("action", "data"), [("publier", {}), ("annuler", {"reason": "non"}), ("modifier", tour_form())]
+)
 def test_prescriber_cannot_change_a_tour(client, db, prescriber, make_tour, action, data):
     """A prescriber's POST to an organiser action is a 403 and changes nothing."""
     tour = make_tour()

@@ -10,7 +10,7 @@ from tourplanner.extensions import db
 from tourplanner.passeport.operations import online_url
 
 
-def test_the_pdf_holds_companies_trades_with_rome_codes_and_the_grid(api_as, scene, pdf_text) -> None:  # noqa: ANN001
+def test_the_pdf_holds_companies_trades_with_rome_codes_and_the_grid(api_as, scene, pdf_text) -> None:
     """pdftotext reads the companies, each trade with its ROME code, the facts, contacts and one grid per person."""
     response = api_as(scene["prescriber"]).get(f"/bookings/{scene['booking'].id}/passeport")
     assert response.status_code == 200
@@ -18,21 +18,33 @@ def test_the_pdf_holds_companies_trades_with_rome_codes_and_the_grid(api_as, sce
     assert response.data.startswith(b"%PDF-")
     text = " ".join(pdf_text(response.data).split())
     for expected in (
-        "Forges de la Vallée", "Biscuiterie du Pilat",
+        "Forges de la Vallée",
+        "Biscuiterie du Pilat",
         "H2903 Conduite de tour à commande numérique",
         "H2913 Soudage manuel",  # a label of the referential, mapped to its code
-        "H2102 Conducteur de ligne de fabrication", "I1304 Technicien de maintenance",
-        "1 900 à 2 300 € brut par mois", "Tutorat de six mois et CQPM", "2 régleurs, 1 soudeur",
-        "CV à recrutement@forges.example", "Sophie Martin, RH",
-        "Paul Conseiller", "paul@ft.example", "Claire Organisatrice",
-        "Ce que j'ai vu", "Ce qui m'a plu", "Ce que je dois apprendre", "Ma prochaine étape",
+        "H2102 Conducteur de ligne de fabrication",
+        "I1304 Technicien de maintenance",
+        "1 900 à 2 300 € brut par mois",
+        "Tutorat de six mois et CQPM",
+        "2 régleurs, 1 soudeur",
+        "CV à recrutement@forges.example",
+        "Sophie Martin, RH",
+        "Paul Conseiller",
+        "paul@ft.example",
+        "Claire Organisatrice",
+        "Ce que j'ai vu",
+        "Ce qui m'a plu",
+        "Ce que je dois apprendre",
+        "Ma prochaine étape",
     ):
         assert expected in text, expected
     assert "Ma grille d'auto-évaluation — Inès Roche" in text
     assert "Ma grille d'auto-évaluation — Karim Benali" in text
 
 
-def test_the_pdf_is_a4_tagged_titled_with_a_link_to_the_online_version(api_as, client, scene, pdf_info, pdf_text) -> None:  # noqa: ANN001
+def test_the_pdf_is_a4_tagged_titled_with_a_link_to_the_online_version(
+    api_as, client, scene, pdf_info, pdf_text
+) -> None:
     """A4 pages, a tagged PDF with its title; the QR code's address is printed and opens the online passeport."""
     pdf = api_as(Role.ORGANISER).get(f"/bookings/{scene['booking'].id}/passeport").data
     info = pdf_info(pdf)
@@ -48,7 +60,7 @@ def test_the_pdf_is_a4_tagged_titled_with_a_link_to_the_online_version(api_as, c
     assert "Forges de la Vallée" in page.get_data(as_text=True)
 
 
-def test_another_prescriber_gets_404_and_a_company_contact_403(api_as, scene) -> None:  # noqa: ANN001
+def test_another_prescriber_gets_404_and_a_company_contact_403(api_as, scene) -> None:
     """Only its prescriber and organisers: others learn nothing (404) or are refused by role (403)."""
     path = f"/bookings/{scene['booking'].id}/passeport"
     assert api_as(Role.PRESCRIBER).get(path).status_code == 404
@@ -58,11 +70,10 @@ def test_another_prescriber_gets_404_and_a_company_contact_403(api_as, scene) ->
     assert api_as(scene["prescriber"]).get(path, headers={"Authorization": "Bearer nope"}).status_code == 401
 
 
-def test_a_cancelled_booking_has_no_passeport(api_as, scene) -> None:  # noqa: ANN001
+def test_a_cancelled_booking_has_no_passeport(api_as, scene) -> None:
     """409 once the booking is cancelled."""
     booking_ops.cancel_booking(scene["booking"], scene["organiser"])
     db.session.commit()
     response = api_as(scene["prescriber"]).get(f"/bookings/{scene['booking'].id}/passeport")
     assert response.status_code == 409
     assert response.mimetype == "application/problem+json"
-

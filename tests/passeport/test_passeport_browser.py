@@ -31,14 +31,14 @@ def frozen_clock() -> Iterator[None]:
         yield
 
 
-def _fits(page, what: str) -> None:  # noqa: ANN001
+def _fits(page, what: str) -> None:
     assert_accessible(page, what)
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= NARROW["width"], f"{what} is {width}px wide"
     screenshot(page, "passeport-" + what.replace(" ", "-"))
 
 
-def test_online_passeport_and_my_bookings_on_a_phone(browser, live_server, scene) -> None:  # noqa: ANN001
+def test_online_passeport_and_my_bookings_on_a_phone(browser, live_server, scene) -> None:
     """The online passeport reads well at 360 px; the prescriber's bookings link it."""
     context = browser.new_context(base_url=live_server, viewport=NARROW, locale="fr-FR", timezone_id="Europe/Paris")
     context.set_default_timeout(10_000)

@@ -26,7 +26,7 @@ def _passeports(mailbox: SmtpSink) -> list[Any]:
     return [m for m in mailbox.received if m.message["Subject"].startswith("Votre passeport métiers")]
 
 
-def test_mailed_after_the_tour_to_referent_and_participants_once(scene, mailbox, frozen_clock) -> None:  # noqa: ANN001
+def test_mailed_after_the_tour_to_referent_and_participants_once(scene, mailbox, frozen_clock) -> None:
     """After the tour ends: one mail each to the prescriber and to the participant with an address, never twice."""
     frozen_clock.move_to(paris(9, 16))  # the tour is still on
     assert jobs.send_passeports() == 0
@@ -43,7 +43,7 @@ def test_mailed_after_the_tour_to_referent_and_participants_once(scene, mailbox,
         assert mail.message["Subject"] == "Votre passeport métiers — ZI Tour Vallée du Gier du 09/03/2027"
 
 
-def test_not_at_night_nor_for_cancelled_tours_or_bookings(scene, make_user, mailbox, frozen_clock) -> None:  # noqa: ANN001
+def test_not_at_night_nor_for_cancelled_tours_or_bookings(scene, make_user, mailbox, frozen_clock) -> None:
     """No mail at 23:00 (it waits for the morning); a cancelled booking or tour gets none."""
     frozen_clock.move_to(paris(9, 23))
     assert jobs.send_passeports() == 0
@@ -52,8 +52,16 @@ def test_not_at_night_nor_for_cancelled_tours_or_bookings(scene, make_user, mail
     db.session.commit()
     assert jobs.send_passeports() == 0  # the tour's round is done, with no booking left to mail
     other = tour_ops.create_tour(
-        tour_ops.TourDetails(title="Tour annulé", start=paris(9, 8), end=paris(9, 12), meeting_point_name="Gare",
-                             meeting_lat=45.5, meeting_lon=4.6, bus_seats=[10], booking_deadline=paris(5, 18)),
+        tour_ops.TourDetails(
+            title="Tour annulé",
+            start=paris(9, 8),
+            end=paris(9, 12),
+            meeting_point_name="Gare",
+            meeting_lat=45.5,
+            meeting_lon=4.6,
+            bus_seats=[10],
+            booking_deadline=paris(5, 18),
+        ),
         scene["organiser"],
     )
     other.status = other.status.CANCELLED

@@ -62,7 +62,7 @@ def statements(app) -> Iterator[StatementCounter]:
     """A statement counter listening on the app's engine (before_cursor_execute)."""
     counter = StatementCounter()
 
-    def listen(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+    def listen(conn, cursor, statement, parameters, context, executemany) -> None:
         if counter.is_on:
             counter.statements.append(statement)
 
@@ -100,7 +100,9 @@ def make_world(app, make_user) -> Callable[[int], World]:
 
     def make(n: int) -> World:
         organiser = make_user(Role.ORGANISER)
-        prescriber = make_user(Role.PRESCRIBER, organisation="Mission locale de Vienne", kind=OrganisationKind.MISSION_LOCALE)
+        prescriber = make_user(
+            Role.PRESCRIBER, organisation="Mission locale de Vienne", kind=OrganisationKind.MISSION_LOCALE
+        )
         company = make_user(Role.COMPANY, organisation="Forges de Meyzieu", kind=OrganisationKind.COMPANY)
         company_org = db.session.get(Organisation, company.organisation_id)
         zone = db.session.scalar(select(IndustrialZone).where(IndustrialZone.name == "ZI Meyzieu"))
@@ -119,8 +121,14 @@ def make_world(app, make_user) -> Callable[[int], World]:
         """One published tour with a bit of everything, on day 10 + i."""
         day = 10 + i
         details = tour_ops.TourDetails(
-            title=f"ZI Tour {i}", start=at(day, 8, 30), end=at(day, 17), meeting_point_name="Gare de Meyzieu",
-            meeting_lat=45.77, meeting_lon=5.0, bus_seats=[3, 20], booking_deadline=at(day - 3, 18),
+            title=f"ZI Tour {i}",
+            start=at(day, 8, 30),
+            end=at(day, 17),
+            meeting_point_name="Gare de Meyzieu",
+            meeting_lat=45.77,
+            meeting_lon=5.0,
+            bus_seats=[3, 20],
+            booking_deadline=at(day - 3, 18),
         )
         tour = tour_ops.create_tour(details, world.organiser)
         tour_ops.publish_tour(tour, world.organiser)
@@ -128,27 +136,57 @@ def make_world(app, make_user) -> Callable[[int], World]:
         db.session.add(TourQuota(tour=tour, organisation_id=world.prescriber.organisation_id, seats=30))
         point = TourPickupPoint(tour=tour, position=0, name="Parking relais", lat=45.76, lon=4.99)
         db.session.add(point)
-        site = Site(organisation=world.company_org, zone=world.zone, name=f"Atelier {i}",
-                    address="3 rue Ampère, 69330 Meyzieu", lat=45.78, lon=5.01, sector="Métallurgie",
-                    trades="Soudeur (H2913)\nChaudronnier (H2902)")
+        site = Site(
+            organisation=world.company_org,
+            zone=world.zone,
+            name=f"Atelier {i}",
+            address="3 rue Ampère, 69330 Meyzieu",
+            lat=45.78,
+            lon=5.01,
+            sector="Métallurgie",
+            trades="Soudeur (H2913)\nChaudronnier (H2902)",
+        )
         db.session.add(site)
         world.sites.append(site)
-        visited = Slot(site=site, start_at=at(day, 9), end_at=at(day, 12), visit_minutes=60, max_visitors=25,
-                       status=SlotStatus.ACCEPTED)
+        visited = Slot(
+            site=site,
+            start_at=at(day, 9),
+            end_at=at(day, 12),
+            visit_minutes=60,
+            max_visitors=25,
+            status=SlotStatus.ACCEPTED,
+        )
         offered = Slot(site=site, start_at=at(day, 14), end_at=at(day, 16), visit_minutes=60, max_visitors=25)
         db.session.add_all([visited, offered])
         db.session.flush()
         bus = tour.buses[0]
         db.session.add(TourCandidate(tour_id=tour.id, slot_id=visited.id))
-        db.session.add(Stop(tour_id=tour.id, bus=bus, slot_id=visited.id, position=0, arrival_at=at(day, 9, 50),
-                            start_at=at(day, 10), end_at=at(day, 11), departure_at=at(day, 11, 10)))
+        db.session.add(
+            Stop(
+                tour_id=tour.id,
+                bus=bus,
+                slot_id=visited.id,
+                position=0,
+                arrival_at=at(day, 9, 50),
+                start_at=at(day, 10),
+                end_at=at(day, 11),
+                departure_at=at(day, 11, 10),
+            )
+        )
         ambassador = User(email=f"ambassadeur{tour.id}@example.fr", name=f"Ambassadeur {i}", role=Role.AMBASSADOR)
         db.session.add(ambassador)
         db.session.flush()
         db.session.add(AmbassadorAssignment(tour_id=tour.id, bus_id=bus.id, user_id=ambassador.id))
         for status, seats, on_bus in ((BookingStatus.CONFIRMED, 3, bus), (BookingStatus.WAITLISTED, 2, None)):
-            booking = Booking(tour=tour, prescriber_id=world.prescriber.id, seats=seats, status=status, bus=on_bus,
-                              organisation_id=world.prescriber.organisation_id, pickup_point=point)
+            booking = Booking(
+                tour=tour,
+                prescriber_id=world.prescriber.id,
+                seats=seats,
+                status=status,
+                bus=on_bus,
+                organisation_id=world.prescriber.organisation_id,
+                pickup_point=point,
+            )
             booking.participants = [Participant(name=f"Personne {i}-{k}", email=None) for k in range(seats)]
             db.session.add(booking)
         return tour
@@ -161,9 +199,14 @@ def add_bookings(tour_id: int, prescriber: User, n: int) -> None:
     tour, prescriber = db.session.get(Tour, tour_id), db.session.merge(prescriber)
     for k in range(n):
         confirmed = k % 2 == 0
-        booking = Booking(tour_id=tour.id, prescriber_id=prescriber.id, seats=1,
-                          status=BookingStatus.CONFIRMED if confirmed else BookingStatus.WAITLISTED,
-                          bus_id=tour.buses[1].id if confirmed else None, organisation_id=prescriber.organisation_id)
+        booking = Booking(
+            tour_id=tour.id,
+            prescriber_id=prescriber.id,
+            seats=1,
+            status=BookingStatus.CONFIRMED if confirmed else BookingStatus.WAITLISTED,
+            bus_id=tour.buses[1].id if confirmed else None,
+            organisation_id=prescriber.organisation_id,
+        )
         booking.participants = [Participant(name=f"Personne {k}")]
         db.session.add(booking)
     db.session.commit()

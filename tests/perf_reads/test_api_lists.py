@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tourplanner.extensions import db
 from tests.perf_reads.conftest import World
+from tourplanner.extensions import db
 
 #: Most statements any list may take (token, user, rows and what they show): a small bound.
 MOST = 12
@@ -35,8 +35,19 @@ def lists(world: World) -> dict[str, tuple[str, str]]:
     }
 
 
-@pytest.mark.parametrize("name", ["tours (organiser)", "tours (prescriber)", "sites", "sites (company)", "slots",
-                                  "slots (company)", "visits", "bookings of a tour"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "tours (organiser)",
+        "tours (prescriber)",
+        "sites",
+        "sites (company)",
+        "slots",
+        "slots (company)",
+        "visits",
+        "bookings of a tour",
+    ],
+)
 def test_a_list_takes_as_many_statements_for_20_rows_as_for_2(name, make_world, api_as, statements) -> None:
     """Statements do not grow with the rows: 2 and 20 tours (their sites, slots, visits) take the same number."""
     few = make_world(2)
@@ -49,6 +60,7 @@ def test_a_list_takes_as_many_statements_for_20_rows_as_for_2(name, make_world, 
     if name == "bookings of a tour":
         # The same tour with ten times the bookings.
         from tests.perf_reads.conftest import add_bookings
+
         add_bookings(few.tour_ids[0], few.prescriber, 20)
         role, path, many_who = "o", lists(few)[name][1], who
     large = count(statements, api_as(db.session.merge(many_who[role])), path)

@@ -40,16 +40,27 @@ def test_a_cursor_stays_right_when_tours_are_added_before_it(make_world, api_as)
     api = api_as(db.session.merge(world.organiser))
     first = api.get("/tours", query_string={"limit": 2}).get_json()
     organiser = db.session.merge(world.organiser)
-    tour_ops.create_tour(tour_ops.TourDetails(
-        title="Tour ajouté", start=at(5, 8, 30), end=at(5, 17), meeting_point_name="Gare", meeting_lat=45.7,
-        meeting_lon=5.0, bus_seats=[10], booking_deadline=at(3, 18)), organiser)
+    tour_ops.create_tour(
+        tour_ops.TourDetails(
+            title="Tour ajouté",
+            start=at(5, 8, 30),
+            end=at(5, 17),
+            meeting_point_name="Gare",
+            meeting_lat=45.7,
+            meeting_lon=5.0,
+            bus_seats=[10],
+            booking_deadline=at(3, 18),
+        ),
+        organiser,
+    )
     db.session.commit()
     second = api.get("/tours", query_string={"limit": 2, "cursor": first["next"]}).get_json()
     assert [t["id"] for t in second["tours"]] == world.tour_ids[2:4]
 
 
-@pytest.mark.parametrize("path, key, role", [("/sites", "sites", "o"), ("/slots", "slots", "o"),
-                                             ("/visits", "visits", "c")])
+@pytest.mark.parametrize(
+    "path, key, role", [("/sites", "sites", "o"), ("/slots", "slots", "o"), ("/visits", "visits", "c")]
+)
 def test_pages_of_sites_slots_and_visits_cover_each_list_once(path, key, role, make_world, api_as) -> None:
     """Sites, slots and a company's visits: pages of 2 hold every row of the whole list once, in its order."""
     world = make_world(5)
@@ -71,15 +82,26 @@ def test_pages_of_a_tours_bookings_keep_confirmed_then_waiting(make_world, api_a
     whole = api.get(path).get_json()["bookings"]
     assert [b["status"] for b in whole] == ["confirmed"] * 4 + ["waitlisted"] * 4
     assert sum(walk(api, path, "bookings", 3), []) == [b["id"] for b in whole]
-    positions = [b["waiting_position"] for b in api.get(path, query_string={"limit": 5, "cursor": api.get(
-        path, query_string={"limit": 5}).get_json()["next"]}).get_json()["bookings"]]
+    positions = [
+        b["waiting_position"]
+        for b in api.get(
+            path, query_string={"limit": 5, "cursor": api.get(path, query_string={"limit": 5}).get_json()["next"]}
+        ).get_json()["bookings"]
+    ]
     assert positions == [2, 3, 4]
 
 
-@pytest.mark.parametrize("query, field", [({"limit": 201}, "limit"), ({"limit": 0}, "limit"),
-                                          ({"limit": "dix"}, "limit"), ({"cursor": "pas-un-curseur"}, "cursor"),
-                                          ({"cursor": "WzEsMl0"}, "cursor"),  # [1,2]: not a (start, id) key
-                                          ({"cursor": "WyJ4Il0"}, "cursor")])  # ["x"]: a key too short
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ({"limit": 201}, "limit"),
+        ({"limit": 0}, "limit"),
+        ({"limit": "dix"}, "limit"),
+        ({"cursor": "pas-un-curseur"}, "cursor"),
+        ({"cursor": "WzEsMl0"}, "cursor"),  # [1,2]: not a (start, id) key
+        ({"cursor": "WyJ4Il0"}, "cursor"),
+    ],
+)  # ["x"]: a key too short
 @pytest.mark.parametrize("path", ["/tours", "/sites", "/slots"])
 def test_a_bad_limit_or_cursor_is_a_422_naming_it(path, query, field, api_as) -> None:
     """Beyond 200, below 1, or a cursor we did not give: 422 problem+json naming the field, never a 500."""
@@ -92,8 +114,13 @@ def test_a_bad_limit_or_cursor_is_a_422_naming_it(path, query, field, api_as) ->
 def test_the_openapi_document_lists_limit_cursor_and_next(client) -> None:
     """Each paginated list documents its limit (≤ 200) and cursor parameters and the `next` of its answer."""
     document = client.get("/api/v1/openapi.json").get_json()
-    for path, key in [("/api/v1/tours", "TourList"), ("/api/v1/sites", "SiteList"), ("/api/v1/slots", "SlotList"),
-                      ("/api/v1/visits", "VisitList"), ("/api/v1/tours/{tour_id}/bookings", "BookingList")]:
+    for path, key in [
+        ("/api/v1/tours", "TourList"),
+        ("/api/v1/sites", "SiteList"),
+        ("/api/v1/slots", "SlotList"),
+        ("/api/v1/visits", "VisitList"),
+        ("/api/v1/tours/{tour_id}/bookings", "BookingList"),
+    ]:
         operation = document["paths"][path]["get"]
         parameters = {p["name"]: p for p in operation["parameters"] if p["in"] == "query"}
         assert {"limit", "cursor"} <= set(parameters), path

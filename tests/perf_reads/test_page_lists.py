@@ -31,8 +31,9 @@ def count(statements, client, path: str) -> int:
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_a_list_page_takes_as_many_statements_for_20_rows_as_for_2(name, make_world, client, sign_in,
-                                                                 statements) -> None:
+def test_a_list_page_takes_as_many_statements_for_20_rows_as_for_2(
+    name, make_world, client, sign_in, statements
+) -> None:
     """2 and 20 tours (their bookings, slots, visits) take the same number of statements, and few."""
     few = make_world(2)
     role, path = PAGES[name]

@@ -38,8 +38,9 @@ def walk(client, path: str, pattern: re.Pattern[str]) -> list[list[str]]:
     return pages
 
 
-@pytest.mark.parametrize("role, path", [("o", "/tours"), ("p", "/inscriptions/tours"),
-                                        ("p", "/inscriptions/tours?territoire=Lyon+Est")])
+@pytest.mark.parametrize(
+    "role, path", [("o", "/tours"), ("p", "/inscriptions/tours"), ("p", "/inscriptions/tours?territoire=Lyon+Est")]
+)
 def test_tours_and_the_catalogue_come_two_by_two(role, path, make_world, client, sign_in) -> None:
     """Five tours on pages of two: three pages, each tour once, in start order; the filters stay in the links."""
     world = make_world(5)

@@ -28,8 +28,7 @@ def config_overrides() -> dict[str, Any]:
     return {"LIST_PAGE_SIZE": 2}
 
 
-@pytest.mark.parametrize("role, path", [("o", "/tours"), ("p", "/inscriptions/tours"),
-                                        ("o", "/organisateur/creneaux")])
+@pytest.mark.parametrize("role, path", [("o", "/tours"), ("p", "/inscriptions/tours"), ("o", "/organisateur/creneaux")])
 def test_the_next_page_link_fits_a_phone_and_leads_on(role, path, make_world, browser, live_server) -> None:
     """The link is a visible French button at 360 px (axe-core clean), and following it shows other rows."""
     from playwright.sync_api import expect

@@ -21,14 +21,18 @@ from tourplanner.tours.models import Bus, Stop, Tour, TourCandidate
 @pytest.fixture
 def prescriber(make_user, sign_in) -> User:
     """A signed-in prescriber of a Mission locale."""
-    user = make_user(Role.PRESCRIBER, name="Camille Martin", organisation="Mission locale de Lyon",
-                     kind=OrganisationKind.MISSION_LOCALE)
+    user = make_user(
+        Role.PRESCRIBER,
+        name="Camille Martin",
+        organisation="Mission locale de Lyon",
+        kind=OrganisationKind.MISSION_LOCALE,
+    )
     sign_in(user)
     return user
 
 
 @pytest.fixture
-def make_zone(app) -> Callable[..., IndustrialZone]:  # noqa: ANN001
+def make_zone(app) -> Callable[..., IndustrialZone]:
     """Create an industrial zone: make_zone("ZI Meyzieu", territory="Lyon Est")."""
 
     def make(name: str, territory: str, city: str = "Meyzieu") -> IndustrialZone:
@@ -41,7 +45,7 @@ def make_zone(app) -> Callable[..., IndustrialZone]:  # noqa: ANN001
 
 
 @pytest.fixture
-def make_company_site(make_site) -> Callable[..., Site]:  # noqa: ANN001
+def make_company_site(make_site) -> Callable[..., Site]:
     """Create a named company's site: make_company_site("Plastiques du Rhône", zone=zone, sector=...)."""
 
     def make(company: str, **fields: object) -> Site:
@@ -62,8 +66,13 @@ def add_stop(tour: Tour, bus: Bus, slot: Slot, start: datetime, minutes: int = 6
     """Place `slot` in `bus`'s itinerary at `start` (as an optimisation would), and mark the tour optimised."""
     position = len(bus.stops)
     stop = Stop(
-        tour_id=tour.id, bus_id=bus.id, slot_id=slot.id, position=position,
-        arrival_at=start - timedelta(minutes=10), start_at=start, end_at=start + timedelta(minutes=minutes),
+        tour_id=tour.id,
+        bus_id=bus.id,
+        slot_id=slot.id,
+        position=position,
+        arrival_at=start - timedelta(minutes=10),
+        start_at=start,
+        end_at=start + timedelta(minutes=minutes),
         departure_at=start + timedelta(minutes=minutes),
     )
     db.session.add(stop)

@@ -16,7 +16,6 @@ from tourplanner.bookings.models import Booking, Participant
 from tourplanner.extensions import db
 from tourplanner.tours.operations import cancel_tour
 
-
 KEY_INPUT = re.compile(r'name="idempotency_key"[^>]*value="([^"]+)"')
 
 
@@ -49,7 +48,7 @@ def test_form_shows_one_row_per_seat_asked_up_to_ten(client, prescriber, make_to
 
 
 def test_adjusting_rows_books_nothing(client, prescriber, make_tour):
-    """"Afficher une ligne par place" re-renders with one row per seat and keeps what was typed; no booking."""
+    """ "Afficher une ligne par place" re-renders with one row per seat and keeps what was typed; no booking."""
     tour = make_tour(published=True)
     form = booking_form(4, rows=[("Léa Girard", "", False)])
     form.pop("reserver")
@@ -65,7 +64,9 @@ def test_booking_with_room_is_confirmed(client, prescriber, make_tour):
     tour = make_tour(published=True, title="ZI Tour Meyzieu", bus_seats=[20])
     response = client.post(
         f"/tours/{tour.id}/inscrire",
-        data=booking_form(3, rows=[("Léa Girard", "lea@example.fr", True), ("", "", False), ("Yanis Haddad", "", False)]),
+        data=booking_form(
+            3, rows=[("Léa Girard", "lea@example.fr", True), ("", "", False), ("Yanis Haddad", "", False)]
+        ),
     )
     assert response.status_code == 302
     booking = db.session.scalars(select(Booking)).one()
@@ -99,7 +100,9 @@ def test_same_form_sent_twice_books_once(client, prescriber, make_tour):
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     assert booking_count() == 1
-    assert "Ce formulaire avait déjà été envoyé : une seule inscription est enregistrée." in text_of(client.get("/mes-inscriptions"))
+    assert "Ce formulaire avait déjà été envoyé : une seule inscription est enregistrée." in text_of(
+        client.get("/mes-inscriptions")
+    )
     client.post(f"/tours/{tour.id}/inscrire", data=booking_form(2, key="autre-formulaire"))
     assert booking_count() == 2
 
@@ -110,8 +113,14 @@ def test_same_form_sent_twice_books_once(client, prescriber, make_tour):
         (booking_form(0), "Réservez au moins une place."),
         (booking_form(21), "Une réservation tient dans un seul car : au plus 20 places."),
         ({**booking_form(2), "seats": "deux"}, "Nombre de places"),
-        (booking_form(1, rows=[("Léa Girard", "", False), ("Yanis Haddad", "", False)]), "2 participants nommés pour 1 place : ajoutez des places ou videz des lignes."),
-        (booking_form(2, rows=[("", "sans.nom@example.fr", False)]), "Indiquez le nom de cette personne, ou videz la ligne."),
+        (
+            booking_form(1, rows=[("Léa Girard", "", False), ("Yanis Haddad", "", False)]),
+            "2 participants nommés pour 1 place : ajoutez des places ou videz des lignes.",
+        ),
+        (
+            booking_form(2, rows=[("", "sans.nom@example.fr", False)]),
+            "Indiquez le nom de cette personne, ou videz la ligne.",
+        ),
         (booking_form(2, rows=[("Léa Girard", "pas-une-adresse", False)]), "Adresse e-mail invalide."),
     ],
 )
@@ -188,10 +197,12 @@ def test_tour_with_pickup_points_asks_where_to_board(client, prescriber, make_to
     from tourplanner.tours.models import TourPickupPoint
 
     tour = make_tour(published=True)
-    db.session.add_all([
-        TourPickupPoint(tour_id=tour.id, position=0, name="Gare de Givors-Ville", lat=45.59, lon=4.77),
-        TourPickupPoint(tour_id=tour.id, position=1, name="Place de la mairie, Rive-de-Gier", lat=45.53, lon=4.62),
-    ])
+    db.session.add_all(
+        [
+            TourPickupPoint(tour_id=tour.id, position=0, name="Gare de Givors-Ville", lat=45.59, lon=4.77),
+            TourPickupPoint(tour_id=tour.id, position=1, name="Place de la mairie, Rive-de-Gier", lat=45.53, lon=4.62),
+        ]
+    )
     db.session.commit()
     assert "Gare de Givors-Ville" in text_of(client.get(f"/tours/{tour.id}/inscrire"))
     refused = client.post(f"/tours/{tour.id}/inscrire", data=booking_form(2))
@@ -200,4 +211,6 @@ def test_tour_with_pickup_points_asks_where_to_board(client, prescriber, make_to
     client.post(f"/tours/{tour.id}/inscrire", data={**booking_form(2), "pickup_point": "1"})
     booking = db.session.scalars(select(Booking)).one()
     assert booking.pickup_point.name == "Place de la mairie, Rive-de-Gier"
-    assert "Montée au point de prise en charge : Place de la mairie, Rive-de-Gier" in text_of(client.get("/mes-inscriptions"))
+    assert "Montée au point de prise en charge : Place de la mairie, Rive-de-Gier" in text_of(
+        client.get("/mes-inscriptions")
+    )

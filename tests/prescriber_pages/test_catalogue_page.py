@@ -25,7 +25,9 @@ def test_signed_out_visitor_is_sent_to_sign_in(client):
 
 def test_open_tours_say_seats_left_plainly(client, prescriber, make_user, make_tour):
     """An open tour shows "12 places libres sur 40", its deadline, kind and meeting point."""
-    tour = make_tour(published=True, title="ZI Tour Meyzieu", bus_seats=[20, 20], meeting_point_name="Gare de Meyzieu ZI")
+    tour = make_tour(
+        published=True, title="ZI Tour Meyzieu", bus_seats=[20, 20], meeting_point_name="Gare de Meyzieu ZI"
+    )
     other = make_user(Role.PRESCRIBER)
     book(tour, other, 20)
     book(tour, other, 8)
@@ -98,8 +100,9 @@ def test_territory_is_the_itinerary_s_not_the_candidates_left_aside(
     add_candidate(tour, make_slot(site=make_company_site("Forge du Gier", zone=gier)))
     assert "Tour à Meyzieu" not in text_of(client.get("/inscriptions/tours?territoire=Vallée du Gier"))
     assert "Tour à Meyzieu" in text_of(client.get("/inscriptions/tours?territoire=Lyon Est"))
-    declined = add_stop(tour, tour.buses[0], make_slot(site=make_company_site("Fonderie du Gier", zone=gier)),
-                        future(30, 14))
+    declined = add_stop(
+        tour, tour.buses[0], make_slot(site=make_company_site("Fonderie du Gier", zone=gier)), future(30, 14)
+    )
     assert "Tour à Meyzieu" in text_of(client.get("/inscriptions/tours?territoire=Vallée du Gier"))
     declined.company_response = VisitResponse.DECLINED
     db.session.commit()
@@ -109,9 +112,17 @@ def test_territory_is_the_itinerary_s_not_the_candidates_left_aside(
 def test_filter_by_dates_and_kind(client, prescriber, make_tour):
     """The date range (local days, both included) and the kind of tour narrow the list."""
     make_tour(published=True, title="Tour J+30", start=future(30, 8, 30), end=future(30, 17))
-    make_tour(published=True, title="Tour J+40", start=future(40, 8, 30), end=future(40, 17), booking_deadline=future(35, 18))
-    make_tour(published=True, title="Visite J+40", kind=TourKind.COMPANY_VISIT, start=future(40, 9), end=future(40, 12),
-              booking_deadline=future(35, 18))
+    make_tour(
+        published=True, title="Tour J+40", start=future(40, 8, 30), end=future(40, 17), booking_deadline=future(35, 18)
+    )
+    make_tour(
+        published=True,
+        title="Visite J+40",
+        kind=TourKind.COMPANY_VISIT,
+        start=future(40, 9),
+        end=future(40, 12),
+        booking_deadline=future(35, 18),
+    )
     day = future(40).date().isoformat()
     page = text_of(client.get(f"/inscriptions/tours?du={day}&au={day}"))
     assert "Tour J+40" in page and "Visite J+40" in page and "Tour J+30" not in page
@@ -123,7 +134,9 @@ def test_filter_by_trade_ignores_case_and_accents(client, prescriber, make_tour,
     """The trade filter finds words in the sites' sector or trades, whatever the case and accents."""
     metal = make_tour(published=True, title="Tour métallurgie")
     logistics = make_tour(published=True, title="Tour logistique")
-    add_candidate(metal, make_slot(site=make_company_site("Forge", sector="Métallurgie", trades="Soudeur\nChaudronnier")))
+    add_candidate(
+        metal, make_slot(site=make_company_site("Forge", sector="Métallurgie", trades="Soudeur\nChaudronnier"))
+    )
     add_candidate(logistics, make_slot(site=make_company_site("Entrepôt", sector="Logistique", trades="Cariste")))
     page = text_of(client.get("/inscriptions/tours?metier=METALLURGIE"))
     assert "Tour métallurgie" in page and "Tour logistique" not in page

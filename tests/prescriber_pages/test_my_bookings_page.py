@@ -1,4 +1,4 @@
-""""My bookings": to come and past, waiting position, participants, cancelling, visits, calendar link."""
+""" "My bookings": to come and past, waiting position, participants, cancelling, visits, calendar link."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def reload(booking: Booking) -> Booking:
 
 def section(page: str, heading: str, next_heading: str) -> str:
     """The part of the page between two headings."""
-    return page[page.index(heading):page.index(next_heading)]
+    return page[page.index(heading) : page.index(next_heading)]
 
 
 def test_bookings_to_come_and_past_with_status_seats_and_participants(client, prescriber, make_user, make_tour):
@@ -136,7 +136,7 @@ def test_no_road_book_link_without_a_live_booking(client, prescriber, make_tour,
 
 
 def test_calendar_link_as_webcal_and_https(client, prescriber):
-    """"My bookings" gives the personal feed as webcal:// and https://, in a field to copy."""
+    """ "My bookings" gives the personal feed as webcal:// and https://, in a field to copy."""
     page = text_of(client.get("/mes-inscriptions"))
     token = db.session.scalars(select(CalendarToken).where(CalendarToken.user_id == prescriber.id)).one()
     secret = derive_secret(prescriber.id, token.version)
@@ -148,7 +148,7 @@ def test_calendar_link_as_webcal_and_https(client, prescriber):
 
 
 def test_renewing_the_link_retires_the_old_one(client, prescriber):
-    """"Renouveler le lien" gives a new feed address; the old one answers 404."""
+    """ "Renouveler le lien" gives a new feed address; the old one answers 404."""
     client.get("/mes-inscriptions")
     old_token = db.session.scalars(select(CalendarToken).where(CalendarToken.user_id == prescriber.id)).one()
     old = derive_secret(prescriber.id, old_token.version)
@@ -176,4 +176,7 @@ def test_calendar_page_serves_every_role(client, make_user, sign_in):
     tokens = db.session.scalars(select(CalendarToken.token_hash).where(CalendarToken.user_id == ambassador.id)).all()
     response = client.post("/mon-agenda/renouveler", data={"back": "https://ailleurs.example"})
     assert response.headers["Location"] == "/mon-agenda"  # refused: no open redirect
-    assert db.session.scalars(select(CalendarToken.token_hash).where(CalendarToken.user_id == ambassador.id)).all() == tokens
+    assert (
+        db.session.scalars(select(CalendarToken.token_hash).where(CalendarToken.user_id == ambassador.id)).all()
+        == tokens
+    )

@@ -9,8 +9,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.helpers import PHONE, assert_accessible, assert_fits_phone, screenshot
-from tests.conftest import future
-from tests.conftest import login_path
+from tests.conftest import future, login_path
 from tests.prescriber_pages.conftest import add_stop, book
 from tourplanner.accounts.enums import Role
 from tourplanner.bookings.enums import BookingStatus
@@ -27,11 +26,11 @@ def config_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-def phone_as(browser, live_server):  # noqa: ANN001, ANN201
+def phone_as(browser, live_server):
     """Open a phone-sized page signed in as a user, through the one-time link and its button."""
     contexts = []
 
-    def open_as(user):  # noqa: ANN001, ANN202
+    def open_as(user):
         context = browser.new_context(base_url=live_server, viewport=PHONE, locale="fr-FR", timezone_id="Europe/Paris")
         context.set_default_timeout(10_000)
         contexts.append(context)
@@ -46,7 +45,7 @@ def phone_as(browser, live_server):  # noqa: ANN001, ANN201
         context.close()
 
 
-def check(page, what: str) -> None:  # noqa: ANN001
+def check(page, what: str) -> None:
     """The page passes axe-core, fits a phone, and is saved as a screenshot when asked."""
     assert_accessible(page, what)
     assert_fits_phone(page, what)
@@ -56,8 +55,12 @@ def check(page, what: str) -> None:  # noqa: ANN001
 def test_book_see_and_cancel_on_a_phone(phone_as, make_user, make_tour, make_site, make_slot):
     """A prescriber finds a tour, books two named seats, sees them with the visits, then cancels."""
     prescriber = make_user(Role.PRESCRIBER, name="Camille Martin", organisation="Mission locale de Lyon")
-    tour = make_tour(published=True, title="ZI Tour Meyzieu – Jonage", bus_seats=[20, 20],
-                     meeting_point_name="Gare de Meyzieu ZI (tram T3)")
+    tour = make_tour(
+        published=True,
+        title="ZI Tour Meyzieu – Jonage",
+        bus_seats=[20, 20],
+        meeting_point_name="Gare de Meyzieu ZI (tram T3)",
+    )
     add_stop(tour, tour.buses[0], make_slot(site=make_site(name="Atelier d'injection")), future(30, 10))
     page = phone_as(prescriber)
 
@@ -79,7 +82,9 @@ def test_book_see_and_cancel_on_a_phone(phone_as, make_user, make_tour, make_sit
     page.get_by_role("button", name="Réserver", exact=True).dblclick()  # a double click books once
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes inscriptions")
-    expect(page.locator(".flashes")).to_contain_text("Inscription confirmée : 2 places sur « ZI Tour Meyzieu – Jonage »")
+    expect(page.locator(".flashes")).to_contain_text(
+        "Inscription confirmée : 2 places sur « ZI Tour Meyzieu – Jonage »"
+    )
     card = page.locator(".booking-card")
     expect(card).to_contain_text("Confirmée")
     expect(card).to_contain_text("Léa Girard")
@@ -116,7 +121,9 @@ def test_errors_then_waiting_list_and_new_calendar_link(phone_as, make_user, mak
     page.locator("#participants-0-email").fill("sans.nom@example.fr")
     page.get_by_role("button", name="Réserver en liste d'attente").click()
     expect(page.get_by_role("alert")).to_contain_text("Réservez au moins une place.")
-    expect(page.locator("#participants-0-name-error")).to_have_text("Indiquez le nom de cette personne, ou videz la ligne.")
+    expect(page.locator("#participants-0-name-error")).to_have_text(
+        "Indiquez le nom de cette personne, ou videz la ligne."
+    )
     expect(page.get_by_label("Nombre de places")).to_have_attribute("aria-invalid", "true")
     check(page, "booking form errors")
 
@@ -133,7 +140,7 @@ def test_errors_then_waiting_list_and_new_calendar_link(phone_as, make_user, mak
     check(page, "my bookings waiting")
 
 
-def _starts(prefix: str):  # noqa: ANN202
+def _starts(prefix: str):
     """A pattern for a value that begins with `prefix`."""
     import re
 

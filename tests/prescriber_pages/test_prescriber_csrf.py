@@ -41,7 +41,9 @@ def test_cancel_and_renew_need_the_pages_token(client, prescriber, make_tour):
     assert client.post(f"/mes-inscriptions/{mine.id}/annuler").status_code == 400
     assert client.post("/mon-agenda/renouveler", data={"back": "inscriptions"}).status_code == 400
     assert db.session.get(Booking, mine.id, populate_existing=True).status is BookingStatus.CONFIRMED
-    assert db.session.scalars(select(CalendarToken.token_hash).where(CalendarToken.user_id == prescriber.id)).one() == old
+    assert (
+        db.session.scalars(select(CalendarToken.token_hash).where(CalendarToken.user_id == prescriber.id)).one() == old
+    )
     token = csrf_from(page)
     assert client.post(f"/mes-inscriptions/{mine.id}/annuler", data={"csrf_token": token}).status_code == 302
     assert db.session.get(Booking, mine.id, populate_existing=True).status is BookingStatus.CANCELLED

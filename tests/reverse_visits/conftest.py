@@ -19,19 +19,19 @@ def frozen_clock() -> Iterator[None]:
 
 
 @pytest.fixture
-def host(api_as):  # noqa: ANN001, ANN201
+def host(api_as):
     """An API client for a counsellor of the insertion structure that hosts the visit."""
     return api_as(Role.PRESCRIBER, organisation="Atelier chantier d'insertion du Gier", kind=OrganisationKind.SIAE)
 
 
 @pytest.fixture
-def organiser(api_as):  # noqa: ANN001, ANN201
+def organiser(api_as):
     """An API client for an organiser."""
     return api_as(Role.ORGANISER)
 
 
 @pytest.fixture
-def published_visit(organiser, host):  # noqa: ANN001, ANN201
+def published_visit(organiser, host):
     """A published reverse visit with 4 seats hosted by the SIAE: its JSON."""
     from tests.reverse_visits.helpers import visit_body
 

@@ -19,12 +19,12 @@ def config_overrides() -> dict[str, Any]:
     return {"WTF_CSRF_ENABLED": True}
 
 
-def _fits(page, what: str) -> None:  # noqa: ANN001
+def _fits(page, what: str) -> None:
     assert_fits_narrow(page, what)
     screenshot(page, "reverse-visit-" + what.replace(" ", "-"))
 
 
-def test_book_a_reverse_visit_then_the_host_sees_it(browser, live_server, make_user, host, published_visit) -> None:  # noqa: ANN001
+def test_book_a_reverse_visit_then_the_host_sees_it(browser, live_server, make_user, host, published_visit) -> None:
     """A company contact books two seats from « Visites inversées »; the host's « Qui vient ? » lists the company."""
     contact = make_user(Role.COMPANY, name="Luc Ferrand", organisation="Forges du Gier")
     context, page = open_as(browser, live_server, contact)

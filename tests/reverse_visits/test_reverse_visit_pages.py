@@ -10,11 +10,11 @@ from tourplanner.bookings.models import Booking
 from tourplanner.extensions import db
 
 
-def _text(response) -> str:  # noqa: ANN001
+def _text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-def test_a_company_contact_books_from_the_list_once_per_form(client, sign_in, make_user, published_visit) -> None:  # noqa: ANN001
+def test_a_company_contact_books_from_the_list_once_per_form(client, sign_in, make_user, published_visit) -> None:
     """The list shows the visit; its form books the seats with the names; sent twice, it books once."""
     contact = make_user(Role.COMPANY, organisation="Forges du Gier")
     sign_in(contact)
@@ -22,7 +22,11 @@ def test_a_company_contact_books_from_the_list_once_per_form(client, sign_in, ma
     assert "Visite inversée : l'atelier chantier d'insertion du Gier" in page
     assert "4 places libres" in page
     tour_id = published_visit["id"]
-    data = {f"t{tour_id}-seats": "2", f"t{tour_id}-names": "Luc Ferrand\nAnne Vidal", f"t{tour_id}-idempotency_key": "k"}
+    data = {
+        f"t{tour_id}-seats": "2",
+        f"t{tour_id}-names": "Luc Ferrand\nAnne Vidal",
+        f"t{tour_id}-idempotency_key": "k",
+    }
     first = client.post(f"/visites-inversees/{tour_id}/reserver", data=data)
     assert first.status_code == 302
     client.post(f"/visites-inversees/{tour_id}/reserver", data=data)
@@ -32,18 +36,19 @@ def test_a_company_contact_books_from_the_list_once_per_form(client, sign_in, ma
     assert "Places confirmées." in _text(client.get(first.headers["Location"]))
 
 
-def test_too_many_names_is_a_french_422(client, sign_in, make_user, published_visit) -> None:  # noqa: ANN001
+def test_too_many_names_is_a_french_422(client, sign_in, make_user, published_visit) -> None:
     """More names than seats: refused beside the form, nothing booked."""
     sign_in(make_user(Role.COMPANY))
     tour_id = published_visit["id"]
-    response = client.post(f"/visites-inversees/{tour_id}/reserver",
-                           data={f"t{tour_id}-seats": "1", f"t{tour_id}-names": "A\nB"})
+    response = client.post(
+        f"/visites-inversees/{tour_id}/reserver", data={f"t{tour_id}-seats": "1", f"t{tour_id}-names": "A\nB"}
+    )
     assert response.status_code == 422
     assert "2 participants pour 1 places" in _text(response)
     assert db.session.query(Booking).count() == 0
 
 
-def test_a_prescriber_gets_a_french_403(client, sign_in, make_user, published_visit) -> None:  # noqa: ANN001
+def test_a_prescriber_gets_a_french_403(client, sign_in, make_user, published_visit) -> None:
     """A prescriber may not book a reverse visit, and the tour page offers no booking button."""
     sign_in(make_user(Role.PRESCRIBER))
     tour_id = published_visit["id"]
@@ -53,10 +58,12 @@ def test_a_prescriber_gets_a_french_403(client, sign_in, make_user, published_vi
     assert "S'inscrire" not in _text(client.get(f"/tours/{tour_id}"))
 
 
-def test_the_host_sees_who_is_coming(client, sign_in, host, api_as, published_visit) -> None:  # noqa: ANN001
+def test_the_host_sees_who_is_coming(client, sign_in, host, api_as, published_visit) -> None:
     """The host's tour page links to « Qui vient ? », which lists each company, its contact and people."""
     company = api_as(Role.COMPANY, organisation="Forges du Gier", name="Luc Ferrand")
-    company.post(f"/tours/{published_visit['id']}/bookings", json={"seats": 2, "participants": [{"name": "Anne Vidal"}]})
+    company.post(
+        f"/tours/{published_visit['id']}/bookings", json={"seats": 2, "participants": [{"name": "Anne Vidal"}]}
+    )
     sign_in(host.user)
     assert "Qui vient ?" in _text(client.get(f"/tours/{published_visit['id']}"))
     page = _text(client.get(f"/tours/{published_visit['id']}/qui-vient"))
@@ -64,7 +71,7 @@ def test_the_host_sees_who_is_coming(client, sign_in, host, api_as, published_vi
     assert "<strong>2</strong> place(s) confirmée(s) sur 4" in page
 
 
-def test_outsiders_may_not_see_who_is_coming(client, sign_in, make_user, organiser, published_visit) -> None:  # noqa: ANN001
+def test_outsiders_may_not_see_who_is_coming(client, sign_in, make_user, organiser, published_visit) -> None:
     """A prescriber of another structure: 403; a visit without host shows no link to anyone but organisers."""
     sign_in(make_user(Role.PRESCRIBER))
     assert client.get(f"/tours/{published_visit['id']}/qui-vient").status_code == 403
@@ -74,16 +81,26 @@ def test_outsiders_may_not_see_who_is_coming(client, sign_in, make_user, organis
 
 def _visit_form(**overrides: str) -> dict[str, str]:
     form = {
-        "title": "Visite inversée au chantier d'insertion", "kind": "siae_visit", "description": "",
-        "start": "2027-03-09T09:00", "end": "2027-03-09T12:00", "booking_deadline": "2027-03-05T18:00",
-        "meeting_point_name": "ACI du Gier", "meeting_lat": "45.5285", "meeting_lon": "4.6180",
-        "bus_seats": "6", "max_seats_per_booking": "", "lunch_earliest": "", "lunch_latest": "", "lunch_minutes": "",
+        "title": "Visite inversée au chantier d'insertion",
+        "kind": "siae_visit",
+        "description": "",
+        "start": "2027-03-09T09:00",
+        "end": "2027-03-09T12:00",
+        "booking_deadline": "2027-03-05T18:00",
+        "meeting_point_name": "ACI du Gier",
+        "meeting_lat": "45.5285",
+        "meeting_lon": "4.6180",
+        "bus_seats": "6",
+        "max_seats_per_booking": "",
+        "lunch_earliest": "",
+        "lunch_latest": "",
+        "lunch_minutes": "",
     }
     form.update(overrides)
     return form
 
 
-def test_the_organiser_creates_a_reverse_visit_with_its_host_from_the_form(client, sign_in, make_user, host) -> None:  # noqa: ANN001
+def test_the_organiser_creates_a_reverse_visit_with_its_host_from_the_form(client, sign_in, make_user, host) -> None:
     """The tour form offers the SIAE as host; a host on a ZI Tour is refused beside the field (422)."""
     from tourplanner.tours.models import Tour
 
@@ -101,7 +118,7 @@ def test_the_organiser_creates_a_reverse_visit_with_its_host_from_the_form(clien
     assert "Atelier chantier d'insertion du Gier" in _text(client.get(created.headers["Location"]))
 
 
-def test_the_prescribers_catalogue_leaves_reverse_visits_out(client, sign_in, make_user, published_visit) -> None:  # noqa: ANN001
+def test_the_prescribers_catalogue_leaves_reverse_visits_out(client, sign_in, make_user, published_visit) -> None:
     """Prescribers do not book reverse visits: their catalogue does not list them."""
     sign_in(make_user(Role.PRESCRIBER))
     assert "l'atelier chantier d'insertion du Gier" not in _text(client.get("/inscriptions/tours"))

@@ -14,37 +14,44 @@ H = 3600
     ("visit", "coach", "reason"),
     [
         pytest.param(
-            {"windows": [(3600, 3600 - 1800)], "duration_s": 5400}, {},
+            {"windows": [(3600, 3600 - 1800)], "duration_s": 5400},
+            {},
             "la visite dure plus longtemps que la fenêtre : 1 h 30 pour un créneau de 1 h",
             id="longer-than-slot",
         ),
         pytest.param(
-            {"windows": [(0, 300)]}, {},
+            {"windows": [(0, 300)]},
+            {},
             "la fenêtre de visite se termine (8h05) avant l'arrivée possible du car (8h10)",
             id="window-closes-before-arrival",
         ),
         pytest.param(
-            {"windows": [(0, 9000)], "max_group": 20}, {"load": 32},
+            {"windows": [(0, 9000)], "max_group": 20},
+            {"load": 32},
             "groupe de 32 > 20 visiteurs acceptés",
             id="group-too-large",
         ),
         pytest.param(
-            {"windows": [(0, 9000)], "is_accessible": False}, {"carries_reduced_mobility": True},
+            {"windows": [(0, 9000)], "is_accessible": False},
+            {"carries_reduced_mobility": True},
             "site non accessible aux personnes à mobilité réduite",
             id="not-accessible",
         ),
         pytest.param(
-            {"windows": [(7000, 9000)], "duration_s": 1800}, {"end_s": 9000},
+            {"windows": [(7000, 9000)], "duration_s": 1800},
+            {"end_s": 9000},
             "le car ne serait pas rentré à l'heure : retour au plus tôt à 10h36, au plus tard à 10h30",
             id="back-too-late",
         ),
         pytest.param(
-            {"windows": [(0, 9000)], "duration_s": 3600}, {"max_duration_s": 4000},
+            {"windows": [(0, 9000)], "duration_s": 3600},
+            {"max_duration_s": 4000},
             "l'aller, la visite et le retour (1 h 20) dépassent la durée maximale de la tournée (1 h 07)",
             id="max-duration",
         ),
         pytest.param(
-            {"windows": [(3 * H, 3 * H)], "duration_s": 3 * H}, {"lunch": Break(4 * H, 5 * H, H)},
+            {"windows": [(3 * H, 3 * H)], "duration_s": 3 * H},
+            {"lunch": Break(4 * H, 5 * H, H)},
             "la visite couvre toute la plage de la pause déjeuner (12h00–14h00)",
             id="covers-lunch",
         ),
@@ -66,8 +73,7 @@ def test_reasons_of_several_coaches_are_named(make_problem):
         visits=[{"id": 1, "place": 1, "windows": [(0, 9000)], "max_group": 25, "is_accessible": False}],
     )
     assert precheck(problem).visit_reasons[1] == (
-        "car 0 : groupe de 30 > 25 visiteurs acceptés ; "
-        "car 1 : site non accessible aux personnes à mobilité réduite"
+        "car 0 : groupe de 30 > 25 visiteurs acceptés ; car 1 : site non accessible aux personnes à mobilité réduite"
     )
 
 

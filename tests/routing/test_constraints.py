@@ -27,10 +27,12 @@ def test_visit_chosen_among_several_windows(make_problem, quick):
 
 def test_visit_lasts_its_duration_before_the_next(make_problem, quick):
     """The next visit cannot begin before the previous one has lasted its duration and the drive."""
-    problem = make_problem(visits=[
-        {"id": 1, "place": 1, "windows": [(1000, 1000)], "duration_s": 3000},
-        {"id": 2, "place": 2, "windows": [(1000, 20_000)], "duration_s": 600},
-    ])
+    problem = make_problem(
+        visits=[
+            {"id": 1, "place": 1, "windows": [(1000, 1000)], "duration_s": 3000},
+            {"id": 2, "place": 2, "windows": [(1000, 20_000)], "duration_s": 600},
+        ]
+    )
     stops = stops_of(solve(problem, quick))
     assert stops[1].end_s - stops[1].start_s == 3000
     assert stops[2].start_s >= stops[1].end_s + 600
@@ -41,8 +43,10 @@ def test_coach_back_by_its_end_time(make_problem, quick):
     problem = make_problem(
         # coach 1 works late but may not make these visits (reduced mobility)
         coaches=[{"end_s": 5500}, {"end_s": 36_000, "carries_reduced_mobility": True}],
-        visits=[{"id": 1, "place": 1, "windows": [(0, 9000)], "duration_s": 2000, "is_accessible": False},
-                {"id": 2, "place": 2, "windows": [(0, 9000)], "duration_s": 2000, "is_accessible": False}],
+        visits=[
+            {"id": 1, "place": 1, "windows": [(0, 9000)], "duration_s": 2000, "is_accessible": False},
+            {"id": 2, "place": 2, "windows": [(0, 9000)], "duration_s": 2000, "is_accessible": False},
+        ],
     )
     result = solve(problem, quick)
     route = result.route_of(0)
@@ -54,8 +58,10 @@ def test_coach_max_duration(make_problem, quick):
     """A maximum duration shorter than the day keeps the route within it."""
     problem = make_problem(
         coaches=[{"end_s": 100_000, "max_duration_s": 5500}],
-        visits=[{"id": 1, "place": 1, "windows": [(0, 90_000)], "duration_s": 2000},
-                {"id": 2, "place": 2, "windows": [(0, 90_000)], "duration_s": 2000}],
+        visits=[
+            {"id": 1, "place": 1, "windows": [(0, 90_000)], "duration_s": 2000},
+            {"id": 2, "place": 2, "windows": [(0, 90_000)], "duration_s": 2000},
+        ],
     )
     result = solve(problem, quick)
     route = result.routes[0]
@@ -67,8 +73,10 @@ def test_lunch_within_its_hours_and_not_during_a_visit(make_problem, quick):
     """The lunch starts within its hours, overlaps no visit, and pushes a visit past it."""
     problem = make_problem(
         coaches=[{"lunch": Break(14_400, 16_200, 3600)}],
-        visits=[{"id": 1, "place": 1, "windows": [(12_600, 12_600)], "duration_s": 1800},
-                {"id": 2, "place": 2, "windows": [(14_400, 30_000)], "duration_s": 3600}],
+        visits=[
+            {"id": 1, "place": 1, "windows": [(12_600, 12_600)], "duration_s": 1800},
+            {"id": 2, "place": 2, "windows": [(14_400, 30_000)], "duration_s": 3600},
+        ],
     )
     route = solve(problem, quick).routes[0]
     lunch = route.lunch
@@ -124,10 +132,13 @@ def test_reduced_mobility_only_to_accessible_sites(make_problem, quick):
     # coach 0 starts at place 0 next to site 1; coach 1 at place 2 next to site 3
     durations = [[0, near, far, far], [near, 0, far, far], [far, far, 0, near], [far, far, near, 0]]
     problem = make_problem(
-        n_places=4, durations=durations,
+        n_places=4,
+        durations=durations,
         coaches=[{"carries_reduced_mobility": True}, {"start": 2, "end": 2}],
-        visits=[{"id": 1, "place": 1, "windows": [(5000, 5000)], "is_accessible": False},
-                {"id": 2, "place": 3, "windows": [(5000, 5000)]}],
+        visits=[
+            {"id": 1, "place": 1, "windows": [(5000, 5000)], "is_accessible": False},
+            {"id": 2, "place": 3, "windows": [(5000, 5000)]},
+        ],
     )
     result = solve(problem, quick)
     assert result.route_of(1).visit_ids == [1]
@@ -136,10 +147,12 @@ def test_reduced_mobility_only_to_accessible_sites(make_problem, quick):
 
 def test_required_visit_kept_over_optional(make_problem, quick):
     """Of two visits at the same time in different places, the required one is kept."""
-    problem = make_problem(visits=[
-        {"id": 1, "place": 1, "windows": [(3000, 3000)], "priority": 5},
-        {"id": 2, "place": 2, "windows": [(3000, 3000)], "required": True},
-    ])
+    problem = make_problem(
+        visits=[
+            {"id": 1, "place": 1, "windows": [(3000, 3000)], "priority": 5},
+            {"id": 2, "place": 2, "windows": [(3000, 3000)], "required": True},
+        ]
+    )
     result = solve(problem, quick)
     assert result.routes[0].visit_ids == [2]
     assert [(u.id, u.required) for u in result.unassigned] == [(1, False)]
@@ -148,10 +161,12 @@ def test_required_visit_kept_over_optional(make_problem, quick):
 
 def test_required_visit_impossible_makes_result_infeasible(make_problem, quick):
     """Two required visits at the same time: one is reported dropped and the result is infeasible."""
-    problem = make_problem(visits=[
-        {"id": 1, "place": 1, "windows": [(3000, 3000)], "required": True},
-        {"id": 2, "place": 2, "windows": [(3000, 3000)], "required": True},
-    ])
+    problem = make_problem(
+        visits=[
+            {"id": 1, "place": 1, "windows": [(3000, 3000)], "required": True},
+            {"id": 2, "place": 2, "windows": [(3000, 3000)], "required": True},
+        ]
+    )
     result = solve(problem, quick)
     assert len(result.unassigned) == 1 and result.unassigned[0].required
     assert not result.is_feasible()
@@ -160,10 +175,12 @@ def test_required_visit_impossible_makes_result_infeasible(make_problem, quick):
 def test_higher_priority_preferred(make_problem, quick):
     """When only one of two visits fits, the higher priority wins, whichever it is."""
     for high in (1, 2):
-        problem = make_problem(visits=[
-            {"id": 1, "place": 1, "windows": [(3000, 3000)], "priority": 3 if high == 1 else 1},
-            {"id": 2, "place": 2, "windows": [(3000, 3000)], "priority": 3 if high == 2 else 1},
-        ])
+        problem = make_problem(
+            visits=[
+                {"id": 1, "place": 1, "windows": [(3000, 3000)], "priority": 3 if high == 1 else 1},
+                {"id": 2, "place": 2, "windows": [(3000, 3000)], "priority": 3 if high == 2 else 1},
+            ]
+        )
         result = solve(problem, quick)
         assert result.routes[0].visit_ids == [high]
         assert result.unassigned[0].reason == LOWER_PRIORITY_REASON
@@ -173,10 +190,13 @@ def test_more_visits_before_less_driving(make_problem, quick):
     """Two cheap visits beat one visit that saves driving."""
     durations = [[0, 100, 5000, 5000], [100, 0, 5000, 5000], [5000, 5000, 0, 100], [5000, 5000, 100, 0]]
     problem = make_problem(
-        n_places=4, durations=durations,
-        visits=[{"id": 1, "place": 1, "windows": [(0, 30_000)]},
-                {"id": 2, "place": 2, "windows": [(0, 30_000)]},
-                {"id": 3, "place": 3, "windows": [(0, 30_000)]}],
+        n_places=4,
+        durations=durations,
+        visits=[
+            {"id": 1, "place": 1, "windows": [(0, 30_000)]},
+            {"id": 2, "place": 2, "windows": [(0, 30_000)]},
+            {"id": 3, "place": 3, "windows": [(0, 30_000)]},
+        ],
     )
     assert sorted(solve(problem, quick).routes[0].visit_ids) == [1, 2, 3]
 
@@ -224,9 +244,11 @@ def test_visit_locked_to_a_coach_stays_on_it(make_problem, quick):
     """A visit locked to coach 1 is made by coach 1, though coach 0 is as good a choice."""
     problem = make_problem(
         coaches=[{}, {}],
-        visits=[{"id": 1, "place": 1, "windows": [(0, 9000)], "coach": 1},
-                {"id": 2, "place": 2, "windows": [(0, 9000)], "coach": 0},
-                {"id": 3, "place": 3, "windows": [(0, 9000)], "coach": 1}],
+        visits=[
+            {"id": 1, "place": 1, "windows": [(0, 9000)], "coach": 1},
+            {"id": 2, "place": 2, "windows": [(0, 9000)], "coach": 0},
+            {"id": 3, "place": 3, "windows": [(0, 9000)], "coach": 1},
+        ],
     )
     result = solve(problem, quick)
     assert sorted(result.route_of(1).visit_ids) == [1, 3]

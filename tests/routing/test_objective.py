@@ -28,8 +28,10 @@ def test_a_shorter_day_wins_over_less_driving(make_problem, quick):
     problem = make_problem(
         n_places=3,
         durations=durations,
-        visits=[{"id": 1, "place": 1, "windows": [(0, 30_000)]},     # X: open all day
-                {"id": 2, "place": 2, "windows": [(3600, 30_000)]}],  # Y: opens after an hour
+        visits=[
+            {"id": 1, "place": 1, "windows": [(0, 30_000)]},  # X: open all day
+            {"id": 2, "place": 2, "windows": [(3600, 30_000)]},
+        ],  # Y: opens after an hour
     )
     route = solve(problem, quick).routes[0]
     # X then Y drives 4400 s and is back at 8000; Y then X drives 3900 s but waits and is back at 10500.

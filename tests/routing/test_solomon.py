@@ -108,7 +108,10 @@ def test_cli_ends_within_its_time_limit_plus_one_second(small10_path):
     started = time.monotonic()
     done = subprocess.run(
         [*command, "solve", small10_path, "--format", "solomon", "--time-limit", str(limit)],
-        capture_output=True, text=True, check=True, timeout=30,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
     )
     assert time.monotonic() - started <= limit + 1.0
     assert_feasible(read_solomon(small10_path), json.loads(done.stdout))

@@ -57,11 +57,13 @@ def osrm_server():
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
             requested.append(self.path)
-            body = json.dumps({
-                "code": "Ok",
-                "durations": [[0, 120.4], [130.6, 0]],
-                "distances": [[0, 1500.2], [1600.7, 0]],
-            }).encode()
+            body = json.dumps(
+                {
+                    "code": "Ok",
+                    "durations": [[0, 120.4], [130.6, 0]],
+                    "distances": [[0, 1500.2], [1600.7, 0]],
+                }
+            ).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -86,9 +88,7 @@ def test_osrm_table_read(osrm_server):
     durations, distances = OsrmTableProvider(base_url, timeout_s=5).matrix(POINTS[:2])
     assert durations.tolist() == [[0, 120], [131, 0]]
     assert distances.tolist() == [[0, 1500], [1601, 0]]
-    assert requested == [
-        "/table/v1/driving/4.846700,45.748500;4.948000,45.705000?annotations=duration,distance"
-    ]
+    assert requested == ["/table/v1/driving/4.846700,45.748500;4.948000,45.705000?annotations=duration,distance"]
 
 
 def test_osrm_falls_back_when_server_is_down(caplog):

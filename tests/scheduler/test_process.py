@@ -25,7 +25,9 @@ from tourplanner.scheduler import LEASE_WAIT_SECONDS
 #: Under libfaketime (CI's summer pass sets FAKETIME) a child process's timed waits run on a moved clock, and
 #: the scheduler's shutdown on SIGTERM outlasts the test's 20 s; these tests pin the process's life, not
 #: dates, and run in CI's SQLite and PostgreSQL passes.
-needs_real_clock = pytest.mark.skipif("FAKETIME" in os.environ, reason="timed waits of child processes under libfaketime")
+needs_real_clock = pytest.mark.skipif(
+    "FAKETIME" in os.environ, reason="timed waits of child processes under libfaketime"
+)
 
 TOURPLANNER = Path(sys.executable).with_name("tourplanner")
 STARTED = "Scheduler started"
@@ -120,7 +122,7 @@ def _lease_is_free() -> bool:
 @needs_real_clock
 def test_the_scheduler_process_sends_queued_mail_and_stops_on_sigterm(
     app: Flask, mailbox: SmtpSink, start_scheduler
-) -> None:  # noqa: ANN001
+) -> None:
     """Started as a command, the scheduler delivers the outbox over SMTP, exits 0 on SIGTERM."""
     _queue_mail("conseillere@mission-locale.fr")
     scheduler = start_scheduler()
@@ -134,13 +136,14 @@ def test_the_scheduler_process_sends_queued_mail_and_stops_on_sigterm(
 @needs_real_clock
 def test_two_scheduler_processes_send_a_mail_once_and_the_second_takes_over(
     app: Flask, mailbox: SmtpSink, start_scheduler
-) -> None:  # noqa: ANN001
+) -> None:
     """Two processes started together: one runs the jobs (the mail leaves once), the other waits, then takes over."""
     _queue_mail("premier@mission-locale.fr")
     first, second = start_scheduler(), start_scheduler()
     # Two interpreters importing the app (OR-Tools included) at once: allow for a loaded CI machine.
     assert _wait_until(lambda: STARTED in first.output() + second.output(), timeout_s=90), (
-        first.output() + second.output())
+        first.output() + second.output()
+    )
     running, waiting = (first, second) if STARTED in first.output() else (second, first)
     assert waiting.wait_for_output(WAITING), waiting.output()
     assert len(mailbox.wait_for(1, timeout_s=40)) == 1

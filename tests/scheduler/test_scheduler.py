@@ -48,7 +48,8 @@ EXPECTED = {
 
 
 def test_every_job_is_registered_with_its_trigger(app: Flask) -> None:
-    """Each job body of tourplanner.jobs is scheduled on its interval, coalesced, never overlapping, beside the lease's renewal."""
+    """Each job body of tourplanner.jobs is scheduled on its interval, coalesced, never overlapping, beside the lease's
+    renewal."""
     scheduler = build_scheduler(app)
     stored = {job.id: job for job in scheduler.get_jobs()}
     assert set(stored) == set(EXPECTED) | {RENEW_JOB_ID}
@@ -77,7 +78,8 @@ def _start_in_thread(app: Flask) -> tuple:
 
 
 def test_a_restart_schedules_exactly_the_jobs_of_the_code_and_writes_no_table(app: Flask) -> None:
-    """Jobs live in memory: each start registers JOBS afresh (no job left from an earlier run), the schema is untouched."""
+    """Jobs live in memory: each start registers JOBS afresh (no job left from an earlier run), the schema is
+    untouched."""
     tables = set(inspect(db.engine).get_table_names())
     for _ in range(2):
         scheduler, thread = _start_in_thread(app)
@@ -113,7 +115,7 @@ def test_a_released_lease_is_free_at_once(app: Flask) -> None:
     assert acquire_lease("second")
 
 
-def test_a_job_runs_in_the_app_context_only_while_the_lease_is_held(app: Flask, monkeypatch) -> None:  # noqa: ANN001
+def test_a_job_runs_in_the_app_context_only_while_the_lease_is_held(app: Flask, monkeypatch) -> None:
     """run_job runs the body in an app context of its own (its session closed after), and skips it without the lease."""
     seen = []
     g.in_test_context = True  # g belongs to one app context: the job's own context does not have it

@@ -16,6 +16,7 @@ from tests.conftest import future
 from tourplanner.errors import GeocodingError
 from tourplanner.sites.geocoding import use_geocoder
 
+
 class FakeGeocoder:
     """Knows a few addresses; records every lookup; anything else is not found."""
 
@@ -30,9 +31,11 @@ class FakeGeocoder:
             raise GeocodingError(f"adresse introuvable : {address}")
         return self.known[address]
 
+
 #: An address the fake geocoder knows, and where it is.
 KNOWN_ADDRESS = "3 rue Ampère, 69330 Meyzieu"
 KNOWN_POINT = (45.7801, 5.0112)
+
 
 @pytest.fixture
 def geocoder(app: Flask) -> FakeGeocoder:
@@ -40,6 +43,7 @@ def geocoder(app: Flask) -> FakeGeocoder:
     fake = FakeGeocoder({KNOWN_ADDRESS: KNOWN_POINT})
     use_geocoder(app, fake)
     return fake
+
 
 def slot_body(site_id: int, **overrides: Any) -> dict[str, Any]:
     """A complete, valid POST /api/v1/slots body: 9:00–12:00 in a month, 90-minute visits."""
@@ -53,6 +57,7 @@ def slot_body(site_id: int, **overrides: Any) -> dict[str, Any]:
     body.update(overrides)
     return body
 
+
 class BanStandIn:
     """A local HTTP server answering /search like the BAN API; `answers` maps q to (status, body)."""
 
@@ -62,7 +67,7 @@ class BanStandIn:
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802  (http.server's naming)
+            def do_GET(self) -> None:
                 url = urlparse(self.path)
                 query = parse_qs(url.query).get("q", [""])[0]
                 stand_in.queries.append(query)
@@ -74,7 +79,7 @@ class BanStandIn:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 """Quiet."""
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -87,9 +92,11 @@ class BanStandIn:
         self.server.server_close()
         self.thread.join()
 
+
 def feature_collection(*features: dict[str, Any]) -> dict[str, Any]:
     """A BAN answer with these features."""
     return {"type": "FeatureCollection", "version": "draft", "features": list(features)}
+
 
 def ban_feature(label: str, lat: float, lon: float, score: float = 0.95) -> dict[str, Any]:
     """One BAN match, as the API shapes it (GeoJSON: lon before lat)."""
@@ -99,6 +106,7 @@ def ban_feature(label: str, lat: float, lon: float, score: float = 0.95) -> dict
         "properties": {"label": label, "score": score, "type": "housenumber", "citycode": "69282"},
     }
 
+
 @pytest.fixture
 def ban_server() -> Iterator[BanStandIn]:
     """A BAN stand-in on 127.0.0.1, stopped after the test."""
@@ -106,6 +114,7 @@ def ban_server() -> Iterator[BanStandIn]:
     server.thread.start()
     yield server
     server.close()
+
 
 @pytest.fixture
 def closed_port() -> int:

@@ -45,7 +45,12 @@ def test_assign_an_ambassador_to_a_bus(organiser, make_tour, ambassador, db, inv
     response = organiser.post(f"/tours/{tour.id}/ambassadors", json={"email": ambassador.email, "bus": 1})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
-    assert (body["tour_id"], body["bus"], body["email"], body["user_id"]) == (tour.id, 1, ambassador.email, ambassador.id)
+    assert (body["tour_id"], body["bus"], body["email"], body["user_id"]) == (
+        tour.id,
+        1,
+        ambassador.email,
+        ambassador.id,
+    )
     stored = db.session.get(AmbassadorAssignment, body["id"])
     assert stored.bus.position == 1 and stored.bus.seats == 30
     assert invited == [stored.tour]
@@ -53,7 +58,9 @@ def test_assign_an_ambassador_to_a_bus(organiser, make_tour, ambassador, db, inv
 
 def test_email_is_matched_whatever_its_case(organiser, make_tour, ambassador, invited) -> None:
     """Addresses are compared as stored: trimmed, lower-case."""
-    response = organiser.post(f"/tours/{make_tour().id}/ambassadors", json={"email": "  Claire.Martin@Ambassadeurs.example.FR ", "bus": 0})
+    response = organiser.post(
+        f"/tours/{make_tour().id}/ambassadors", json={"email": "  Claire.Martin@Ambassadeurs.example.FR ", "bus": 0}
+    )
     assert response.status_code == 201
 
 
@@ -86,7 +93,9 @@ def test_inactive_ambassador_is_422(organiser, make_tour, ambassador, db, invite
 @pytest.mark.parametrize("bus", [2, -1, 99])
 def test_unknown_bus_is_422(organiser, make_tour, ambassador, bus: int, invited) -> None:
     """A bus index outside the tour's buses names bus."""
-    response = organiser.post(f"/tours/{make_tour(bus_seats=[20, 20]).id}/ambassadors", json={"email": ambassador.email, "bus": bus})
+    response = organiser.post(
+        f"/tours/{make_tour(bus_seats=[20, 20]).id}/ambassadors", json={"email": ambassador.email, "bus": bus}
+    )
     assert response.status_code == 422
     assert fields(response) == {"bus"}
 
@@ -97,7 +106,10 @@ def test_both_faults_are_named(organiser, make_tour, invited) -> None:
     assert fields(response) == {"email", "bus"}
 
 
-@pytest.mark.parametrize("body, field", [({"email": "a@b.fr", "bus": "deux"}, "bus"), ({"bus": 0}, "email"), ({"email": 3, "bus": 0}, "email")])
+@pytest.mark.parametrize(
+    "body, field",
+    [({"email": "a@b.fr", "bus": "deux"}, "bus"), ({"bus": 0}, "email"), ({"email": 3, "bus": 0}, "email")],
+)
 def test_wrong_types_are_422(organiser, make_tour, body: dict, field: str) -> None:
     """Ill-typed or missing fields are named."""
     response = organiser.post(f"/tours/{make_tour().id}/ambassadors", json=body)
@@ -109,7 +121,9 @@ def test_malformed_json_is_400(organiser, make_tour) -> None:
     """A body that is not JSON is 400."""
     tour = make_tour()
     response = organiser.client.post(
-        f"/api/v1/tours/{tour.id}/ambassadors", data="email=x", headers={**organiser._headers(), "Content-Type": "application/json"}
+        f"/api/v1/tours/{tour.id}/ambassadors",
+        data="email=x",
+        headers={**organiser._headers(), "Content-Type": "application/json"},
     )
     assert response.status_code == 400
 
@@ -146,11 +160,17 @@ def test_ambassador_rides_one_tour_at_a_time(organiser, make_tour, ambassador, i
     morning = make_tour(start=future(30, 8, 0), end=future(30, 13, 0))
     afternoon = make_tour(start=future(30, 12, 0), end=future(30, 17, 0))
     next_day = make_tour(start=future(31, 8, 0), end=future(31, 17, 0), booking_deadline=future(26, 18, 0))
-    assert organiser.post(f"/tours/{morning.id}/ambassadors", json={"email": ambassador.email, "bus": 0}).status_code == 201
+    assert (
+        organiser.post(f"/tours/{morning.id}/ambassadors", json={"email": ambassador.email, "bus": 0}).status_code
+        == 201
+    )
     clash = organiser.post(f"/tours/{afternoon.id}/ambassadors", json={"email": ambassador.email, "bus": 0})
     assert clash.status_code == 409
     assert "accompagne déjà" in clash.get_json()["detail"]
-    assert organiser.post(f"/tours/{next_day.id}/ambassadors", json={"email": ambassador.email, "bus": 0}).status_code == 201
+    assert (
+        organiser.post(f"/tours/{next_day.id}/ambassadors", json={"email": ambassador.email, "bus": 0}).status_code
+        == 201
+    )
 
 
 def test_cancelled_tour_takes_no_ambassador(organiser, make_tour, ambassador, db, invited) -> None:
@@ -158,7 +178,9 @@ def test_cancelled_tour_takes_no_ambassador(organiser, make_tour, ambassador, db
     tour = make_tour()
     tour.status = TourStatus.CANCELLED
     db.session.commit()
-    assert organiser.post(f"/tours/{tour.id}/ambassadors", json={"email": ambassador.email, "bus": 0}).status_code == 409
+    assert (
+        organiser.post(f"/tours/{tour.id}/ambassadors", json={"email": ambassador.email, "bus": 0}).status_code == 409
+    )
 
 
 @pytest.mark.parametrize("role", [Role.PRESCRIBER, Role.COMPANY, Role.AMBASSADOR])
@@ -172,15 +194,24 @@ def test_only_organisers_assign(api_as, make_tour, ambassador, role: Role) -> No
 
 def test_no_token_is_401(client, make_tour) -> None:
     """Without a bearer token: 401."""
-    assert client.post(f"/api/v1/tours/{make_tour().id}/ambassadors", json={"email": "a@b.fr", "bus": 0}).status_code == 401
+    assert (
+        client.post(f"/api/v1/tours/{make_tour().id}/ambassadors", json={"email": "a@b.fr", "bus": 0}).status_code
+        == 401
+    )
 
 
 def test_assignment_is_audited(organiser, make_tour, ambassador, db, invited) -> None:
     """The audit trail records who assigned whom."""
     tour = make_tour()
-    assignment_id = organiser.post(f"/tours/{tour.id}/ambassadors", json={"email": ambassador.email, "bus": 0}).get_json()["id"]
+    assignment_id = organiser.post(
+        f"/tours/{tour.id}/ambassadors", json={"email": ambassador.email, "bus": 0}
+    ).get_json()["id"]
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "ambassador.assign"))
-    assert (entry.actor_id, entry.object_id, entry.details["user_id"]) == (organiser.user.id, assignment_id, ambassador.id)
+    assert (entry.actor_id, entry.object_id, entry.details["user_id"]) == (
+        organiser.user.id,
+        assignment_id,
+        ambassador.id,
+    )
 
 
 def test_list_the_tours_ambassadors(organiser, make_tour, make_user, invited) -> None:
@@ -197,7 +228,9 @@ def test_list_the_tours_ambassadors(organiser, make_tour, make_user, invited) ->
 def test_unassign_an_ambassador(organiser, make_tour, ambassador, db, monkeypatch, invited) -> None:
     """DELETE takes them off the tour and sends them a cancellation; another tour's assignment id is 404."""
     tour, other = make_tour(), make_tour()
-    assignment_id = organiser.post(f"/tours/{tour.id}/ambassadors", json={"email": ambassador.email, "bus": 0}).get_json()["id"]
+    assignment_id = organiser.post(
+        f"/tours/{tour.id}/ambassadors", json={"email": ambassador.email, "bus": 0}
+    ).get_json()["id"]
     assert organiser.delete(f"/tours/{other.id}/ambassadors/{assignment_id}").status_code == 404
     response = organiser.delete(f"/tours/{tour.id}/ambassadors/{assignment_id}")
     assert response.status_code == 200
@@ -209,6 +242,8 @@ def test_assigned_ambassador_alone_receives_an_invitation(organiser, make_tour, 
     """With the calendar's real invitations: a mail to the ambassador, and to no one else."""
     tour = make_tour(published=True)
     before = set(db.session.scalars(select(OutboxMail.id)).all())
-    assert organiser.post(f"/tours/{tour.id}/ambassadors", json={"email": ambassador.email, "bus": 0}).status_code == 201
+    assert (
+        organiser.post(f"/tours/{tour.id}/ambassadors", json={"email": ambassador.email, "bus": 0}).status_code == 201
+    )
     new = db.session.scalars(select(OutboxMail).where(OutboxMail.id.not_in(before))).all()
     assert {mail.recipient for mail in new} == {ambassador.email}

@@ -26,7 +26,10 @@ def ban_at(server: BanStandIn, **kw) -> BanGeocoder:
 def test_ban_answer_gives_lat_lon(ban_server: BanStandIn) -> None:
     """BAN's GeoJSON [lon, lat] becomes (lat, lon), and the address is sent as q."""
     address = "10 rue de la République, 42000 Saint-Étienne"
-    ban_server.answers[address] = (200, feature_collection(ban_feature("10 Rue de la République 42000 Saint-Étienne", 45.4397, 4.3872)))
+    ban_server.answers[address] = (
+        200,
+        feature_collection(ban_feature("10 Rue de la République 42000 Saint-Étienne", 45.4397, 4.3872)),
+    )
     assert ban_at(ban_server).geocode(address) == pytest.approx((45.4397, 4.3872))
     assert ban_server.queries == [address]
 
@@ -53,7 +56,9 @@ def test_ban_refused_query_is_address_not_found(ban_server: BanStandIn) -> None:
         ban_at(ban_server).geocode("ab")
 
 
-@pytest.mark.parametrize("status, body", [(500, {"message": "boom"}), (503, {"message": "busy"}), (200, b"<html>not json")])
+@pytest.mark.parametrize(
+    "status, body", [(500, {"message": "boom"}), (503, {"message": "busy"}), (200, b"<html>not json")]
+)
 def test_ban_failure_is_service_not_answering(ban_server: BanStandIn, status: int, body) -> None:
     """Server errors and unreadable answers: "le service de géocodage ne répond pas"."""
     ban_server.answers["1 place Bellecour, Lyon"] = (status, body)
@@ -63,7 +68,10 @@ def test_ban_failure_is_service_not_answering(ban_server: BanStandIn, status: in
 
 def test_ban_malformed_feature_is_service_not_answering(ban_server: BanStandIn) -> None:
     """A feature without coordinates is an unexpected answer, not a crash."""
-    ban_server.answers["1 place Bellecour, Lyon"] = (200, feature_collection({"type": "Feature", "geometry": {}, "properties": {}}))
+    ban_server.answers["1 place Bellecour, Lyon"] = (
+        200,
+        feature_collection({"type": "Feature", "geometry": {}, "properties": {}}),
+    )
     with pytest.raises(GeocodingError, match="^le service de géocodage ne répond pas : "):
         ban_at(ban_server).geocode("1 place Bellecour, Lyon")
 
@@ -95,7 +103,7 @@ def test_disabled_geocoder_asks_for_coordinates() -> None:
 
 
 def test_configuration_chooses_the_geocoder() -> None:
-    """"ban" is the default and takes its domain from the configuration; "none" disables; typos fail loudly."""
+    """ "ban" is the default and takes its domain from the configuration; "none" disables; typos fail loudly."""
     default = build_geocoder({})
     assert isinstance(default, BanGeocoder)
     assert default._ban.geocode_api == "https://api-adresse.data.gouv.fr/search"
@@ -116,7 +124,9 @@ def test_app_geocoder_comes_from_config_unless_injected(app) -> None:
 
 def test_normalised_address_ignores_case_accents_punctuation_and_spaces() -> None:
     """Two spellings of one address share a cache entry; different addresses do not."""
-    assert normalise_address("  12, Rue de l'Étang   69330 MEYZIEU ") == normalise_address("12 rue de l etang 69330 Meyzieu")
+    assert normalise_address("  12, Rue de l'Étang   69330 MEYZIEU ") == normalise_address(
+        "12 rue de l etang 69330 Meyzieu"
+    )
     assert normalise_address("12 rue de l'Étang") != normalise_address("14 rue de l'Étang")
 
 

@@ -19,7 +19,12 @@ def fields(response) -> set[str]:
 
 def site_body(**overrides) -> dict:
     """A complete site body with typed coordinates."""
-    body = {"name": "Plasturgie du Rhône – atelier", "address": "12 rue de l'Industrie, 69330 Meyzieu", "lat": 45.7712, "lon": 5.0034}
+    body = {
+        "name": "Plasturgie du Rhône – atelier",
+        "address": "12 rue de l'Industrie, 69330 Meyzieu",
+        "lat": 45.7712,
+        "lon": 5.0034,
+    }
     body.update(overrides)
     return body
 
@@ -145,9 +150,7 @@ def test_organisers_site_not_geocoded_creates_no_organisation(api_as, db, geocod
 def test_organisers_site_named_as_a_non_company_is_refused(api_as, make_user, geocoder: FakeGeocoder) -> None:
     """A site named as a prescribers' agency is not silently given to that agency: 422 on organisation_id."""
     agency = make_user(Role.PRESCRIBER, organisation="France Travail Vénissieux")
-    response = api_as(Role.ORGANISER).post(
-        "/sites", json={"name": agency.organisation.name, "address": KNOWN_ADDRESS}
-    )
+    response = api_as(Role.ORGANISER).post("/sites", json={"name": agency.organisation.name, "address": KNOWN_ADDRESS})
     assert response.status_code == 422
     assert fields(response) == {"organisation_id"}
 

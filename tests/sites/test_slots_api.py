@@ -111,7 +111,10 @@ def test_overlapping_slots_at_one_site_are_422(company, own_site, start, end) ->
     """A window meeting an existing one at the same site names start; nothing is added."""
     assert company.post("/slots", json=slot_body(own_site.id)).status_code == 201
     response = company.post(
-        "/slots", json=slot_body(own_site.id, start=future(30, *start).isoformat(), end=future(30, *end).isoformat(), visit_minutes=60)
+        "/slots",
+        json=slot_body(
+            own_site.id, start=future(30, *start).isoformat(), end=future(30, *end).isoformat(), visit_minutes=60
+        ),
     )
     assert response.status_code == 422
     assert fields(response) == {"start"}
@@ -133,7 +136,12 @@ def test_a_withdrawn_slot_frees_its_window(company, own_site, make_slot, db) -> 
     make_slot(site=own_site, start_at=future(30, 9, 0), end_at=future(30, 12, 0), status=SlotStatus.WITHDRAWN)
     assert company.post("/slots", json=slot_body(own_site.id)).status_code == 201
     make_slot(site=own_site, start_at=future(31, 9, 0), end_at=future(31, 12, 0), status=SlotStatus.PAUSED)
-    response = company.post("/slots", json=slot_body(own_site.id, start=future(31, 10, 0).isoformat(), end=future(31, 11, 0).isoformat(), visit_minutes=30))
+    response = company.post(
+        "/slots",
+        json=slot_body(
+            own_site.id, start=future(31, 10, 0).isoformat(), end=future(31, 11, 0).isoformat(), visit_minutes=30
+        ),
+    )
     assert response.status_code == 422
 
 
@@ -143,7 +151,9 @@ def test_another_companys_site_is_404_like_an_unknown_one(company, make_site) ->
     foreign = company.post("/slots", json=slot_body(site.id))
     unknown = company.post("/slots", json=slot_body(999999))
     assert foreign.status_code == unknown.status_code == 404
-    assert foreign.get_json()["detail"].replace(str(site.id), "N") == unknown.get_json()["detail"].replace("999999", "N")
+    assert foreign.get_json()["detail"].replace(str(site.id), "N") == unknown.get_json()["detail"].replace(
+        "999999", "N"
+    )
     assert site.slots == []
 
 

@@ -31,26 +31,51 @@ def offer(make_user, make_site, make_slot) -> Offer:
     meyzieu = IndustrialZone(name="ZI Meyzieu", city="Meyzieu", territory="Lyon Est", lat=45.77, lon=5.00)
     gier = IndustrialZone(name="ZI du Gier", city="Rive-de-Gier", territory="Vallée du Gier", lat=45.52, lon=4.61)
     db.session.add_all([meyzieu, gier])
-    companies = [Organisation(name=name, kind=OrganisationKind.COMPANY)
-                 for name in ("Plastiques du Rhône", "Métallerie Dauphinoise", "Forges du Gier")]
+    companies = [
+        Organisation(name=name, kind=OrganisationKind.COMPANY)
+        for name in ("Plastiques du Rhône", "Métallerie Dauphinoise", "Forges du Gier")
+    ]
     db.session.add_all(companies)
-    plastics_site = make_site(organisation=companies[0], name="Atelier d'injection", zone=meyzieu,
-                              lat=45.7745, lon=5.0035, sector="Plasturgie",
-                              trades="Opérateur de production (H2903)\nRégleur", is_accessible=True)
-    metal_site = make_site(organisation=companies[1], name="Usine de Décines", zone=meyzieu,
-                           lat=45.7690, lon=4.9790, sector="Métallurgie", trades="Soudeur\nChaudronnier",
-                           is_accessible=False, has_coach_parking=False)
-    forge_site = make_site(organisation=companies[2], name="Forge de Lorette", zone=gier,
-                           lat=45.5100, lon=4.5900, sector="Métallurgie", trades="Forgeron")
+    plastics_site = make_site(
+        organisation=companies[0],
+        name="Atelier d'injection",
+        zone=meyzieu,
+        lat=45.7745,
+        lon=5.0035,
+        sector="Plasturgie",
+        trades="Opérateur de production (H2903)\nRégleur",
+        is_accessible=True,
+    )
+    metal_site = make_site(
+        organisation=companies[1],
+        name="Usine de Décines",
+        zone=meyzieu,
+        lat=45.7690,
+        lon=4.9790,
+        sector="Métallurgie",
+        trades="Soudeur\nChaudronnier",
+        is_accessible=False,
+        has_coach_parking=False,
+    )
+    forge_site = make_site(
+        organisation=companies[2],
+        name="Forge de Lorette",
+        zone=gier,
+        lat=45.5100,
+        lon=4.5900,
+        sector="Métallurgie",
+        trades="Forgeron",
+    )
     return Offer(
         organiser=organiser,
-        plastics=make_slot(site=plastics_site, start_at=future(30, 9), end_at=future(30, 12), visit_minutes=90,
-                           max_visitors=15),
-        metal=make_slot(site=metal_site, start_at=future(30, 14), end_at=future(30, 16, 30), visit_minutes=60,
-                        max_visitors=25),
-        gier=make_slot(site=forge_site, start_at=future(40, 9), end_at=future(40, 11), visit_minutes=60,
-                       max_visitors=20),
+        plastics=make_slot(
+            site=plastics_site, start_at=future(30, 9), end_at=future(30, 12), visit_minutes=90, max_visitors=15
+        ),
+        metal=make_slot(
+            site=metal_site, start_at=future(30, 14), end_at=future(30, 16, 30), visit_minutes=60, max_visitors=25
+        ),
+        gier=make_slot(
+            site=forge_site, start_at=future(40, 9), end_at=future(40, 11), visit_minutes=60, max_visitors=20
+        ),
         sites=[plastics_site, metal_site, forge_site],
     )
-
-

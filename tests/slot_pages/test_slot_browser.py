@@ -19,7 +19,8 @@ def config_overrides() -> dict[str, Any]:
 
 
 def test_catalogue_shows_markers_and_the_list_without_tiles(browser, live_server, offer):
-    """No tile loads, yet one marker per site is drawn and the list reads as text; « Retenir » works; no serious axe finding."""
+    """No tile loads, yet one marker per site is drawn and the list reads as text; « Retenir » works; no serious axe
+    finding."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR", timezone_id="Europe/Paris")
     try:
         page = context.new_page()

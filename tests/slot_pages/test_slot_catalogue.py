@@ -8,12 +8,12 @@ import re
 import pytest
 from sqlalchemy import select
 
+from routes.filters import localtime
 from tests.conftest import future
 from tests.pages.helpers import text_of
 from tourplanner.accounts.enums import Role
 from tourplanner.audit.models import AuditEntry
 from tourplanner.extensions import db
-from routes.filters import localtime
 from tourplanner.sites.enums import SlotStatus
 from tourplanner.tours.itinerary import set_candidates
 from tourplanner.tours.operations import cancel_tour
@@ -21,19 +21,21 @@ from tourplanner.tours.operations import cancel_tour
 PAGE = "/organisateur/creneaux"
 
 
-def listed_ids(response) -> list[int]:  # noqa: ANN001
+def listed_ids(response) -> list[int]:
     """The ids of the slots listed on the page, in order."""
     return [int(n) for n in re.findall(r'id="creneau-(\d+)"', response.get_data(as_text=True))]
 
 
-def map_data(response) -> dict:  # noqa: ANN001
+def map_data(response) -> dict:
     """The JSON the map script draws from."""
-    match = re.search(r'<script type="application/json" id="slots-data">(.*?)</script>', response.get_data(as_text=True), re.S)
+    match = re.search(
+        r'<script type="application/json" id="slots-data">(.*?)</script>', response.get_data(as_text=True), re.S
+    )
     assert match, "no map data on the page"
     return json.loads(match.group(1))
 
 
-def status_of(slot) -> SlotStatus:  # noqa: ANN001
+def status_of(slot) -> SlotStatus:
     """The slot's status as stored."""
     db.session.expire_all()
     return db.session.get(type(slot), slot.id).status
@@ -90,9 +92,15 @@ def test_default_list_is_offered_and_accepted_slots_from_today(client, offer, ma
     assert declined.id not in ids and past.id not in ids
 
 
-@pytest.mark.parametrize(("status", "expected"), [
-    ("declined", "declined"), ("accepted", "accepted"), ("offered", "offered"), ("tous", "all"),
-])
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("declined", "declined"),
+        ("accepted", "accepted"),
+        ("offered", "offered"),
+        ("tous", "all"),
+    ],
+)
 def test_status_filter(client, offer, sign_in, status, expected):
     """The status filter shows the slots in that status only, or every slot with « Tous »."""
     offer.metal.status = SlotStatus.DECLINED
@@ -127,14 +135,17 @@ def test_territory_filter_follows_the_sites_zone(client, offer, sign_in):
     assert listed_ids(client.get(PAGE, query_string={"territoire": "Lyon Est"})) == [offer.plastics.id, offer.metal.id]
 
 
-@pytest.mark.parametrize(("words", "expected"), [
-    ("metallurgie", ["metal", "gier"]),
-    ("PLASTURGIE", ["plastics"]),
-    ("soudeur", ["metal"]),
-    ("h2903", ["plastics"]),
-    ("métallurgie forgeron", ["gier"]),
-    ("boulangerie", []),
-])
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("metallurgie", ["metal", "gier"]),
+        ("PLASTURGIE", ["plastics"]),
+        ("soudeur", ["metal"]),
+        ("h2903", ["plastics"]),
+        ("métallurgie forgeron", ["gier"]),
+        ("boulangerie", []),
+    ],
+)
 def test_trade_filter_reads_sector_and_trades_ignoring_case_and_accents(client, offer, sign_in, words, expected):
     """Every word typed must be in the site's sector or trades; case and accents do not matter."""
     sign_in(offer.organiser)
@@ -142,13 +153,18 @@ def test_trade_filter_reads_sector_and_trades_ignoring_case_and_accents(client, 
     assert ids == [getattr(offer, name).id for name in expected]
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ({"du": future(40).date().isoformat(), "au": future(30).date().isoformat()},
-     "La date de fin doit être le jour de début ou après."),
-    ({"du": "2027-02-31"}, "Du : N'est pas une date valide."),
-    ({"statut": "perdu"}, "Statut : N'est pas un choix valide."),
-    ({"territoire": "Atlantide"}, "Territoire : N'est pas un choix valide."),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            {"du": future(40).date().isoformat(), "au": future(30).date().isoformat()},
+            "La date de fin doit être le jour de début ou après.",
+        ),
+        ({"du": "2027-02-31"}, "Du : N'est pas une date valide."),
+        ({"statut": "perdu"}, "Statut : N'est pas un choix valide."),
+        ({"territoire": "Atlantide"}, "Territoire : N'est pas un choix valide."),
+    ],
+)
 def test_bad_filters_answer_422_in_french(client, offer, sign_in, query, message):
     """Unreadable or contradictory filters: a 422 page naming the filter in French, no slot listed, no 500."""
     sign_in(offer.organiser)
@@ -184,8 +200,9 @@ def test_accept_then_decline_through_the_page(client, offer, sign_in):
     assert "Créneau de « Atelier d'injection » retenu." in text_of(page)
     client.post(f"{PAGE}/{slot.id}/decliner")
     assert status_of(slot) is SlotStatus.DECLINED
-    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_id == slot.id,
-                                                                AuditEntry.object_type == "slot")).all()
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.object_id == slot.id, AuditEntry.object_type == "slot")
+    ).all()
     assert actions == ["slot.accept", "slot.decline"]
 
 
@@ -204,9 +221,12 @@ def test_declining_a_slot_a_tour_counts_on_is_refused(client, offer, make_tour, 
 def test_add_to_tour_offers_the_open_tours_of_that_day_only(client, offer, make_tour, sign_in):
     """The « Ajouter » list has the draft and published tours of the slot's day, not others."""
     day30 = make_tour(organiser=offer.organiser, title="Tour du jour", start=future(30, 8, 30), end=future(30, 17))
-    published = make_tour(organiser=offer.organiser, published=True, title="Tour publié du jour",
-                          start=future(30, 8), end=future(30, 12))
-    cancelled = make_tour(organiser=offer.organiser, title="Tour annulé du jour", start=future(30, 8), end=future(30, 12))
+    published = make_tour(
+        organiser=offer.organiser, published=True, title="Tour publié du jour", start=future(30, 8), end=future(30, 12)
+    )
+    cancelled = make_tour(
+        organiser=offer.organiser, title="Tour annulé du jour", start=future(30, 8), end=future(30, 12)
+    )
     cancel_tour(cancelled, offer.organiser, None)
     make_tour(organiser=offer.organiser, title="Tour d'un autre jour", start=future(41, 8), end=future(41, 17))
     db.session.commit()

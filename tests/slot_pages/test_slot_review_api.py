@@ -14,10 +14,12 @@ from tourplanner.tours.itinerary import set_candidates
 from tourplanner.tours.operations import cancel_tour
 
 
-def audit_of(slot) -> list[tuple[str, dict]]:  # noqa: ANN001
+def audit_of(slot) -> list[tuple[str, dict]]:
     """The slot's audit entries: (action, details), oldest first."""
     entries = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.object_type == "slot", AuditEntry.object_id == slot.id).order_by(AuditEntry.id)
+        select(AuditEntry)
+        .where(AuditEntry.object_type == "slot", AuditEntry.object_id == slot.id)
+        .order_by(AuditEntry.id)
     )
     return [(entry.action, entry.details) for entry in entries]
 
@@ -31,7 +33,11 @@ def test_organisers_answer_a_slot(api_as, make_slot, verb):
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     expected = {"accept": "accepted", "decline": "declined"}[verb]
-    assert body["id"] == slot.id and body["status"] == expected and body["start"] == slot.start_at.astimezone(PARIS).isoformat()
+    assert (
+        body["id"] == slot.id
+        and body["status"] == expected
+        and body["start"] == slot.start_at.astimezone(PARIS).isoformat()
+    )
     assert audit_of(slot) == [(f"slot.{verb}", {"status_before": "offered", "reason": "Pour le tour du mois"})]
 
 
@@ -39,8 +45,12 @@ def test_the_body_may_be_left_out(api_as, make_slot):
     """No body at all, or an empty object, is a complete answer without a reason."""
     first, second = make_slot(), make_slot()
     api = api_as(Role.ORGANISER)
-    assert api.client.post(f"/api/v1/slots/{first.id}/accept",
-                           headers={"Authorization": f"Bearer {api.token}"}).status_code == 200
+    assert (
+        api.client.post(
+            f"/api/v1/slots/{first.id}/accept", headers={"Authorization": f"Bearer {api.token}"}
+        ).status_code
+        == 200
+    )
     assert api.post(f"/slots/{second.id}/decline", json={}).status_code == 200
     assert audit_of(first)[0][1]["reason"] is None
 
@@ -67,12 +77,15 @@ def test_unknown_slot_is_404_and_no_token_is_401(api_as, client, verb):
     assert client.post(f"/api/v1/slots/1/{verb}", json={}).status_code == 401
 
 
-@pytest.mark.parametrize(("status", "verb", "detail"), [
-    (SlotStatus.ACCEPTED, "accept", "ce créneau est déjà retenu"),
-    (SlotStatus.DECLINED, "decline", "ce créneau est déjà décliné"),
-    (SlotStatus.PAUSED, "accept", "l'entreprise a mis ce créneau en pause : il ne peut pas être retenu"),
-    (SlotStatus.WITHDRAWN, "decline", "l'entreprise a retiré ce créneau : il n'y a rien à décliner"),
-])
+@pytest.mark.parametrize(
+    ("status", "verb", "detail"),
+    [
+        (SlotStatus.ACCEPTED, "accept", "ce créneau est déjà retenu"),
+        (SlotStatus.DECLINED, "decline", "ce créneau est déjà décliné"),
+        (SlotStatus.PAUSED, "accept", "l'entreprise a mis ce créneau en pause : il ne peut pas être retenu"),
+        (SlotStatus.WITHDRAWN, "decline", "l'entreprise a retiré ce créneau : il n'y a rien à décliner"),
+    ],
+)
 def test_states_that_forbid_the_answer_are_409(api_as, make_slot, status, verb, detail):
     """Accepting twice, declining twice, or answering a paused or withdrawn slot: 409, status unchanged."""
     slot = make_slot(status=status)
@@ -107,10 +120,13 @@ def test_declining_a_candidate_of_a_tour_being_planned_is_409(api_as, make_slot,
     assert api.post(f"/slots/{slot.id}/decline", json={}).status_code == 200
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    ({"reason": "x" * 501}, "est trop long"),
-    ({"reason": 12}, "doit être une chaîne de caractères"),
-])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"reason": "x" * 501}, "est trop long"),
+        ({"reason": 12}, "doit être une chaîne de caractères"),
+    ],
+)
 def test_bad_reason_is_422_naming_the_field(api_as, make_slot, body, message):
     """A reason that is too long or not text: 422 with errors [{field: "reason"}] in French; nothing changes."""
     slot = make_slot()
@@ -125,8 +141,11 @@ def test_unreadable_body_is_400(api_as, make_slot):
     """A body that is not JSON answers 400, never a 500."""
     slot = make_slot()
     api = api_as(Role.ORGANISER)
-    response = api.client.post(f"/api/v1/slots/{slot.id}/accept", data="{oops",
-                               headers={"Authorization": f"Bearer {api.token}", "Content-Type": "application/json"})
+    response = api.client.post(
+        f"/api/v1/slots/{slot.id}/accept",
+        data="{oops",
+        headers={"Authorization": f"Bearer {api.token}", "Content-Type": "application/json"},
+    )
     assert response.status_code == 400
 
 

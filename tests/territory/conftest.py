@@ -45,19 +45,33 @@ def frozen_clock():
 def territories(make_user, make_tour) -> Territories:
     """Two organisations of organisers, each with a published, booked tour; Lyon also has a draft."""
     lyon = make_user(Role.ORGANISER, name="Claire Dumont", organisation="Association des industriels de l'Est lyonnais")
-    saint_etienne = make_user(Role.ORGANISER, name="Julien Ferrand",
-                              organisation="Saint-Étienne Métropole – service emploi")
-    prescriber = make_user(Role.PRESCRIBER, name="Nadia Benali", organisation="France Travail Vénissieux",
-                           kind=OrganisationKind.FRANCE_TRAVAIL)
+    saint_etienne = make_user(
+        Role.ORGANISER, name="Julien Ferrand", organisation="Saint-Étienne Métropole – service emploi"
+    )
+    prescriber = make_user(
+        Role.PRESCRIBER,
+        name="Nadia Benali",
+        organisation="France Travail Vénissieux",
+        kind=OrganisationKind.FRANCE_TRAVAIL,
+    )
     lyon_tour = make_tour(published=True, organiser=lyon, title="ZI Tour Meyzieu", bus_seats=[10])
-    lyon_draft = make_tour(organiser=lyon, title="ZI Tour Corbas (brouillon)",
-                           start=future(40, 8, 30), end=future(40, 17, 0))
+    lyon_draft = make_tour(
+        organiser=lyon, title="ZI Tour Corbas (brouillon)", start=future(40, 8, 30), end=future(40, 17, 0)
+    )
     saint_etienne_tour = make_tour(published=True, organiser=saint_etienne, title="ZI Tour Vallée du Gier")
-    lyon_booking = bookings.book_seats(lyon_tour, prescriber, bookings.BookingRequest(2, [
-        bookings.ParticipantDetails("Inès Garnier", "ines.garnier@example.fr", False),
-        bookings.ParticipantDetails("Hugo Lambert", "hugo.lambert@example.fr", False),
-    ])).booking
+    lyon_booking = bookings.book_seats(
+        lyon_tour,
+        prescriber,
+        bookings.BookingRequest(
+            2,
+            [
+                bookings.ParticipantDetails("Inès Garnier", "ines.garnier@example.fr", False),
+                bookings.ParticipantDetails("Hugo Lambert", "hugo.lambert@example.fr", False),
+            ],
+        ),
+    ).booking
     saint_etienne_booking = bookings.book_seats(saint_etienne_tour, prescriber, bookings.BookingRequest(3, [])).booking
     db.session.commit()
-    return Territories(lyon, saint_etienne, prescriber, lyon_tour, lyon_draft, saint_etienne_tour,
-                       lyon_booking, saint_etienne_booking)
+    return Territories(
+        lyon, saint_etienne, prescriber, lyon_tour, lyon_draft, saint_etienne_tour, lyon_booking, saint_etienne_booking
+    )

@@ -25,12 +25,26 @@ def _territory(make_user, make_tour, make_site):
     db.session.add_all([gier, lyon])
     company = Organisation(name="Forges du Gier", kind="company")
     db.session.add(company)
-    make_site(organisation=company, name="Forges du Gier – atelier", zone=gier, sector="métallurgie",
-              trades="Forgeron (H2902)", pay_range="1 900 € brut", contact_name=PERSONAL[0],
-              contact_phone=PERSONAL[1], visitor_contacts=PERSONAL[2], how_to_apply=PERSONAL[3])
+    make_site(
+        organisation=company,
+        name="Forges du Gier – atelier",
+        zone=gier,
+        sector="métallurgie",
+        trades="Forgeron (H2902)",
+        pay_range="1 900 € brut",
+        contact_name=PERSONAL[0],
+        contact_phone=PERSONAL[1],
+        visitor_contacts=PERSONAL[2],
+        how_to_apply=PERSONAL[3],
+    )
     make_site(name="Plastiques de Meyzieu", zone=lyon)
-    make_tour(organiser=organiser, title="ZI Tour Vallée du Gier", bus_seats=[20, 15],
-              start=future(30, 8, 30), end=future(30, 16, 0))
+    make_tour(
+        organiser=organiser,
+        title="ZI Tour Vallée du Gier",
+        bus_seats=[20, 15],
+        start=future(30, 8, 30),
+        end=future(30, 16, 0),
+    )
     db.session.commit()
     return organiser
 
@@ -46,8 +60,9 @@ def test_kit_round_trip_into_a_fresh_database(make_user, make_tour, make_site, r
     """Export by CLI, import into an empty database: zones, sites and templates arrive; no personal data travels."""
     organiser = _territory(make_user, make_tour, make_site)
     path = tmp_path / "kit.json"
-    result = runner.invoke(args=["kit", "export", "--organiser", organiser.email, "--territory", "Vallée du Gier",
-                                 "--output", str(path)])
+    result = runner.invoke(
+        args=["kit", "export", "--organiser", organiser.email, "--territory", "Vallée du Gier", "--output", str(path)]
+    )
     assert result.exit_code == 0, result.output
     text = path.read_text(encoding="utf-8")
     for secret in PERSONAL:
@@ -66,12 +81,20 @@ def test_kit_round_trip_into_a_fresh_database(make_user, make_tour, make_site, r
     assert (zone.name, zone.city, zone.territory) == ("ZI du Gier", "Rive-de-Gier", "Vallée du Gier")
     site = db.session.scalar(select(Site))
     assert (site.name, site.organisation.name, site.zone_id, site.sector, site.pay_range) == (
-        "Forges du Gier – atelier", "Forges du Gier", zone.id, "métallurgie", "1 900 € brut")
+        "Forges du Gier – atelier",
+        "Forges du Gier",
+        zone.id,
+        "métallurgie",
+        "1 900 € brut",
+    )
     assert (site.contact_name, site.contact_phone, site.visitor_contacts, site.how_to_apply) == (None,) * 4
     template = db.session.scalar(select(TourTemplate))
     assert template.organisation_id == newcomer.organisation_id
     assert (template.name, template.details["start"], template.details["duration_minutes"]) == (
-        "ZI Tour Vallée du Gier", "08:30", 450)
+        "ZI Tour Vallée du Gier",
+        "08:30",
+        450,
+    )
     assert template.details["buses"] == [{"seats": 20}, {"seats": 15}]
 
 
@@ -82,29 +105,52 @@ def test_second_import_changes_nothing(make_user, make_tour, make_site, runner, 
     runner.invoke(args=["kit", "export", "--organiser", organiser.email, "--output", str(path)])
     first = runner.invoke(args=["kit", "import", str(path), "--organiser", organiser.email])
     assert first.exit_code == 0, first.output
-    counts = [db.session.scalar(select(func.count()).select_from(model)) for model in (IndustrialZone, Site, TourTemplate)]
+    counts = [
+        db.session.scalar(select(func.count()).select_from(model)) for model in (IndustrialZone, Site, TourTemplate)
+    ]
     again = runner.invoke(args=["kit", "import", str(path), "--organiser", organiser.email])
     assert again.exit_code == 0
-    assert again.output.strip() == ("zones : 0 créées, 0 mises à jour ; sites : 0 créés, 0 mis à jour ; "
-                                    "modèles de tour : 0 créés, 0 mis à jour")
-    assert [db.session.scalar(select(func.count()).select_from(model))
-            for model in (IndustrialZone, Site, TourTemplate)] == counts
+    assert again.output.strip() == (
+        "zones : 0 créées, 0 mises à jour ; sites : 0 créés, 0 mis à jour ; modèles de tour : 0 créés, 0 mis à jour"
+    )
+    assert [
+        db.session.scalar(select(func.count()).select_from(model)) for model in (IndustrialZone, Site, TourTemplate)
+    ] == counts
 
 
 def test_bad_file_imports_nothing(make_user, runner, tmp_path):
     """A kit with one faulty site is refused whole, every fault named in French; nothing is written."""
     organiser = make_user(Role.ORGANISER)
-    kit = {"format": "tourplanner-kit", "version": 1,
-           "zones": [{"name": "ZI Nouvelle", "city": "Firminy", "territory": "Ondaine", "lat": 45.38, "lon": 4.29}],
-           "sites": [{"company": "Aciéries", "name": "", "address": "1 rue", "lat": 95, "lon": 4.3, "zone": "ZI Inconnue"}],
-           "tour_templates": [{"name": "Tour", "kind": "fusée", "meeting_point": {"name": "Gare", "lat": 1, "lon": 2},
-                               "start": "25:00", "duration_minutes": 60, "buses": [{"seats": 0}]}]}
+    kit = {
+        "format": "tourplanner-kit",
+        "version": 1,
+        "zones": [{"name": "ZI Nouvelle", "city": "Firminy", "territory": "Ondaine", "lat": 45.38, "lon": 4.29}],
+        "sites": [
+            {"company": "Aciéries", "name": "", "address": "1 rue", "lat": 95, "lon": 4.3, "zone": "ZI Inconnue"}
+        ],
+        "tour_templates": [
+            {
+                "name": "Tour",
+                "kind": "fusée",
+                "meeting_point": {"name": "Gare", "lat": 1, "lon": 2},
+                "start": "25:00",
+                "duration_minutes": 60,
+                "buses": [{"seats": 0}],
+            }
+        ],
+    }
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(kit), encoding="utf-8")
     result = runner.invoke(args=["kit", "import", str(path), "--organiser", organiser.email])
     assert result.exit_code == 1
-    for field in ("sites.0.name", "sites.0.lat", "sites.0.zone", "tour_templates.0.kind", "tour_templates.0.start",
-                  "tour_templates.0.buses"):
+    for field in (
+        "sites.0.name",
+        "sites.0.lat",
+        "sites.0.zone",
+        "tour_templates.0.kind",
+        "tour_templates.0.start",
+        "tour_templates.0.buses",
+    ):
         assert field in result.output
     assert "rien n'a été importé" in result.output
     assert db.session.scalar(select(func.count()).select_from(IndustrialZone)) == 0
@@ -129,14 +175,19 @@ def test_kit_page_downloads_and_imports(make_user, make_tour, make_site, client,
     _empty_database()
     newcomer = make_user(Role.ORGANISER, organisation="Pilat")
     sign_in(newcomer)
-    answer = client.post("/organisateur/kit/import", data={"file": (io.BytesIO(body), "kit.json")},
-                         content_type="multipart/form-data", follow_redirects=True)
+    answer = client.post(
+        "/organisateur/kit/import",
+        data={"file": (io.BytesIO(body), "kit.json")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert answer.status_code == 200
     assert "Kit importé" in answer.get_data(as_text=True)
     assert "ZI Tour Vallée du Gier" in answer.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Site)) == 1
-    bad = client.post("/organisateur/kit/import", data={"file": (io.BytesIO(b"{}"), "kit.json")},
-                      content_type="multipart/form-data")
+    bad = client.post(
+        "/organisateur/kit/import", data={"file": (io.BytesIO(b"{}"), "kit.json")}, content_type="multipart/form-data"
+    )
     assert bad.status_code == 422
     assert "Kit refusé" in bad.get_data(as_text=True)
 
@@ -165,9 +216,14 @@ def test_kit_through_the_api(make_user, make_tour, make_site, api_as, client):
     api = api_as(make_user(Role.ORGANISER, organisation="Pilat"))
     imported = api.post("/kit", json=kit)
     assert imported.status_code == 200, imported.json
-    assert not undocumented_fields(imported.json, answer_schema(document, "/api/v1/kit", "post", 200,
-                                                                imported.mimetype), document)
-    assert (imported.json["zones_created"], imported.json["sites_created"], imported.json["templates_created"]) == (1, 1, 1)
+    assert not undocumented_fields(
+        imported.json, answer_schema(document, "/api/v1/kit", "post", 200, imported.mimetype), document
+    )
+    assert (imported.json["zones_created"], imported.json["sites_created"], imported.json["templates_created"]) == (
+        1,
+        1,
+        1,
+    )
     again = api.post("/kit", json=kit).json
     assert again["zones_created"] + again["sites_created"] + again["templates_created"] + again["zones_updated"] == 0
     bad = api.post("/kit", json=dict(kit, zones=[{"name": "ZI"}]))

@@ -39,18 +39,21 @@ def test_other_territory_cannot_cancel_a_booking(territories, api_as):
     assert answer.get_json()["status"] == "cancelled"
 
 
-@pytest.mark.parametrize("call", [
-    lambda api, tour_id: api.put(f"/tours/{tour_id}", json=tour_body()),
-    lambda api, tour_id: api.post(f"/tours/{tour_id}/cancel", json={"reason": "test"}),
-    lambda api, tour_id: api.post(f"/tours/{tour_id}/candidates", json={"slot_ids": []}),
-    lambda api, tour_id: api.post(f"/tours/{tour_id}/optimise", json={}),
-    lambda api, tour_id: api.post(f"/tours/{tour_id}/locks", json={"slot_id": 1, "locked": True}),
-    lambda api, tour_id: api.get(f"/tours/{tour_id}/itinerary"),
-    lambda api, tour_id: api.get(f"/tours/{tour_id}/attendance"),
-    lambda api, tour_id: api.get(f"/tours/{tour_id}/ambassadors"),
-    lambda api, tour_id: api.post(f"/tours/{tour_id}/ambassadors", json={"email": "x@example.fr", "bus": 0}),
-], ids=["edit", "cancel", "candidates", "optimise", "lock", "itinerary", "attendance", "ambassadors",
-        "assign"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda api, tour_id: api.put(f"/tours/{tour_id}", json=tour_body()),
+        lambda api, tour_id: api.post(f"/tours/{tour_id}/cancel", json={"reason": "test"}),
+        lambda api, tour_id: api.post(f"/tours/{tour_id}/candidates", json={"slot_ids": []}),
+        lambda api, tour_id: api.post(f"/tours/{tour_id}/optimise", json={}),
+        lambda api, tour_id: api.post(f"/tours/{tour_id}/locks", json={"slot_id": 1, "locked": True}),
+        lambda api, tour_id: api.get(f"/tours/{tour_id}/itinerary"),
+        lambda api, tour_id: api.get(f"/tours/{tour_id}/attendance"),
+        lambda api, tour_id: api.get(f"/tours/{tour_id}/ambassadors"),
+        lambda api, tour_id: api.post(f"/tours/{tour_id}/ambassadors", json={"email": "x@example.fr", "bus": 0}),
+    ],
+    ids=["edit", "cancel", "candidates", "optimise", "lock", "itinerary", "attendance", "ambassadors", "assign"],
+)
 def test_other_territory_may_not_manage_a_published_tour(territories, api_as, call):
     """Every management call on another territory's published tour is 403, and changes nothing."""
     t = territories

@@ -10,13 +10,16 @@ import pytest
 from tests.territory.conftest import TODAY
 
 
-@pytest.mark.parametrize("path", [
-    "/tours/{id}/inscriptions",
-    "/tours/{id}/inscriptions.csv",
-    "/tours/{id}/presence",
-    "/tours/{id}/itineraire",
-    "/tours/{id}/modifier",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/tours/{id}/inscriptions",
+        "/tours/{id}/inscriptions.csv",
+        "/tours/{id}/presence",
+        "/tours/{id}/itineraire",
+        "/tours/{id}/modifier",
+    ],
+)
 def test_other_territory_pages_refused(territories, client, sign_in, path):
     """Saint-Étienne's organiser gets 403 on the Lyon tour's management pages, without its participants."""
     t = territories
@@ -67,7 +70,9 @@ def test_bilan_page_counts_only_the_organisers_territory(territories, client, si
 
 def _participants(html: str) -> int:
     """The participants figure of the bilan page's tiles."""
-    found = re.search(r'<span class="screen-only">(\d+)</span><span class="print-only">[^<]*</span></span> participants', html)
+    found = re.search(
+        r'<span class="screen-only">(\d+)</span><span class="print-only">[^<]*</span></span> participants', html
+    )
     assert found, html
     return int(found.group(1))
 

@@ -25,8 +25,12 @@ def test_organiser_creates_a_draft_tour_with_the_contract_body(api_as) -> None:
 
 def test_times_are_stored_in_utc_and_shown_in_paris_time(api_as, db) -> None:
     """A time sent with +01:00 is stored as UTC and answered with the Paris offset."""
-    body = tour_body(start="2027-07-06T07:00:00+00:00", end="2027-07-06T15:00:00+00:00",
-                     booking_deadline="2027-07-01T10:00:00+00:00", lunch=None)
+    body = tour_body(
+        start="2027-07-06T07:00:00+00:00",
+        end="2027-07-06T15:00:00+00:00",
+        booking_deadline="2027-07-01T10:00:00+00:00",
+        lunch=None,
+    )
     created = api_as(Role.ORGANISER).post("/tours", json=body).get_json()
     assert created["start"] == "2027-07-06T09:00:00+02:00"  # summer time in Paris
     tour = db.session.get(Tour, created["id"])
@@ -121,12 +125,14 @@ def test_unknown_tour_is_404(api_as) -> None:
 def test_malformed_json_is_400(api_as, db) -> None:
     """An unreadable body is a 400 problem and nothing is written."""
     api = api_as(Role.ORGANISER)
-    response = api.client.post("/api/v1/tours", data="{not json", content_type="application/json",
-                               headers=api._headers())
+    response = api.client.post(
+        "/api/v1/tours", data="{not json", content_type="application/json", headers=api._headers()
+    )
     assert response.status_code == 400
     assert response.mimetype == "application/problem+json"
-    text_body = api.client.post("/api/v1/tours", data="title=x", content_type="application/x-www-form-urlencoded",
-                                headers=api._headers())
+    text_body = api.client.post(
+        "/api/v1/tours", data="title=x", content_type="application/x-www-form-urlencoded", headers=api._headers()
+    )
     assert text_body.status_code == 400
     assert db.session.scalar(select(db.func.count()).select_from(Tour)) == 0
 
@@ -141,22 +147,38 @@ def test_oversized_body_is_413(api_as) -> None:
 
 def test_wrong_types_name_every_faulty_field(api_as) -> None:
     """422 with errors naming each field: types, ranges, naive times, missing fields."""
-    body = tour_body(title="", start="2027-03-09T09:00:00", end="demain", buses=[{"seats": 0}, {"seats": "x"}],
-                     meeting_point={"name": "Gare", "lat": 123, "lon": 4.8})
+    body = tour_body(
+        title="",
+        start="2027-03-09T09:00:00",
+        end="demain",
+        buses=[{"seats": 0}, {"seats": "x"}],
+        meeting_point={"name": "Gare", "lat": 123, "lon": 4.8},
+    )
     del body["booking_deadline"]
     response = api_as(Role.ORGANISER).post("/tours", json=body)
     assert response.status_code == 422
     problem = response.get_json()
     fields = {error["field"] for error in problem["errors"]}
-    assert fields == {"title", "start", "end", "buses.0.seats", "buses.1.seats", "meeting_point.lat", "booking_deadline"}
+    assert fields == {
+        "title",
+        "start",
+        "end",
+        "buses.0.seats",
+        "buses.1.seats",
+        "meeting_point.lat",
+        "booking_deadline",
+    }
     assert all(error["message"] for error in problem["errors"])
     assert problem["status"] == 422 and problem["title"] and problem["detail"]
 
 
 def test_rules_between_fields_name_the_field(api_as) -> None:
     """End before start, deadline after start, lunch outside the tour: 422 with those fields."""
-    body = tour_body(end=future(30, 8, 0).isoformat(), booking_deadline=future(31, 9).isoformat(),
-                     lunch={"earliest": future(30, 7).isoformat(), "latest": future(30, 6).isoformat(), "minutes": 60})
+    body = tour_body(
+        end=future(30, 8, 0).isoformat(),
+        booking_deadline=future(31, 9).isoformat(),
+        lunch={"earliest": future(30, 7).isoformat(), "latest": future(30, 6).isoformat(), "minutes": 60},
+    )
     response = api_as(Role.ORGANISER).post("/tours", json=body)
     assert response.status_code == 422
     fields = {error["field"] for error in response.get_json()["errors"]}
@@ -174,7 +196,9 @@ def test_edit_replaces_the_details(api_as) -> None:
     """PUT changes title, times and buses; seats follow."""
     api = api_as(Role.ORGANISER)
     tour_id = api.post("/tours", json=tour_body()).get_json()["id"]
-    response = api.put(f"/tours/{tour_id}", json=tour_body(title="ZI Tour Corbas", buses=[{"seats": 30}, {"seats": 19}]))
+    response = api.put(
+        f"/tours/{tour_id}", json=tour_body(title="ZI Tour Corbas", buses=[{"seats": 30}, {"seats": 19}])
+    )
     assert response.status_code == 200
     tour = api.get(f"/tours/{tour_id}").get_json()
     assert tour["title"] == "ZI Tour Corbas" and tour["seats_total"] == 49 and len(tour["buses"]) == 2
@@ -240,8 +264,12 @@ def test_numbers_beyond_the_database_are_422_or_404_not_500(api_as, make_tour) -
 
 def test_implausible_dates_are_422(api_as) -> None:
     """A tour in 1910 with a deadline in 1618 names the three fields instead of failing later."""
-    body = tour_body(start="1910-07-27T04:45:24.72Z", end="1910-07-27T08:45:24.72Z",
-                     booking_deadline="1618-05-27T01:05:23Z", lunch=None)
+    body = tour_body(
+        start="1910-07-27T04:45:24.72Z",
+        end="1910-07-27T08:45:24.72Z",
+        booking_deadline="1618-05-27T01:05:23Z",
+        lunch=None,
+    )
     response = api_as(Role.ORGANISER).post("/tours", json=body)
     assert response.status_code == 422
     assert {e["field"] for e in response.get_json()["errors"]} == {"start", "end", "booking_deadline"}

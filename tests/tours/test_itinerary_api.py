@@ -23,8 +23,15 @@ def planned(api_as, make_tour, make_site, make_slot, make_user):
     for index, (lat, lon) in enumerate(EAST_LYON):
         site = make_site(lat=lat, lon=lon)
         morning = index % 2 == 0
-        slots.append(make_slot(site=site, start_at=future(30, 9 if morning else 14), end_at=future(30, 12 if morning else 16, 30),
-                               visit_minutes=60, max_visitors=25))
+        slots.append(
+            make_slot(
+                site=site,
+                start_at=future(30, 9 if morning else 14),
+                end_at=future(30, 12 if morning else 16, 30),
+                visit_minutes=60,
+                max_visitors=25,
+            )
+        )
     api = api_as(organiser)
     return api, tour, slots
 

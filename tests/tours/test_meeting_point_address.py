@@ -51,7 +51,10 @@ def test_contract_meeting_point_with_coordinates_never_calls_the_geocoder(app, a
     [
         ({"name": "Gare"}, {"meeting_point.address"}),
         ({"name": "Gare", "lat": 45.7}, {"meeting_point.lon"}),
-        ({"name": "Gare", "address": "nulle part"}, {"meeting_point.address", "meeting_point.lat", "meeting_point.lon"}),
+        (
+            {"name": "Gare", "address": "nulle part"},
+            {"meeting_point.address", "meeting_point.lat", "meeting_point.lon"},
+        ),
     ],
 )
 def test_meeting_point_without_a_place_is_422(app, api_as, point, expected) -> None:

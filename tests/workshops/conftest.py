@@ -9,7 +9,6 @@ import pytest
 import time_machine
 
 from tests.workshops.helpers import paris
-
 from tourplanner.accounts.enums import Role
 from tourplanner.extensions import db
 from tourplanner.tours import operations as tour_ops
@@ -17,7 +16,6 @@ from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour
 from tourplanner.workshops import operations
 from tourplanner.workshops.models import Workshop
-
 
 
 @pytest.fixture(autouse=True)
@@ -28,18 +26,24 @@ def frozen_clock() -> Iterator[None]:
 
 
 @pytest.fixture
-def organiser(api_as):  # noqa: ANN001, ANN201
+def organiser(api_as):
     """An API client for an organiser."""
     return api_as(Role.ORGANISER)
 
 
 @pytest.fixture
-def event(organiser) -> Tour:  # noqa: ANN001
+def event(organiser) -> Tour:
     """A published workshop event on Tuesday 16 March 2027, 9:00–17:00, registrations until the 12th."""
     details = tour_ops.TourDetails(
-        title="Atelier de co-création — métiers de l'industrie", start=paris(16, 9), end=paris(16, 17),
-        meeting_point_name="Maison de l'emploi, Vénissieux", meeting_lat=45.697, meeting_lon=4.886,
-        bus_seats=[60], booking_deadline=paris(12, 18), kind=TourKind.WORKSHOP,
+        title="Atelier de co-création — métiers de l'industrie",
+        start=paris(16, 9),
+        end=paris(16, 17),
+        meeting_point_name="Maison de l'emploi, Vénissieux",
+        meeting_lat=45.697,
+        meeting_lon=4.886,
+        bus_seats=[60],
+        booking_deadline=paris(12, 18),
+        kind=TourKind.WORKSHOP,
     )
     tour = tour_ops.create_tour(details, organiser.user)
     tour_ops.publish_tour(tour, organiser.user)
@@ -48,12 +52,16 @@ def event(organiser) -> Tour:  # noqa: ANN001
 
 
 @pytest.fixture
-def make_workshop(event, organiser) -> Callable[..., Workshop]:  # noqa: ANN001
+def make_workshop(event, organiser) -> Callable[..., Workshop]:
     """Add a workshop to the event: make_workshop(theme=..., capacity=3, start=..., end=...)."""
 
     def make(**overrides: Any) -> Workshop:
-        values: dict[str, Any] = {"theme": "Recruter sans CV", "capacity": 3, "start": paris(16, 9, 30),
-                                  "end": paris(16, 11)}
+        values: dict[str, Any] = {
+            "theme": "Recruter sans CV",
+            "capacity": 3,
+            "start": paris(16, 9, 30),
+            "end": paris(16, 11),
+        }
         values.update(overrides)
         workshop = operations.create_workshop(event, operations.WorkshopDetails(**values), organiser.user)
         db.session.commit()

@@ -21,36 +21,56 @@ def people(*names: str) -> dict:
 def test_organiser_defines_workshops_side_by_side(organiser, event) -> None:
     """Two workshops in the same slot are listed with their theme, capacity and places left."""
     for theme in ("Recruter sans CV", "Accueillir en immersion"):
-        response = organiser.post(f"/tours/{event.id}/workshops", json={
-            "theme": theme, "capacity": 8, "start": paris(16, 9, 30).isoformat(), "end": paris(16, 11).isoformat()})
+        response = organiser.post(
+            f"/tours/{event.id}/workshops",
+            json={
+                "theme": theme,
+                "capacity": 8,
+                "start": paris(16, 9, 30).isoformat(),
+                "end": paris(16, 11).isoformat(),
+            },
+        )
         assert response.status_code == 201, response.get_json()
     listed = organiser.get(f"/tours/{event.id}/workshops").get_json()["workshops"]
     assert [(w["theme"], w["capacity"], w["places_left"]) for w in listed] == [
-        ("Accueillir en immersion", 8, 8), ("Recruter sans CV", 8, 8)]
+        ("Accueillir en immersion", 8, 8),
+        ("Recruter sans CV", 8, 8),
+    ]
     assert listed[0]["start"] == "2027-03-16T09:30:00+01:00"
 
 
 def test_only_a_workshop_event_has_workshops(organiser, make_tour) -> None:
     """A ZI Tour refuses workshops: 409 problem."""
     tour = make_tour(organiser=organiser.user, start=paris(16, 9), end=paris(16, 17), booking_deadline=paris(12, 18))
-    response = organiser.post(f"/tours/{tour.id}/workshops", json={
-        "theme": "X", "capacity": 3, "start": paris(16, 10).isoformat(), "end": paris(16, 11).isoformat()})
+    response = organiser.post(
+        f"/tours/{tour.id}/workshops",
+        json={"theme": "X", "capacity": 3, "start": paris(16, 10).isoformat(), "end": paris(16, 11).isoformat()},
+    )
     assert response.status_code == 409
     assert response.mimetype == "application/problem+json"
 
 
 def test_a_workshop_lies_within_the_event(organiser, event) -> None:
     """A workshop outside the event's hours is refused with 422 naming the field."""
-    response = organiser.post(f"/tours/{event.id}/workshops", json={
-        "theme": "Trop tard", "capacity": 3, "start": paris(16, 16).isoformat(), "end": paris(16, 18).isoformat()})
+    response = organiser.post(
+        f"/tours/{event.id}/workshops",
+        json={
+            "theme": "Trop tard",
+            "capacity": 3,
+            "start": paris(16, 16).isoformat(),
+            "end": paris(16, 18).isoformat(),
+        },
+    )
     assert response.status_code == 422
     assert response.get_json()["errors"][0]["field"] == "start"
 
 
 def test_only_organisers_define_workshops(api_as, event) -> None:
     """A prescriber gets 403."""
-    response = api_as(Role.PRESCRIBER).post(f"/tours/{event.id}/workshops", json={
-        "theme": "X", "capacity": 3, "start": paris(16, 10).isoformat(), "end": paris(16, 11).isoformat()})
+    response = api_as(Role.PRESCRIBER).post(
+        f"/tours/{event.id}/workshops",
+        json={"theme": "X", "capacity": 3, "start": paris(16, 10).isoformat(), "end": paris(16, 11).isoformat()},
+    )
     assert response.status_code == 403
 
 
@@ -86,8 +106,9 @@ def test_registrations_close_at_the_deadline(api_as, make_workshop) -> None:
     workshop = make_workshop()
     prescriber = api_as(Role.PRESCRIBER)
     with time_machine.travel(paris(13, 9), tick=False):
-        response = prescriber.post(f"/tours/{workshop.tour_id}/workshops/{workshop.id}/registrations",
-                                   json=people("gus"))
+        response = prescriber.post(
+            f"/tours/{workshop.tour_id}/workshops/{workshop.id}/registrations", json=people("gus")
+        )
     assert response.status_code == 409
 
 
@@ -96,8 +117,14 @@ def test_bad_people_are_named(api_as, make_workshop) -> None:
     workshop = make_workshop()
     response = api_as(Role.PRESCRIBER).post(
         f"/tours/{workshop.tour_id}/workshops/{workshop.id}/registrations",
-        json={"people": [{"name": "Hugo", "email": "hugo"}, {"name": "Ida", "email": "ida@example.fr"},
-                         {"name": "Ida", "email": "IDA@example.fr"}]})
+        json={
+            "people": [
+                {"name": "Hugo", "email": "hugo"},
+                {"name": "Ida", "email": "ida@example.fr"},
+                {"name": "Ida", "email": "IDA@example.fr"},
+            ]
+        },
+    )
     assert response.status_code == 422
     assert [e["field"] for e in response.get_json()["errors"]] == ["people.0.email", "people.2.email"]
 
@@ -113,8 +140,9 @@ def test_no_overbooking_under_concurrent_requests(app, api_as, make_workshop, db
     def run(index: int) -> None:
         with app.app_context(), app.test_client() as client:
             barrier.wait()
-            response = client.post(f"/api/v1{path}", json=people(f"p{index}"),
-                                   headers={"Authorization": f"Bearer {clients[index].token}"})
+            response = client.post(
+                f"/api/v1{path}", json=people(f"p{index}"), headers={"Authorization": f"Bearer {clients[index].token}"}
+            )
             statuses.append(response.status_code)
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(clients))]
@@ -134,8 +162,14 @@ def test_report_is_attached_after_the_workshop_and_read_by_those_registered(orga
     prescriber, outsider = api_as(Role.PRESCRIBER), api_as(Role.PRESCRIBER)
     prescriber.post(f"{base}/registrations", json=people("jo"))
     pdf = b"%PDF-1.4 compte rendu"
-    body = {"text": "## Idées\n- parrainage", "file": {"filename": "cr.pdf", "content_type": "application/pdf",
-                                                       "content_base64": base64.b64encode(pdf).decode()}}
+    body = {
+        "text": "## Idées\n- parrainage",
+        "file": {
+            "filename": "cr.pdf",
+            "content_type": "application/pdf",
+            "content_base64": base64.b64encode(pdf).decode(),
+        },
+    }
     assert organiser.put(f"{base}/report", json=body).status_code == 409
     assert prescriber.get(f"{base}/report").status_code == 404
     with time_machine.travel(paris(16, 12), tick=False):
@@ -154,8 +188,10 @@ def test_a_report_file_is_size_limited(organiser, make_workshop, db) -> None:
     workshop = make_workshop()
     big = base64.b64encode(b"x" * (REPORT_MAX_BYTES + 1)).decode()
     with time_machine.travel(paris(16, 12), tick=False):
-        response = organiser.put(f"/tours/{workshop.tour_id}/workshops/{workshop.id}/report",
-                                 json={"file": {"filename": "cr.txt", "content_base64": big}})
+        response = organiser.put(
+            f"/tours/{workshop.tour_id}/workshops/{workshop.id}/report",
+            json={"file": {"filename": "cr.txt", "content_base64": big}},
+        )
     assert response.status_code == 413
     assert response.get_json()["errors"][0]["field"] == "file"
     db.session.expire_all()

@@ -19,8 +19,9 @@ def config_overrides() -> dict[str, Any]:
     return {"WTF_CSRF_ENABLED": True}
 
 
-def test_organiser_adds_a_workshop_and_a_prescriber_registers(browser, live_server, organiser, make_user,
-                                                               event) -> None:  # noqa: ANN001
+def test_organiser_adds_a_workshop_and_a_prescriber_registers(
+    browser, live_server, organiser, make_user, event
+) -> None:
     """Both pages pass axe and fit 360 px; the registration appears under the workshop."""
     context, page = open_as(browser, live_server, organiser.user)
     try:

@@ -116,9 +116,7 @@ def create_login_link(user: User, lifetime: timedelta) -> str:
     """Issue a one-time sign-in token for `user`, voiding their earlier links; returns the secret."""
     void_login_links(user.id)
     token = secrets.token_urlsafe(32)
-    db.session.add(
-        LoginLink(user_id=user.id, token_hash=digest(token), expires_at=utcnow() + lifetime)
-    )
+    db.session.add(LoginLink(user_id=user.id, token_hash=digest(token), expires_at=utcnow() + lifetime))
     db.session.flush()
     return token
 
@@ -158,8 +156,9 @@ def use_login_link(token: str) -> User:
     ).rowcount
     if spent != 1:
         raise NotFound(LINK_INVALID)
-    user = db.session.scalar(select(User).join(LoginLink, LoginLink.user_id == User.id)
-                             .where(LoginLink.token_hash == digest(token)))
+    user = db.session.scalar(
+        select(User).join(LoginLink, LoginLink.user_id == User.id).where(LoginLink.token_hash == digest(token))
+    )
     if user is None or not user.is_active:
         raise NotFound(LINK_INVALID)
     void_login_links(user.id)
@@ -220,6 +219,7 @@ def send_login_link(request_id: int) -> bool:
     minutes = int(config["LOGIN_LINK_MINUTES"])
     token = create_login_link(user, timedelta(minutes=minutes))
     link = f"{config['BASE_URL'].rstrip('/')}/connexion/{token}"
+
     def body(shown_link: str) -> str:
         return (
             f"Bonjour {user.name},\n\nPour vous connecter à tourplanner, ouvrez ce lien "

@@ -65,18 +65,24 @@ class ProConnectUnavailable(ProConnectError):
 
 
 #: The messages shown; each ends with the way out (the e-mail link).
-INTERRUPTED = ("la connexion avec ProConnect a expiré ou a été interrompue : recommencez depuis la page "
-               "de connexion")
-DENIED = ("la connexion avec ProConnect a été annulée ou refusée : recommencez, ou demandez un lien de "
-          "connexion par e-mail")
-UNAVAILABLE = ("ProConnect ne répond pas pour le moment : réessayez dans quelques minutes, ou demandez un "
-               "lien de connexion par e-mail")
+INTERRUPTED = "la connexion avec ProConnect a expiré ou a été interrompue : recommencez depuis la page de connexion"
+DENIED = (
+    "la connexion avec ProConnect a été annulée ou refusée : recommencez, ou demandez un lien de connexion par e-mail"
+)
+UNAVAILABLE = (
+    "ProConnect ne répond pas pour le moment : réessayez dans quelques minutes, ou demandez un "
+    "lien de connexion par e-mail"
+)
 NO_EMAIL = "ProConnect n'a pas transmis d'adresse e-mail vérifiée : demandez un lien de connexion par e-mail"
-UNKNOWN_ACCOUNT = ("aucun compte prescripteur tourplanner n'existe pour {email} : demandez à l'équipe qui "
-                   "organise les tours de votre territoire de vous inscrire avec cette adresse, puis "
-                   "reconnectez-vous")
-NOT_A_PRESCRIBER = ("la connexion avec ProConnect est réservée aux prescripteurs : pour votre compte, "
-                    "demandez un lien de connexion par e-mail")
+UNKNOWN_ACCOUNT = (
+    "aucun compte prescripteur tourplanner n'existe pour {email} : demandez à l'équipe qui "
+    "organise les tours de votre territoire de vous inscrire avec cette adresse, puis "
+    "reconnectez-vous"
+)
+NOT_A_PRESCRIBER = (
+    "la connexion avec ProConnect est réservée aux prescripteurs : pour votre compte, "
+    "demandez un lien de connexion par e-mail"
+)
 
 
 @dataclass(frozen=True)

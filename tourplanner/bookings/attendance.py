@@ -233,8 +233,9 @@ def get_participant(participant_id: int, user: User) -> Participant:
     return participant
 
 
-def record_attendance(participant: Participant, attendance: Attendance, user: User,
-                      now: datetime | None = None) -> Participant:
+def record_attendance(
+    participant: Participant, attendance: Attendance, user: User, now: datetime | None = None
+) -> Participant:
     """Record that a participant of a confirmed booking was present or absent on the day."""
     booking = participant.booking
     tour = booking.tour
@@ -246,8 +247,15 @@ def record_attendance(participant: Participant, attendance: Attendance, user: Us
     participant.attendance = attendance
     db.session.flush()
     if previous is not attendance:
-        record(user, "participant.attendance", participant, tour_id=tour.id, booking_id=booking.id,
-               attendance=attendance.value, previous=previous.value if previous is not None else None)
+        record(
+            user,
+            "participant.attendance",
+            participant,
+            tour_id=tour.id,
+            booking_id=booking.id,
+            attendance=attendance.value,
+            previous=previous.value if previous is not None else None,
+        )
     return participant
 
 
@@ -306,8 +314,9 @@ def no_show_figures(user: User, now: datetime | None = None) -> NoShowReport:
         )
         for key, counts in by_organisation.items()
     ]
-    kind_rows = [NoShowRow(kind.label if kind is not None else NO_ORGANISATION, counts, kind)
-                 for kind, counts in by_kind.items()]
+    kind_rows = [
+        NoShowRow(kind.label if kind is not None else NO_ORGANISATION, counts, kind) for kind, counts in by_kind.items()
+    ]
     organisation_rows.sort(key=lambda row: row.label.lower())
     kind_rows.sort(key=lambda row: row.label.lower())
     total = sum((row.counts for row in kind_rows), Counts())

@@ -17,12 +17,12 @@ from tourplanner.audit.operations import record
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.bookings.operations import fill_from_waiting_list, free_seats_by_bus, lock_tour
-from tourplanner.tours.notices import plan_changed
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.formatting import counted
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Bus
+from tourplanner.tours.notices import plan_changed
 from tourplanner.tours.queries import check_manages
 
 #: Tours whose bookings may still change coach.
@@ -70,8 +70,15 @@ def move_booking(booking: Booking, bus_id: int, organiser: User) -> MoveOutcome:
     source: Bus | None = booking.bus
     booking.bus = target
     db.session.flush()
-    record(organiser, "booking.move", booking, tour_id=tour.id, seats=booking.seats,
-           from_bus=source.name if source is not None else None, to_bus=target.name)
+    record(
+        organiser,
+        "booking.move",
+        booking,
+        tour_id=tour.id,
+        seats=booking.seats,
+        from_bus=source.name if source is not None else None,
+        to_bus=target.name,
+    )
     # The people's schedule follows their coach: open or closed to bookings, the tour will
     # take place (the other states were refused above).
     plan_changed(tour)

@@ -31,12 +31,12 @@ from tourplanner.bookings import rules
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking, Participant
 from tourplanner.bookings.queries import tour_bookings_query
-from tourplanner.tours.notices import plan_changed
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, FieldError, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Bus, Tour
+from tourplanner.tours.notices import plan_changed
 from tourplanner.tours.queries import manages_tour
 
 #: How long an Idempotency-Key stands for its first booking.
@@ -227,7 +227,15 @@ def cancel_booking(booking: Booking, actor: User) -> list[Booking]:
     booking.cancelled_at = utcnow()
     bus_name = booking.bus.name if booking.bus is not None else None
     db.session.flush()
-    record(actor, "booking.cancel", booking, tour_id=tour.id, seats=booking.seats, was_confirmed=was_confirmed, bus=bus_name)
+    record(
+        actor,
+        "booking.cancel",
+        booking,
+        tour_id=tour.id,
+        seats=booking.seats,
+        was_confirmed=was_confirmed,
+        bus=bus_name,
+    )
     if was_confirmed:
         plan_changed(tour)
     return fill_from_waiting_list(tour, actor)
@@ -367,7 +375,9 @@ def _check_request(tour: Tour, request: BookingRequest) -> None:
     elif request.seats > largest_bus:
         errors.append(FieldError("seats", f"une réservation tient dans un seul car : au plus {largest_bus} places"))
     if len(request.participants) > request.seats:
-        errors.append(FieldError("participants", f"{len(request.participants)} participants pour {request.seats} places"))
+        errors.append(
+            FieldError("participants", f"{len(request.participants)} participants pour {request.seats} places")
+        )
     for index, participant in enumerate(request.participants):
         if not participant.name.strip():
             errors.append(FieldError(f"participants.{index}.name", "le nom est obligatoire"))

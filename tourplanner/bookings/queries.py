@@ -48,9 +48,13 @@ def tour_bookings_query(tour: Tour, user: User) -> Select[tuple[Booking]]:
 
 def tour_bookings_page(tour: Tour, user: User, page: PageRequest) -> Page[Booking]:
     """One page of a tour's bookings for `user`, keyset on (status rank, id)."""
-    return keyset_page(tour_bookings_query(tour, user), [(status_rank, int), (Booking.id, int)],
-                       lambda booking: (STATUS_RANK.get(booking.status, 3), booking.id), page,
-                       lambda statement: list(db.session.scalars(statement).unique()))
+    return keyset_page(
+        tour_bookings_query(tour, user),
+        [(status_rank, int), (Booking.id, int)],
+        lambda booking: (STATUS_RANK.get(booking.status, 3), booking.id),
+        page,
+        lambda statement: list(db.session.scalars(statement).unique()),
+    )
 
 
 def waiting_positions(tour_ids: set[int] | list[int]) -> dict[int, int]:

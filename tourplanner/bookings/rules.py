@@ -94,11 +94,13 @@ def check_quotas(tour: Tour, prescriber: User, seats: int, now: datetime | None 
         if held + seats <= quota.seats:
             continue
         holder = (
-            "de l'organisation" if quota.organisation_id is not None
+            "de l'organisation"
+            if quota.organisation_id is not None
             else f"des organisations « {quota.organisation_kind.label} »"
         )
         until = (
-            f"jusqu'au {to_local(quota.released_at).strftime('%d/%m/%Y à %H:%M')}" if quota.released_at is not None
+            f"jusqu'au {to_local(quota.released_at).strftime('%d/%m/%Y à %H:%M')}"
+            if quota.released_at is not None
             else "jusqu'à la clôture des inscriptions"
         )
         left = max(quota.seats - held, 0)

@@ -103,9 +103,15 @@ class PersonalEvent:
         is no reason to mail everyone.
         """
         programme = self.schedule.split("\n", 1)[1] if "\n" in self.schedule else ""
-        parts = [whole_minute(self.start).isoformat(), whole_minute(self.end).isoformat(), self.location,
-                 f"{self.geo[0]:.6f},{self.geo[1]:.6f}", self.extra_key, programme,
-                 self.recurrence.key() if self.recurrence is not None else ""]
+        parts = [
+            whole_minute(self.start).isoformat(),
+            whole_minute(self.end).isoformat(),
+            self.location,
+            f"{self.geo[0]:.6f},{self.geo[1]:.6f}",
+            self.extra_key,
+            programme,
+            self.recurrence.key() if self.recurrence is not None else "",
+        ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
     @property
@@ -113,8 +119,9 @@ class PersonalEvent:
         """ACCEPTED for booked seats; the others have not been asked."""
         return "ACCEPTED" if self.audience in (Audience.BOOKER, Audience.PARTICIPANT) else "NEEDS-ACTION"
 
-    def calendar_event(self, sequence: int, stamp: datetime, *, is_cancelled: bool = False,
-                       with_attendee: bool = True) -> ical.CalendarEvent:
+    def calendar_event(
+        self, sequence: int, stamp: datetime, *, is_cancelled: bool = False, with_attendee: bool = True
+    ) -> ical.CalendarEvent:
         """The VEVENT of this copy at `sequence`."""
         return ical.CalendarEvent(
             uid=self.uid,
@@ -148,12 +155,15 @@ class _TourData:
     agenda: list[AgendaItem] | None = None
 
     @classmethod
-    def load(cls, tour: Tour, exclude_booking: Booking | None = None,
-             exclude_assignment: AmbassadorAssignment | None = None) -> _TourData:
+    def load(
+        cls, tour: Tour, exclude_booking: Booking | None = None, exclude_assignment: AmbassadorAssignment | None = None
+    ) -> _TourData:
         """Read the tour's confirmed bookings, stops and ambassadors, leaving out those being removed."""
         bookings = [
-            booking for booking in db.session.scalars(
-                select(Booking).where(Booking.tour_id == tour.id, Booking.status == BookingStatus.CONFIRMED)
+            booking
+            for booking in db.session.scalars(
+                select(Booking)
+                .where(Booking.tour_id == tour.id, Booking.status == BookingStatus.CONFIRMED)
                 .options(selectinload(Booking.prescriber), selectinload(Booking.participants))
                 .order_by(Booking.id)
             )
@@ -164,10 +174,15 @@ class _TourData:
             if stop.company_response is VisitResponse.DECLINED:
                 continue  # the company said no: nobody is told it will happen
             stops_by_bus.setdefault(stop.bus_id, []).append(stop)
-        assignments = [assignment for assignment in db.session.scalars(
-            select(AmbassadorAssignment).where(AmbassadorAssignment.tour_id == tour.id)
-            .order_by(AmbassadorAssignment.id)
-        ) if assignment is not exclude_assignment]
+        assignments = [
+            assignment
+            for assignment in db.session.scalars(
+                select(AmbassadorAssignment)
+                .where(AmbassadorAssignment.tour_id == tour.id)
+                .order_by(AmbassadorAssignment.id)
+            )
+            if assignment is not exclude_assignment
+        ]
         return cls(tour, bookings, stops_by_bus, assignments, _cohort_of(tour))
 
     @classmethod
@@ -178,19 +193,23 @@ class _TourData:
         if not ids:
             return data
         for booking in db.session.scalars(
-            select(Booking).where(Booking.tour_id.in_(ids), Booking.status == BookingStatus.CONFIRMED)
+            select(Booking)
+            .where(Booking.tour_id.in_(ids), Booking.status == BookingStatus.CONFIRMED)
             .options(selectinload(Booking.prescriber), selectinload(Booking.participants), selectinload(Booking.bus))
             .order_by(Booking.id)
         ):
             data[booking.tour_id].bookings.append(booking)
         for stop in db.session.scalars(
-            select(Stop).where(Stop.tour_id.in_(ids)).order_by(Stop.position)
+            select(Stop)
+            .where(Stop.tour_id.in_(ids))
+            .order_by(Stop.position)
             .options(selectinload(Stop.slot).selectinload(Slot.site))
         ):
             if stop.company_response is not VisitResponse.DECLINED:
                 data[stop.tour_id].stops_by_bus.setdefault(stop.bus_id, []).append(stop)
         for assignment in db.session.scalars(
-            select(AmbassadorAssignment).where(AmbassadorAssignment.tour_id.in_(ids))
+            select(AmbassadorAssignment)
+            .where(AmbassadorAssignment.tour_id.in_(ids))
             .options(selectinload(AmbassadorAssignment.user), selectinload(AmbassadorAssignment.bus))
             .order_by(AmbassadorAssignment.id)
         ):
@@ -277,9 +296,13 @@ def _cohort_of(tour: Tour) -> SeriesCalendar | None:
     return series_calendar(series, tour.meeting_point_name)
 
 
-def tour_events(tour: Tour, exclude_booking: Booking | None = None,
-                exclude_assignment: AmbassadorAssignment | None = None,
-                recipients: set[str] | None = None, data: _TourData | None = None) -> list[PersonalEvent]:
+def tour_events(
+    tour: Tour,
+    exclude_booking: Booking | None = None,
+    exclude_assignment: AmbassadorAssignment | None = None,
+    recipients: set[str] | None = None,
+    data: _TourData | None = None,
+) -> list[PersonalEvent]:
     """Everyone's copy of the tour's own event: ambassadors, then bookers, then participants.
 
     Whatever the tour's status: the caller decides what a cancelled or draft tour means.
@@ -298,9 +321,18 @@ def tour_events(tour: Tour, exclude_booking: Booking | None = None,
         lines = [f"Votre car : {assignment.bus.name}", ""]
         lines += data.schedule([assignment.bus])
         lines += ["", f"Feuille de route : {road_book_url(tour.id)}"]
-        _put(events, data, user.email, user.name, Audience.AMBASSADOR,
-             f"{tour.title} — ambassadeur ({assignment.bus.name})", lines,
-             data.changed_at(assignment.created_at), [assignment.bus], extra_key=f"bus:{assignment.bus_id}")
+        _put(
+            events,
+            data,
+            user.email,
+            user.name,
+            Audience.AMBASSADOR,
+            f"{tour.title} — ambassadeur ({assignment.bus.name})",
+            lines,
+            data.changed_at(assignment.created_at),
+            [assignment.bus],
+            extra_key=f"bus:{assignment.bus_id}",
+        )
     seats_by_booker: dict[int, int] = {}
     buses_by_booker: dict[int, list[Bus] | None] = {}
     for booking in data.bookings:
@@ -317,8 +349,18 @@ def tour_events(tour: Tour, exclude_booking: Booking | None = None,
         seats = seats_by_booker[booking.prescriber_id]
         lines = data.schedule(sorted(buses, key=lambda bus: bus.position))
         lines += ["", f"Places réservées : {seats}", f"Détails : {tour_url(tour.id)}"]
-        _put(events, data, booking.prescriber.email, booking.prescriber.name, Audience.BOOKER, tour.title,
-             lines, data.changed_at(booking.confirmed_at), buses, seats=seats)
+        _put(
+            events,
+            data,
+            booking.prescriber.email,
+            booking.prescriber.name,
+            Audience.BOOKER,
+            tour.title,
+            lines,
+            data.changed_at(booking.confirmed_at),
+            buses,
+            seats=seats,
+        )
     for booking in data.bookings:
         if not any(p.email and wanted(p.email) for p in booking.participants):
             continue
@@ -327,14 +369,33 @@ def tour_events(tour: Tour, exclude_booking: Booking | None = None,
         lines += ["", f"Inscription par {booking.prescriber.name}", f"Détails : {tour_url(tour.id)}"]
         for participant in booking.participants:
             if participant.email:
-                _put(events, data, participant.email, participant.name, Audience.PARTICIPANT, tour.title,
-                     lines, data.changed_at(booking.confirmed_at), buses)
+                _put(
+                    events,
+                    data,
+                    participant.email,
+                    participant.name,
+                    Audience.PARTICIPANT,
+                    tour.title,
+                    lines,
+                    data.changed_at(booking.confirmed_at),
+                    buses,
+                )
     return list(events.values())
 
 
-def _put(events: dict[str, PersonalEvent], data: _TourData, email: str, name: str | None, audience: Audience,
-         summary: str, lines: list[str], changed_at: datetime, buses: list[Bus], extra_key: str = "",
-         seats: int | None = None) -> None:
+def _put(
+    events: dict[str, PersonalEvent],
+    data: _TourData,
+    email: str,
+    name: str | None,
+    audience: Audience,
+    summary: str,
+    lines: list[str],
+    changed_at: datetime,
+    buses: list[Bus],
+    extra_key: str = "",
+    seats: int | None = None,
+) -> None:
     """Add a person's copy of the tour unless they already have one (one event per UID each).
 
     It starts at the meeting time and ends when the person's coach is back (the last of
@@ -347,11 +408,23 @@ def _put(events: dict[str, PersonalEvent], data: _TourData, email: str, name: st
     # A weekly cohort: the first week's session, repeated by the rule.
     start, end = (data.cohort.start, data.cohort.end) if data.cohort else (tour.meeting_at, data.return_of(buses))
     events[recipient] = PersonalEvent(
-        uid=tour_uid(tour.id), tour_id=tour.id, recipient=recipient, name=name, audience=audience,
-        title=tour.title, summary=summary, start=start, end=end,
-        location=tour.meeting_point_name, geo=(tour.meeting_lat, tour.meeting_lon),
-        schedule="\n".join(lines), url=tour_url(tour.id), changed_at=changed_at,
-        extra_key=extra_key, seats=seats, recurrence=data.cohort.recurrence if data.cohort else None,
+        uid=tour_uid(tour.id),
+        tour_id=tour.id,
+        recipient=recipient,
+        name=name,
+        audience=audience,
+        title=tour.title,
+        summary=summary,
+        start=start,
+        end=end,
+        location=tour.meeting_point_name,
+        geo=(tour.meeting_lat, tour.meeting_lon),
+        schedule="\n".join(lines),
+        url=tour_url(tour.id),
+        changed_at=changed_at,
+        extra_key=extra_key,
+        seats=seats,
+        recurrence=data.cohort.recurrence if data.cohort else None,
     )
 
 
@@ -372,20 +445,33 @@ def visit_events(tour: Tour, slot_id: int | None = None, data: _TourData | None 
                 f"Arrivée du car : {hm(stop.arrival_at)}",
                 f"Visite : {hm(stop.start_at)}–{hm(stop.end_at)}",
                 f"Départ du car : {hm(stop.departure_at)}",
-                f"Groupe : {counted(size, 'personne inscrite')} "
-                f"à ce jour ({bus.name}, {bus.seats} places)",
+                f"Groupe : {counted(size, 'personne inscrite')} à ce jour ({bus.name}, {bus.seats} places)",
             ]
             contacts = db.session.scalars(
-                select(User).where(User.role == Role.COMPANY, User.organisation_id == site.organisation_id,
-                                   User.is_active.is_(True)).order_by(User.id)
+                select(User)
+                .where(
+                    User.role == Role.COMPANY, User.organisation_id == site.organisation_id, User.is_active.is_(True)
+                )
+                .order_by(User.id)
             )
             for contact in contacts:
-                events.append(PersonalEvent(
-                    uid=visit_uid(tour.id, stop.slot_id), tour_id=tour.id, recipient=contact.email.lower(),
-                    name=contact.name, audience=Audience.COMPANY, title=tour.title,
-                    summary=f"Visite du groupe « {tour.title} »", start=stop.arrival_at, end=stop.departure_at,
-                    location=f"{site.name}, {site.address}", geo=(site.lat, site.lon),
-                    schedule="\n".join(lines), url=tour_url(tour.id), changed_at=data.changed_at(),
-                    site_name=site.name,
-                ))
+                events.append(
+                    PersonalEvent(
+                        uid=visit_uid(tour.id, stop.slot_id),
+                        tour_id=tour.id,
+                        recipient=contact.email.lower(),
+                        name=contact.name,
+                        audience=Audience.COMPANY,
+                        title=tour.title,
+                        summary=f"Visite du groupe « {tour.title} »",
+                        start=stop.arrival_at,
+                        end=stop.departure_at,
+                        location=f"{site.name}, {site.address}",
+                        geo=(site.lat, site.lon),
+                        schedule="\n".join(lines),
+                        url=tour_url(tour.id),
+                        changed_at=data.changed_at(),
+                        site_name=site.name,
+                    )
+                )
     return events

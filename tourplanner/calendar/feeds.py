@@ -108,8 +108,11 @@ def build_feed(user: User) -> Feed:
         for state in db.session.scalars(select(CalendarEventState).where(CalendarEventState.recipient == email))
     }
     events: dict[str, ical.CalendarEvent] = {}
-    tours = [tour for tour in _tours_of(user, now)
-             if not (tour.status is TourStatus.CANCELLED and (tour.cancelled_at or now) < now - CANCELLED_KEPT)]
+    tours = [
+        tour
+        for tour in _tours_of(user, now)
+        if not (tour.status is TourStatus.CANCELLED and (tour.cancelled_at or now) < now - CANCELLED_KEPT)
+    ]
     # All the tours' rows in a few queries, not a few per tour.
     loaded = _TourData.load_many(tours)
     for tour in tours:
@@ -129,12 +132,25 @@ def build_feed(user: User) -> Feed:
         if state.cancelled_at is None or state.cancelled_at < now - CANCELLED_KEPT:
             continue
         events[uid] = ical.CalendarEvent(
-            uid=uid, summary=state.summary, start=state.start_at, end=state.end_at, stamp=state.updated_at,
-            sequence=state.sequence, is_cancelled=True, location=state.location, url=tour_url(state.tour_id),
-            description="Annulé.", last_modified=state.updated_at,
+            uid=uid,
+            summary=state.summary,
+            start=state.start_at,
+            end=state.end_at,
+            stamp=state.updated_at,
+            sequence=state.sequence,
+            is_cancelled=True,
+            location=state.location,
+            url=tour_url(state.tour_id),
+            description="Annulé.",
+            last_modified=state.updated_at,
         )
-    body = ical.feed(list(events.values()), organizer(), current_app.config["TIMEZONE"], f"tourplanner — {user.name}",
-                     REFRESH_INTERVAL)
+    body = ical.feed(
+        list(events.values()),
+        organizer(),
+        current_app.config["TIMEZONE"],
+        f"tourplanner — {user.name}",
+        REFRESH_INTERVAL,
+    )
     return Feed(body=body, etag=etag, last_modified=last_modified)
 
 
@@ -153,8 +169,16 @@ def feed_validators(user: User, now: datetime | None = None) -> tuple[str, datet
         {**_params(user, now), "cancelled_since": now - CANCELLED_KEPT},
     ).one()
     tours, states, token_created = row[0:4], row[4:8], row[8]
-    parts = [user.id, user.name, user.email.lower(), user.role.value, user.organisation_id, *tours, *states,
-             token_created]
+    parts = [
+        user.id,
+        user.name,
+        user.email.lower(),
+        user.role.value,
+        user.organisation_id,
+        *tours,
+        *states,
+        token_created,
+    ]
     etag = hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]
     moments = [moment for moment in (tours[1], states[1], token_created) if moment is not None]
     return etag, max(moments, default=now).replace(microsecond=0)
@@ -170,56 +194,79 @@ def _live(copy: PersonalEvent, tour: Tour, state: CalendarEventState | None) -> 
 
 
 @lru_cache(maxsize=2)
-def _validators_statement(is_company: bool):  # noqa: ANN202  (a SELECT of one row)
+def _validators_statement(is_company: bool):
     """The aggregates behind a feed's validators, as one statement with bound parameters."""
     cancelled_since = bindparam("cancelled_since")
     recipient = CalendarEventState.recipient == bindparam("email")
-    shown = or_(Tour.id.in_(_tour_ids_of(is_company)),
-                Tour.id.in_(select(CalendarEventState.tour_id).where(recipient)))
-    tours = [func.count(Tour.id), func.max(Tour.updated_at), func.coalesce(func.sum(Tour.revision), 0),
-             func.count(Tour.cancelled_at).filter(Tour.cancelled_at >= cancelled_since)]
-    states = [func.count(CalendarEventState.id), func.max(CalendarEventState.updated_at),
-              func.coalesce(func.sum(CalendarEventState.sequence), 0),
-              func.count(CalendarEventState.cancelled_at).filter(CalendarEventState.cancelled_at >= cancelled_since)]
+    shown = or_(Tour.id.in_(_tour_ids_of(is_company)), Tour.id.in_(select(CalendarEventState.tour_id).where(recipient)))
+    tours = [
+        func.count(Tour.id),
+        func.max(Tour.updated_at),
+        func.coalesce(func.sum(Tour.revision), 0),
+        func.count(Tour.cancelled_at).filter(Tour.cancelled_at >= cancelled_since),
+    ]
+    states = [
+        func.count(CalendarEventState.id),
+        func.max(CalendarEventState.updated_at),
+        func.coalesce(func.sum(CalendarEventState.sequence), 0),
+        func.count(CalendarEventState.cancelled_at).filter(CalendarEventState.cancelled_at >= cancelled_since),
+    ]
     # One-row subqueries side by side: each aggregate pass is made once.
     tour_row = select(*tours).where(shown).subquery()
     state_row = select(*states).where(recipient).subquery()
-    token_row = select(func.max(CalendarToken.created_at)).where(CalendarToken.user_id == bindparam("user_id")).subquery()
-    return select(*tour_row.c, *state_row.c, *token_row.c).select_from(tour_row).join(state_row, true()).join(
-        token_row, true())
+    token_row = (
+        select(func.max(CalendarToken.created_at)).where(CalendarToken.user_id == bindparam("user_id")).subquery()
+    )
+    return (
+        select(*tour_row.c, *state_row.c, *token_row.c)
+        .select_from(tour_row)
+        .join(state_row, true())
+        .join(token_row, true())
+    )
 
 
 def _params(user: User, now: datetime) -> dict[str, object]:
     """The values `_tour_ids_of`'s parameters take for this user."""
-    return {"user_id": user.id, "email": user.email.lower(), "organisation_id": user.organisation_id,
-            "since": now - PAST_KEPT}
+    return {
+        "user_id": user.id,
+        "email": user.email.lower(),
+        "organisation_id": user.organisation_id,
+        "since": now - PAST_KEPT,
+    }
 
 
 def _tours_of(user: User, now: datetime) -> list[Tour]:
     """The tours the user has a seat on, rides as ambassador, or hosts a visit of."""
     is_company = user.role is Role.COMPANY and user.organisation_id is not None
-    return list(db.session.scalars(
-        select(Tour).where(Tour.id.in_(_tour_ids_of(is_company))).order_by(Tour.start_at, Tour.id)
-        .options(selectinload(Tour.buses)),
-        _params(user, now),
-    ))
+    return list(
+        db.session.scalars(
+            select(Tour)
+            .where(Tour.id.in_(_tour_ids_of(is_company)))
+            .order_by(Tour.start_at, Tour.id)
+            .options(selectinload(Tour.buses)),
+            _params(user, now),
+        )
+    )
 
 
-def _tour_ids_of(is_company: bool):  # noqa: ANN202  (a SELECT of tour ids)
+def _tour_ids_of(is_company: bool):
     """The ids of the tours `_tours_of` gives, as a subquery with bound parameters (see `_params`)."""
     user_id, email = bindparam("user_id"), bindparam("email")
     # Two lookups rather than one OR over a join: each uses its own index, not a pass over
     # every confirmed booking.
     booked = select(Booking.tour_id).where(Booking.prescriber_id == user_id, Booking.status == BookingStatus.CONFIRMED)
     named = (
-        select(Booking.tour_id).join(Participant, Participant.booking_id == Booking.id)
+        select(Booking.tour_id)
+        .join(Participant, Participant.booking_id == Booking.id)
         .where(func.lower(Participant.email) == email, Booking.status == BookingStatus.CONFIRMED)
     )
     riding = select(AmbassadorAssignment.tour_id).where(AmbassadorAssignment.user_id == user_id)
     conditions = [Tour.id.in_(booked), Tour.id.in_(named), Tour.id.in_(riding)]
     if is_company:
         hosting = (
-            select(Stop.tour_id).join(Slot, Slot.id == Stop.slot_id).join(Site, Site.id == Slot.site_id)
+            select(Stop.tour_id)
+            .join(Slot, Slot.id == Stop.slot_id)
+            .join(Site, Site.id == Slot.site_id)
             .where(Site.organisation_id == bindparam("organisation_id"))
         )
         conditions.append(Tour.id.in_(hosting))

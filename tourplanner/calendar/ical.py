@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -68,8 +68,10 @@ class Recurrence:
     def key(self) -> str:
         """A stable text of the rule, its exceptions and overrides (a change of it calls for an update)."""
         parts = [self.until.isoformat(), *(d.isoformat() for d in sorted(self.exdates))]
-        parts += [f"{o.recurrence_id.isoformat()}>{o.start.isoformat()}-{o.end.isoformat()}"
-                  f"@{o.location or ''}" for o in self.overrides]
+        parts += [
+            f"{o.recurrence_id.isoformat()}>{o.start.isoformat()}-{o.end.isoformat()}@{o.location or ''}"
+            for o in self.overrides
+        ]
         return ";".join(parts)
 
 
@@ -212,10 +214,18 @@ def _vevents(event: CalendarEvent, organizer: Person, tzid: str) -> list[Event]:
         master.add("EXDATE", excluded.astimezone(zone).replace(second=0, microsecond=0))
     components = [master]
     for occurrence in sorted(recurrence.overrides, key=lambda o: o.recurrence_id):
-        override = _vevent(replace(
-            event, start=occurrence.start, end=occurrence.end, location=occurrence.location or event.location, description=occurrence.description or event.description,
-            recurrence=None,
-        ), organizer, tzid)
+        override = _vevent(
+            replace(
+                event,
+                start=occurrence.start,
+                end=occurrence.end,
+                location=occurrence.location or event.location,
+                description=occurrence.description or event.description,
+                recurrence=None,
+            ),
+            organizer,
+            tzid,
+        )
         override.add("RECURRENCE-ID", occurrence.recurrence_id.astimezone(zone).replace(second=0, microsecond=0))
         components.append(override)
     return components
@@ -258,7 +268,7 @@ def _vevent(event: CalendarEvent, organizer: Person, tzid: str) -> Event:
 
 
 def _utc_second(value: datetime) -> datetime:
-    return value.astimezone(timezone.utc).replace(microsecond=0)
+    return value.astimezone(UTC).replace(microsecond=0)
 
 
 def _address(person: Person) -> vCalAddress:
@@ -294,8 +304,8 @@ def _timezone(tzid: str, first_year: int, last_year: int) -> Timezone:
 def _transitions(zone: ZoneInfo, year: int) -> list[tuple[datetime, timedelta, timedelta]]:
     """The zone's changes of offset in `year`: (local wall time before the change, offset before, after)."""
     changes = []
-    moment = datetime(year, 1, 1, tzinfo=timezone.utc)
-    end = datetime(year + 1, 1, 1, tzinfo=timezone.utc)
+    moment = datetime(year, 1, 1, tzinfo=UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=UTC)
     previous = moment.astimezone(zone).utcoffset()
     step = timedelta(hours=1)
     while moment < end:

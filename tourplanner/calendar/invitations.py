@@ -101,8 +101,14 @@ def _cause(tour: Tour, state: CalendarEventState) -> Cause:
 
 
 def _new_state(event: PersonalEvent, now: datetime) -> CalendarEventState:
-    state = CalendarEventState(uid=event.uid, recipient=event.recipient, tour_id=event.tour_id, sequence=0,
-                               status=EventStatus.CONFIRMED, created_at=now)
+    state = CalendarEventState(
+        uid=event.uid,
+        recipient=event.recipient,
+        tour_id=event.tour_id,
+        sequence=0,
+        status=EventStatus.CONFIRMED,
+        created_at=now,
+    )
     _snapshot(state, event, now)
     db.session.add(state)
     return state
@@ -123,24 +129,49 @@ def _snapshot(state: CalendarEventState, event: PersonalEvent, now: datetime) ->
 def _send_request(event: PersonalEvent, state: CalendarEventState, is_update: bool, now: datetime) -> None:
     ics = ical.invitation(event.calendar_event(state.sequence, now), ical.Method.REQUEST, organizer(), _tzid())
     mail = invitation_text(event, is_update)
-    enqueue(event.recipient, mail.subject, mail.text, mail.html, ics.decode(), ical.Method.REQUEST.value,
-            event_uid=event.uid, event_sequence=state.sequence)
+    enqueue(
+        event.recipient,
+        mail.subject,
+        mail.text,
+        mail.html,
+        ics.decode(),
+        ical.Method.REQUEST.value,
+        event_uid=event.uid,
+        event_sequence=state.sequence,
+    )
 
 
 def _send_cancel(state: CalendarEventState, title: str, cause: Cause, reason: str | None, now: datetime) -> None:
     url = tour_url(state.tour_id)
-    mail = cancellation_text(title, state.summary, state.audience, state.recipient_name, state.start_at, cause,
-                             reason, url)
+    mail = cancellation_text(
+        title, state.summary, state.audience, state.recipient_name, state.start_at, cause, reason, url
+    )
     partstat = "ACCEPTED" if state.audience in (Audience.BOOKER, Audience.PARTICIPANT) else "NEEDS-ACTION"
     event = ical.CalendarEvent(
-        uid=state.uid, summary=state.summary, start=state.start_at, end=state.end_at, stamp=now,
-        sequence=state.sequence, is_cancelled=True, location=state.location, url=url,
-        description=_description_of(mail.text), last_modified=now,
+        uid=state.uid,
+        summary=state.summary,
+        start=state.start_at,
+        end=state.end_at,
+        stamp=now,
+        sequence=state.sequence,
+        is_cancelled=True,
+        location=state.location,
+        url=url,
+        description=_description_of(mail.text),
+        last_modified=now,
         attendee=ical.Attendee(state.recipient, state.recipient_name, partstat),
     )
     ics = ical.invitation(event, ical.Method.CANCEL, organizer(), _tzid())
-    enqueue(state.recipient, mail.subject, mail.text, mail.html, ics.decode(), ical.Method.CANCEL.value,
-            event_uid=state.uid, event_sequence=state.sequence)
+    enqueue(
+        state.recipient,
+        mail.subject,
+        mail.text,
+        mail.html,
+        ics.decode(),
+        ical.Method.CANCEL.value,
+        event_uid=state.uid,
+        event_sequence=state.sequence,
+    )
 
 
 def _description_of(text: str) -> str:

@@ -32,8 +32,7 @@ class MailText:
 
 
 FOOTER_REQUEST = (
-    "L'invitation jointe ajoute ce rendez-vous à votre agenda ; "
-    "elle sera mise à jour si l'horaire ou le lieu change."
+    "L'invitation jointe ajoute ce rendez-vous à votre agenda ; elle sera mise à jour si l'horaire ou le lieu change."
 )
 FOOTER_CANCEL = "L'annulation jointe retire ce rendez-vous de votre agenda."
 
@@ -54,24 +53,32 @@ def invitation_text(event: PersonalEvent, is_update: bool) -> MailText:
             Audience.BOOKER: f"Votre réservation pour le tour « {event.title} » du {when} est confirmée.",
             Audience.PARTICIPANT: f"Votre place pour le tour « {event.title} » du {when} est confirmée.",
             Audience.AMBASSADOR: f"Vous accompagnerez le tour « {event.title} » du {when} "
-                                 "comme ambassadeur de l'industrie.",
+            "comme ambassadeur de l'industrie.",
             Audience.COMPANY: f"Une visite de votre site « {event.site_name} » est prévue le {when}, "
-                              f"à {hm(event.start)}, dans le cadre du tour « {event.title} ».",
+            f"à {hm(event.start)}, dans le cadre du tour « {event.title} ».",
         }[event.audience]
         subject = f"Invitation : {event.summary} — {when}"
     paragraphs = [intro, event.schedule, FOOTER_REQUEST]
     return _compose(subject, event.name, paragraphs)
 
 
-def cancellation_text(title: str, summary: str, audience: Audience, name: str | None, start: datetime,
-                      cause: Cause, reason: str | None = None, url: str | None = None) -> MailText:
+def cancellation_text(
+    title: str,
+    summary: str,
+    audience: Audience,
+    name: str | None,
+    start: datetime,
+    cause: Cause,
+    reason: str | None = None,
+    url: str | None = None,
+) -> MailText:
     """The mail beside a CANCEL: `title` is the tour's, `summary` the cancelled event's."""
     when = f"{long_date(start)} à {hm(start)}"
     if audience is Audience.COMPANY:
         intro = {
             Cause.TOUR: f"Le tour « {title} » est annulé : la visite de votre site prévue le {when} n'aura pas lieu.",
             Cause.VISIT: f"La visite du tour « {title} » prévue le {when} est annulée : "
-                         "elle ne figure plus à l'itinéraire.",
+            "elle ne figure plus à l'itinéraire.",
         }.get(cause, f"La visite du tour « {title} » prévue le {when} est annulée.")
     else:
         intro = {
@@ -96,8 +103,10 @@ def _compose(subject: str, name: str | None, paragraphs: list[str]) -> MailText:
         Markup("<p>{}</p>\n").format(Markup("<br>\n").join(escape(line) for line in paragraph.split("\n")))
         for paragraph in [greeting, *paragraphs, signature]
     )
-    html = Markup('<!DOCTYPE html>\n<html lang="fr">\n<head><meta charset="utf-8"><title>{}</title></head>\n'
-                  "<body>\n{}</body>\n</html>\n").format(subject, body)
+    html = Markup(
+        '<!DOCTYPE html>\n<html lang="fr">\n<head><meta charset="utf-8"><title>{}</title></head>\n'
+        "<body>\n{}</body>\n</html>\n"
+    ).format(subject, body)
     return MailText(subject=subject, text=text, html=str(html))
 
 
@@ -106,13 +115,13 @@ def reminder_text(event: PersonalEvent) -> MailText:
     when = long_date(event.start)
     intro = {
         Audience.BOOKER: f"Rappel : le tour « {event.title} » a lieu le {when}. "
-                         f"Rendez-vous à {hm(event.start)} : {event.location}.",
+        f"Rendez-vous à {hm(event.start)} : {event.location}.",
         Audience.PARTICIPANT: f"Rappel : le tour « {event.title} » a lieu le {when}. "
-                              f"Rendez-vous à {hm(event.start)} : {event.location}.",
+        f"Rendez-vous à {hm(event.start)} : {event.location}.",
         Audience.AMBASSADOR: f"Rappel : vous accompagnez le tour « {event.title} » le {when}. "
-                             f"Rendez-vous à {hm(event.start)} : {event.location}.",
+        f"Rendez-vous à {hm(event.start)} : {event.location}.",
         Audience.COMPANY: f"Rappel : le groupe du tour « {event.title} » visite votre site « {event.site_name} » "
-                          f"le {when} ; arrivée du car à {hm(event.start)}.",
+        f"le {when} ; arrivée du car à {hm(event.start)}.",
     }[event.audience]
     closing = "En cas d'empêchement, prévenez l'organisateur au plus tôt."
     return _compose(f"Rappel : {event.summary} — {when}", event.name, [intro, event.schedule, closing])
@@ -123,12 +132,12 @@ def follow_up_text(event: PersonalEvent) -> MailText:
     when = long_date(event.start)
     intro = {
         Audience.BOOKER: f"Le tour « {event.title} » a eu lieu le {when}. Merci d'y avoir inscrit votre groupe !\n"
-                         f"Indiquez les présences de vos participants et partagez vos retours : {event.url}",
+        f"Indiquez les présences de vos participants et partagez vos retours : {event.url}",
         Audience.PARTICIPANT: f"Le tour « {event.title} » a eu lieu le {when}. Merci de votre participation !\n"
-                              "Votre conseiller reviendra vers vous pour la suite de votre parcours.",
+        "Votre conseiller reviendra vers vous pour la suite de votre parcours.",
         Audience.AMBASSADOR: f"Merci d'avoir accompagné le tour « {event.title} » le {when} !\n"
-                             f"Vos remarques sur la journée sont les bienvenues : {event.url}",
+        f"Vos remarques sur la journée sont les bienvenues : {event.url}",
         Audience.COMPANY: f"Merci d'avoir accueilli le groupe du tour « {event.title} » le {when} "
-                          f"sur votre site « {event.site_name} » !",
+        f"sur votre site « {event.site_name} » !",
     }[event.audience]
     return _compose(f"Merci : {event.title} — {when}", event.name, [intro])

@@ -27,9 +27,10 @@ def queue_follow_up(tour: Tour) -> int:
 
 def round_done(tour: Tour, kind: MailRound) -> bool:
     """Whether this round of mails was already queued for the tour."""
-    return db.session.scalar(
-        select(TourMailRound.id).where(TourMailRound.tour_id == tour.id, TourMailRound.kind == kind)
-    ) is not None
+    return (
+        db.session.scalar(select(TourMailRound.id).where(TourMailRound.tour_id == tour.id, TourMailRound.kind == kind))
+        is not None
+    )
 
 
 def _queue_round(tour: Tour, kind: MailRound, compose: Callable[[PersonalEvent], MailText]) -> int:

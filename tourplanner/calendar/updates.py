@@ -2,9 +2,9 @@
 
 Domain verbs mark a tour (`tourplanner.tours.notices.plan_changed`: `notify_after_at`,
 pushed back by each further change of the same burst but never beyond a cap after its
-first, `notify_first_at`). Once that time has come, `send_due_updates` reconciles each marked tour — what each person should hold
-against what they were last sent — and queues the difference in the outbox, one commit per
-tour. Two things run it:
+first, `notify_first_at`). Once that time has come, `send_due_updates` reconciles each marked
+tour — what each person should hold against what they were last sent — and queues the
+difference in the outbox, one commit per tour. Two things run it:
 
 - the web process, right after a request that marked a tour: in its own thread, which
   waits for the window to close (MAIL_DELIVERY "thread"), or at once ("sync", for tests);
@@ -38,7 +38,8 @@ def send_due_updates(now: datetime | None = None) -> int:
     """Reconcile the calendars of every tour whose update is due; returns the mails queued. Commits per tour."""
     now = now or utcnow()
     due = db.session.scalars(
-        select(Tour.id).where(Tour.notify_after_at.is_not(None), Tour.notify_after_at <= now)
+        select(Tour.id)
+        .where(Tour.notify_after_at.is_not(None), Tour.notify_after_at <= now)
         .order_by(Tour.notify_after_at, Tour.id)
     ).all()
     db.session.commit()
@@ -72,8 +73,9 @@ def _update_one(tour_id: int, now: datetime) -> int:
 
 def next_due_at() -> datetime | None:
     """When the next marked tour's update is due, if any."""
-    moment = db.session.scalar(select(Tour.notify_after_at).where(Tour.notify_after_at.is_not(None))
-                               .order_by(Tour.notify_after_at).limit(1))
+    moment = db.session.scalar(
+        select(Tour.notify_after_at).where(Tour.notify_after_at.is_not(None)).order_by(Tour.notify_after_at).limit(1)
+    )
     db.session.commit()
     return moment
 
@@ -89,8 +91,7 @@ def init_app(app: Flask) -> None:
             if mode == "sync":
                 run_in_own_context(app, wait=False)
             elif mode == "thread":
-                threading.Thread(target=run_in_own_context, args=(app,), name="calendar-updates",
-                                 daemon=True).start()
+                threading.Thread(target=run_in_own_context, args=(app,), name="calendar-updates", daemon=True).start()
         return response
 
 
@@ -106,7 +107,7 @@ def run_in_own_context(app: Flask, wait: bool = True) -> int:
             if queued and app.config.get("SMTP_HOST"):
                 deliver_pending()
             return queued
-        except Exception:  # noqa: BLE001  (the scheduler's job does it again; a request must not fail for it)
+        except Exception:
             log.exception("Updating calendars failed; the scheduler will retry")
             db.session.rollback()
             return 0

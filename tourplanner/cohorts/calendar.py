@@ -12,7 +12,6 @@ from tourplanner.formatting import DAYS
 from tourplanner.timeutil import to_local
 
 
-
 @dataclass(frozen=True)
 class SeriesCalendar:
     """A cohort as one recurring event: its first instance, the rule and its exceptions, the programme."""
@@ -49,5 +48,9 @@ def series_calendar(series: CohortSeries, place: str) -> SeriesCalendar:
             lines.append(f"  {DAYS[local.weekday()]} {local:%d/%m} {local.hour}h{local:%M}{where}")
         else:
             lines.append(f"  {to_local(session.planned_start_at):%d/%m} : pas de séance ({session.reason})")
-    return SeriesCalendar(first.planned_start_at, first.planned_start_at + length,
-                          ical.Recurrence(until=last.planned_start_at, exdates=exdates, overrides=overrides), lines)
+    return SeriesCalendar(
+        first.planned_start_at,
+        first.planned_start_at + length,
+        ical.Recurrence(until=last.planned_start_at, exdates=exdates, overrides=overrides),
+        lines,
+    )

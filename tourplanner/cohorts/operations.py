@@ -28,20 +28,20 @@ from tourplanner.audit.operations import record
 from tourplanner.bookings.enums import Attendance, BookingStatus
 from tourplanner.bookings.models import Booking, Participant
 from tourplanner.bookings.operations import lock_tour
-from tourplanner.formatting import DAYS as WEEKDAYS
 from tourplanner.cohorts.days import MAX_WEEKS, rule_days, school_calendar_last_day
 from tourplanner.cohorts.enums import SchoolZone, SessionStatus
 from tourplanner.cohorts.models import AbsenceAlert, CohortSeries, CohortSession, SessionAttendance
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, FieldError, InvalidInput, NotFound
 from tourplanner.extensions import db
+from tourplanner.formatting import DAYS as WEEKDAYS
 from tourplanner.mail.operations import enqueue
 from tourplanner.timeutil import local_zone, to_local
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Tour
-from tourplanner.tours.queries import check_manages
 from tourplanner.tours.notices import plan_changed
 from tourplanner.tours.operations import TourDetails, create_tour
+from tourplanner.tours.queries import check_manages
 
 #: Absences in a row after which the referent is alerted.
 ABSENCES_IN_A_ROW = 2
@@ -84,8 +84,12 @@ def _check(details: CohortDetails) -> list[FieldError]:
     elif (details.last_day - details.first_day).days > MAX_WEEKS * 7:
         errors.append(FieldError("last_day", f"une cohorte dure au plus {MAX_WEEKS} semaines"))
     elif details.last_day > school_calendar_last_day():
-        errors.append(FieldError("last_day", "le calendrier des vacances scolaires n'est connu que jusqu'au "
-                                 f"{school_calendar_last_day():%d/%m/%Y}"))
+        errors.append(
+            FieldError(
+                "last_day",
+                f"le calendrier des vacances scolaires n'est connu que jusqu'au {school_calendar_last_day():%d/%m/%Y}",
+            )
+        )
     return errors
 
 
@@ -100,25 +104,45 @@ def create_cohort(details: CohortDetails, organiser: User) -> Tour:
         raise InvalidInput(errors)
     held = [day.day for day in days if day.skipped_because is None]
     start, end = _at(held[0], details.start_time), _at(held[-1], details.end_time)
-    tour = create_tour(TourDetails(
-        title=details.title, start=start, end=end, meeting_point_name=details.place_name,
-        meeting_lat=details.lat, meeting_lon=details.lon, bus_seats=[details.seats], bus_labels=["Cohorte"],
-        booking_deadline=details.booking_deadline or start, kind=TourKind.COHORT, description=details.description,
-    ), organiser)
+    tour = create_tour(
+        TourDetails(
+            title=details.title,
+            start=start,
+            end=end,
+            meeting_point_name=details.place_name,
+            meeting_lat=details.lat,
+            meeting_lon=details.lon,
+            bus_seats=[details.seats],
+            bus_labels=["Cohorte"],
+            booking_deadline=details.booking_deadline or start,
+            kind=TourKind.COHORT,
+            description=details.description,
+        ),
+        organiser,
+    )
     series = CohortSeries(
-        tour=tour, weekday=details.weekday, first_day=details.first_day, last_day=details.last_day,
+        tour=tour,
+        weekday=details.weekday,
+        first_day=details.first_day,
+        last_day=details.last_day,
         start_minute=details.start_time.hour * 60 + details.start_time.minute,
-        end_minute=details.end_time.hour * 60 + details.end_time.minute, school_zone=details.school_zone,
+        end_minute=details.end_time.hour * 60 + details.end_time.minute,
+        school_zone=details.school_zone,
     )
     db.session.add(series)
     db.session.flush()
     for day in days:
         planned = _at(day.day, details.start_time)
-        series.sessions.append(CohortSession(
-            tour_id=tour.id, planned_start_at=planned, start_at=planned, end_at=_at(day.day, details.end_time),
-            status=SessionStatus.SCHEDULED if day.skipped_because is None else SessionStatus.SKIPPED,
-            reason=day.skipped_because,
-        ))
+        series.sessions.append(
+            CohortSession(
+                tour_id=tour.id,
+                planned_start_at=planned,
+                start_at=planned,
+                end_at=_at(day.day, details.end_time),
+                status=SessionStatus.SCHEDULED if day.skipped_because is None else SessionStatus.SKIPPED,
+                reason=day.skipped_because,
+            )
+        )
     db.session.flush()
     record(organiser, "cohort.create", tour, sessions=len(held))
     return tour
@@ -149,8 +173,9 @@ def _check_changeable(tour: Tour, session: CohortSession) -> None:
         raise Conflict("cette séance est annulée")
 
 
-def move_session(tour: Tour, session: CohortSession, start: datetime, end: datetime, place: str | None,
-                 organiser: User) -> CohortSession:
+def move_session(
+    tour: Tour, session: CohortSession, start: datetime, end: datetime, place: str | None, organiser: User
+) -> CohortSession:
     """Change the times (and perhaps the place) of one session; the others keep the rule."""
     check_manages(organiser, tour)
     _check_changeable(tour, session)
@@ -194,20 +219,27 @@ def _after_change(tour: Tour, series: CohortSeries) -> None:
 
 def cohort_participants(tour: Tour) -> list[Participant]:
     """The people of the cohort: participants of its confirmed bookings."""
-    return list(db.session.scalars(
-        select(Participant).join(Booking).where(Booking.tour_id == tour.id, Booking.status == BookingStatus.CONFIRMED)
-        .order_by(Participant.name, Participant.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Participant)
+            .join(Booking)
+            .where(Booking.tour_id == tour.id, Booking.status == BookingStatus.CONFIRMED)
+            .order_by(Participant.name, Participant.id)
+        )
+    )
 
 
 def attendance_of(session: CohortSession) -> dict[int, Attendance]:
     """Each participant's attendance at the session, by participant id (those recorded)."""
-    return {row.participant_id: row.attendance for row in db.session.scalars(
-        select(SessionAttendance).where(SessionAttendance.session_id == session.id))}
+    return {
+        row.participant_id: row.attendance
+        for row in db.session.scalars(select(SessionAttendance).where(SessionAttendance.session_id == session.id))
+    }
 
 
-def record_attendance(tour: Tour, session: CohortSession, marks: dict[int, Attendance], organiser: User,
-                      now: datetime | None = None) -> list[AbsenceAlert]:
+def record_attendance(
+    tour: Tour, session: CohortSession, marks: dict[int, Attendance], organiser: User, now: datetime | None = None
+) -> list[AbsenceAlert]:
     """Record who came to a session (organisers, once it has begun); returns the absence alerts sent."""
     check_manages(organiser, tour)
     now = now or utcnow()
@@ -223,13 +255,16 @@ def record_attendance(tour: Tour, session: CohortSession, marks: dict[int, Atten
     unknown = [pid for pid in marks if pid not in members]
     if unknown:
         raise InvalidInput([FieldError(f"participants.{pid}", "ne fait pas partie de la cohorte") for pid in unknown])
-    rows = {row.participant_id: row for row in db.session.scalars(
-        select(SessionAttendance).where(SessionAttendance.session_id == session.id))}
+    rows = {
+        row.participant_id: row
+        for row in db.session.scalars(select(SessionAttendance).where(SessionAttendance.session_id == session.id))
+    }
     for pid, attendance in marks.items():
         row = rows.get(pid)
         if row is None:
-            db.session.add(SessionAttendance(session_id=session.id, participant_id=pid, attendance=attendance,
-                                             recorded_at=now))
+            db.session.add(
+                SessionAttendance(session_id=session.id, participant_id=pid, attendance=attendance, recorded_at=now)
+            )
         elif row.attendance is not attendance:
             row.attendance, row.recorded_at = attendance, now
     db.session.flush()
@@ -242,8 +277,12 @@ def record_attendance(tour: Tour, session: CohortSession, marks: dict[int, Atten
 
 def absence_streaks(series: CohortSeries, participant_id: int) -> list[list[CohortSession]]:
     """The participant's runs of ABSENCES_IN_A_ROW or more absences, over the sessions whose attendance was taken."""
-    recorded = {row.session_id: row.attendance for row in db.session.scalars(
-        select(SessionAttendance).where(SessionAttendance.participant_id == participant_id))}
+    recorded = {
+        row.session_id: row.attendance
+        for row in db.session.scalars(
+            select(SessionAttendance).where(SessionAttendance.participant_id == participant_id)
+        )
+    }
     streaks, current = [], []
     for session in sorted((s for s in series.sessions if s.is_held and s.id in recorded), key=lambda s: s.start_at):
         if recorded[session.id] is Attendance.ABSENT:
@@ -259,8 +298,9 @@ def absence_streaks(series: CohortSeries, participant_id: int) -> list[list[Coho
 
 def _alert_streaks(tour: Tour, series: CohortSeries, participant: Participant, now: datetime) -> list[AbsenceAlert]:
     """Mail the referent about each streak not yet told of (one mail per streak)."""
-    told = set(db.session.scalars(
-        select(AbsenceAlert.first_session_id).where(AbsenceAlert.participant_id == participant.id)))
+    told = set(
+        db.session.scalars(select(AbsenceAlert.first_session_id).where(AbsenceAlert.participant_id == participant.id))
+    )
     alerts = []
     for streak in absence_streaks(series, participant.id):
         if streak[0].id in told:
@@ -311,6 +351,7 @@ def attendance_sheet(tour: Tour, session: CohortSession, organiser: User) -> lis
                 streak = run.index(session) + 1
         if streak == 0 and marks.get(participant.id) is Attendance.ABSENT:
             streak = 1
-        lines.append(AttendanceLine(participant, participant.booking.prescriber.name, marks.get(participant.id),
-                                    streak))
+        lines.append(
+            AttendanceLine(participant, participant.booking.prescriber.name, marks.get(participant.id), streak)
+        )
     return lines

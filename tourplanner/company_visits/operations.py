@@ -69,7 +69,9 @@ def set_agenda(tour: Tour, entries: list[AgendaEntry], actor: User) -> list[Agen
         if not entry.place.strip():
             errors.append(FieldError(f"steps.{index}.place", f"indiquez le lieu du {step.label.lower()}"))
         if not tour.start_at <= entry.start < tour.end_at:
-            errors.append(FieldError(f"steps.{index}.start", f"le {step.label.lower()} doit avoir lieu pendant la session"))
+            errors.append(
+                FieldError(f"steps.{index}.start", f"le {step.label.lower()} doit avoir lieu pendant la session")
+            )
         elif previous is not None and entry.start <= previous:
             errors.append(FieldError(f"steps.{index}.start", f"le {step.label.lower()} doit suivre l'étape précédente"))
         previous = entry.start
@@ -78,8 +80,10 @@ def set_agenda(tour: Tour, entries: list[AgendaEntry], actor: User) -> list[Agen
     for item in tour_agenda(tour):
         db.session.delete(item)
     db.session.flush()
-    items = [AgendaItem(tour_id=tour.id, step=step, start_at=by_step[step].start, place=by_step[step].place.strip())
-             for step in STEPS]
+    items = [
+        AgendaItem(tour_id=tour.id, step=step, start_at=by_step[step].start, place=by_step[step].place.strip())
+        for step in STEPS
+    ]
     db.session.add_all(items)
     record(actor, "tour.agenda", tour)
     # Invitations and feeds carry the agenda: the people already told receive the new one.
@@ -96,7 +100,11 @@ def agenda_lines(tour: Tour, items: Iterable[AgendaItem] | None = None) -> list[
     items = tour_agenda(tour) if items is None else sorted(items, key=lambda item: STEPS.index(item.step))
     if not items:
         return []
-    return ["Déroulé :", *(f"  {to_local(item.start_at):%H:%M}  {item.step.label} — {item.place}" for item in items), ""]
+    return [
+        "Déroulé :",
+        *(f"  {to_local(item.start_at):%H:%M}  {item.step.label} — {item.place}" for item in items),
+        "",
+    ]
 
 
 def record_interest(participant: Participant, interest: Interest, actor: User) -> ParticipantInterest:
@@ -137,9 +145,12 @@ def debriefing(tour: Tour, user: User) -> list[tuple[Participant, Interest | Non
         check_manages(user, tour)
     elif user.role is not Role.PRESCRIBER:
         raise PermissionDenied("réservé aux organisateurs et aux prescripteurs des participants")
-    query = (select(Participant).join(Booking, Booking.id == Participant.booking_id)
-             .where(Booking.tour_id == tour.id, Booking.status == BookingStatus.CONFIRMED)
-             .order_by(Booking.id, Participant.id))
+    query = (
+        select(Participant)
+        .join(Booking, Booking.id == Participant.booking_id)
+        .where(Booking.tour_id == tour.id, Booking.status == BookingStatus.CONFIRMED)
+        .order_by(Booking.id, Participant.id)
+    )
     if user.role is Role.PRESCRIBER:
         query = query.where(Booking.prescriber_id == user.id)
     participants = list(db.session.scalars(query))

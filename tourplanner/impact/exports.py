@@ -21,13 +21,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from tourplanner.bookings.enums import Attendance
 from tourplanner.bookings.models import Participant
 from tourplanner.company_visits.enums import Interest
 from tourplanner.extensions import db
 from tourplanner.impact.enums import OutcomeKind, Respondent
 from tourplanner.impact.models import Outcome
 from tourplanner.impact.queries import Bilan, BilanFilter, booking_facts, month_of, plain_actions
-from tourplanner.bookings.enums import Attendance
 
 #: Counts from 1 to this minus one are hidden in what leaves tourplanner.
 SMALL_CELL = 5
@@ -40,8 +40,10 @@ INTEREST_SECTION = "Intérêt au débriefing"
 
 #: The definitions a funder can audit, in French (on the page and in the ODS export).
 DEFINITIONS = [
-    "Action : un tour tenu (non annulé) dont le début tombe dans la période (jours à l'heure de Paris, bornes comprises).",
-    "Territoire : celui des zones industrielles des sites que le tour visite ; un tour sur deux territoires compte dans les deux.",
+    "Action : un tour tenu (non annulé) dont le début tombe dans la période (jours à l'heure de Paris, bornes "
+    "comprises).",
+    "Territoire : celui des zones industrielles des sites que le tour visite ; un tour sur deux territoires compte "
+    "dans les deux.",
     "Participants : les personnes marquées présentes ; pour un tour dont la présence n'a pas été relevée, "
     "les places confirmées.",
     "Entreprises : les organisations distinctes dont un site a été visité (une visite refusée ne compte pas) ; "
@@ -50,7 +52,8 @@ DEFINITIONS = [
     "Sorties : une personne (participant compté) compte une fois par type de sortie "
     "(recrutement, formation, stage ou immersion), même enregistrée plusieurs fois.",
     "Perception : personnes ayant répondu avant et après une même action ; « améliorée » si la note "
-    "de l'affirmation principale a augmenté entre sa première réponse « avant » et sa dernière réponse « après » de la période. Chaque personne compte une fois. Taux de réponse : "
+    "de l'affirmation principale a augmenté entre sa première réponse « avant » et sa dernière réponse « après » de "
+    "la période. Chaque personne compte une fois. Taux de réponse : "
     "ces personnes ÷ les personnes concernées (prescripteurs inscrits, contacts des entreprises visitées).",
     "Taux de remplissage : places confirmées ÷ places offertes ; taux d'absence : absents ÷ présences relevées.",
     "Intérêt au débriefing (Ambassadeurs des métiers) : participants comptés dont la réponse a été relevée "
@@ -92,6 +95,7 @@ class Row:
 
 def bilan_rows(bilan: Bilan) -> list[Row]:
     """The bilan as lines (the CSV export, the ODS's first sheet, the page's summary table)."""
+
     def count(section: str, label: str, n: int) -> Row:
         return Row(section, label, str(n), cell(n))
 
@@ -100,10 +104,18 @@ def bilan_rows(bilan: Bilan) -> list[Row]:
         count("Activité", "Entreprises visitées (distinctes)", bilan.companies),
         count("Activité", "Prescripteurs touchés (distincts)", bilan.prescribers),
         count("Activité", "Participants", bilan.participants),
-        Row("Activité", "Taux de remplissage", percent(bilan.fill_rate),
-            rate_cell(bilan.seats_confirmed, bilan.seats_offered)),
-        Row("Activité", "Taux d'absence", percent(bilan.no_show_rate),
-            rate_cell(bilan.absent, bilan.present + bilan.absent)),
+        Row(
+            "Activité",
+            "Taux de remplissage",
+            percent(bilan.fill_rate),
+            rate_cell(bilan.seats_confirmed, bilan.seats_offered),
+        ),
+        Row(
+            "Activité",
+            "Taux d'absence",
+            percent(bilan.no_show_rate),
+            rate_cell(bilan.absent, bilan.present + bilan.absent),
+        ),
         count("Sorties", "Recrutements", bilan.recruitments),
         count("Sorties", "Entrées en formation", bilan.trainings),
         count("Sorties", "Stages ou immersions (PMSMP)", bilan.internships),
@@ -115,10 +127,18 @@ def bilan_rows(bilan: Bilan) -> list[Row]:
         rows += [
             count(section, "Ont répondu avant et après", figures.answered),
             count(section, "Dont la perception s'est améliorée", figures.improved),
-            Row(section, "Part en progrès", percent(figures.improved_rate),
-                rate_cell(figures.improved, figures.answered)),
-            Row(section, "Taux de réponse", percent(figures.response_rate),
-                rate_cell(figures.answered, figures.concerned)),
+            Row(
+                section,
+                "Part en progrès",
+                percent(figures.improved_rate),
+                rate_cell(figures.improved, figures.answered),
+            ),
+            Row(
+                section,
+                "Taux de réponse",
+                percent(figures.response_rate),
+                rate_cell(figures.answered, figures.concerned),
+            ),
         ]
     for item in bilan.by_slice:
         kind = item.kind.label if item.kind else "Sans organisation"
@@ -164,20 +184,26 @@ def outcome_lines(slice_: BilanFilter) -> list[tuple[int, str, OutcomeKind, str 
     """Counted participants' outcomes in the slice: (participant id, month of the action, kind, contract, date)."""
     facts = booking_facts(plain_actions(slice_))
     rows = db.session.execute(
-        select(Outcome.participant_id, month_of(facts.c.start_at), Outcome.kind, Outcome.contract,
-               Outcome.occurred_on)
+        select(Outcome.participant_id, month_of(facts.c.start_at), Outcome.kind, Outcome.contract, Outcome.occurred_on)
         .select_from(facts)
         .join(Participant, Participant.booking_id == facts.c.id)
         .join(Outcome, Outcome.participant_id == Participant.id)
         .where((Participant.attendance == Attendance.PRESENT) | (facts.c.tour_recorded == 0))
         .order_by(Outcome.occurred_on, Outcome.id)
     )
-    return [(pid, str(month), OutcomeKind(kind), contract.label if contract else None, on)
-            for pid, month, kind, contract, on in rows]
+    return [
+        (pid, str(month), OutcomeKind(kind), contract.label if contract else None, on)
+        for pid, month, kind, contract, on in rows
+    ]
 
 
-def to_ods(bilan: Bilan, heading: list[str], outcomes: list[tuple[int, str, OutcomeKind, str | None, date]],
-           secret: str, definitions: list[str]) -> bytes:
+def to_ods(
+    bilan: Bilan,
+    heading: list[str],
+    outcomes: list[tuple[int, str, OutcomeKind, str | None, date]],
+    secret: str,
+    definitions: list[str],
+) -> bytes:
     """The bilan for funders as an OpenDocument spreadsheet: indicators, months, pseudonymised outcomes, definitions."""
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.style import Style, TableColumnProperties, TextProperties
@@ -218,13 +244,27 @@ def to_ods(bilan: Bilan, heading: list[str], outcomes: list[tuple[int, str, Outc
     def shared(text: str) -> int | str:
         return int(text) if text.isdigit() else text
 
-    sheet("Indicateurs", ["Rubrique", "Indicateur", "Valeur"],
-          [[r.section, r.label, shared(r.shared)] for r in bilan_rows(bilan)], 3)
-    sheet("Par mois", ["Mois", "Actions", "Participants"],
-          [[m.month, shared(cell(m.actions)), shared(cell(m.participants))] for m in bilan.by_month], 3)
-    sheet("Sorties (pseudonymisées)", ["Personne", "Mois de l'action", "Sortie", "Contrat", "Date"],
-          [[pseudonym(secret, pid), month, kind.label, contract or "", on.isoformat()]
-           for pid, month, kind, contract, on in outcomes], 5)
+    sheet(
+        "Indicateurs",
+        ["Rubrique", "Indicateur", "Valeur"],
+        [[r.section, r.label, shared(r.shared)] for r in bilan_rows(bilan)],
+        3,
+    )
+    sheet(
+        "Par mois",
+        ["Mois", "Actions", "Participants"],
+        [[m.month, shared(cell(m.actions)), shared(cell(m.participants))] for m in bilan.by_month],
+        3,
+    )
+    sheet(
+        "Sorties (pseudonymisées)",
+        ["Personne", "Mois de l'action", "Sortie", "Contrat", "Date"],
+        [
+            [pseudonym(secret, pid), month, kind.label, contract or "", on.isoformat()]
+            for pid, month, kind, contract, on in outcomes
+        ],
+        5,
+    )
     sheet("Définitions", ["Définition"], [[line] for line in definitions], 1)
     out = io.BytesIO()
     document.write(out)

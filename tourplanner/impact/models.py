@@ -132,6 +132,12 @@ class ImpactSettings(Base):
 
 # Covering indexes for the bilan's aggregate queries (declared here, beside the queries that need them).
 Index("ix_participants_booking_attendance", Participant.booking_id, Participant.attendance)
-Index("ix_bookings_tour_status_people", Booking.tour_id, Booking.status, Booking.prescriber_id,
-      Booking.organisation_id, Booking.seats)
+Index(
+    "ix_bookings_tour_status_people",
+    Booking.tour_id,
+    Booking.status,
+    Booking.prescriber_id,
+    Booking.organisation_id,
+    Booking.seats,
+)
 Index("ix_outcomes_participant_kind", Outcome.participant_id, Outcome.kind)

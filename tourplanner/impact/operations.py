@@ -25,7 +25,11 @@ from tourplanner.errors import Conflict, FieldError, InvalidInput, NotFound, Per
 from tourplanner.extensions import db
 from tourplanner.impact.enums import Contract, Moment, OutcomeKind, Respondent
 from tourplanner.impact.models import (
-    DEFAULT_RETENTION_MONTHS, CompanyAssessment, ImpactSettings, Outcome, PerceptionAnswer,
+    DEFAULT_RETENTION_MONTHS,
+    CompanyAssessment,
+    ImpactSettings,
+    Outcome,
+    PerceptionAnswer,
 )
 from tourplanner.sites.models import Site, Slot
 from tourplanner.tours.models import Stop, Tour
@@ -54,15 +58,29 @@ QUESTIONS: dict[Respondent, list[tuple[str, str]]] = {
 def respondent_for(tour: Tour, user: User) -> Respondent:
     """Prescribers with a booking on the tour, contacts of a company it visits; anyone else 403."""
     if user.role is Role.PRESCRIBER:
-        booked = db.session.scalar(select(exists().where(
-            Booking.tour_id == tour.id, Booking.prescriber_id == user.id, Booking.status != BookingStatus.CANCELLED)))
+        booked = db.session.scalar(
+            select(
+                exists().where(
+                    Booking.tour_id == tour.id,
+                    Booking.prescriber_id == user.id,
+                    Booking.status != BookingStatus.CANCELLED,
+                )
+            )
+        )
         if booked:
             return Respondent.PRESCRIBER
         raise PermissionDenied("seuls les prescripteurs inscrits à ce tour répondent à son questionnaire")
     if user.role is Role.COMPANY and user.organisation_id is not None:
-        visited = db.session.scalar(select(exists().where(
-            Stop.tour_id == tour.id, Stop.slot_id == Slot.id, Slot.site_id == Site.id,
-            Site.organisation_id == user.organisation_id)))
+        visited = db.session.scalar(
+            select(
+                exists().where(
+                    Stop.tour_id == tour.id,
+                    Stop.slot_id == Slot.id,
+                    Slot.site_id == Site.id,
+                    Site.organisation_id == user.organisation_id,
+                )
+            )
+        )
         if visited:
             return Respondent.COMPANY
         raise PermissionDenied("seuls les contacts des entreprises visitées par ce tour répondent à son questionnaire")
@@ -71,24 +89,44 @@ def respondent_for(tour: Tour, user: User) -> Respondent:
 
 def has_answered(tour: Tour, user: User, moment: Moment) -> bool:
     """Whether the person already answered for this moment."""
-    return db.session.scalar(select(exists().where(
-        PerceptionAnswer.tour_id == tour.id, PerceptionAnswer.user_id == user.id,
-        PerceptionAnswer.moment == moment))) or False
+    return (
+        db.session.scalar(
+            select(
+                exists().where(
+                    PerceptionAnswer.tour_id == tour.id,
+                    PerceptionAnswer.user_id == user.id,
+                    PerceptionAnswer.moment == moment,
+                )
+            )
+        )
+        or False
+    )
 
 
-def answer_perception(tour: Tour, user: User, moment: Moment, score: int, comment: str | None = None,
-                      scores: dict[str, int] | None = None) -> PerceptionAnswer:
+def answer_perception(
+    tour: Tour, user: User, moment: Moment, score: int, comment: str | None = None, scores: dict[str, int] | None = None
+) -> PerceptionAnswer:
     """Record a perception answer; once per person, tour and moment (409 the second time)."""
     respondent = respondent_for(tour, user)
     errors = [FieldError("score", "doit être entre 1 et 5")] if not 1 <= score <= 5 else []
-    errors += [FieldError(f"scores.{key}", "doit être entre 1 et 5")
-               for key, value in (scores or {}).items() if not 1 <= value <= 5]
+    errors += [
+        FieldError(f"scores.{key}", "doit être entre 1 et 5")
+        for key, value in (scores or {}).items()
+        if not 1 <= value <= 5
+    ]
     if errors:
         raise InvalidInput(errors)
     if has_answered(tour, user, moment):
         raise Conflict(f"vous avez déjà répondu au questionnaire « {moment.label.lower()} » de ce tour")
-    answer = PerceptionAnswer(tour_id=tour.id, user_id=user.id, respondent=respondent, moment=moment, score=score,
-                              scores=dict(scores or {}), comment=(comment or "").strip() or None)
+    answer = PerceptionAnswer(
+        tour_id=tour.id,
+        user_id=user.id,
+        respondent=respondent,
+        moment=moment,
+        score=score,
+        scores=dict(scores or {}),
+        comment=(comment or "").strip() or None,
+    )
     try:
         with db.session.begin_nested():  # the unique key settles a race between two submissions
             db.session.add(answer)
@@ -105,21 +143,26 @@ def get_participant(participant_id: int, user: User) -> Participant:
     """A participant for outcomes: its prescriber or an organiser; 403 for other roles, 404 for other prescribers."""
     require_role(user, Role.ORGANISER, Role.PRESCRIBER)
     participant = db.session.get(Participant, participant_id)
-    if participant is None or (user.role is Role.PRESCRIBER and participant.booking.prescriber_id != user.id) \
-            or (user.role is Role.ORGANISER and not manages_tour(user, participant.booking.tour)):
+    if (
+        participant is None
+        or (user.role is Role.PRESCRIBER and participant.booking.prescriber_id != user.id)
+        or (user.role is Role.ORGANISER and not manages_tour(user, participant.booking.tour))
+    ):
         raise NotFound(f"aucun participant n°{participant_id}")
     return participant
 
 
-def record_outcome(participant: Participant, user: User, kind: OutcomeKind, occurred_on: date,
-                   contract: Contract | None = None) -> Outcome:
+def record_outcome(
+    participant: Participant, user: User, kind: OutcomeKind, occurred_on: date, contract: Contract | None = None
+) -> Outcome:
     """Record what followed the visit for a participant (its prescriber or an organiser)."""
     if not manages_tour(user, participant.booking.tour) and participant.booking.prescriber_id != user.id:
         raise NotFound(f"aucun participant n°{participant.id}")
     if contract is not None and kind is not OutcomeKind.RECRUITMENT:
         raise InvalidInput.one("contract", "un contrat ne se précise que pour un recrutement")
-    outcome = Outcome(participant_id=participant.id, kind=kind, occurred_on=occurred_on, contract=contract,
-                      recorded_by_id=user.id)
+    outcome = Outcome(
+        participant_id=participant.id, kind=kind, occurred_on=occurred_on, contract=contract, recorded_by_id=user.id
+    )
     db.session.add(outcome)
     db.session.flush()
     record(user, "outcome.record", outcome, participant_id=participant.id, kind=kind.value)
@@ -128,20 +171,27 @@ def record_outcome(participant: Participant, user: User, kind: OutcomeKind, occu
 
 def prescriber_people(tour: Tour, prescriber: User) -> list[Participant]:
     """The people a prescriber accompanied on a tour (confirmed bookings), for the outcomes form."""
-    return list(db.session.scalars(
-        select(Participant).join(Booking, Participant.booking_id == Booking.id)
-        .where(Booking.tour_id == tour.id, Booking.prescriber_id == prescriber.id,
-               Booking.status == BookingStatus.CONFIRMED)
-        .order_by(Participant.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Participant)
+            .join(Booking, Participant.booking_id == Booking.id)
+            .where(
+                Booking.tour_id == tour.id,
+                Booking.prescriber_id == prescriber.id,
+                Booking.status == BookingStatus.CONFIRMED,
+            )
+            .order_by(Participant.id)
+        )
+    )
 
 
 def latest_outcomes(participants: list[Participant]) -> dict[int, Outcome]:
     """The last outcome recorded per participant."""
     if not participants:
         return {}
-    outcomes = db.session.scalars(select(Outcome).where(Outcome.participant_id.in_([p.id for p in participants]))
-                                  .order_by(Outcome.id))
+    outcomes = db.session.scalars(
+        select(Outcome).where(Outcome.participant_id.in_([p.id for p in participants])).order_by(Outcome.id)
+    )
     return {outcome.participant_id: outcome for outcome in outcomes}
 
 
@@ -164,13 +214,18 @@ def assess_visit(tour: Tour, user: User, details: AssessmentDetails) -> CompanyA
     """Record (or correct) the host company's assessment of a visit; one per company and tour."""
     if respondent_for(tour, user) is not Respondent.COMPANY:
         raise PermissionDenied("l'évaluation de la visite est faite par l'entreprise visitée")
-    errors = [FieldError(name, "doit être un nombre entre 0 et 1000")
-              for name in ("visitors", "profiles_spotted")
-              if getattr(details, name) is not None and not 0 <= getattr(details, name) <= 1000]
+    errors = [
+        FieldError(name, "doit être un nombre entre 0 et 1000")
+        for name in ("visitors", "profiles_spotted")
+        if getattr(details, name) is not None and not 0 <= getattr(details, name) <= 1000
+    ]
     if errors:
         raise InvalidInput(errors)
-    assessment = db.session.scalar(select(CompanyAssessment).where(
-        CompanyAssessment.tour_id == tour.id, CompanyAssessment.organisation_id == user.organisation_id))
+    assessment = db.session.scalar(
+        select(CompanyAssessment).where(
+            CompanyAssessment.tour_id == tour.id, CompanyAssessment.organisation_id == user.organisation_id
+        )
+    )
     if assessment is None:
         assessment = CompanyAssessment(tour_id=tour.id, organisation_id=user.organisation_id)
         db.session.add(assessment)
@@ -224,17 +279,25 @@ def anonymise_expired(now: datetime | None = None) -> int:
     old_bookings = select(Booking.id).where(Booking.tour_id.in_(old_tours))
     count = db.session.execute(
         update(Participant)
-        .where(Participant.booking_id.in_(old_bookings),
-               (Participant.name != ANONYMISED_NAME) | Participant.email.is_not(None))
+        .where(
+            Participant.booking_id.in_(old_bookings),
+            (Participant.name != ANONYMISED_NAME) | Participant.email.is_not(None),
+        )
         .values(name=ANONYMISED_NAME, email=None)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.execute(update(PerceptionAnswer).where(PerceptionAnswer.tour_id.in_(old_tours),
-                                                      PerceptionAnswer.comment.is_not(None))
-                       .values(comment=None).execution_options(synchronize_session=False))
-    db.session.execute(update(CompanyAssessment).where(CompanyAssessment.tour_id.in_(old_tours),
-                                                       CompanyAssessment.comment.is_not(None))
-                       .values(comment=None).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(PerceptionAnswer)
+        .where(PerceptionAnswer.tour_id.in_(old_tours), PerceptionAnswer.comment.is_not(None))
+        .values(comment=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(CompanyAssessment)
+        .where(CompanyAssessment.tour_id.in_(old_tours), CompanyAssessment.comment.is_not(None))
+        .values(comment=None)
+        .execution_options(synchronize_session=False)
+    )
     if count:
         record(None, "impact.anonymise", row, participants=count, before=cutoff.isoformat())
     db.session.flush()
@@ -250,16 +313,22 @@ def find_person(email: str, user: User) -> list[Participant]:
     address = email.strip().lower()
     if not address:
         raise InvalidInput.one("email", "indiquez l'adresse e-mail de la personne")
-    return list(db.session.scalars(
-        select(Participant).where(Participant.email.is_not(None)).where(
-            Participant.email.ilike(address)).order_by(Participant.id)))
+    return list(
+        db.session.scalars(
+            select(Participant)
+            .where(Participant.email.is_not(None))
+            .where(Participant.email.ilike(address))
+            .order_by(Participant.id)
+        )
+    )
 
 
 def person_export(participants: list[Participant], user: User) -> dict[str, Any]:
     """Everything held about one person (article 15), recorded in the audit trail."""
     require_organiser(user)
-    outcomes = db.session.scalars(select(Outcome).where(
-        Outcome.participant_id.in_([p.id for p in participants])).order_by(Outcome.id)).all()
+    outcomes = db.session.scalars(
+        select(Outcome).where(Outcome.participant_id.in_([p.id for p in participants])).order_by(Outcome.id)
+    ).all()
     by_participant: dict[int, list[Outcome]] = {}
     for outcome in outcomes:
         by_participant.setdefault(outcome.participant_id, []).append(outcome)
@@ -277,8 +346,14 @@ def person_export(participants: list[Participant], user: User) -> dict[str, Any]
                 "tour_start": p.booking.tour.start_at.isoformat(),
                 "prescriber": p.booking.prescriber.name,
                 "organisation": p.booking.organisation.name if p.booking.organisation else None,
-                "outcomes": [{"kind": o.kind.value, "contract": o.contract.value if o.contract else None,
-                              "date": o.occurred_on.isoformat()} for o in by_participant.get(p.id, [])],
+                "outcomes": [
+                    {
+                        "kind": o.kind.value,
+                        "contract": o.contract.value if o.contract else None,
+                        "date": o.occurred_on.isoformat(),
+                    }
+                    for o in by_participant.get(p.id, [])
+                ],
             }
             for p in participants
         ],

@@ -35,8 +35,22 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    Integer, Select, String, and_, case, cast, distinct, func, literal, literal_column, null, or_, select,
-    type_coerce, union, union_all,
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    distinct,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    type_coerce,
+    union,
+    union_all,
 )
 from sqlalchemy.orm import aliased
 
@@ -161,11 +175,17 @@ class Bilan:
 
     def contract_json(self) -> dict[str, Any]:
         """The figures as GET /api/v1/bilan gives them (the contract's fields first)."""
+
         def perception(respondent: Respondent) -> dict[str, Any]:
             figures = self.perception[respondent]
-            return {"answered": figures.answered, "improved": figures.improved, "concerned": figures.concerned,
-                    "response_rate": _rounded(figures.response_rate),
-                    "mean_before": _rounded(figures.mean_before), "mean_after": _rounded(figures.mean_after)}
+            return {
+                "answered": figures.answered,
+                "improved": figures.improved,
+                "concerned": figures.concerned,
+                "response_rate": _rounded(figures.response_rate),
+                "mean_before": _rounded(figures.mean_before),
+                "mean_after": _rounded(figures.mean_after),
+            }
 
         return {
             "actions": self.actions,
@@ -175,17 +195,24 @@ class Bilan:
             "recruitments": self.recruitments,
             "trainings": self.trainings,
             "internships": self.internships,
-            "perception": {"prescribers": perception(Respondent.PRESCRIBER),
-                           "companies": perception(Respondent.COMPANY)},
+            "perception": {
+                "prescribers": perception(Respondent.PRESCRIBER),
+                "companies": perception(Respondent.COMPANY),
+            },
             "searching": self.outcomes.get(OutcomeKind.SEARCHING, 0),
             "seats_offered": self.seats_offered,
             "seats_confirmed": self.seats_confirmed,
             "fill_rate": _rounded(self.fill_rate),
             "no_show_rate": _rounded(self.no_show_rate),
-            "participants_by": [{"role": s.role.value, "organisation_kind": s.kind.value if s.kind else None,
-                                 "participants": s.participants} for s in self.by_slice],
-            "months": [{"month": m.month, "actions": m.actions, "participants": m.participants}
-                       for m in self.by_month],
+            "participants_by": [
+                {
+                    "role": s.role.value,
+                    "organisation_kind": s.kind.value if s.kind else None,
+                    "participants": s.participants,
+                }
+                for s in self.by_slice
+            ],
+            "months": [{"month": m.month, "actions": m.actions, "participants": m.participants} for m in self.by_month],
             "interest": {interest.value: self.interest.get(interest, 0) for interest in Interest},
         }
 
@@ -197,7 +224,9 @@ def _rounded(value: float | None) -> float | None:
 def local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """[start 00:00, end+1 00:00) in local time: the instants of the local days start…end."""
     zone = local_zone()
-    return datetime.combine(start, time(0), tzinfo=zone), datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone)
+    return datetime.combine(start, time(0), tzinfo=zone), datetime.combine(
+        end + timedelta(days=1), time(0), tzinfo=zone
+    )
 
 
 def month_of(column: Any) -> Any:
@@ -212,20 +241,34 @@ def month_of(column: Any) -> Any:
 
 def territory_tours(territory: str) -> Select:
     """Ids of the tours visiting a site in one of the territory's industrial zones."""
-    by_stop = (select(Stop.tour_id).join(Slot, Stop.slot_id == Slot.id).join(Site, Slot.site_id == Site.id)
-               .join(IndustrialZone, Site.zone_id == IndustrialZone.id).where(IndustrialZone.territory == territory))
-    by_candidate = (select(TourCandidate.tour_id).join(Slot, TourCandidate.slot_id == Slot.id)
-                    .join(Site, Slot.site_id == Site.id).join(IndustrialZone, Site.zone_id == IndustrialZone.id)
-                    .where(IndustrialZone.territory == territory))
+    by_stop = (
+        select(Stop.tour_id)
+        .join(Slot, Stop.slot_id == Slot.id)
+        .join(Site, Slot.site_id == Site.id)
+        .join(IndustrialZone, Site.zone_id == IndustrialZone.id)
+        .where(IndustrialZone.territory == territory)
+    )
+    by_candidate = (
+        select(TourCandidate.tour_id)
+        .join(Slot, TourCandidate.slot_id == Slot.id)
+        .join(Site, Slot.site_id == Site.id)
+        .join(IndustrialZone, Site.zone_id == IndustrialZone.id)
+        .where(IndustrialZone.territory == territory)
+    )
     return select(union(by_stop, by_candidate).subquery().c[0])
 
 
 def _organisation_tours(organisation_id: int) -> Select:
     """Ids of the tours an organisation took part in: a confirmed booking of it, or a visit at its site."""
-    booked = select(Booking.tour_id).where(Booking.organisation_id == organisation_id,
-                                           Booking.status == BookingStatus.CONFIRMED)
-    visited = (select(Stop.tour_id).join(Slot, Stop.slot_id == Slot.id).join(Site, Slot.site_id == Site.id)
-               .where(Site.organisation_id == organisation_id))
+    booked = select(Booking.tour_id).where(
+        Booking.organisation_id == organisation_id, Booking.status == BookingStatus.CONFIRMED
+    )
+    visited = (
+        select(Stop.tour_id)
+        .join(Slot, Stop.slot_id == Slot.id)
+        .join(Site, Slot.site_id == Site.id)
+        .where(Site.organisation_id == organisation_id)
+    )
     return select(union(booked, visited).subquery().c[0])
 
 
@@ -265,38 +308,65 @@ def facts_select(actions: Any) -> Select:
 
     Participants are counted per booking, the way each database does it fastest.
     """
-    columns = (Booking.id.label("id"), Booking.tour_id.label("tour_id"), Booking.seats.label("seats"),
-               Booking.prescriber_id.label("prescriber_id"), Booking.organisation_id.label("organisation_id"),
-               actions.c.start_at.label("start_at"))
+    columns = (
+        Booking.id.label("id"),
+        Booking.tour_id.label("tour_id"),
+        Booking.seats.label("seats"),
+        Booking.prescriber_id.label("prescriber_id"),
+        Booking.organisation_id.label("organisation_id"),
+        actions.c.start_at.label("start_at"),
+    )
     confirmed = and_(Booking.tour_id == actions.c.id, Booking.status == BookingStatus.CONFIRMED)
     if db.engine.dialect.name == "sqlite":
         # SQLite: a count per booking through the covering index (booking_id, attendance), no grouping.
         def recorded(attendance: Attendance) -> Any:
-            return (select(func.count()).select_from(Participant)
-                    .where(Participant.booking_id == Booking.id, Participant.attendance == attendance)
-                    .correlate(Booking).scalar_subquery())
+            return (
+                select(func.count())
+                .select_from(Participant)
+                .where(Participant.booking_id == Booking.id, Participant.attendance == attendance)
+                .correlate(Booking)
+                .scalar_subquery()
+            )
 
-        per_booking = (select(*columns, recorded(Attendance.PRESENT).label("present"),
-                              recorded(Attendance.ABSENT).label("absent"))
-                       .select_from(actions).join(Booking, confirmed).subquery("per_booking"))
+        per_booking = (
+            select(*columns, recorded(Attendance.PRESENT).label("present"), recorded(Attendance.ABSENT).label("absent"))
+            .select_from(actions)
+            .join(Booking, confirmed)
+            .subquery("per_booking")
+        )
     else:
         # PostgreSQL: the recorded participants of the actions' bookings counted per booking first (a
         # narrow grouping: one pass over the table for years, the (booking_id, attendance) index for a
         # narrow slice), then one hash join with those bookings — faster than grouping the joined rows
         # by booking (EXPLAIN ANALYZE, five years: ~40 %).
-        recorded = (select(Participant.booking_id.label("booking_id"),
-                           func.count(case((Participant.attendance == Attendance.PRESENT, 1))).label("present"),
-                           func.count(case((Participant.attendance == Attendance.ABSENT, 1))).label("absent"))
-                    .where(Participant.attendance.is_not(None),
-                           Participant.booking_id.in_(select(Booking.id).select_from(actions).join(Booking, confirmed)))
-                    .group_by(Participant.booking_id).subquery("recorded"))
-        per_booking = (select(*columns, func.coalesce(recorded.c.present, 0).label("present"),
-                              func.coalesce(recorded.c.absent, 0).label("absent"))
-                       .select_from(actions).join(Booking, confirmed)
-                       .outerjoin(recorded, recorded.c.booking_id == Booking.id).subquery("per_booking"))
+        recorded = (
+            select(
+                Participant.booking_id.label("booking_id"),
+                func.count(case((Participant.attendance == Attendance.PRESENT, 1))).label("present"),
+                func.count(case((Participant.attendance == Attendance.ABSENT, 1))).label("absent"),
+            )
+            .where(
+                Participant.attendance.is_not(None),
+                Participant.booking_id.in_(select(Booking.id).select_from(actions).join(Booking, confirmed)),
+            )
+            .group_by(Participant.booking_id)
+            .subquery("recorded")
+        )
+        per_booking = (
+            select(
+                *columns,
+                func.coalesce(recorded.c.present, 0).label("present"),
+                func.coalesce(recorded.c.absent, 0).label("absent"),
+            )
+            .select_from(actions)
+            .join(Booking, confirmed)
+            .outerjoin(recorded, recorded.c.booking_id == Booking.id)
+            .subquery("per_booking")
+        )
     return select(
         *per_booking.c,
-        func.max(per_booking.c.present + per_booking.c.absent).over(partition_by=per_booking.c.tour_id)
+        func.max(per_booking.c.present + per_booking.c.absent)
+        .over(partition_by=per_booking.c.tour_id)
         .label("tour_recorded"),
     )
 
@@ -335,9 +405,14 @@ def _counted(facts: Any) -> Any:
 
 def _visited(actions: Any) -> Select:
     """Organisations whose sites the actions visited (declined visits left out), one row per visit."""
-    return (select(Site.organisation_id).select_from(actions).join(Stop, Stop.tour_id == actions.c.id)
-            .join(Slot, Stop.slot_id == Slot.id).join(Site, Slot.site_id == Site.id)
-            .where(Stop.company_response != VisitResponse.DECLINED))
+    return (
+        select(Site.organisation_id)
+        .select_from(actions)
+        .join(Stop, Stop.tour_id == actions.c.id)
+        .join(Slot, Stop.slot_id == Slot.id)
+        .join(Site, Slot.site_id == Site.id)
+        .where(Stop.company_response != VisitResponse.DECLINED)
+    )
 
 
 def _perception_branch(slice_: BilanFilter, actions: Any) -> Select:
@@ -348,29 +423,40 @@ def _perception_branch(slice_: BilanFilter, actions: Any) -> Select:
     order = (actions.c.start_at, actions.c.id)
     whole = (None, None)  # the frame: every action of the person
     pairs = (
-        select(before.user_id.label("user_id"), before.respondent.label("respondent"),
-               func.first_value(before.score).over(partition_by=before.user_id, order_by=order, rows=whole)
-               .label("before"),
-               func.last_value(after.score).over(partition_by=before.user_id, order_by=order, rows=whole)
-               .label("after"))
+        select(
+            before.user_id.label("user_id"),
+            before.respondent.label("respondent"),
+            func.first_value(before.score)
+            .over(partition_by=before.user_id, order_by=order, rows=whole)
+            .label("before"),
+            func.last_value(after.score).over(partition_by=before.user_id, order_by=order, rows=whole).label("after"),
+        )
         .select_from(actions)
         .join(before, and_(before.tour_id == actions.c.id, before.moment == Moment.BEFORE))
-        .join(after, and_(after.tour_id == before.tour_id, after.user_id == before.user_id,
-                          after.moment == Moment.AFTER))
+        .join(
+            after, and_(after.tour_id == before.tour_id, after.user_id == before.user_id, after.moment == Moment.AFTER)
+        )
     )
     if slice_.organisation_id is not None:
         pairs = pairs.join(User, before.user_id == User.id).where(User.organisation_id == slice_.organisation_id)
     pairs_table = pairs.subquery("pairs")
     people = (
-        select(pairs_table.c.respondent, func.max(pairs_table.c.before).label("before"),
-               func.max(pairs_table.c.after).label("after"))
+        select(
+            pairs_table.c.respondent,
+            func.max(pairs_table.c.before).label("before"),
+            func.max(pairs_table.c.after).label("after"),
+        )
         .group_by(pairs_table.c.user_id, pairs_table.c.respondent)
         .subquery("people")
     )
     improved = func.sum(case((people.c.after > people.c.before, 1), else_=0))
-    return (select(*_branch("perception", (people.c.respondent,),
-                            (func.count(), improved, func.sum(people.c.before), func.sum(people.c.after))))
-            .group_by(people.c.respondent))
+    return select(
+        *_branch(
+            "perception",
+            (people.c.respondent,),
+            (func.count(), improved, func.sum(people.c.before), func.sum(people.c.after)),
+        )
+    ).group_by(people.c.respondent)
 
 
 def bilan_statement(slice_: BilanFilter) -> Any:
@@ -381,44 +467,70 @@ def bilan_statement(slice_: BilanFilter) -> Any:
     action_month, fact_month = month_of(actions.c.start_at), month_of(facts.c.start_at)
     counted = case((facts.c.tour_recorded > 0, facts.c.present), else_=facts.c.seats)
     visited = _visited(actions).cte("visited").prefix_with("MATERIALIZED")
-    contacts = select(User.id).where(User.role == Role.COMPANY,
-                                     User.organisation_id.in_(select(visited.c.organisation_id)))
+    contacts = select(User.id).where(
+        User.role == Role.COMPANY, User.organisation_id.in_(select(visited.c.organisation_id))
+    )
     if slice_.organisation_id is not None:
         contacts = contacts.where(User.organisation_id == slice_.organisation_id)
     contacts_table = contacts.subquery("contacts")
     labels = union_all(
-        select(Outcome.participant_id.label("participant_id"), literal_column("'outcome'", String).label("what"),
-               type_coerce(Outcome.kind, String).label("value")),
-        select(ParticipantInterest.participant_id, literal_column("'interest'", String),
-               type_coerce(ParticipantInterest.interest, String)),
+        select(
+            Outcome.participant_id.label("participant_id"),
+            literal_column("'outcome'", String).label("what"),
+            type_coerce(Outcome.kind, String).label("value"),
+        ),
+        select(
+            ParticipantInterest.participant_id,
+            literal_column("'interest'", String),
+            type_coerce(ParticipantInterest.interest, String),
+        ),
     ).subquery("labels")
     branches = [
         # Actions per month of their start.
         select(*_branch("actions", (action_month,), (func.count(),))).select_from(actions).group_by(action_month),
         # Seats the actions offered.
         select(*_branch("offered", (), (func.coalesce(func.sum(Bus.seats), 0),)))
-        .select_from(actions).join(Bus, Bus.tour_id == actions.c.id),
+        .select_from(actions)
+        .join(Bus, Bus.tour_id == actions.c.id),
         # Participants, confirmed seats, present and absent, per month, role and kind of organisation.
-        select(*_branch("bookings", (fact_month, User.role, Organisation.kind),
-                        (func.sum(counted), func.sum(facts.c.seats), func.sum(facts.c.present),
-                         func.sum(facts.c.absent))))
-        .select_from(facts).join(User, User.id == facts.c.prescriber_id)
+        select(
+            *_branch(
+                "bookings",
+                (fact_month, User.role, Organisation.kind),
+                (func.sum(counted), func.sum(facts.c.seats), func.sum(facts.c.present), func.sum(facts.c.absent)),
+            )
+        )
+        .select_from(facts)
+        .join(User, User.id == facts.c.prescriber_id)
         .outerjoin(Organisation, Organisation.id == facts.c.organisation_id)
-        .where(people).group_by(fact_month, User.role, Organisation.kind),
+        .where(people)
+        .group_by(fact_month, User.role, Organisation.kind),
         # Prescribers reached (a counted participant) and concerned (a confirmed booking).
-        select(*_branch("prescribers", (), (
-            func.count(distinct(case((or_(facts.c.tour_recorded == 0, facts.c.present > 0), facts.c.prescriber_id)))),
-            func.count(distinct(facts.c.prescriber_id)))))
-        .select_from(facts).where(people),
+        select(
+            *_branch(
+                "prescribers",
+                (),
+                (
+                    func.count(
+                        distinct(case((or_(facts.c.tour_recorded == 0, facts.c.present > 0), facts.c.prescriber_id)))
+                    ),
+                    func.count(distinct(facts.c.prescriber_id)),
+                ),
+            )
+        )
+        .select_from(facts)
+        .where(people),
         # Distinct companies visited; their contacts (asked for their perception).
         select(*_branch("companies", (), (func.count(distinct(visited.c.organisation_id)),))).select_from(visited),
         select(*_branch("contacts", (), (func.count(),))).select_from(contacts_table),
         # Outcomes (distinct counted participants per kind) and the interest voiced at the debriefing
         # (counted participants per answer, one answer each): one pass over the participants for both.
         select(*_branch("labels", (labels.c.what, labels.c.value), (func.count(distinct(labels.c.participant_id)),)))
-        .select_from(facts).join(Participant, Participant.booking_id == facts.c.id)
+        .select_from(facts)
+        .join(Participant, Participant.booking_id == facts.c.id)
         .join(labels, labels.c.participant_id == Participant.id)
-        .where(people, _counted(facts)).group_by(labels.c.what, labels.c.value),
+        .where(people, _counted(facts))
+        .group_by(labels.c.what, labels.c.value),
         _perception_branch(slice_, actions),
     ]
     return union_all(*branches)
@@ -454,20 +566,28 @@ def compute_bilan(slice_: BilanFilter) -> Bilan:
             answers[Respondent(k0)] = (_int(n0), _int(n1), _int(n2), _int(n3))
         else:
             scalars[tag] = (_int(n0), _int(n1))
-    concerned = {Respondent.PRESCRIBER: scalars.get("prescribers", (0, 0))[1],
-                 Respondent.COMPANY: scalars.get("contacts", (0, 0))[0]}
+    concerned = {
+        Respondent.PRESCRIBER: scalars.get("prescribers", (0, 0))[1],
+        Respondent.COMPANY: scalars.get("contacts", (0, 0))[0],
+    }
     perception = {}
     for respondent in Respondent:
         answered, improved, sum_before, sum_after = answers.get(respondent, (0, 0, 0, 0))
         perception[respondent] = PerceptionFigures(
-            answered=answered, improved=improved, concerned=concerned[respondent],
+            answered=answered,
+            improved=improved,
+            concerned=concerned[respondent],
             mean_before=sum_before / answered if answered else None,
             mean_after=sum_after / answered if answered else None,
         )
-    by_month = [MonthCount(m, months.get(m, 0), participants_by_month.get(m, 0))
-                for m in sorted(set(months) | set(participants_by_month))]
-    by_slice = sorted((SliceCount(role, kind, n) for (role, kind), n in slices.items()),
-                      key=lambda s: (s.role.label, s.kind.label if s.kind else ""))
+    by_month = [
+        MonthCount(m, months.get(m, 0), participants_by_month.get(m, 0))
+        for m in sorted(set(months) | set(participants_by_month))
+    ]
+    by_slice = sorted(
+        (SliceCount(role, kind, n) for (role, kind), n in slices.items()),
+        key=lambda s: (s.role.label, s.kind.label if s.kind else ""),
+    )
     return Bilan(
         filter=slice_,
         actions=sum(months.values()),

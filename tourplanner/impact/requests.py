@@ -50,12 +50,15 @@ OUTCOME_WITHIN = timedelta(days=14)
 def _people(tours: Select) -> Select:
     """(tour id, user id) of the prescribers booked (confirmed) on `tours` and of the visited companies' contacts."""
     prescribers = select(Booking.tour_id, Booking.prescriber_id.label("user_id")).where(
-        Booking.tour_id.in_(tours), Booking.status == BookingStatus.CONFIRMED)
-    contacts = (select(Stop.tour_id, User.id.label("user_id"))
-                .join(Slot, Stop.slot_id == Slot.id).join(Site, Slot.site_id == Site.id)
-                .join(User, and_(User.organisation_id == Site.organisation_id, User.role == Role.COMPANY))
-                .where(Stop.tour_id.in_(tours), Stop.company_response != VisitResponse.DECLINED,
-                       User.is_active.is_(True)))
+        Booking.tour_id.in_(tours), Booking.status == BookingStatus.CONFIRMED
+    )
+    contacts = (
+        select(Stop.tour_id, User.id.label("user_id"))
+        .join(Slot, Stop.slot_id == Slot.id)
+        .join(Site, Slot.site_id == Site.id)
+        .join(User, and_(User.organisation_id == Site.organisation_id, User.role == Role.COMPANY))
+        .where(Stop.tour_id.in_(tours), Stop.company_response != VisitResponse.DECLINED, User.is_active.is_(True))
+    )
     return prescribers.union(contacts)
 
 
@@ -66,13 +69,23 @@ def due_perception(moment: Moment, now: datetime) -> list[tuple[int, int]]:
     else:
         local = to_local(now)
         start_of_today = local.replace(hour=0, minute=0, second=0, microsecond=0)
-        tours = select(Tour.id).where(Tour.status.not_in((TourStatus.DRAFT, TourStatus.CANCELLED)),
-                                      Tour.end_at < start_of_today, Tour.end_at >= now - AFTER_WITHIN)
+        tours = select(Tour.id).where(
+            Tour.status.not_in((TourStatus.DRAFT, TourStatus.CANCELLED)),
+            Tour.end_at < start_of_today,
+            Tour.end_at >= now - AFTER_WITHIN,
+        )
     people = _people(tours).subquery()
-    asked = exists().where(PerceptionRequest.tour_id == people.c.tour_id,
-                           PerceptionRequest.user_id == people.c.user_id, PerceptionRequest.moment == moment)
-    return [(t, u) for t, u in db.session.execute(
-        select(people.c.tour_id, people.c.user_id).where(~asked).order_by(people.c.tour_id, people.c.user_id))]
+    asked = exists().where(
+        PerceptionRequest.tour_id == people.c.tour_id,
+        PerceptionRequest.user_id == people.c.user_id,
+        PerceptionRequest.moment == moment,
+    )
+    return [
+        (t, u)
+        for t, u in db.session.execute(
+            select(people.c.tour_id, people.c.user_id).where(~asked).order_by(people.c.tour_id, people.c.user_id)
+        )
+    ]
 
 
 def questionnaire_url(tour_id: int, user_id: int, moment: Moment) -> str:
@@ -104,10 +117,18 @@ def _perception_text(tour: Tour, user: User, moment: Moment, reminder: bool) -> 
         "",
     ]
     if moment is Moment.AFTER and user.role is Role.COMPANY:
-        lines += ["Et pour nous dire comment s'est passée la visite chez vous :", "",
-                  assessment_url(tour.id, user.id), ""]
-    lines += ["Vous ne répondez qu'une fois ; nous ne vous relancerons qu'une seule fois.", "", "Merci,",
-              "L'équipe tourplanner"]
+        lines += [
+            "Et pour nous dire comment s'est passée la visite chez vous :",
+            "",
+            assessment_url(tour.id, user.id),
+            "",
+        ]
+    lines += [
+        "Vous ne répondez qu'une fois ; nous ne vous relancerons qu'une seule fois.",
+        "",
+        "Merci,",
+        "L'équipe tourplanner",
+    ]
     return subject, "\n".join(lines)
 
 
@@ -124,15 +145,25 @@ def queue_perception(tour_id: int, user_id: int, moment: Moment) -> PerceptionRe
 
 def due_reminders(now: datetime) -> list[PerceptionRequest]:
     """Questionnaires sent three days ago or more, unanswered, never reminded, tour not cancelled."""
-    answered = exists().where(PerceptionAnswer.tour_id == PerceptionRequest.tour_id,
-                              PerceptionAnswer.user_id == PerceptionRequest.user_id,
-                              PerceptionAnswer.moment == PerceptionRequest.moment)
-    return list(db.session.scalars(
-        select(PerceptionRequest).join(Tour, PerceptionRequest.tour_id == Tour.id)
-        .where(PerceptionRequest.reminded_at.is_(None), PerceptionRequest.sent_at <= now - REMINDER_AFTER,
-               PerceptionRequest.sent_at > now - REMINDER_WITHIN, Tour.status != TourStatus.CANCELLED, ~answered)
-        .order_by(PerceptionRequest.id)
-    ))
+    answered = exists().where(
+        PerceptionAnswer.tour_id == PerceptionRequest.tour_id,
+        PerceptionAnswer.user_id == PerceptionRequest.user_id,
+        PerceptionAnswer.moment == PerceptionRequest.moment,
+    )
+    return list(
+        db.session.scalars(
+            select(PerceptionRequest)
+            .join(Tour, PerceptionRequest.tour_id == Tour.id)
+            .where(
+                PerceptionRequest.reminded_at.is_(None),
+                PerceptionRequest.sent_at <= now - REMINDER_AFTER,
+                PerceptionRequest.sent_at > now - REMINDER_WITHIN,
+                Tour.status != TourStatus.CANCELLED,
+                ~answered,
+            )
+            .order_by(PerceptionRequest.id)
+        )
+    )
 
 
 def queue_reminder(request: PerceptionRequest, now: datetime) -> None:
@@ -149,14 +180,22 @@ def due_outcomes(now: datetime) -> list[tuple[int, int, int]]:
     due = []
     for months in OUTCOME_MONTHS:
         latest = now - relativedelta(months=months)
-        tours = select(Tour.id).where(Tour.status.not_in((TourStatus.DRAFT, TourStatus.CANCELLED)),
-                                      Tour.end_at <= latest, Tour.end_at > latest - OUTCOME_WITHIN)
-        asked = exists().where(OutcomeRequest.tour_id == Booking.tour_id,
-                               OutcomeRequest.prescriber_id == Booking.prescriber_id, OutcomeRequest.months == months)
+        tours = select(Tour.id).where(
+            Tour.status.not_in((TourStatus.DRAFT, TourStatus.CANCELLED)),
+            Tour.end_at <= latest,
+            Tour.end_at > latest - OUTCOME_WITHIN,
+        )
+        asked = exists().where(
+            OutcomeRequest.tour_id == Booking.tour_id,
+            OutcomeRequest.prescriber_id == Booking.prescriber_id,
+            OutcomeRequest.months == months,
+        )
         rows = db.session.execute(
-            select(Booking.tour_id, Booking.prescriber_id).where(
-                Booking.tour_id.in_(tours), Booking.status == BookingStatus.CONFIRMED, ~asked)
-            .distinct().order_by(Booking.tour_id, Booking.prescriber_id))
+            select(Booking.tour_id, Booking.prescriber_id)
+            .where(Booking.tour_id.in_(tours), Booking.status == BookingStatus.CONFIRMED, ~asked)
+            .distinct()
+            .order_by(Booking.tour_id, Booking.prescriber_id)
+        )
         due += [(tour_id, prescriber_id, months) for tour_id, prescriber_id in rows]
     return due
 
@@ -167,20 +206,22 @@ def queue_outcome_request(tour_id: int, prescriber_id: int, months: int) -> Outc
     request = OutcomeRequest(tour_id=tour_id, prescriber_id=prescriber_id, months=months)
     db.session.add(request)
     day = f"{to_local(tour.start_at):%d/%m/%Y}"
-    text = "\n".join([
-        f"Bonjour {prescriber.name},",
-        "",
-        f"Il y a {months} mois, vous accompagniez des personnes au tour « {tour.title} » du {day}.",
-        "Que sont-elles devenues ? Recrutement, formation, stage ou immersion, toujours en recherche :",
-        "une seule page les liste toutes, sans vous connecter :",
-        "",
-        outcomes_url(tour_id, prescriber_id),
-        "",
-        "Ces informations servent au bilan du programme ; les financeurs ne voient que des chiffres.",
-        "",
-        "Merci,",
-        "L'équipe tourplanner",
-    ])
+    text = "\n".join(
+        [
+            f"Bonjour {prescriber.name},",
+            "",
+            f"Il y a {months} mois, vous accompagniez des personnes au tour « {tour.title} » du {day}.",
+            "Que sont-elles devenues ? Recrutement, formation, stage ou immersion, toujours en recherche :",
+            "une seule page les liste toutes, sans vous connecter :",
+            "",
+            outcomes_url(tour_id, prescriber_id),
+            "",
+            "Ces informations servent au bilan du programme ; les financeurs ne voient que des chiffres.",
+            "",
+            "Merci,",
+            "L'équipe tourplanner",
+        ]
+    )
     enqueue(prescriber.email, f"Que sont devenues les personnes du tour du {day} ? ({months} mois)", text)
     db.session.flush()
     return request

@@ -43,8 +43,16 @@ VERSION = 1
 MAX_BYTES = 2 * 1024 * 1024
 
 #: Site fields that travel: what visitors are shown, no personal data.
-SITE_TEXT_FIELDS = ("sector", "trades", "protective_equipment", "access_notes", "photo_policy", "pay_range",
-                    "in_house_training", "open_positions")
+SITE_TEXT_FIELDS = (
+    "sector",
+    "trades",
+    "protective_equipment",
+    "access_notes",
+    "photo_policy",
+    "pay_range",
+    "in_house_training",
+    "open_positions",
+)
 SITE_FLAGS = ("has_coach_parking", "is_accessible")
 
 
@@ -62,14 +70,24 @@ class ImportReport:
     @property
     def changed(self) -> int:
         """Rows created or updated."""
-        return sum((self.zones_created, self.zones_updated, self.sites_created, self.sites_updated,
-                    self.templates_created, self.templates_updated))
+        return sum(
+            (
+                self.zones_created,
+                self.zones_updated,
+                self.sites_created,
+                self.sites_updated,
+                self.templates_created,
+                self.templates_updated,
+            )
+        )
 
     def summary(self) -> str:
         """The report in one French sentence."""
-        return (f"zones : {self.zones_created} créées, {self.zones_updated} mises à jour ; "
-                f"sites : {self.sites_created} créés, {self.sites_updated} mis à jour ; "
-                f"modèles de tour : {self.templates_created} créés, {self.templates_updated} mis à jour")
+        return (
+            f"zones : {self.zones_created} créées, {self.zones_updated} mises à jour ; "
+            f"sites : {self.sites_created} créés, {self.sites_updated} mis à jour ; "
+            f"modèles de tour : {self.templates_created} créés, {self.templates_updated} mis à jour"
+        )
 
 
 # --- export ----------------------------------------------------------------------------
@@ -84,14 +102,21 @@ def template_of(tour: Tour) -> dict[str, Any]:
 
     lunch = None
     if tour.has_lunch:
-        lunch = {"earliest": hour(tour.lunch_earliest_at), "latest": hour(tour.lunch_latest_at),
-                 "minutes": tour.lunch_minutes}
+        lunch = {
+            "earliest": hour(tour.lunch_earliest_at),
+            "latest": hour(tour.lunch_latest_at),
+            "minutes": tour.lunch_minutes,
+        }
     return {
         "name": tour.title,
         "kind": tour.kind.value,
         "description": tour.description,
-        "meeting_point": {"name": tour.meeting_point_name, "address": tour.meeting_address,
-                          "lat": tour.meeting_lat, "lon": tour.meeting_lon},
+        "meeting_point": {
+            "name": tour.meeting_point_name,
+            "address": tour.meeting_address,
+            "lat": tour.meeting_lat,
+            "lon": tour.meeting_lon,
+        },
         "start": f"{start:%H:%M}",
         "duration_minutes": int((tour.end_at - tour.start_at).total_seconds() // 60),
         "buses": [{"seats": bus.seats} for bus in tour.buses],
@@ -109,9 +134,15 @@ def export_kit(organiser: User, territory: str | None = None) -> dict[str, Any]:
     if territory:
         zones_query = zones_query.where(IndustrialZone.territory == territory)
     zones = list(db.session.scalars(zones_query))
-    sites = list(db.session.scalars(
-        select(Site).where(Site.zone_id.in_([zone.id for zone in zones])).order_by(Site.name, Site.id)
-    )) if zones else []
+    sites = (
+        list(
+            db.session.scalars(
+                select(Site).where(Site.zone_id.in_([zone.id for zone in zones])).order_by(Site.name, Site.id)
+            )
+        )
+        if zones
+        else []
+    )
     templates: dict[str, dict[str, Any]] = {}
     stored = db.session.scalars(select(TourTemplate).where(_template_owner(organiser)).order_by(TourTemplate.name))
     for template in stored:
@@ -124,8 +155,9 @@ def export_kit(organiser: User, territory: str | None = None) -> dict[str, Any]:
         "version": VERSION,
         "exported_at": utcnow().isoformat(),
         "territory": territory,
-        "zones": [{"name": z.name, "city": z.city, "territory": z.territory, "lat": z.lat, "lon": z.lon}
-                  for z in zones],
+        "zones": [
+            {"name": z.name, "city": z.city, "territory": z.territory, "lat": z.lat, "lon": z.lon} for z in zones
+        ],
         "sites": [_site_json(site) for site in sites],
         "tour_templates": [templates[name] for name in sorted(templates)],
     }
@@ -170,13 +202,19 @@ def import_kit(data: dict[str, Any], organiser: User) -> ImportReport:
     """Import a kit into this instance for `organiser`'s organisation: all of it, or nothing (InvalidInput)."""
     require_organiser(organiser)
     _check(data)
-    counts = dict.fromkeys(("zones_created", "zones_updated", "sites_created", "sites_updated",
-                            "templates_created", "templates_updated"), 0)
+    counts = dict.fromkeys(
+        ("zones_created", "zones_updated", "sites_created", "sites_updated", "templates_created", "templates_updated"),
+        0,
+    )
     zones: dict[str, IndustrialZone] = {}
     for item in data.get("zones", []):
         zone = db.session.scalar(select(IndustrialZone).where(IndustrialZone.name == item["name"].strip()))
-        values = {"city": item["city"].strip(), "territory": item["territory"].strip(),
-                  "lat": float(item["lat"]), "lon": float(item["lon"])}
+        values = {
+            "city": item["city"].strip(),
+            "territory": item["territory"].strip(),
+            "lat": float(item["lat"]),
+            "lon": float(item["lon"]),
+        }
         if zone is None:
             zone = IndustrialZone(name=item["name"].strip(), **values)
             db.session.add(zone)
@@ -187,13 +225,19 @@ def import_kit(data: dict[str, Any], organiser: User) -> ImportReport:
     db.session.flush()
     for item in data.get("sites", []):
         company = get_or_create_organisation(item["company"].strip(), OrganisationKind.COMPANY)
-        site = db.session.scalar(select(Site).where(Site.organisation_id == company.id,
-                                                    Site.name == item["name"].strip()))
+        site = db.session.scalar(
+            select(Site).where(Site.organisation_id == company.id, Site.name == item["name"].strip())
+        )
         zone_name = (item.get("zone") or "").strip()
-        zone = zones.get(zone_name) or (db.session.scalar(select(IndustrialZone).where(IndustrialZone.name == zone_name))
-                                        if zone_name else None)
-        values = {"address": item["address"].strip(), "lat": float(item["lat"]), "lon": float(item["lon"]),
-                  "zone_id": zone.id if zone is not None else None}
+        zone = zones.get(zone_name) or (
+            db.session.scalar(select(IndustrialZone).where(IndustrialZone.name == zone_name)) if zone_name else None
+        )
+        values = {
+            "address": item["address"].strip(),
+            "lat": float(item["lat"]),
+            "lon": float(item["lon"]),
+            "zone_id": zone.id if zone is not None else None,
+        }
         values.update({name: _text(item.get(name)) for name in SITE_TEXT_FIELDS})
         values.update({name: bool(item[name]) for name in SITE_FLAGS if name in item})
         if site is None:
@@ -234,7 +278,9 @@ def _text(value: Any) -> str | None:
 def _check(data: dict[str, Any]) -> None:
     """Refuse a kit with any fault, naming each one (nothing is written before this passes)."""
     if data.get("format") != FORMAT:
-        raise InvalidInput.one("format", f"ce fichier n'est pas un kit tourplanner (« format » doit valoir « {FORMAT} »)")
+        raise InvalidInput.one(
+            "format", f"ce fichier n'est pas un kit tourplanner (« format » doit valoir « {FORMAT} »)"
+        )
     if data.get("version") != VERSION:
         raise InvalidInput.one("version", f"version de kit non prise en charge (attendue : {VERSION})")
     errors: list[FieldError] = []
@@ -319,9 +365,16 @@ def _check_template(item: dict[str, Any], where: str, errors: list[FieldError]) 
     if isinstance(duration, bool) or not isinstance(duration, int) or not 0 < duration <= 24 * 60:
         errors.append(FieldError(f"{where}.duration_minutes", "une durée en minutes (1 à 1440) est attendue"))
     buses = item.get("buses")
-    if not isinstance(buses, list) or not buses or not all(
-        isinstance(bus, dict) and isinstance(bus.get("seats"), int) and not isinstance(bus.get("seats"), bool)
-        and bus["seats"] > 0 for bus in buses
+    if (
+        not isinstance(buses, list)
+        or not buses
+        or not all(
+            isinstance(bus, dict)
+            and isinstance(bus.get("seats"), int)
+            and not isinstance(bus.get("seats"), bool)
+            and bus["seats"] > 0
+            for bus in buses
+        )
     ):
         errors.append(FieldError(f"{where}.buses", "au moins un car, chacun avec un nombre de places positif"))
 
@@ -340,4 +393,3 @@ def templates_of(organiser: User) -> list[TourTemplate]:
     """The tour templates of `organiser`'s organisation, by name."""
     require_organiser(organiser)
     return list(db.session.scalars(select(TourTemplate).where(_template_owner(organiser)).order_by(TourTemplate.name)))
-

@@ -7,7 +7,6 @@ import threading
 import time
 
 from flask import Flask, Response, g
-
 from sqlalchemy import select
 
 from tourplanner.extensions import db
@@ -60,7 +59,7 @@ def deliver_in_own_context(app: Flask) -> int:
             if app.config.get("MAIL_DELIVERY", "thread") == "thread" and _waiting_mail():
                 _start_retry_loop(app)
             return sent
-        except Exception:  # noqa: BLE001  (the scheduler retries; a request must not fail for it)
+        except Exception:
             log.exception("Delivering the outbox failed; the scheduler will retry")
             return 0
         finally:
@@ -76,8 +75,9 @@ _retrying = False
 def _waiting_mail() -> bool:
     """Whether unsent mail that should have left waits in the outbox."""
     waiting = db.session.scalar(
-        select(OutboxMail.id).where(OutboxMail.sent_at.is_(None), OutboxMail.superseded_at.is_(None),
-                                    OutboxMail.attempts > 0).limit(1)
+        select(OutboxMail.id)
+        .where(OutboxMail.sent_at.is_(None), OutboxMail.superseded_at.is_(None), OutboxMail.attempts > 0)
+        .limit(1)
     )
     db.session.commit()
     return waiting is not None
@@ -102,7 +102,7 @@ def _retry_loop(app: Flask) -> None:
                     deliver_pending()
                     if not _waiting_mail():
                         return
-                except Exception:  # noqa: BLE001  (keep retrying; the error is logged)
+                except Exception:
                     log.exception("Retrying the outbox failed")
                 finally:
                     db.session.remove()

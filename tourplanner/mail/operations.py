@@ -6,9 +6,9 @@ import logging
 import smtplib
 import socket
 from datetime import datetime, timedelta
-from functools import lru_cache
 from email.message import EmailMessage
 from email.utils import format_datetime
+from functools import lru_cache
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
@@ -152,8 +152,9 @@ def _supersede_earlier(mail: OutboxMail, now: datetime) -> bool:
         return True
     same_event = (OutboxMail.event_uid == mail.event_uid, OutboxMail.recipient == mail.recipient)
     later = db.session.scalar(
-        select(OutboxMail.id).where(*same_event, OutboxMail.id > mail.id, OutboxMail.sent_at.is_(None),
-                                    OutboxMail.superseded_at.is_(None)).limit(1)
+        select(OutboxMail.id)
+        .where(*same_event, OutboxMail.id > mail.id, OutboxMail.sent_at.is_(None), OutboxMail.superseded_at.is_(None))
+        .limit(1)
     )
     if later is not None:
         mail.superseded_at = now

@@ -24,7 +24,9 @@ def qr_svg(url: str) -> Markup:
     """An inline SVG QR code of `url`, described for assistive technologies."""
     code = segno.make(url, error="m")
     svg = code.svg_inline(scale=3, border=2, title="Code QR vers la version en ligne du passeport")
-    return Markup(svg.replace("<svg ", '<svg role="img" aria-label="Code QR vers la version en ligne du passeport" ', 1))
+    return Markup(
+        svg.replace("<svg ", '<svg role="img" aria-label="Code QR vers la version en ligne du passeport" ', 1)
+    )
 
 
 def render_html(booking: Booking, template: str = "passeport/pdf.html", **context: object) -> str:

@@ -45,16 +45,21 @@ def queue_passeports(tour: Tour) -> int:
 
     Returns the mails queued; 0 when the tour's passeports were already mailed.
     """
-    if db.session.scalar(
-        select(TourMailRound.id).where(TourMailRound.tour_id == tour.id, TourMailRound.kind == MailRound.PASSEPORT)
-    ) is not None:
+    if (
+        db.session.scalar(
+            select(TourMailRound.id).where(TourMailRound.tour_id == tour.id, TourMailRound.kind == MailRound.PASSEPORT)
+        )
+        is not None
+    ):
         return 0
     # The unique (tour, kind) key stops a second scheduler at its commit.
     marker = TourMailRound(tour_id=tour.id, kind=MailRound.PASSEPORT)
     db.session.add(marker)
     db.session.flush()
     bookings = db.session.scalars(
-        select(Booking).where(Booking.tour_id == tour.id, Booking.status == BookingStatus.CONFIRMED).order_by(Booking.id)
+        select(Booking)
+        .where(Booking.tour_id == tour.id, Booking.status == BookingStatus.CONFIRMED)
+        .order_by(Booking.id)
     )
     for booking in bookings:
         url = online_url(booking)
@@ -73,16 +78,22 @@ def _message(tour: Tour, name: str, url: str, is_referent: bool) -> tuple[str, s
     day = to_local(tour.start_at).strftime("%d/%m/%Y")
     subject = f"Votre passeport métiers — {tour.title} du {day}"
     if is_referent:
-        intro = (f"Bonjour {name},\n\nVoici le passeport métiers des personnes que vous avez inscrites au "
-                 f"tour « {tour.title} » du {day} : les entreprises visitées, leurs métiers (codes ROME), "
-                 "salaires, formations, postes ouverts et comment candidater, et la grille d'auto-évaluation "
-                 "à reprendre ensemble.")
+        intro = (
+            f"Bonjour {name},\n\nVoici le passeport métiers des personnes que vous avez inscrites au "
+            f"tour « {tour.title} » du {day} : les entreprises visitées, leurs métiers (codes ROME), "
+            "salaires, formations, postes ouverts et comment candidater, et la grille d'auto-évaluation "
+            "à reprendre ensemble."
+        )
     else:
-        intro = (f"Bonjour {name},\n\nMerci d'être venu(e) au tour « {tour.title} » du {day}. Voici votre "
-                 "passeport métiers : les entreprises visitées, leurs métiers, comment candidater, et votre "
-                 "grille d'auto-évaluation à remplir et à montrer à votre référent.")
+        intro = (
+            f"Bonjour {name},\n\nMerci d'être venu(e) au tour « {tour.title} » du {day}. Voici votre "
+            "passeport métiers : les entreprises visitées, leurs métiers, comment candidater, et votre "
+            "grille d'auto-évaluation à remplir et à montrer à votre référent."
+        )
     text = f"{intro}\n\nEn ligne : {url}\nÀ imprimer (PDF) : {url}/pdf\n"
     paragraphs = "".join(f"<p>{escape(p).replace(chr(10), Markup('<br>'))}</p>" for p in intro.split("\n\n"))
-    html = (f"{paragraphs}<p><a href=\"{escape(url)}\">Voir le passeport en ligne</a> · "
-            f"<a href=\"{escape(url)}/pdf\">le télécharger en PDF pour l'imprimer</a></p>")
+    html = (
+        f'{paragraphs}<p><a href="{escape(url)}">Voir le passeport en ligne</a> · '
+        f'<a href="{escape(url)}/pdf">le télécharger en PDF pour l\'imprimer</a></p>'
+    )
     return subject, text, html

@@ -36,9 +36,7 @@ def build_model(instance: SolomonInstance, *, optional: bool = True):
     routing = pywrapcp.RoutingModel(manager)
     # Rounded up: a model arrival is never earlier than the true one (module docstring).
     travel = [[math.ceil(instance.distance(a, b) * SCALE) for b in nodes] for a in nodes]
-    with_service = [
-        [travel[i][j] + round(nodes[i].service * SCALE) for j in range(n)] for i in range(n)
-    ]
+    with_service = [[travel[i][j] + round(nodes[i].service * SCALE) for j in range(n)] for i in range(n)]
     cost = routing.RegisterTransitMatrix(travel)
     routing.SetArcCostEvaluatorOfAllVehicles(cost)
     horizon = round(instance.depot.due * SCALE)
@@ -52,9 +50,7 @@ def build_model(instance: SolomonInstance, *, optional: bool = True):
         time_dim.CumulVar(routing.Start(v)).SetRange(depot_ready, horizon)
         time_dim.CumulVar(routing.End(v)).SetRange(depot_ready, horizon)
     demands = routing.RegisterUnaryTransitVector([node.demand for node in nodes])
-    routing.AddDimensionWithVehicleCapacity(
-        demands, 0, [instance.capacity] * instance.vehicles, True, "load"
-    )
+    routing.AddDimensionWithVehicleCapacity(demands, 0, [instance.capacity] * instance.vehicles, True, "load")
     if optional:
         # Dropping a customer costs more than any set of routes: only when nothing fits.
         penalty = 4 * sum(max(row) for row in travel) + 1

@@ -19,9 +19,7 @@ NO_ROOM_REASON = (
     "avec les visites retenues (horaires, trajets, pause déjeuner)"
 )
 #: Reason given when a visit of lower priority gave way to others.
-LOWER_PRIORITY_REASON = (
-    "plus assez de temps dans la journée : des visites prioritaires ont été retenues à sa place"
-)
+LOWER_PRIORITY_REASON = "plus assez de temps dans la journée : des visites prioritaires ont été retenues à sa place"
 
 
 def clock(problem: Problem, t_s: int) -> str:
@@ -72,7 +70,7 @@ def _merge(problem: Problem, reasons: list[str | None]) -> str:
     if len(distinct) == 1:
         return distinct[0]
     return " ; ".join(
-        f"car {coach.id} : {reason}" for coach, reason in zip(problem.coaches, reasons) if reason
+        f"car {coach.id} : {reason}" for coach, reason in zip(problem.coaches, reasons, strict=True) if reason
     )
 
 
@@ -122,8 +120,7 @@ def visit_reason(problem: Problem, visit: Visit, coach: Coach) -> str | None:
         # The lunch fits before the visit if it may end by the visit's start, after it
         # if it may begin once the visit is over.
         fits = any(
-            hi >= lunch.earliest_s + lunch.duration_s or lo + visit.duration_s <= lunch.latest_s
-            for lo, hi in starts
+            hi >= lunch.earliest_s + lunch.duration_s or lo + visit.duration_s <= lunch.latest_s for lo, hi in starts
         )
         if not fits:
             return (

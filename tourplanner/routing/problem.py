@@ -83,9 +83,7 @@ class Visit:
     def __post_init__(self) -> None:
         _check_int("visit id", self.id)
         _check_int(f"visit {self.id}: place", self.place, 0)
-        windows = tuple(
-            w if isinstance(w, TimeWindow) else TimeWindow(*w) for w in self.windows
-        )
+        windows = tuple(w if isinstance(w, TimeWindow) else TimeWindow(*w) for w in self.windows)
         if not windows:
             raise ValueError(f"visit {self.id}: at least one time window is needed")
         object.__setattr__(self, "windows", tuple(sorted(windows, key=lambda w: w.earliest_start_s)))
@@ -112,9 +110,7 @@ class Break:
         _check_int("break latest_s", self.latest_s)
         _check_int("break duration_s", self.duration_s, 1)
         if self.latest_s < self.earliest_s:
-            raise ValueError(
-                f"break latest start ({self.latest_s}) is before its earliest start ({self.earliest_s})"
-            )
+            raise ValueError(f"break latest start ({self.latest_s}) is before its earliest start ({self.earliest_s})")
 
 
 @dataclass(frozen=True)
@@ -141,7 +137,9 @@ class Coach:
         _check_int(f"coach {self.id}: end_s", self.end_s)
         _check_int(f"coach {self.id}: load", self.load, 0)
         if self.end_s < self.start_s:
-            raise ValueError(f"coach {self.id}: must be back (end_s={self.end_s}) after it leaves (start_s={self.start_s})")
+            raise ValueError(
+                f"coach {self.id}: must be back (end_s={self.end_s}) after it leaves (start_s={self.start_s})"
+            )
         if self.load > self.seats:
             raise ValueError(f"coach {self.id}: {self.load} passengers booked for {self.seats} seats")
         if self.max_duration_s is not None:

@@ -110,6 +110,7 @@ class Result:
             f"{len(self.unassigned_visits)} écartée(s), {self.driving_s // 60} min de route, "
             f"{self.distance_m / 1000:.1f} km (calcul {self.solve_s:.2f} s)"
         ]
+
         def at(t_s: int) -> str:
             return clock(self.clock_origin_s, t_s)
 

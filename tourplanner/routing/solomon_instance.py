@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
+
 
 @dataclass(frozen=True)
 class SolomonCustomer:
@@ -99,7 +101,7 @@ def route_distance(instance: SolomonInstance, routes: list[list[int]]) -> float:
     total = 0.0
     for route in routes:
         path = [instance.depot, *(by_number[n] for n in route), instance.depot]
-        total += sum(instance.distance(a, b) for a, b in zip(path, path[1:]))
+        total += sum(instance.distance(a, b) for a, b in pairwise(path))
     return total
 
 

@@ -5,8 +5,9 @@ Model (one node per coach start, per coach end, per visit and per pick-up):
     coach's ``start_s``, until it is back: the group's waiting, driving and visiting) plus
     one per second of driving; an optional visit dropped costs ``priority * unit`` where
     ``unit`` exceeds any possible total of the rest, so the solver first serves as much
-    priority as fits, then keeps the group's day shortest, then drives least. Required visits and pick-ups cost more to drop
-    than all optional visits together: they are dropped only if impossible, and reported.
+    priority as fits, then keeps the group's day shortest, then drives least. Required visits
+    and pick-ups cost more to drop than all optional visits together: they are dropped only if
+    impossible, and reported.
   - "time" dimension: transit = service at the origin + drive; slack = waiting; a visit's
     cumul is the time it begins, restricted to its windows; coach start/end cumuls within
     [start_s, end_s], the start fixed at start_s (the coach leaves when the group has
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
@@ -52,9 +54,7 @@ class SolveParams:
     first_solution: str = "PATH_CHEAPEST_ARC"
     #: "GUIDED_LOCAL_SEARCH", "GREEDY_DESCENT" (stop at the first local optimum), ...
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
-    stop: tuple[StoppingCriterion, ...] = field(
-        default_factory=lambda: (BranchLimit(2000), TimeLimit(30.0))
-    )
+    stop: tuple[StoppingCriterion, ...] = field(default_factory=lambda: (BranchLimit(2000), TimeLimit(30.0)))
 
     def __post_init__(self) -> None:
         if not hasattr(routing_enums_pb2.FirstSolutionStrategy, self.first_solution):
@@ -72,12 +72,8 @@ class SolveParams:
     def search_parameters(self, routing):
         """The OR-Tools RoutingSearchParameters (stop rules may add monitors to ``routing``)."""
         params = pywrapcp.DefaultRoutingSearchParameters()
-        params.first_solution_strategy = getattr(
-            routing_enums_pb2.FirstSolutionStrategy, self.first_solution
-        )
-        params.local_search_metaheuristic = getattr(
-            routing_enums_pb2.LocalSearchMetaheuristic, self.metaheuristic
-        )
+        params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, self.first_solution)
+        params.local_search_metaheuristic = getattr(routing_enums_pb2.LocalSearchMetaheuristic, self.metaheuristic)
         for rule in self.stop:
             rule.apply(params, routing)
         return params
@@ -140,7 +136,7 @@ class _Model:
             cumul = time_dim.CumulVar(self.index(self.first_visit + k))
             windows = [(w.earliest_start_s + shift, w.latest_start_s + shift) for w in visit.usable_windows]
             cumul.SetRange(max(0, windows[0][0]), min(horizon, max(hi for _, hi in windows)))
-            for (_, gap_start), (gap_end, _) in zip(windows, windows[1:]):
+            for (_, gap_start), (gap_end, _) in pairwise(windows):
                 if gap_end - gap_start > 1:
                     cumul.RemoveInterval(gap_start + 1, gap_end - 1)
         for k, pickup in enumerate(self.pickups):
@@ -160,8 +156,11 @@ class _Model:
                 time_dim.SetSpanUpperBoundForVehicle(coach.max_duration_s, v)
             if coach.lunch is not None:
                 lunch = solver.FixedDurationIntervalVar(
-                    coach.lunch.earliest_s + shift, coach.lunch.latest_s + shift,
-                    coach.lunch.duration_s, False, f"lunch {coach.id}",
+                    coach.lunch.earliest_s + shift,
+                    coach.lunch.latest_s + shift,
+                    coach.lunch.duration_s,
+                    False,
+                    f"lunch {coach.id}",
                 )
                 time_dim.SetBreakIntervalsOfVehicle([lunch], v, node_visit_transits)
                 self.lunches[v] = lunch
@@ -176,8 +175,11 @@ class _Model:
         routing = self.routing
         demand = [0] * self.first_pickup + [p.seats for p in self.pickups]
         routing.AddDimensionWithVehicleCapacity(
-            routing.RegisterUnaryTransitVector(demand), 0,
-            [c.seats for c in self.problem.coaches], False, "load",
+            routing.RegisterUnaryTransitVector(demand),
+            0,
+            [c.seats for c in self.problem.coaches],
+            False,
+            "load",
         )
         self.load = load = routing.GetDimensionOrDie("load")
         for v, coach in enumerate(self.problem.coaches):
@@ -224,16 +226,26 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
     solve_s = time.perf_counter() - started
     early = [
         Unassigned(v.id, checked.visit_reasons[v.id], v.required)
-        for v in problem.visits if v.id in checked.visit_reasons
+        for v in problem.visits
+        if v.id in checked.visit_reasons
     ] + [
         Unassigned(p.id, checked.pickup_reasons[p.id], True, "pickup")
-        for p in problem.pickups if p.id in checked.pickup_reasons
+        for p in problem.pickups
+        if p.id in checked.pickup_reasons
     ]
     if assignment is None:
         late = [Unassigned(v.id, NO_SOLUTION_REASON, v.required) for v in model.visits]
         late += [Unassigned(p.id, NO_SOLUTION_REASON, True, "pickup") for p in model.pickups]
-        return Result((), tuple(_in_problem_order(problem, early + late)), 0, 0, 0, solve_s, found=False,
-                      clock_origin_s=problem.clock_origin_s)
+        return Result(
+            (),
+            tuple(_in_problem_order(problem, early + late)),
+            0,
+            0,
+            0,
+            solve_s,
+            found=False,
+            clock_origin_s=problem.clock_origin_s,
+        )
     routes = tuple(_route(model, assignment, v) for v in range(len(problem.coaches)))
     late = _dropped(model, assignment)
     return Result(
@@ -348,15 +360,23 @@ def _route(model: _Model, assignment, v: int) -> CoachRoute:
         kind = "visit" if node < model.first_pickup else "pickup"
         item = model.visits[node - model.first_visit] if kind == "visit" else model.pickups[node - model.first_pickup]
         end = begins[pos] + model.service[node]
-        stops.append(Stop(
-            kind, item.id, item.place, arrival, begins[pos], end, end,
-            assignment.Min(load_dim.CumulVar(indices[pos])) + (item.seats if kind == "pickup" else 0),
-        ))
+        stops.append(
+            Stop(
+                kind,
+                item.id,
+                item.place,
+                arrival,
+                begins[pos],
+                end,
+                end,
+                assignment.Min(load_dim.CumulVar(indices[pos])) + (item.seats if kind == "pickup" else 0),
+            )
+        )
     if lunch and placement is None:  # after the return (a short day)
         placement = BreakPlacement(lunch[0], lunch[1], len(stops), coach.end)
     path = [int(model.node_place[n]) for n in nodes]
-    driving = sum(int(problem.durations_s[a, b]) for a, b in zip(path, path[1:]))
-    distance = sum(int(problem.distances_m[a, b]) for a, b in zip(path, path[1:]))
+    driving = sum(int(problem.durations_s[a, b]) for a, b in pairwise(path))
+    distance = sum(int(problem.distances_m[a, b]) for a, b in pairwise(path))
     if not stops:
         departure, return_s = coach.start_s, coach.start_s + driving
     return CoachRoute(coach.id, departure, tuple(stops), placement, return_s, driving, distance)

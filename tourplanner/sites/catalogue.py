@@ -72,8 +72,10 @@ def fold(text: str | None) -> str:
 def local_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     """The aware instants at which local day `first` begins and the day after `last` begins."""
     zone = local_zone()
-    return (datetime.combine(first, time(0), tzinfo=zone),
-            datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone))
+    return (
+        datetime.combine(first, time(0), tzinfo=zone),
+        datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone),
+    )
 
 
 def matches_trade(site: Site, words: str | None) -> bool:
@@ -93,13 +95,17 @@ def catalogue_slots(filters: SlotFilters) -> list[CatalogueRow]:
 def catalogue_slots_page(filters: SlotFilters, page: PageRequest) -> Page[CatalogueRow]:
     """One page of `catalogue_slots`, keyset on (start, id). The trade filter narrows the page's slots after
     they are read, so a page may show fewer than `page.limit`; the next page goes on from the last one read."""
-    slots = keyset_page(_slots_query(filters), [(Slot.start_at, datetime), (Slot.id, int)],
-                        lambda slot: (slot.start_at, slot.id), page,
-                        lambda statement: list(db.session.scalars(statement).unique()))
+    slots = keyset_page(
+        _slots_query(filters),
+        [(Slot.start_at, datetime), (Slot.id, int)],
+        lambda slot: (slot.start_at, slot.id),
+        page,
+        lambda statement: list(db.session.scalars(statement).unique()),
+    )
     return Page(_rows(slots.items, filters), slots.next_cursor)
 
 
-def _slots_query(filters: SlotFilters):  # noqa: ANN202
+def _slots_query(filters: SlotFilters):
     """The statement of the slots that pass `filters` (trade aside), by start then id, with site, company, zone."""
     query = (
         select(Slot)
@@ -128,8 +134,7 @@ def _rows(slots: list[Slot], filters: SlotFilters) -> list[CatalogueRow]:
     by_day = open_tours_by_day(min(days), max(days))
     in_use = live_tours_by_slot([slot.id for slot in slots])
     return [
-        CatalogueRow(slot, by_day.get(to_local(slot.start_at).date(), []), in_use.get(slot.id, []))
-        for slot in slots
+        CatalogueRow(slot, by_day.get(to_local(slot.start_at).date(), []), in_use.get(slot.id, [])) for slot in slots
     ]
 
 
@@ -170,6 +175,6 @@ def territories() -> list[str]:
 
 def sectors() -> list[str]:
     """Every sector named by a site, alphabetically (suggestions for the trade filter)."""
-    return list(db.session.scalars(
-        select(Site.sector).where(Site.sector.is_not(None)).distinct().order_by(Site.sector)
-    ))
+    return list(
+        db.session.scalars(select(Site.sector).where(Site.sector.is_not(None)).distinct().order_by(Site.sector))
+    )

@@ -181,10 +181,16 @@ def resolve_place(
         return lat, lon
     if lat is not None or lon is not None:
         missing = "lon" if lon is None else "lat"
-        raise InvalidInput.one(prefix + missing, "indiquez la latitude et la longitude ensemble, ou seulement l'adresse")
+        raise InvalidInput.one(
+            prefix + missing, "indiquez la latitude et la longitude ensemble, ou seulement l'adresse"
+        )
     if not (address or "").strip():
         raise InvalidInput(
-            [FieldError(prefix + "address", "indiquez l'adresse, ou placez le point sur la carte (latitude et longitude)")]
+            [
+                FieldError(
+                    prefix + "address", "indiquez l'adresse, ou placez le point sur la carte (latitude et longitude)"
+                )
+            ]
         )
     try:
         return locate(address.strip(), geocoder)  # type: ignore[union-attr]

@@ -28,7 +28,8 @@ from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Stop, Tour
 from tourplanner.tours.notices import plan_changed
-from tourplanner.trades.operations import line_errors as trade_line_errors, tag_site
+from tourplanner.trades.operations import line_errors as trade_line_errors
+from tourplanner.trades.operations import tag_site
 
 #: Statuses in which a slot holds its window: a new slot at the same site may not overlap it.
 HOLDING_STATUSES = (SlotStatus.OFFERED, SlotStatus.PAUSED, SlotStatus.ACCEPTED)
@@ -143,7 +144,9 @@ def is_site_manager(user: User, site: Site) -> bool:
     """Whether `user` may change `site` and its slots: organisers, and its company's contacts."""
     if user.role is Role.ORGANISER:
         return True
-    return user.role is Role.COMPANY and user.organisation_id is not None and user.organisation_id == site.organisation_id
+    return (
+        user.role is Role.COMPANY and user.organisation_id is not None and user.organisation_id == site.organisation_id
+    )
 
 
 def site_for(user: User, site_id: int) -> Site:
@@ -202,11 +205,13 @@ def _company_named_as(name: str, errors: list[FieldError]) -> Organisation | Non
     if organisation is None:
         return None  # created by create_site once everything else is right
     if organisation.kind is not OrganisationKind.COMPANY:
-        errors.append(FieldError(
-            "organisation_id",
-            f"« {name} » est une organisation de type {organisation.kind.label.lower()}, pas une entreprise : "
-            "indiquez l'entreprise qui accueille les visites",
-        ))
+        errors.append(
+            FieldError(
+                "organisation_id",
+                f"« {name} » est une organisation de type {organisation.kind.label.lower()}, pas une entreprise : "
+                "indiquez l'entreprise qui accueille les visites",
+            )
+        )
         return None
     return organisation
 
@@ -257,8 +262,7 @@ def create_site(details: SiteDetails, actor: User, geocoder: Geocoder) -> Site:
     _fill(site, details)
     db.session.add(site)
     tag_site(site)
-    record(actor, "site.create", site, name=site.name, organisation_id=organisation.id,
-           geocoded=details.lat is None)
+    record(actor, "site.create", site, name=site.name, organisation_id=organisation.id, geocoded=details.lat is None)
     return site
 
 
@@ -295,7 +299,8 @@ def _mark_tours_visiting(site: Site) -> None:
     """The coming tours whose itinerary visits `site` bring their people's calendars up to date."""
     visiting = select(Stop.tour_id).join(Slot, Slot.id == Stop.slot_id).where(Slot.site_id == site.id)
     for tour in db.session.scalars(
-        select(Tour).where(Tour.id.in_(visiting), Tour.end_at >= utcnow(), Tour.status != TourStatus.CANCELLED)
+        select(Tour)
+        .where(Tour.id.in_(visiting), Tour.end_at >= utcnow(), Tour.status != TourStatus.CANCELLED)
         .order_by(Tour.id)
     ):
         plan_changed(tour)
@@ -341,9 +346,12 @@ def check_slot(details: SlotDetails, now: datetime | None = None) -> None:
         errors.append(FieldError("visit_minutes", "la durée de la visite doit être positive"))
     elif details.end > details.start and timedelta(minutes=details.visit_minutes) > details.end - details.start:
         window = int((details.end - details.start).total_seconds() // 60)
-        errors.append(FieldError(
-            "visit_minutes", f"la visite ({details.visit_minutes} min) est plus longue que le créneau ({window} min)"
-        ))
+        errors.append(
+            FieldError(
+                "visit_minutes",
+                f"la visite ({details.visit_minutes} min) est plus longue que le créneau ({window} min)",
+            )
+        )
     if details.max_visitors <= 0:
         errors.append(FieldError("max_visitors", "le nombre de visiteurs doit être au moins 1"))
     if errors:
@@ -403,7 +411,9 @@ def pause_slot(slot: Slot, actor: User) -> Slot:
 def resume_slot(slot: Slot, actor: User) -> Slot:
     """Offer a paused slot again, as long as its window has not begun."""
     if slot.status is not SlotStatus.PAUSED:
-        raise Conflict(f"seul un créneau en pause peut être proposé à nouveau (celui-ci est : {slot.status.label.lower()})")
+        raise Conflict(
+            f"seul un créneau en pause peut être proposé à nouveau (celui-ci est : {slot.status.label.lower()})"
+        )
     if slot.start_at < utcnow():
         raise Conflict("ce créneau a déjà commencé : il ne peut plus être proposé")
     if slot.series is not None and slot.series.is_paused:

@@ -36,8 +36,13 @@ def sites_visible_to(user: User) -> Sequence[Site]:
 
 def sites_page(user: User, page: PageRequest) -> Page[Site]:
     """One page of the sites `user` may list, keyset on (name, id)."""
-    return keyset_page(sites_visible_query(user), [(Site.name, str), (Site.id, int)], lambda site: (site.name, site.id),
-                       page, lambda statement: list(db.session.scalars(statement)))
+    return keyset_page(
+        sites_visible_query(user),
+        [(Site.name, str), (Site.id, int)],
+        lambda site: (site.name, site.id),
+        page,
+        lambda statement: list(db.session.scalars(statement)),
+    )
 
 
 def trade_codes_by_site(site_ids: list[int]) -> dict[int, list[str]]:
@@ -83,8 +88,13 @@ def slots_page(
 ) -> Page[Slot]:
     """One page of the slots of `slots_visible_to`, keyset on (start, id)."""
     query = slots_visible_query(user, site_id, start, end, status)
-    return keyset_page(query, [(Slot.start_at, datetime), (Slot.id, int)], lambda slot: (slot.start_at, slot.id),
-                       page, lambda statement: list(db.session.scalars(statement)))
+    return keyset_page(
+        query,
+        [(Slot.start_at, datetime), (Slot.id, int)],
+        lambda slot: (slot.start_at, slot.id),
+        page,
+        lambda statement: list(db.session.scalars(statement)),
+    )
 
 
 def slots_visible_query(

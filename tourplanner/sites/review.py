@@ -76,9 +76,7 @@ def decline_slot(slot: Slot, organiser: User, reason: str | None = None) -> Slot
     tours = live_tours_by_slot([slot.id]).get(slot.id, [])
     if tours:
         names = ", ".join(f"« {tour.title} » du {to_local(tour.start_at):%d/%m/%Y}" for tour in tours)
-        raise Conflict(
-            f"ce créneau fait partie des visites possibles de {names} : retirez-le d'abord de l'itinéraire"
-        )
+        raise Conflict(f"ce créneau fait partie des visites possibles de {names} : retirez-le d'abord de l'itinéraire")
     before = slot.status
     slot.status = SlotStatus.DECLINED
     record(organiser, "slot.decline", slot, status_before=before.value, reason=reason)

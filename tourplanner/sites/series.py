@@ -104,7 +104,7 @@ def normalise_rule(text: str) -> str:
     """The rule as stored: upper case, no "RRULE:" prefix, no spaces or trailing semicolon."""
     rule = "".join((text or "").split()).upper()
     if rule.startswith("RRULE:"):
-        rule = rule[len("RRULE:"):]
+        rule = rule[len("RRULE:") :]
     return rule.strip(";")
 
 
@@ -117,16 +117,21 @@ def parse_rule(text: str, starts_on: date, start_time: time = time(0, 0)) -> dat
     for part in rule.split(";"):
         name, sep, value = part.partition("=")
         if not sep or not name or not value:
-            raise InvalidInput.one("rrule", f"règle de récurrence illisible : « {part} » n'est pas NOM=VALEUR ({RULE_EXAMPLE})")
+            raise InvalidInput.one(
+                "rrule", f"règle de récurrence illisible : « {part} » n'est pas NOM=VALEUR ({RULE_EXAMPLE})"
+            )
         parts[name] = value
     if "FREQ" not in parts:
         raise InvalidInput.one("rrule", f"la règle doit indiquer sa fréquence FREQ ({RULE_EXAMPLE})")
     if parts["FREQ"] not in DAY_FREQUENCIES:
-        raise InvalidInput.one("rrule", "FREQ doit valoir DAILY, WEEKLY, MONTHLY ou YEARLY : les horaires se donnent à part")
+        raise InvalidInput.one(
+            "rrule", "FREQ doit valoir DAILY, WEEKLY, MONTHLY ou YEARLY : les horaires se donnent à part"
+        )
     forbidden = sorted(FORBIDDEN_PARTS & parts.keys())
     if forbidden:
         raise InvalidInput.one(
-            "rrule", f"{', '.join(forbidden)} n'a pas sa place dans la règle : la période et les horaires se donnent à part"
+            "rrule",
+            f"{', '.join(forbidden)} n'a pas sa place dans la règle : la période et les horaires se donnent à part",
         )
     try:
         parsed = dateutil_rrule.rrulestr(rule, dtstart=datetime.combine(starts_on, start_time))
@@ -138,7 +143,8 @@ def parse_rule(text: str, starts_on: date, start_time: time = time(0, 0)) -> dat
 
 
 def occurrence_days(series: SlotSeries | SeriesDetails, first: date, last: date) -> Iterator[date]:
-    """The days of the rule between `first` and `last` (both included, within the series' period), exceptions included."""
+    """The days of the rule between `first` and `last` (both included, within the series' period), exceptions
+    included."""
     first = max(first, series.starts_on)
     last = min(last, series.ends_on)
     if first > last:
@@ -222,12 +228,15 @@ def check_series(details: SeriesDetails, now: datetime | None = None) -> None:
     if details.visit_minutes <= 0:
         errors.append(FieldError("visit_minutes", "la durée de la visite doit être positive"))
     elif window_ok:
-        window = (datetime.combine(date.min, details.end_time) - datetime.combine(date.min, details.start_time))
+        window = datetime.combine(date.min, details.end_time) - datetime.combine(date.min, details.start_time)
         if timedelta(minutes=details.visit_minutes) > window:
-            errors.append(FieldError(
-                "visit_minutes",
-                f"la visite ({details.visit_minutes} min) est plus longue que le créneau ({int(window.total_seconds() // 60)} min)",
-            ))
+            errors.append(
+                FieldError(
+                    "visit_minutes",
+                    f"la visite ({details.visit_minutes} min) est plus longue que le créneau "
+                    f"({int(window.total_seconds() // 60)} min)",
+                )
+            )
     if details.max_visitors <= 0:
         errors.append(FieldError("max_visitors", "le nombre de visiteurs doit être au moins 1"))
     period_ok = True
@@ -247,10 +256,13 @@ def check_series(details: SeriesDetails, now: datetime | None = None) -> None:
         excluded = set(details.exdates)
         days = [day for day in occurrence_days(details, details.starts_on, details.ends_on) if day not in excluded]
         if not days:
-            errors.append(FieldError(
-                "rrule",
-                f"cette règle ne donne aucune date entre le {details.starts_on:%d/%m/%Y} et le {details.ends_on:%d/%m/%Y}",
-            ))
+            errors.append(
+                FieldError(
+                    "rrule",
+                    f"cette règle ne donne aucune date entre le {details.starts_on:%d/%m/%Y} et le "
+                    f"{details.ends_on:%d/%m/%Y}",
+                )
+            )
     if errors:
         raise InvalidInput(errors)
 
@@ -297,8 +309,15 @@ def create_series(details: SeriesDetails, actor: User, now: datetime | None = No
     db.session.add(series)
     db.session.flush()
     expansion = expand_series(series, now)
-    record(actor, "slot_series.create", series, site_id=site.id, rrule=series.rrule,
-           created=len(expansion.created), skipped=[s.day.isoformat() for s in expansion.skipped])
+    record(
+        actor,
+        "slot_series.create",
+        series,
+        site_id=site.id,
+        rrule=series.rrule,
+        created=len(expansion.created),
+        skipped=[s.day.isoformat() for s in expansion.skipped],
+    )
     return series, expansion
 
 
@@ -326,19 +345,26 @@ def expand_series(series: SlotSeries, now: datetime | None = None, weeks: int | 
             continue
         clash = overlapping_slot(series.site, start, end)
         if clash is not None:
-            expansion.skipped.append(SkippedOccurrence(
-                day,
-                f"chevauche le créneau n°{clash.id} "
-                f"({to_local(clash.start_at):%d/%m/%Y %H:%M} – {to_local(clash.end_at):%H:%M})",
-            ))
+            expansion.skipped.append(
+                SkippedOccurrence(
+                    day,
+                    f"chevauche le créneau n°{clash.id} "
+                    f"({to_local(clash.start_at):%d/%m/%Y %H:%M} – {to_local(clash.end_at):%H:%M})",
+                )
+            )
             continue
         if slot is not None:  # withdrawn by an exception that has been removed since
             slot.status = status
             expansion.restored.append(slot)
             continue
         slot = Slot(
-            site=series.site, series=series, start_at=start, end_at=end,
-            visit_minutes=series.visit_minutes, max_visitors=series.max_visitors, status=status,
+            site=series.site,
+            series=series,
+            start_at=start,
+            end_at=end,
+            visit_minutes=series.visit_minutes,
+            max_visitors=series.max_visitors,
+            status=status,
         )
         db.session.add(slot)
         db.session.flush()
@@ -360,11 +386,14 @@ def _occurrence_day(series: SlotSeries, day: date) -> None:
     """Refuse, on "date", a day that is no occurrence of the series."""
     if not series.starts_on <= day <= series.ends_on:
         raise InvalidInput.one(
-            "date", f"le {day:%d/%m/%Y} est hors de la période de la série "
-            f"({series.starts_on:%d/%m/%Y} – {series.ends_on:%d/%m/%Y})"
+            "date",
+            f"le {day:%d/%m/%Y} est hors de la période de la série "
+            f"({series.starts_on:%d/%m/%Y} – {series.ends_on:%d/%m/%Y})",
         )
     if day not in set(occurrence_days(series, day, day)):
-        raise InvalidInput.one("date", f"la série ne propose pas de créneau le {day:%d/%m/%Y} ({describe_rule(series)})")
+        raise InvalidInput.one(
+            "date", f"la série ne propose pas de créneau le {day:%d/%m/%Y} ({describe_rule(series)})"
+        )
 
 
 def _planned_tour_title(slot: Slot) -> str | None:
@@ -373,8 +402,10 @@ def _planned_tour_title(slot: Slot) -> str | None:
     from tourplanner.tours.models import Stop, Tour
 
     return db.session.scalar(
-        select(Tour.title).join(Stop, Stop.tour_id == Tour.id)
-        .where(Stop.slot_id == slot.id, Tour.status != TourStatus.CANCELLED).limit(1)
+        select(Tour.title)
+        .join(Stop, Stop.tour_id == Tour.id)
+        .where(Stop.slot_id == slot.id, Tour.status != TourStatus.CANCELLED)
+        .limit(1)
     )
 
 
@@ -416,10 +447,13 @@ def _future_slots(series: SlotSeries, status: SlotStatus, now: datetime) -> list
     from tourplanner.tours.models import Stop, Tour
 
     planned = select(Stop.slot_id).join(Tour, Stop.tour_id == Tour.id).where(Tour.status != TourStatus.CANCELLED)
-    return list(db.session.scalars(
-        select(Slot).where(Slot.series_id == series.id, Slot.status == status, Slot.start_at > now,
-                           Slot.id.not_in(planned)).order_by(Slot.start_at)
-    ))
+    return list(
+        db.session.scalars(
+            select(Slot)
+            .where(Slot.series_id == series.id, Slot.status == status, Slot.start_at > now, Slot.id.not_in(planned))
+            .order_by(Slot.start_at)
+        )
+    )
 
 
 def pause_series(series: SlotSeries, actor: User, now: datetime | None = None) -> list[Slot]:

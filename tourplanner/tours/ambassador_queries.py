@@ -48,13 +48,15 @@ def ambassador_schedule(user: User) -> AmbassadorSchedule:
 
     A tour is past once it has ended; a cancelled tour stays listed, marked as such.
     """
-    mine = list(db.session.scalars(
-        select(AmbassadorAssignment)
-        .join(AmbassadorAssignment.tour)
-        .options(joinedload(AmbassadorAssignment.tour), joinedload(AmbassadorAssignment.bus))
-        .where(AmbassadorAssignment.user_id == user.id, Tour.status != TourStatus.DRAFT)
-        .order_by(Tour.start_at, Tour.id)
-    ).unique())
+    mine = list(
+        db.session.scalars(
+            select(AmbassadorAssignment)
+            .join(AmbassadorAssignment.tour)
+            .options(joinedload(AmbassadorAssignment.tour), joinedload(AmbassadorAssignment.bus))
+            .where(AmbassadorAssignment.user_id == user.id, Tour.status != TourStatus.DRAFT)
+            .order_by(Tour.start_at, Tour.id)
+        ).unique()
+    )
     companions: dict[int, list[User]] = defaultdict(list)
     if mine:
         others = db.session.scalars(
@@ -79,6 +81,8 @@ def ambassador_schedule(user: User) -> AmbassadorSchedule:
 
 def assignable_ambassadors() -> list[User]:
     """Active users with the ambassador role, by name."""
-    return list(db.session.scalars(
-        select(User).where(User.role == Role.AMBASSADOR, User.is_active.is_(True)).order_by(User.name, User.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(User).where(User.role == Role.AMBASSADOR, User.is_active.is_(True)).order_by(User.name, User.id)
+        )
+    )

@@ -16,12 +16,12 @@ from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
 from tourplanner.accounts.operations import find_user_by_email
 from tourplanner.audit.operations import record
-from tourplanner.tours.notices import plan_changed
 from tourplanner.errors import Conflict, FieldError, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Tour
+from tourplanner.tours.notices import plan_changed
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,9 @@ def assign_ambassador(tour: Tour, email: str, bus_index: int, organiser: User) -
     errors: list[FieldError] = []
     ambassador = _ambassador(email, errors)
     if not 0 <= bus_index < len(tour.buses):
-        errors.append(FieldError("bus", f"ce tour a {len(tour.buses)} car(s) : indiquez un numéro de 0 à {len(tour.buses) - 1}"))
+        errors.append(
+            FieldError("bus", f"ce tour a {len(tour.buses)} car(s) : indiquez un numéro de 0 à {len(tour.buses) - 1}")
+        )
     if errors:
         raise InvalidInput(errors)
     assert ambassador is not None
@@ -91,8 +93,7 @@ def assign_ambassador(tour: Tour, email: str, bus_index: int, organiser: User) -
     other = _busy_elsewhere(tour, ambassador)
     if other is not None:
         raise Conflict(
-            f"{ambassador.name} accompagne déjà « {other.title} » le {to_local(other.start_at):%d/%m/%Y} "
-            "à ces heures"
+            f"{ambassador.name} accompagne déjà « {other.title} » le {to_local(other.start_at):%d/%m/%Y} à ces heures"
         )
     assignment = AmbassadorAssignment(tour=tour, bus=bus, user=ambassador)
     db.session.add(assignment)

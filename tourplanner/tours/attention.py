@@ -96,7 +96,8 @@ def tours_needing_attention(organiser: User, now: datetime | None = None) -> lis
     now = now or utcnow()
     tours = list(
         db.session.scalars(
-            select(Tour).where(Tour.status.in_(LIVE_STATUSES), Tour.end_at >= now, managed_by(organiser))
+            select(Tour)
+            .where(Tour.status.in_(LIVE_STATUSES), Tour.end_at >= now, managed_by(organiser))
             .order_by(Tour.start_at, Tour.id)
         )
     )
@@ -175,11 +176,11 @@ def _buses_without_ambassador(tour_ids: list[int]) -> list[tuple[int, str]]:
     return [(tour_id, label or f"Car {position + 1}") for tour_id, position, label in rows]
 
 
-def _reduced_mobility_risks(tour_ids: list[int], booking_id: int | None = None) -> list[tuple[int, ReducedMobilityRisk]]:
+def _reduced_mobility_risks(
+    tour_ids: list[int], booking_id: int | None = None
+) -> list[tuple[int, ReducedMobilityRisk]]:
     """Confirmed bookings with a person of reduced mobility whose coach visits a non-accessible site."""
-    needs_access = exists().where(
-        Participant.booking_id == Booking.id, Participant.has_reduced_mobility.is_(True)
-    )
+    needs_access = exists().where(Participant.booking_id == Booking.id, Participant.has_reduced_mobility.is_(True))
     query = (
         select(Booking.tour_id, Booking.id, User.name, Bus.position, Bus.label, Site.name)
         .join(User, User.id == Booking.prescriber_id)

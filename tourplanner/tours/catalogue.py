@@ -126,22 +126,32 @@ def open_tours(filters: CatalogueFilters | None = None, now: datetime | None = N
     return _entries(list(db.session.scalars(_open_tours_query(filters, now or utcnow()))), filters)
 
 
-def open_tours_page(page: PageRequest, filters: CatalogueFilters | None = None,
-                    now: datetime | None = None) -> Page[CatalogueEntry]:
+def open_tours_page(
+    page: PageRequest, filters: CatalogueFilters | None = None, now: datetime | None = None
+) -> Page[CatalogueEntry]:
     """One page of `open_tours`, keyset on (start, id). A trade filter narrows the page's tours after they
     are read, so a page may show fewer than `page.limit` tours; the next page goes on from the last one read."""
     filters = filters or CatalogueFilters()
-    tours = keyset_page(_open_tours_query(filters, now or utcnow()), [(Tour.start_at, datetime), (Tour.id, int)],
-                        lambda tour: (tour.start_at, tour.id), page, lambda statement: list(db.session.scalars(statement)))
+    tours = keyset_page(
+        _open_tours_query(filters, now or utcnow()),
+        [(Tour.start_at, datetime), (Tour.id, int)],
+        lambda tour: (tour.start_at, tour.id),
+        page,
+        lambda statement: list(db.session.scalars(statement)),
+    )
     return Page(_entries(tours.items, filters), tours.next_cursor)
 
 
-def _open_tours_query(filters: CatalogueFilters, now: datetime):  # noqa: ANN202
+def _open_tours_query(filters: CatalogueFilters, now: datetime):
     """The statement of the published tours open to prescribers' bookings that pass `filters` (trade aside)."""
     query = (
         select(Tour)
-        .where(Tour.status == TourStatus.PUBLISHED, Tour.booking_deadline_at > now, Tour.start_at > now,
-               Tour.kind != TourKind.SIAE_VISIT)
+        .where(
+            Tour.status == TourStatus.PUBLISHED,
+            Tour.booking_deadline_at > now,
+            Tour.start_at > now,
+            Tour.kind != TourKind.SIAE_VISIT,
+        )
         .options(selectinload(Tour.buses))
         .order_by(Tour.start_at, Tour.id)
     )
@@ -175,8 +185,11 @@ def _entries(tours: list[Tour], filters: CatalogueFilters) -> list[CatalogueEntr
         from tourplanner.trades.operations import search_tours
 
         showing = {match.tour.id for match in search_tours(filters.trade).tours}
-        tours = [t for t in tours if t.id in showing
-                 or any(wanted in _fold(f"{s.sector or ''}\n{s.trades or ''}") for s in sites[t.id])]
+        tours = [
+            t
+            for t in tours
+            if t.id in showing or any(wanted in _fold(f"{s.sector or ''}\n{s.trades or ''}") for s in sites[t.id])
+        ]
     confirmed, waiting = _seats_by_tour(ids)
     free_by_bus = _free_by_bus(ids)
     visited = _visited_companies(ids)
@@ -313,7 +326,7 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
-def _tour_sites():  # noqa: ANN202
+def _tour_sites():
     """(tour_id, site_id) of the sites each tour visits: its itinerary's stops once it has one (declined
     visits aside), its candidate slots before that — candidates left aside do not make a tour's territory."""
     visited = Stop.company_response != VisitResponse.DECLINED

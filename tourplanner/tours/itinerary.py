@@ -108,7 +108,9 @@ def build_problem(tour: Tour, provider: routing.TravelTimeProvider | None = None
 
     local_start = to_local(origin)
     # Reasons quote clock times: time 0 is the tour's start, so many seconds after midnight.
-    builder = routing.ProblemBuilder(clock_origin_s=local_start.hour * 3600 + local_start.minute * 60 + local_start.second)
+    builder = routing.ProblemBuilder(
+        clock_origin_s=local_start.hour * 3600 + local_start.minute * 60 + local_start.second
+    )
     meeting = builder.add_place(tour.meeting_lat, tour.meeting_lon, tour.meeting_point_name)
     place_of_site: dict[int, int] = {}
     slots: dict[int, Slot] = {}
@@ -174,7 +176,9 @@ def build_problem(tour: Tour, provider: routing.TravelTimeProvider | None = None
             pickup_id = len(pickups) + 1
             builder.add_pickup(pickup_id, place_of_point[point.id], seats, coach=bus.position, window=boarding_window)
             pickups[pickup_id] = (bus, point)
-    return TourProblem(builder.build(provider or travel_provider()), origin, buses, slots, skipped=skipped, pickups=pickups)
+    return TourProblem(
+        builder.build(provider or travel_provider()), origin, buses, slots, skipped=skipped, pickups=pickups
+    )
 
 
 def _passengers(tour: Tour) -> tuple[dict[int, int], dict[tuple[int, int], int], set[int]]:
@@ -221,13 +225,19 @@ def optimise_tour(
     params = routing.SolveParams.for_time_limit(time_limit_s) if time_limit_s else routing.SolveParams()
     result = routing.solve(built.problem, params)
     _store(tour, built, result)
-    record(organiser, "tour.optimise", tour, visits=sum(len(r.visit_ids) for r in result.routes),
-           unassigned=len(result.unassigned_visits))
+    record(
+        organiser,
+        "tour.optimise",
+        tour,
+        visits=sum(len(r.visit_ids) for r in result.routes),
+        unassigned=len(result.unassigned_visits),
+    )
     return result
 
 
 def _store(tour: Tour, built: TourProblem, result: routing.Result) -> None:
     """Replace the tour's stops by the result's, keeping locks; tell companies what changed."""
+
     def at(t_s: int) -> datetime:
         return built.origin + timedelta(seconds=t_s)
 
@@ -305,7 +315,6 @@ def _lunch_where(place: int | None, places: tuple[routing.Place, ...]) -> str:
 def user_may_see_itinerary(tour: Tour, user: User) -> bool:
     """Its organisers, prescribers with a live booking on the tour and its ambassadors."""
     from tourplanner.accounts.enums import Role
-
     from tourplanner.tours.queries import manages_tour
 
     if user.role is Role.ORGANISER:

@@ -88,13 +88,9 @@ class Tour(Base):
     buses: Mapped[list[Bus]] = relationship(
         back_populates="tour", order_by="Bus.position", cascade="all, delete-orphan"
     )
-    candidates: Mapped[list[TourCandidate]] = relationship(
-        back_populates="tour", cascade="all, delete-orphan"
-    )
+    candidates: Mapped[list[TourCandidate]] = relationship(back_populates="tour", cascade="all, delete-orphan")
     bookings: Mapped[list[Booking]] = relationship(back_populates="tour", order_by="Booking.id")
-    ambassadors: Mapped[list[AmbassadorAssignment]] = relationship(
-        back_populates="tour", cascade="all, delete-orphan"
-    )
+    ambassadors: Mapped[list[AmbassadorAssignment]] = relationship(back_populates="tour", cascade="all, delete-orphan")
     created_by: Mapped[User | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
     host_organisation: Mapped[Organisation | None] = relationship(foreign_keys=[host_organisation_id])
@@ -272,9 +268,7 @@ class Stop(Base):
     #: Locked in place: besides its bus, the visit keeps its start time.
     is_time_locked: Mapped[bool] = mapped_column(default=False)
     #: The company's answer to this visit; a decline asks the organiser to re-optimise.
-    company_response: Mapped[VisitResponse] = mapped_column(
-        enum_column(VisitResponse), default=VisitResponse.PENDING
-    )
+    company_response: Mapped[VisitResponse] = mapped_column(enum_column(VisitResponse), default=VisitResponse.PENDING)
     responded_at: Mapped[datetime | None]
     #: Why the company declined, in its words (told to the organiser).
     decline_reason: Mapped[str | None] = mapped_column(String(500))

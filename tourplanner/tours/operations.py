@@ -12,8 +12,8 @@ from tourplanner.accounts.enums import OrganisationKind
 from tourplanner.accounts.models import Organisation, User
 from tourplanner.audit.operations import record
 from tourplanner.bookings.enums import BookingStatus
-from tourplanner.bookings.operations import fill_from_waiting_list, lock_tour
 from tourplanner.bookings.models import Booking
+from tourplanner.bookings.operations import fill_from_waiting_list, lock_tour
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, FieldError, InvalidInput
 from tourplanner.extensions import db
@@ -52,7 +52,8 @@ class Lunch:
 
 @dataclass(frozen=True)
 class Quota:
-    """Seats an organisation (by id) or a kind of organisation may hold until `released_at` (none: until bookings close)."""
+    """Seats an organisation (by id) or a kind of organisation may hold until `released_at` (none: until bookings
+    close)."""
 
     seats: int
     organisation_id: int | None = None
@@ -86,7 +87,8 @@ class TourDetails:
     description: str | None = None
     max_seats_per_booking: int | None = None
     bus_labels: list[str | None] | None = None
-    #: Minutes between the meeting (the start) and the coaches' departure, 0–30; UNCHANGED keeps the tour's (0 for a new one).
+    #: Minutes between the meeting (the start) and the coaches' departure, 0–30; UNCHANGED keeps the tour's (0 for a new
+    #: one).
     boarding_minutes: int | Unchanged = UNCHANGED
     # Booking rules: UNCHANGED keeps the tour's (for forms that do not show them).
     #: Fewer confirmed seats than this at `go_no_go_at` cancels the tour; set both or neither.
@@ -121,9 +123,15 @@ def check_details(details: TourDetails) -> None:
         errors.append(FieldError("buses", "il faut au moins un car"))
     for index, seats in enumerate(details.bus_seats):
         if not 1 <= seats <= MAX_BUS_SEATS:
-            errors.append(FieldError(f"buses.{index}.seats", f"le nombre de places doit être entre 1 et {MAX_BUS_SEATS}"))
+            errors.append(
+                FieldError(f"buses.{index}.seats", f"le nombre de places doit être entre 1 et {MAX_BUS_SEATS}")
+            )
     if details.boarding_minutes is not UNCHANGED and not 0 <= details.boarding_minutes <= MAX_BOARDING_MINUTES:
-        errors.append(FieldError("boarding_minutes", f"la marge d'embarquement doit être entre 0 et {MAX_BOARDING_MINUTES} minutes"))
+        errors.append(
+            FieldError(
+                "boarding_minutes", f"la marge d'embarquement doit être entre 0 et {MAX_BOARDING_MINUTES} minutes"
+            )
+        )
     if details.max_seats_per_booking is not None and details.max_seats_per_booking < 1:
         errors.append(FieldError("max_seats_per_booking", "doit être au moins 1"))
     lunch = details.lunch
@@ -147,7 +155,11 @@ def _host_errors(details: TourDetails) -> list[FieldError]:
     if host_id is UNCHANGED or host_id is None:
         return []
     if details.kind is not TourKind.SIAE_VISIT:
-        return [FieldError("host_organisation_id", "seule une visite inversée (siae_visit) est accueillie par une structure")]
+        return [
+            FieldError(
+                "host_organisation_id", "seule une visite inversée (siae_visit) est accueillie par une structure"
+            )
+        ]
     host = db.session.get(Organisation, host_id)
     if host is None:
         return [FieldError("host_organisation_id", f"aucune organisation n°{host_id}")]
@@ -169,9 +181,13 @@ def _minimum_errors(details: TourDetails) -> list[FieldError]:
         elif minimum > sum(details.bus_seats):
             errors.append(FieldError("min_participants", f"dépasse les {sum(details.bus_seats)} places des cars"))
         if go_no_go_at is None:
-            errors.append(FieldError("go_no_go_at", "la date de décision est obligatoire avec un minimum de participants"))
+            errors.append(
+                FieldError("go_no_go_at", "la date de décision est obligatoire avec un minimum de participants")
+            )
     elif go_no_go_at is not None:
-        errors.append(FieldError("min_participants", "le minimum de participants est obligatoire avec une date de décision"))
+        errors.append(
+            FieldError("min_participants", "le minimum de participants est obligatoire avec une date de décision")
+        )
     if go_no_go_at is not None and go_no_go_at >= details.start:
         errors.append(FieldError("go_no_go_at", "la date de décision doit précéder le début du tour"))
     return errors
@@ -196,7 +212,9 @@ def _quota_errors(details: TourDetails) -> list[FieldError]:
         if quota.seats < 0:
             errors.append(FieldError(f"{where}.seats", "le nombre de places ne peut pas être négatif"))
         if quota.released_at is not None and quota.released_at > details.booking_deadline:
-            errors.append(FieldError(f"{where}.released_at", "la libération doit précéder la date limite d'inscription"))
+            errors.append(
+                FieldError(f"{where}.released_at", "la libération doit précéder la date limite d'inscription")
+            )
     return errors
 
 
@@ -208,7 +226,9 @@ def _pickup_errors(details: TourDetails) -> list[FieldError]:
         errors.append(FieldError("pickup_points", f"au plus {MAX_PICKUP_POINTS} points de prise en charge"))
     for index, point in enumerate(details.pickup_points):
         if not point.name.strip():
-            errors.append(FieldError(f"pickup_points.{index}.name", "le nom du point de prise en charge est obligatoire"))
+            errors.append(
+                FieldError(f"pickup_points.{index}.name", "le nom du point de prise en charge est obligatoire")
+            )
         if not -90 <= point.lat <= 90:
             errors.append(FieldError(f"pickup_points.{index}.lat", "la latitude doit être comprise entre -90 et 90"))
         if not -180 <= point.lon <= 180:
@@ -234,7 +254,9 @@ def update_tour(tour: Tour, details: TourDetails, organiser: User) -> Tour:
     check_details(details)
     confirmed = seats_by_status(tour)[BookingStatus.CONFIRMED]
     if sum(details.bus_seats) < confirmed:
-        raise InvalidInput.one("buses", f"{confirmed} places sont déjà confirmées : la capacité ne peut pas descendre en dessous")
+        raise InvalidInput.one(
+            "buses", f"{confirmed} places sont déjà confirmées : la capacité ne peut pas descendre en dessous"
+        )
     before = {"start": tour.start_at.isoformat() if tour.start_at else None, "title": tour.title}
     when_and_where = _when_and_where(tour)
     _apply(tour, details)
@@ -261,8 +283,16 @@ def _with_current_rules(tour: Tour, details: TourDetails) -> TourDetails:
 
 def _when_and_where(tour: Tour) -> tuple[object, ...]:
     """The times and meeting point: a change in them calls for updated invitations."""
-    return (tour.start_at, tour.end_at, tour.meeting_point_name, tour.meeting_lat, tour.meeting_lon,
-            tour.boarding_minutes, [bus.seats for bus in tour.buses], [bus.label for bus in tour.buses])
+    return (
+        tour.start_at,
+        tour.end_at,
+        tour.meeting_point_name,
+        tour.meeting_lat,
+        tour.meeting_lon,
+        tour.boarding_minutes,
+        [bus.seats for bus in tour.buses],
+        [bus.label for bus in tour.buses],
+    )
 
 
 def _apply(tour: Tour, details: TourDetails) -> None:
@@ -297,9 +327,11 @@ def _apply(tour: Tour, details: TourDetails) -> None:
             tour.buses[position].label = labels[position]
         else:
             tour.buses.append(Bus(position=position, seats=seats, label=labels[position]))
-    for bus in tour.buses[len(details.bus_seats):]:
+    for bus in tour.buses[len(details.bus_seats) :]:
         if bus.stops or _bus_in_use(bus):
-            raise InvalidInput.one("buses", f"{bus.name} a déjà un itinéraire ou des passagers : il ne peut pas être retiré")
+            raise InvalidInput.one(
+                "buses", f"{bus.name} a déjà un itinéraire ou des passagers : il ne peut pas être retiré"
+            )
         tour.buses.remove(bus)
     minimum_before = (tour.min_participants, tour.go_no_go_at)
     if details.min_participants is not UNCHANGED:
@@ -324,12 +356,14 @@ def _apply_quotas(tour: Tour, quotas: list[Quota]) -> None:
     if tour.id is not None:
         db.session.flush()
     for quota in quotas:
-        tour.quotas.append(TourQuota(
-            organisation_id=quota.organisation_id,
-            organisation_kind=quota.organisation_kind,
-            seats=quota.seats,
-            released_at=quota.released_at,
-        ))
+        tour.quotas.append(
+            TourQuota(
+                organisation_id=quota.organisation_id,
+                organisation_kind=quota.organisation_kind,
+                seats=quota.seats,
+                released_at=quota.released_at,
+            )
+        )
 
 
 def _apply_pickup_points(tour: Tour, points: list[PickupPoint]) -> None:
@@ -339,8 +373,10 @@ def _apply_pickup_points(tour: Tour, points: list[PickupPoint]) -> None:
             kept = tour.pickup_points[position]
             kept.name, kept.lat, kept.lon = point.name.strip(), point.lat, point.lon
         else:
-            tour.pickup_points.append(TourPickupPoint(position=position, name=point.name.strip(), lat=point.lat, lon=point.lon))
-    for point in tour.pickup_points[len(points):]:
+            tour.pickup_points.append(
+                TourPickupPoint(position=position, name=point.name.strip(), lat=point.lat, lon=point.lon)
+            )
+    for point in tour.pickup_points[len(points) :]:
         if point.id is not None:
             boarding = db.session.scalars(select(Booking).where(Booking.pickup_point_id == point.id)).all()
             if any(b.status is not BookingStatus.CANCELLED for b in boarding):

@@ -60,7 +60,9 @@ def candidate_slots(tour: Tour) -> list[CandidateRow]:
     slots = {slot.id: slot for slot in db.session.scalars(query).unique()}
     for candidate in tour.candidates:
         slots.setdefault(candidate.slot_id, candidate.slot)
-    ordered = sorted(slots.values(), key=lambda s: (s.site.organisation.name.lower(), s.site.name.lower(), s.start_at, s.id))
+    ordered = sorted(
+        slots.values(), key=lambda s: (s.site.organisation.name.lower(), s.site.name.lower(), s.start_at, s.id)
+    )
     return [CandidateRow(s, s.id in chosen, s.status in USABLE_SLOT_STATUSES) for s in ordered]
 
 
@@ -176,9 +178,13 @@ def _lay_out(tour: Tour, day: BusDay) -> None:
         wait_start = stop.arrival_at
         if lunch_open and (stop.start_at - stop.arrival_at).total_seconds() >= lunch_s - TOLERANCE_S:
             begin = max(stop.arrival_at, tour.lunch_earliest_at)
-            if begin <= tour.lunch_latest_at and begin + timedelta(seconds=lunch_s) <= stop.start_at + timedelta(seconds=TOLERANCE_S):
+            if begin <= tour.lunch_latest_at and begin + timedelta(seconds=lunch_s) <= stop.start_at + timedelta(
+                seconds=TOLERANCE_S
+            ):
                 add("wait", stop.arrival_at, begin)
-                wait_start = place_lunch(min(begin, stop.start_at - timedelta(seconds=lunch_s)), f"sur place, avant la visite ({name})")
+                wait_start = place_lunch(
+                    min(begin, stop.start_at - timedelta(seconds=lunch_s)), f"sur place, avant la visite ({name})"
+                )
         add("wait", wait_start, stop.start_at)
         add("visit", stop.start_at, stop.end_at, name)
         # The coach only stays after the visit to have lunch there.
@@ -268,9 +274,7 @@ def passengers_by_bus(tour: Tour) -> dict[int, list[Passenger]]:
     for booking_id, (booking, booked_by, pickup) in bookings.items():
         unnamed = booking.seats - named.get(booking_id, 0)
         if unnamed > 0:
-            result.setdefault(booking.bus_id, []).append(
-                Passenger("", booked_by, pickup, False, unnamed_seats=unnamed)
-            )
+            result.setdefault(booking.bus_id, []).append(Passenger("", booked_by, pickup, False, unnamed_seats=unnamed))
     for passengers in result.values():
         passengers.sort(key=lambda p: (p.pickup_point or "", p.unnamed_seats > 0, p.name.casefold()))
     return result

@@ -9,17 +9,16 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
+from tourplanner.accounts.permissions import require_organiser
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.db import utcnow
-from tourplanner.accounts.permissions import require_organiser
 from tourplanner.errors import NotFound, PermissionDenied
 from tourplanner.extensions import db
 from tourplanner.pagination import Page, PageRequest, keyset_page
 from tourplanner.sites.models import Site, Slot
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import AmbassadorAssignment, Stop, Tour, TourQuota
-
 
 # --- who manages which tour: the one rule of territories ------------------------------------
 #
@@ -98,8 +97,13 @@ def visible_tours(user: User, upcoming_only: bool = True) -> list[Tour]:
 def visible_tours_page(user: User, page: PageRequest, upcoming_only: bool = True) -> Page[Tour]:
     """One page of the tours `user` may list, keyset on (start, id): stable while tours are added."""
     query = visible_tours_query(user, upcoming_only).options(*TOUR_LIST_LOADS)
-    return keyset_page(query, [(Tour.start_at, datetime), (Tour.id, int)], lambda tour: (tour.start_at, tour.id),
-                       page, lambda statement: list(db.session.scalars(statement)))
+    return keyset_page(
+        query,
+        [(Tour.start_at, datetime), (Tour.id, int)],
+        lambda tour: (tour.start_at, tour.id),
+        page,
+        lambda statement: list(db.session.scalars(statement)),
+    )
 
 
 #: What a list of tours shows of each tour, loaded in a few statements for the whole list (never one per tour).
@@ -138,7 +142,9 @@ def home_tours(user: User) -> list[Tour]:
         )
         query = query.where((Tour.status == TourStatus.PUBLISHED) | Tour.id.in_(booked))
     elif user.role is Role.AMBASSADOR:
-        query = query.where(Tour.id.in_(select(AmbassadorAssignment.tour_id).where(AmbassadorAssignment.user_id == user.id)))
+        query = query.where(
+            Tour.id.in_(select(AmbassadorAssignment.tour_id).where(AmbassadorAssignment.user_id == user.id))
+        )
     else:
         visited = (
             select(Stop.tour_id)

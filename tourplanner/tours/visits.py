@@ -24,14 +24,14 @@ from tourplanner.bookings.models import Booking
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
-from tourplanner.pagination import Page, PageRequest, keyset_page
 from tourplanner.mail.operations import enqueue
+from tourplanner.pagination import Page, PageRequest, keyset_page
 from tourplanner.sites.enums import SlotStatus, VisitResponse
 from tourplanner.sites.models import Site, Slot
 from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourStatus
-from tourplanner.tours.notices import plan_changed
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour
+from tourplanner.tours.notices import plan_changed
 
 #: Tours whose visits a company sees: published ones, before and after the day.
 VISIBLE_TOUR_STATUSES = (TourStatus.PUBLISHED, TourStatus.CLOSED, TourStatus.DONE)
@@ -111,7 +111,7 @@ VISIT_LOADS = (
 )
 
 
-def _visits_query(user: User):  # noqa: ANN202
+def _visits_query(user: User):
     require_role(user, Role.COMPANY)
     return (
         select(Stop)
@@ -133,8 +133,13 @@ def company_visits(user: User, since: datetime | None = None) -> list[Visit]:
 def company_visits_page(user: User, page: PageRequest) -> Page[Visit]:
     """One page of `company_visits`, keyset on (arrival, id)."""
     query = _visits_query(user).options(*VISIT_LOADS).order_by(Stop.arrival_at, Stop.id)
-    stops = keyset_page(query, [(Stop.arrival_at, datetime), (Stop.id, int)], lambda stop: (stop.arrival_at, stop.id),
-                        page, lambda statement: list(db.session.scalars(statement).unique()))
+    stops = keyset_page(
+        query,
+        [(Stop.arrival_at, datetime), (Stop.id, int)],
+        lambda stop: (stop.arrival_at, stop.id),
+        page,
+        lambda statement: list(db.session.scalars(statement).unique()),
+    )
     return Page(_visits(stops.items), stops.next_cursor)
 
 
@@ -158,7 +163,9 @@ def confirm_visit(visit: Visit, actor: User) -> Stop:
     _require_answerable(visit)
     stop = visit.stop
     if stop.company_response is VisitResponse.DECLINED:
-        raise Conflict("vous avez décliné cette visite : l'organisateur en a été prévenu ; contactez-le pour revenir dessus")
+        raise Conflict(
+            "vous avez décliné cette visite : l'organisateur en a été prévenu ; contactez-le pour revenir dessus"
+        )
     if stop.company_response is VisitResponse.CONFIRMED:
         return stop
     stop.company_response = VisitResponse.CONFIRMED
@@ -192,8 +199,11 @@ def decline_visit(visit: Visit, actor: User, reason: str | None = None) -> Stop:
     # Nobody's programme announces it any more; the company's own invitation is withdrawn.
     plan_changed(visit.tour)
     for organiser in _organisers_of(visit.tour):
-        enqueue(organiser.email, f"Visite déclinée : {visit.site.name} — {visit.tour.title}",
-                decline_mail_text(visit, actor, reason, organiser))
+        enqueue(
+            organiser.email,
+            f"Visite déclinée : {visit.site.name} — {visit.tour.title}",
+            decline_mail_text(visit, actor, reason, organiser),
+        )
     db.session.flush()
     record(actor, "visit.decline", stop, tour_id=visit.tour.id, slot_id=stop.slot_id, reason=reason)
     return stop
@@ -204,9 +214,9 @@ def _organisers_of(tour: Tour) -> list[User]:
     creator = tour.created_by
     if creator is not None and creator.is_active and creator.role is Role.ORGANISER:
         return [creator]
-    return list(db.session.scalars(
-        select(User).where(User.role == Role.ORGANISER, User.is_active.is_(True)).order_by(User.id)
-    ))
+    return list(
+        db.session.scalars(select(User).where(User.role == Role.ORGANISER, User.is_active.is_(True)).order_by(User.id))
+    )
 
 
 def decline_mail_text(visit: Visit, actor: User, reason: str | None, organiser: User) -> str:

@@ -1,1 +1,2 @@
-"""Trades: the ROME referential shipped with tourplanner, the trades sites and tours show, passerelles between sectors."""
+"""Trades: the ROME referential shipped with tourplanner, the trades sites and tours show, passerelles between
+sectors."""

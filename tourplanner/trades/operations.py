@@ -22,9 +22,9 @@ from tourplanner.extensions import db
 from tourplanner.sites.models import Site, Slot
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Stop, Tour, TourCandidate
+from tourplanner.tours.queries import check_manages
 from tourplanner.trades.models import SiteTrade, TourTrade
 from tourplanner.trades.referential import ROME_CODE, Referential, RomeTrade, fold, load
-from tourplanner.tours.queries import check_manages
 
 #: Tours a search lists: open to bookings, closed or held (never drafts nor cancelled ones).
 LISTED_STATUSES = (TourStatus.PUBLISHED, TourStatus.CLOSED, TourStatus.DONE)
@@ -53,7 +53,9 @@ def line_errors(lines: list[str], field: str = "trades") -> list[FieldError]:
     for index, line in enumerate(lines):
         head = line.strip()[:5].upper()
         if re.match(r"^[A-Z]\d{4}$", head) and not ROME_CODE.match(head) and not line.strip()[5:6].isalnum():
-            errors.append(FieldError(f"{field}.{index}", f"code ROME invalide : {head} (une lettre de A à N et quatre chiffres)"))
+            errors.append(
+                FieldError(f"{field}.{index}", f"code ROME invalide : {head} (une lettre de A à N et quatre chiffres)")
+            )
     return errors
 
 
@@ -125,9 +127,12 @@ def _visited_sites(tour_ids: list[int]) -> dict[int, list[Site]]:
     if not tour_ids:
         return found
     rows = db.session.execute(
-        select(Stop.tour_id, Slot.site_id).join(Slot, Stop.slot_id == Slot.id).where(Stop.tour_id.in_(tour_ids))
+        select(Stop.tour_id, Slot.site_id)
+        .join(Slot, Stop.slot_id == Slot.id)
+        .where(Stop.tour_id.in_(tour_ids))
         .union_all(
-            select(TourCandidate.tour_id, Slot.site_id).join(Slot, TourCandidate.slot_id == Slot.id)
+            select(TourCandidate.tour_id, Slot.site_id)
+            .join(Slot, TourCandidate.slot_id == Slot.id)
             .where(TourCandidate.tour_id.in_(tour_ids))
         )
     ).all()
@@ -150,13 +155,15 @@ def _trades_shown_by_tour(tours: list[Tour]) -> dict[int, list[TradeShown]]:
     site_tags: dict[int, list[str]] = {}
     if all_sites:
         for site_id, code in db.session.execute(
-            select(SiteTrade.site_id, SiteTrade.rome_code).where(SiteTrade.site_id.in_(list(all_sites)))
+            select(SiteTrade.site_id, SiteTrade.rome_code)
+            .where(SiteTrade.site_id.in_(list(all_sites)))
             .order_by(SiteTrade.id)
         ):
             site_tags.setdefault(site_id, []).append(code)
     tour_tags: dict[int, list[str]] = {}
     for tour_id, code in db.session.execute(
-        select(TourTrade.tour_id, TourTrade.rome_code).where(TourTrade.tour_id.in_([t.id for t in tours]))
+        select(TourTrade.tour_id, TourTrade.rome_code)
+        .where(TourTrade.tour_id.in_([t.id for t in tours]))
         .order_by(TourTrade.id)
     ):
         tour_tags.setdefault(tour_id, []).append(code)
@@ -236,12 +243,16 @@ def search_tours(text: str, upcoming_only: bool = True) -> TradeSearch:
         return TradeSearch(text, (), ())
     codes = list(wanted)
     by_site = (
-        select(Stop.tour_id).join(Slot, Stop.slot_id == Slot.id).join(SiteTrade, SiteTrade.site_id == Slot.site_id)
+        select(Stop.tour_id)
+        .join(Slot, Stop.slot_id == Slot.id)
+        .join(SiteTrade, SiteTrade.site_id == Slot.site_id)
         .where(SiteTrade.rome_code.in_(codes))
     )
     by_candidate = (
-        select(TourCandidate.tour_id).join(Slot, TourCandidate.slot_id == Slot.id)
-        .join(SiteTrade, SiteTrade.site_id == Slot.site_id).where(SiteTrade.rome_code.in_(codes))
+        select(TourCandidate.tour_id)
+        .join(Slot, TourCandidate.slot_id == Slot.id)
+        .join(SiteTrade, SiteTrade.site_id == Slot.site_id)
+        .where(SiteTrade.rome_code.in_(codes))
     )
     by_tag = select(TourTrade.tour_id).where(TourTrade.rome_code.in_(codes))
     query = (
@@ -253,7 +264,5 @@ def search_tours(text: str, upcoming_only: bool = True) -> TradeSearch:
         query = query.where(Tour.end_at >= utcnow() - timedelta(days=1))
     tours = list(db.session.scalars(query))
     shown = _trades_shown_by_tour(tours)
-    matches = tuple(
-        TourMatch(tour, tuple(s for s in shown[tour.id] if s.trade.code in wanted)) for tour in tours
-    )
+    matches = tuple(TourMatch(tour, tuple(s for s in shown[tour.id] if s.trade.code in wanted)) for tour in tours)
     return TradeSearch(text, tuple(sorted(wanted.values(), key=lambda t: t.code)), matches)

@@ -30,8 +30,8 @@ from tourplanner.errors import Conflict, FieldError, InvalidInput, NotFound, Per
 from tourplanner.extensions import db
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Tour
-from tourplanner.workshops.models import Workshop, WorkshopRegistration
 from tourplanner.tours.queries import check_manages, manages_tour
+from tourplanner.workshops.models import Workshop, WorkshopRegistration
 
 #: Largest report file kept in the database, in bytes.
 REPORT_MAX_BYTES = 512 * 1024
@@ -81,8 +81,14 @@ def create_workshop(tour: Tour, details: WorkshopDetails, actor: User) -> Worksh
         errors.append(FieldError("start", "l'atelier doit se tenir pendant l'événement"))
     if errors:
         raise InvalidInput(errors)
-    workshop = Workshop(tour=tour, theme=details.theme.strip(), description=details.description,
-                        capacity=details.capacity, start_at=details.start, end_at=details.end)
+    workshop = Workshop(
+        tour=tour,
+        theme=details.theme.strip(),
+        description=details.description,
+        capacity=details.capacity,
+        start_at=details.start,
+        end_at=details.end,
+    )
     db.session.add(workshop)
     record(actor, "workshop.create", workshop, tour_id=tour.id)
     return workshop
@@ -90,9 +96,11 @@ def create_workshop(tour: Tour, details: WorkshopDetails, actor: User) -> Worksh
 
 def tour_workshops(tour: Tour) -> list[Workshop]:
     """The event's workshops, by time slot then theme."""
-    return list(db.session.scalars(
-        select(Workshop).where(Workshop.tour_id == tour.id).order_by(Workshop.start_at, Workshop.theme, Workshop.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Workshop).where(Workshop.tour_id == tour.id).order_by(Workshop.start_at, Workshop.theme, Workshop.id)
+        )
+    )
 
 
 def get_workshop(tour: Tour, workshop_id: int) -> Workshop:
@@ -105,9 +113,14 @@ def get_workshop(tour: Tour, workshop_id: int) -> Workshop:
 
 def places_taken(workshop: Workshop) -> int:
     """People registered for the workshop."""
-    return db.session.scalar(
-        select(func.count()).select_from(WorkshopRegistration).where(WorkshopRegistration.workshop_id == workshop.id)
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(WorkshopRegistration)
+            .where(WorkshopRegistration.workshop_id == workshop.id)
+        )
+        or 0
+    )
 
 
 def register(workshop: Workshop, people: list[Person], actor: User) -> list[WorkshopRegistration]:
@@ -127,8 +140,7 @@ def register(workshop: Workshop, people: list[Person], actor: User) -> list[Work
     if len(cleaned) > left:
         raise Conflict(f"plus assez de places dans l'atelier « {workshop.theme} » ({max(left, 0)} restante(s))")
     registrations = [
-        WorkshopRegistration(workshop=workshop, registered_by_id=actor.id, name=p.name, email=p.email)
-        for p in cleaned
+        WorkshopRegistration(workshop=workshop, registered_by_id=actor.id, name=p.name, email=p.email) for p in cleaned
     ]
     db.session.add_all(registrations)
     record(actor, "workshop.register", workshop, people=len(registrations))
@@ -158,12 +170,20 @@ def _clean_people(people: list[Person]) -> list[Person]:
 
 def _busy_in_slot(workshop: Workshop, emails: list[str]) -> list[str]:
     """Those of `emails` already registered for a workshop of the event whose hours overlap this one's."""
-    return sorted(set(db.session.scalars(
-        select(WorkshopRegistration.email)
-        .join(Workshop, Workshop.id == WorkshopRegistration.workshop_id)
-        .where(Workshop.tour_id == workshop.tour_id, WorkshopRegistration.email.in_(emails),
-               Workshop.start_at < workshop.end_at, workshop.start_at < Workshop.end_at)
-    )))
+    return sorted(
+        set(
+            db.session.scalars(
+                select(WorkshopRegistration.email)
+                .join(Workshop, Workshop.id == WorkshopRegistration.workshop_id)
+                .where(
+                    Workshop.tour_id == workshop.tour_id,
+                    WorkshopRegistration.email.in_(emails),
+                    Workshop.start_at < workshop.end_at,
+                    workshop.start_at < Workshop.end_at,
+                )
+            )
+        )
+    )
 
 
 def cancel_registration(registration: WorkshopRegistration, actor: User) -> None:
@@ -178,8 +198,7 @@ def cancel_registration(registration: WorkshopRegistration, actor: User) -> None
 
 def own_registrations(workshop: Workshop, user: User) -> list[WorkshopRegistration]:
     """The registrations `user` made for this workshop, or that name them."""
-    return [r for r in workshop.registrations
-            if r.registered_by_id == user.id or r.email == user.email.strip().lower()]
+    return [r for r in workshop.registrations if r.registered_by_id == user.id or r.email == user.email.strip().lower()]
 
 
 def may_read_report(workshop: Workshop, user: User) -> bool:
@@ -187,8 +206,14 @@ def may_read_report(workshop: Workshop, user: User) -> bool:
     return manages_tour(user, workshop.tour) or bool(own_registrations(workshop, user))
 
 
-def attach_report(workshop: Workshop, actor: User, text: str | None = None, filename: str | None = None,
-                  content_type: str | None = None, data: bytes | None = None) -> Workshop:
+def attach_report(
+    workshop: Workshop,
+    actor: User,
+    text: str | None = None,
+    filename: str | None = None,
+    content_type: str | None = None,
+    data: bytes | None = None,
+) -> Workshop:
     """Attach (or replace) the workshop's report: a text, a file, or both (organisers, once it has begun)."""
     check_manages(actor, workshop.tour)
     if utcnow() < workshop.start_at:
