@@ -24,3 +24,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(formatting.plural, "plural")
     app.add_template_filter(formatting.number, "number")
     app.add_template_filter(formatting.percent, "percent")
+    # {{ moment|long_date }} → « mardi 9 mars 2027 »; {{ moment|hm }} → « 8h30 » (the mails' templates).
+    app.add_template_filter(formatting.long_date, "long_date")
+    app.add_template_filter(formatting.hm, "hm")

@@ -116,15 +116,18 @@ class TestMailed:
         return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": mailbox.port, "MAIL_DELIVERY": "sync"}
 
     def test_the_outbox_keeps_a_redacted_copy_once_sent(self, client, db, make_user, mailbox):
-        """The mail carries the link; once it has left, the stored body has no link and says it was removed."""
+        """The mail carries the link (text and HTML); once it has left, the stored body has no link and says it was
+        removed, and its HTML copy is gone."""
         user = make_user(Role.PRESCRIBER, name="Claire Martin")
         with client.post("/connexion", data={"email": user.email}) as response:
             assert response.status_code == 200
         [received] = mailbox.wait_for(1)
         text = received.message.get_body(("plain",)).get_content()
         path = re.search(r"http://tourplanner\.test(/connexion/\S+)", text).group(1)
+        assert f'href="http://tourplanner.test{path}"' in received.message.get_body(("html",)).get_content()
         mail = db.session.scalars(select(OutboxMail)).one()
         assert mail.sent_at is not None
         assert "/connexion/" not in mail.body_text and mail.redacted_text is None
+        assert mail.body_html is None  # the HTML copy held the link too
         assert "Bonjour Claire Martin" in mail.body_text and "[lien retiré après l'envoi]" in mail.body_text
         assert client.post(path).status_code == 302  # the mailed link itself still works, once

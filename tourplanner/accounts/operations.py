@@ -15,6 +15,7 @@ from tourplanner.accounts.models import ApiToken, LoginLink, LoginRequest, Organ
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
+from tourplanner.mail.compose import compose
 from tourplanner.mail.operations import enqueue
 
 #: Why a sign-in link does not work, whatever the reason (unknown, spent, voided, expired).
@@ -220,17 +221,8 @@ def send_login_link(request_id: int) -> bool:
     token = create_login_link(user, timedelta(minutes=minutes))
     link = f"{config['BASE_URL'].rstrip('/')}/connexion/{token}"
 
-    def body(shown_link: str) -> str:
-        return (
-            f"Bonjour {user.name},\n\nPour vous connecter à tourplanner, ouvrez ce lien "
-            f"(valable {minutes} minutes, une seule fois) :\n\n{shown_link}\n\n"
-            "Si vous n'avez rien demandé, ignorez ce message.\n"
-        )
-
-    enqueue(
-        user.email,
-        "Votre lien de connexion à tourplanner",
-        body(link),
-        redacted_text=body("[lien retiré après l'envoi]"),
-    )
+    subject = "Votre lien de connexion à tourplanner"
+    mail = compose("sign_in", subject, name=user.name, minutes=minutes, link=link)
+    redacted = compose("sign_in", subject, name=user.name, minutes=minutes, link="[lien retiré après l'envoi]")
+    enqueue(user.email, subject, mail.text, mail.html, redacted_text=redacted.text)
     return True

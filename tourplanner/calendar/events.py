@@ -20,8 +20,8 @@ from tourplanner.accounts.models import User
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.calendar import ical
+from tourplanner.calendar.cohorts import SeriesCalendar, series_calendar
 from tourplanner.calendar.enums import Audience
-from tourplanner.cohorts.calendar import SeriesCalendar, series_calendar
 from tourplanner.cohorts.models import CohortSeries
 from tourplanner.company_visits.models import AgendaItem
 from tourplanner.company_visits.operations import agenda_lines

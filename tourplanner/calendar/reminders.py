@@ -7,8 +7,9 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from tourplanner.calendar.events import PersonalEvent, tour_events, visit_events
-from tourplanner.calendar.messages import MailText, follow_up_text, reminder_text
+from tourplanner.calendar.messages import follow_up_text, reminder_text
 from tourplanner.extensions import db
+from tourplanner.mail.compose import MailText
 from tourplanner.mail.enums import MailRound
 from tourplanner.mail.models import TourMailRound
 from tourplanner.mail.operations import enqueue

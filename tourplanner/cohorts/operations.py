@@ -34,7 +34,7 @@ from tourplanner.cohorts.models import AbsenceAlert, CohortSeries, CohortSession
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, FieldError, InvalidInput, NotFound
 from tourplanner.extensions import db
-from tourplanner.formatting import DAYS as WEEKDAYS
+from tourplanner.mail.compose import compose
 from tourplanner.mail.operations import enqueue
 from tourplanner.timeutil import local_zone, to_local
 from tourplanner.tours.enums import TourKind, TourStatus
@@ -315,17 +315,16 @@ def _alert_streaks(tour: Tour, series: CohortSeries, participant: Participant, n
 
 def _mail_referent(tour: Tour, participant: Participant, streak: list[CohortSession]) -> None:
     referent = participant.booking.prescriber
-    days = ", ".join(f"{WEEKDAYS[to_local(s.start_at).weekday()]} {to_local(s.start_at):%d/%m}" for s in streak)
-    url = f"{current_app.config['BASE_URL'].rstrip('/')}/tours/{tour.id}"
-    text = (
-        f"Bonjour {referent.name},\n\n"
-        f"{participant.name}, que vous avez inscrit·e à la cohorte « {tour.title} », a manqué "
-        f"{len(streak)} séances d'affilée ({days}).\n\n"
-        "Un échange avec la personne permettra peut-être de l'aider à reprendre le parcours.\n\n"
-        f"La cohorte : {url}\n\n"
-        "— tourplanner"
+    mail = compose(
+        "absence_alert",
+        f"Absences répétées : {participant.name} — {tour.title}",
+        name=referent.name,
+        tour=tour,
+        participant=participant,
+        streak=streak,
+        url=f"{current_app.config['BASE_URL'].rstrip('/')}/tours/{tour.id}",
     )
-    enqueue(referent.email, f"Absences répétées : {participant.name} — {tour.title}", text)
+    enqueue(referent.email, mail.subject, mail.text, mail.html)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from tourplanner.extensions import db
 from tourplanner.impact.enums import Moment
 from tourplanner.impact.links import link
 from tourplanner.impact.models import OutcomeRequest, PerceptionAnswer, PerceptionRequest
+from tourplanner.mail.compose import MailText, compose
 from tourplanner.mail.operations import enqueue
 from tourplanner.sites.enums import VisitResponse
 from tourplanner.sites.models import Site, Slot
@@ -103,33 +104,22 @@ def outcomes_url(tour_id: int, prescriber_id: int) -> str:
     return link("outcomes", "/suivi/", t=tour_id, p=prescriber_id)
 
 
-def _perception_text(tour: Tour, user: User, moment: Moment, reminder: bool) -> tuple[str, str]:
+def _perception_mail(tour: Tour, user: User, moment: Moment, reminder: bool) -> MailText:
+    """A person's questionnaire for a tour and a moment (or its reminder); after the tour, a company's
+    contact also gets the link to assess the visit."""
     day = f"{to_local(tour.start_at):%d/%m/%Y}"
     when = "avant" if moment is Moment.BEFORE else "après"
-    subject = f"{'Rappel : ' if reminder else ''}2 minutes pour votre avis {when} « {tour.title} » du {day}"
-    lines = [
-        f"Bonjour {user.name},",
-        "",
-        f"Pour mesurer ce que les visites changent, nous vous posons trois questions {when} le tour "
-        f"« {tour.title} » du {day}. Cela prend deux minutes, sans vous connecter :",
-        "",
-        questionnaire_url(tour.id, user.id, moment),
-        "",
-    ]
-    if moment is Moment.AFTER and user.role is Role.COMPANY:
-        lines += [
-            "Et pour nous dire comment s'est passée la visite chez vous :",
-            "",
-            assessment_url(tour.id, user.id),
-            "",
-        ]
-    lines += [
-        "Vous ne répondez qu'une fois ; nous ne vous relancerons qu'une seule fois.",
-        "",
-        "Merci,",
-        "L'équipe tourplanner",
-    ]
-    return subject, "\n".join(lines)
+    return compose(
+        "perception",
+        f"{'Rappel : ' if reminder else ''}2 minutes pour votre avis {when} « {tour.title} » du {day}",
+        name=user.name,
+        tour=tour,
+        moment=moment,
+        questionnaire_url=questionnaire_url(tour.id, user.id, moment),
+        assessment_url=assessment_url(tour.id, user.id)
+        if moment is Moment.AFTER and user.role is Role.COMPANY
+        else None,
+    )
 
 
 def queue_perception(tour_id: int, user_id: int, moment: Moment) -> PerceptionRequest:
@@ -137,8 +127,8 @@ def queue_perception(tour_id: int, user_id: int, moment: Moment) -> PerceptionRe
     tour, user = db.session.get(Tour, tour_id), db.session.get(User, user_id)
     request = PerceptionRequest(tour_id=tour_id, user_id=user_id, moment=moment)
     db.session.add(request)
-    subject, text = _perception_text(tour, user, moment, reminder=False)
-    enqueue(user.email, subject, text)
+    mail = _perception_mail(tour, user, moment, reminder=False)
+    enqueue(user.email, mail.subject, mail.text, mail.html)
     db.session.flush()
     return request
 
@@ -169,8 +159,8 @@ def due_reminders(now: datetime) -> list[PerceptionRequest]:
 def queue_reminder(request: PerceptionRequest, now: datetime) -> None:
     """The single reminder of an unanswered questionnaire."""
     tour, user = db.session.get(Tour, request.tour_id), db.session.get(User, request.user_id)
-    subject, text = _perception_text(tour, user, request.moment, reminder=True)
-    enqueue(user.email, subject, text)
+    mail = _perception_mail(tour, user, request.moment, reminder=True)
+    enqueue(user.email, mail.subject, mail.text, mail.html)
     request.reminded_at = now
     db.session.flush()
 
@@ -206,22 +196,14 @@ def queue_outcome_request(tour_id: int, prescriber_id: int, months: int) -> Outc
     request = OutcomeRequest(tour_id=tour_id, prescriber_id=prescriber_id, months=months)
     db.session.add(request)
     day = f"{to_local(tour.start_at):%d/%m/%Y}"
-    text = "\n".join(
-        [
-            f"Bonjour {prescriber.name},",
-            "",
-            f"Il y a {months} mois, vous accompagniez des personnes au tour « {tour.title} » du {day}.",
-            "Que sont-elles devenues ? Recrutement, formation, stage ou immersion, toujours en recherche :",
-            "une seule page les liste toutes, sans vous connecter :",
-            "",
-            outcomes_url(tour_id, prescriber_id),
-            "",
-            "Ces informations servent au bilan du programme ; les financeurs ne voient que des chiffres.",
-            "",
-            "Merci,",
-            "L'équipe tourplanner",
-        ]
+    mail = compose(
+        "outcomes",
+        f"Que sont devenues les personnes du tour du {day} ? ({months} mois)",
+        name=prescriber.name,
+        tour=tour,
+        months=months,
+        outcomes_url=outcomes_url(tour_id, prescriber_id),
     )
-    enqueue(prescriber.email, f"Que sont devenues les personnes du tour du {day} ? ({months} mois)", text)
+    enqueue(prescriber.email, mail.subject, mail.text, mail.html)
     db.session.flush()
     return request

@@ -44,9 +44,9 @@ def enqueue(
     """Put a mail in the outbox, in the caller's transaction; it leaves after the commit.
 
     A body holding a secret (a sign-in link) comes with `redacted_text`, which replaces it
-    once the mail has left: the outbox then keeps no usable secret. A mail carrying a calendar
-    event names it (`event_uid`, `event_sequence`): for one recipient and one event, only the
-    latest version still waiting is ever sent.
+    once the mail has left (its HTML copy is then dropped): the outbox then keeps no usable
+    secret. A mail carrying a calendar event names it (`event_uid`, `event_sequence`): for
+    one recipient and one event, only the latest version still waiting is ever sent.
     """
     mail = OutboxMail(
         recipient=recipient,
@@ -134,8 +134,8 @@ def deliver_pending(limit: int = 100) -> int:
                 continue
             mail.sent_at = utcnow()
             mail.last_error = None
-            if mail.redacted_text is not None:  # the secret has left: keep only the redacted copy
-                mail.body_text, mail.redacted_text = mail.redacted_text, None
+            if mail.redacted_text is not None:  # the secret has left: keep only the redacted copy, in text
+                mail.body_text, mail.redacted_text, mail.body_html = mail.redacted_text, None, None
             db.session.commit()
             log.info("Mail %s sent to %s: %s", mail.id, mail.recipient, mail.subject)
             sent += 1

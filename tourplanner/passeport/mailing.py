@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.extensions import db
+from tourplanner.mail.compose import MailText, compose
 from tourplanner.mail.enums import MailRound
 from tourplanner.mail.models import TourMailRound
 from tourplanner.mail.operations import enqueue
@@ -66,34 +66,15 @@ def queue_passeports(tour: Tour) -> int:
         recipients = [(booking.prescriber.email, booking.prescriber.name, True)]
         recipients += [(p.email, p.name, False) for p in booking.participants if p.email]
         for address, name, is_referent in recipients:
-            subject, text, html = _message(tour, name, url, is_referent)
-            enqueue(address, subject, text, html)
+            mail = _message(tour, name, url, is_referent)
+            enqueue(address, mail.subject, mail.text, mail.html)
             marker.mails += 1
     db.session.flush()
     return marker.mails
 
 
-def _message(tour: Tour, name: str, url: str, is_referent: bool) -> tuple[str, str, str]:
-    """Subject, text and HTML of a passeport mail."""
+def _message(tour: Tour, name: str, url: str, is_referent: bool) -> MailText:
+    """The passeport mail to the prescriber who booked (`is_referent`) or to a participant."""
     day = to_local(tour.start_at).strftime("%d/%m/%Y")
     subject = f"Votre passeport métiers — {tour.title} du {day}"
-    if is_referent:
-        intro = (
-            f"Bonjour {name},\n\nVoici le passeport métiers des personnes que vous avez inscrites au "
-            f"tour « {tour.title} » du {day} : les entreprises visitées, leurs métiers (codes ROME), "
-            "salaires, formations, postes ouverts et comment candidater, et la grille d'auto-évaluation "
-            "à reprendre ensemble."
-        )
-    else:
-        intro = (
-            f"Bonjour {name},\n\nMerci d'être venu(e) au tour « {tour.title} » du {day}. Voici votre "
-            "passeport métiers : les entreprises visitées, leurs métiers, comment candidater, et votre "
-            "grille d'auto-évaluation à remplir et à montrer à votre référent."
-        )
-    text = f"{intro}\n\nEn ligne : {url}\nÀ imprimer (PDF) : {url}/pdf\n"
-    paragraphs = "".join(f"<p>{escape(p).replace(chr(10), Markup('<br>'))}</p>" for p in intro.split("\n\n"))
-    html = (
-        f'{paragraphs}<p><a href="{escape(url)}">Voir le passeport en ligne</a> · '
-        f'<a href="{escape(url)}/pdf">le télécharger en PDF pour l\'imprimer</a></p>'
-    )
-    return subject, text, html
+    return compose("passeport", subject, name=name, tour=tour, url=url, is_referent=is_referent)

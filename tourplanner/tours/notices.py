@@ -3,7 +3,7 @@
 Domain verbs (tours, bookings, itineraries, visits, sites) call `plan_changed` inside their
 transaction; they never build or queue invitations themselves. Once the change is
 committed, and once the burst has gone quiet (or has lasted long enough, see there),
-`tourplanner.calendar.updates` compares what each person should now hold with what they
+the calendar side (its `updates` module) compares what each person should now hold with what they
 were last sent, and queues the difference (see there for what runs it).
 """
 

@@ -24,11 +24,11 @@ from tourplanner.bookings.models import Booking
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
+from tourplanner.mail.compose import MailText, compose
 from tourplanner.mail.operations import enqueue
 from tourplanner.pagination import Page, PageRequest, keyset_page
 from tourplanner.sites.enums import SlotStatus, VisitResponse
 from tourplanner.sites.models import Site, Slot
-from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour
 from tourplanner.tours.notices import plan_changed
@@ -199,11 +199,8 @@ def decline_visit(visit: Visit, actor: User, reason: str | None = None) -> Stop:
     # Nobody's programme announces it any more; the company's own invitation is withdrawn.
     plan_changed(visit.tour)
     for organiser in _organisers_of(visit.tour):
-        enqueue(
-            organiser.email,
-            f"Visite déclinée : {visit.site.name} — {visit.tour.title}",
-            decline_mail_text(visit, actor, reason, organiser),
-        )
+        mail = decline_mail(visit, actor, reason, organiser)
+        enqueue(organiser.email, mail.subject, mail.text, mail.html)
     db.session.flush()
     record(actor, "visit.decline", stop, tour_id=visit.tour.id, slot_id=stop.slot_id, reason=reason)
     return stop
@@ -219,26 +216,20 @@ def _organisers_of(tour: Tour) -> list[User]:
     )
 
 
-def decline_mail_text(visit: Visit, actor: User, reason: str | None, organiser: User) -> str:
+def decline_mail(visit: Visit, actor: User, reason: str | None, organiser: User) -> MailText:
     """The organiser's mail about a declined visit, in French."""
     from flask import current_app
 
-    stop = visit.stop
-    arrival = to_local(stop.arrival_at)
     base = current_app.config["BASE_URL"].rstrip("/")
-    lines = [
-        f"Bonjour {organiser.name},",
-        "",
-        f"{actor.name} ({visit.site.organisation.name}) a décliné la visite du site « {visit.site.name} » "
-        f"prévue dans le tour « {visit.tour.title} ».",
-        "",
-        f"Date : {arrival:%d/%m/%Y}",
-        f"Arrivée prévue du car : {arrival:%H:%M} ({visit.bus.name})",
-        f"Visite : {to_local(stop.start_at):%H:%M} – {to_local(stop.end_at):%H:%M}",
-        f"Motif : {reason or 'non précisé'}",
-        "",
-        "L'itinéraire n'a pas été modifié : le tour est marqué « à ré-optimiser ».",
-        "Retirez cette visite des candidates et relancez l'optimisation :",
-        f"{base}/tours/{visit.tour.id}/itineraire",
-    ]
-    return "\n".join(lines)
+    return compose(
+        "visit_declined",
+        f"Visite déclinée : {visit.site.name} — {visit.tour.title}",
+        name=organiser.name,
+        actor=actor,
+        site=visit.site,
+        tour=visit.tour,
+        stop=visit.stop,
+        bus=visit.bus,
+        reason=reason,
+        itinerary_url=f"{base}/tours/{visit.tour.id}/itineraire",
+    )

@@ -1,5 +1,6 @@
 """A cohort in calendars: one recurring event (RRULE), EXDATE for weeks without a session, an override
-(RECURRENCE-ID) per moved session. Read by `tourplanner.calendar.events`, for invitations and feeds alike."""
+(RECURRENCE-ID) per moved session. Read by `events` beside it, for invitations and feeds alike: it lives on the
+calendar side so that the cohorts package never imports the calendar."""
 
 from __future__ import annotations
 
