@@ -171,3 +171,52 @@ def test_second_process_only_when_a_core_is_idle():
     assert not has_idle_core(load=1.5, cores=2)
     assert not has_idle_core(load=0.2, cores=1)
     assert not has_idle_core(load=12.0, cores=2)
+
+
+def test_a_stagnant_trajectory_gives_way_only_with_time_left():
+    """A search is replaced after STAGNATION_CPU_S of CPU without a new best, if time remains."""
+    from tourplanner.routing._solomon_search import MIN_TRAJECTORY_S, STAGNATION_CPU_S, stagnated
+
+    assert stagnated(cpu_now=10.0, cpu_at_best=10.0 - STAGNATION_CPU_S - 0.1, seconds_left=5.0)
+    assert not stagnated(cpu_now=10.0, cpu_at_best=10.0 - STAGNATION_CPU_S + 0.1, seconds_left=5.0)
+    assert not stagnated(cpu_now=10.0, cpu_at_best=0.0, seconds_left=MIN_TRAJECTORY_S - 0.1)
+
+
+def test_trajectories_differ_by_configuration_then_by_customer_order(small10_path):
+    """Each new trajectory is another path: the portfolio's configurations, then shuffled customers."""
+    from tourplanner.routing._solomon_search import PORTFOLIO, shuffled, trajectory
+
+    assert [trajectory(n) for n in range(3)] == [(PORTFOLIO[0], 0), (PORTFOLIO[1], 0), (PORTFOLIO[0], 1)]
+    instance = read_solomon(small10_path)
+    assert shuffled(instance, 0) is instance
+    other = shuffled(instance, 1)
+    assert [c.number for c in other.customers] != [c.number for c in instance.customers]
+    assert sorted(other.customers, key=lambda c: c.number) == list(instance.customers)
+
+
+def test_search_restarts_stagnant_trajectories_and_leaves_no_child(small10_path, monkeypatch):
+    """With no patience at all, trajectories follow one another until the deadline; the best
+    of them is a feasible answer and no child process outlives the search."""
+    import multiprocessing
+
+    from tourplanner.routing import _solomon_search
+
+    started = []
+    start = _solomon_search._Trajectory.start.__func__
+
+    def counting_start(cls, context, instance, deadline, number):
+        started.append(number)
+        return start(cls, context, instance, deadline, number)
+
+    monkeypatch.setattr(_solomon_search, "STAGNATION_CPU_S", 0.0)
+    monkeypatch.setattr(_solomon_search, "MIN_TRAJECTORY_S", 0.2)
+    monkeypatch.setattr(_solomon_search._Trajectory, "start", classmethod(counting_start))
+    instance = read_solomon(small10_path)
+    deadline = time.monotonic() + 3.0
+    routes = _solomon_search.search(instance, deadline)
+    assert time.monotonic() <= deadline + 0.5
+    assert len(started) > 2 and started == list(range(len(started)))
+    assert not multiprocessing.active_children()
+    served = sorted(n for route in routes for n in route)
+    assert served == sorted(c.number for c in instance.customers)
+    assert not _solomon_search.check_solution(instance, routes, [])
