@@ -10,15 +10,12 @@ model accepts is feasible in doubles too (``solomon.repair`` checks again anyway
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import multiprocessing
 import os
-import random
 import time
-from multiprocessing import connection
 
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_heuristic_parameters_pb2, routing_ils_pb2
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_pb2
 from ortools.util import optional_boolean_pb2
 
 from tourplanner.routing.solomon_instance import SolomonInstance, check_solution, route_distance
@@ -28,11 +25,10 @@ SCALE = 10_000
 
 FIRST = routing_enums_pb2.FirstSolutionStrategy
 META = routing_enums_pb2.LocalSearchMetaheuristic
-SORTING = routing_heuristic_parameters_pb2.LocalCheapestInsertionParameters
 BOOL_TRUE, BOOL_FALSE = optional_boolean_pb2.BOOL_TRUE, optional_boolean_pb2.BOOL_FALSE
 
 
-def build_model(instance: SolomonInstance, *, optional: bool = True, fixed_cost: float = 0.0):
+def build_model(instance: SolomonInstance, *, optional: bool = True):
     """The OR-Tools model (manager, routing): exact distances scaled up, windows, capacity."""
     nodes = instance.nodes
     n = len(nodes)
@@ -43,8 +39,6 @@ def build_model(instance: SolomonInstance, *, optional: bool = True, fixed_cost:
     with_service = [[travel[i][j] + round(nodes[i].service * SCALE) for j in range(n)] for i in range(n)]
     cost = routing.RegisterTransitMatrix(travel)
     routing.SetArcCostEvaluatorOfAllVehicles(cost)
-    if fixed_cost:
-        routing.SetFixedCostOfAllVehicles(round(fixed_cost * SCALE))
     horizon = round(instance.depot.due * SCALE)
     routing.AddDimension(routing.RegisterTransitMatrix(with_service), horizon, horizon, False, "time")
     time_dim = routing.GetDimensionOrDie("time")
@@ -107,7 +101,6 @@ def _iterated_local_search(
     recreate: str = "LOCAL_CHEAPEST_INSERTION",
     improve: bool = True,
     temperatures: tuple[float, float] | None = None,
-    sorting: tuple[str, ...] = (),
 ):
     """Ruin (SISR string removals) and recreate, the perturbation of iterated local search."""
     params.use_iterated_local_search = True
@@ -120,9 +113,6 @@ def _iterated_local_search(
     sisr.bypass_factor = bypass
     ruin.ruin_composition_strategy = routing_ils_pb2.RuinCompositionStrategy.RUN_ALL_SEQUENTIALLY
     ruin.recreate_strategy.heuristic = getattr(FIRST, recreate)
-    if sorting:
-        lci = ruin.recreate_strategy.parameters.local_cheapest_insertion
-        lci.insertion_sorting_properties.extend(getattr(SORTING, f"SORTING_PROPERTY_{name}") for name in sorting)
     if annealing and temperatures:
         annealing_params = ils.reference_solution_acceptance_strategy.simulated_annealing
         annealing_params.initial_temperature = temperatures[0] * SCALE
@@ -176,159 +166,48 @@ def has_idle_core(load: float | None = None, cores: int | None = None) -> bool:
     return cores - load >= 1.0
 
 
-#: CPU seconds a search trajectory may run without a new best before it is replaced by a
-#: fresh one (OR-Tools' ILS has a fixed random seed: one trajectory reaches an end point
-#: and stays there, whatever the time left; bench/README-routing.md).
-STAGNATION_CPU_S = 1.5
-
-#: A fresh trajectory is started only if at least this many seconds remain.
-MIN_TRAJECTORY_S = 1.0
-
-
-def trajectory(number: int) -> tuple[dict, int]:
-    """The ``number``-th trajectory: (search options, customer-order seed).
-
-    Trajectories alternate between the PORTFOLIO's configurations; from the third on, the
-    customers are listed to OR-Tools in another order (a seeded shuffle), which sends the
-    same search down another path: OR-Tools takes no seed.
-    """
-    return PORTFOLIO[number % len(PORTFOLIO)], number // len(PORTFOLIO)
-
-
-def shuffled(instance: SolomonInstance, seed: int) -> SolomonInstance:
-    """The same instance with its customers in another order (seed 0: the file's order)."""
-    if not seed:
-        return instance
-    customers = list(instance.customers)
-    random.Random(seed).shuffle(customers)
-    return dataclasses.replace(instance, customers=tuple(customers))
-
-
-def stagnated(cpu_now: float, cpu_at_best: float, seconds_left: float) -> bool:
-    """Whether a trajectory should give way to a fresh one."""
-    return cpu_now - cpu_at_best > STAGNATION_CPU_S and seconds_left > MIN_TRAJECTORY_S
+#: Seconds by which the portfolio's child finishes before the parent.
+CHILD_HEAD_START_S = 0.5
 
 
 def search(instance: SolomonInstance, deadline: float, **options) -> list[list[int]]:
     """Routes of customer numbers found before ``deadline`` (time.monotonic()).
 
-    Without options: iterated local search in child processes — two when a second core is
-    idle, one on a busy machine (measured better there) — each reporting its every new best;
-    a trajectory that has spent STAGNATION_CPU_S of CPU without a new best is killed and
-    replaced by the next one (``trajectory``). The shortest feasible answer wins.
+    Without options: when a second core sits idle, runs the PORTFOLIO — its first
+    configuration in a forked child process, its second here — and keeps the shorter
+    feasible answer; on a busy machine, its first configuration alone (measured better
+    there: two processes of one command then share one command's slice of the CPU).
     """
     if options:
         return _search_one(instance, deadline, **options)
+    if not has_idle_core():
+        return _search_one(instance, deadline, **PORTFOLIO[0])
     context = multiprocessing.get_context("fork")
-    running: list[_Trajectory] = []
-    bests: list[list[list[int]]] = []
-    started = 0
-    for _ in range(2 if has_idle_core() else 1):
-        running.append(_Trajectory.start(context, instance, deadline, started))
-        started += 1
-    try:
-        while running and time.monotonic() < deadline:
-            connection.wait([t.receiver for t in running], timeout=min(0.1, max(0.0, deadline - time.monotonic())))
-            for current in list(running):
-                current.drain()
-                left = deadline - time.monotonic()
-                if current.finished or (current.routes and stagnated(current.cpu(), current.cpu_at_best, left)):
-                    current.stop()
-                    running.remove(current)
-                    if current.routes:
-                        bests.append(current.routes)
-                    if left > MIN_TRAJECTORY_S:
-                        running.append(_Trajectory.start(context, instance, deadline, started))
-                        started += 1
-    finally:
-        for current in running:
-            current.drain()
-            current.stop()
-            if current.routes:
-                bests.append(current.routes)
-    if not bests:  # nothing reported in time (a very busy machine): a first solution here
-        return _search_one(instance, time.monotonic() + 0.3, **PORTFOLIO[0])
-    return min(bests, key=lambda routes: _score(instance, routes))
-
-
-class _Trajectory:
-    """One search in a forked child, reporting (its CPU seconds, cost, routes) at each new best."""
-
-    def __init__(self, process, receiver) -> None:
-        self.process, self.receiver = process, receiver
-        self.routes: list[list[int]] = []
-        self.cost = math.inf
-        self.cpu_at_best = 0.0
-        self.finished = False
-        self.started_at = time.monotonic()
-
-    @classmethod
-    def start(cls, context, instance, deadline, number) -> _Trajectory:
-        receiver, sender = context.Pipe(duplex=False)
-        options, seed = trajectory(number)
-        process = context.Process(target=_report_bests, args=(instance, deadline, options, seed, sender), daemon=True)
-        process.start()
-        sender.close()
-        return cls(process, receiver)
-
-    def drain(self) -> None:
-        """Read every report waiting in the pipe."""
-        try:
-            while self.receiver.poll():
-                cpu, cost, routes = self.receiver.recv()
-                if cost < self.cost:
-                    self.cost, self.routes, self.cpu_at_best = cost, routes, cpu
-        except (EOFError, OSError):  # the child ended (its own deadline) or died
-            self.finished = True
-
-    def cpu(self) -> float:
-        """The child's CPU seconds so far (Linux); elsewhere its wall-clock age."""
-        try:
-            with open(f"/proc/{self.process.pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, ValueError, IndexError, AttributeError):
-            return time.monotonic() - self.started_at
-
-    def stop(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join()
-        self.receiver.close()
-
-
-def _report_bests(instance, deadline, options, seed, sender) -> None:
-    """Child process: one trajectory, every new best sent as (CPU seconds, cost, routes)."""
-    instance = shuffled(instance, seed)
-    options = dict(options)
-    manager, routing = build_model(instance, optional=options.pop("optional", True))
-    numbers = [node.number for node in instance.nodes]
-    best = [math.inf]
-
-    def report() -> None:
-        cost = routing.CostVar().Value()
-        if cost < best[0]:
-            best[0] = cost
-            routes = [[numbers[i] for i in route] for route in _current_routes(manager, routing)]
-            sender.send((time.process_time(), cost, routes))
-
-    routing.AddAtSolutionCallback(report)
-    params = parameters(deadline - time.monotonic() - 0.2, **options)
-    routing.SolveWithIteratedLocalSearch(params)
+    receiver, sender = context.Pipe(duplex=False)
+    # The child stops earlier: OR-Tools overruns its limit on a loaded machine, and an answer
+    # that comes after the parent's deadline is not waited for.
+    child_deadline = deadline - CHILD_HEAD_START_S
+    child = context.Process(target=_child, args=(instance, child_deadline, PORTFOLIO[0], sender), daemon=True)
+    child.start()
     sender.close()
+    candidates = [_search_one(instance, deadline, **PORTFOLIO[1])]
+    # A child late by more than a quarter second (a loaded machine) is not waited for: the
+    # command's bound (limit + 1 s) matters more than its answer.
+    if receiver.poll(max(0.0, deadline - time.monotonic()) + 0.25):
+        try:
+            candidates.append(receiver.recv())
+        except EOFError:  # the child died: keep our own answer
+            pass
+    child.join(timeout=0.2)
+    if child.is_alive():
+        child.kill()
+        child.join()
+    return min(candidates, key=lambda routes: _score(instance, routes))
 
 
-def _current_routes(manager, routing) -> list[list[int]]:
-    """Routes of the solution being reported (inside an at-solution callback)."""
-    routes = []
-    for v in range(routing.vehicles()):
-        route, index = [], routing.NextVar(routing.Start(v)).Value()
-        while not routing.IsEnd(index):
-            route.append(manager.IndexToNode(index))
-            index = routing.NextVar(index).Value()
-        if route:
-            routes.append(route)
-    return routes
+def _child(instance, deadline, options, sender) -> None:
+    sender.send(_search_one(instance, deadline, **options))
+    sender.close()
 
 
 def _score(instance: SolomonInstance, routes: list[list[int]]) -> tuple[int, float]:
@@ -344,8 +223,7 @@ def _missing(instance, routes):
 
 def _search_one(instance: SolomonInstance, deadline: float, **options) -> list[list[int]]:
     optional = options.pop("optional", True)
-    fixed_cost = options.pop("fixed_cost", 0.0)
-    manager, routing = build_model(instance, optional=optional, fixed_cost=fixed_cost)
+    manager, routing = build_model(instance, optional=optional)
     seconds = deadline - time.monotonic() - 0.2
     params = parameters(seconds, **options)
     if params.use_iterated_local_search:
