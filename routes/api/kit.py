@@ -92,6 +92,20 @@ class KitTemplateOut(BaseModel):
     lunch: KitLunchOut | None = None
 
 
+class KitQuestionOut(BaseModel):
+    """One 1–5 statement of a questionnaire; the first is the headline whose score the bilan compares."""
+
+    key: str
+    text: str
+
+
+class KitQuestionnaireOut(BaseModel):
+    """An audience's perception questionnaire."""
+
+    respondent: str = Field(description="prescriber or company")
+    questions: list[KitQuestionOut]
+
+
 class KitOut(BaseModel):
     """A kit file."""
 
@@ -102,6 +116,7 @@ class KitOut(BaseModel):
     zones: list[KitZoneOut]
     sites: list[KitSiteOut]
     tour_templates: list[KitTemplateOut]
+    questionnaires: list[KitQuestionnaireOut]
 
 
 class KitImportOut(BaseModel):
@@ -113,13 +128,15 @@ class KitImportOut(BaseModel):
     sites_updated: int
     templates_created: int
     templates_updated: int
+    questionnaires_created: int
+    questionnaires_updated: int
     summary: str
 
 
 @api.get("/kit")
 @spec.validate(query=KitQuery, resp=Response(HTTP_200=KitOut, HTTP_422=ValidationProblem, **ERRORS), tags=["kit"])
 def export_kit(query: KitQuery):
-    """A territory's kit: its zones, its sites without personal data, the organiser's tour templates (organisers)."""
+    """A territory's kit: zones, sites without personal data, tour templates, questionnaires (organisers)."""
     return jsonify(operations.export_kit(current_user(), query.territory or None))
 
 

@@ -4,10 +4,11 @@ What travels: the territory's industrial zones; the sites in them with what visi
 shown (sector, trades, equipment, access, pay, training, open positions) but WITHOUT
 personal data (no contact names, telephones, e-mails: `contact_name`, `contact_phone`,
 `visitor_contacts` and `how_to_apply` stay home); and the organiser's tour templates, the
-shape of each tour they manage (kind, meeting point, coaches, hours) without its day.
+shape of each tour they manage (kind, meeting point, coaches, hours) without its day; and the
+organisation's perception questionnaires (one per audience, its statements in order).
 
-Importing is idempotent (zones by name, sites by company and name, templates by name in
-the importer's organisation: a second import changes nothing) and all or nothing: the
+Importing is idempotent (zones by name, sites by company and name, templates by name and
+questionnaires by audience in the importer's organisation: a second import changes nothing) and all or nothing: the
 whole file is checked first, every fault named in French, and nothing is written unless
 the file is sound. Operations flush and never commit.
 """
@@ -29,6 +30,7 @@ from tourplanner.audit.operations import record
 from tourplanner.db import utcnow
 from tourplanner.errors import FieldError, InvalidInput
 from tourplanner.extensions import db
+from tourplanner.impact.questionnaires import check_kit_questionnaires, import_kit_questionnaires, kit_questionnaires
 from tourplanner.kit.models import TourTemplate
 from tourplanner.sites.models import IndustrialZone, Site
 from tourplanner.timeutil import to_local
@@ -66,6 +68,8 @@ class ImportReport:
     sites_updated: int = 0
     templates_created: int = 0
     templates_updated: int = 0
+    questionnaires_created: int = 0
+    questionnaires_updated: int = 0
 
     @property
     def changed(self) -> int:
@@ -78,6 +82,8 @@ class ImportReport:
                 self.sites_updated,
                 self.templates_created,
                 self.templates_updated,
+                self.questionnaires_created,
+                self.questionnaires_updated,
             )
         )
 
@@ -86,7 +92,8 @@ class ImportReport:
         return (
             f"zones : {self.zones_created} créées, {self.zones_updated} mises à jour ; "
             f"sites : {self.sites_created} créés, {self.sites_updated} mis à jour ; "
-            f"modèles de tour : {self.templates_created} créés, {self.templates_updated} mis à jour"
+            f"modèles de tour : {self.templates_created} créés, {self.templates_updated} mis à jour ; "
+            f"questionnaires : {self.questionnaires_created} créés, {self.questionnaires_updated} mis à jour"
         )
 
 
@@ -160,6 +167,7 @@ def export_kit(organiser: User, territory: str | None = None) -> dict[str, Any]:
         ],
         "sites": [_site_json(site) for site in sites],
         "tour_templates": [templates[name] for name in sorted(templates)],
+        "questionnaires": kit_questionnaires(organiser),
     }
 
 
@@ -256,6 +264,8 @@ def import_kit(data: dict[str, Any], organiser: User) -> ImportReport:
             template.details = details
             counts["templates_updated"] += 1
     db.session.flush()
+    created, updated = import_kit_questionnaires(data.get("questionnaires", []), organiser)
+    counts.update(questionnaires_created=created, questionnaires_updated=updated)
     report = ImportReport(**counts)
     record(organiser, "kit.import", organiser, **counts)
     return report
@@ -285,7 +295,7 @@ def _check(data: dict[str, Any]) -> None:
         raise InvalidInput.one("version", f"version de kit non prise en charge (attendue : {VERSION})")
     errors: list[FieldError] = []
     sections = {}
-    for section in ("zones", "sites", "tour_templates"):
+    for section in ("zones", "sites", "tour_templates", "questionnaires"):
         value = data.get(section, [])
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
             errors.append(FieldError(section, "une liste d'objets est attendue"))
@@ -331,6 +341,7 @@ def _check(data: dict[str, Any]) -> None:
             if item["name"].strip() in template_names:
                 errors.append(FieldError(f"{where}.name", f"le modèle « {item['name']} » figure deux fois"))
             template_names.add(item["name"].strip())
+    check_kit_questionnaires(sections["questionnaires"], errors)
     if errors:
         raise InvalidInput(errors, f"kit refusé, rien n'a été importé : {len(errors)} erreur(s)")
 
