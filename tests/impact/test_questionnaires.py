@@ -150,3 +150,20 @@ def test_the_api_keeps_its_contract_and_refuses_unknown_statements(upcoming, api
     after = api.post(f"/tours/{tour}/perception", json={"moment": "after", "score": 5, "scores": {"metiers": 4}})
     assert after.status_code == 201
     assert db.session.query(PerceptionAnswer).filter_by(moment=Moment.AFTER).one().scores == {"metiers": 4}
+
+
+def test_two_first_saves_at_once_keep_one_questionnaire(upcoming, monkeypatch):
+    """When another organiser saved the first version meanwhile, the unique key wins: 409, the first one kept."""
+    from tourplanner.errors import Conflict
+    from tourplanner.impact import questionnaires
+
+    questionnaires.set_questions(upcoming.organiser, Respondent.COMPANY, ["Premier enregistré."])
+    db.session.commit()
+    monkeypatch.setattr(questionnaires, "_stored", lambda organisation_id, respondent: None)  # read before the save
+    with pytest.raises(Conflict):
+        questionnaires.set_questions(upcoming.organiser, Respondent.COMPANY, ["Second."])
+    db.session.rollback()
+    monkeypatch.undo()
+    assert [q.text for q in questions_for(upcoming.organiser.organisation_id, Respondent.COMPANY)] == [
+        "Premier enregistré."
+    ]

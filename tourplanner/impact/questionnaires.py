@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from tourplanner.accounts.models import User
 from tourplanner.accounts.permissions import require_organiser
 from tourplanner.audit.operations import record
-from tourplanner.errors import FieldError, InvalidInput
+from tourplanner.errors import Conflict, FieldError, InvalidInput
 from tourplanner.extensions import db
 from tourplanner.impact.enums import Respondent
 from tourplanner.impact.models import Questionnaire, QuestionnaireQuestion
@@ -129,7 +130,12 @@ def set_questions(organiser: User, respondent: Respondent, questions: list[Quest
     questionnaire = _stored(organiser.organisation_id, respondent)
     if questionnaire is None:
         questionnaire = Questionnaire(organisation_id=organiser.organisation_id, respondent=respondent)
-        db.session.add(questionnaire)
+        try:
+            with db.session.begin_nested():  # two organisers saving their first version at once: one wins
+                db.session.add(questionnaire)
+                db.session.flush()
+        except IntegrityError:
+            raise Conflict("ce questionnaire vient d'être enregistré par ailleurs : rechargez la page") from None
     elif [Question(q.key, q.text) for q in questionnaire.questions] == wanted:
         return wanted
     _replace(questionnaire, wanted)
