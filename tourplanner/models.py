@@ -18,6 +18,8 @@ from tourplanner.impact.models import (  # noqa: F401  (impact tables)
     OutcomeRequest,
     PerceptionAnswer,
     PerceptionRequest,
+    Questionnaire,
+    QuestionnaireQuestion,
 )
 from tourplanner.jobs_models import SchedulerLease  # noqa: F401  (the scheduler's table)
 from tourplanner.kit.models import TourTemplate  # noqa: F401  (the kit's tour templates)

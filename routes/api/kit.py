@@ -1,13 +1,22 @@
-"""The kit in the API: export a territory's set-up, import another's (organisers)."""
+"""The kit in the API: export a territory's set-up, import another's, create a tour from a template (organisers).
+
+- GET /kit, POST /kit: the kit file out and in.
+- GET /kit/templates: the organisation's tour templates, with their ids.
+- POST /kit/templates/{id}/tours {"date", "title"?}: a draft tour on that day shaped by the template.
+"""
 
 from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
 
 from flask import jsonify, request
 from pydantic import BaseModel, ConfigDict, Field
 from spectree import Response
 
 from routes.api import api, current_user, spec
-from routes.api.schemas import Problem, ValidationProblem
+from routes.api.schemas import Body, Problem, TourOut, ValidationProblem
+from routes.api.tours import tour_json
 from tourplanner.extensions import db
 from tourplanner.kit import operations
 
@@ -90,6 +99,22 @@ class KitTemplateOut(BaseModel):
     booking_deadline_days_before: int = 0
     max_seats_per_booking: int | None = None
     lunch: KitLunchOut | None = None
+    lunch_place: str | None = None
+    trades: list[str] = Field(default_factory=list, description="ROME codes")
+
+
+class KitQuestionOut(BaseModel):
+    """One 1–5 statement of a questionnaire; the first is the headline whose score the bilan compares."""
+
+    key: str
+    text: str
+
+
+class KitQuestionnaireOut(BaseModel):
+    """An audience's perception questionnaire."""
+
+    respondent: str = Field(description="prescriber or company")
+    questions: list[KitQuestionOut]
 
 
 class KitOut(BaseModel):
@@ -102,6 +127,7 @@ class KitOut(BaseModel):
     zones: list[KitZoneOut]
     sites: list[KitSiteOut]
     tour_templates: list[KitTemplateOut]
+    questionnaires: list[KitQuestionnaireOut]
 
 
 class KitImportOut(BaseModel):
@@ -113,13 +139,15 @@ class KitImportOut(BaseModel):
     sites_updated: int
     templates_created: int
     templates_updated: int
+    questionnaires_created: int
+    questionnaires_updated: int
     summary: str
 
 
 @api.get("/kit")
 @spec.validate(query=KitQuery, resp=Response(HTTP_200=KitOut, HTTP_422=ValidationProblem, **ERRORS), tags=["kit"])
 def export_kit(query: KitQuery):
-    """A territory's kit: its zones, its sites without personal data, the organiser's tour templates (organisers)."""
+    """A territory's kit: zones, sites without personal data, tour templates, questionnaires (organisers)."""
     return jsonify(operations.export_kit(current_user(), query.territory or None))
 
 
@@ -133,3 +161,45 @@ def import_kit():
     db.session.commit()
     counts = {name: getattr(report, name) for name in KitImportOut.model_fields if name != "summary"}
     return jsonify(counts | {"summary": report.summary()})
+
+
+class KitTemplateItemOut(KitTemplateOut):
+    """A stored tour template and its id."""
+
+    id: int
+
+
+class KitTemplateList(BaseModel):
+    """The organisation's tour templates, by name."""
+
+    templates: list[KitTemplateItemOut]
+
+
+class TourFromTemplateIn(Body):
+    """The day of the new tour (a local date, today or later) and, optionally, its title (else the template's name)."""
+
+    date: Annotated[date, Field(description="YYYY-MM-DD")]
+    title: str | None = Field(default=None, max_length=200)
+
+
+@api.get("/kit/templates")
+@spec.validate(resp=Response(HTTP_200=KitTemplateList, **ERRORS), tags=["kit"])
+def list_templates():
+    """The tour templates of the organiser's organisation (imported from kits), with their ids (organisers)."""
+    templates = operations.templates_of(current_user())
+    return jsonify({"templates": [dict(t.details, name=t.name, id=t.id) for t in templates]})
+
+
+@api.post("/kit/templates/<int:template_id>/tours")
+@spec.validate(
+    json=TourFromTemplateIn,
+    resp=Response(HTTP_201=TourOut, HTTP_404=Problem, HTTP_422=ValidationProblem, **ERRORS),
+    tags=["kit"],
+)
+def create_tour_from_template(template_id: int, json: TourFromTemplateIn):
+    """Create a draft tour on `date` from a template: title, kind, hours, coaches, lunch, meeting point, trades."""
+    user = current_user()
+    template = operations.get_template(user, template_id)
+    tour = operations.create_tour_from_template(template, user, json.date, json.title)
+    db.session.commit()
+    return jsonify(tour_json(tour)), 201

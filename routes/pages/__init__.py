@@ -37,6 +37,7 @@ from routes.pages import (  # noqa: E402,F401  (route definitions)
     organiser_bookings,
     passeport,
     prescriber,
+    questionnaires,
     reverse_visits,
     slots,
     tours,

@@ -26,6 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from routes.pages import pages
 from routes.pages.forms import REQUIRED, ActionForm, ExistingLocalTime, FrenchForm, InRange, too_long
+from routes.pages.pagination import page_links, page_request
 from routes.pages.tours import map_tiles
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.permissions import require_role
@@ -526,14 +527,17 @@ def company_series_resume(series_id: int):
 @pages.get("/entreprise/visites")
 @login_required
 def company_visits():
-    """Every visit planned at the company's sites, to come and past."""
+    """The visits planned at the company's sites, a page at a time: those to come (soonest first), or with
+    `?periode=passees` the past ones (latest first)."""
     _company()
-    everything = visits.company_visits(current_user)
-    now = utcnow()
+    past = request.args.get("periode") == "passees"
+    page = visits.company_visits_page_of(current_user, page_request(), upcoming=not past, now=utcnow())
     return render_template(
         "company/visits.html",
-        coming=[v for v in everything if v.stop.departure_at >= now],
-        past=[v for v in everything if v.stop.departure_at < now],
+        visits=page.items,
+        past=past,
+        pages=page_links(page.next_cursor),
+        is_first_page=page_request().cursor is None,
         action_form=ActionForm(),
     )
 

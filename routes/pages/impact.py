@@ -19,6 +19,7 @@ from tourplanner.extensions import db
 from tourplanner.impact import operations
 from tourplanner.impact.enums import Contract, Moment, OutcomeKind
 from tourplanner.impact.links import read_token
+from tourplanner.impact.questionnaires import questions_for
 from tourplanner.tours.models import Tour
 
 #: The answers of a 1–5 scale, in French.
@@ -52,7 +53,7 @@ def questionnaire(token: str):
     except ValueError:
         raise NotFound("ce lien n'est pas valide") from None
     respondent = operations.respondent_for(tour, user)
-    questions = operations.QUESTIONS[respondent]
+    questions = [(q.key, q.text) for q in questions_for(tour.organisation_id, respondent)]
     page = {"tour": tour, "user": user, "moment": moment, "questions": questions, "scale": SCALE}
     if operations.has_answered(tour, user, moment):
         return render_template("bilan/thanks.html", already=True, **page)

@@ -1,8 +1,10 @@
-"""The kit page: download this territory's set-up as a file, import another territory's (organisers)."""
+"""The kit page: download this territory's set-up as a file, import another territory's, and create a draft tour
+from an imported template (organisers)."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -11,10 +13,12 @@ from flask_wtf.file import FileField
 from routes.pages import pages
 from routes.pages.forms import FrenchForm
 from tourplanner.accounts.permissions import require_organiser
+from tourplanner.db import utcnow
 from tourplanner.errors import InvalidInput
 from tourplanner.extensions import db
 from tourplanner.kit import operations
 from tourplanner.sites.catalogue import territories
+from tourplanner.timeutil import to_local
 
 
 class KitImportForm(FrenchForm):
@@ -23,13 +27,22 @@ class KitImportForm(FrenchForm):
     file = FileField("Fichier du kit (.json, 2 Mo au plus)")
 
 
-def _render(form: KitImportForm, problems: list[str] | None = None, status: int = 200):
+def _render(
+    form: KitImportForm,
+    problems: list[str] | None = None,
+    status: int = 200,
+    template_problems: dict[int, list[str]] | None = None,
+    posted: dict[str, str] | None = None,
+):
     return render_template(
         "kit/page.html",
         form=form,
         territories=territories(),
         problems=problems or [],
         templates=operations.templates_of(current_user),
+        template_problems=template_problems or {},
+        posted=posted or {},
+        today=to_local(utcnow()).date().isoformat(),
     ), status
 
 
@@ -78,3 +91,27 @@ def kit_import():
         return _render(form, [f"Kit refusé, rien n'a été importé. {error.detail}"] + problems, 422)
     flash(f"Kit importé — {report.summary()}.", "success")
     return redirect(url_for("pages.kit_page"))
+
+
+@pages.post("/organisateur/kit/modeles/<int:template_id>/tour")
+@login_required
+def kit_template_tour(template_id: int):
+    """Create a draft tour on the chosen day from a template, then open it to edit as any draft."""
+    template = operations.get_template(current_user, template_id)
+    posted = {"date": request.form.get("date", "").strip(), "title": request.form.get("title", "")[:300]}
+    if not KitImportForm().validate_on_submit():
+        return _render(KitImportForm(), ["Le formulaire a expiré ; rechargez la page et recommencez."], 400)
+    try:
+        day = date.fromisoformat(posted["date"])
+    except ValueError:
+        problems = {template.id: ["Indiquez la date du tour (jj/mm/aaaa)."]}
+        return _render(KitImportForm(), status=422, template_problems=problems, posted=posted)
+    try:
+        tour = operations.create_tour_from_template(template, current_user, day, posted["title"] or None)
+        db.session.commit()
+    except InvalidInput as error:
+        db.session.rollback()
+        problems = {template.id: [fault.message.capitalize() + "." for fault in error.errors[:10]]}
+        return _render(KitImportForm(), status=422, template_problems=problems, posted=posted)
+    flash(f"Tour créé (brouillon) depuis le modèle « {template.name} » : vérifiez-le, puis publiez-le.", "success")
+    return redirect(url_for("pages.tour_edit", tour_id=tour.id))

@@ -1,7 +1,7 @@
 """The organiser's side of bookings and the day itself.
 
-- /tours/<id>/inscriptions: the bookings per coach, the waiting list, cancelled ones;
-  cancel a booking, move a confirmed one to another coach (organisers).
+- /tours/<id>/inscriptions: the bookings per coach, the waiting list, cancelled ones, a page
+  at a time (« Page suivante »); cancel a booking, move a confirmed one to another coach (organisers).
 - /tours/<id>/inscriptions.csv: the same, one row per participant, for French Excel.
 - /tours/<id>/presence: the attendance sheet on a phone (organisers, the tour's ambassadors).
 - /organisateur/absences: no-show figures per organisation and kind of organisation.
@@ -20,9 +20,11 @@ from wtforms.validators import AnyOf, InputRequired
 
 from routes.pages import pages
 from routes.pages.forms import ActionForm, FrenchForm
+from routes.pages.pagination import page_links, page_request
 from routes.pages.tours import load_managed_tour, load_tour
 from tourplanner.bookings import attendance, moves
 from tourplanner.bookings import operations as bookings
+from tourplanner.bookings import queries as booking_queries
 from tourplanner.bookings.enums import Attendance, BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.errors import Conflict, InvalidInput, NotFound
@@ -69,12 +71,15 @@ class CoachBookings:
     """A coach and its confirmed bookings, for the page."""
 
     bus: Bus
+    #: Seats its confirmed bookings hold (all of them, not only this page's).
+    seats: int = 0
+    #: Its confirmed bookings on this page.
     bookings: list[Booking] = field(default_factory=list)
 
     @property
     def seats_held(self) -> int:
         """Seats its confirmed bookings hold."""
-        return sum(b.seats for b in self.bookings)
+        return self.seats
 
 
 @pages.get("/tours/<int:tour_id>/inscriptions")
@@ -158,21 +163,27 @@ def tour_booking_move(tour_id: int, booking_id: int):
 
 
 def _render_bookings(tour: Tour, problem: str | None = None, status: int = 200):
-    """The bookings page; `problem` says in French why an action was refused."""
-    all_bookings = bookings.tour_bookings(tour, current_user)
-    coaches = [CoachBookings(bus) for bus in tour.buses]
+    """One page of the bookings (LIST_PAGE_SIZE, keyset): per coach, waiting, cancelled; `problem` says in French
+    why an action was refused. Totals (seats per coach, bookings per status) are the whole tour's."""
+    page = booking_queries.tour_bookings_page(tour, current_user, page_request())
+    counts = booking_queries.tour_booking_counts(tour)
+    coaches = [CoachBookings(bus, seats=counts.seats_by_bus.get(bus.id, 0)) for bus in tour.buses]
     by_bus = {coach.bus.id: coach for coach in coaches}
-    for booking in all_bookings:
+    for booking in page.items:
         if booking.status is BookingStatus.CONFIRMED and booking.bus_id in by_bus:
             by_bus[booking.bus_id].bookings.append(booking)
-    waiting = [b for b in all_bookings if b.status is BookingStatus.WAITLISTED]
-    cancelled = [b for b in all_bookings if b.status is BookingStatus.CANCELLED]
+    waiting = [b for b in page.items if b.status is BookingStatus.WAITLISTED]
+    cancelled = [b for b in page.items if b.status is BookingStatus.CANCELLED]
     return render_template(
         "organiser_bookings/bookings.html",
         tour=tour,
         coaches=coaches,
         waiting=waiting,
+        positions=booking_queries.waiting_positions([tour.id]) if waiting else {},
         cancelled=cancelled,
+        counts={status.value: n for status, n in counts.bookings_by_status.items()},
+        pages=page_links(page.next_cursor),
+        is_first_page=page_request().cursor is None,
         action_form=ActionForm(),
         problem=problem,
         may_move=tour.status.value in ("published", "closed") and len(tour.buses) > 1,

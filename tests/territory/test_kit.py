@@ -111,7 +111,8 @@ def test_second_import_changes_nothing(make_user, make_tour, make_site, runner, 
     again = runner.invoke(args=["kit", "import", str(path), "--organiser", organiser.email])
     assert again.exit_code == 0
     assert again.output.strip() == (
-        "zones : 0 créées, 0 mises à jour ; sites : 0 créés, 0 mis à jour ; modèles de tour : 0 créés, 0 mis à jour"
+        "zones : 0 créées, 0 mises à jour ; sites : 0 créés, 0 mis à jour ; modèles de tour : 0 créés, 0 mis à jour ; "
+        "questionnaires : 0 créés, 0 mis à jour"
     )
     assert [
         db.session.scalar(select(func.count()).select_from(model)) for model in (IndustrialZone, Site, TourTemplate)
@@ -230,3 +231,54 @@ def test_kit_through_the_api(make_user, make_tour, make_site, api_as, client):
     assert bad.status_code == 422
     assert {"zones.0.city", "zones.0.lat"} <= {error["field"] for error in bad.json["errors"]}
     assert api_as(Role.PRESCRIBER).get("/kit").status_code == 403
+
+
+def test_questionnaires_travel_in_the_kit(make_user, make_tour, make_site, api_as):
+    """A's edited questionnaires reach B by the kit; a second import changes nothing; a faulty one imports nothing."""
+    from tourplanner.impact.enums import Respondent
+    from tourplanner.impact.models import Questionnaire
+    from tourplanner.impact.questionnaires import DEFAULT_QUESTIONS, Question, questions_for, set_questions
+
+    organiser = _territory(make_user, make_tour, make_site)
+    set_questions(
+        organiser, Respondent.COMPANY, ["Les reconvertis réussissent chez nous.", "Nous accueillons des stagiaires."]
+    )
+    db.session.commit()
+    kit = api_as(organiser).get("/kit").json
+    assert kit["questionnaires"] == [
+        {
+            "respondent": "prescriber",
+            "questions": [{"key": q.key, "text": q.text} for q in DEFAULT_QUESTIONS[Respondent.PRESCRIBER]],
+        },
+        {
+            "respondent": "company",
+            "questions": [
+                {"key": "reconversion", "text": "Les reconvertis réussissent chez nous."},
+                {"key": "nous_accueillons_des_stagiaire", "text": "Nous accueillons des stagiaires."},
+            ],
+        },
+    ]
+    newcomer = make_user(Role.ORGANISER, organisation="Communauté de communes du Pilat")
+    api = api_as(newcomer)
+    first = api.post("/kit", json=kit).json
+    assert (first["questionnaires_created"], first["questionnaires_updated"]) == (2, 0)
+    assert questions_for(newcomer.organisation_id, Respondent.COMPANY) == [
+        Question("reconversion", "Les reconvertis réussissent chez nous."),
+        Question("nous_accueillons_des_stagiaire", "Nous accueillons des stagiaires."),
+    ]
+    again = api.post("/kit", json=kit).json
+    assert (again["questionnaires_created"], again["questionnaires_updated"]) == (0, 0)
+    kit["questionnaires"][1]["questions"][1]["text"] = "Nous accueillons des stagiaires en PMSMP."
+    changed = api.post("/kit", json=kit).json
+    assert (changed["questionnaires_created"], changed["questionnaires_updated"]) == (0, 1)
+    stored = db.session.scalar(select(func.count()).select_from(Questionnaire))
+    faulty = dict(
+        kit,
+        zones=kit["zones"] + [{"name": "ZI Neuve", "city": "Firminy", "territory": "Ondaine", "lat": 45.4, "lon": 4.3}],
+        questionnaires=[{"respondent": "prescriber", "questions": [{"key": "debouches", "text": ""}]}],
+    )
+    refused = api.post("/kit", json=faulty)
+    assert refused.status_code == 422
+    assert [error["field"] for error in refused.json["errors"]] == ["questionnaires.0.questions.0.text"]
+    assert db.session.scalar(select(IndustrialZone).where(IndustrialZone.name == "ZI Neuve")) is None
+    assert db.session.scalar(select(func.count()).select_from(Questionnaire)) == stored

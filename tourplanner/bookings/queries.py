@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, case, select
+from dataclasses import dataclass
+
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tourplanner.accounts.enums import Role
@@ -72,3 +74,27 @@ def waiting_positions(tour_ids: set[int] | list[int]) -> dict[int, int]:
         counters[tour_id] = counters.get(tour_id, 0) + 1
         positions[booking_id] = counters[tour_id]
     return positions
+
+
+@dataclass(frozen=True)
+class BookingCounts:
+    """A tour's totals for a page of its bookings: seats confirmed per coach, bookings per status."""
+
+    seats_by_bus: dict[int, int]
+    bookings_by_status: dict[BookingStatus, int]
+
+
+def tour_booking_counts(tour: Tour) -> BookingCounts:
+    """Confirmed seats per coach and bookings per status of a tour, in one statement (the page shows a part)."""
+    seats_by_bus: dict[int, int] = {}
+    by_status: dict[BookingStatus, int] = dict.fromkeys(BookingStatus, 0)
+    rows = db.session.execute(
+        select(Booking.bus_id, Booking.status, func.count(), func.coalesce(func.sum(Booking.seats), 0))
+        .where(Booking.tour_id == tour.id)
+        .group_by(Booking.bus_id, Booking.status)
+    )
+    for bus_id, status, bookings, seats in rows:
+        by_status[status] += bookings
+        if status is BookingStatus.CONFIRMED and bus_id is not None:
+            seats_by_bus[bus_id] = seats_by_bus.get(bus_id, 0) + int(seats)
+    return BookingCounts(seats_by_bus, by_status)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tourplanner.accounts.models import Organisation, User
@@ -141,3 +141,37 @@ Index(
     Booking.seats,
 )
 Index("ix_outcomes_participant_kind", Outcome.participant_id, Outcome.kind)
+
+
+class Questionnaire(Base):
+    """An organisation's perception questionnaire for one audience (prescribers or companies)."""
+
+    __tablename__ = "questionnaires"
+    __table_args__ = (UniqueConstraint("organisation_id", "respondent"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The organisation (territory) whose tours ask it; none = organisers without an organisation.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    respondent: Mapped[Respondent] = mapped_column(enum_column(Respondent))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    questions: Mapped[list[QuestionnaireQuestion]] = relationship(
+        back_populates="questionnaire", order_by="QuestionnaireQuestion.position", cascade="all, delete-orphan"
+    )
+
+
+class QuestionnaireQuestion(Base):
+    """One 1–5 statement of a questionnaire; the first in order is the headline whose score decides "improved"."""
+
+    __tablename__ = "questionnaire_questions"
+    __table_args__ = (UniqueConstraint("questionnaire_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True)
+    #: Stable name of the statement in answers' `scores` (kept when the wording changes).
+    key: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(String(300))
+    #: Order on the form, from 1.
+    position: Mapped[int]
+
+    questionnaire: Mapped[Questionnaire] = relationship(back_populates="questions")

@@ -31,25 +31,13 @@ from tourplanner.impact.models import (
     Outcome,
     PerceptionAnswer,
 )
+from tourplanner.impact.questionnaires import questions_for
 from tourplanner.sites.models import Site, Slot
 from tourplanner.tours.models import Stop, Tour
 from tourplanner.tours.queries import manages_tour
 
 #: What a participant's name becomes once anonymised (after the retention period, or erased on request).
 ANONYMISED_NAME = "Personne anonymisée"
-#: The statements of the questionnaires, in French; the first one's score decides "improved".
-QUESTIONS: dict[Respondent, list[tuple[str, str]]] = {
-    Respondent.PRESCRIBER: [
-        ("debouches", "L'industrie offre des débouchés à mes publics."),
-        ("metiers", "Je connais les métiers de l'industrie de mon territoire."),
-        ("orienter", "Je me sens capable d'orienter une personne vers un métier industriel."),
-    ],
-    Respondent.COMPANY: [
-        ("reconversion", "Les personnes en reconversion peuvent réussir dans nos métiers."),
-        ("prescripteurs", "Je sais à quels prescripteurs m'adresser pour recruter."),
-        ("accueil", "Accueillir des personnes éloignées de l'emploi est à notre portée."),
-    ],
-}
 
 
 # --- perception ------------------------------------------------------------------------
@@ -109,11 +97,14 @@ def answer_perception(
     """Record a perception answer; once per person, tour and moment (409 the second time)."""
     respondent = respondent_for(tour, user)
     errors = [FieldError("score", "doit être entre 1 et 5")] if not 1 <= score <= 5 else []
-    errors += [
-        FieldError(f"scores.{key}", "doit être entre 1 et 5")
-        for key, value in (scores or {}).items()
-        if not 1 <= value <= 5
-    ]
+    asked = {q.key for q in questions_for(tour.organisation_id, respondent)}
+    for key, value in (scores or {}).items():
+        if key not in asked:
+            errors.append(
+                FieldError(f"scores.{key}", "cette affirmation ne figure pas dans le questionnaire de ce tour")
+            )
+        elif not 1 <= value <= 5:
+            errors.append(FieldError(f"scores.{key}", "doit être entre 1 et 5"))
     if errors:
         raise InvalidInput(errors)
     if has_answered(tour, user, moment):

@@ -4,10 +4,11 @@ What travels: the territory's industrial zones; the sites in them with what visi
 shown (sector, trades, equipment, access, pay, training, open positions) but WITHOUT
 personal data (no contact names, telephones, e-mails: `contact_name`, `contact_phone`,
 `visitor_contacts` and `how_to_apply` stay home); and the organiser's tour templates, the
-shape of each tour they manage (kind, meeting point, coaches, hours) without its day.
+shape of each tour they manage (kind, meeting point, coaches, hours) without its day; and the
+organisation's perception questionnaires (one per audience, its statements in order).
 
-Importing is idempotent (zones by name, sites by company and name, templates by name in
-the importer's organisation: a second import changes nothing) and all or nothing: the
+Importing is idempotent (zones by name, sites by company and name, templates by name and
+questionnaires by audience in the importer's organisation: a second import changes nothing) and all or nothing: the
 whole file is checked first, every fault named in French, and nothing is written unless
 the file is sound. Operations flush and never commit.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -27,14 +28,19 @@ from tourplanner.accounts.operations import get_or_create_organisation
 from tourplanner.accounts.permissions import require_organiser
 from tourplanner.audit.operations import record
 from tourplanner.db import utcnow
-from tourplanner.errors import FieldError, InvalidInput
+from tourplanner.errors import FieldError, InvalidInput, NotFound
 from tourplanner.extensions import db
+from tourplanner.impact.questionnaires import check_kit_questionnaires, import_kit_questionnaires, kit_questionnaires
 from tourplanner.kit.models import TourTemplate
 from tourplanner.sites.models import IndustrialZone, Site
-from tourplanner.timeutil import to_local
+from tourplanner.timeutil import aware_local, is_existing_local_time, to_local
 from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour
+from tourplanner.tours.operations import Lunch, TourDetails, create_tour
 from tourplanner.tours.queries import managed_by
+from tourplanner.trades.models import TourTrade
+from tourplanner.trades.operations import set_tour_trades
+from tourplanner.trades.referential import load as load_referential
 
 #: What the file says it is, and the version of its layout.
 FORMAT = "tourplanner-kit"
@@ -54,6 +60,21 @@ SITE_TEXT_FIELDS = (
     "open_positions",
 )
 SITE_FLAGS = ("has_coach_parking", "is_accessible")
+#: What a tour template holds besides its name (anything else in a file stays out).
+TEMPLATE_FIELDS = (
+    "kind",
+    "description",
+    "meeting_point",
+    "start",
+    "duration_minutes",
+    "buses",
+    "boarding_minutes",
+    "booking_deadline_days_before",
+    "max_seats_per_booking",
+    "lunch",
+    "lunch_place",
+    "trades",
+)
 
 
 @dataclass(frozen=True)
@@ -66,6 +87,8 @@ class ImportReport:
     sites_updated: int = 0
     templates_created: int = 0
     templates_updated: int = 0
+    questionnaires_created: int = 0
+    questionnaires_updated: int = 0
 
     @property
     def changed(self) -> int:
@@ -78,6 +101,8 @@ class ImportReport:
                 self.sites_updated,
                 self.templates_created,
                 self.templates_updated,
+                self.questionnaires_created,
+                self.questionnaires_updated,
             )
         )
 
@@ -86,15 +111,16 @@ class ImportReport:
         return (
             f"zones : {self.zones_created} créées, {self.zones_updated} mises à jour ; "
             f"sites : {self.sites_created} créés, {self.sites_updated} mis à jour ; "
-            f"modèles de tour : {self.templates_created} créés, {self.templates_updated} mis à jour"
+            f"modèles de tour : {self.templates_created} créés, {self.templates_updated} mis à jour ; "
+            f"questionnaires : {self.questionnaires_created} créés, {self.questionnaires_updated} mis à jour"
         )
 
 
 # --- export ----------------------------------------------------------------------------
 
 
-def template_of(tour: Tour) -> dict[str, Any]:
-    """A tour's shape without its day: local hours, lengths in minutes, coaches' seats."""
+def template_of(tour: Tour, trades: list[str] | None = None) -> dict[str, Any]:
+    """A tour's shape without its day: local hours, lengths in minutes, coaches' seats, its trades (ROME codes)."""
     start = to_local(tour.start_at)
 
     def hour(value: datetime) -> str:
@@ -124,6 +150,8 @@ def template_of(tour: Tour) -> dict[str, Any]:
         "booking_deadline_days_before": max(0, (start.date() - to_local(tour.booking_deadline_at).date()).days),
         "max_seats_per_booking": tour.max_seats_per_booking,
         "lunch": lunch,
+        "lunch_place": tour.lunch_place,
+        "trades": list(trades or []),
     }
 
 
@@ -148,8 +176,19 @@ def export_kit(organiser: User, territory: str | None = None) -> dict[str, Any]:
     for template in stored:
         templates[template.name] = dict(template.details, name=template.name)
     # The most recent tour of each title the organiser manages, unless a stored template has its name.
-    for tour in db.session.scalars(select(Tour).where(managed_by(organiser)).order_by(Tour.start_at.desc())):
-        templates.setdefault(tour.title, template_of(tour))
+    tours = list(db.session.scalars(select(Tour).where(managed_by(organiser)).order_by(Tour.start_at.desc())))
+    trades: dict[int, list[str]] = {}
+    if tours:
+        rows = db.session.execute(
+            select(TourTrade.tour_id, TourTrade.rome_code)
+            .where(TourTrade.tour_id.in_([tour.id for tour in tours]))
+            .order_by(TourTrade.id)
+        )
+        for tour_id, code in rows:
+            trades.setdefault(tour_id, []).append(code)
+    for tour in tours:
+        if tour.title not in templates:
+            templates[tour.title] = template_of(tour, trades.get(tour.id))
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -160,6 +199,7 @@ def export_kit(organiser: User, territory: str | None = None) -> dict[str, Any]:
         ],
         "sites": [_site_json(site) for site in sites],
         "tour_templates": [templates[name] for name in sorted(templates)],
+        "questionnaires": kit_questionnaires(organiser),
     }
 
 
@@ -247,7 +287,7 @@ def import_kit(data: dict[str, Any], organiser: User) -> ImportReport:
             counts["sites_updated"] += 1
     for item in data.get("tour_templates", []):
         name = item["name"].strip()
-        details = {key: value for key, value in item.items() if key != "name"}
+        details = _template_details(item)
         template = db.session.scalar(select(TourTemplate).where(_template_owner(organiser), TourTemplate.name == name))
         if template is None:
             db.session.add(TourTemplate(organisation_id=organiser.organisation_id, name=name, details=details))
@@ -256,9 +296,22 @@ def import_kit(data: dict[str, Any], organiser: User) -> ImportReport:
             template.details = details
             counts["templates_updated"] += 1
     db.session.flush()
+    created, updated = import_kit_questionnaires(data.get("questionnaires", []), organiser)
+    counts.update(questionnaires_created=created, questionnaires_updated=updated)
     report = ImportReport(**counts)
     record(organiser, "kit.import", organiser, **counts)
     return report
+
+
+def _template_details(item: dict[str, Any]) -> dict[str, Any]:
+    """What a checked template of a file holds, and nothing else (a file may carry more than we know)."""
+    details = {key: item[key] for key in TEMPLATE_FIELDS if key in item}
+    point = item["meeting_point"]
+    details["meeting_point"] = {key: point.get(key) for key in ("name", "address", "lat", "lon")}
+    details["buses"] = [{"seats": bus["seats"]} for bus in item["buses"]]
+    if item.get("lunch"):
+        details["lunch"] = {key: item["lunch"][key] for key in ("earliest", "latest", "minutes")}
+    return details
 
 
 def _assign(row: Any, values: dict[str, Any]) -> bool:
@@ -285,7 +338,7 @@ def _check(data: dict[str, Any]) -> None:
         raise InvalidInput.one("version", f"version de kit non prise en charge (attendue : {VERSION})")
     errors: list[FieldError] = []
     sections = {}
-    for section in ("zones", "sites", "tour_templates"):
+    for section in ("zones", "sites", "tour_templates", "questionnaires"):
         value = data.get(section, [])
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
             errors.append(FieldError(section, "une liste d'objets est attendue"))
@@ -331,6 +384,7 @@ def _check(data: dict[str, Any]) -> None:
             if item["name"].strip() in template_names:
                 errors.append(FieldError(f"{where}.name", f"le modèle « {item['name']} » figure deux fois"))
             template_names.add(item["name"].strip())
+    check_kit_questionnaires(sections["questionnaires"], errors)
     if errors:
         raise InvalidInput(errors, f"kit refusé, rien n'a été importé : {len(errors)} erreur(s)")
 
@@ -377,6 +431,39 @@ def _check_template(item: dict[str, Any], where: str, errors: list[FieldError]) 
         )
     ):
         errors.append(FieldError(f"{where}.buses", "au moins un car, chacun avec un nombre de places positif"))
+    for name in ("description", "lunch_place"):
+        if item.get(name) is not None and not isinstance(item[name], str):
+            errors.append(FieldError(f"{where}.{name}", "un texte est attendu"))
+    if isinstance(point, dict) and point.get("address") is not None and not isinstance(point["address"], str):
+        errors.append(FieldError(f"{where}.meeting_point.address", "un texte est attendu"))
+    for name, low, high in (
+        ("boarding_minutes", 0, 30),
+        ("booking_deadline_days_before", 0, 365),
+        ("max_seats_per_booking", 1, 1000),
+    ):
+        value = item.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high):
+            errors.append(FieldError(f"{where}.{name}", f"un nombre entier de {low} à {high} est attendu"))
+    lunch = item.get("lunch")
+    if lunch is not None:
+        minutes = lunch.get("minutes") if isinstance(lunch, dict) else None
+        if (
+            not isinstance(lunch, dict)
+            or not _is_hour(lunch.get("earliest"))
+            or not _is_hour(lunch.get("latest"))
+            or isinstance(minutes, bool)
+            or not isinstance(minutes, int)
+            or not 0 < minutes <= 240
+        ):
+            errors.append(FieldError(f"{where}.lunch", "un déjeuner {earliest, latest (HH:MM), minutes} est attendu"))
+    trades = item.get("trades", [])
+    if not isinstance(trades, list) or not all(isinstance(code, str) for code in trades):
+        errors.append(FieldError(f"{where}.trades", "une liste de codes ROME est attendue"))
+    else:
+        referential = load_referential()
+        for index, code in enumerate(trades):
+            if referential.get(code) is None:
+                errors.append(FieldError(f"{where}.trades.{index}", f"code ROME inconnu : {code.strip()[:20]}"))
 
 
 def _is_hour(value: Any) -> bool:
@@ -393,3 +480,78 @@ def templates_of(organiser: User) -> list[TourTemplate]:
     """The tour templates of `organiser`'s organisation, by name."""
     require_organiser(organiser)
     return list(db.session.scalars(select(TourTemplate).where(_template_owner(organiser)).order_by(TourTemplate.name)))
+
+
+# --- a tour from a template ------------------------------------------------------------
+
+
+def get_template(organiser: User, template_id: int) -> TourTemplate:
+    """A tour template of `organiser`'s organisation; NotFound for another's."""
+    require_organiser(organiser)
+    template = db.session.get(TourTemplate, template_id)
+    if template is None or template.organisation_id != organiser.organisation_id:
+        raise NotFound(f"aucun modèle de tour n°{template_id}")
+    return template
+
+
+def _local(day: date, hour: str, field: str) -> datetime:
+    """The aware local time of `hour` (HH:MM) on `day`; InvalidInput when that time never happens there."""
+    wall = datetime.combine(day, datetime.strptime(hour, "%H:%M").time())
+    if not is_existing_local_time(wall):
+        raise InvalidInput.one(field, f"{hour} n'existe pas le {day:%d/%m/%Y} (changement d'heure)")
+    return aware_local(wall)
+
+
+def details_from_template(template: TourTemplate, day: date, title: str | None = None) -> TourDetails:
+    """The details of a tour on `day` shaped by `template`: its hours that day, coaches, lunch, meeting point."""
+    item = dict(template.details, name=template.name)
+    errors: list[FieldError] = []
+    _check_template(item, "template", errors)
+    if errors:
+        raise InvalidInput(errors, "ce modèle de tour est incomplet : " + errors[0].message)
+    start = _local(day, item["start"], "date")
+    lunch = None
+    if item.get("lunch"):
+        lunch = Lunch(
+            earliest=_local(day, item["lunch"]["earliest"], "lunch.earliest"),
+            latest=_local(day, item["lunch"]["latest"], "lunch.latest"),
+            minutes=item["lunch"]["minutes"],
+        )
+    point = item["meeting_point"]
+    return TourDetails(
+        title=(title or "").strip() or template.name,
+        start=start,
+        end=start + timedelta(minutes=item["duration_minutes"]),
+        meeting_point_name=point["name"].strip(),
+        meeting_lat=float(point["lat"]),
+        meeting_lon=float(point["lon"]),
+        meeting_address=_text(point.get("address")),
+        bus_seats=[bus["seats"] for bus in item["buses"]],
+        booking_deadline=_local(
+            day - timedelta(days=item.get("booking_deadline_days_before") or 0), item["start"], "date"
+        ),
+        lunch=lunch,
+        lunch_place=_text(item.get("lunch_place")),
+        kind=TourKind(item["kind"]),
+        description=_text(item.get("description")),
+        max_seats_per_booking=item.get("max_seats_per_booking"),
+        boarding_minutes=item.get("boarding_minutes") or 0,
+    )
+
+
+def create_tour_from_template(template: TourTemplate, organiser: User, day: date, title: str | None = None) -> Tour:
+    """A draft tour on `day` (a local date, today or later) from a template, with its trades; edited as any draft."""
+    require_organiser(organiser)
+    if template.organisation_id != organiser.organisation_id:
+        raise NotFound(f"aucun modèle de tour n°{template.id}")
+    if day < to_local(utcnow()).date():
+        raise InvalidInput.one("date", "choisissez une date à venir")
+    if title is not None and len(title.strip()) > 200:
+        raise InvalidInput.one("title", "200 caractères au plus")
+    tour = create_tour(details_from_template(template, day, title), organiser)
+    db.session.flush()
+    codes = template.details.get("trades") or []
+    if codes:
+        set_tour_trades(tour, codes, organiser)
+    record(organiser, "tour.from_template", tour, template=template.name)
+    return tour

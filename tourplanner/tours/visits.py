@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from tourplanner.accounts.enums import Role
@@ -26,7 +26,7 @@ from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.mail.compose import MailText, compose
 from tourplanner.mail.operations import enqueue
-from tourplanner.pagination import Page, PageRequest, keyset_page
+from tourplanner.pagination import Page, PageRequest, decode_cursor, encode_cursor, keyset_page
 from tourplanner.sites.enums import SlotStatus, VisitResponse
 from tourplanner.sites.models import Site, Slot
 from tourplanner.tours.enums import TourStatus
@@ -233,3 +233,27 @@ def decline_mail(visit: Visit, actor: User, reason: str | None, organiser: User)
         reason=reason,
         itinerary_url=f"{base}/tours/{visit.tour.id}/itineraire",
     )
+
+
+def company_visits_page_of(user: User, page: PageRequest, upcoming: bool, now: datetime) -> Page[Visit]:
+    """One page of the visits to come (ending at `now` or later, soonest first) or past ones (latest first)."""
+    query = _visits_query(user).options(*VISIT_LOADS)
+    if upcoming:
+        stops = keyset_page(
+            query.where(Stop.departure_at >= now).order_by(Stop.arrival_at, Stop.id),
+            [(Stop.arrival_at, datetime), (Stop.id, int)],
+            lambda stop: (stop.arrival_at, stop.id),
+            page,
+            lambda statement: list(db.session.scalars(statement).unique()),
+        )
+        return Page(_visits(stops.items), stops.next_cursor)
+    # Past visits, latest first: the keyset runs backwards.
+    query = query.where(Stop.departure_at < now).order_by(Stop.arrival_at.desc(), Stop.id.desc())
+    if page.cursor is not None:
+        arrival, stop_id = decode_cursor(page.cursor, [datetime, int])
+        query = query.where(or_(Stop.arrival_at < arrival, and_(Stop.arrival_at == arrival, Stop.id < stop_id)))
+    rows = list(db.session.scalars(query.limit(page.limit + 1)).unique())
+    cursor = (
+        encode_cursor((rows[page.limit - 1].arrival_at, rows[page.limit - 1].id)) if len(rows) > page.limit else None
+    )
+    return Page(_visits(rows[: page.limit]), cursor)
