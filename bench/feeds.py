@@ -137,6 +137,7 @@ def main() -> None:
     def cold() -> float:
         change_one_tour()
         ical._vevent_text.cache_clear()
+        app.extensions.pop("tourplanner_feed_event_cache", None)
         started = time.perf_counter()
         assert client.get(path).status_code == 200
         return time.perf_counter() - started

@@ -60,12 +60,12 @@ def renew_feed_secret(user: User) -> str:
 
 def user_for_secret(secret: str) -> User | None:
     """The active user whose unrevoked feed URL carries `secret`, or None."""
-    token = db.session.scalar(
-        select(CalendarToken).where(CalendarToken.token_hash == digest(secret), CalendarToken.revoked_at.is_(None))
+    # One indexed statement (the digest is unique): a feed is polled often, a 304 should cost little.
+    return db.session.scalar(
+        select(User)
+        .join(CalendarToken, CalendarToken.user_id == User.id)
+        .where(CalendarToken.token_hash == digest(secret), CalendarToken.revoked_at.is_(None), User.is_active.is_(True))
     )
-    if token is None or not token.user.is_active:
-        return None
-    return token.user
 
 
 def feed_url(secret: str) -> str:
