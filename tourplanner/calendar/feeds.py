@@ -173,7 +173,7 @@ def build_feed(user: User, validators: tuple[str, datetime] | None = None) -> Fe
         for tour_id, revision, updated in db.session.connection().execute(
             _tour_stamps_statement(_is_company(user)),
             {**_params(user, now), "cancelled_since": now - CANCELLED_KEPT},
-        )
+        ).all()
     }
     rendered, stale = cache.get_many(user.id, person, stamps)
     if stale:
