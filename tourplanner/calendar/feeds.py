@@ -170,10 +170,12 @@ def build_feed(user: User, validators: tuple[str, datetime] | None = None) -> Fe
     person = (email, user.role.value, user.organisation_id)
     stamps = {
         tour_id: (revision, updated, tuple((s.uid, s.sequence, s.updated_at) for s in states_by_tour.get(tour_id, ())))
-        for tour_id, revision, updated in db.session.connection().execute(
+        for tour_id, revision, updated in db.session.connection()
+        .execute(
             _tour_stamps_statement(_is_company(user)),
             {**_params(user, now), "cancelled_since": now - CANCELLED_KEPT},
-        ).all()
+        )
+        .all()
     }
     rendered, stale = cache.get_many(user.id, person, stamps)
     if stale:
