@@ -164,20 +164,24 @@ def build_feed(user: User, validators: tuple[str, datetime] | None = None) -> Fe
     tzid = current_app.config["TIMEZONE"]
     who = organizer()
     cache: EventCache = current_app.extensions.setdefault("tourplanner_feed_event_cache", EventCache())
-    states_by_tour: dict[int, list[Row]] = {}
-    for state in db.session.execute(_states_statement(), {"email": email}):
-        states_by_tour.setdefault(state.tour_id, []).append(state)
+    connection = db.session.connection()
+    # What decides each tour's events, as the database gives it (compared, never converted).
+    sent: dict[int, list[tuple[object, ...]]] = {}
+    for tour_id, *state_stamp in connection.execute(_state_stamps_statement(), {"email": email}).all():
+        sent.setdefault(tour_id, []).append(tuple(state_stamp))
     person = (email, user.role.value, user.organisation_id)
     stamps = {
-        tour_id: (revision, updated, tuple((s.uid, s.sequence, s.updated_at) for s in states_by_tour.get(tour_id, ())))
-        for tour_id, revision, updated in db.session.connection()
-        .execute(
+        tour_id: (revision, updated, tuple(sorted(sent.get(tour_id, ()))))
+        for tour_id, revision, updated in connection.execute(
             _tour_stamps_statement(_is_company(user)),
             {**_params(user, now), "cancelled_since": now - CANCELLED_KEPT},
-        )
-        .all()
+        ).all()
     }
     rendered, stale = cache.get_many(user.id, person, stamps)
+    # The sent states in full: of the tours to render, and the cancelled ones (shown from their snapshot).
+    states_by_tour: dict[int, list[Row]] = {}
+    for state in db.session.execute(_states_statement(), {"email": email, "tour_ids": list(stale)}):
+        states_by_tour.setdefault(state.tour_id, []).append(state)
     if stale:
         for tour_id, events in _render_tours(user, list(stale), states_by_tour, who, tzid).items():
             cache.put(user.id, person, tour_id, stale[tour_id], events)
@@ -340,9 +344,18 @@ def _tour_stamps_statement(is_company: bool):
 
 
 @lru_cache(maxsize=1)
+def _state_stamps_statement():
+    """Which events the person was sent, of which tour, at which SEQUENCE and when: as the database gives them."""
+    state = CalendarEventState
+    return select(state.tour_id, state.uid, state.sequence, type_coerce(state.updated_at, String)).where(
+        state.recipient == bindparam("email")
+    )
+
+
+@lru_cache(maxsize=1)
 def _states_statement():
-    """What the person was last sent of each event, as columns (the stamps of their events, and the
-    snapshot a cancelled event is shown from)."""
+    """What the person was last sent of the events of some tours (`tour_ids`) and of every cancelled event, as
+    columns: the SEQUENCE a live event is numbered with, the snapshot a cancelled one is shown from."""
     state = CalendarEventState
     return select(
         state.uid,
@@ -355,7 +368,10 @@ def _states_statement():
         state.start_at,
         state.end_at,
         state.location,
-    ).where(state.recipient == bindparam("email"))
+    ).where(
+        state.recipient == bindparam("email"),
+        or_(state.tour_id.in_(bindparam("tour_ids", expanding=True)), state.status == EventStatus.CANCELLED),
+    )
 
 
 def _params(user: User, now: datetime) -> dict[str, object]:
