@@ -171,7 +171,7 @@ def build_feed(user: User, validators: tuple[str, datetime] | None = None) -> Fe
         sent.setdefault(tour_id, []).append(tuple(state_stamp))
     person = (email, user.role.value, user.organisation_id)
     stamps = {
-        tour_id: (revision, updated, tuple(sorted(sent.get(tour_id, ()))))
+        tour_id: (revision, updated, _in_order(sent.get(tour_id)))
         for tour_id, revision, updated in connection.execute(
             _tour_stamps_statement(_is_company(user)),
             {**_params(user, now), "cancelled_since": now - CANCELLED_KEPT},
@@ -186,9 +186,12 @@ def build_feed(user: User, validators: tuple[str, datetime] | None = None) -> Fe
         for tour_id, events in _render_tours(user, list(stale), states_by_tour, who, tzid).items():
             cache.put(user.id, person, tour_id, stale[tour_id], events)
             rendered += events
-    shown = {event.uid for event in rendered}
-    for state in (state for states in states_by_tour.values() for state in states):
-        if state.uid in shown or state.status is not EventStatus.CANCELLED:
+    cancelled = [
+        state for states in states_by_tour.values() for state in states if state.status is EventStatus.CANCELLED
+    ]
+    shown = {event.uid for event in rendered} if cancelled else set()
+    for state in cancelled:
+        if state.uid in shown:
             continue
         if state.cancelled_at is None or state.cancelled_at < now - CANCELLED_KEPT:
             continue
@@ -208,6 +211,13 @@ def build_feed(user: User, validators: tuple[str, datetime] | None = None) -> Fe
         rendered.append(ical.render_event(event, who, tzid))
     body = ical.feed_of_rendered(rendered, tzid, f"tourplanner — {user.name}", REFRESH_INTERVAL)
     return Feed(body=body, etag=etag, last_modified=last_modified)
+
+
+def _in_order(stamps: list[tuple[object, ...]] | None) -> tuple[tuple[object, ...], ...]:
+    """A tour's sent-state stamps in a stable order (the database gives rows in any order); most tours have one."""
+    if not stamps:
+        return ()
+    return (stamps[0],) if len(stamps) == 1 else tuple(sorted(stamps))
 
 
 def _render_tours(
