@@ -30,7 +30,7 @@ def feed(token: str) -> Response:
     ):
         return unchanged
     # Rendered once per change (the same validators give the same content), then kept.
-    rendered = feeds.cached_feed(user, etag)
+    rendered = feeds.cached_feed(user, etag, last_modified)
     response = Response(rendered.body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="tourplanner.ics"'
     response.set_etag(rendered.etag)

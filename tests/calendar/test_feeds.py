@@ -235,7 +235,7 @@ def test_an_unchanged_feed_answers_304_without_being_built(api_as, client, make_
     path = _feed_path(api)
     first = client.get(path)
 
-    def never(user):
+    def never(user, *more):
         raise AssertionError("the feed was rendered")
 
     monkeypatch.setattr(feeds, "build_feed", never)
@@ -254,7 +254,7 @@ def test_a_feed_is_rendered_once_per_change_even_within_one_clock_tick(
 
     renders = []
     real_build = feeds.build_feed
-    monkeypatch.setattr(feeds, "build_feed", lambda user: renders.append(user.id) or real_build(user))
+    monkeypatch.setattr(feeds, "build_feed", lambda user, *more: renders.append(user.id) or real_build(user, *more))
     with time_machine.travel(datetime(2027, 3, 2, 10, 0, tzinfo=PARIS), tick=False):
         api = api_as(Role.PRESCRIBER)
         tour = make_tour(published=True)

@@ -187,7 +187,11 @@ class _TourData:
 
     @classmethod
     def load_many(cls, tours: list[Tour]) -> dict[int, _TourData]:
-        """The same for many tours at once, in a few queries whatever their number (a feed)."""
+        """The same for many tours at once, in a few queries whatever their number (a feed).
+
+        The tours' buses are expected loaded (`selectinload(Tour.buses)`): bookings' and
+        ambassadors' coaches are then found among them, without a query.
+        """
         ids = [tour.id for tour in tours]
         data = {tour.id: cls(tour, [], {}, [], agenda=[]) for tour in tours}
         if not ids:
@@ -195,7 +199,7 @@ class _TourData:
         for booking in db.session.scalars(
             select(Booking)
             .where(Booking.tour_id.in_(ids), Booking.status == BookingStatus.CONFIRMED)
-            .options(selectinload(Booking.prescriber), selectinload(Booking.participants), selectinload(Booking.bus))
+            .options(selectinload(Booking.prescriber), selectinload(Booking.participants))
             .order_by(Booking.id)
         ):
             data[booking.tour_id].bookings.append(booking)
@@ -210,7 +214,7 @@ class _TourData:
         for assignment in db.session.scalars(
             select(AmbassadorAssignment)
             .where(AmbassadorAssignment.tour_id.in_(ids))
-            .options(selectinload(AmbassadorAssignment.user), selectinload(AmbassadorAssignment.bus))
+            .options(selectinload(AmbassadorAssignment.user))
             .order_by(AmbassadorAssignment.id)
         ):
             data[assignment.tour_id].assignments.append(assignment)

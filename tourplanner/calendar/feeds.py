@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import bindparam, func, or_, select, true
+from sqlalchemy import Row, String, bindparam, func, or_, select, true, type_coerce, union
 from sqlalchemy.orm import selectinload
 
 from tourplanner.accounts.enums import Role
@@ -85,54 +85,118 @@ class FeedCache:
                 self._size -= len(dropped.body)
 
 
-def cached_feed(user: User, etag: str) -> Feed:
-    """The user's feed at validator `etag`: rendered once per process, then served as kept."""
+class EventCache:
+    """Each person's rendered events of each tour, by (user id, tour id), with the stamp they were rendered at.
+
+    The stamp is what determines those events (the tour's revision and last update, the
+    person's sent states of it, the person's address and role): the same premise as the
+    feed's validators. After one tour changes, a feed renders that tour's events only and
+    assembles the others' kept text. One entry per person and tour, the least recently
+    used out first beyond the bound in bytes.
+    """
+
+    def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[tuple[int, int], tuple[object, tuple[ical.RenderedEvent, ...], int]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get_many(
+        self, user_id: int, person: object, stamps: dict[int, object]
+    ) -> tuple[list[ical.RenderedEvent], dict[int, object]]:
+        """The person's kept events of the tours whose stamp is unchanged, and the tours to render, with their stamp."""
+        kept: list[ical.RenderedEvent] = []
+        stale: dict[int, object] = {}
+        with self._lock:
+            entries = self._entries
+            for tour_id, stamp in stamps.items():
+                found = entries.get((user_id, tour_id))
+                if found is None or found[0] != (person, stamp):
+                    stale[tour_id] = stamp
+                    continue
+                entries.move_to_end((user_id, tour_id))
+                kept += found[1]
+        return kept, stale
+
+    def put(
+        self, user_id: int, person: object, tour_id: int, stamp: object, events: tuple[ical.RenderedEvent, ...]
+    ) -> None:
+        """Keep the person's events of the tour at `stamp`, in place of any older ones."""
+        size = sum(len(event.text) for event in events) + 200
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            old = self._entries.pop((user_id, tour_id), None)
+            if old is not None:
+                self._size -= old[2]
+            self._entries[(user_id, tour_id)] = ((person, stamp), events, size)
+            self._size += size
+            while self._size > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self._size -= dropped[2]
+
+
+def cached_feed(user: User, etag: str, last_modified: datetime | None = None) -> Feed:
+    """The user's feed at validator `etag`: rendered once per process, then served as kept.
+
+    With `last_modified`, the validators were just derived by the caller, and are not derived again.
+    """
     cache: FeedCache = current_app.extensions.setdefault("tourplanner_feed_cache", FeedCache())
     found = cache.get(user.id, etag)
     if found is not None:
         return found
-    rendered = build_feed(user)
+    rendered = build_feed(user, (etag, last_modified) if last_modified is not None else None)
     cache.put(user.id, rendered)
     return rendered
 
 
-def build_feed(user: User) -> Feed:
-    """The user's calendar: confirmed seats, ambassador assignments, their company's visits."""
+def build_feed(user: User, validators: tuple[str, datetime] | None = None) -> Feed:
+    """The user's calendar: confirmed seats, ambassador assignments, their company's visits.
+
+    Only the tours whose stamp moved since their events were last rendered for this person
+    are read in full and rendered (see `EventCache`); the others' text is kept.
+    """
     now = utcnow()
     # Validators first: should a change commit while the feed is read, the body is newer than
     # its ETag (and rendered again at the next one), never older.
-    etag, last_modified = feed_validators(user, now)
+    etag, last_modified = validators or feed_validators(user, now)
     email = user.email.lower()
-    states = {
-        state.uid: state
-        for state in db.session.scalars(select(CalendarEventState).where(CalendarEventState.recipient == email))
+    tzid = current_app.config["TIMEZONE"]
+    who = organizer()
+    cache: EventCache = current_app.extensions.setdefault("tourplanner_feed_event_cache", EventCache())
+    connection = db.session.connection()
+    # What decides each tour's events, as the database gives it (compared, never converted).
+    sent: dict[int, list[tuple[object, ...]]] = {}
+    for tour_id, *state_stamp in connection.execute(_state_stamps_statement(), {"email": email}).all():
+        sent.setdefault(tour_id, []).append(tuple(state_stamp))
+    person = (email, user.role.value, user.organisation_id)
+    stamps = {
+        tour_id: (revision, updated, _in_order(sent.get(tour_id)))
+        for tour_id, revision, updated in connection.execute(
+            _tour_stamps_statement(_is_company(user)),
+            {**_params(user, now), "cancelled_since": now - CANCELLED_KEPT},
+        ).all()
     }
-    events: dict[str, ical.CalendarEvent] = {}
-    tours = [
-        tour
-        for tour in _tours_of(user, now)
-        if not (tour.status is TourStatus.CANCELLED and (tour.cancelled_at or now) < now - CANCELLED_KEPT)
+    rendered, stale = cache.get_many(user.id, person, stamps)
+    # The sent states in full: of the tours to render, and the cancelled ones (shown from their snapshot).
+    states_by_tour: dict[int, list[Row]] = {}
+    for state in db.session.execute(_states_statement(), {"email": email, "tour_ids": list(stale)}):
+        states_by_tour.setdefault(state.tour_id, []).append(state)
+    if stale:
+        for tour_id, events in _render_tours(user, list(stale), states_by_tour, who, tzid).items():
+            cache.put(user.id, person, tour_id, stale[tour_id], events)
+            rendered += events
+    cancelled = [
+        state for states in states_by_tour.values() for state in states if state.status is EventStatus.CANCELLED
     ]
-    # All the tours' rows in a few queries, not a few per tour.
-    loaded = _TourData.load_many(tours)
-    for tour in tours:
-        copies = tour_events(tour, recipients={email}, data=loaded[tour.id])
-        # Only company contacts receive a company's visits.
-        if tour.status is not TourStatus.DRAFT and user.role is Role.COMPANY:
-            copies += visit_events(tour, data=loaded[tour.id])
-        for copy in copies:
-            if copy.recipient != email or copy.uid in events:
-                continue
-            if copy.audience is Audience.COMPANY and tour.status is TourStatus.DRAFT:
-                continue
-            events[copy.uid] = _live(copy, tour, states.get(copy.uid))
-    for uid, state in states.items():
-        if uid in events or state.status is not EventStatus.CANCELLED:
+    shown = {event.uid for event in rendered} if cancelled else set()
+    for state in cancelled:
+        if state.uid in shown:
             continue
         if state.cancelled_at is None or state.cancelled_at < now - CANCELLED_KEPT:
             continue
-        events[uid] = ical.CalendarEvent(
-            uid=uid,
+        event = ical.CalendarEvent(
+            uid=state.uid,
             summary=state.summary,
             start=state.start_at,
             end=state.end_at,
@@ -144,31 +208,69 @@ def build_feed(user: User) -> Feed:
             description="Annulé.",
             last_modified=state.updated_at,
         )
-    body = ical.feed(
-        list(events.values()),
-        organizer(),
-        current_app.config["TIMEZONE"],
-        f"tourplanner — {user.name}",
-        REFRESH_INTERVAL,
-    )
+        rendered.append(ical.render_event(event, who, tzid))
+    body = ical.feed_of_rendered(rendered, tzid, f"tourplanner — {user.name}", REFRESH_INTERVAL)
     return Feed(body=body, etag=etag, last_modified=last_modified)
+
+
+def _in_order(stamps: list[tuple[object, ...]] | None) -> tuple[tuple[object, ...], ...]:
+    """A tour's sent-state stamps in a stable order (the database gives rows in any order); most tours have one."""
+    if not stamps:
+        return ()
+    return (stamps[0],) if len(stamps) == 1 else tuple(sorted(stamps))
+
+
+def _render_tours(
+    user: User, tour_ids: list[int], states_by_tour: dict[int, list[Row]], who: ical.Person, tzid: str
+) -> dict[int, tuple[ical.RenderedEvent, ...]]:
+    """The person's events of these tours, read in full (a few queries whatever their number) and rendered."""
+    email = user.email.lower()
+    tours = list(
+        db.session.scalars(
+            select(Tour).where(Tour.id.in_(tour_ids)).order_by(Tour.id).options(selectinload(Tour.buses))
+        )
+    )
+    loaded = _TourData.load_many(tours)
+    result: dict[int, tuple[ical.RenderedEvent, ...]] = {}
+    for tour in tours:
+        states = {state.uid: state for state in states_by_tour.get(tour.id, [])}
+        copies = tour_events(tour, recipients={email}, data=loaded[tour.id])
+        # Only company contacts receive a company's visits.
+        if tour.status is not TourStatus.DRAFT and user.role is Role.COMPANY:
+            copies += visit_events(tour, data=loaded[tour.id])
+        events: dict[str, ical.RenderedEvent] = {}
+        for copy in copies:
+            if copy.recipient != email or copy.uid in events:
+                continue
+            if copy.audience is Audience.COMPANY and tour.status is TourStatus.DRAFT:
+                continue
+            events[copy.uid] = ical.render_event(_live(copy, tour, states.get(copy.uid)), who, tzid)
+        result[tour.id] = tuple(events.values())
+    return result
 
 
 def feed_validators(user: User, now: datetime | None = None) -> tuple[str, datetime]:
     """The feed's ETag and Last-Modified, from what changed rather than from the rendered bytes.
 
     Every change that concerns people marks its tour (`tours.notices.plan_changed` moves its
-    `updated_at`), and every mail sent moves the person's event states: so the latest of
-    these and their counts, over the tours the feed shows or the person had an event of,
-    move whenever the content may have. A few aggregate queries: a feed that did not change
-    answers 304 without being built.
+    `updated_at` and `revision`; any other change of the tour's row moves `updated_at`), and
+    every mail sent moves the person's event states: so the latest of these and their counts,
+    over the tours the feed shows or the person had an event of, move whenever the content
+    may have. One aggregate statement over indexed lookups, no row loaded, nothing rendered:
+    a feed that did not change answers 304 without being built.
     """
     now = now or utcnow()
-    row = db.session.execute(
-        _validators_statement(user.role is Role.COMPANY and user.organisation_id is not None),
-        {**_params(user, now), "cancelled_since": now - CANCELLED_KEPT},
-    ).one()
+    # On the connection: a Core statement needs none of the ORM session's machinery.
+    row = (
+        db.session.connection()
+        .execute(
+            _validators_statement(_is_company(user)),
+            {**_params(user, now), "cancelled_since": now - CANCELLED_KEPT},
+        )
+        .one()
+    )
     tours, states, token_created = row[0:4], row[4:8], row[8]
+    config = current_app.config
     parts = [
         user.id,
         user.name,
@@ -178,19 +280,30 @@ def feed_validators(user: User, now: datetime | None = None) -> tuple[str, datet
         *tours,
         *states,
         token_created,
+        # What the text is written with: another address or zone is another content.
+        config["BASE_URL"],
+        config["MAIL_FROM"],
+        config["TIMEZONE"],
     ]
     etag = hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]
     moments = [moment for moment in (tours[1], states[1], token_created) if moment is not None]
     return etag, max(moments, default=now).replace(microsecond=0)
 
 
-def _live(copy: PersonalEvent, tour: Tour, state: CalendarEventState | None) -> ical.CalendarEvent:
+def _live(copy: PersonalEvent, tour: Tour, state: Row | None) -> ical.CalendarEvent:
     """A copy built from current data, numbered like the last invitation sent to that person."""
     is_cancelled = tour.status is TourStatus.CANCELLED
     sequence = state.sequence if state is not None else 0
     stamp = max(copy.changed_at, state.updated_at) if state is not None else copy.changed_at
-    event = copy.calendar_event(sequence, stamp, is_cancelled=is_cancelled, with_attendee=False)
-    return event
+    return copy.calendar_event(sequence, stamp, is_cancelled=is_cancelled, with_attendee=False)
+
+
+def _is_company(user: User) -> bool:
+    """Whether the feed shows the visits of the user's company."""
+    return user.role is Role.COMPANY and user.organisation_id is not None
+
+
+# The statements below are built once per process, with bound parameters (see `_params`).
 
 
 @lru_cache(maxsize=2)
@@ -198,7 +311,9 @@ def _validators_statement(is_company: bool):
     """The aggregates behind a feed's validators, as one statement with bound parameters."""
     cancelled_since = bindparam("cancelled_since")
     recipient = CalendarEventState.recipient == bindparam("email")
-    shown = or_(Tour.id.in_(_tour_ids_of(is_company)), Tour.id.in_(select(CalendarEventState.tour_id).where(recipient)))
+    # The tours the feed shows live; a tour the person only has a sent state of (a cancelled
+    # seat) is shown from that state's snapshot, which the states' aggregates cover.
+    shown = _tour_ids_of(is_company).whereclause
     tours = [
         func.count(Tour.id),
         func.max(Tour.updated_at),
@@ -225,8 +340,52 @@ def _validators_statement(is_company: bool):
     )
 
 
+@lru_cache(maxsize=2)
+def _tour_stamps_statement(is_company: bool):
+    """The feed's tours as the few columns that say whether their events changed: no row of theirs is loaded.
+
+    A tour cancelled longer than CANCELLED_KEPT ago is left out. Its last update is read as the
+    database gives it (no conversion to a datetime, a thousand times per feed): it is only compared.
+    """
+    kept = or_(Tour.cancelled_at.is_(None), Tour.cancelled_at >= bindparam("cancelled_since"))
+    return select(Tour.id, Tour.revision, type_coerce(Tour.updated_at, String)).where(
+        _tour_ids_of(is_company).whereclause, or_(Tour.status != TourStatus.CANCELLED, kept)
+    )
+
+
+@lru_cache(maxsize=1)
+def _state_stamps_statement():
+    """Which events the person was sent, of which tour, at which SEQUENCE and when: as the database gives them."""
+    state = CalendarEventState
+    return select(state.tour_id, state.uid, state.sequence, type_coerce(state.updated_at, String)).where(
+        state.recipient == bindparam("email")
+    )
+
+
+@lru_cache(maxsize=1)
+def _states_statement():
+    """What the person was last sent of the events of some tours (`tour_ids`) and of every cancelled event, as
+    columns: the SEQUENCE a live event is numbered with, the snapshot a cancelled one is shown from."""
+    state = CalendarEventState
+    return select(
+        state.uid,
+        state.tour_id,
+        state.sequence,
+        state.updated_at,
+        state.status,
+        state.cancelled_at,
+        state.summary,
+        state.start_at,
+        state.end_at,
+        state.location,
+    ).where(
+        state.recipient == bindparam("email"),
+        or_(state.tour_id.in_(bindparam("tour_ids", expanding=True)), state.status == EventStatus.CANCELLED),
+    )
+
+
 def _params(user: User, now: datetime) -> dict[str, object]:
-    """The values `_tour_ids_of`'s parameters take for this user."""
+    """The values the statements' parameters take for this user."""
     return {
         "user_id": user.id,
         "email": user.email.lower(),
@@ -235,33 +394,20 @@ def _params(user: User, now: datetime) -> dict[str, object]:
     }
 
 
-def _tours_of(user: User, now: datetime) -> list[Tour]:
-    """The tours the user has a seat on, rides as ambassador, or hosts a visit of."""
-    is_company = user.role is Role.COMPANY and user.organisation_id is not None
-    return list(
-        db.session.scalars(
-            select(Tour)
-            .where(Tour.id.in_(_tour_ids_of(is_company)))
-            .order_by(Tour.start_at, Tour.id)
-            .options(selectinload(Tour.buses)),
-            _params(user, now),
-        )
-    )
-
-
 def _tour_ids_of(is_company: bool):
-    """The ids of the tours `_tours_of` gives, as a subquery with bound parameters (see `_params`)."""
+    """The ids of the tours the user has a seat on, rides as ambassador, or hosts a visit of, ending
+    within PAST_KEPT; a subquery with bound parameters (see `_params`)."""
     user_id, email = bindparam("user_id"), bindparam("email")
-    # Two lookups rather than one OR over a join: each uses its own index, not a pass over
-    # every confirmed booking.
+    # A union of lookups, each through its own index, rather than one OR over a join (a pass over
+    # every confirmed booking). Participants' addresses are stored lower-case (bookings.operations).
     booked = select(Booking.tour_id).where(Booking.prescriber_id == user_id, Booking.status == BookingStatus.CONFIRMED)
     named = (
         select(Booking.tour_id)
         .join(Participant, Participant.booking_id == Booking.id)
-        .where(func.lower(Participant.email) == email, Booking.status == BookingStatus.CONFIRMED)
+        .where(Participant.email == email, Booking.status == BookingStatus.CONFIRMED)
     )
     riding = select(AmbassadorAssignment.tour_id).where(AmbassadorAssignment.user_id == user_id)
-    conditions = [Tour.id.in_(booked), Tour.id.in_(named), Tour.id.in_(riding)]
+    lookups = [booked, named, riding]
     if is_company:
         hosting = (
             select(Stop.tour_id)
@@ -269,5 +415,5 @@ def _tour_ids_of(is_company: bool):
             .join(Site, Site.id == Slot.site_id)
             .where(Site.organisation_id == bindparam("organisation_id"))
         )
-        conditions.append(Tour.id.in_(hosting))
-    return select(Tour.id).where(or_(*conditions), Tour.end_at >= bindparam("since"))
+        lookups.append(hosting)
+    return select(Tour.id).where(Tour.id.in_(union(*lookups)), Tour.end_at >= bindparam("since"))

@@ -135,10 +135,32 @@ def feed(
     and its VTIMEZONE are rendered by icalendar around no event, and each VEVENT's text is
     rendered by icalendar once per distinct event value (see `_vevent_text`).
     """
+    return feed_of_rendered([render_event(event, organizer, tzid) for event in events], tzid, name, refresh)
+
+
+@dataclass(frozen=True)
+class RenderedEvent:
+    """One event's text as `feed` writes it, with what orders it in the feed and sizes its VTIMEZONE."""
+
+    uid: str
+    start: datetime
+    end: datetime
+    text: bytes
+
+
+def render_event(event: CalendarEvent, organizer: Person, tzid: str) -> RenderedEvent:
+    """The event's text in a feed, kept with its times and UID (a caller may keep it and assemble it later)."""
+    return RenderedEvent(event.uid, event.start, event.end, _vevent_text(event, organizer, tzid))
+
+
+def feed_of_rendered(
+    events: Sequence[RenderedEvent], tzid: str, name: str, refresh: timedelta = timedelta(hours=1)
+) -> bytes:
+    """The feed `feed` writes, from events already rendered (`render_event`): no event is rendered again."""
     ordered = sorted(events, key=lambda e: (e.start, e.uid))
     years = _years(ordered)
     head, tail = _feed_frame(tzid, name, refresh, years[0], years[1])
-    return b"".join([head, *(_vevent_text(event, organizer, tzid) for event in ordered), tail])
+    return b"".join([head, *(event.text for event in ordered), tail])
 
 
 def feed_calendar(
@@ -284,7 +306,7 @@ def _add_timezone(calendar: Calendar, tzid: str, events: Iterable[CalendarEvent]
     calendar.subcomponents.insert(0, _timezone(tzid, first_year, last_year))
 
 
-def _years(events: Iterable[CalendarEvent]) -> tuple[int, int]:
+def _years(events: Iterable[CalendarEvent | RenderedEvent]) -> tuple[int, int]:
     """The years a VTIMEZONE covers for these events: one either side of theirs."""
     years = [moment.year for event in events for moment in (event.start, event.end)] or [datetime.now().year]
     return min(years) - 1, max(years) + 1

@@ -14,9 +14,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from tourplanner.accounts.models import User
@@ -60,12 +61,22 @@ def renew_feed_secret(user: User) -> str:
 
 def user_for_secret(secret: str) -> User | None:
     """The active user whose unrevoked feed URL carries `secret`, or None."""
-    token = db.session.scalar(
-        select(CalendarToken).where(CalendarToken.token_hash == digest(secret), CalendarToken.revoked_at.is_(None))
+    # One indexed statement (the digest is unique), built once: a feed is polled often, a 304 should cost little.
+    return db.session.scalars(_user_for_digest(), {"token_hash": digest(secret)}).one_or_none()
+
+
+@lru_cache(maxsize=1)
+def _user_for_digest():
+    """The active user whose unrevoked feed URL has the digest `token_hash` (a bound parameter)."""
+    return (
+        select(User)
+        .join(CalendarToken, CalendarToken.user_id == User.id)
+        .where(
+            CalendarToken.token_hash == bindparam("token_hash"),
+            CalendarToken.revoked_at.is_(None),
+            User.is_active.is_(True),
+        )
     )
-    if token is None or not token.user.is_active:
-        return None
-    return token.user
 
 
 def feed_url(secret: str) -> str:

@@ -1,0 +1,223 @@
+"""Feeds: every change a person's feed shows moves its validators, a 304 costs two indexed statements, and a
+change re-renders only the changed tour's events."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+import time_machine
+from sqlalchemy import event
+
+from tests.calendar.conftest import settle_calendars
+from tests.conftest import PARIS
+from tourplanner.accounts.enums import Role
+from tourplanner.bookings import operations as booking_ops
+from tourplanner.calendar import feeds, ical
+from tourplanner.sites import operations as site_ops
+from tourplanner.tours import assignments
+from tourplanner.tours import operations as tour_ops
+from tourplanner.tours.notices import plan_changed
+
+#: The tests run on a frozen calendar (the clock ticks from there, so that updates are ordered).
+MOMENT = datetime(2027, 3, 2, 10, 0, tzinfo=PARIS)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_day():
+    with time_machine.travel(MOMENT, tick=True):
+        yield
+
+
+def _feed_path(api) -> str:
+    return api.get("/me/calendar").get_json()["url"].removeprefix("http://tourplanner.test")
+
+
+def _text(response) -> str:
+    """The feed's text with its folded lines unfolded."""
+    return response.get_data(as_text=True).replace("\r\n ", "")
+
+
+def _changed(client, path: str, before) -> object:
+    """The answer to a conditional request after a change: a 200 with new validators, which then give 304."""
+    again = client.get(path, headers={"If-None-Match": before.headers["ETag"]})
+    assert again.status_code == 200
+    assert again.headers["ETag"] != before.headers["ETag"]
+    assert client.get(path, headers={"If-None-Match": again.headers["ETag"]}).status_code == 304
+    return again
+
+
+class _NoGeocoding:
+    """A geocoder the test must not reach (the address does not change)."""
+
+    def geocode(self, address: str) -> tuple[float, float]:
+        raise AssertionError(f"geocoded {address}")
+
+
+def test_a_renamed_site_changes_the_feed_of_a_prescriber_whose_tour_visits_it(
+    api_as, client, make_tour, make_site, add_stop, book, db
+):
+    """The site's new name reaches the booker's feed: new ETag, new text."""
+    api = api_as(Role.PRESCRIBER)
+    tour = make_tour(published=True)
+    site = make_site(name="Fonderie")
+    add_stop(tour, site, hour=11)
+    book(tour, api.user)
+    path = _feed_path(api)
+    first = client.get(path)
+    assert "Fonderie" in _text(first)
+
+    site_ops.update_site(
+        site, replace(site_ops.details_of(site), name="Aciérie du Gier"), tour.created_by, _NoGeocoding()
+    )
+    settle_calendars()
+    assert "Aciérie du Gier" in _text(_changed(client, path, first))
+
+
+def test_a_company_group_growing_changes_the_company_contact_feed(
+    api_as, client, make_tour, make_site, add_stop, book, make_user, db
+):
+    """Another booking on the tour changes the group size the company contact sees, and the ETag."""
+    site = make_site(name="Usine de Meyzieu")
+    api = api_as(Role.COMPANY, organisation=site.organisation.name)
+    tour = make_tour(published=True)
+    add_stop(tour, site, hour=10)
+    book(tour, make_user(Role.PRESCRIBER), seats=5)
+    path = _feed_path(api)
+    first = client.get(path)
+    assert "Groupe : 5 personnes" in _text(first)
+
+    book(tour, make_user(Role.PRESCRIBER), seats=3)
+    assert "Groupe : 8 personnes" in _text(_changed(client, path, first))
+
+
+def test_a_cancelled_booking_changes_the_prescriber_feed(api_as, client, make_tour, book, db):
+    """Cancelling a seat through the bookings domain moves the ETag; the event shows cancelled."""
+    api = api_as(Role.PRESCRIBER)
+    tour = make_tour(published=True)
+    booking = book(tour, api.user)
+    path = _feed_path(api)
+    first = client.get(path)
+    assert "STATUS:CONFIRMED" in _text(first)
+
+    booking_ops.cancel_booking(booking, api.user)
+    settle_calendars()
+    assert "STATUS:CANCELLED" in _text(_changed(client, path, first))
+
+
+def test_an_ambassador_assignment_and_move_change_the_ambassador_feed(api_as, client, make_tour, db):
+    """Being assigned to a tour, then moved to another coach, each move the ambassador's ETag."""
+    api = api_as(Role.AMBASSADOR)
+    tour = make_tour(published=True, bus_seats=[20, 30])
+    path = _feed_path(api)
+    first = client.get(path)
+    assert "BEGIN:VEVENT" not in _text(first)
+
+    assignments.assign_ambassador(tour, api.user.email, 0, tour.created_by)
+    settle_calendars()
+    assigned = _changed(client, path, first)
+    assert "Votre car : Car 1" in _text(assigned)
+
+    assignments.assign_ambassador(tour, api.user.email, 1, tour.created_by)
+    settle_calendars()
+    assert "Votre car : Car 2" in _text(_changed(client, path, assigned))
+
+
+def test_a_new_title_alone_changes_the_feed(api_as, client, make_tour, book, db):
+    """A change that calls for no invitation (the title) still moves the ETag: the tour's row was updated."""
+    api = api_as(Role.PRESCRIBER)
+    tour = make_tour(published=True, title="ZI Tour du printemps")
+    book(tour, api.user)
+    revision = tour.revision
+    path = _feed_path(api)
+    first = client.get(path)
+
+    details = tour_ops.TourDetails(
+        title="ZI Tour de mars",
+        start=tour.start_at,
+        end=tour.end_at,
+        meeting_point_name=tour.meeting_point_name,
+        meeting_lat=tour.meeting_lat,
+        meeting_lon=tour.meeting_lon,
+        bus_seats=[20],
+        booking_deadline=tour.booking_deadline_at,
+    )
+    tour_ops.update_tour(tour, details, tour.created_by)
+    settle_calendars()
+    assert tour.revision == revision  # no plan change: only the row's last update moved
+    assert "SUMMARY:ZI Tour de mars" in _text(_changed(client, path, first))
+
+
+def test_a_conditional_request_costs_two_statements(api_as, client, make_tour, book, db):
+    """A 304 reads the token's user (one indexed statement) and the validators (one aggregate statement)."""
+    api = api_as(Role.PRESCRIBER)
+    for n in range(3):
+        book(make_tour(published=True, title=f"Tour {n}"), api.user)
+    path = _feed_path(api)
+    etag = client.get(path).headers["ETag"]
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 2
+
+
+def test_a_change_re_renders_only_the_changed_tour_and_gives_the_same_bytes_as_a_cold_build(
+    api_as, client, make_tour, book, app, db, monkeypatch
+):
+    """After one tour changes, only its events are rendered again; the assembled body is byte for byte the one
+    rendered with nothing kept."""
+    api = api_as(Role.PRESCRIBER)
+    tours = [make_tour(published=True, title=f"ZI Tour n°{n}") for n in range(3)]
+    for tour in tours:
+        book(tour, api.user)
+    rendered: list[list[int]] = []
+    real = feeds._render_tours
+    monkeypatch.setattr(feeds, "_render_tours", lambda user, ids, *more: rendered.append(ids) or real(user, ids, *more))
+    path = _feed_path(api)
+    first = client.get(path)
+    assert sorted(rendered[0]) == sorted(tour.id for tour in tours)
+
+    tours[1].title = "ZI Tour n°1 au nouveau titre"
+    plan_changed(tours[1])
+    settle_calendars()
+    again = _changed(client, path, first)
+    assert rendered[1:] == [[tours[1].id]]
+    assert "ZI Tour n°1 au nouveau titre" in _text(again)
+
+    app.extensions.pop("tourplanner_feed_cache")
+    app.extensions.pop("tourplanner_feed_event_cache")
+    ical._vevent_text.cache_clear()
+    cold = client.get(path)
+    assert sorted(rendered[2]) == sorted(tour.id for tour in tours)
+    assert cold.data == again.data
+
+
+def test_the_event_cache_keeps_one_entry_per_person_and_tour_within_its_bound():
+    """A newer stamp replaces the entry; another person or address misses; beyond the bound the least recently
+    used entries leave."""
+    from tourplanner.calendar.feeds import EventCache
+
+    def events(text: bytes) -> tuple[ical.RenderedEvent, ...]:
+        return (ical.RenderedEvent("uid", MOMENT, MOMENT, text),)
+
+    cache = EventCache(max_bytes=700)
+    cache.put(1, "a@x", 10, "s1", events(b"a" * 100))
+    assert cache.get_many(1, "a@x", {10: "s1"}) == (list(events(b"a" * 100)), {})
+    assert cache.get_many(1, "a@x", {10: "s2"}) == ([], {10: "s2"})
+    assert cache.get_many(1, "b@x", {10: "s1"}) == ([], {10: "s1"})
+    cache.put(1, "a@x", 10, "s2", events(b"b" * 100))
+    assert cache.get_many(1, "a@x", {10: "s1"})[1] == {10: "s1"}
+    cache.put(2, "c@x", 10, "s1", events(b"c" * 100))
+    cache.get_many(1, "a@x", {10: "s2"})  # used: person 2's entry is now the least recent
+    cache.put(3, "d@x", 10, "s1", events(b"d" * 100))
+    assert cache.get_many(2, "c@x", {10: "s1"})[1] == {10: "s1"}
+    assert cache.get_many(1, "a@x", {10: "s2"})[1] == {} and cache.get_many(3, "d@x", {10: "s1"})[1] == {}
