@@ -1,14 +1,14 @@
 """feedfast: participants found by address, so that a feed's validators cost one indexed lookup
 
-Revision ID: 0013_feedfast
-Revises: 0012_feed
+Revision ID: 0014_feedfast
+Revises: 0013_kit
 """
 
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0013_feedfast"
-down_revision = "0012_feed"
+revision = "0014_feedfast"
+down_revision = "0013_kit"
 branch_labels = None
 depends_on = None
 
