@@ -199,7 +199,9 @@ def test_a_cancelled_tour_takes_no_more_changes(client, crew, sign_in):
     assignment = db.session.scalar(
         select(AmbassadorAssignment).where(AmbassadorAssignment.tour_id == crew.cancelled.id)
     )
-    client.post(f"{path}/{assignment.id}/retirer")
+    response = client.post(f"{path}/{assignment.id}/retirer")
+    assert response.status_code == 302
+    assert "Action impossible : ce tour est annulé : on n'en retire plus d'ambassadeur." in text_of(client.get(path))
     assert assignments_of(crew.cancelled) == [("Amina Haddad", 0)]
 
 
