@@ -175,7 +175,7 @@ def _render_bookings(tour: Tour, problem: str | None = None, status: int = 200):
         cancelled=cancelled,
         action_form=ActionForm(),
         problem=problem,
-        may_move=tour.status.value in ("published", "closed") and len(tour.buses) > 1,
+        may_move=tour.status in moves.MOVABLE_STATUSES and len(tour.buses) > 1,
     ), status
 
 
