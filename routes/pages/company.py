@@ -249,16 +249,8 @@ def company_site_edit(site_id: int):
     site = operations.managed_site(current_user, site_id)
     form = SiteForm(data=None if request.method == "POST" else _site_data(site))
     if form.validate_on_submit():
-        details = _site_details(form, site)
-        if (
-            details.address.strip() != site.address
-            and form.lat.data == _decimal(site.lat)
-            and form.lon.data == _decimal(site.lon)
-        ):
-            # The address changed but the coordinates shown are the old ones: place the new address.
-            details = operations.SiteDetails(**{**details.__dict__, "lat": None, "lon": None})
         try:
-            operations.update_site(site, details, current_user, configured_geocoder())
+            operations.update_site(site, _site_details(form, site), current_user, configured_geocoder())
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()

@@ -267,7 +267,11 @@ def create_site(details: SiteDetails, actor: User, geocoder: Geocoder) -> Site:
 
 
 def update_site(site: Site, details: SiteDetails, actor: User, geocoder: Geocoder) -> Site:
-    """Replace what a site says; without lat/lon a changed address is geocoded, an unchanged one keeps its place."""
+    """Replace what a site says; a changed address is geocoded unless new coordinates come with it.
+
+    Without lat/lon, or with the site's current ones (a form shows them and sends them back), a
+    changed address is geocoded; an unchanged address keeps its place; other coordinates are kept as typed.
+    """
     if not is_site_manager(actor, site):
         raise NotFound(f"aucun site n°{site.id}")
     errors: list[FieldError] = []
@@ -276,9 +280,11 @@ def update_site(site: Site, details: SiteDetails, actor: User, geocoder: Geocode
     check_site(details, errors)
     geocoded = False
     told = _what_people_are_told(site)
-    if details.lat is not None and details.lon is not None:
+    address_changed = details.address.strip() != site.address
+    typed = details.lat is not None and details.lon is not None
+    if typed and not (address_changed and _same_place(details, site)):
         site.lat, site.lon = details.lat, details.lon
-    elif details.address.strip() != site.address:
+    elif address_changed:
         site.lat, site.lon = _geocode(details.address, geocoder)
         geocoded = True
     _fill(site, details)
@@ -288,6 +294,11 @@ def update_site(site: Site, details: SiteDetails, actor: User, geocoder: Geocode
     tag_site(site)
     record(actor, "site.update", site, name=site.name, geocoded=geocoded)
     return site
+
+
+def _same_place(details: SiteDetails, site: Site) -> bool:
+    """Whether the details' coordinates are the site's current ones, to the micro-degree a form shows."""
+    return (round(details.lat or 0.0, 6), round(details.lon or 0.0, 6)) == (round(site.lat, 6), round(site.lon, 6))
 
 
 def _what_people_are_told(site: Site) -> tuple[object, ...]:
