@@ -24,7 +24,7 @@ from routes.pages.forms import REQUIRED, ActionForm, FrenchForm, InRange, too_lo
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, InvalidInput
 from tourplanner.extensions import db
-from tourplanner.sites import operations
+from tourplanner.sites import operations, recurrence
 from tourplanner.sites import series as series_ops
 from tourplanner.sites.models import SlotSeries
 from tourplanner.timeutil import to_local
@@ -126,9 +126,9 @@ def _flash_expansion(created: int, skipped: list[series_ops.SkippedOccurrence]) 
         "success",
     )
     for item in skipped:
-        holiday = series_ops.public_holiday(item.day)
+        holiday = recurrence.public_holiday(item.day)
         if holiday is not None:
-            flash(f"Pas de créneau le {series_ops.french_day(item.day)} (jour férié : {holiday}).", "success")
+            flash(f"Pas de créneau le {recurrence.french_day(item.day)} (jour férié : {holiday}).", "success")
         else:
             flash(f"Pas de créneau le {item.day:%d/%m/%Y} : {item.reason}.", "error")
 
@@ -148,16 +148,16 @@ def _render_series(series: SlotSeries, exception_form: ExceptionForm, status: in
     slots = {to_local(slot.start_at).date(): slot for slot in series.slots}
     excluded = set(series.exdates or [])
     days = []
-    for day in series_ops.occurrence_days(series, today, horizon):
+    for day in recurrence.occurrence_days(series, today, horizon):
         days.append(
             {
                 "day": day,
                 "slot": slots.get(day),
                 "is_exception": day.isoformat() in excluded,
-                "holiday": series_ops.public_holiday(day),
+                "holiday": recurrence.public_holiday(day),
             }
         )
-    public_holidays = [item for item in series_ops.holidays_skipped(series) if item.day >= today]
+    public_holidays = [item for item in recurrence.holidays_skipped(series) if item.day >= today]
     exceptions = [date.fromisoformat(value) for value in series.exdates or []]
     return render_template(
         "company/series.html",
@@ -165,7 +165,7 @@ def _render_series(series: SlotSeries, exception_form: ExceptionForm, status: in
         days=days,
         exceptions=exceptions,
         horizon=horizon,
-        description=series_ops.describe_rule(series),
+        description=recurrence.describe_rule(series),
         exception_form=exception_form,
         action_form=ActionForm(),
         public_holidays=public_holidays,
