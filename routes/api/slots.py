@@ -22,7 +22,8 @@ from routes.api.schemas import (
     page_json,
 )
 from tourplanner.extensions import db
-from tourplanner.sites import operations, queries
+from tourplanner.sites import queries
+from tourplanner.sites import slots as slot_ops
 from tourplanner.sites.enums import SlotStatus
 from tourplanner.sites.models import Slot
 from tourplanner.timeutil import isoformat_local
@@ -110,7 +111,7 @@ def slot_json(slot: Slot) -> dict[str, Any]:
 @spec.validate(json=SlotIn, resp=Response(HTTP_201=SlotOut, HTTP_422=ValidationProblem, **ERRORS), tags=["slots"])
 def offer_slot(json: SlotIn):
     """Offer a visit slot at a site (its company's contacts, organisers)."""
-    slot = operations.offer_slot(operations.SlotDetails(**json.model_dump()), current_user())
+    slot = slot_ops.offer_slot(slot_ops.SlotDetails(**json.model_dump()), current_user())
     db.session.commit()
     return jsonify(slot_json(slot)), 201
 
@@ -132,7 +133,7 @@ def list_slots(query: SlotQuery):
 def pause_slot(slot_id: int):
     """Stop offering a slot for a while (its company's contacts, organisers)."""
     user = current_user()
-    slot = operations.pause_slot(operations.managed_slot(user, slot_id), user)
+    slot = slot_ops.pause_slot(slot_ops.managed_slot(user, slot_id), user)
     db.session.commit()
     return jsonify(slot_json(slot))
 
@@ -142,6 +143,6 @@ def pause_slot(slot_id: int):
 def resume_slot(slot_id: int):
     """Offer a paused slot again (its company's contacts, organisers)."""
     user = current_user()
-    slot = operations.resume_slot(operations.managed_slot(user, slot_id), user)
+    slot = slot_ops.resume_slot(slot_ops.managed_slot(user, slot_id), user)
     db.session.commit()
     return jsonify(slot_json(slot))

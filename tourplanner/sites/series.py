@@ -43,7 +43,7 @@ from tourplanner.errors import Conflict, FieldError, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.sites.enums import SlotStatus
 from tourplanner.sites.models import Site, Slot, SlotSeries
-from tourplanner.sites.operations import is_site_manager, managed_site, overlapping_slot
+from tourplanner.sites.operations import is_site_manager, managed_site
 from tourplanner.sites.recurrence import (
     SeriesDetails,
     describe_rule,
@@ -53,6 +53,7 @@ from tourplanner.sites.recurrence import (
     public_holiday,
     window_of,
 )
+from tourplanner.sites.slots import overlapping_slot
 from tourplanner.timeutil import to_local
 
 #: How many weeks ahead a series' occurrences exist as slots, unless SLOT_SERIES_WEEKS says otherwise.

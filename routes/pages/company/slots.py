@@ -18,6 +18,7 @@ from routes.pages.forms import REQUIRED, ExistingLocalTime, FrenchForm
 from tourplanner.errors import Conflict, InvalidInput
 from tourplanner.extensions import db
 from tourplanner.sites import operations
+from tourplanner.sites import slots as slot_ops
 from tourplanner.timeutil import aware_local
 
 
@@ -42,7 +43,7 @@ def company_slot_new(site_id: int):
     site = operations.managed_site(current_user, site_id)
     form = SlotForm()
     if form.validate_on_submit():
-        details = operations.SlotDetails(
+        details = slot_ops.SlotDetails(
             site.id,
             aware_local(form.start.data),
             aware_local(form.end.data),
@@ -50,7 +51,7 @@ def company_slot_new(site_id: int):
             form.max_visitors.data,
         )
         try:
-            operations.offer_slot(details, current_user)
+            slot_ops.offer_slot(details, current_user)
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()
@@ -63,7 +64,7 @@ def company_slot_new(site_id: int):
 
 def _slot_action(slot_id: int, verb: Any, done: str):
     company_only()
-    slot = operations.managed_slot(current_user, slot_id)
+    slot = slot_ops.managed_slot(current_user, slot_id)
     try:
         verb(slot, current_user)
         db.session.commit()
@@ -79,11 +80,11 @@ def _slot_action(slot_id: int, verb: Any, done: str):
 @login_required
 def company_slot_pause(slot_id: int):
     """Pause one slot."""
-    return _slot_action(slot_id, operations.pause_slot, "Créneau mis en pause.")
+    return _slot_action(slot_id, slot_ops.pause_slot, "Créneau mis en pause.")
 
 
 @pages.post("/entreprise/creneaux/<int:slot_id>/reprendre")
 @login_required
 def company_slot_resume(slot_id: int):
     """Offer a paused slot again."""
-    return _slot_action(slot_id, operations.resume_slot, "Créneau proposé à nouveau.")
+    return _slot_action(slot_id, slot_ops.resume_slot, "Créneau proposé à nouveau.")
