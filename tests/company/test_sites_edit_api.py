@@ -151,10 +151,17 @@ def test_parse_trades_reads_rome_codes_where_given() -> None:
 
 
 def test_the_verb_places_a_new_address_sent_with_the_old_coordinates(contact_a, site_a, geocoder, db) -> None:
-    """update_site itself: a changed address with the site's current coordinates is geocoded (as a form sends it)."""
+    """update_site itself: a form's changed address with the site's current coordinates is geocoded."""
     details = replace(details_of(site_a), address=KNOWN_ADDRESS, lat=round(site_a.lat, 6), lon=round(site_a.lon, 6))
-    update_site(site_a, details, contact_a, geocoder)
+    update_site(site_a, details, contact_a, geocoder, shown_coordinates=True)
     assert (site_a.lat, site_a.lon) == KNOWN_POINT and geocoder.calls == [KNOWN_ADDRESS]
+
+
+def test_the_verb_keeps_coordinates_typed_in_the_api_even_the_current_ones(contact_a, site_a, geocoder, db) -> None:
+    """update_site without shown_coordinates (the API): coordinates sent are kept as typed, never geocoding."""
+    old = (site_a.lat, site_a.lon)
+    update_site(site_a, replace(details_of(site_a), address=KNOWN_ADDRESS, lat=old[0], lon=old[1]), contact_a, geocoder)
+    assert (site_a.lat, site_a.lon) == old and geocoder.calls == []
 
 
 def test_the_verb_keeps_new_coordinates_typed_with_a_new_address(contact_a, site_a, geocoder, db) -> None:
@@ -164,16 +171,11 @@ def test_the_verb_keeps_new_coordinates_typed_with_a_new_address(contact_a, site
     assert (site_a.lat, site_a.lon) == (45.1, 4.9) and geocoder.calls == []
 
 
-def test_api_and_page_agree_on_a_new_address_with_the_old_coordinates(
-    api_as, client, sign_in, contact_a, site_a, geocoder, db
+def test_the_edit_page_places_a_new_address_left_with_the_old_coordinates(
+    client, sign_in, contact_a, site_a, geocoder, db
 ) -> None:
-    """PUT in the API and the page's edit form both place the new address when the coordinates are unchanged."""
+    """The page's edit form sends the coordinates it showed: unchanged with a new address, the address is placed."""
     old = (site_a.lat, site_a.lon)
-    body = {"name": "Atelier A", "address": KNOWN_ADDRESS, "lat": old[0], "lon": old[1]}
-    response = api_as(contact_a).put(f"/sites/{site_a.id}", json=body)
-    assert response.status_code == 200 and (response.get_json()["lat"], response.get_json()["lon"]) == KNOWN_POINT
-    site_a.address, site_a.lat, site_a.lon = "1 rue ailleurs", *old
-    db.session.commit()
     sign_in(contact_a)
     data = {"name": "Atelier A", "address": KNOWN_ADDRESS, "lat": str(old[0]), "lon": str(old[1])}
     assert client.post(f"/entreprise/sites/{site_a.id}/modifier", data=data).status_code == 302

@@ -240,11 +240,13 @@ def create_site(details: SiteDetails, actor: User, geocoder: Geocoder) -> Site:
     return site
 
 
-def update_site(site: Site, details: SiteDetails, actor: User, geocoder: Geocoder) -> Site:
-    """Replace what a site says; a changed address is geocoded unless new coordinates come with it.
+def update_site(
+    site: Site, details: SiteDetails, actor: User, geocoder: Geocoder, *, shown_coordinates: bool = False
+) -> Site:
+    """Replace what a site says; without lat/lon a changed address is geocoded, an unchanged one keeps its place.
 
-    Without lat/lon, or with the site's current ones (a form shows them and sends them back), a
-    changed address is geocoded; an unchanged address keeps its place; other coordinates are kept as typed.
+    Typed coordinates are kept as typed, except with `shown_coordinates` (they come from a form that
+    showed the site's current ones): left as they were while the address changed, they follow the new address.
     """
     if not is_site_manager(actor, site):
         raise NotFound(f"aucun site n°{site.id}")
@@ -256,7 +258,7 @@ def update_site(site: Site, details: SiteDetails, actor: User, geocoder: Geocode
     told = _what_people_are_told(site)
     address_changed = details.address.strip() != site.address
     typed = details.lat is not None and details.lon is not None
-    if typed and not (address_changed and _same_place(details, site)):
+    if typed and not (shown_coordinates and address_changed and _same_place(details, site)):
         site.lat, site.lon = details.lat, details.lon
     elif address_changed:
         site.lat, site.lon = _geocode(details.address, geocoder)

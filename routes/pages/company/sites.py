@@ -124,7 +124,9 @@ def company_site_edit(site_id: int):
     form = SiteForm(data=None if request.method == "POST" else _site_data(site))
     if form.validate_on_submit():
         try:
-            operations.update_site(site, _site_details(form, site), current_user, configured_geocoder())
+            operations.update_site(
+                site, _site_details(form, site), current_user, configured_geocoder(), shown_coordinates=True
+            )
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()
