@@ -29,6 +29,7 @@ class IdConverter(IntegerConverter):
 def register_routes(app: Flask) -> None:
     """Register every blueprint and the error handlers on `app`."""
     app.url_map.converters["int"] = IdConverter
+    import routes.api.ambassadors
     import routes.api.bookings
     import routes.api.cohorts
     import routes.api.company_visits
@@ -40,8 +41,11 @@ def register_routes(app: Flask) -> None:
     import routes.api.passeport
     import routes.api.sites
     import routes.api.slot_review
+    import routes.api.slot_series
+    import routes.api.slots
     import routes.api.tours
     import routes.api.trades
+    import routes.api.visits
     import routes.api.workshops  # noqa: F401
     from routes import errors, filters
     from routes.api import api, spec

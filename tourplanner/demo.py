@@ -67,7 +67,8 @@ from tourplanner.mail.models import OutboxMail
 from tourplanner.sites.enums import SlotStatus, VisitResponse
 from tourplanner.sites.geocoding import DisabledGeocoder
 from tourplanner.sites.models import IndustrialZone, Site, Slot
-from tourplanner.sites.operations import SiteDetails, SlotDetails, create_site, offer_slot
+from tourplanner.sites.operations import SiteDetails, create_site
+from tourplanner.sites.slots import SlotDetails, offer_slot
 from tourplanner.timeutil import local_zone, to_local
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.itinerary import optimise_tour, set_candidates

@@ -10,7 +10,7 @@ from spectree import Response
 
 from routes.api import api, current_user, spec
 from routes.api.schemas import Body, Moment, Problem, ValidationProblem
-from routes.api.tours import load_tour
+from routes.api.tours import load_tour, load_visible_tour
 from tourplanner.company_visits import operations
 from tourplanner.company_visits.enums import AgendaStep, Interest
 from tourplanner.extensions import db
@@ -109,7 +109,7 @@ def set_agenda(tour_id: int, json: AgendaIn):
 @spec.validate(resp=Response(HTTP_200=AgendaOut, **ERRORS), tags=["company visits"])
 def get_agenda(tour_id: int):
     """A session's agenda (any signed-in user)."""
-    return jsonify(agenda_json(load_tour(tour_id)))
+    return jsonify(agenda_json(load_visible_tour(tour_id)))
 
 
 @api.put("/tours/<int:tour_id>/participants/<int:participant_id>/interest")

@@ -8,7 +8,7 @@ from spectree import Response
 
 from routes.api import api, current_user, spec
 from routes.api.schemas import Body, Problem, ValidationProblem
-from routes.api.sites import SlotOut, slot_json
+from routes.api.slots import SlotOut, slot_json
 from tourplanner.extensions import db
 from tourplanner.sites import review
 

@@ -9,7 +9,6 @@ from spectree import Response
 
 from routes.api import api, current_user, spec
 from routes.api.schemas import CancelIn, PageQuery, Problem, TourIn, TourList, TourOut, ValidationProblem, page_json
-from tourplanner.accounts.permissions import require_organiser
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.errors import NotFound
 from tourplanner.extensions import db
@@ -28,6 +27,11 @@ def load_tour(tour_id: int) -> Tour:
     if tour is None:
         raise NotFound(f"aucun tour n°{tour_id}")
     return tour
+
+
+def load_visible_tour(tour_id: int) -> Tour:
+    """The tour as the caller may read it, else 404: a draft is its managing organisers' alone, as on the pages."""
+    return get_visible_tour(current_user(), tour_id)
 
 
 def tour_json(tour: Tour, seats: dict[BookingStatus, int] | None = None) -> dict[str, Any]:
@@ -150,7 +154,7 @@ def create_tour(json: TourIn):
     one by its index, `pickup_point`).
     """
     user = current_user()
-    require_organiser(user)
+    operations.check_may_create_tour(user)  # before geocoding the meeting point for someone refused
     tour = operations.create_tour(details_from(json), user)
     db.session.commit()
     return jsonify(tour_json(tour)), 201

@@ -11,7 +11,7 @@ from spectree import Response
 
 from routes.api import api, current_user, spec
 from routes.api.schemas import Body, Problem, ValidationProblem
-from routes.api.tours import load_tour
+from routes.api.tours import load_tour, load_visible_tour
 from tourplanner.extensions import db
 from tourplanner.timeutil import isoformat_local
 from tourplanner.trades import operations
@@ -124,8 +124,8 @@ def shown_json(shown: operations.TradeShown) -> dict[str, Any]:
 
 
 def tour_trades_json(tour_id: int) -> dict[str, Any]:
-    """A tour's trades and passerelles."""
-    tour = load_tour(tour_id)
+    """A tour's trades and passerelles, as the caller may read the tour (a draft: its organisers only)."""
+    tour = load_visible_tour(tour_id)
     return {
         "tour_id": tour.id,
         "trades": [shown_json(s) for s in operations.trades_shown(tour)],

@@ -13,7 +13,7 @@ from spectree import Response
 
 from routes.api import api, current_user, spec
 from routes.api.schemas import Body, Moment, Problem, ValidationProblem
-from routes.api.tours import load_tour
+from routes.api.tours import load_tour, load_visible_tour
 from tourplanner.errors import InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.timeutil import isoformat_local
@@ -161,7 +161,7 @@ def create_workshop(tour_id: int, json: WorkshopIn):
 @spec.validate(resp=Response(HTTP_200=WorkshopList, **ERRORS), tags=["workshops"])
 def list_workshops(tour_id: int):
     """The event's workshops by time slot, with places left (any signed-in user)."""
-    workshops = operations.tour_workshops(load_tour(tour_id))
+    workshops = operations.tour_workshops(load_visible_tour(tour_id))
     return jsonify({"workshops": [workshop_json(w) for w in workshops]})
 
 

@@ -10,14 +10,11 @@ from wtforms.validators import InputRequired
 from routes.pages import pages
 from routes.pages.forms import REQUIRED, ActionForm, FrenchForm
 from routes.pages.tours import load_managed_tour
-from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
-from tourplanner.accounts.permissions import require_role
 from tourplanner.errors import Conflict, InvalidInput
 from tourplanner.extensions import db
 from tourplanner.tours import assignments
 from tourplanner.tours.ambassador_queries import ambassador_schedule, assignable_ambassadors
-from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Tour
 
 
@@ -28,15 +25,10 @@ class AssignForm(FrenchForm):
     bus = SelectField("Car", coerce=int, validators=[InputRequired(REQUIRED)], validate_choice=True)
 
 
-#: Tours on which ambassadors are no longer assigned or taken off.
-CLOSED_FOR_ASSIGNMENT = (TourStatus.CANCELLED, TourStatus.DONE)
-
-
 @pages.get("/ambassadeur")
 @login_required
 def ambassador_tours():
     """An ambassador's tours to come and past: coach, meeting point and time, fellow ambassadors."""
-    require_role(current_user, Role.AMBASSADOR)
     return render_template("ambassador/my_tours.html", schedule=ambassador_schedule(current_user))
 
 
@@ -66,7 +58,7 @@ def _render(tour: Tour, form: AssignForm, status: int = 200):
         assignments=assignments.assignments_of(tour),
         form=form,
         remove_form=ActionForm(formdata=None),
-        is_open=tour.status not in CLOSED_FOR_ASSIGNMENT,
+        is_open=assignments.is_open_for_assignment(tour),
     ), status
 
 
@@ -115,11 +107,13 @@ def tour_unassign_ambassador(tour_id: int, assignment_id: int):
     if not ActionForm().validate_on_submit():
         flash("Action impossible : le formulaire est incomplet ; rechargez la page.", "error")
         return redirect(url_for("pages.tour_ambassadors", tour_id=tour_id))
-    if tour.status in CLOSED_FOR_ASSIGNMENT:
-        flash(f"Action impossible : ce tour est {tour.status.label.lower()}.", "error")
-        return redirect(url_for("pages.tour_ambassadors", tour_id=tour_id))
     who = assignment.user.name
-    assignments.unassign_ambassador(assignment, current_user)
-    db.session.commit()
+    try:
+        assignments.unassign_ambassador(assignment, current_user)
+        db.session.commit()
+    except Conflict as error:
+        db.session.rollback()
+        flash(f"Action impossible : {error.detail}.", "error")
+        return redirect(url_for("pages.tour_ambassadors", tour_id=tour_id))
     flash(f"{who} ne fait plus partie de ce tour ; une annulation lui est envoyée.", "success")
     return redirect(url_for("pages.tour_ambassadors", tour_id=tour_id))

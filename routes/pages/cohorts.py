@@ -11,7 +11,6 @@ from routes.pages import pages
 from routes.pages.forms import ActionForm
 from routes.pages.tours import load_tour
 from tourplanner.accounts.enums import Role
-from tourplanner.accounts.permissions import require_organiser
 from tourplanner.bookings.enums import Attendance
 from tourplanner.cohorts import operations
 from tourplanner.db import utcnow
@@ -22,6 +21,7 @@ from tourplanner.formatting import counted
 from tourplanner.timeutil import aware_local, is_existing_local_time
 from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour
+from tourplanner.tours.queries import check_manages
 
 
 def _cohort(tour_id: int) -> Tour:
@@ -73,7 +73,7 @@ def cohort_attendance(tour_id: int, session_id: int):
 def cohort_attendance_save(tour_id: int, session_id: int):
     """Record who came (organisers); referents of people absent twice in a row are alerted."""
     tour = _cohort(tour_id)
-    require_organiser(current_user)
+    check_manages(current_user, tour)  # before the sheet is shown again with an error
     session = operations.get_session(tour, session_id)
     if not ActionForm().validate_on_submit():
         return _render_sheet(tour, session_id, ["Le formulaire a expiré : rechargez la page et recommencez."], 400)

@@ -6,24 +6,17 @@ import secrets
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
 from routes.pages import pages
 from routes.pages.forms import REQUIRED, FrenchForm, InRange, too_long
 from routes.pages.tours import load_tour
-from tourplanner.accounts.enums import Role
-from tourplanner.accounts.permissions import require_role
 from tourplanner.bookings import operations as bookings
 from tourplanner.bookings import rules
-from tourplanner.bookings.models import Booking
-from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, InvalidInput, PermissionDenied
 from tourplanner.extensions import db
-from tourplanner.tours.enums import TourKind, TourStatus
-from tourplanner.tours.models import Tour
-from tourplanner.tours.queries import manages_tour
+from tourplanner.tours.queries import manages_tour, own_bookings_on, reverse_visits_to_come
 
 
 class ReverseVisitBookingForm(FrenchForm):
@@ -37,37 +30,10 @@ class ReverseVisitBookingForm(FrenchForm):
     idempotency_key = HiddenField()
 
 
-def _reverse_visits() -> list[Tour]:
-    """Reverse visits to come, open to bookings or closed."""
-    return list(
-        db.session.scalars(
-            select(Tour)
-            .where(
-                Tour.kind == TourKind.SIAE_VISIT,
-                Tour.status.in_((TourStatus.PUBLISHED, TourStatus.CLOSED)),
-                Tour.end_at >= utcnow(),
-            )
-            .order_by(Tour.start_at, Tour.id)
-        )
-    )
-
-
-def _own_bookings(tours: list[Tour]) -> dict[int, list[Booking]]:
-    """The signed-in contact's bookings on these tours, by tour."""
-    found: dict[int, list[Booking]] = {}
-    for booking in db.session.scalars(
-        select(Booking)
-        .where(Booking.prescriber_id == current_user.id, Booking.tour_id.in_([t.id for t in tours]))
-        .order_by(Booking.id)
-    ):
-        found.setdefault(booking.tour_id, []).append(booking)
-    return found
-
-
 def _render_list(
     forms: dict[int, ReverseVisitBookingForm], problems: dict[int, list[str]] | None = None, status: int = 200
 ):
-    tours = _reverse_visits()
+    tours = reverse_visits_to_come(current_user)
     for tour in tours:
         form = forms.get(tour.id) or ReverseVisitBookingForm(formdata=None, prefix=f"t{tour.id}")
         if not form.idempotency_key.data:
@@ -78,7 +44,7 @@ def _render_list(
         tours=tours,
         forms=forms,
         problems=problems or {},
-        own=_own_bookings(tours),
+        own=own_bookings_on(current_user, tours),
         free={tour.id: sum(bookings.free_seats_by_bus(tour).values()) for tour in tours},
     ), status
 
@@ -87,7 +53,6 @@ def _render_list(
 @login_required
 def reverse_visits():
     """The reverse visits to come, for company contacts to book seats on."""
-    require_role(current_user, Role.COMPANY)
     return _render_list({})
 
 

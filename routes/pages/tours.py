@@ -11,7 +11,6 @@ from flask_login import current_user, login_required
 from routes.pages import pages
 from routes.pages.forms import ActionForm, CancelTourForm, TourForm
 from routes.pages.pagination import page_links, page_request
-from tourplanner.accounts.permissions import require_organiser
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.errors import Conflict, InvalidInput
 from tourplanner.extensions import db
@@ -75,7 +74,7 @@ def _render_detail(tour: Tour, cancel_form: CancelTourForm, status: int = 200):
 @login_required
 def tour_new():
     """Create a draft tour (organisers)."""
-    require_organiser(current_user)
+    operations.check_may_create_tour(current_user)  # the form is for those who may create
     form = TourForm()
     if form.validate_on_submit():
         try:

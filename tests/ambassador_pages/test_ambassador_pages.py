@@ -10,8 +10,10 @@ from sqlalchemy import select
 from tests.conftest import future
 from tests.pages.helpers import text_of
 from tourplanner.accounts.enums import Role
+from tourplanner.errors import PermissionDenied
 from tourplanner.extensions import db
 from tourplanner.mail.models import OutboxMail
+from tourplanner.tours.ambassador_queries import ambassador_schedule
 from tourplanner.tours.models import AmbassadorAssignment, Tour
 
 
@@ -199,7 +201,9 @@ def test_a_cancelled_tour_takes_no_more_changes(client, crew, sign_in):
     assignment = db.session.scalar(
         select(AmbassadorAssignment).where(AmbassadorAssignment.tour_id == crew.cancelled.id)
     )
-    client.post(f"{path}/{assignment.id}/retirer")
+    response = client.post(f"{path}/{assignment.id}/retirer")
+    assert response.status_code == 302
+    assert "Action impossible : ce tour est annulé : on n'en retire plus d'ambassadeur." in text_of(client.get(path))
     assert assignments_of(crew.cancelled) == [("Amina Haddad", 0)]
 
 
@@ -211,3 +215,10 @@ def test_unknown_tour_or_assignment_is_404(client, crew, sign_in):
     response = client.post(f"/tours/{crew.tour.id}/ambassadeurs/{foreign.id}/retirer")
     assert response.status_code == 404 and "Aucune affectation" in text_of(response)
     assert assignments_of(crew.other) == [("Chloé Martin", 0)]
+
+
+@pytest.mark.parametrize("role", [Role.ORGANISER, Role.PRESCRIBER, Role.COMPANY])
+def test_the_schedule_query_refuses_anyone_but_an_ambassador(make_user, role):
+    """Called without the page, ambassador_schedule refuses other roles (PermissionDenied)."""
+    with pytest.raises(PermissionDenied):
+        ambassador_schedule(make_user(role))

@@ -90,3 +90,11 @@ def test_an_organiser_reads_every_site(api_as, make_site) -> None:
     api = api_as(Role.ORGANISER)
     assert site.id in [item["id"] for item in api.get("/sites").json["sites"]]
     assert api.get(f"/sites/{site.id}").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/tours/{}/agenda", "/tours/{}/workshops", "/tours/{}/trades"])
+def test_a_drafts_agenda_workshops_and_trades_are_404_to_a_prescriber(api_as, make_tour, path: str) -> None:
+    """The tour's sub-resources any signed-in user reads hide a draft the same way (404), not just GET /tours/{id}."""
+    draft = make_tour()
+    assert api_as(Role.PRESCRIBER).get(path.format(draft.id)).status_code == 404
+    assert api_as(draft.created_by).get(path.format(draft.id)).status_code != 404

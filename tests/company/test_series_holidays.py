@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tests.pages.helpers import text_of
 from tourplanner.extensions import db
+from tourplanner.sites import recurrence
 from tourplanner.sites import series as series_ops
 from tourplanner.sites.models import Slot
 from tourplanner.timeutil import to_local
@@ -66,5 +67,5 @@ def test_the_series_page_tells_the_company(client, sign_in, contact_a, site_a) -
 
 def test_french_day_names_the_first_of_the_month_as_people_say_it() -> None:
     """« 1er mai », « 14 juillet »."""
-    assert series_ops.french_day(date(2027, 5, 1)) == "1er mai"
-    assert series_ops.french_day(date(2027, 7, 14)) == "14 juillet"
+    assert recurrence.french_day(date(2027, 5, 1)) == "1er mai"
+    assert recurrence.french_day(date(2027, 7, 14)) == "14 juillet"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select
 
 from tests.company.conftest import KNOWN_ADDRESS, KNOWN_POINT
 from tourplanner.accounts.enums import Role
 from tourplanner.audit.models import AuditEntry
-from tourplanner.sites.operations import Trade, parse_trades
+from tourplanner.sites.operations import Trade, details_of, parse_trades, update_site
 
 
 def fields(response) -> set[str]:
@@ -146,3 +148,36 @@ def test_parse_trades_reads_rome_codes_where_given() -> None:
         Trade("Soudeur"),
         Trade("Soudage manuel", "H2913"),
     ]
+
+
+def test_the_verb_places_a_new_address_sent_with_the_old_coordinates(contact_a, site_a, geocoder, db) -> None:
+    """update_site itself: a form's changed address with the site's current coordinates is geocoded."""
+    details = replace(details_of(site_a), address=KNOWN_ADDRESS, lat=round(site_a.lat, 6), lon=round(site_a.lon, 6))
+    update_site(site_a, details, contact_a, geocoder, shown_coordinates=True)
+    assert (site_a.lat, site_a.lon) == KNOWN_POINT and geocoder.calls == [KNOWN_ADDRESS]
+
+
+def test_the_verb_keeps_coordinates_typed_in_the_api_even_the_current_ones(contact_a, site_a, geocoder, db) -> None:
+    """update_site without shown_coordinates (the API): coordinates sent are kept as typed, never geocoding."""
+    old = (site_a.lat, site_a.lon)
+    update_site(site_a, replace(details_of(site_a), address=KNOWN_ADDRESS, lat=old[0], lon=old[1]), contact_a, geocoder)
+    assert (site_a.lat, site_a.lon) == old and geocoder.calls == []
+
+
+def test_the_verb_keeps_new_coordinates_typed_with_a_new_address(contact_a, site_a, geocoder, db) -> None:
+    """update_site: coordinates other than the current ones are kept as typed, never geocoding."""
+    details = replace(details_of(site_a), address=KNOWN_ADDRESS, lat=45.1, lon=4.9)
+    update_site(site_a, details, contact_a, geocoder)
+    assert (site_a.lat, site_a.lon) == (45.1, 4.9) and geocoder.calls == []
+
+
+def test_the_edit_page_places_a_new_address_left_with_the_old_coordinates(
+    client, sign_in, contact_a, site_a, geocoder, db
+) -> None:
+    """The page's edit form sends the coordinates it showed: unchanged with a new address, the address is placed."""
+    old = (site_a.lat, site_a.lon)
+    sign_in(contact_a)
+    data = {"name": "Atelier A", "address": KNOWN_ADDRESS, "lat": str(old[0]), "lon": str(old[1])}
+    assert client.post(f"/entreprise/sites/{site_a.id}/modifier", data=data).status_code == 302
+    db.session.expire_all()
+    assert (site_a.lat, site_a.lon) == KNOWN_POINT

@@ -10,10 +10,12 @@ import pytest
 
 from tests.pages.helpers import text_of
 from tourplanner.accounts.enums import Role
+from tourplanner.bookings import moves
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.bookings.operations import cancel_booking
 from tourplanner.extensions import db
+from tourplanner.tours.enums import TourStatus
 
 
 def test_bookings_are_shown_per_coach_with_the_waiting_list_and_cancelled_ones(booked_tour, client, sign_in):
@@ -183,3 +185,13 @@ def test_the_csv_defuses_formulas(booked_tour, client, sign_in):
     sign_in(booked_tour.organiser)
     rows = _parse(client.get(f"/tours/{booked_tour.tour.id}/inscriptions.csv"))
     assert [r["Participant"] for r in rows] == ['\'=HYPERLINK("http://x")', "'+33 6 12", "'-2+3", "'@SUM(A1)"]
+
+
+def test_the_move_form_follows_the_domains_movable_statuses(booked_tour, client, sign_in, monkeypatch):
+    """The page offers the move form exactly when moves.MOVABLE_STATUSES lets the verb move (no copy of the rule)."""
+    booked_tour.book(2)
+    sign_in(booked_tour.organiser)
+    path = f"/tours/{booked_tour.tour.id}/inscriptions"
+    assert 'class="ob-move"' in client.get(path).get_data(as_text=True)
+    monkeypatch.setattr(moves, "MOVABLE_STATUSES", (TourStatus.CLOSED,))
+    assert 'class="ob-move"' not in client.get(path).get_data(as_text=True)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from tests.conftest import future
 from tourplanner.accounts.enums import Role
 from tourplanner.audit.models import AuditEntry
+from tourplanner.errors import Conflict, PermissionDenied
 from tourplanner.mail.models import OutboxMail
 from tourplanner.tours import assignments
 from tourplanner.tours.enums import TourStatus
@@ -247,3 +248,41 @@ def test_assigned_ambassador_alone_receives_an_invitation(organiser, make_tour, 
     )
     new = db.session.scalars(select(OutboxMail).where(OutboxMail.id.not_in(before))).all()
     assert {mail.recipient for mail in new} == {ambassador.email}
+
+
+@pytest.mark.parametrize("status", [TourStatus.CANCELLED, TourStatus.DONE])
+def test_cancelled_or_done_tour_keeps_its_ambassadors(organiser, make_tour, ambassador, db, invited, status) -> None:
+    """DELETE on a cancelled or done tour: 409 in French, the assignment stays (as on the page)."""
+    tour = make_tour()
+    assignment_id = organiser.post(
+        f"/tours/{tour.id}/ambassadors", json={"email": ambassador.email, "bus": 0}
+    ).get_json()["id"]
+    tour.status = status
+    db.session.commit()
+    response = organiser.delete(f"/tours/{tour.id}/ambassadors/{assignment_id}")
+    assert response.status_code == 409
+    assert "on n'en retire plus d'ambassadeur" in response.get_json()["detail"]
+    assert db.session.get(AmbassadorAssignment, assignment_id) is not None
+
+
+def test_the_verbs_refuse_an_actor_who_does_not_manage_the_tour(make_tour, make_user, ambassador, db) -> None:
+    """Called without any route, assign and unassign check the actor: another territory's organiser, a prescriber."""
+    tour = make_tour(published=True)
+    outcome = assignments.assign_ambassador(tour, ambassador.email, 0, tour.created_by)
+    db.session.flush()
+    for stranger in (make_user(Role.ORGANISER, organisation="Territoire voisin"), make_user(Role.PRESCRIBER)):
+        with pytest.raises(PermissionDenied):
+            assignments.assign_ambassador(tour, ambassador.email, 0, stranger)
+        with pytest.raises(PermissionDenied):
+            assignments.unassign_ambassador(outcome.assignment, stranger)
+    assert db.session.get(AmbassadorAssignment, outcome.assignment.id) is not None
+
+
+def test_the_unassign_verb_refuses_a_cancelled_tour(make_tour, ambassador, db) -> None:
+    """Called directly, unassign_ambassador raises Conflict on a cancelled tour."""
+    tour = make_tour(published=True)
+    outcome = assignments.assign_ambassador(tour, ambassador.email, 0, tour.created_by)
+    tour.status = TourStatus.CANCELLED
+    db.session.flush()
+    with pytest.raises(Conflict):
+        assignments.unassign_ambassador(outcome.assignment, tour.created_by)

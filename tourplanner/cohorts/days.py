@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from vacances_scolaires_france import SchoolHolidayDates
 
-from tourplanner.sites.series import public_holiday
+from tourplanner.sites.recurrence import public_holiday
 
 #: A cohort lasts a school year at most: longer rules are surely typing mistakes.
 MAX_WEEKS = 53

@@ -56,6 +56,7 @@ from sqlalchemy.orm import aliased
 
 from tourplanner.accounts.enums import OrganisationKind, Role
 from tourplanner.accounts.models import Organisation, User
+from tourplanner.accounts.permissions import require_organiser
 from tourplanner.bookings.enums import Attendance, BookingStatus
 from tourplanner.bookings.models import Booking, Participant
 from tourplanner.company_visits.enums import Interest
@@ -541,7 +542,12 @@ def _int(value: Any) -> int:
 
 
 def compute_bilan(slice_: BilanFilter) -> Bilan:
-    """Every figure of the bilan for the slice, in one aggregate statement (one round trip)."""
+    """Every figure of the bilan for the slice, in one aggregate statement (one round trip).
+
+    A slice for an organiser's territory is theirs alone to read: anyone else is refused (PermissionDenied).
+    """
+    if slice_.organiser is not None:
+        require_organiser(slice_.organiser)
     months: dict[str, int] = {}
     participants_by_month: dict[str, int] = {}
     slices: dict[tuple[Role, OrganisationKind | None], int] = {}

@@ -1,4 +1,4 @@
-"""The verbs of sites and slots: create a site, offer, pause and resume visit slots.
+"""The verbs of sites: create a site, edit it (slots: tourplanner.sites.slots).
 
 Who may see what: organisers see every site and slot; a company contact sees its own
 organisation's only — another company's site or slot answers exactly as an unknown id
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -19,20 +18,15 @@ from tourplanner.accounts.models import Organisation, User
 from tourplanner.accounts.permissions import require_role
 from tourplanner.audit.operations import record
 from tourplanner.db import utcnow
-from tourplanner.errors import Conflict, FieldError, GeocodingError, InvalidInput, NotFound, PermissionDenied
+from tourplanner.errors import FieldError, GeocodingError, InvalidInput, NotFound, PermissionDenied
 from tourplanner.extensions import db
-from tourplanner.sites.enums import SlotStatus
 from tourplanner.sites.geocoding import Geocoder, locate
 from tourplanner.sites.models import IndustrialZone, Site, Slot
-from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Stop, Tour
 from tourplanner.tours.notices import plan_changed
 from tourplanner.trades.operations import line_errors as trade_line_errors
 from tourplanner.trades.operations import tag_site
-
-#: Statuses in which a slot holds its window: a new slot at the same site may not overlap it.
-HOLDING_STATUSES = (SlotStatus.OFFERED, SlotStatus.PAUSED, SlotStatus.ACCEPTED)
 
 
 @dataclass(frozen=True)
@@ -129,17 +123,6 @@ def details_of(site: Site) -> SiteDetails:
     )
 
 
-@dataclass(frozen=True)
-class SlotDetails:
-    """A window offered for one visit: it may begin at or after `start` and must end by `end`."""
-
-    site_id: int
-    start: datetime
-    end: datetime
-    visit_minutes: int
-    max_visitors: int
-
-
 def is_site_manager(user: User, site: Site) -> bool:
     """Whether `user` may change `site` and its slots: organisers, and its company's contacts."""
     if user.role is Role.ORGANISER:
@@ -164,15 +147,6 @@ def managed_site(user: User, site_id: int) -> Site:
     if not is_site_manager(user, site):
         raise NotFound(f"aucun site n°{site_id}")
     return site
-
-
-def managed_slot(user: User, slot_id: int) -> Slot:
-    """The slot with this id, whose site `user` manages; 403 for other roles, else 404."""
-    require_role(user, Role.ORGANISER, Role.COMPANY)
-    slot = db.session.get(Slot, slot_id)
-    if slot is None or not is_site_manager(user, slot.site):
-        raise NotFound(f"aucun créneau n°{slot_id}")
-    return slot
 
 
 def _clean(text: str | None) -> str | None:
@@ -266,8 +240,14 @@ def create_site(details: SiteDetails, actor: User, geocoder: Geocoder) -> Site:
     return site
 
 
-def update_site(site: Site, details: SiteDetails, actor: User, geocoder: Geocoder) -> Site:
-    """Replace what a site says; without lat/lon a changed address is geocoded, an unchanged one keeps its place."""
+def update_site(
+    site: Site, details: SiteDetails, actor: User, geocoder: Geocoder, *, shown_coordinates: bool = False
+) -> Site:
+    """Replace what a site says; without lat/lon a changed address is geocoded, an unchanged one keeps its place.
+
+    Typed coordinates are kept as typed, except with `shown_coordinates` (they come from a form that
+    showed the site's current ones): left as they were while the address changed, they follow the new address.
+    """
     if not is_site_manager(actor, site):
         raise NotFound(f"aucun site n°{site.id}")
     errors: list[FieldError] = []
@@ -276,9 +256,11 @@ def update_site(site: Site, details: SiteDetails, actor: User, geocoder: Geocode
     check_site(details, errors)
     geocoded = False
     told = _what_people_are_told(site)
-    if details.lat is not None and details.lon is not None:
+    address_changed = details.address.strip() != site.address
+    typed = details.lat is not None and details.lon is not None
+    if typed and not (shown_coordinates and address_changed and _same_place(details, site)):
         site.lat, site.lon = details.lat, details.lon
-    elif details.address.strip() != site.address:
+    elif address_changed:
         site.lat, site.lon = _geocode(details.address, geocoder)
         geocoded = True
     _fill(site, details)
@@ -288,6 +270,11 @@ def update_site(site: Site, details: SiteDetails, actor: User, geocoder: Geocode
     tag_site(site)
     record(actor, "site.update", site, name=site.name, geocoded=geocoded)
     return site
+
+
+def _same_place(details: SiteDetails, site: Site) -> bool:
+    """Whether the details' coordinates are the site's current ones, to the micro-degree a form shows."""
+    return (round(details.lat or 0.0, 6), round(details.lon or 0.0, 6)) == (round(site.lat, 6), round(site.lon, 6))
 
 
 def _what_people_are_told(site: Site) -> tuple[object, ...]:
@@ -332,92 +319,3 @@ def _fill(site: Site, details: SiteDetails) -> None:
     site.has_coach_parking = details.has_coach_parking
     for name in SITE_TEXTS:
         setattr(site, name, _clean(getattr(details, name)))
-
-
-def check_slot(details: SlotDetails, now: datetime | None = None) -> None:
-    """Raise InvalidInput naming every field of `details` that breaks a rule of its own."""
-    now = now or utcnow()
-    errors: list[FieldError] = []
-    if details.start < now:
-        errors.append(FieldError("start", "le créneau ne peut pas commencer dans le passé"))
-    if details.end <= details.start:
-        errors.append(FieldError("end", "la fin du créneau doit être après son début"))
-    if details.visit_minutes <= 0:
-        errors.append(FieldError("visit_minutes", "la durée de la visite doit être positive"))
-    elif details.end > details.start and timedelta(minutes=details.visit_minutes) > details.end - details.start:
-        window = int((details.end - details.start).total_seconds() // 60)
-        errors.append(
-            FieldError(
-                "visit_minutes",
-                f"la visite ({details.visit_minutes} min) est plus longue que le créneau ({window} min)",
-            )
-        )
-    if details.max_visitors <= 0:
-        errors.append(FieldError("max_visitors", "le nombre de visiteurs doit être au moins 1"))
-    if errors:
-        raise InvalidInput(errors)
-
-
-def overlapping_slot(site: Site, start: datetime, end: datetime) -> Slot | None:
-    """A slot of `site` that holds part of [start, end), if any; touching windows do not overlap."""
-    return db.session.scalars(
-        select(Slot)
-        .where(
-            Slot.site_id == site.id,
-            Slot.status.in_(HOLDING_STATUSES),
-            Slot.start_at < end,
-            Slot.end_at > start,
-        )
-        .order_by(Slot.start_at)
-        .limit(1)
-    ).first()
-
-
-def offer_slot(details: SlotDetails, actor: User) -> Slot:
-    """Offer a visit slot at a site the actor manages; overlapping another slot is refused."""
-    site = managed_site(actor, details.site_id)
-    check_slot(details)
-    # Serialise offers per site (PostgreSQL; SQLite writers are serialised anyway).
-    db.session.execute(select(Site.id).where(Site.id == site.id).with_for_update())
-    clash = overlapping_slot(site, details.start, details.end)
-    if clash is not None:
-        raise InvalidInput.one(
-            "start",
-            f"ce créneau chevauche le créneau n°{clash.id} du même site "
-            f"({to_local(clash.start_at):%d/%m/%Y %H:%M} – {to_local(clash.end_at):%H:%M})",
-        )
-    slot = Slot(
-        site=site,
-        start_at=details.start,
-        end_at=details.end,
-        visit_minutes=details.visit_minutes,
-        max_visitors=details.max_visitors,
-        status=SlotStatus.OFFERED,
-    )
-    db.session.add(slot)
-    record(actor, "slot.offer", slot, site_id=site.id, start=details.start.isoformat(), end=details.end.isoformat())
-    return slot
-
-
-def pause_slot(slot: Slot, actor: User) -> Slot:
-    """Stop offering a slot for a while: the optimiser leaves it out until it is resumed."""
-    if slot.status is not SlotStatus.OFFERED:
-        raise Conflict(f"seul un créneau proposé peut être mis en pause (celui-ci est : {slot.status.label.lower()})")
-    slot.status = SlotStatus.PAUSED
-    record(actor, "slot.pause", slot)
-    return slot
-
-
-def resume_slot(slot: Slot, actor: User) -> Slot:
-    """Offer a paused slot again, as long as its window has not begun."""
-    if slot.status is not SlotStatus.PAUSED:
-        raise Conflict(
-            f"seul un créneau en pause peut être proposé à nouveau (celui-ci est : {slot.status.label.lower()})"
-        )
-    if slot.start_at < utcnow():
-        raise Conflict("ce créneau a déjà commencé : il ne peut plus être proposé")
-    if slot.series is not None and slot.series.is_paused:
-        raise Conflict("sa série de créneaux est en pause : reprenez la série")
-    slot.status = SlotStatus.OFFERED
-    record(actor, "slot.resume", slot)
-    return slot

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
+from tourplanner.accounts.permissions import require_role
 from tourplanner.db import utcnow
 from tourplanner.extensions import db
 from tourplanner.tours.enums import TourStatus
@@ -46,8 +47,10 @@ class AmbassadorSchedule:
 def ambassador_schedule(user: User) -> AmbassadorSchedule:
     """The tours `user` is assigned to, drafts left out (they are not announced yet).
 
-    A tour is past once it has ended; a cancelled tour stays listed, marked as such.
+    A tour is past once it has ended; a cancelled tour stays listed, marked as such. Ambassadors only
+    (PermissionDenied for anyone else).
     """
+    require_role(user, Role.AMBASSADOR)
     mine = list(
         db.session.scalars(
             select(AmbassadorAssignment)

@@ -22,6 +22,15 @@ from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Tour
 from tourplanner.tours.notices import plan_changed
+from tourplanner.tours.queries import check_manages
+
+#: Tours on which ambassadors are no longer assigned nor taken off.
+CLOSED_FOR_ASSIGNMENT = (TourStatus.CANCELLED, TourStatus.DONE)
+
+
+def is_open_for_assignment(tour: Tour) -> bool:
+    """Whether ambassadors may still be put on or taken off `tour`."""
+    return tour.status not in CLOSED_FOR_ASSIGNMENT
 
 
 @dataclass(frozen=True)
@@ -61,8 +70,12 @@ def _busy_elsewhere(tour: Tour, user: User) -> Tour | None:
 
 
 def assign_ambassador(tour: Tour, email: str, bus_index: int, organiser: User) -> AssignmentOutcome:
-    """Put the ambassador with this address on bus `bus_index` (from 0) of `tour`, and invite them."""
-    if tour.status in (TourStatus.CANCELLED, TourStatus.DONE):
+    """Put the ambassador with this address on bus `bus_index` (from 0) of `tour`, and invite them.
+
+    Only an organiser who manages the tour may (PermissionDenied or NotFound otherwise).
+    """
+    check_manages(organiser, tour)
+    if not is_open_for_assignment(tour):
         raise Conflict(f"ce tour est {tour.status.label.lower()} : on n'y affecte plus d'ambassadeur")
     errors: list[FieldError] = []
     ambassador = _ambassador(email, errors)
@@ -103,9 +116,15 @@ def assign_ambassador(tour: Tour, email: str, bus_index: int, organiser: User) -
 
 
 def unassign_ambassador(assignment: AmbassadorAssignment, organiser: User) -> None:
-    """Take an ambassador off a tour, and send them a cancellation."""
-    record(organiser, "ambassador.unassign", assignment, user_id=assignment.user_id, tour_id=assignment.tour_id)
+    """Take an ambassador off a tour, and send them a cancellation.
+
+    Only an organiser who manages the tour may; a cancelled or done tour keeps its ambassadors (Conflict).
+    """
     tour = assignment.tour
+    check_manages(organiser, tour)
+    if not is_open_for_assignment(tour):
+        raise Conflict(f"ce tour est {tour.status.label.lower()} : on n'en retire plus d'ambassadeur")
+    record(organiser, "ambassador.unassign", assignment, user_id=assignment.user_id, tour_id=assignment.tour_id)
     plan_changed(tour)
     tour.ambassadors.remove(assignment)
     db.session.flush()

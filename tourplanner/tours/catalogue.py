@@ -13,7 +13,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select, union
 from sqlalchemy.orm import joinedload, selectinload
 
+from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
+from tourplanner.accounts.permissions import require_role
 from tourplanner.bookings import operations as bookings
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
@@ -258,7 +260,8 @@ def largest_booking(tour: Tour) -> int:
 
 
 def my_bookings(prescriber: User, now: datetime | None = None) -> MyBookings:
-    """The prescriber's bookings with their waiting position, what they may still do, and the visits."""
+    """The prescriber's bookings with their waiting position, what they may still do, and the visits (prescribers)."""
+    require_role(prescriber, Role.PRESCRIBER)
     now = now or utcnow()
     upcoming: list[BookingView] = []
     past: list[BookingView] = []

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tourplanner.accounts.enums import OrganisationKind
 from tourplanner.accounts.models import Organisation, User
+from tourplanner.accounts.permissions import require_organiser
 from tourplanner.audit.operations import record
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
@@ -20,6 +21,7 @@ from tourplanner.extensions import db
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Bus, Tour, TourPickupPoint, TourQuota
 from tourplanner.tours.notices import plan_changed
+from tourplanner.tours.queries import check_manages
 
 #: Largest coach we expect; beyond this a typo is more likely than a vehicle.
 MAX_BUS_SEATS = 100
@@ -236,8 +238,14 @@ def _pickup_errors(details: TourDetails) -> list[FieldError]:
     return errors
 
 
+def check_may_create_tour(user: User) -> None:
+    """Refuse (PermissionDenied) unless `user` may create tours: organisers, for their own territory."""
+    require_organiser(user)
+
+
 def create_tour(details: TourDetails, organiser: User) -> Tour:
-    """Create a draft tour with its buses."""
+    """Create a draft tour with its buses, run by the organiser's organisation (organisers only)."""
+    check_may_create_tour(organiser)
     check_details(details)
     tour = Tour(status=TourStatus.DRAFT, created_by=organiser, organisation_id=organiser.organisation_id)
     _apply(tour, details)
@@ -247,7 +255,8 @@ def create_tour(details: TourDetails, organiser: User) -> Tour:
 
 
 def update_tour(tour: Tour, details: TourDetails, organiser: User) -> Tour:
-    """Change a tour's details; buses can only be removed while they carry no one."""
+    """Change a tour's details (its managing organisers); buses can only be removed while they carry no one."""
+    check_manages(organiser, tour)
     if tour.status in (TourStatus.CANCELLED, TourStatus.DONE):
         raise Conflict(f"un tour {tour.status.label.lower()} ne se modifie plus")
     details = _with_current_rules(tour, details)
@@ -395,7 +404,8 @@ def _bus_in_use(bus: Bus) -> bool:
 
 
 def publish_tour(tour: Tour, organiser: User) -> Tour:
-    """Open a draft tour to bookings."""
+    """Open a draft tour to bookings (its managing organisers)."""
+    check_manages(organiser, tour)
     if tour.status is not TourStatus.DRAFT:
         raise Conflict(f"seul un brouillon peut être publié (ce tour est : {tour.status.label.lower()})")
     if tour.booking_deadline_at <= utcnow():
@@ -422,7 +432,9 @@ def close_bookings(tour: Tour, now: datetime | None = None) -> bool:
 
 
 def cancel_tour(tour: Tour, actor: User | None, reason: str | None = None) -> Tour:
-    """Cancel a tour and tell everyone concerned."""
+    """Cancel a tour and tell everyone concerned: its managing organisers, or the system (`actor` None)."""
+    if actor is not None:
+        check_manages(actor, tour)
     if tour.status in (TourStatus.CANCELLED, TourStatus.DONE):
         raise Conflict(f"ce tour est déjà {tour.status.label.lower()}")
     tour.status = TourStatus.CANCELLED

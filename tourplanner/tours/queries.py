@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
-from tourplanner.accounts.permissions import require_organiser
+from tourplanner.accounts.permissions import require_organiser, require_role
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.db import utcnow
@@ -17,7 +17,7 @@ from tourplanner.errors import NotFound, PermissionDenied
 from tourplanner.extensions import db
 from tourplanner.pagination import Page, PageRequest, keyset_page
 from tourplanner.sites.models import Site, Slot
-from tourplanner.tours.enums import TourStatus
+from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import AmbassadorAssignment, Stop, Tour, TourQuota
 
 # --- who manages which tour: the one rule of territories ------------------------------------
@@ -154,3 +154,31 @@ def home_tours(user: User) -> list[Tour]:
         )
         query = query.where(Tour.id.in_(visited), Tour.status != TourStatus.DRAFT)
     return list(db.session.scalars(query))
+
+
+def reverse_visits_to_come(user: User) -> list[Tour]:
+    """Reverse visits to come, open to bookings or closed, for company contacts to book seats on (others: 403)."""
+    require_role(user, Role.COMPANY)
+    return list(
+        db.session.scalars(
+            select(Tour)
+            .where(
+                Tour.kind == TourKind.SIAE_VISIT,
+                Tour.status.in_((TourStatus.PUBLISHED, TourStatus.CLOSED)),
+                Tour.end_at >= utcnow(),
+            )
+            .order_by(Tour.start_at, Tour.id)
+        )
+    )
+
+
+def own_bookings_on(user: User, tours: list[Tour]) -> dict[int, list[Booking]]:
+    """`user`'s own bookings on these tours, by tour id, oldest first."""
+    found: dict[int, list[Booking]] = {}
+    for booking in db.session.scalars(
+        select(Booking)
+        .where(Booking.prescriber_id == user.id, Booking.tour_id.in_([t.id for t in tours]))
+        .order_by(Booking.id)
+    ):
+        found.setdefault(booking.tour_id, []).append(booking)
+    return found
