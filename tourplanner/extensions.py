@@ -10,6 +10,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
+import tourplanner.limits_storage  # noqa: F401  (registers the tourplanner-memory:// storage)
 from tourplanner.db import Base, configure_sqlite
 
 db = SQLAlchemy(model_class=Base)
