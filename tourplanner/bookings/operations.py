@@ -18,10 +18,11 @@ requests — in two threads or two server processes — never both see the same 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import Select, TextClause, bindparam, func, select, text
 from sqlalchemy.orm import joinedload
 
 from tourplanner.accounts.enums import Role
@@ -92,26 +93,32 @@ def lock_tour(tour_id: int) -> Tour:
     The tour comes with its coaches, pickup points and quotas in the same statement: every
     booking reads them (a tour has a few of each, so the join stays a handful of rows).
     """
+    sqlite_lock, locked_tour, locked_tour_for_update = _locking_statements()
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(_SQLITE_LOCK, {"tour_id": tour_id})
-        query = _LOCKED_TOUR
+        db.session.execute(sqlite_lock, {"tour_id": tour_id})
+        query = locked_tour
     else:
-        query = _LOCKED_TOUR_FOR_UPDATE
+        query = locked_tour_for_update
     tour = db.session.scalars(query, {"tour_id": tour_id}, execution_options=_POPULATE).unique().one_or_none()
     if tour is None:
         raise NotFound(f"aucun tour n°{tour_id}")
     return tour
 
 
-# Built once per process: a statement object keeps its cache key, so executing it again skips
-# constructing and hashing it (a good part of a statement's cost in the ORM).
-_SQLITE_LOCK = text("UPDATE tours SET id = id WHERE id = :tour_id")
-_LOCKED_TOUR = (
-    select(Tour)
-    .where(Tour.id == bindparam("tour_id"))
-    .options(joinedload(Tour.buses), joinedload(Tour.pickup_points), joinedload(Tour.quotas))
-)
-_LOCKED_TOUR_FOR_UPDATE = _LOCKED_TOUR.with_for_update(of=Tour, key_share=True)
+@functools.cache
+def _locking_statements() -> tuple[TextClause, Select[tuple[Tour]], Select[tuple[Tour]]]:
+    """The statements of `lock_tour`, built once per process on first use (once every model is
+    mapped): a statement object keeps its cache key, so executing it again skips constructing
+    and hashing it, a good part of a statement's cost in the ORM."""
+    sqlite_lock = text("UPDATE tours SET id = id WHERE id = :tour_id")
+    locked_tour = (
+        select(Tour)
+        .where(Tour.id == bindparam("tour_id"))
+        .options(joinedload(Tour.buses), joinedload(Tour.pickup_points), joinedload(Tour.quotas))
+    )
+    return sqlite_lock, locked_tour, locked_tour.with_for_update(of=Tour, key_share=True)
+
+
 _POPULATE = {"populate_existing": True}
 
 
