@@ -14,8 +14,8 @@ from tourplanner.extensions import limiter
 
 @pytest.fixture
 def config_overrides() -> dict[str, Any]:
-    """Rate limits on, calendars updated by a waiting thread (as in production), a long quiet window."""
-    return {"RATELIMIT_ENABLED": True, "MAIL_DELIVERY": "thread", "NOTIFY_DELAY_SECONDS": 3600}
+    """Rate limits on, calendars updated by a waiting thread (as in production) after a quiet window of 5 s."""
+    return {"RATELIMIT_ENABLED": True, "MAIL_DELIVERY": "thread", "NOTIFY_DELAY_SECONDS": 5}
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def thread_starts(monkeypatch) -> list[str]:
 
 
 def test_bookings_start_one_calendar_thread_per_process_and_none_for_the_rate_limit(
-    make_tour, prescriber, booked, thread_starts
+    app, make_tour, prescriber, booked, thread_starts
 ) -> None:
     """Five confirmed bookings, 20 ms apart: one thread waits for the calendar updates, no limiter timer."""
     tour_id = make_tour(published=True, bus_seats=[20]).id
@@ -42,6 +42,13 @@ def test_bookings_start_one_calendar_thread_per_process_and_none_for_the_rate_li
         time.sleep(0.02)  # more than the 10 ms after which `limits`' memory storage would start a timer again
     assert thread_starts.count("calendar-updates") == 1, thread_starts
     assert len(thread_starts) == 1, thread_starts
+    # The waiter sends the update once the window has closed, then ends: nothing left running.
+    waiter = app.extensions["calendar_updates_waiter"]
+    thread = waiter.thread
+    if thread is not None:
+        thread.join(60)
+        assert not thread.is_alive()
+    assert waiter.thread is None
 
 
 def test_the_rate_limit_still_counts_and_forgets(app, prescriber, make_tour) -> None:
