@@ -4,6 +4,11 @@ multi-process server, each as a ratio to GET /healthz on the same server in the 
     python bench/bookings.py                                  # SQLite (a temporary file)
     python bench/bookings.py --postgresql postgresql+psycopg://user@host:port/db --reset
     python bench/bookings.py --requests 600 --concurrency 16 --workers 4 --tours 10
+    python bench/bookings.py --cpu [--profile]                # CPU per booking in one process
+
+--cpu measures what the server cannot hide behind the machine's load: the CPU time one
+process spends per booking and per GET /healthz (Flask's test client, SQLite, mail off),
+and with --profile the top of a cProfile of the bookings.
 
 Bookings of 1–3 seats go to the tours in turn (each two coaches of 25 seats, as a real
 ZI Tour), so some are confirmed and some waitlisted; afterwards the script checks that
@@ -253,6 +258,54 @@ def check_no_overbooking(url: str, tour_ids: list[int]) -> None:
         sys.exit(1)
 
 
+def cpu_per_request(args: argparse.Namespace) -> None:
+    """CPU milliseconds per booking and per /healthz in one process; the profile's top with --profile."""
+    import cProfile
+    import pstats
+
+    from tourplanner import create_app
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/bench.sqlite"
+        tour_ids, tokens = prepare(url, False, tours=args.tours, prescribers=20)
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "MAIL_DELIVERY": "off"})
+        client = app.test_client()
+        sizes = random.Random(1).choices([1, 2, 3], k=args.requests)
+
+        def book(index: int) -> None:
+            response = client.post(
+                f"/api/v1/tours/{tour_ids[index % len(tour_ids)]}/bookings",
+                json={"seats": sizes[index]},
+                headers={"Authorization": f"Bearer {tokens[index % len(tokens)]}"},
+            )
+            assert response.status_code == 201, response.get_data(as_text=True)
+
+        for index in range(20):  # warm-up: first statements compiled, caches filled
+            book(index)
+            client.get("/healthz")
+        started = time.process_time()
+        for _ in range(args.requests):
+            client.get("/healthz")
+        healthz_ms = (time.process_time() - started) * 1000 / args.requests
+        profile = cProfile.Profile() if args.profile else None
+        started = time.process_time()
+        if profile:
+            profile.enable()
+        for index in range(args.requests):
+            book(index)
+        if profile:
+            profile.disable()
+        booking_ms = (time.process_time() - started) * 1000 / args.requests
+        print(
+            f"CPU per request, one process, {args.requests} each: GET /healthz {healthz_ms:.2f} ms, "
+            f"POST /tours/{{id}}/bookings {booking_ms:.2f} ms{' (profiled)' if profile else ''}, "
+            f"ratio {healthz_ms / booking_ms:.2f}"
+        )
+        if profile:
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(35)
+        check_no_overbooking(url, tour_ids)
+
+
 def main() -> None:
     """Run the benchmark on SQLite, and on PostgreSQL when a URL is given; print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -264,7 +317,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
     parser.add_argument("--postgresql", metavar="URL", help="also measure on this PostgreSQL database")
     parser.add_argument("--reset", action="store_true", help="drop and recreate the PostgreSQL schema first")
+    parser.add_argument("--cpu", action="store_true", help="CPU per booking and per /healthz in one process")
+    parser.add_argument("--profile", action="store_true", help="with --cpu: print the top of a cProfile")
     args = parser.parse_args()
+    if args.cpu:
+        cpu_per_request(args)
+        return
 
     results = []
     with tempfile.TemporaryDirectory() as folder:

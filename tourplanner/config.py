@@ -61,8 +61,9 @@ class DefaultConfig:
     #: Rate limits (Flask-Limiter): "false" turns them all off (a benchmark, a trusted batch import).
     RATELIMIT_ENABLED = True
     #: Where the counters live: in each process's memory by default (so each web worker counts
-    #: on its own); any storage URI of the `limits` library, e.g. redis://host:6379, shares them.
-    RATELIMIT_STORAGE_URI = "memory://"
+    #: on its own; tourplanner-memory is `limits`' memory:// without a thread started per
+    #: request); any storage URI of the `limits` library, e.g. redis://host:6379, shares them.
+    RATELIMIT_STORAGE_URI = "tourplanner-memory://"
     #: Sign-in link requests per address typed, and per client address (IP).
     RATELIMIT_LOGIN_PER_ADDRESS = "5 per hour"
     RATELIMIT_LOGIN_PER_CLIENT = "20 per hour"

@@ -175,10 +175,12 @@ def book_seats(tour_id: int, json: BookingIn, headers: BookingHeaders):
         ],
         pickup_point=json.pickup_point,
     )
-    outcome = operations.book_seats(load_tour(tour_id), current_user(), request, headers.idempotency_key)
+    # By id: the verb reads the tour once, under its lock.
+    outcome = operations.book_seats(tour_id, current_user(), request, headers.idempotency_key)
     # Read before the commit, while the session still holds what was just written: after it,
     # every object would be expired and read again, statement by statement.
-    body = booking_json(outcome.booking)
+    positions = None if outcome.is_replay else {outcome.booking.id: outcome.waiting_position}
+    body = booking_json(outcome.booking, positions)
     db.session.commit()
     response = jsonify(body)
     response.status_code = 201

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from tourplanner.accounts.enums import OrganisationKind, Role
@@ -94,10 +95,17 @@ def authenticate_token(token: str) -> User | None:
     """The active user holding this API token, or None if it is unknown or revoked."""
     # One statement per API call: the token, its user and the user's organisation (which
     # most calls read) together; a revoked token or a deactivated user finds nobody.
-    return db.session.scalar(
+    return db.session.scalar(_user_of_token(), {"token_hash": digest(token)})
+
+
+@functools.cache
+def _user_of_token() -> Select[tuple[User]]:
+    """Built once per process (every API call runs it, and a statement keeps its cache key);
+    on first use, once every model is mapped."""
+    return (
         select(User)
         .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None), User.is_active.is_(True))
+        .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None), User.is_active.is_(True))
         .options(joinedload(User.organisation))
     )
 

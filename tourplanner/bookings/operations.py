@@ -18,10 +18,11 @@ requests — in two threads or two server processes — never both see the same 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Select, TextClause, bindparam, func, select, text
 from sqlalchemy.orm import joinedload
 
 from tourplanner.accounts.enums import Role
@@ -72,6 +73,8 @@ class BookingOutcome:
 
     booking: Booking
     is_replay: bool = False
+    #: The booking's place on the waiting list when it was just made (None when confirmed or replayed).
+    waiting_position: int | None = None
 
 
 # --- locking ---------------------------------------------------------------------------
@@ -86,17 +89,37 @@ def lock_tour(tour_id: int) -> Tour:
     UPDATE as the transaction's first statement takes the database's write lock before
     anything is read (waiting up to the engine's busy timeout), so no other process can
     change seats between our reading and our writing them.
+
+    The tour comes with its coaches, pickup points and quotas in the same statement: every
+    booking reads them (a tour has a few of each, so the join stays a handful of rows).
     """
-    # The coaches come with the tour, in the same statement: every verb that locks reads them.
-    query = select(Tour).where(Tour.id == tour_id).options(joinedload(Tour.buses))
+    sqlite_lock, locked_tour, locked_tour_for_update = _locking_statements()
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(text("UPDATE tours SET id = id WHERE id = :id"), {"id": tour_id})
+        db.session.execute(sqlite_lock, {"tour_id": tour_id})
+        query = locked_tour
     else:
-        query = query.with_for_update(of=Tour, key_share=True)
-    tour = db.session.scalars(query.execution_options(populate_existing=True)).unique().one_or_none()
+        query = locked_tour_for_update
+    tour = db.session.scalars(query, {"tour_id": tour_id}, execution_options=_POPULATE).unique().one_or_none()
     if tour is None:
         raise NotFound(f"aucun tour n°{tour_id}")
     return tour
+
+
+@functools.cache
+def _locking_statements() -> tuple[TextClause, Select[tuple[Tour]], Select[tuple[Tour]]]:
+    """The statements of `lock_tour`, built once per process on first use (once every model is
+    mapped): a statement object keeps its cache key, so executing it again skips constructing
+    and hashing it, a good part of a statement's cost in the ORM."""
+    sqlite_lock = text("UPDATE tours SET id = id WHERE id = :tour_id")
+    locked_tour = (
+        select(Tour)
+        .where(Tour.id == bindparam("tour_id"))
+        .options(joinedload(Tour.buses), joinedload(Tour.pickup_points), joinedload(Tour.quotas))
+    )
+    return sqlite_lock, locked_tour, locked_tour.with_for_update(of=Tour, key_share=True)
+
+
+_POPULATE = {"populate_existing": True}
 
 
 def _lock_prescriber(prescriber: User) -> None:
@@ -112,15 +135,46 @@ def _lock_prescriber(prescriber: User) -> None:
 # --- reading seats ---------------------------------------------------------------------
 
 
+@dataclass
+class SeatState:
+    """What a booking needs to know of a tour's seats, read in one statement under the tour's lock."""
+
+    #: Bus id → seats not held by a confirmed booking.
+    free: dict[int, int]
+    #: Bookings on the waiting list.
+    waiting: int
+    #: Seats of the smallest waiting booking (None when nobody waits).
+    smallest_waiting: int | None
+
+
+def seat_state(tour: Tour) -> SeatState:
+    """Free seats per coach, and how many bookings wait and the smallest of them, in one statement."""
+    held: dict[int, int] = {}
+    waiting, smallest = 0, None
+    for status, bus_id, seats, count, fewest in db.session.execute(_SEAT_STATE, {"tour_id": tour.id}):
+        if status is BookingStatus.CONFIRMED and bus_id is not None:
+            held[bus_id] = held.get(bus_id, 0) + int(seats)
+        elif status is BookingStatus.WAITLISTED:
+            waiting += int(count)
+            smallest = int(fewest) if smallest is None else min(smallest, int(fewest))
+    return SeatState({bus.id: bus.seats - held.get(bus.id, 0) for bus in tour.buses}, waiting, smallest)
+
+
+_BOOKINGS = Booking.__table__.c
+#: Core, not ORM: plain rows, no entities to build.
+_SEAT_STATE = (
+    select(_BOOKINGS.status, _BOOKINGS.bus_id, func.sum(_BOOKINGS.seats), func.count(), func.min(_BOOKINGS.seats))
+    .where(
+        _BOOKINGS.tour_id == bindparam("tour_id"),
+        _BOOKINGS.status.in_([BookingStatus.CONFIRMED, BookingStatus.WAITLISTED]),
+    )
+    .group_by(_BOOKINGS.status, _BOOKINGS.bus_id)
+)
+
+
 def free_seats_by_bus(tour: Tour) -> dict[int, int]:
     """Bus id → seats not held by a confirmed booking, for each bus of the tour."""
-    rows = db.session.execute(
-        select(Booking.bus_id, func.coalesce(func.sum(Booking.seats), 0))
-        .where(Booking.tour_id == tour.id, Booking.status == BookingStatus.CONFIRMED)
-        .group_by(Booking.bus_id)
-    ).all()
-    held = {bus_id: int(seats) for bus_id, seats in rows}
-    return {bus.id: bus.seats - held.get(bus.id, 0) for bus in tour.buses}
+    return seat_state(tour).free
 
 
 def first_bus_with_room(tour: Tour, free: dict[int, int], seats: int) -> Bus | None:
@@ -159,31 +213,34 @@ def waiting_position(booking: Booking) -> int | None:
 
 
 def book_seats(
-    tour: Tour, prescriber: User, request: BookingRequest, idempotency_key: str | None = None
+    tour: Tour | int, prescriber: User, request: BookingRequest, idempotency_key: str | None = None
 ) -> BookingOutcome:
     """Book seats on a tour for a prescriber: confirmed if they all fit on one coach, else waitlisted.
 
+    `tour` may be given by its id: the tour is read once, under its lock (404 if unknown).
     On a reverse visit (`siae_visit`) the one booking is a company contact instead (rules.check_may_book).
     With an `idempotency_key` already used by this prescriber in the last 24 hours, nothing
     is booked and the outcome is that first booking (`is_replay`).
     """
-    rules.check_may_book(tour, prescriber)
+    tour_id = tour if isinstance(tour, int) else tour.id
     key = _check_key(idempotency_key)
     if key is not None:
         if db.session.get_bind().dialect.name == "sqlite":
-            lock_tour(tour.id)  # the write lock comes first on SQLite, before any read
+            lock_tour(tour_id)  # the write lock comes first on SQLite, before any read
         _lock_prescriber(prescriber)
         earlier = _booking_for_key(prescriber, key)
         if earlier is not None:
+            rules.check_may_book(_get_tour(tour_id), prescriber)
             return BookingOutcome(earlier, is_replay=True)
-    tour = lock_tour(tour.id)
+    tour = lock_tour(tour_id)
+    rules.check_may_book(tour, prescriber)
     _check_takes_bookings(tour)
     _check_request(tour, request)
     rules.check_quotas(tour, prescriber, request.seats)
 
     # Seats freed another way (a coach added by the organiser) go to those already waiting first.
-    free = free_seats_by_bus(tour)
-    _fill(tour, free, actor=None)
+    state = seat_state(tour)
+    promoted = _fill(tour, state.free, actor=None, smallest_waiting=state.smallest_waiting)
     booking = Booking(
         # By id: setting the relationship would enlist the tour (its `bookings` backref) in the flush.
         tour_id=tour.id,
@@ -200,14 +257,17 @@ def book_seats(
         ],
     )
     db.session.add(booking)
-    bus = first_bus_with_room(tour, free, request.seats)
+    bus = first_bus_with_room(tour, state.free, request.seats)
     if bus is not None:
         _confirm(booking, bus)
-    db.session.flush()
+    # The audit entry needs the booking's id: one flush for the booking, the entry and the
+    # tour's mark go with the commit.
     record(prescriber, "booking.create", booking, tour_id=tour.id, seats=booking.seats, status=booking.status.value)
     if bus is not None:
         plan_changed(tour)
-    return BookingOutcome(booking)
+        return BookingOutcome(booking)
+    # Newest of all: behind every booking still waiting (ids grow in the order of the tour's lock).
+    return BookingOutcome(booking, waiting_position=state.waiting - len(promoted) + 1)
 
 
 def cancel_booking(booking: Booking, actor: User) -> list[Booking]:
@@ -248,20 +308,22 @@ def fill_from_waiting_list(tour: Tour, actor: User | None) -> list[Booking]:
     """
     if tour.status not in FILLABLE_STATUSES:
         return []
-    return _fill(tour, free_seats_by_bus(tour), actor)
+    state = seat_state(tour)
+    return _fill(tour, state.free, actor, state.smallest_waiting)
 
 
-def _fill(tour: Tour, free: dict[int, int], actor: User | None) -> list[Booking]:
-    """fill_from_waiting_list with the free seats already counted; `free` is updated for the seats given."""
-    if tour.status not in FILLABLE_STATUSES:
+def _fill(tour: Tour, free: dict[int, int], actor: User | None, smallest_waiting: int | None) -> list[Booking]:
+    """fill_from_waiting_list with the seats already counted; `free` is updated for the seats given.
+
+    `smallest_waiting`: seats of the smallest waiting booking (None: nobody waits).
+    """
+    if tour.status not in FILLABLE_STATUSES or smallest_waiting is None:
         return []
     most_free = max(free.values(), default=0)
-    if most_free < 1:
-        return []  # full coaches: nobody waiting can move, no need to read the waiting list
+    if most_free < smallest_waiting:
+        return []  # nobody waiting fits on any coach: no need to read the waiting list
     # Only bookings that fit on the emptiest coach can move: the others are not even read.
     waiting = waiting_list(tour, at_most_seats=most_free)
-    if not waiting:
-        return []
     promoted = []
     for booking in waiting:
         bus = first_bus_with_room(tour, free, booking.seats)
@@ -324,6 +386,13 @@ def _confirm(booking: Booking, bus: Bus) -> None:
     booking.status = BookingStatus.CONFIRMED
     booking.bus = bus
     booking.confirmed_at = utcnow()
+
+
+def _get_tour(tour_id: int) -> Tour:
+    tour = db.session.get(Tour, tour_id)
+    if tour is None:
+        raise NotFound(f"aucun tour n°{tour_id}")
+    return tour
 
 
 def _reload(booking: Booking) -> Booking:

@@ -6,8 +6,8 @@ first, `notify_first_at`). Once that time has come, `send_due_updates` reconcile
 tour — what each person should hold against what they were last sent — and queues the
 difference in the outbox, one commit per tour. Two things run it:
 
-- the web process, right after a request that marked a tour: in its own thread, which
-  waits for the window to close (MAIL_DELIVERY "thread"), or at once ("sync", for tests);
+- the web process, right after a request that marked a tour: in one thread per process
+  (not one per request), which waits for the window to close (MAIL_DELIVERY "thread"), or at once ("sync", for tests);
 - the scheduler's `send_calendar_updates` job, every few seconds, which also catches what
   a web process could not finish (a restart, a crash).
 
@@ -91,8 +91,57 @@ def init_app(app: Flask) -> None:
             if mode == "sync":
                 run_in_own_context(app, wait=False)
             elif mode == "thread":
-                threading.Thread(target=run_in_own_context, args=(app,), name="calendar-updates", daemon=True).start()
+                _wake_waiter(app)
         return response
+
+
+class _Waiter:
+    """The one thread per process that waits for marked tours to come due (not one per request)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+        #: A tour was marked since the waiter last looked: it must look again before it ends.
+        self.again = False
+
+
+def _wake_waiter(app: Flask) -> None:
+    """Have this process's waiter look at the marks: start it unless it is already waiting."""
+    waiter: _Waiter = app.extensions.setdefault("calendar_updates_waiter", _Waiter())
+    with waiter.lock:
+        waiter.again = True
+        if waiter.thread is not None and waiter.thread.is_alive():
+            return
+        waiter.thread = threading.Thread(target=_wait_until_quiet, args=(app, waiter), name="calendar-updates")
+        waiter.thread.daemon = True
+        waiter.thread.start()
+
+
+def _wait_until_quiet(app: Flask, waiter: _Waiter) -> None:
+    """Reconcile marked tours as they come due, until no request has marked one since the last look."""
+    while True:
+        with waiter.lock:
+            if not waiter.again:
+                waiter.thread = None
+                return
+            waiter.again = False
+        run_in_own_context(app)
+        if _later_due(app):  # marked in the same burst but due after what was just sent
+            with waiter.lock:
+                waiter.again = True
+
+
+def _later_due(app: Flask) -> bool:
+    """Whether a marked tour is due in the future (one already past due failed: the scheduler retries it)."""
+    with app.app_context():
+        try:
+            due = next_due_at()
+            return due is not None and due > utcnow()
+        except Exception:
+            log.exception("Reading the next calendar update failed; the scheduler will retry")
+            return False
+        finally:
+            db.session.remove()
 
 
 def run_in_own_context(app: Flask, wait: bool = True) -> int:

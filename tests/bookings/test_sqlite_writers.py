@@ -1,0 +1,79 @@
+"""SQLite's writers queue on an OS file lock beside the database, held for exactly their write
+transaction, so that a waiting writer wakes when the one before commits (not after a busy sleep)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+
+import pytest
+from sqlalchemy import text
+
+from tourplanner.db import SQLITE_WRITER_LOCK_SUFFIX
+
+
+@pytest.fixture
+def lock_path(db) -> str:
+    """The writer lock file of the test's SQLite database."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's writer lock")
+    return str(db.engine.url.database) + SQLITE_WRITER_LOCK_SUFFIX
+
+
+def is_locked(path: str) -> bool:
+    """Whether another file description holds the lock now."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def test_the_writer_lock_is_held_from_the_first_write_to_the_commit(db, lock_path) -> None:
+    """A read takes no lock; the first UPDATE takes it; the commit releases it; so does a rollback."""
+    with db.engine.connect() as conn:
+        conn.execute(text("SELECT count(*) FROM tours")).scalar()
+        assert not is_locked(lock_path)
+        conn.execute(text("UPDATE tours SET id = id WHERE id = 0"))
+        assert is_locked(lock_path)
+        conn.execute(text("SELECT count(*) FROM tours")).scalar()
+        assert is_locked(lock_path)
+        conn.commit()
+        assert not is_locked(lock_path)
+        conn.execute(text("DELETE FROM tours WHERE id = 0"))
+        assert is_locked(lock_path)
+        conn.rollback()
+        assert not is_locked(lock_path)
+
+
+def test_a_second_writer_waits_for_the_first_and_goes_on_at_its_commit(db, lock_path) -> None:
+    """Two connections: the second's write waits while the first's transaction is open, then runs."""
+    done = threading.Event()
+    engine = db.engine
+
+    def second_writer() -> None:
+        with engine.connect() as other:
+            other.execute(text("UPDATE tours SET id = id WHERE id = 0"))
+            other.commit()
+        done.set()
+
+    with db.engine.connect() as first:
+        first.execute(text("UPDATE tours SET id = id WHERE id = 0"))
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        assert not done.wait(0.3), "the second writer did not wait for the first"
+        with db.engine.connect() as reader:  # readers never wait
+            assert reader.execute(text("SELECT count(*) FROM tours")).scalar() == 0
+        started = time.monotonic()
+        first.commit()
+    assert done.wait(10)
+    thread.join()
+    assert time.monotonic() - started < 10
+    assert not is_locked(lock_path)
