@@ -73,6 +73,7 @@ from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.itinerary import optimise_tour, set_candidates
 from tourplanner.tours.models import AmbassadorAssignment, Tour
 from tourplanner.tours.operations import Lunch, TourDetails, create_tour, publish_tour
+from tourplanner.tours.seats import seats_of_tour
 from tourplanner.tours.visits import decline_visit, visit_for
 from tourplanner.workshops.operations import WorkshopDetails, create_workshop
 
@@ -670,13 +671,7 @@ def summary(anchor: date, created: int) -> str:
         tour = db.session.scalar(select(Tour).where(Tour.title == title))
         if tour is None:
             continue
-        seats = dict(
-            db.session.execute(
-                select(Booking.status, func.sum(Booking.seats))
-                .where(Booking.tour_id == tour.id)
-                .group_by(Booking.status)
-            ).all()
-        )
+        seats = seats_of_tour(tour)
         stops = [stop for bus in tour.buses for stop in bus.stops]
         declined = sum(stop.company_response is VisitResponse.DECLINED for stop in stops)
         line = (
@@ -685,11 +680,8 @@ def summary(anchor: date, created: int) -> str:
             f"{tour.seats_total} places ; {len(tour.candidates)} créneaux candidats, {len(stops)} visites à "
             "l'itinéraire"
         )
-        if seats:
-            line += (
-                f" ; {seats.get(BookingStatus.CONFIRMED, 0)} places réservées, "
-                f"{seats.get(BookingStatus.WAITLISTED, 0)} en liste d'attente"
-            )
+        if any(seats.by_status.values()):
+            line += f" ; {seats.confirmed} places réservées, {seats.waitlisted} en liste d'attente"
         if declined:
             line += f" ; {declined} visite déclinée par l'entreprise : à réoptimiser"
         attendance = dict(

@@ -24,6 +24,7 @@ from tourplanner.extensions import db
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Tour
 from tourplanner.tours.queries import manages_tour
+from tourplanner.tours.seats import seats_of_tours
 
 
 class ReverseVisitBookingForm(FrenchForm):
@@ -79,7 +80,7 @@ def _render_list(
         forms=forms,
         problems=problems or {},
         own=_own_bookings(tours),
-        free={tour.id: sum(bookings.free_seats_by_bus(tour).values()) for tour in tours},
+        free={tour_id: seats.free for tour_id, seats in seats_of_tours(tours).items()},
     ), status
 
 

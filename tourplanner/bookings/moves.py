@@ -16,7 +16,7 @@ from tourplanner.accounts.models import User
 from tourplanner.audit.operations import record
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
-from tourplanner.bookings.operations import fill_from_waiting_list, free_seats_by_bus, lock_tour
+from tourplanner.bookings.operations import fill_from_waiting_list, lock_tour
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.formatting import counted
@@ -24,6 +24,7 @@ from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Bus
 from tourplanner.tours.notices import plan_changed
 from tourplanner.tours.queries import check_manages
+from tourplanner.tours.seats import free_seats_by_bus
 
 #: Tours whose bookings may still change coach.
 MOVABLE_STATUSES = (TourStatus.PUBLISHED, TourStatus.CLOSED)

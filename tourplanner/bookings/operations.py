@@ -38,6 +38,7 @@ from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Bus, Tour
 from tourplanner.tours.notices import plan_changed
 from tourplanner.tours.queries import manages_tour
+from tourplanner.tours.seats import free_seats_by_bus
 
 #: How long an Idempotency-Key stands for its first booking.
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
@@ -109,18 +110,7 @@ def _lock_prescriber(prescriber: User) -> None:
         db.session.execute(select(User.id).where(User.id == prescriber.id).with_for_update(key_share=True))
 
 
-# --- reading seats ---------------------------------------------------------------------
-
-
-def free_seats_by_bus(tour: Tour) -> dict[int, int]:
-    """Bus id → seats not held by a confirmed booking, for each bus of the tour."""
-    rows = db.session.execute(
-        select(Booking.bus_id, func.coalesce(func.sum(Booking.seats), 0))
-        .where(Booking.tour_id == tour.id, Booking.status == BookingStatus.CONFIRMED)
-        .group_by(Booking.bus_id)
-    ).all()
-    held = {bus_id: int(seats) for bus_id, seats in rows}
-    return {bus.id: bus.seats - held.get(bus.id, 0) for bus in tour.buses}
+# --- reading seats (counted by tours.seats, the one home of free seats) -------------------
 
 
 def first_bus_with_room(tour: Tour, free: dict[int, int], seats: int) -> Bus | None:

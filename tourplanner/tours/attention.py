@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, select
 
 from tourplanner.accounts.models import Organisation, User
 from tourplanner.bookings.enums import BookingStatus
@@ -24,6 +24,7 @@ from tourplanner.sites.models import Site, Slot
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour
 from tourplanner.tours.queries import managed_by
+from tourplanner.tours.seats import seats_of_tours
 
 #: Tours whose coaches, bookings and visits are still to be looked after.
 LIVE_STATUSES = (TourStatus.DRAFT, TourStatus.PUBLISHED, TourStatus.CLOSED)
@@ -109,20 +110,20 @@ def tours_needing_attention(organiser: User, now: datetime | None = None) -> lis
 
     for tour_id, visit in _declined_visits(ids):
         by_id[tour_id].declined.append(visit)
-    confirmed, waiting = _seats(ids)
+    seats = seats_of_tours(tours)
     for tour_id in ids:
         attention = by_id[tour_id]
         tour = attention.tour
-        attention.seats_waitlisted = waiting.get(tour_id, 0)
+        attention.seats_waitlisted = seats[tour_id].waitlisted
         if (
             tour.status in ANNOUNCED_STATUSES
             and tour.min_participants is not None
             and tour.go_no_go_at is not None
             and tour.go_confirmed_at is None
             and tour.go_no_go_at > now
-            and confirmed.get(tour_id, 0) < tour.min_participants
+            and seats[tour_id].confirmed < tour.min_participants
         ):
-            attention.below_minimum = BelowMinimum(confirmed.get(tour_id, 0), tour.min_participants, tour.go_no_go_at)
+            attention.below_minimum = BelowMinimum(seats[tour_id].confirmed, tour.min_participants, tour.go_no_go_at)
     if announced:
         for tour_id, name in _buses_without_ambassador(announced):
             by_id[tour_id].buses_without_ambassador.append(name)
@@ -148,20 +149,6 @@ def _declined_visits(tour_ids: list[int]) -> list[tuple[int, DeclinedVisit]]:
         )
         for stop, site, company, position, label in rows
     ]
-
-
-def _seats(tour_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
-    """Confirmed and waiting seats by tour id."""
-    confirmed: dict[int, int] = {}
-    waiting: dict[int, int] = {}
-    rows = db.session.execute(
-        select(Booking.tour_id, Booking.status, func.sum(Booking.seats))
-        .where(Booking.tour_id.in_(tour_ids), Booking.status != BookingStatus.CANCELLED)
-        .group_by(Booking.tour_id, Booking.status)
-    ).all()
-    for tour_id, status, seats in rows:
-        (confirmed if status is BookingStatus.CONFIRMED else waiting)[tour_id] = int(seats or 0)
-    return confirmed, waiting
 
 
 def _buses_without_ambassador(tour_ids: list[int]) -> list[tuple[int, str]]:

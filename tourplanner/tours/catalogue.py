@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select, union
+from sqlalchemy import select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from tourplanner.accounts.models import User
@@ -24,7 +24,8 @@ from tourplanner.sites.enums import VisitResponse
 from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.timeutil import local_zone
 from tourplanner.tours.enums import TourKind, TourStatus
-from tourplanner.tours.models import Bus, Stop, Tour, TourCandidate
+from tourplanner.tours.models import Stop, Tour, TourCandidate
+from tourplanner.tours.seats import seats_of_tour, seats_of_tours
 
 
 @dataclass(frozen=True)
@@ -190,19 +191,17 @@ def _entries(tours: list[Tour], filters: CatalogueFilters) -> list[CatalogueEntr
             for t in tours
             if t.id in showing or any(wanted in _fold(f"{s.sector or ''}\n{s.trades or ''}") for s in sites[t.id])
         ]
-    confirmed, waiting = _seats_by_tour(ids)
-    free_by_bus = _free_by_bus(ids)
+    seats = seats_of_tours(tours)
     visited = _visited_companies(ids)
     entries = []
     for tour in tours:
-        total = tour.seats_total
         entries.append(
             CatalogueEntry(
                 tour=tour,
-                seats_total=total,
-                seats_free=max(total - confirmed.get(tour.id, 0), 0),
-                seats_waitlisted=waiting.get(tour.id, 0),
-                largest_free_block=max((free_by_bus.get(bus.id, bus.seats) for bus in tour.buses), default=0),
+                seats_total=seats[tour.id].total,
+                seats_free=seats[tour.id].free,
+                seats_waitlisted=seats[tour.id].waitlisted,
+                largest_free_block=seats[tour.id].largest_free_block,
                 companies=visited.get(tour.id, []),
                 territories=sorted({s.zone.territory for s in sites[tour.id] if s.zone is not None}),
             )
@@ -217,16 +216,14 @@ def catalogue_territories() -> list[str]:
 
 def catalogue_entry(tour: Tour) -> CatalogueEntry:
     """One tour's seats and visited companies, whatever its state (for the booking form)."""
-    confirmed, waiting = _seats_by_tour([tour.id])
-    free_by_bus = _free_by_bus([tour.id])
+    seats = seats_of_tour(tour)
     sites = _sites_by_tour([tour.id])
-    total = tour.seats_total
     return CatalogueEntry(
         tour=tour,
-        seats_total=total,
-        seats_free=max(total - confirmed.get(tour.id, 0), 0),
-        seats_waitlisted=waiting.get(tour.id, 0),
-        largest_free_block=max((free_by_bus.get(bus.id, bus.seats) for bus in tour.buses), default=0),
+        seats_total=seats.total,
+        seats_free=seats.free,
+        seats_waitlisted=seats.waitlisted,
+        largest_free_block=seats.largest_free_block,
         companies=_visited_companies([tour.id]).get(tour.id, []),
         territories=sorted({s.zone.territory for s in sites[tour.id] if s.zone is not None}),
     )
@@ -356,33 +353,6 @@ def _sites_by_tour(tour_ids: list[int]) -> dict[int, list[Site]]:
     for tour_id, site in rows:
         result[tour_id].append(site)
     return result
-
-
-def _seats_by_tour(tour_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
-    """Seats confirmed and seats waiting, by tour id."""
-    rows = db.session.execute(
-        select(Booking.tour_id, Booking.status, func.sum(Booking.seats))
-        .where(Booking.tour_id.in_(tour_ids), Booking.status != BookingStatus.CANCELLED)
-        .group_by(Booking.tour_id, Booking.status)
-    ).all()
-    confirmed: dict[int, int] = {}
-    waiting: dict[int, int] = {}
-    for tour_id, status, seats in rows:
-        (confirmed if status is BookingStatus.CONFIRMED else waiting)[tour_id] = int(seats)
-    return confirmed, waiting
-
-
-def _free_by_bus(tour_ids: list[int]) -> dict[int, int]:
-    """Bus id → seats not held by a confirmed booking."""
-    held = dict(
-        db.session.execute(
-            select(Booking.bus_id, func.sum(Booking.seats))
-            .where(Booking.tour_id.in_(tour_ids), Booking.status == BookingStatus.CONFIRMED)
-            .group_by(Booking.bus_id)
-        ).all()
-    )
-    buses = db.session.scalars(select(Bus).where(Bus.tour_id.in_(tour_ids)))
-    return {bus.id: bus.seats - int(held.get(bus.id) or 0) for bus in buses}
 
 
 def _visited_companies(tour_ids: list[int]) -> dict[int, list[VisitedCompany]]:

@@ -20,6 +20,7 @@ from tourplanner.extensions import db
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Bus, Tour, TourPickupPoint, TourQuota
 from tourplanner.tours.notices import plan_changed
+from tourplanner.tours.seats import seats_of_tour
 
 #: Largest coach we expect; beyond this a typo is more likely than a vehicle.
 MAX_BUS_SEATS = 100
@@ -252,7 +253,7 @@ def update_tour(tour: Tour, details: TourDetails, organiser: User) -> Tour:
         raise Conflict(f"un tour {tour.status.label.lower()} ne se modifie plus")
     details = _with_current_rules(tour, details)
     check_details(details)
-    confirmed = seats_by_status(tour)[BookingStatus.CONFIRMED]
+    confirmed = seats_of_tour(tour).confirmed
     if sum(details.bus_seats) < confirmed:
         raise InvalidInput.one(
             "buses", f"{confirmed} places sont déjà confirmées : la capacité ne peut pas descendre en dessous"
@@ -451,21 +452,9 @@ def cancel_if_under_minimum(tour: Tour, now: datetime | None = None) -> bool:
         or tour.go_confirmed_at is not None
     ):
         return False
-    if seats_by_status(tour)[BookingStatus.CONFIRMED] >= tour.min_participants:
+    if seats_of_tour(tour).confirmed >= tour.min_participants:
         tour.go_confirmed_at = now
         record(None, "tour.go", tour, min_participants=tour.min_participants)
         return False
     cancel_tour(tour, None, reason=MINIMUM_NOT_REACHED)
     return True
-
-
-def seats_by_status(tour: Tour) -> dict[BookingStatus, int]:
-    """Seats of the tour's bookings, per booking status."""
-    rows = db.session.execute(
-        select(Booking.status, func.coalesce(func.sum(Booking.seats), 0))
-        .where(Booking.tour_id == tour.id)
-        .group_by(Booking.status)
-    ).all()
-    totals = {status: 0 for status in BookingStatus}
-    totals.update({status: int(seats) for status, seats in rows})
-    return totals
