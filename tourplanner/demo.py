@@ -17,7 +17,6 @@ The content (zones, fictional companies, people, tours) is in `tourplanner.demo_
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -68,6 +67,7 @@ from tourplanner.sites.enums import SlotStatus, VisitResponse
 from tourplanner.sites.geocoding import DisabledGeocoder
 from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.sites.operations import SiteDetails, SlotDetails, create_site, offer_slot
+from tourplanner.text import fold
 from tourplanner.timeutil import local_zone, to_local
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.itinerary import optimise_tour, set_candidates
@@ -631,7 +631,7 @@ def _assign(tour: Tour, ambassador: User, bus_index: int, organiser: User) -> No
 
 def _sort_key(text: str) -> str:
     """`text` without accents or case, so that Émilie sorts among the E."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return fold(text)
 
 
 def _day_label(value: datetime) -> str:

@@ -5,7 +5,6 @@ Nothing here writes: the booking rules stay in tourplanner.bookings.operations.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -26,6 +25,7 @@ from tourplanner.timeutil import local_zone
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Stop, Tour, TourCandidate
 from tourplanner.tours.seats import seats_of_tour, seats_of_tours
+from tourplanner.trades.search import site_matches_trade
 
 
 @dataclass(frozen=True)
@@ -181,16 +181,11 @@ def _entries(tours: list[Tour], filters: CatalogueFilters) -> list[CatalogueEntr
     ids = [tour.id for tour in tours]
     sites = _sites_by_tour(ids)
     if filters.trade and filters.trade.strip():
-        wanted = _fold(filters.trade)
         # A trade of the ROME referential also finds the tours showing it, or its passerelles, in other sectors.
         from tourplanner.trades.operations import search_tours
 
         showing = {match.tour.id for match in search_tours(filters.trade).tours}
-        tours = [
-            t
-            for t in tours
-            if t.id in showing or any(wanted in _fold(f"{s.sector or ''}\n{s.trades or ''}") for s in sites[t.id])
-        ]
+        tours = [t for t in tours if t.id in showing or any(site_matches_trade(s, filters.trade) for s in sites[t.id])]
     seats = seats_of_tours(tours)
     visited = _visited_companies(ids)
     entries = []
@@ -315,12 +310,6 @@ def _plans(booking: Booking) -> list[CoachPlan]:
 
 def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=local_zone())
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents, so that "metallurgie" finds "Métallurgie"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
 def _tour_sites():
