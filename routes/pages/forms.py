@@ -19,7 +19,6 @@ from wtforms import (
 from wtforms.i18n import get_translations
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -28,6 +27,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from tourplanner.email_address import is_email
 from tourplanner.timeutil import is_existing_local_time
 from tourplanner.tours.enums import TourKind
 
@@ -41,6 +41,13 @@ FRENCH = get_translations(["fr_FR", "fr"])
 def too_long(maximum: int) -> Length:
     """At most `maximum` characters, said in French."""
     return Length(max=maximum, message=f"{maximum} caractères au plus.")
+
+
+def email_address(form: object, field: object) -> None:
+    """An e-mail address by tourplanner's one rule (tourplanner.email_address), said in French."""
+    data = getattr(field, "data", None)
+    if data and not is_email(data):
+        raise ValidationError("Adresse e-mail invalide.")
 
 
 class InRange(NumberRange):
@@ -93,9 +100,7 @@ class FrenchForm(FlaskForm):
 class LoginForm(FrenchForm):
     """Ask for a sign-in link."""
 
-    email = EmailField(
-        "Adresse e-mail", filters=[strip], validators=[DataRequired(REQUIRED), Email("Adresse e-mail invalide.")]
-    )
+    email = EmailField("Adresse e-mail", filters=[strip], validators=[DataRequired(REQUIRED), email_address])
 
 
 class ConfirmForm(FrenchForm):
