@@ -81,7 +81,7 @@ from tourplanner.workshops.operations import WorkshopDetails, create_workshop
 MORNING = (time(9, 0), time(12, 0))
 AFTERNOON = (time(14, 0), time(17, 0))
 
-#: Sites receiving at least this many visitors take a whole coach's group.
+#: Sites receiving at least this many visitors take a whole bus's group.
 COACH_GROUP = 20
 
 _ROLE_ORDER = (Role.ORGANISER, Role.PRESCRIBER, Role.COMPANY, Role.AMBASSADOR)
@@ -198,15 +198,15 @@ def slot_plan(anchor: date, index: int, company: CompanyData) -> list[tuple[date
     """The (day, window) of each slot `company` (COMPANIES[index]) offers, in date order.
 
     On its territory's ZI Tour day each site offers one half-day, mornings and afternoons
-    in turn among the sites that take a coach's group (and in turn among the others), so
-    that a coach finds visits all day; the small-group visit day gets an afternoon at the
+    in turn among the sites that take a bus's group (and in turn among the others), so
+    that a bus finds visits all day; the small-group visit day gets an afternoon at the
     sites of its towns; two more half-days fall on other working days within six weeks.
     """
     territory = _territory(company)
-    takes_coach = company.max_visitors >= COACH_GROUP
-    peers = [c for c in COMPANIES if _territory(c) == territory and (c.max_visitors >= COACH_GROUP) == takes_coach]
+    takes_bus = company.max_visitors >= COACH_GROUP
+    peers = [c for c in COMPANIES if _territory(c) == territory and (c.max_visitors >= COACH_GROUP) == takes_bus]
     turn = peers.index(company)
-    # One half-day a day at most per site, or a coach could come back to it: the first
+    # One half-day a day at most per site, or a bus could come back to it: the first
     # window placed on a day keeps it.
     plan: dict[date, tuple[time, time]] = {}
     for tour in TOURS:
@@ -536,7 +536,7 @@ def _load_past_tours(load: _Load) -> None:
 
 
 def _past_slots(load: _Load, data: PastTourData, day: date) -> list[int]:
-    """The half-day slots the territory's sites taking a coach's group offered on a held tour's day."""
+    """The half-day slots the territory's sites taking a bus's group offered on a held tour's day."""
     group = max(data.bus_seats)
     companies = [c for c in COMPANIES if _territory(c) == data.territory and c.max_visitors >= group]
     slot_ids = []

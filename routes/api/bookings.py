@@ -91,7 +91,7 @@ class PrescriberOut(BaseModel):
 
 
 class BookingOut(BaseModel):
-    """A booking in an answer; `bus` is the index of its coach once confirmed."""
+    """A booking in an answer; `bus` is the index of its bus once confirmed."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -157,7 +157,7 @@ def booking_json(booking: Booking, positions: dict[int, int] | None = None) -> d
 @api.post("/tours/<int:tour_id>/bookings")
 @spec.validate(resp=Response(HTTP_201=BookingOut, HTTP_422=ValidationProblem, **ERRORS), tags=["bookings"])
 def book_seats(tour_id: int, json: BookingIn, headers: BookingHeaders):
-    """Book seats (prescribers): confirmed if they all fit on one coach, else on the waiting list.
+    """Book seats (prescribers): confirmed if they all fit on one bus, else on the waiting list.
 
     An `Idempotency-Key` header used again by the same user within 24 hours books nothing
     more and answers the first booking (201, header `Idempotent-Replayed: true`).

@@ -1,7 +1,7 @@
 """The organiser's side of bookings and the day itself.
 
-- /tours/<id>/inscriptions: the bookings per coach, the waiting list, cancelled ones;
-  cancel a booking, move a confirmed one to another coach (organisers).
+- /tours/<id>/inscriptions: the bookings per bus, the waiting list, cancelled ones;
+  cancel a booking, move a confirmed one to another bus (organisers).
 - /tours/<id>/inscriptions.csv: the same, one row per participant, for French Excel.
 - /tours/<id>/presence: the attendance sheet on a phone (organisers, the tour's ambassadors).
 - /organisateur/absences: no-show figures per organisation and kind of organisation.
@@ -50,7 +50,7 @@ CSV_COLUMNS = [
 
 
 class MoveForm(FrenchForm):
-    """Move a confirmed booking to another coach of its tour."""
+    """Move a confirmed booking to another bus of its tour."""
 
     bus_id = IntegerField("Car", validators=[InputRequired("Choisissez un car.")])
 
@@ -65,8 +65,8 @@ class AttendanceForm(FrenchForm):
 
 
 @dataclass
-class CoachBookings:
-    """A coach and its confirmed bookings, for the page."""
+class BusBookings:
+    """A bus and its confirmed bookings, for the page."""
 
     bus: Bus
     bookings: list[Booking] = field(default_factory=list)
@@ -80,7 +80,7 @@ class CoachBookings:
 @pages.get("/tours/<int:tour_id>/inscriptions")
 @login_required
 def tour_bookings(tour_id: int):
-    """A tour's bookings per coach, its waiting list and its cancelled bookings (organisers)."""
+    """A tour's bookings per bus, its waiting list and its cancelled bookings (organisers)."""
     return _render_bookings(load_managed_tour(tour_id))
 
 
@@ -129,7 +129,7 @@ def tour_booking_cancel(tour_id: int, booking_id: int):
 @pages.post("/tours/<int:tour_id>/inscriptions/<int:booking_id>/car")
 @login_required
 def tour_booking_move(tour_id: int, booking_id: int):
-    """Move a confirmed booking to another coach, if all its seats fit there (organisers)."""
+    """Move a confirmed booking to another bus, if all its seats fit there (organisers)."""
     tour = load_managed_tour(tour_id)
     booking = _booking_of(tour, booking_id)
     form = MoveForm()
@@ -160,8 +160,8 @@ def tour_booking_move(tour_id: int, booking_id: int):
 def _render_bookings(tour: Tour, problem: str | None = None, status: int = 200):
     """The bookings page; `problem` says in French why an action was refused."""
     all_bookings = bookings.tour_bookings(tour, current_user)
-    coaches = [CoachBookings(bus) for bus in tour.buses]
-    by_bus = {coach.bus.id: coach for coach in coaches}
+    buses = [BusBookings(bus) for bus in tour.buses]
+    by_bus = {entry.bus.id: entry for entry in buses}
     for booking in all_bookings:
         if booking.status is BookingStatus.CONFIRMED and booking.bus_id in by_bus:
             by_bus[booking.bus_id].bookings.append(booking)
@@ -170,7 +170,7 @@ def _render_bookings(tour: Tour, problem: str | None = None, status: int = 200):
     return render_template(
         "organiser_bookings/bookings.html",
         tour=tour,
-        coaches=coaches,
+        buses=buses,
         waiting=waiting,
         cancelled=cancelled,
         action_form=ActionForm(),
@@ -260,17 +260,17 @@ def safe_cell(value: object) -> object:
 @pages.get("/tours/<int:tour_id>/presence")
 @login_required
 def tour_attendance(tour_id: int):
-    """The attendance sheet on the day, coach by coach (organisers, the tour's ambassadors)."""
+    """The attendance sheet on the day, bus by bus (organisers, the tour's ambassadors)."""
     tour = load_tour(tour_id)
     sheet = attendance.attendance_sheet(tour, current_user)
     db.session.commit()  # unnamed seats get their rows once attendance is open
     mine = {a.bus_id for a in tour.ambassadors if a.user_id == current_user.id}
-    coaches = sorted(sheet.coaches, key=lambda coach: coach.bus is None or coach.bus.id not in mine)
+    buses = sorted(sheet.buses, key=lambda entry: entry.bus is None or entry.bus.id not in mine)
     return render_template(
         "organiser_bookings/attendance.html",
         tour=tour,
         sheet=sheet,
-        coaches=coaches,
+        buses=buses,
         my_buses=mine,
         form=AttendanceForm(formdata=None),
         opens_at=attendance.attendance_opens_at(tour),

@@ -17,8 +17,8 @@ from tourplanner.bookings.models import Booking
 from tourplanner.db import SQLITE_BUSY_TIMEOUT_MS, utcnow
 
 #: Statements of one POST /tours/{id}/bookings: the token's user, the tour, then under the
-#: tour's lock the tour and its coaches, pickup points, quotas, seats held, the waiting list
-#: (only when a coach has room) or the waiting position, the booking (with its participants),
+#: tour's lock the tour and its buses, pickup points, quotas, seats held, the waiting list
+#: (only when a bus has room) or the waiting position, the booking (with its participants),
 #: its audit entry and the tour's mark. SQLite takes its write lock with one statement more.
 MOST_STATEMENTS = {"sqlite": 11, "postgresql": 10}
 #: Tables the booking's transaction may write: the booking and what must be atomic with it.

@@ -16,13 +16,13 @@ from tourplanner.bookings.operations import cancel_booking
 from tourplanner.extensions import db
 
 
-def test_bookings_are_shown_per_coach_with_the_waiting_list_and_cancelled_ones(booked_tour, client, sign_in):
-    """Per coach: prescriber, organisation, seats, participants, reduced mobility; then waiting positions and
+def test_bookings_are_shown_per_bus_with_the_waiting_list_and_cancelled_ones(booked_tour, client, sign_in):
+    """Per bus: prescriber, organisation, seats, participants, reduced mobility; then waiting positions and
     cancelled."""
     booked_tour.book(3, ["Léa Dubois"], reduced_mobility=True)
     booked_tour.book(3, ["Omar Diallo"], prescriber=booked_tour.other_prescriber)
     waiting_one = booked_tour.book(2)
-    waiting_two = booked_tour.book(1, prescriber=booked_tour.other_prescriber)  # coach 1 has 1 left: confirmed
+    waiting_two = booked_tour.book(1, prescriber=booked_tour.other_prescriber)  # bus 1 has 1 left: confirmed
     waiting_three = booked_tour.book(2, prescriber=booked_tour.other_prescriber)
     gone = booked_tour.book(4)
     assert waiting_two.status is BookingStatus.CONFIRMED and gone.status is BookingStatus.WAITLISTED
@@ -86,7 +86,7 @@ def test_cancelling_twice_says_why(booked_tour, client, sign_in):
 
 
 def test_moving_from_the_page(booked_tour, client, sign_in):
-    """The move form puts the booking on the coach chosen."""
+    """The move form puts the booking on the bus chosen."""
     booking = booked_tour.book(2)
     second = booked_tour.tour.buses[1]
     sign_in(booked_tour.organiser)
@@ -99,7 +99,7 @@ def test_moving_from_the_page(booked_tour, client, sign_in):
 
 
 def test_a_move_that_does_not_fit_is_a_409_in_french(booked_tour, client, sign_in):
-    """Four seats do not fit in a coach of three: 409, the page says so, nothing moves."""
+    """Four seats do not fit in a bus of three: 409, the page says so, nothing moves."""
     booking = booked_tour.book(4)
     sign_in(booked_tour.organiser)
     response = client.post(
@@ -112,8 +112,8 @@ def test_a_move_that_does_not_fit_is_a_409_in_french(booked_tour, client, sign_i
 
 
 @pytest.mark.parametrize("data", [{}, {"bus_id": "deux"}, {"bus_id": "999999"}])
-def test_a_bad_coach_is_refused_in_french(booked_tour, client, sign_in, data):
-    """No coach, not a number or no coach of this tour: 422 and a French message, never a 500."""
+def test_a_bad_bus_is_refused_in_french(booked_tour, client, sign_in, data):
+    """No bus, not a number or no bus of this tour: 422 and a French message, never a 500."""
     booking = booked_tour.book(1)
     sign_in(booked_tour.organiser)
     response = client.post(f"/tours/{booked_tour.tour.id}/inscriptions/{booking.id}/car", data=data)

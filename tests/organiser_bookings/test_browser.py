@@ -73,7 +73,7 @@ def test_moving_bookings_on_the_bookings_page(booked_tour, open_as):
 
     pair = booked_tour.book(2, ["Léa Dubois"], reduced_mobility=True)
     single = booked_tour.book(1, prescriber=booked_tour.other_prescriber)
-    booked_tour.book(2)  # coach 2: 1 seat left
+    booked_tour.book(2)  # bus 2: 1 seat left
     booked_tour.book(3)  # waits
     page = open_as(booked_tour.organiser)
     page.goto(f"/tours/{booked_tour.tour.id}/inscriptions")

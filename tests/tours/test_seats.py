@@ -56,7 +56,7 @@ def test_seats_count_each_status_and_each_bus(db, make_tour, make_user) -> None:
 
 
 def test_free_seats_never_go_below_zero(db, make_tour, make_user) -> None:
-    """A tour whose coaches were made smaller than its confirmed seats shows 0 free, not a negative number."""
+    """A tour whose buses were made smaller than its confirmed seats shows 0 free, not a negative number."""
     tour = make_tour(published=True, bus_seats=[4])
     add_booking(db, tour, make_user(Role.PRESCRIBER), 6, BookingStatus.CONFIRMED, tour.buses[0])
     db.session.commit()

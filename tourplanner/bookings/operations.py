@@ -1,7 +1,7 @@
 """The verbs of bookings: book seats, cancel a booking, fill freed seats from the waiting list.
 
 Rules, in the users' words:
-- A booking is all or nothing: it is confirmed only when all its seats fit on one coach
+- A booking is all or nothing: it is confirmed only when all its seats fit on one bus
   (the first bus, in the tour's order, with room for them all); otherwise it waits.
 - First come, first served: bookings are served in the order they were made (their id).
 - Freed seats go at once, in the same transaction, to the earliest waiting booking whose
@@ -44,7 +44,7 @@ from tourplanner.tours.seats import free_seats_by_bus
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
 #: Longest Idempotency-Key accepted (the column's size).
 IDEMPOTENCY_KEY_MAX_LENGTH = 200
-#: Tours in these states may still move people from the waiting list to a coach.
+#: Tours in these states may still move people from the waiting list to a bus.
 FILLABLE_STATUSES = (TourStatus.PUBLISHED, TourStatus.CLOSED)
 
 
@@ -88,7 +88,7 @@ def lock_tour(tour_id: int) -> Tour:
     anything is read (waiting up to the engine's busy timeout), so no other process can
     change seats between our reading and our writing them.
     """
-    # The coaches come with the tour, in the same statement: every verb that locks reads them.
+    # The buses come with the tour, in the same statement: every verb that locks reads them.
     query = select(Tour).where(Tour.id == tour_id).options(joinedload(Tour.buses))
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.execute(text("UPDATE tours SET id = id WHERE id = :id"), {"id": tour_id})
@@ -151,7 +151,7 @@ def waiting_position(booking: Booking) -> int | None:
 def book_seats(
     tour: Tour, prescriber: User, request: BookingRequest, idempotency_key: str | None = None
 ) -> BookingOutcome:
-    """Book seats on a tour for a prescriber: confirmed if they all fit on one coach, else waitlisted.
+    """Book seats on a tour for a prescriber: confirmed if they all fit on one bus, else waitlisted.
 
     On a reverse visit (`siae_visit`) the one booking is a company contact instead (rules.check_may_book).
     With an `idempotency_key` already used by this prescriber in the last 24 hours, nothing
@@ -171,7 +171,7 @@ def book_seats(
     _check_request(tour, request)
     rules.check_quotas(tour, prescriber, request.seats)
 
-    # Seats freed another way (a coach added by the organiser) go to those already waiting first.
+    # Seats freed another way (a bus added by the organiser) go to those already waiting first.
     free = free_seats_by_bus(tour)
     _fill(tour, free, actor=None)
     booking = Booking(
@@ -247,8 +247,8 @@ def _fill(tour: Tour, free: dict[int, int], actor: User | None) -> list[Booking]
         return []
     most_free = max(free.values(), default=0)
     if most_free < 1:
-        return []  # full coaches: nobody waiting can move, no need to read the waiting list
-    # Only bookings that fit on the emptiest coach can move: the others are not even read.
+        return []  # full buses: nobody waiting can move, no need to read the waiting list
+    # Only bookings that fit on the emptiest bus can move: the others are not even read.
     waiting = waiting_list(tour, at_most_seats=most_free)
     if not waiting:
         return []

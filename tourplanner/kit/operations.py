@@ -4,7 +4,7 @@ What travels: the territory's industrial zones; the sites in them with what visi
 shown (sector, trades, equipment, access, pay, training, open positions) but WITHOUT
 personal data (no contact names, telephones, e-mails: `contact_name`, `contact_phone`,
 `visitor_contacts` and `how_to_apply` stay home); and the organiser's tour templates, the
-shape of each tour they manage (kind, meeting point, coaches, hours) without its day.
+shape of each tour they manage (kind, meeting point, buses, hours) without its day.
 
 Importing is idempotent (zones by name, sites by company and name, templates by name in
 the importer's organisation: a second import changes nothing) and all or nothing: the
@@ -94,7 +94,7 @@ class ImportReport:
 
 
 def template_of(tour: Tour) -> dict[str, Any]:
-    """A tour's shape without its day: local hours, lengths in minutes, coaches' seats."""
+    """A tour's shape without its day: local hours, lengths in minutes, buses' seats."""
     start = to_local(tour.start_at)
 
     def hour(value: datetime) -> str:

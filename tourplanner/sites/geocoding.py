@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 #: The public BAN API (https://adresse.data.gouv.fr/api-doc/adresse).
 BAN_DOMAIN = "api-adresse.data.gouv.fr"
-#: BAN scores each answer from 0 to 1; below this the match is too doubtful to place a coach.
+#: BAN scores each answer from 0 to 1; below this the match is too doubtful to place a bus.
 BAN_MIN_SCORE = 0.5
 DEFAULT_TIMEOUT_SECONDS = 5.0
 

@@ -2,7 +2,7 @@
 
 Read-only, and a constant number of SQL statements whatever the number of tours: one for
 the tours, then one per kind of concern over all of them at once (declined visits, seats by
-status, coaches without an ambassador, reduced mobility on a coach visiting a site that is
+status, buses without an ambassador, reduced mobility on a bus visiting a site that is
 not accessible).
 """
 
@@ -26,7 +26,7 @@ from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour
 from tourplanner.tours.queries import managed_by
 from tourplanner.tours.seats import seats_of_tours
 
-#: Tours whose coaches, bookings and visits are still to be looked after.
+#: Tours whose buses, bookings and visits are still to be looked after.
 LIVE_STATUSES = (TourStatus.DRAFT, TourStatus.PUBLISHED, TourStatus.CLOSED)
 #: Statuses in which people have been told the programme (bookings, companies, ambassadors).
 ANNOUNCED_STATUSES = (TourStatus.PUBLISHED, TourStatus.CLOSED)
@@ -46,7 +46,7 @@ class DeclinedVisit:
 
 @dataclass(frozen=True)
 class ReducedMobilityRisk:
-    """A confirmed booking with a person of reduced mobility on a coach visiting a site they cannot follow."""
+    """A confirmed booking with a person of reduced mobility on a bus visiting a site they cannot follow."""
 
     booking_id: int
     prescriber: str
@@ -166,7 +166,7 @@ def _buses_without_ambassador(tour_ids: list[int]) -> list[tuple[int, str]]:
 def _reduced_mobility_risks(
     tour_ids: list[int], booking_id: int | None = None
 ) -> list[tuple[int, ReducedMobilityRisk]]:
-    """Confirmed bookings with a person of reduced mobility whose coach visits a non-accessible site."""
+    """Confirmed bookings with a person of reduced mobility whose bus visits a non-accessible site."""
     needs_access = exists().where(Participant.booking_id == Booking.id, Participant.has_reduced_mobility.is_(True))
     query = (
         select(Booking.tour_id, Booking.id, User.name, Bus.position, Bus.label, Site.name)
@@ -195,6 +195,6 @@ def _reduced_mobility_risks(
 
 
 def reduced_mobility_risk(booking: Booking) -> ReducedMobilityRisk | None:
-    """For the prescriber who just booked: the sites of their coach a person of reduced mobility cannot follow."""
+    """For the prescriber who just booked: the sites of their bus a person of reduced mobility cannot follow."""
     found = _reduced_mobility_risks([booking.tour_id], booking_id=booking.id)
     return found[0][1] if found else None

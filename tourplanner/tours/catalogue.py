@@ -58,7 +58,7 @@ class CatalogueEntry:
     seats_total: int
     seats_free: int
     seats_waitlisted: int
-    #: Most seats one booking can have confirmed now (a booking rides one coach).
+    #: Most seats one booking can have confirmed now (a booking rides one bus).
     largest_free_block: int
     #: In itinerary order; empty until the organiser has computed an itinerary.
     companies: list[VisitedCompany] = field(default_factory=list)
@@ -83,8 +83,8 @@ class StopTimes:
 
 
 @dataclass(frozen=True)
-class CoachPlan:
-    """One coach's visits, for the people booked on the tour."""
+class BusPlan:
+    """One bus's visits, for the people booked on the tour."""
 
     bus_name: str
     return_at: datetime | None
@@ -103,8 +103,8 @@ class BookingView:
     is_past_deadline: bool
     #: Whether the prescriber may open the tour's road book (a live booking on a live tour).
     has_road_book: bool
-    #: The coach of a confirmed booking, else every coach with visits.
-    plans: list[CoachPlan]
+    #: The bus of a confirmed booking, else every bus with visits.
+    plans: list[BusPlan]
 
 
 @dataclass(frozen=True)
@@ -239,7 +239,7 @@ def booking_closed_reason(tour: Tour, now: datetime | None = None) -> str | None
 
 
 def largest_booking(tour: Tour) -> int:
-    """Most seats one booking may ask for on this tour (the tour's limit, else its largest coach)."""
+    """Most seats one booking may ask for on this tour (the tour's limit, else its largest bus)."""
     largest_bus = max((bus.seats for bus in tour.buses), default=0)
     if tour.max_seats_per_booking is not None:
         return min(tour.max_seats_per_booking, largest_bus)
@@ -277,7 +277,7 @@ def booking_view(booking: Booking, now: datetime | None = None) -> BookingView:
     )
 
 
-def _plans(booking: Booking) -> list[CoachPlan]:
+def _plans(booking: Booking) -> list[BusPlan]:
     buses = [booking.bus] if booking.bus is not None else list(booking.tour.buses)
     plans = []
     for bus in buses:
@@ -286,7 +286,7 @@ def _plans(booking: Booking) -> list[CoachPlan]:
         if not stops:
             continue
         plans.append(
-            CoachPlan(
+            BusPlan(
                 bus_name=bus.name,
                 return_at=bus.return_at,
                 stops=[

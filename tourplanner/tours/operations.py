@@ -22,9 +22,9 @@ from tourplanner.tours.models import Bus, Tour, TourPickupPoint, TourQuota
 from tourplanner.tours.notices import plan_changed
 from tourplanner.tours.seats import seats_of_tour
 
-#: Largest coach we expect; beyond this a typo is more likely than a vehicle.
+#: Largest bus we expect; beyond this a typo is more likely than a vehicle.
 MAX_BUS_SEATS = 100
-#: Longest boarding margin: the coaches leave at most this many minutes after the meeting time.
+#: Longest boarding margin: the buses leave at most this many minutes after the meeting time.
 MAX_BOARDING_MINUTES = 30
 #: Most pickup points a tour may have.
 MAX_PICKUP_POINTS = 20
@@ -64,7 +64,7 @@ class Quota:
 
 @dataclass(frozen=True)
 class PickupPoint:
-    """A place where participants board a coach of the tour."""
+    """A place where participants board a bus of the tour."""
 
     name: str
     lat: float
@@ -88,7 +88,7 @@ class TourDetails:
     description: str | None = None
     max_seats_per_booking: int | None = None
     bus_labels: list[str | None] | None = None
-    #: Minutes between the meeting (the start) and the coaches' departure, 0–30; UNCHANGED keeps the tour's (0 for a new
+    #: Minutes between the meeting (the start) and the buses' departure, 0–30; UNCHANGED keeps the tour's (0 for a new
     #: one).
     boarding_minutes: int | Unchanged = UNCHANGED
     # Booking rules: UNCHANGED keeps the tour's (for forms that do not show them).

@@ -90,7 +90,7 @@ def visible_tours_query(user: User, upcoming_only: bool = True) -> Select[tuple[
 
 
 def visible_tours(user: User, upcoming_only: bool = True) -> list[Tour]:
-    """Tours `user` may list (see `visible_tours_query`), each with its coaches and rules loaded."""
+    """Tours `user` may list (see `visible_tours_query`), each with its buses and rules loaded."""
     return list(db.session.scalars(visible_tours_query(user, upcoming_only).options(*TOUR_LIST_LOADS)))
 
 

@@ -46,7 +46,7 @@ class TourSeats:
 
     @property
     def free(self) -> int:
-        """Seats still free on the whole tour (never below zero, even when coaches were made smaller)."""
+        """Seats still free on the whole tour (never below zero, even when buses were made smaller)."""
         return max(self.total - self.confirmed, 0)
 
     @property

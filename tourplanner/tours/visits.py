@@ -42,13 +42,13 @@ MAX_REASON = 500
 
 @dataclass(frozen=True)
 class Visit:
-    """A visit as its company sees it: the stop, the coach, the group and its ambassadors."""
+    """A visit as its company sees it: the stop, the bus, the group and its ambassadors."""
 
     stop: Stop
     tour: Tour
     site: Site
     bus: Bus
-    #: Confirmed seats on that coach (all confirmed seats when the tour has one coach).
+    #: Confirmed seats on that bus (all confirmed seats when the tour has one bus).
     group_size: int
     ambassadors: list[str]
 
@@ -59,7 +59,7 @@ class Visit:
 
 
 def group_size(tour: Tour, bus: Bus) -> int:
-    """Seats confirmed on a coach; all confirmed seats when the tour has one coach (as calendar.events)."""
+    """Seats confirmed on a bus; all confirmed seats when the tour has one bus (as calendar.events)."""
     seats = seats_of_tour(tour)
     if len(tour.buses) == 1:
         return seats.confirmed
@@ -87,7 +87,7 @@ def _visits(stops: list[Stop]) -> list[Visit]:
     visits = []
     for stop in stops:
         tour = stop.bus.tour
-        if len(tour.buses) == 1:  # as group_size: one coach carries every confirmed seat
+        if len(tour.buses) == 1:  # as group_size: one bus carries every confirmed seat
             size = seats[tour.id].confirmed
         else:
             size = seats[tour.id].confirmed_by_bus.get(stop.bus_id, 0)
