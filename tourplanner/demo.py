@@ -82,7 +82,7 @@ MORNING = (time(9, 0), time(12, 0))
 AFTERNOON = (time(14, 0), time(17, 0))
 
 #: Sites receiving at least this many visitors take a whole bus's group.
-COACH_GROUP = 20
+BUS_GROUP = 20
 
 _ROLE_ORDER = (Role.ORGANISER, Role.PRESCRIBER, Role.COMPANY, Role.AMBASSADOR)
 
@@ -203,8 +203,8 @@ def slot_plan(anchor: date, index: int, company: CompanyData) -> list[tuple[date
     sites of its towns; two more half-days fall on other working days within six weeks.
     """
     territory = _territory(company)
-    takes_bus = company.max_visitors >= COACH_GROUP
-    peers = [c for c in COMPANIES if _territory(c) == territory and (c.max_visitors >= COACH_GROUP) == takes_bus]
+    takes_bus = company.max_visitors >= BUS_GROUP
+    peers = [c for c in COMPANIES if _territory(c) == territory and (c.max_visitors >= BUS_GROUP) == takes_bus]
     turn = peers.index(company)
     # One half-day a day at most per site, or a bus could come back to it: the first
     # window placed on a day keeps it.

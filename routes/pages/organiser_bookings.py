@@ -35,7 +35,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
     "Tour",
     "Car",
-    "Réservation n°",
+    "Inscription n°",
     "Statut",
     "Position en liste d'attente",
     "Prescripteur",
@@ -91,7 +91,7 @@ def tour_booking_cancel_confirm(tour_id: int, booking_id: int):
     tour = load_managed_tour(tour_id)
     booking = _booking_of(tour, booking_id)
     if booking.status is BookingStatus.CANCELLED:
-        flash(f"La réservation n°{booking_id} est déjà annulée.", "error")
+        flash(f"L'inscription n°{booking_id} est déjà annulée.", "error")
         return redirect(url_for("pages.tour_bookings", tour_id=tour_id))
     return render_template(
         "cancel_booking.html",
@@ -117,7 +117,7 @@ def tour_booking_cancel(tour_id: int, booking_id: int):
     except Conflict as error:
         db.session.rollback()
         return _render_bookings(tour, error.detail, 409)
-    message = f"Réservation n°{booking_id} ({who}, {_seats(seats)}) annulée."
+    message = f"Inscription n°{booking_id} ({who}, {_seats(seats)}) annulée."
     if promoted:
         message += " Confirmée{s} depuis la liste d'attente : {ids}.".format(
             s="s" if len(promoted) > 1 else "", ids=", ".join(f"n°{b.id}" for b in promoted)
@@ -146,9 +146,9 @@ def tour_booking_move(tour_id: int, booking_id: int):
         db.session.rollback()
         return _render_bookings(tour, error.detail, 409)
     if not outcome.moved:
-        flash(f"La réservation n°{booking_id} est déjà dans {outcome.booking.bus.name} : rien n'a changé.", "info")
+        flash(f"L'inscription n°{booking_id} est déjà dans {outcome.booking.bus.name} : rien n'a changé.", "info")
     else:
-        message = f"Réservation n°{booking_id} ({_who(outcome.booking)}) déplacée dans {outcome.booking.bus.name}."
+        message = f"Inscription n°{booking_id} ({_who(outcome.booking)}) déplacée dans {outcome.booking.bus.name}."
         if outcome.promoted:
             message += " Confirmée{s} depuis la liste d'attente : {ids}.".format(
                 s="s" if len(outcome.promoted) > 1 else "", ids=", ".join(f"n°{b.id}" for b in outcome.promoted)
@@ -183,7 +183,7 @@ def _booking_of(tour: Tour, booking_id: int) -> Booking:
     """A booking of this tour, or 404."""
     booking = db.session.get(Booking, booking_id)
     if booking is None or booking.tour_id != tour.id:
-        raise NotFound(f"ce tour n'a pas de réservation n°{booking_id}")
+        raise NotFound(f"ce tour n'a pas d'inscription n°{booking_id}")
     return booking
 
 

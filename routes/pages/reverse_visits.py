@@ -112,7 +112,7 @@ def reverse_visit_book(tour_id: int):
             problems = [f"{e.message[0].upper()}{e.message[1:]}." for e in error.errors]
         except Conflict as error:
             db.session.rollback()
-            problems, status = [f"Réservation impossible : {error.detail}."], 409
+            problems, status = [f"Inscription impossible : {error.detail}."], 409
         else:
             booking = outcome.booking
             flash(

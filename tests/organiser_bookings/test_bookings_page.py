@@ -39,10 +39,10 @@ def test_bookings_are_shown_per_bus_with_the_waiting_list_and_cancelled_ones(boo
     ]
     assert "Julie Martin" in car1 and "Mission locale de Lyon" in car1 and "Léa Dubois" in car1
     assert "Mobilité réduite" in car1 and "4 / 4 places occupées" in car1
-    waiting = page[page.index('id="attente"') : page.index("Réservations annulées")]
+    waiting = page[page.index('id="attente"') : page.index("Inscriptions annulées")]
     rows = re.findall(r'<tr id="reservation-(\d+)">\s*<td[^>]*>(\d+)</td>', waiting)
     assert rows == [(str(waiting_one.id), "1"), (str(waiting_three.id), "2")]
-    assert re.search(r"<details[^>]*>\s*<summary>Réservations annulées \(1\)</summary>", page)
+    assert re.search(r"<details[^>]*>\s*<summary>Inscriptions annulées \(1\)</summary>", page)
 
 
 @pytest.mark.parametrize("role", [Role.PRESCRIBER, Role.COMPANY, Role.AMBASSADOR])
@@ -69,7 +69,7 @@ def test_cancelling_gives_the_seats_to_the_waiting_list(booked_tour, client, sig
     assert db.session.get(Booking, booking.id).status is BookingStatus.CONFIRMED  # asking changes nothing
     response = client.post(path, follow_redirects=True)
     assert response.status_code == 200
-    assert f"Réservation n°{booking.id}" in text_of(response) and f"n°{waiting.id}" in text_of(response)
+    assert f"Inscription n°{booking.id}" in text_of(response) and f"n°{waiting.id}" in text_of(response)
     db.session.expire_all()
     assert db.session.get(Booking, booking.id).status is BookingStatus.CANCELLED
     assert db.session.get(Booking, waiting.id).status is BookingStatus.CONFIRMED
@@ -150,7 +150,7 @@ def test_the_csv_has_a_row_per_participant_for_french_excel(booked_tour, client,
     assert list(rows[0]) == [
         "Tour",
         "Car",
-        "Réservation n°",
+        "Inscription n°",
         "Statut",
         "Position en liste d'attente",
         "Prescripteur",
@@ -164,7 +164,7 @@ def test_the_csv_has_a_row_per_participant_for_french_excel(booked_tour, client,
     ]
     by_booking = {}
     for row in rows:
-        by_booking.setdefault(int(row["Réservation n°"]), []).append(row)
+        by_booking.setdefault(int(row["Inscription n°"]), []).append(row)
     assert [r["Participant"] for r in by_booking[named.id]] == ["Léa Dubois", "Éric Nguyen"]
     assert by_booking[named.id][0]["E-mail"] == "léa@example.fr"
     assert by_booking[named.id][0]["Mobilité réduite"] == "oui"

@@ -291,7 +291,7 @@ def _drives(route: routing.CoachRoute, problem: routing.Problem) -> dict[int, in
     """The drive, in seconds, that brings the bus to each visit of `route` (by visit id) from the
     place it left before (pick-ups on the way included), and at key -1 the drive back."""
     durations = problem.durations_s
-    bus = next(c for c in problem.coaches if c.id == route.coach_id)  # the engine still says coach
+    bus = next(c for c in problem.coaches if c.id == route.coach_id)  # the engine names it a Coach
     drives: dict[int, int] = {}
     here, pending = bus.start, 0
     for step in route.stops:
