@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
@@ -36,6 +37,15 @@ NOT_A_NUMBER = "Indiquez un nombre."
 
 #: WTForms' own messages ("Not a valid integer value."…) in French, with or without Babel.
 FRENCH = get_translations(["fr_FR", "fr"])
+
+
+#: The pages' query parameters are French (as the catalogue's); the English names they had first stay accepted.
+FORMER_NAMES = {"du": "from", "au": "to", "territoire": "territory", "type": "kind"}
+
+
+def page_arg(name: str) -> str:
+    """The query parameter `name` of a page, or its former English name; "" when absent."""
+    return request.args.get(name) or request.args.get(FORMER_NAMES.get(name, name), "")
 
 
 def too_long(maximum: int) -> Length:
