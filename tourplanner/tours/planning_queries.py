@@ -19,6 +19,7 @@ from tourplanner.extensions import db
 from tourplanner.sites.models import Site, Slot
 from tourplanner.tours.itinerary import USABLE_SLOT_STATUSES
 from tourplanner.tours.models import Bus, Stop, Tour
+from tourplanner.tours.seats import seats_of_tour
 
 #: Times within this many seconds are taken as equal (stored times are whole seconds).
 TOLERANCE_S = 90
@@ -117,11 +118,10 @@ class BusDay:
 def bus_days(tour: Tour) -> list[BusDay]:
     """Every bus's day laid out in time, from the stored stops and the drives the optimiser counted."""
     days = []
+    confirmed = seats_of_tour(tour).confirmed_by_bus
     for bus in tour.buses:
         day = BusDay(bus, BUS_COLOURS[bus.position % len(BUS_COLOURS)], list(bus.stops))
-        day.passengers = sum(
-            b.seats for b in tour.bookings if b.bus_id == bus.id and b.status is BookingStatus.CONFIRMED
-        )
+        day.passengers = confirmed.get(bus.id, 0)
         day.ambassadors = sorted(a.user.name for a in tour.ambassadors if a.bus_id == bus.id)
         if day.stops:
             _lay_out(tour, day)
