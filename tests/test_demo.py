@@ -122,7 +122,7 @@ def assert_realistic_slots(db) -> None:
     slots = programme_slots(db)
     assert len(slots) >= 2 * len(COMPANIES)
     days = [(slot.site_id, to_local(slot.start_at).date()) for slot in slots]
-    assert len(days) == len(set(days))  # else a coach could come back to the same site
+    assert len(days) == len(set(days))  # else a bus could come back to the same site
     for slot in slots:
         start, end = to_local(slot.start_at), to_local(slot.end_at)
         assert demo.is_working_day(start.date()) and start.date() == end.date()
@@ -202,7 +202,7 @@ def test_the_coming_tours_exist_with_candidates_and_ambassadors(loaded, db) -> N
         riders = {(a.user.email.split("@")[0], a.bus.position) for a in tour.ambassadors}
         assert riders == set(data.ambassadors)
         assert all(a.user.role is Role.AMBASSADOR for a in tour.ambassadors)
-        # Published tours were optimised: every coach has its itinerary; the draft waits for « Optimiser ».
+        # Published tours were optimised: every bus has its itinerary; the draft waits for « Optimiser ».
         stops = [stop for bus in tour.buses for stop in bus.stops]
         assert bool(stops) == data.publish, tour.title
     kinds = [tours[d.title].kind for d in TOURS]

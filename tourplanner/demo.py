@@ -17,7 +17,6 @@ The content (zones, fictional companies, people, tours) is in `tourplanner.demo_
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -69,11 +68,13 @@ from tourplanner.sites.geocoding import DisabledGeocoder
 from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.sites.operations import SiteDetails, create_site
 from tourplanner.sites.slots import SlotDetails, offer_slot
+from tourplanner.text import fold
 from tourplanner.timeutil import local_zone, to_local
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.itinerary import optimise_tour, set_candidates
 from tourplanner.tours.models import AmbassadorAssignment, Tour
 from tourplanner.tours.operations import Lunch, TourDetails, create_tour, publish_tour
+from tourplanner.tours.seats import seats_of_tour
 from tourplanner.tours.visits import decline_visit, visit_for
 from tourplanner.workshops.operations import WorkshopDetails, create_workshop
 
@@ -81,8 +82,8 @@ from tourplanner.workshops.operations import WorkshopDetails, create_workshop
 MORNING = (time(9, 0), time(12, 0))
 AFTERNOON = (time(14, 0), time(17, 0))
 
-#: Sites receiving at least this many visitors take a whole coach's group.
-COACH_GROUP = 20
+#: Sites receiving at least this many visitors take a whole bus's group.
+BUS_GROUP = 20
 
 _ROLE_ORDER = (Role.ORGANISER, Role.PRESCRIBER, Role.COMPANY, Role.AMBASSADOR)
 
@@ -198,15 +199,15 @@ def slot_plan(anchor: date, index: int, company: CompanyData) -> list[tuple[date
     """The (day, window) of each slot `company` (COMPANIES[index]) offers, in date order.
 
     On its territory's ZI Tour day each site offers one half-day, mornings and afternoons
-    in turn among the sites that take a coach's group (and in turn among the others), so
-    that a coach finds visits all day; the small-group visit day gets an afternoon at the
+    in turn among the sites that take a bus's group (and in turn among the others), so
+    that a bus finds visits all day; the small-group visit day gets an afternoon at the
     sites of its towns; two more half-days fall on other working days within six weeks.
     """
     territory = _territory(company)
-    takes_coach = company.max_visitors >= COACH_GROUP
-    peers = [c for c in COMPANIES if _territory(c) == territory and (c.max_visitors >= COACH_GROUP) == takes_coach]
+    takes_bus = company.max_visitors >= BUS_GROUP
+    peers = [c for c in COMPANIES if _territory(c) == territory and (c.max_visitors >= BUS_GROUP) == takes_bus]
     turn = peers.index(company)
-    # One half-day a day at most per site, or a coach could come back to it: the first
+    # One half-day a day at most per site, or a bus could come back to it: the first
     # window placed on a day keeps it.
     plan: dict[date, tuple[time, time]] = {}
     for tour in TOURS:
@@ -536,7 +537,7 @@ def _load_past_tours(load: _Load) -> None:
 
 
 def _past_slots(load: _Load, data: PastTourData, day: date) -> list[int]:
-    """The half-day slots the territory's sites taking a coach's group offered on a held tour's day."""
+    """The half-day slots the territory's sites taking a bus's group offered on a held tour's day."""
     group = max(data.bus_seats)
     companies = [c for c in COMPANIES if _territory(c) == data.territory and c.max_visitors >= group]
     slot_ids = []
@@ -631,7 +632,7 @@ def _assign(tour: Tour, ambassador: User, bus_index: int, organiser: User) -> No
 
 def _sort_key(text: str) -> str:
     """`text` without accents or case, so that Émilie sorts among the E."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return fold(text)
 
 
 def _day_label(value: datetime) -> str:
@@ -671,13 +672,7 @@ def summary(anchor: date, created: int) -> str:
         tour = db.session.scalar(select(Tour).where(Tour.title == title))
         if tour is None:
             continue
-        seats = dict(
-            db.session.execute(
-                select(Booking.status, func.sum(Booking.seats))
-                .where(Booking.tour_id == tour.id)
-                .group_by(Booking.status)
-            ).all()
-        )
+        seats = seats_of_tour(tour)
         stops = [stop for bus in tour.buses for stop in bus.stops]
         declined = sum(stop.company_response is VisitResponse.DECLINED for stop in stops)
         line = (
@@ -686,11 +681,8 @@ def summary(anchor: date, created: int) -> str:
             f"{tour.seats_total} places ; {len(tour.candidates)} créneaux candidats, {len(stops)} visites à "
             "l'itinéraire"
         )
-        if seats:
-            line += (
-                f" ; {seats.get(BookingStatus.CONFIRMED, 0)} places réservées, "
-                f"{seats.get(BookingStatus.WAITLISTED, 0)} en liste d'attente"
-            )
+        if any(seats.by_status.values()):
+            line += f" ; {seats.confirmed} places réservées, {seats.waitlisted} en liste d'attente"
         if declined:
             line += f" ; {declined} visite déclinée par l'entreprise : à réoptimiser"
         attendance = dict(

@@ -901,7 +901,7 @@ PAST_TOURS: tuple[PastTourData, ...] = (
 )
 
 #: Bookings on the coming tours, (prescriber's local part, seats) in booking order: the Lyon Est
-#: ZI Tour fills its two coaches and keeps a waiting list; the small group has a few.
+#: ZI Tour fills its two buses and keeps a waiting list; the small group has a few.
 COMING_BOOKINGS: dict[str, tuple[tuple[str, int], ...]] = {
     TOURS[0].title: (
         ("nadia.benali", 6),

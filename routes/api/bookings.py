@@ -8,7 +8,6 @@ answers the first booking as it stands now, with the same status code as the fir
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import jsonify
@@ -21,13 +20,13 @@ from routes.api.tours import load_tour
 from tourplanner.bookings import operations, queries
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
+from tourplanner.email_address import INVALID_EMAIL, is_email
 from tourplanner.extensions import db
 from tourplanner.timeutil import isoformat_local
 
 ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_409": Problem}
 
 #: Loose on purpose: a typo'd address is caught, an unusual but valid one is not refused.
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class ParticipantIn(Body):
@@ -41,8 +40,8 @@ class ParticipantIn(Body):
     @field_validator("email")
     @classmethod
     def _email(cls, value: str | None) -> str | None:
-        if value is not None and value.strip() and not EMAIL_PATTERN.match(value.strip()):
-            raise ValueError("adresse e-mail invalide")
+        if value is not None and value.strip() and not is_email(value):
+            raise ValueError(INVALID_EMAIL)
         return value
 
 
@@ -92,7 +91,7 @@ class PrescriberOut(BaseModel):
 
 
 class BookingOut(BaseModel):
-    """A booking in an answer; `bus` is the index of its coach once confirmed."""
+    """A booking in an answer; `bus` is the index of its bus once confirmed."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -158,7 +157,7 @@ def booking_json(booking: Booking, positions: dict[int, int] | None = None) -> d
 @api.post("/tours/<int:tour_id>/bookings")
 @spec.validate(resp=Response(HTTP_201=BookingOut, HTTP_422=ValidationProblem, **ERRORS), tags=["bookings"])
 def book_seats(tour_id: int, json: BookingIn, headers: BookingHeaders):
-    """Book seats (prescribers): confirmed if they all fit on one coach, else on the waiting list.
+    """Book seats (prescribers): confirmed if they all fit on one bus, else on the waiting list.
 
     An `Idempotency-Key` header used again by the same user within 24 hours books nothing
     more and answers the first booking (201, header `Idempotent-Replayed: true`).

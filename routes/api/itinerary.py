@@ -41,7 +41,7 @@ class LockIn(Body):
     slot_id: Id
     locked: Flag = True
     mode: Literal["bus", "place"] = Field(
-        default="bus", description='"bus": keep it on its coach; "place": on its coach at the same time'
+        default="bus", description='"bus": keep it on its bus; "place": on its bus at the same time'
     )
 
 
@@ -57,8 +57,8 @@ class StopOut(BaseModel):
     start: str
     end: str
     departure: str
-    locked: bool = Field(description="kept on its coach when the tour is optimised again")
-    locked_in_place: bool = Field(description="kept on its coach at the same time when optimised again")
+    locked: bool = Field(description="kept on its bus when the tour is optimised again")
+    locked_in_place: bool = Field(description="kept on its bus at the same time when optimised again")
 
 
 class BusItinerary(BaseModel):
@@ -69,7 +69,7 @@ class BusItinerary(BaseModel):
     seats: int
     #: When the group meets at the meeting point: the tour's start.
     meeting: str | None = None
-    #: When the coach leaves the meeting point (the tour's start plus its boarding margin).
+    #: When the bus leaves the meeting point (the tour's start plus its boarding margin).
     departure: str | None = None
     stops: list[StopOut]
     return_: str | None = Field(default=None, alias="return")

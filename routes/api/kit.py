@@ -72,7 +72,7 @@ class KitPointOut(BaseModel):
 
 
 class KitBusOut(BaseModel):
-    """A template's coach."""
+    """A template's bus."""
 
     seats: int
 

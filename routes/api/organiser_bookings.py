@@ -1,6 +1,6 @@
 """Attendance and no-show figures in the API.
 
-- GET /tours/{id}/attendance: the attendance sheet per coach (organisers, the tour's
+- GET /tours/{id}/attendance: the attendance sheet per bus (organisers, the tour's
   ambassadors). Once attendance is open (from the tour's day), every unnamed seat has its
   own participant, "Participant n", so every seat has an id to record against.
 - POST /participants/{id}/attendance {"attendance": "present"|"absent"}: record it.
@@ -58,8 +58,8 @@ class ParticipantAttendanceOut(BaseModel):
     tour_id: int | None = None
 
 
-class CoachAttendanceOut(BaseModel):
-    """One coach's sheet."""
+class BusAttendanceOut(BaseModel):
+    """One bus's sheet."""
 
     bus: int | None = None
     name: str
@@ -76,7 +76,7 @@ class AttendanceSheetOut(BaseModel):
     is_open: bool
     opens_at: str
     counts: CountsOut
-    buses: list[CoachAttendanceOut]
+    buses: list[BusAttendanceOut]
 
 
 class NoShowRowOut(BaseModel):
@@ -138,7 +138,7 @@ def _line_json(line: attendance.SeatLine) -> dict[str, Any]:
 @api.get("/tours/<int:tour_id>/attendance")
 @spec.validate(resp=Response(HTTP_200=AttendanceSheetOut, **ERRORS), tags=["attendance"])
 def tour_attendance(tour_id: int):
-    """The tour's confirmed seats per coach and their attendance (organisers, the tour's ambassadors)."""
+    """The tour's confirmed seats per bus and their attendance (organisers, the tour's ambassadors)."""
     tour = load_tour(tour_id)
     sheet = attendance.attendance_sheet(tour, current_user())
     db.session.commit()  # unnamed seats get their participant rows once attendance is open
@@ -150,12 +150,12 @@ def tour_attendance(tour_id: int):
             "counts": counts_json(sheet.counts),
             "buses": [
                 {
-                    "bus": coach.bus.position if coach.bus is not None else None,
-                    "name": coach.name,
-                    "counts": counts_json(coach.counts),
-                    "participants": [_line_json(line) for line in coach.lines],
+                    "bus": entry.bus.position if entry.bus is not None else None,
+                    "name": entry.name,
+                    "counts": counts_json(entry.counts),
+                    "participants": [_line_json(line) for line in entry.lines],
                 }
-                for coach in sheet.coaches
+                for entry in sheet.buses
             ],
         }
     )

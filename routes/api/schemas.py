@@ -51,7 +51,7 @@ class Body(BaseModel):
 
 
 class MeetingPoint(Body):
-    """Where the participants meet the coach."""
+    """Where the participants meet the bus."""
 
     name: str = Field(min_length=1, max_length=200)
     lat: Number | None = Field(default=None, ge=-90, le=90, description="optional where `address` can be geocoded")
@@ -60,7 +60,7 @@ class MeetingPoint(Body):
 
 
 class BusIn(Body):
-    """A coach and its seats."""
+    """A bus and its seats."""
 
     seats: Int = Field(ge=1, le=100)
     label: str | None = Field(default=None, max_length=100)
@@ -91,7 +91,7 @@ class QuotaIn(Body):
 
 
 class PickupPointIn(Body):
-    """A place where participants board a coach; a booking on the tour then names one (`pickup_point`: its index)."""
+    """A place where participants board a bus; a booking on the tour then names one (`pickup_point`: its index)."""
 
     name: str = Field(min_length=1, max_length=200)
     lat: Number = Field(ge=-90, le=90)
@@ -111,7 +111,7 @@ class TourIn(Body):
     kind: TourKind = TourKind.ZI_TOUR
     description: str | None = Field(default=None, max_length=5000)
     max_seats_per_booking: Int | None = Field(default=None, ge=1, le=2000)
-    #: The coaches leave this many minutes after the group meets at `start` (0–30; kept when absent).
+    #: The buses leave this many minutes after the group meets at `start` (0–30; kept when absent).
     boarding_minutes: Int | None = Field(default=None, ge=0, le=30)
     #: Fewer confirmed seats than this at `go_no_go_at` and the tour is cancelled (everyone is told).
     min_participants: Int | None = Field(
@@ -173,7 +173,7 @@ class ValidationProblem(Problem):
 
 
 class BusOut(BaseModel):
-    """A coach in an answer."""
+    """A bus in an answer."""
 
     bus: int
     seats: int
@@ -224,10 +224,10 @@ class TourOut(BaseModel):
     go_no_go_at: AwareDatetime | None = None
     quotas: list[QuotaOut] = Field(default_factory=list)
     pickup_points: list[PickupPointOut] = Field(default_factory=list)
-    boarding_minutes: int = Field(default=0, description="the coaches leave this many minutes after the meeting time")
+    boarding_minutes: int = Field(default=0, description="the buses leave this many minutes after the meeting time")
     meeting_at: AwareDatetime | None = Field(default=None, description="when the group meets: the tour's start")
     return_: AwareDatetime | None = Field(
-        default=None, alias="return", description="when the coaches are back: the itinerary's, else the tour's end"
+        default=None, alias="return", description="when the buses are back: the itinerary's, else the tour's end"
     )
     host_organisation_id: int | None = Field(default=None, description="a reverse visit's insertion structure")
     host_organisation: str | None = Field(default=None, description="its name")

@@ -9,14 +9,14 @@ from spectree import Response
 
 from routes.api import api, current_user, spec
 from routes.api.schemas import CancelIn, PageQuery, Problem, TourIn, TourList, TourOut, ValidationProblem, page_json
-from tourplanner.bookings.enums import BookingStatus
 from tourplanner.errors import NotFound
 from tourplanner.extensions import db
 from tourplanner.sites.geocoding import configured_geocoder, resolve_place
 from tourplanner.timeutil import isoformat_local
 from tourplanner.tours import operations
 from tourplanner.tours.models import Tour
-from tourplanner.tours.queries import get_managed_tour, get_visible_tour, seats_by_tour, visible_tours_page
+from tourplanner.tours.queries import get_managed_tour, get_visible_tour, visible_tours_page
+from tourplanner.tours.seats import TourSeats, seats_of_tour, seats_of_tours
 
 ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_409": Problem}
 
@@ -34,10 +34,10 @@ def load_visible_tour(tour_id: int) -> Tour:
     return get_visible_tour(current_user(), tour_id)
 
 
-def tour_json(tour: Tour, seats: dict[BookingStatus, int] | None = None) -> dict[str, Any]:
+def tour_json(tour: Tour, seats: TourSeats | None = None) -> dict[str, Any]:
     """A tour as the API shows it: seats counted (unless a list counted them already), local times with offset."""
     if seats is None:
-        seats = operations.seats_by_status(tour)
+        seats = seats_of_tour(tour)
     lunch = None
     if tour.has_lunch:
         lunch = {
@@ -68,9 +68,9 @@ def tour_json(tour: Tour, seats: dict[BookingStatus, int] | None = None) -> dict
         "meeting_at": isoformat_local(tour.meeting_at),
         "return": isoformat_local(tour.return_at),
         "seats_total": tour.seats_total,
-        "seats_confirmed": seats[BookingStatus.CONFIRMED],
-        "seats_waitlisted": seats[BookingStatus.WAITLISTED],
-        "seats_left": max(tour.seats_total - seats[BookingStatus.CONFIRMED], 0),
+        "seats_confirmed": seats.confirmed,
+        "seats_waitlisted": seats.waitlisted,
+        "seats_left": seats.free,
         "min_participants": tour.min_participants,
         "go_no_go_at": isoformat_local(tour.go_no_go_at),
         "quotas": [
@@ -169,7 +169,7 @@ def list_tours(query: PageQuery):
     `cursor` of the following page.
     """
     page = visible_tours_page(current_user(), query.page(), upcoming_only=False)
-    seats = seats_by_tour([tour.id for tour in page.items])
+    seats = seats_of_tours(page.items)
     return jsonify(page_json("tours", [tour_json(tour, seats[tour.id]) for tour in page.items], page.next_cursor))
 
 

@@ -1,4 +1,4 @@
-"""Ambassadors' pages: their tours; the organisers' page that puts ambassadors on coaches."""
+"""Ambassadors' pages: their tours; the organisers' page that puts ambassadors on buses."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from tourplanner.tours.models import Tour
 
 
 class AssignForm(FrenchForm):
-    """Put an ambassador (a user with that role) on a coach of the tour."""
+    """Put an ambassador (a user with that role) on a bus of the tour."""
 
     ambassador = SelectField("Ambassadeur", coerce=int, validators=[InputRequired(REQUIRED)], validate_choice=True)
     bus = SelectField("Car", coerce=int, validators=[InputRequired(REQUIRED)], validate_choice=True)
@@ -28,12 +28,12 @@ class AssignForm(FrenchForm):
 @pages.get("/ambassadeur")
 @login_required
 def ambassador_tours():
-    """An ambassador's tours to come and past: coach, meeting point and time, fellow ambassadors."""
+    """An ambassador's tours to come and past: bus, meeting point and time, fellow ambassadors."""
     return render_template("ambassador/my_tours.html", schedule=ambassador_schedule(current_user))
 
 
 def _assign_form(tour: Tour) -> AssignForm:
-    """The assignment form, its choices the active ambassadors and the tour's coaches."""
+    """The assignment form, its choices the active ambassadors and the tour's buses."""
     form = AssignForm()
     form.ambassador.choices = [SelectChoice(0, "Choisissez un ambassadeur")] + [
         SelectChoice(user.id, f"{user.name} ({user.email})") for user in assignable_ambassadors()
@@ -45,7 +45,7 @@ def _assign_form(tour: Tour) -> AssignForm:
 @pages.get("/tours/<int:tour_id>/ambassadeurs")
 @login_required
 def tour_ambassadors(tour_id: int):
-    """A tour's ambassadors, coach by coach, with the form to assign one (organisers)."""
+    """A tour's ambassadors, bus by bus, with the form to assign one (organisers)."""
     tour = load_managed_tour(tour_id)
     return _render(tour, _assign_form(tour))
 
@@ -65,7 +65,7 @@ def _render(tour: Tour, form: AssignForm, status: int = 200):
 @pages.post("/tours/<int:tour_id>/ambassadeurs")
 @login_required
 def tour_assign_ambassador(tour_id: int):
-    """Put an ambassador on a coach of the tour; they receive an invitation (organisers)."""
+    """Put an ambassador on a bus of the tour; they receive an invitation (organisers)."""
     tour = load_managed_tour(tour_id)
     form = _assign_form(tour)
     valid = form.validate_on_submit()

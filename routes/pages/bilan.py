@@ -21,7 +21,7 @@ from wtforms import IntegerField, StringField
 from wtforms.validators import InputRequired, NumberRange
 
 from routes.pages import pages
-from routes.pages.forms import FrenchForm
+from routes.pages.forms import FrenchForm, page_arg
 from tourplanner.accounts.models import Organisation
 from tourplanner.accounts.permissions import require_organiser
 from tourplanner.company_visits.enums import Interest
@@ -70,11 +70,11 @@ class Choice:
 
     def query(self) -> dict[str, str]:
         """The slice as URL parameters (for the export links)."""
-        params = {"from": self.slice.start.isoformat(), "to": self.slice.end.isoformat()}
+        params = {"du": self.slice.start.isoformat(), "au": self.slice.end.isoformat()}
         if self.slice.territory:
-            params["territory"] = self.slice.territory
+            params["territoire"] = self.slice.territory
         if self.slice.kind:
-            params["kind"] = self.slice.kind.value
+            params["type"] = self.slice.kind.value
         if self.slice.organisation_id:
             params["organisation"] = str(self.slice.organisation_id)
         return params
@@ -86,7 +86,7 @@ def read_choice() -> Choice:
     errors = []
 
     def read_date(name: str, default: date, label: str) -> date:
-        text = request.args.get(name, "").strip()
+        text = page_arg(name).strip()
         if not text:
             return default
         try:
@@ -99,15 +99,15 @@ def read_choice() -> Choice:
             return default
         return value
 
-    end = read_date("to", today, "Fin de période")
-    start = read_date("from", end - timedelta(days=364), "Début de période")
+    end = read_date("au", today, "Fin de période")
+    start = read_date("du", end - timedelta(days=364), "Début de période")
     if start > end:
         errors.append("La fin de période doit suivre son début.")
         start = end - timedelta(days=364)
     kind = None
-    if request.args.get("kind"):
+    if page_arg("type"):
         try:
-            kind = TourKind(request.args["kind"])
+            kind = TourKind(page_arg("type"))
         except ValueError:
             errors.append("Programme : choix non reconnu.")
     organisation_id = None
@@ -117,7 +117,7 @@ def read_choice() -> Choice:
             organisation_id = int(text)
         else:
             errors.append("Organisation : choix non reconnu.")
-    territory = request.args.get("territory", "").strip()[:120] or None
+    territory = page_arg("territoire").strip()[:120] or None
     return Choice(
         BilanFilter(start, end, territory, kind, organisation_id, organiser=current_user._get_current_object()), errors
     )

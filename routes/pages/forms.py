@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
@@ -19,7 +20,6 @@ from wtforms import (
 from wtforms.i18n import get_translations
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -28,6 +28,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from tourplanner.email_address import is_email
 from tourplanner.timeutil import is_existing_local_time
 from tourplanner.tours.enums import TourKind
 
@@ -38,9 +39,25 @@ NOT_A_NUMBER = "Indiquez un nombre."
 FRENCH = get_translations(["fr_FR", "fr"])
 
 
+#: The pages' query parameters are French (as the catalogue's); the English names they had first stay accepted.
+FORMER_NAMES = {"du": "from", "au": "to", "territoire": "territory", "type": "kind"}
+
+
+def page_arg(name: str) -> str:
+    """The query parameter `name` of a page, or its former English name; "" when absent."""
+    return request.args.get(name) or request.args.get(FORMER_NAMES.get(name, name), "")
+
+
 def too_long(maximum: int) -> Length:
     """At most `maximum` characters, said in French."""
     return Length(max=maximum, message=f"{maximum} caractères au plus.")
+
+
+def email_address(form: object, field: object) -> None:
+    """An e-mail address by tourplanner's one rule (tourplanner.email_address), said in French."""
+    data = getattr(field, "data", None)
+    if data and not is_email(data):
+        raise ValidationError("Adresse e-mail invalide.")
 
 
 class InRange(NumberRange):
@@ -93,9 +110,7 @@ class FrenchForm(FlaskForm):
 class LoginForm(FrenchForm):
     """Ask for a sign-in link."""
 
-    email = EmailField(
-        "Adresse e-mail", filters=[strip], validators=[DataRequired(REQUIRED), Email("Adresse e-mail invalide.")]
-    )
+    email = EmailField("Adresse e-mail", filters=[strip], validators=[DataRequired(REQUIRED), email_address])
 
 
 class ConfirmForm(FrenchForm):

@@ -35,7 +35,7 @@ class LockForm(FrenchForm):
     """Lock or unlock one visit of the itinerary."""
 
     slot_id = IntegerField(validators=[InputRequired("Visite manquante.")])
-    #: "1": keep it on its coach; "place": on its coach at the same time; "0": unlock.
+    #: "1": keep it on its bus; "place": on its bus at the same time; "0": unlock.
     locked = HiddenField(validators=[AnyOf(["1", "place", "0"], "Valeur inattendue.")])
 
 
@@ -164,7 +164,7 @@ def _render(tour: Tour, rows: list[planning_queries.CandidateRow], form: Candida
 
 
 def _map_data(tour: Tour, days: list[planning_queries.BusDay]) -> dict[str, Any]:
-    """What the map script draws: the meeting point and each coach's stops, in its colour."""
+    """What the map script draws: the meeting point and each bus's stops, in its colour."""
     data = itinerary_json(tour)
     colours = {day.bus.position: day.colour for day in days}
     for bus in data["buses"]:

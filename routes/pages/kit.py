@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from flask_wtf.file import FileField
 
 from routes.pages import pages
-from routes.pages.forms import FrenchForm
+from routes.pages.forms import FrenchForm, page_arg
 from tourplanner.accounts.permissions import require_organiser
 from tourplanner.db import utcnow
 from tourplanner.errors import InvalidInput
@@ -58,7 +58,7 @@ def kit_page():
 @login_required
 def kit_download():
     """The kit as a JSON file: a territory's zones and sites (no personal data) and the organiser's tour templates."""
-    territory = request.args.get("territory") or None
+    territory = page_arg("territoire") or None
     data = operations.export_kit(current_user, territory)
     name = "kit-tourplanner" + (f"-{territory}" if territory else "")
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in name.encode("ascii", "ignore").decode())

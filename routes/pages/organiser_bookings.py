@@ -1,7 +1,7 @@
 """The organiser's side of bookings and the day itself.
 
-- /tours/<id>/inscriptions: the bookings per coach, the waiting list, cancelled ones, a page
-  at a time (« Page suivante »); cancel a booking, move a confirmed one to another coach (organisers).
+- /tours/<id>/inscriptions: the bookings per bus, the waiting list, cancelled ones, a page
+  at a time (« Page suivante »); cancel a booking, move a confirmed one to another bus (organisers).
 - /tours/<id>/inscriptions.csv: the same, one row per participant, for French Excel.
 - /tours/<id>/presence: the attendance sheet on a phone (organisers, the tour's ambassadors).
 - /organisateur/absences: no-show figures per organisation and kind of organisation.
@@ -37,7 +37,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
     "Tour",
     "Car",
-    "Réservation n°",
+    "Inscription n°",
     "Statut",
     "Position en liste d'attente",
     "Prescripteur",
@@ -52,7 +52,7 @@ CSV_COLUMNS = [
 
 
 class MoveForm(FrenchForm):
-    """Move a confirmed booking to another coach of its tour."""
+    """Move a confirmed booking to another bus of its tour."""
 
     bus_id = IntegerField("Car", validators=[InputRequired("Choisissez un car.")])
 
@@ -67,8 +67,8 @@ class AttendanceForm(FrenchForm):
 
 
 @dataclass
-class CoachBookings:
-    """A coach and its confirmed bookings, for the page."""
+class BusBookings:
+    """A bus and its confirmed bookings, for the page."""
 
     bus: Bus
     #: Seats its confirmed bookings hold (all of them, not only this page's).
@@ -85,7 +85,7 @@ class CoachBookings:
 @pages.get("/tours/<int:tour_id>/inscriptions")
 @login_required
 def tour_bookings(tour_id: int):
-    """A tour's bookings per coach, its waiting list and its cancelled bookings (organisers)."""
+    """A tour's bookings per bus, its waiting list and its cancelled bookings (organisers)."""
     return _render_bookings(load_managed_tour(tour_id))
 
 
@@ -96,7 +96,7 @@ def tour_booking_cancel_confirm(tour_id: int, booking_id: int):
     tour = load_managed_tour(tour_id)
     booking = _booking_of(tour, booking_id)
     if booking.status is BookingStatus.CANCELLED:
-        flash(f"La réservation n°{booking_id} est déjà annulée.", "error")
+        flash(f"L'inscription n°{booking_id} est déjà annulée.", "error")
         return redirect(url_for("pages.tour_bookings", tour_id=tour_id))
     return render_template(
         "cancel_booking.html",
@@ -122,7 +122,7 @@ def tour_booking_cancel(tour_id: int, booking_id: int):
     except Conflict as error:
         db.session.rollback()
         return _render_bookings(tour, error.detail, 409)
-    message = f"Réservation n°{booking_id} ({who}, {_seats(seats)}) annulée."
+    message = f"Inscription n°{booking_id} ({who}, {_seats(seats)}) annulée."
     if promoted:
         message += " Confirmée{s} depuis la liste d'attente : {ids}.".format(
             s="s" if len(promoted) > 1 else "", ids=", ".join(f"n°{b.id}" for b in promoted)
@@ -134,7 +134,7 @@ def tour_booking_cancel(tour_id: int, booking_id: int):
 @pages.post("/tours/<int:tour_id>/inscriptions/<int:booking_id>/car")
 @login_required
 def tour_booking_move(tour_id: int, booking_id: int):
-    """Move a confirmed booking to another coach, if all its seats fit there (organisers)."""
+    """Move a confirmed booking to another bus, if all its seats fit there (organisers)."""
     tour = load_managed_tour(tour_id)
     booking = _booking_of(tour, booking_id)
     form = MoveForm()
@@ -151,9 +151,9 @@ def tour_booking_move(tour_id: int, booking_id: int):
         db.session.rollback()
         return _render_bookings(tour, error.detail, 409)
     if not outcome.moved:
-        flash(f"La réservation n°{booking_id} est déjà dans {outcome.booking.bus.name} : rien n'a changé.", "info")
+        flash(f"L'inscription n°{booking_id} est déjà dans {outcome.booking.bus.name} : rien n'a changé.", "info")
     else:
-        message = f"Réservation n°{booking_id} ({_who(outcome.booking)}) déplacée dans {outcome.booking.bus.name}."
+        message = f"Inscription n°{booking_id} ({_who(outcome.booking)}) déplacée dans {outcome.booking.bus.name}."
         if outcome.promoted:
             message += " Confirmée{s} depuis la liste d'attente : {ids}.".format(
                 s="s" if len(outcome.promoted) > 1 else "", ids=", ".join(f"n°{b.id}" for b in outcome.promoted)
@@ -163,12 +163,12 @@ def tour_booking_move(tour_id: int, booking_id: int):
 
 
 def _render_bookings(tour: Tour, problem: str | None = None, status: int = 200):
-    """One page of the bookings (LIST_PAGE_SIZE, keyset): per coach, waiting, cancelled; `problem` says in French
-    why an action was refused. Totals (seats per coach, bookings per status) are the whole tour's."""
+    """One page of the bookings (LIST_PAGE_SIZE, keyset): per bus, waiting, cancelled; `problem` says in French
+    why an action was refused. Totals (seats per bus, bookings per status) are the whole tour's."""
     page = booking_queries.tour_bookings_page(tour, current_user, page_request())
     counts = booking_queries.tour_booking_counts(tour)
-    coaches = [CoachBookings(bus, seats=counts.seats_by_bus.get(bus.id, 0)) for bus in tour.buses]
-    by_bus = {coach.bus.id: coach for coach in coaches}
+    buses = [BusBookings(bus, seats=counts.seats_by_bus.get(bus.id, 0)) for bus in tour.buses]
+    by_bus = {entry.bus.id: entry for entry in buses}
     for booking in page.items:
         if booking.status is BookingStatus.CONFIRMED and booking.bus_id in by_bus:
             by_bus[booking.bus_id].bookings.append(booking)
@@ -177,7 +177,7 @@ def _render_bookings(tour: Tour, problem: str | None = None, status: int = 200):
     return render_template(
         "organiser_bookings/bookings.html",
         tour=tour,
-        coaches=coaches,
+        buses=buses,
         waiting=waiting,
         positions=booking_queries.waiting_positions([tour.id]) if waiting else {},
         cancelled=cancelled,
@@ -194,7 +194,7 @@ def _booking_of(tour: Tour, booking_id: int) -> Booking:
     """A booking of this tour, or 404."""
     booking = db.session.get(Booking, booking_id)
     if booking is None or booking.tour_id != tour.id:
-        raise NotFound(f"ce tour n'a pas de réservation n°{booking_id}")
+        raise NotFound(f"ce tour n'a pas d'inscription n°{booking_id}")
     return booking
 
 
@@ -271,17 +271,17 @@ def safe_cell(value: object) -> object:
 @pages.get("/tours/<int:tour_id>/presence")
 @login_required
 def tour_attendance(tour_id: int):
-    """The attendance sheet on the day, coach by coach (organisers, the tour's ambassadors)."""
+    """The attendance sheet on the day, bus by bus (organisers, the tour's ambassadors)."""
     tour = load_tour(tour_id)
     sheet = attendance.attendance_sheet(tour, current_user)
     db.session.commit()  # unnamed seats get their rows once attendance is open
     mine = {a.bus_id for a in tour.ambassadors if a.user_id == current_user.id}
-    coaches = sorted(sheet.coaches, key=lambda coach: coach.bus is None or coach.bus.id not in mine)
+    buses = sorted(sheet.buses, key=lambda entry: entry.bus is None or entry.bus.id not in mine)
     return render_template(
         "organiser_bookings/attendance.html",
         tour=tour,
         sheet=sheet,
-        coaches=coaches,
+        buses=buses,
         my_buses=mine,
         form=AttendanceForm(formdata=None),
         opens_at=attendance.attendance_opens_at(tour),

@@ -19,10 +19,10 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import AnyOf, Email, InputRequired, Optional, ValidationError
+from wtforms.validators import AnyOf, InputRequired, Optional, ValidationError
 
 from routes.pages import pages
-from routes.pages.forms import REQUIRED, ActionForm, FrenchForm, InRange, strip, too_long
+from routes.pages.forms import REQUIRED, ActionForm, FrenchForm, InRange, email_address, strip, too_long
 from routes.pages.pagination import page_links, page_request
 from routes.pages.tours import load_tour
 from tourplanner.accounts.enums import Role
@@ -88,7 +88,7 @@ class ParticipantForm(Form):
     email = EmailField(
         "E-mail (facultatif)",
         filters=[strip],
-        validators=[Optional(), Email("Adresse e-mail invalide."), too_long(254)],
+        validators=[Optional(), email_address, too_long(254)],
     )
     reduced_mobility = BooleanField("Mobilité réduite (fauteuil, marche difficile)")
 

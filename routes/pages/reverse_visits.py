@@ -17,6 +17,7 @@ from tourplanner.bookings import rules
 from tourplanner.errors import Conflict, InvalidInput, PermissionDenied
 from tourplanner.extensions import db
 from tourplanner.tours.queries import manages_tour, own_bookings_on, reverse_visits_to_come
+from tourplanner.tours.seats import seats_of_tours
 
 
 class ReverseVisitBookingForm(FrenchForm):
@@ -45,7 +46,7 @@ def _render_list(
         forms=forms,
         problems=problems or {},
         own=own_bookings_on(current_user, tours),
-        free={tour.id: sum(bookings.free_seats_by_bus(tour).values()) for tour in tours},
+        free={tour_id: seats.free for tour_id, seats in seats_of_tours(tours).items()},
     ), status
 
 
@@ -76,7 +77,7 @@ def reverse_visit_book(tour_id: int):
             problems = [f"{e.message[0].upper()}{e.message[1:]}." for e in error.errors]
         except Conflict as error:
             db.session.rollback()
-            problems, status = [f"Réservation impossible : {error.detail}."], 409
+            problems, status = [f"Inscription impossible : {error.detail}."], 409
         else:
             booking = outcome.booking
             flash(

@@ -11,7 +11,6 @@ from flask_login import current_user, login_required
 from routes.pages import pages
 from routes.pages.forms import ActionForm, CancelTourForm, TourForm
 from routes.pages.pagination import page_links, page_request
-from tourplanner.bookings.enums import BookingStatus
 from tourplanner.errors import Conflict, InvalidInput
 from tourplanner.extensions import db
 from tourplanner.sites.geocoding import configured_geocoder, resolve_place
@@ -20,6 +19,7 @@ from tourplanner.tours import operations
 from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour
 from tourplanner.tours.queries import get_managed_tour, get_visible_tour, manages_tour, visible_tours_page
+from tourplanner.tours.seats import seats_of_tour
 
 
 def map_tiles() -> dict[str, str]:
@@ -58,12 +58,11 @@ def tour_detail(tour_id: int):
 
 def _render_detail(tour: Tour, cancel_form: CancelTourForm, status: int = 200):
     """The tour's page, with the cancel form as given (and its errors, if any)."""
-    seats = operations.seats_by_status(tour)
+    seats = seats_of_tour(tour)
     return render_template(
         "tours/detail.html",
         tour=tour,
-        seats_confirmed=seats[BookingStatus.CONFIRMED],
-        seats_waitlisted=seats[BookingStatus.WAITLISTED],
+        seats=seats,
         action_form=ActionForm(),
         cancel_form=cancel_form,
         manages=manages_tour(current_user, tour),

@@ -8,10 +8,19 @@ from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf.file import FileField
 from wtforms import DateTimeLocalField, EmailField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from routes.pages import pages
-from routes.pages.forms import REQUIRED, ActionForm, ExistingLocalTime, FrenchForm, InRange, strip, too_long
+from routes.pages.forms import (
+    REQUIRED,
+    ActionForm,
+    ExistingLocalTime,
+    FrenchForm,
+    InRange,
+    email_address,
+    strip,
+    too_long,
+)
 from routes.pages.tours import load_tour
 from tourplanner.accounts.enums import Role
 from tourplanner.errors import Conflict, InvalidInput, NotFound
@@ -44,7 +53,7 @@ class RegistrationForm(FrenchForm):
     email = EmailField(
         "Son adresse e-mail",
         filters=[strip],
-        validators=[DataRequired(REQUIRED), Email("Adresse e-mail invalide."), too_long(254)],
+        validators=[DataRequired(REQUIRED), email_address, too_long(254)],
     )
 
 

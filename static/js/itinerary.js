@@ -1,6 +1,6 @@
 /* tourplanner — itinerary map and road book printing.
  *
- * The map draws the meeting point, each coach's stops (numbered, in the coach's colour)
+ * The map draws the meeting point, each bus's stops (numbered, in the bus's colour)
  * and its route (meeting point → stops → meeting point). Markers and routes are vectors
  * and DOM elements: they show even when the tile server cannot be reached. The list of
  * stops beside the map carries the same information as text.

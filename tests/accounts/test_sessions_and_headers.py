@@ -182,8 +182,8 @@ def test_the_scan_finds_an_inline_style(tmp_path, monkeypatch) -> None:
         test_templates_hold_no_inline_script_or_style()
 
 
-def test_every_coach_colour_has_its_class() -> None:
-    """Coach colours reach the pages as classes (no style attribute): each colour of the palette has one."""
+def test_every_bus_colour_has_its_class() -> None:
+    """Bus colours reach the pages as classes (no style attribute): each colour of the palette has one."""
     from tourplanner.tours.planning_queries import BUS_COLOURS
 
     css = (PROJECT_ROOT / "static" / "css" / "itinerary.css").read_text()

@@ -1,4 +1,4 @@
-"""Fixtures for the ambassadors' pages: a tour with two coaches, ambassadors, signing in."""
+"""Fixtures for the ambassadors' pages: a tour with two buses, ambassadors, signing in."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from tourplanner.tours.operations import cancel_tour
 
 @dataclass
 class Crew:
-    """A published two-coach tour, its ambassadors, and other tours of one of them."""
+    """A published two-bus tour, its ambassadors, and other tours of one of them."""
 
     organiser: User
     tour: Tour
@@ -32,7 +32,7 @@ class Crew:
 
 @pytest.fixture
 def crew(make_user, make_tour) -> Crew:
-    """Amina and Bruno on coach 1 and Chloé on coach 2 of « ZI Tour Vallée du Gier »; Amina's other tours."""
+    """Amina and Bruno on bus 1 and Chloé on bus 2 of « ZI Tour Vallée du Gier »; Amina's other tours."""
     organiser = make_user(Role.ORGANISER, name="Nadia Benali")
     amina = make_user(Role.AMBASSADOR, name="Amina Haddad", email="amina@example.fr")
     bruno = make_user(Role.AMBASSADOR, name="Bruno Lefort", email="bruno@example.fr")

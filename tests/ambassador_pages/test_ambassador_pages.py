@@ -1,4 +1,4 @@
-"""The ambassadors' pages through the test client: « Mes tours », and assigning ambassadors to coaches."""
+"""The ambassadors' pages through the test client: « Mes tours », and assigning ambassadors to buses."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ def cards(html: str) -> list[str]:
 # --- « Mes tours »
 
 
-def test_an_ambassador_sees_upcoming_and_past_tours_with_coach_meeting_and_companions(client, crew, sign_in):
-    """Upcoming soonest first, past apart; coach, meeting point and time, the other ambassadors of the coach."""
+def test_an_ambassador_sees_upcoming_and_past_tours_with_bus_meeting_and_companions(client, crew, sign_in):
+    """Upcoming soonest first, past apart; bus, meeting point and time, the other ambassadors of the bus."""
     sign_in(crew.amina)
     page = client.get("/ambassadeur")
     assert page.status_code == 200
@@ -41,7 +41,7 @@ def test_an_ambassador_sees_upcoming_and_past_tours_with_coach_meeting_and_compa
     first = upcoming[0]
     assert "Car 1 · 20 places" in first
     assert "à 08:30, Gare de Rive-de-Gier" in first
-    assert "Bruno Lefort" in first and "Chloé Martin" not in first  # Chloé rides the other coach
+    assert "Bruno Lefort" in first and "Chloé Martin" not in first  # Chloé rides the other bus
     assert f'href="/tours/{crew.tour.id}"' in first and f'href="/tours/{crew.tour.id}/feuille-de-route"' in first
     assert "Annulé" in upcoming[1] and "feuille-de-route" not in upcoming[1]
     past = cards(section(text, "passes"))
@@ -50,7 +50,7 @@ def test_an_ambassador_sees_upcoming_and_past_tours_with_coach_meeting_and_compa
 
 
 def test_an_ambassador_sees_only_their_own_assignments(client, crew, sign_in):
-    """Chloé sees her two tours, not Amina's; she rides coach 2 alone."""
+    """Chloé sees her two tours, not Amina's; she rides bus 2 alone."""
     sign_in(crew.chloe)
     text = text_of(client.get("/ambassadeur"))
     upcoming = cards(section(text, "a-venir"))
@@ -94,7 +94,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, crew):
 
 
 def assignments_of(tour: Tour) -> list[tuple[str, int]]:
-    """(ambassador's name, coach index) of the tour's assignments, fresh from the database."""
+    """(ambassador's name, bus index) of the tour's assignments, fresh from the database."""
     db.session.expire_all()
     rows = db.session.scalars(select(AmbassadorAssignment).where(AmbassadorAssignment.tour_id == tour.id))
     return sorted((a.user.name, a.bus.position) for a in rows)
@@ -115,8 +115,8 @@ def test_only_organisers_manage_ambassadors(client, crew, make_user, sign_in, ro
     assert assignments_of(crew.tour) == before
 
 
-def test_the_page_lists_ambassadors_coach_by_coach(client, crew, make_user, sign_in):
-    """Each coach with its ambassadors (or « Aucun ambassadeur »); the form offers every ambassador and coach."""
+def test_the_page_lists_ambassadors_bus_by_bus(client, crew, make_user, sign_in):
+    """Each bus with its ambassadors (or « Aucun ambassadeur »); the form offers every ambassador and bus."""
     make_user(Role.AMBASSADOR, name="David Roux", email="david@example.fr")
     sign_in(crew.organiser)
     page = client.get(f"/tours/{crew.tour.id}/ambassadeurs")
@@ -133,7 +133,7 @@ def test_the_page_lists_ambassadors_coach_by_coach(client, crew, make_user, sign
 
 
 def test_assign_then_move_then_remove(client, crew, make_user, sign_in):
-    """Assigning invites the ambassador; choosing another coach moves them; « Retirer » takes them off."""
+    """Assigning invites the ambassador; choosing another bus moves them; « Retirer » takes them off."""
     david = make_user(Role.AMBASSADOR, name="David Roux", email="david@example.fr")
     sign_in(crew.organiser)
     path = f"/tours/{crew.tour.id}/ambassadeurs"
@@ -162,7 +162,7 @@ def test_assign_then_move_then_remove(client, crew, make_user, sign_in):
     ],
 )
 def test_bad_assignment_form_is_422_in_french(client, crew, sign_in, data, field, message):
-    """No ambassador chosen, an unknown one or a coach the tour lacks: 422 with the message beside the field."""
+    """No ambassador chosen, an unknown one or a bus the tour lacks: 422 with the message beside the field."""
     data = {"ambassador": crew.chloe.id} | data
     sign_in(crew.organiser)
     before = assignments_of(crew.tour)

@@ -42,7 +42,7 @@ def test_a_tour_without_pickup_points_refuses_one(make_tour, prescriber_of, book
 
 
 def test_seats_per_pickup_point_and_bus_reach_the_routing_problem(make_tour, prescriber_of, booked, db) -> None:
-    """Per bus and pickup point, the confirmed seats booked there become a pickup of that coach; the rest ride from the
+    """Per bus and pickup point, the confirmed seats booked there become a pickup of that bus; the rest ride from the
     meeting point."""
     tour = make_tour(published=True, bus_seats=[5, 20], pickup_points=POINTS)
     lyon = prescriber_of("Mission locale de Givors Sud")
@@ -55,7 +55,7 @@ def test_seats_per_pickup_point_and_bus_reach_the_routing_problem(make_tour, pre
 
     built = build_problem(tour)
     places = built.problem.places
-    got = sorted((p.coach, places[p.place].name, p.seats) for p in built.problem.pickups)
+    got = sorted((p.coach, places[p.place].name, p.seats) for p in built.problem.pickups)  # the engine says coach
     assert got == [(0, "Gare de Givors-Ville", 3), (0, "Mairie de Saint-Chamond", 2), (1, "Gare de Givors-Ville", 4)]
     assert [c.load for c in built.problem.coaches] == [0, 0]
     for pickup_id, (bus, point) in built.pickups.items():

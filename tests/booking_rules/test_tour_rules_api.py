@@ -28,7 +28,7 @@ def test_every_faulty_rule_is_named(api_as) -> None:
         ),
     )
     assert _fields(response) == {
-        "min_participants",  # more than the coach's 20 seats
+        "min_participants",  # more than the bus's 20 seats
         "go_no_go_at",
         "quotas.0",
         "quotas.1.organisation_id",

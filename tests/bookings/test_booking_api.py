@@ -156,8 +156,8 @@ def test_seats_above_the_tour_maximum_per_booking_are_refused(make_tour, prescri
     assert [e["field"] for e in errors] == ["seats"] and "4 places" in errors[0]["message"]
 
 
-def test_seats_above_the_largest_coach_are_refused(make_tour, prescriber, book) -> None:
-    """A booking that could never fit on one coach is a 422, not a booking waiting forever."""
+def test_seats_above_the_largest_bus_are_refused(make_tour, prescriber, book) -> None:
+    """A booking that could never fit on one bus is a 422, not a booking waiting forever."""
     tour = make_tour(published=True, bus_seats=[8, 10])
     response = book(prescriber, tour.id, 11)
     assert response.status_code == 422

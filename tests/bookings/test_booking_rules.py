@@ -1,4 +1,4 @@
-"""The booking rules: all or nothing on one coach, first come first served, promotions, notices."""
+"""The booking rules: all or nothing on one bus, first come first served, promotions, notices."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from tourplanner.bookings.models import Booking
 
 
 def test_a_booking_that_fits_is_confirmed_on_a_bus(make_tour, prescriber, booked) -> None:
-    """Seats that fit are confirmed at once, on the tour's first coach."""
+    """Seats that fit are confirmed at once, on the tour's first bus."""
     tour = make_tour(published=True, bus_seats=[20])
     booking = booked(prescriber, tour.id, 3)
     assert booking["status"] == "confirmed"
@@ -27,17 +27,17 @@ def test_a_booking_is_all_or_nothing(make_tour, prescriber, booked) -> None:
     assert (seats["seats_confirmed"], seats["seats_waitlisted"], seats["seats_left"]) == (3, 3, 2)
 
 
-def test_a_booking_rides_one_coach(make_tour, prescriber, booked) -> None:
-    """Free seats split over two coaches do not make room for one booking: it waits."""
+def test_a_booking_rides_one_bus(make_tour, prescriber, booked) -> None:
+    """Free seats split over two buses do not make room for one booking: it waits."""
     tour = make_tour(published=True, bus_seats=[3, 3])
     assert booked(prescriber, tour.id, 2)["bus"] == 0
     assert booked(prescriber, tour.id, 2)["bus"] == 1
-    third = booked(prescriber, tour.id, 2)  # 1 seat left on each coach
+    third = booked(prescriber, tour.id, 2)  # 1 seat left on each bus
     assert third["status"] == "waitlisted"
 
 
 def test_a_booking_goes_on_the_first_bus_with_room(make_tour, prescriber, booked) -> None:
-    """Coaches fill in the tour's order: a booking that does not fit the first takes the next."""
+    """Buses fill in the tour's order: a booking that does not fit the first takes the next."""
     tour = make_tour(published=True, bus_seats=[3, 5])
     assert booked(prescriber, tour.id, 4)["bus"] == 1
     assert booked(prescriber, tour.id, 2)["bus"] == 0
@@ -46,7 +46,7 @@ def test_a_booking_goes_on_the_first_bus_with_room(make_tour, prescriber, booked
 
 
 def test_first_come_first_served(make_tour, prescriber, api_as, booked) -> None:
-    """Once the coach is full, later bookings wait, in the order they came."""
+    """Once the bus is full, later bookings wait, in the order they came."""
     tour = make_tour(published=True, bus_seats=[2])
     other = api_as(Role.PRESCRIBER)
     statuses = [booked(who, tour.id, 1) for who in (prescriber, other, other, prescriber)]

@@ -2,7 +2,7 @@
 
 A gunicorn server with 4 worker processes runs on the test's database (SQLite file, or
 the PostgreSQL of TOURPLANNER_TEST_DATABASE_URL); dozens of threads fire their requests
-together. Nothing may be lost, no coach overbooked, and the outcome must be the one a
+together. Nothing may be lost, no bus overbooked, and the outcome must be the one a
 single clerk serving the requests one by one, in booking order, would have produced.
 """
 
@@ -247,7 +247,7 @@ def test_fifty_parallel_bookings_never_overbook_and_keep_their_order(
     assert (seats["seats_confirmed"], seats["seats_waitlisted"]) == (20, 38)
 
 
-def test_mixed_sizes_on_two_coaches_match_the_rules_played_one_by_one(
+def test_mixed_sizes_on_two_buses_match_the_rules_played_one_by_one(
     server, make_tour, make_user, token_for, db
 ) -> None:
     """Bookings of 1–3 seats and retried keys, all at once: the result is what serving them in order gives."""
@@ -286,7 +286,7 @@ def test_mixed_sizes_on_two_coaches_match_the_rules_played_one_by_one(
         expected = serve_one_by_one(bus_seats, [(i, s) for i, _, s, _ in rows], cancelled)
         assert {i: (status, bus) for i, status, _, bus in now} == expected
 
-    # And a burst of cancellations at once: still no coach over its seats, and no waiting booking that would fit.
+    # And a burst of cancellations at once: still no bus over its seats, and no waiting booking that would fit.
     burst = [i for i, status, _, _ in stored(db, tour_id) if status == "confirmed"][1::2]
     results = all_at_once([(lambda b=b: call(server, "DELETE", f"/bookings/{b}", owner[b])) for b in burst])
     assert all(isinstance(r, tuple) and r[0] == 200 for r in results), server.unexpected(results, 200)

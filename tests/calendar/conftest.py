@@ -60,7 +60,7 @@ def settle_calendars() -> int:
 
 @pytest.fixture
 def add_stop(app, db, make_slot):
-    """Put a visit in a tour's first coach itinerary: add_stop(tour, site, hour=10)."""
+    """Put a visit in a tour's first bus itinerary: add_stop(tour, site, hour=10)."""
     from datetime import timedelta
 
     from tests.conftest import future

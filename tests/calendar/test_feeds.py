@@ -165,7 +165,7 @@ def test_the_feed_follows_the_sequence_of_updates(api_as, client, make_tour, boo
 
 
 def test_an_ambassador_sees_their_assignment(api_as, client, make_tour, db):
-    """An ambassador's feed has the tour they ride, with their coach."""
+    """An ambassador's feed has the tour they ride, with their bus."""
     api = api_as(Role.AMBASSADOR)
     tour = make_tour(published=True, bus_seats=[20, 30])
     db.session.add(AmbassadorAssignment(tour=tour, bus=tour.buses[1], user=api.user))

@@ -181,7 +181,7 @@ def test_a_rebooking_after_cancel_is_a_request_with_a_higher_sequence(mailbox, m
 def test_an_assigned_ambassador_alone_is_invited_with_the_road_book(
     mailbox, make_tour, make_user, make_site, add_stop, book, db
 ):
-    """The ambassador's invitation names their coach and links the road book; nobody else gets mail."""
+    """The ambassador's invitation names their bus and links the road book; nobody else gets mail."""
     tour = make_tour(published=True, bus_seats=[20, 20])
     book(tour, make_user(Role.PRESCRIBER))
     deliver_pending()
@@ -319,7 +319,7 @@ def test_without_smtp_mail_waits_in_the_outbox(app, make_tour, make_user, book, 
 
 
 def test_a_moved_ambassador_gets_an_update_and_an_unassigned_one_a_cancel(mailbox, make_tour, make_user, db):
-    """Moving the ambassador to another coach raises the SEQUENCE; taking them off sends CANCEL."""
+    """Moving the ambassador to another bus raises the SEQUENCE; taking them off sends CANCEL."""
     tour = make_tour(published=True, bus_seats=[20, 20])
     ambassador = make_user(Role.AMBASSADOR)
     assignment = AmbassadorAssignment(tour=tour, bus=tour.buses[0], user=ambassador)

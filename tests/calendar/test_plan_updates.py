@@ -51,7 +51,7 @@ def test_invitations_and_feed_follow_the_itinerary_and_a_decline_then_reoptimisa
     api_as, make_site, make_user, make_slot, mailbox, client, db
 ):
     """After optimise, publish and bookings, the invitation and the feed start at the meeting time and end at the
-    coach's return; a decline followed by a re-optimisation sends each concerned person exactly one update (the
+    bus's return; a decline followed by a re-optimisation sends each concerned person exactly one update (the
     declining company one cancellation) with the new programme, and nothing to anyone else."""
     organiser = api_as(Role.ORGANISER)
     site_a, site_b = make_site(name="Aciérie Alpha"), make_site(name="Brasserie Bêta")
@@ -142,7 +142,7 @@ def test_invitations_and_feed_follow_the_itinerary_and_a_decline_then_reoptimisa
 
 
 def test_the_boarding_margin_is_optional_and_at_most_30_minutes(api_as):
-    """boarding_minutes defaults to 0 (the coach leaves at the meeting time); 31 is refused with a French 422."""
+    """boarding_minutes defaults to 0 (the bus leaves at the meeting time); 31 is refused with a French 422."""
     organiser = api_as(Role.ORGANISER)
     body = {
         "title": "ZI Tour",

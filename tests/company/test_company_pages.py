@@ -259,7 +259,7 @@ def test_another_companys_series_pages_are_404(client, sign_in, contact_a, conta
 
 
 def test_visits_page_confirm(client, sign_in, contact_a, site_a, make_visit) -> None:
-    """The visits page shows the coach and group; confirming records the answer."""
+    """The visits page shows the bus and group; confirming records the answer."""
     stop = make_visit(site_a, seats=7)
     sign_in(contact_a)
     page = text_of(client.get("/entreprise/visites"))

@@ -20,8 +20,8 @@ def stop_rows(tour_id: int) -> list[tuple]:
     ]
 
 
-def test_company_sees_its_visit_with_group_coach_and_ambassadors(api_as, contact_a, site_a, make_visit) -> None:
-    """GET /visits: date, arrival, visit times in local time, confirmed seats on the coach, coach and ambassador
+def test_company_sees_its_visit_with_group_bus_and_ambassadors(api_as, contact_a, site_a, make_visit) -> None:
+    """GET /visits: date, arrival, visit times in local time, confirmed seats on the bus, bus and ambassador
     names."""
     stop = make_visit(site_a, seats=12)
     response = api_as(contact_a).get("/visits")

@@ -89,7 +89,7 @@ class History:
         seats: int = 20,
         visits: list[tuple[str, VisitResponse]] | None = None,
     ) -> Tour:
-        """A tour with one coach and stops at the companies named."""
+        """A tour with one bus and stops at the companies named."""
         tour = Tour(
             title=name,
             kind=kind,

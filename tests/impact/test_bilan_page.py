@@ -11,7 +11,7 @@ from tourplanner.bookings.models import Participant
 from tourplanner.extensions import db
 from tourplanner.impact.exports import cell, rate_cell
 
-PERIOD = "from=2027-01-01&to=2027-06-30"
+PERIOD = "du=2027-01-01&au=2027-06-30"
 
 
 def test_small_cells_are_hidden_from_1_to_4_people():
@@ -35,13 +35,27 @@ def test_the_page_shows_exact_figures_definitions_and_charts(seeded, client, sig
 def test_the_page_refuses_bad_input_in_french_and_others_than_organisers(seeded, client, sign_in):
     """A bad date is a French message (422), never a 500; a prescriber is refused."""
     sign_in(seeded.organiser)
-    response = client.get("/organisateur/bilan?from=2027-02-30&to=2027-06-30&organisation=abc")
+    response = client.get("/organisateur/bilan?du=2027-02-30&au=2027-06-30&organisation=abc")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "n&#39;est pas une date" in html and "Organisation : choix non reconnu." in html
     client.post("/deconnexion")
     sign_in(seeded.users["P1"])
     assert client.get(f"/organisateur/bilan?{PERIOD}").status_code == 403
+
+
+def test_the_page_reads_french_parameters_and_still_the_former_english_ones(seeded, client, sign_in):
+    """The page's parameters are French (du, au, territoire, type); from/to/territory/kind still give the same page."""
+    sign_in(seeded.organiser)
+    french = client.get("/organisateur/bilan?du=2027-01-01&au=2027-06-30&territoire=Nulle%20part&type=zi_tour")
+    english = client.get("/organisateur/bilan?from=2027-01-01&to=2027-06-30&territory=Nulle%20part&kind=zi_tour")
+    assert french.status_code == english.status_code == 200
+    html = french.get_data(as_text=True)
+    assert 'value="2027-01-01"' in html and 'value="2027-06-30"' in html
+    assert '<option value="zi_tour" selected>' in html and 'name="territoire"' in html
+    exports = [line for line in html.splitlines() if "bilan.csv" in line]
+    assert exports and all("du=2027-01-01" in line and "type=zi_tour" in line for line in exports)
+    assert exports == [line for line in english.get_data(as_text=True).splitlines() if "bilan.csv" in line]
 
 
 def test_csv_export_hides_small_cells(seeded, client, sign_in):

@@ -14,7 +14,7 @@ from tourplanner.sites.models import Slot
 from tourplanner.tours.models import Tour
 
 #: Company sites in the industrial zones of Meyzieu, Décines and Jonage:
-#: (company, site, address, lat, lon, protective equipment, access notes, coach parking, accessible).
+#: (company, site, address, lat, lon, protective equipment, access notes, bus parking, accessible).
 SITES = [
     (
         "Plastiques du Rhône",
@@ -87,7 +87,7 @@ SITES = [
 
 @dataclass
 class PlannedTour:
-    """A tour with two coaches and lunch, and the slots companies offer for its day."""
+    """A tour with two buses and lunch, and the slots companies offer for its day."""
 
     tour: Tour
     organiser: User
@@ -96,7 +96,7 @@ class PlannedTour:
 
 @pytest.fixture
 def planned_tour(make_user, make_tour, make_site, make_slot) -> PlannedTour:
-    """Two coaches of 20 seats, lunch 12:00–13:30 for an hour, six sites with morning or afternoon slots."""
+    """Two buses of 20 seats, lunch 12:00–13:30 for an hour, six sites with morning or afternoon slots."""
     organiser = make_user(Role.ORGANISER, name="Nadia Benali")
     tour = make_tour(
         organiser=organiser,

@@ -114,8 +114,8 @@ def test_reoptimise_needs_its_csrf_token(app, client, planned_tour, make_user, s
 
 
 def test_home_lists_each_concern_per_tour(client, planned_tour, make_user, sign_in):
-    """Waiting list, under the minimum before go/no-go, coaches without an ambassador, reduced mobility on a
-    coach visiting a non-accessible site: each is listed for the tour concerned."""
+    """Waiting list, under the minimum before go/no-go, buses without an ambassador, reduced mobility on a
+    bus visiting a non-accessible site: each is listed for the tour concerned."""
     tour = published_and_optimised(client, planned_tour, sign_in)
     tour.min_participants = 30
     tour.go_no_go_at = tour.start_at - timedelta(days=3)
@@ -151,7 +151,7 @@ def test_home_lists_each_concern_per_tour(client, planned_tour, make_user, sign_
 
 
 def test_a_tour_without_concern_is_not_listed(client, planned_tour, make_user, sign_in):
-    """A published tour with an ambassador per coach, no waiting list and no decline needs nothing."""
+    """A published tour with an ambassador per bus, no waiting list and no decline needs nothing."""
     tour = published_and_optimised(client, planned_tour, sign_in)
     for index in (0, 1):
         assign_ambassador(tour, make_user(Role.AMBASSADOR).email, index, planned_tour.organiser)
@@ -187,7 +187,7 @@ def test_attention_takes_a_constant_number_of_statements(client, planned_tour, m
 
 
 def test_booking_tells_the_prescriber_of_a_non_accessible_site(client, planned_tour, make_user, sign_in):
-    """A prescriber booking a person of reduced mobility onto a coach visiting a non-accessible site is told so."""
+    """A prescriber booking a person of reduced mobility onto a bus visiting a non-accessible site is told so."""
     tour = published_and_optimised(client, planned_tour, sign_in)
     for site in db.session.scalars(select(Site)):
         site.is_accessible = False
@@ -206,7 +206,7 @@ def test_booking_tells_the_prescriber_of_a_non_accessible_site(client, planned_t
 
 
 def test_the_road_book_serves_the_day(client, planned_tour, make_user, sign_in):
-    """Each site's contact and phone, the lunch place, and per coach the passengers with their pickup point and
+    """Each site's contact and phone, the lunch place, and per bus the passengers with their pickup point and
     reduced-mobility needs — for the crew; a prescriber's road book names no other prescriber's people."""
     tour = published_and_optimised(client, planned_tour, sign_in)
     first = stops_of(tour)[0].slot.site

@@ -1,6 +1,6 @@
 """Under the Content-Security-Policy, chromium refuses nothing on the sign-in pages and the itinerary page.
 
-The itinerary page is the one with a map (Leaflet), coach colours and timelines placed in
+The itinerary page is the one with a map (Leaflet), bus colours and timelines placed in
 percent: all of it must work with scripts and styles from /static only.
 """
 
@@ -53,7 +53,7 @@ def test_nothing_is_refused_by_the_policy(browser, live_server, planned_tour) ->
         page.wait_for_selector("#itinerary-map[data-ready=true]")
 
         assert page.locator("#itinerary-map .leaflet-marker-icon").count() == 7
-        # Coach colours come from classes: the first coach's swatch and markers are its blue.
+        # Bus colours come from classes: the first bus's swatch and markers are its blue.
         swatch = page.locator(".bus-swatch").first.evaluate("e => getComputedStyle(e).backgroundColor")
         assert swatch == "rgb(29, 78, 137)"
         marker = page.locator(".stop-marker:not(.meeting-marker) span").first

@@ -70,12 +70,12 @@ def optimise_all(page, live_server, tour) -> None:
 
 
 def test_optimise_then_read_the_map_without_tiles(browse, live_server, planned_tour):
-    """After « Optimiser », markers and one route per coach draw although no tile loads; the stop list is text."""
+    """After « Optimiser », markers and one route per bus draw although no tile loads; the stop list is text."""
     page = browse(planned_tour.organiser)
     optimise_all(page, live_server, planned_tour.tour)
     assert "Itinéraire calculé : 6 visites placées." in page.locator(".flashes").inner_text()
     page.wait_for_selector("#itinerary-map[data-ready=true]")
-    # 6 stops and the meeting point; one polyline per coach.
+    # 6 stops and the meeting point; one polyline per bus.
     assert page.locator("#itinerary-map .leaflet-marker-icon").count() == 7
     assert page.locator("#itinerary-map path.leaflet-interactive").count() == 2
     assert page.locator("#itinerary-map .leaflet-tile-loaded").count() == 0
@@ -141,7 +141,7 @@ def test_the_road_book_for_an_ambassador(browse, live_server, planned_tour, make
     assert page.locator(".road-stop").first.is_visible()
     screenshot(page, "road-book-print")
     pdf = page.pdf(format="A4")
-    assert pdf_pages(pdf) == 2, "one A4 page per coach"
+    assert pdf_pages(pdf) == 2, "one A4 page per bus"
     page.set_viewport_size({"width": 375, "height": 800})
     page.emulate_media(media="screen")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

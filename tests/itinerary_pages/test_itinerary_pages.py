@@ -83,7 +83,7 @@ def test_the_page_offers_the_day_s_slots_with_their_details(client, planned_tour
 
 
 def test_optimise_through_the_form_stores_the_stops(client, planned_tour, sign_in):
-    """Ticking the slots and pressing « Optimiser » stores candidates and stops on both coaches."""
+    """Ticking the slots and pressing « Optimiser » stores candidates and stops on both buses."""
     sign_in(planned_tour.organiser)
     response = optimise(client, planned_tour)
     assert response.status_code == 302 and response.headers["Location"] == f"/tours/{planned_tour.tour.id}/itineraire"
@@ -108,7 +108,7 @@ def test_unticking_a_slot_drops_its_stop(client, planned_tour, sign_in):
 
 
 def test_a_left_out_visit_is_listed_with_its_reason(client, planned_tour, make_slot, sign_in):
-    """A slot too small for a coach's group appears under « Visites laissées de côté » with a French reason."""
+    """A slot too small for a bus's group appears under « Visites laissées de côté » with a French reason."""
     small = make_slot(site=planned_tour.slots[0].site, start_at=future(30, 14), end_at=future(30, 16), max_visitors=8)
     sign_in(planned_tour.organiser)
     optimise(client, planned_tour, [small])
@@ -148,7 +148,7 @@ def test_lock_and_unlock_a_stop(client, planned_tour, sign_in):
 
 
 def test_lock_a_stop_in_place_from_the_page(client, planned_tour, sign_in):
-    """« Verrouiller à cette heure » keeps the stop on its coach at its start time after optimising again."""
+    """« Verrouiller à cette heure » keeps the stop on its bus at its start time after optimising again."""
     sign_in(planned_tour.organiser)
     optimise(client, planned_tour)
     target = stops_of(planned_tour.tour)[0]
@@ -177,7 +177,7 @@ def test_locking_a_visit_outside_the_itinerary_says_why(client, planned_tour, si
 
 
 def test_the_road_book_gives_what_the_driver_needs(client, planned_tour, make_user, sign_in):
-    """The tour's ambassador sees, per coach, times, addresses, equipment, parking, lunch and return."""
+    """The tour's ambassador sees, per bus, times, addresses, equipment, parking, lunch and return."""
     tour = planned_tour.tour
     ambassador = make_user(Role.AMBASSADOR, name="Karim Haddad")
     publish_tour(tour, planned_tour.organiser)
@@ -194,7 +194,7 @@ def test_the_road_book_gives_what_the_driver_needs(client, planned_tour, make_us
     for stop in stops_of(tour):
         assert stop.slot.site.address in page
     assert "Chaussures de sécurité, lunettes" in page and "Sonner à l'interphone" in page
-    assert "déposer le groupe" in page  # a site without coach parking
+    assert "déposer le groupe" in page  # a site without bus parking
     assert page.count("Déjeuner</dt>") == 2 and page.count("Retour</dt>") == 2
     assert "Karim Haddad" in page and "votre car" in page
 

@@ -1,4 +1,4 @@
-"""Read-only planning views: the slots a tour may use, each coach's day laid out in time."""
+"""Read-only planning views: the slots a tour may use, each bus's day laid out in time."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def test_a_candidate_withdrawn_since_is_shown_as_unusable(planned_tour):
     assert all(row.is_usable for sid, row in rows.items() if sid != slot.id)
 
 
-def test_each_coach_s_day_is_laid_out_without_gaps_or_overlaps(planned_tour):
+def test_each_bus_s_day_is_laid_out_without_gaps_or_overlaps(planned_tour):
     """From departure to return, parts follow one another; visits are the stops; one lunch in its window."""
     tour = planned_tour.tour
     itinerary.set_candidates(tour, [s.id for s in planned_tour.slots], planned_tour.organiser)
@@ -60,7 +60,7 @@ def test_each_coach_s_day_is_laid_out_without_gaps_or_overlaps(planned_tour):
 
 
 def test_a_day_without_lunch_has_no_lunch_part(make_tour, make_slot, make_site, make_user):
-    """A tour without a lunch break lays out driving, visits and waiting only; the coach leaves at the meeting
+    """A tour without a lunch break lays out driving, visits and waiting only; the bus leaves at the meeting
     time and the group waits at the site for the visit's window."""
     tour = make_tour(meeting_lat=45.7795, meeting_lon=5.0010)
     # A site of its own, 2 km away: make_site's default place moves with a counter shared by all
@@ -78,7 +78,7 @@ def test_a_day_without_lunch_has_no_lunch_part(make_tour, make_slot, make_site, 
 
 
 def test_the_timeline_shows_lunch_where_and_when_the_optimiser_placed_it(planned_tour):
-    """Each coach's lunch on the page is the engine's own placement, stored with the itinerary."""
+    """Each bus's lunch on the page is the engine's own placement, stored with the itinerary."""
     tour = planned_tour.tour
     itinerary.set_candidates(tour, [s.id for s in planned_tour.slots], planned_tour.organiser)
     result = itinerary.optimise_tour(tour, planned_tour.organiser)
@@ -97,7 +97,7 @@ def test_the_timeline_shows_lunch_where_and_when_the_optimiser_placed_it(planned
 
 
 def test_the_day_is_laid_out_from_the_stored_drives_without_any_travel_time(planned_tour, monkeypatch):
-    """Each drive on the timeline is the one the optimiser counted and stored with the stop (and the coach's
+    """Each drive on the timeline is the one the optimiser counted and stored with the stop (and the bus's
     drive back); laying the day out asks no travel-time source, and a stop whose previous place changed by hand
     shows its whole gap as the road."""
     tour = planned_tour.tour
@@ -127,7 +127,7 @@ def test_the_day_is_laid_out_from_the_stored_drives_without_any_travel_time(plan
         checked += 1
     assert checked
 
-    # The organiser unticks the first visit of a coach: the next one now comes from elsewhere.
+    # The organiser unticks the first visit of a bus: the next one now comes from elsewhere.
     bus = next(b for b in tour.buses if len(b.stops) >= 2)
     second = bus.stops[1]
     itinerary.set_candidates(

@@ -1,4 +1,4 @@
-"""Fixtures for the organiser's bookings and attendance: a two-coach tour with bookings, signing in."""
+"""Fixtures for the organiser's bookings and attendance: a two-bus tour with bookings, signing in."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from tourplanner.tours.models import Tour
 
 @dataclass
 class BookedTour:
-    """A published tour of two coaches (4 and 3 seats), its organiser, prescribers and ambassador."""
+    """A published tour of two buses (4 and 3 seats), its organiser, prescribers and ambassador."""
 
     tour: Tour
     organiser: User
@@ -62,7 +62,7 @@ class BookedTour:
 
 @pytest.fixture
 def booked_tour(make_user, make_tour) -> BookedTour:
-    """A published tour with coaches of 4 and 3 seats; an ambassador rides the first coach."""
+    """A published tour with buses of 4 and 3 seats; an ambassador rides the first bus."""
     organiser = make_user(Role.ORGANISER, name="Nadia Benali")
     prescriber = make_user(
         Role.PRESCRIBER,

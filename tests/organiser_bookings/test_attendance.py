@@ -22,7 +22,7 @@ def _participants(booking_id: int) -> list[Participant]:
     )
 
 
-def test_the_sheet_lists_confirmed_seats_per_coach_and_names_unnamed_ones(booked_tour, api_as):
+def test_the_sheet_lists_confirmed_seats_per_bus_and_names_unnamed_ones(booked_tour, api_as):
     """Once the day has come, each unnamed seat gets its own participant, once: "Participant 2", "Participant 3"."""
     named = booked_tour.book(3, ["Léa Dubois"])
     booked_tour.book(3, prescriber=booked_tour.other_prescriber)

@@ -18,13 +18,13 @@ from tourplanner.extensions import db
 from tourplanner.tours.enums import TourStatus
 
 
-def test_bookings_are_shown_per_coach_with_the_waiting_list_and_cancelled_ones(booked_tour, client, sign_in):
-    """Per coach: prescriber, organisation, seats, participants, reduced mobility; then waiting positions and
+def test_bookings_are_shown_per_bus_with_the_waiting_list_and_cancelled_ones(booked_tour, client, sign_in):
+    """Per bus: prescriber, organisation, seats, participants, reduced mobility; then waiting positions and
     cancelled."""
     booked_tour.book(3, ["Léa Dubois"], reduced_mobility=True)
     booked_tour.book(3, ["Omar Diallo"], prescriber=booked_tour.other_prescriber)
     waiting_one = booked_tour.book(2)
-    waiting_two = booked_tour.book(1, prescriber=booked_tour.other_prescriber)  # coach 1 has 1 left: confirmed
+    waiting_two = booked_tour.book(1, prescriber=booked_tour.other_prescriber)  # bus 1 has 1 left: confirmed
     waiting_three = booked_tour.book(2, prescriber=booked_tour.other_prescriber)
     gone = booked_tour.book(4)
     assert waiting_two.status is BookingStatus.CONFIRMED and gone.status is BookingStatus.WAITLISTED
@@ -41,10 +41,10 @@ def test_bookings_are_shown_per_coach_with_the_waiting_list_and_cancelled_ones(b
     ]
     assert "Julie Martin" in car1 and "Mission locale de Lyon" in car1 and "Léa Dubois" in car1
     assert "Mobilité réduite" in car1 and "4 / 4 places occupées" in car1
-    waiting = page[page.index('id="attente"') : page.index("Réservations annulées")]
+    waiting = page[page.index('id="attente"') : page.index("Inscriptions annulées")]
     rows = re.findall(r'<tr id="reservation-(\d+)">\s*<td[^>]*>(\d+)</td>', waiting)
     assert rows == [(str(waiting_one.id), "1"), (str(waiting_three.id), "2")]
-    assert re.search(r"<details[^>]*>\s*<summary>Réservations annulées \(1\)</summary>", page)
+    assert re.search(r"<details[^>]*>\s*<summary>Inscriptions annulées \(1\)</summary>", page)
 
 
 @pytest.mark.parametrize("role", [Role.PRESCRIBER, Role.COMPANY, Role.AMBASSADOR])
@@ -71,7 +71,7 @@ def test_cancelling_gives_the_seats_to_the_waiting_list(booked_tour, client, sig
     assert db.session.get(Booking, booking.id).status is BookingStatus.CONFIRMED  # asking changes nothing
     response = client.post(path, follow_redirects=True)
     assert response.status_code == 200
-    assert f"Réservation n°{booking.id}" in text_of(response) and f"n°{waiting.id}" in text_of(response)
+    assert f"Inscription n°{booking.id}" in text_of(response) and f"n°{waiting.id}" in text_of(response)
     db.session.expire_all()
     assert db.session.get(Booking, booking.id).status is BookingStatus.CANCELLED
     assert db.session.get(Booking, waiting.id).status is BookingStatus.CONFIRMED
@@ -88,7 +88,7 @@ def test_cancelling_twice_says_why(booked_tour, client, sign_in):
 
 
 def test_moving_from_the_page(booked_tour, client, sign_in):
-    """The move form puts the booking on the coach chosen."""
+    """The move form puts the booking on the bus chosen."""
     booking = booked_tour.book(2)
     second = booked_tour.tour.buses[1]
     sign_in(booked_tour.organiser)
@@ -101,7 +101,7 @@ def test_moving_from_the_page(booked_tour, client, sign_in):
 
 
 def test_a_move_that_does_not_fit_is_a_409_in_french(booked_tour, client, sign_in):
-    """Four seats do not fit in a coach of three: 409, the page says so, nothing moves."""
+    """Four seats do not fit in a bus of three: 409, the page says so, nothing moves."""
     booking = booked_tour.book(4)
     sign_in(booked_tour.organiser)
     response = client.post(
@@ -114,8 +114,8 @@ def test_a_move_that_does_not_fit_is_a_409_in_french(booked_tour, client, sign_i
 
 
 @pytest.mark.parametrize("data", [{}, {"bus_id": "deux"}, {"bus_id": "999999"}])
-def test_a_bad_coach_is_refused_in_french(booked_tour, client, sign_in, data):
-    """No coach, not a number or no coach of this tour: 422 and a French message, never a 500."""
+def test_a_bad_bus_is_refused_in_french(booked_tour, client, sign_in, data):
+    """No bus, not a number or no bus of this tour: 422 and a French message, never a 500."""
     booking = booked_tour.book(1)
     sign_in(booked_tour.organiser)
     response = client.post(f"/tours/{booked_tour.tour.id}/inscriptions/{booking.id}/car", data=data)
@@ -152,7 +152,7 @@ def test_the_csv_has_a_row_per_participant_for_french_excel(booked_tour, client,
     assert list(rows[0]) == [
         "Tour",
         "Car",
-        "Réservation n°",
+        "Inscription n°",
         "Statut",
         "Position en liste d'attente",
         "Prescripteur",
@@ -166,7 +166,7 @@ def test_the_csv_has_a_row_per_participant_for_french_excel(booked_tour, client,
     ]
     by_booking = {}
     for row in rows:
-        by_booking.setdefault(int(row["Réservation n°"]), []).append(row)
+        by_booking.setdefault(int(row["Inscription n°"]), []).append(row)
     assert [r["Participant"] for r in by_booking[named.id]] == ["Léa Dubois", "Éric Nguyen"]
     assert by_booking[named.id][0]["E-mail"] == "léa@example.fr"
     assert by_booking[named.id][0]["Mobilité réduite"] == "oui"

@@ -73,20 +73,20 @@ def test_moving_bookings_on_the_bookings_page(booked_tour, open_as):
 
     pair = booked_tour.book(2, ["Léa Dubois"], reduced_mobility=True)
     single = booked_tour.book(1, prescriber=booked_tour.other_prescriber)
-    booked_tour.book(2)  # coach 2: 1 seat left
+    booked_tour.book(2)  # bus 2: 1 seat left
     booked_tour.book(3)  # waits
     page = open_as(booked_tour.organiser)
     page.goto(f"/tours/{booked_tour.tour.id}/inscriptions")
     expect(page.get_by_role("heading", name="Inscriptions", exact=True)).to_be_visible()
     assert_accessible(page, "bookings page")
-    page.get_by_label(f"Car pour la réservation n°{pair.id}").select_option(label="Car 2")
-    page.get_by_role("button", name=f"Déplacer la réservation n°{pair.id}").click()
+    page.get_by_label(f"Car pour l'inscription n°{pair.id}").select_option(label="Car 2")
+    page.get_by_role("button", name=f"Déplacer l'inscription n°{pair.id}").click()
     expect(page.get_by_role("alert")).to_contain_text("Car 2 n'a pas la place : 2 places demandées, 1 place libre")
     assert_accessible(page, "bookings page with a refusal")
-    page.get_by_label(f"Car pour la réservation n°{single.id}").select_option(label="Car 2")
-    page.get_by_role("button", name=f"Déplacer la réservation n°{single.id}").click()
+    page.get_by_label(f"Car pour l'inscription n°{single.id}").select_option(label="Car 2")
+    page.get_by_role("button", name=f"Déplacer l'inscription n°{single.id}").click()
     expect(page.get_by_role("status")).to_contain_text(
-        f"Réservation n°{single.id} (Karim Haddad, France Travail Vénissieux) déplacée dans Car 2."
+        f"Inscription n°{single.id} (Karim Haddad, France Travail Vénissieux) déplacée dans Car 2."
     )
     second = booked_tour.tour.buses[1]
     expect(page.locator(f"section[aria-labelledby='car-{second.id}'] #reservation-{single.id}")).to_be_visible()

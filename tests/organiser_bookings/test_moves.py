@@ -1,4 +1,4 @@
-"""Moving a confirmed booking to another coach of its tour."""
+"""Moving a confirmed booking to another bus of its tour."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tourplanner.tours.operations import cancel_tour
 
 
 def test_a_booking_that_fits_moves_and_is_audited(booked_tour):
-    """A confirmed booking whose seats all fit on the other coach moves there; the audit trail says so."""
+    """A confirmed booking whose seats all fit on the other bus moves there; the audit trail says so."""
     booking = booked_tour.book(2)
     first, second = booked_tour.tour.buses
     assert booking.bus_id == first.id
@@ -26,7 +26,7 @@ def test_a_booking_that_fits_moves_and_is_audited(booked_tour):
 
 
 def test_a_booking_that_does_not_fit_stays(booked_tour):
-    """Moving 4 seats to a coach with 3 free is refused in French and changes nothing."""
+    """Moving 4 seats to a bus with 3 free is refused in French and changes nothing."""
     booking = booked_tour.book(4)
     second = booked_tour.tour.buses[1]
     with pytest.raises(Conflict, match="Car 2 n'a pas la place : 4 places demandées, 3 places libres"):
@@ -36,9 +36,9 @@ def test_a_booking_that_does_not_fit_stays(booked_tour):
 
 
 def test_seats_held_by_others_count(booked_tour):
-    """The room on the target coach is what its confirmed bookings leave free."""
-    booked_tour.book(4)  # fills coach 1
-    on_second = booked_tour.book(2)  # goes to coach 2, leaving 1 seat
+    """The room on the target bus is what its confirmed bookings leave free."""
+    booked_tour.book(4)  # fills bus 1
+    on_second = booked_tour.book(2)  # goes to bus 2, leaving 1 seat
     assert on_second.bus_id == booked_tour.tour.buses[1].id
     back = booked_tour.book(1)
     with pytest.raises(Conflict, match="Car 1 n'a pas la place"):
@@ -46,7 +46,7 @@ def test_seats_held_by_others_count(booked_tour):
 
 
 def test_only_confirmed_bookings_move(booked_tour):
-    """A waiting booking has no coach to leave: moving it is a conflict."""
+    """A waiting booking has no bus to leave: moving it is a conflict."""
     booked_tour.book(4)
     booked_tour.book(3)
     waiting = booked_tour.book(1)
@@ -55,16 +55,16 @@ def test_only_confirmed_bookings_move(booked_tour):
         moves.move_booking(waiting, booked_tour.tour.buses[1].id, booked_tour.organiser)
 
 
-def test_the_same_coach_changes_nothing(booked_tour):
-    """Asking for the coach the booking is on is no move and leaves no audit entry."""
+def test_the_same_bus_changes_nothing(booked_tour):
+    """Asking for the bus the booking is on is no move and leaves no audit entry."""
     booking = booked_tour.book(1)
     outcome = moves.move_booking(booking, booking.bus_id, booked_tour.organiser)
     assert not outcome.moved
     assert db.session.scalars(select(AuditEntry).where(AuditEntry.action == "booking.move")).first() is None
 
 
-def test_a_coach_of_another_tour_is_invalid(booked_tour, make_tour):
-    """The coach must be one of the booking's tour."""
+def test_a_bus_of_another_tour_is_invalid(booked_tour, make_tour):
+    """The bus must be one of the booking's tour."""
     booking = booked_tour.book(1)
     elsewhere = make_tour(published=True, bus_seats=[10])
     with pytest.raises(InvalidInput) as error:
@@ -73,14 +73,14 @@ def test_a_coach_of_another_tour_is_invalid(booked_tour, make_tour):
 
 
 def test_a_move_gives_the_freed_seats_to_the_waiting_list(booked_tour):
-    """Seats freed on the old coach go at once to a waiting booking that now fits there."""
+    """Seats freed on the old bus go at once to a waiting booking that now fits there."""
     first, second = booked_tour.tour.buses
-    single = booked_tour.book(1)  # coach 1: 3 left
-    booked_tour.book(2)  # coach 1: 1 left
-    booked_tour.book(2, prescriber=booked_tour.other_prescriber)  # coach 2: 1 left
-    pair = booked_tour.book(2)  # 1 and 1 free: no coach holds both
+    single = booked_tour.book(1)  # bus 1: 3 left
+    booked_tour.book(2)  # bus 1: 1 left
+    booked_tour.book(2, prescriber=booked_tour.other_prescriber)  # bus 2: 1 left
+    pair = booked_tour.book(2)  # 1 and 1 free: no bus holds both
     assert pair.status is BookingStatus.WAITLISTED
-    outcome = moves.move_booking(single, second.id, booked_tour.organiser)  # coach 1 now has 2 free
+    outcome = moves.move_booking(single, second.id, booked_tour.organiser)  # bus 1 now has 2 free
     db.session.commit()
     assert [b.id for b in outcome.promoted] == [pair.id]
     assert pair.status is BookingStatus.CONFIRMED and pair.bus_id == first.id
@@ -94,7 +94,7 @@ def test_only_organisers_move_bookings(booked_tour):
 
 
 def test_a_cancelled_tour_keeps_its_bookings_in_place(booked_tour):
-    """Once the tour is cancelled, its bookings no longer change coach."""
+    """Once the tour is cancelled, its bookings no longer change bus."""
     booking = booked_tour.book(1)
     cancel_tour(booked_tour.tour, booked_tour.organiser)
     db.session.commit()

@@ -94,7 +94,7 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 @pytest.fixture
 def make_world(app, make_user) -> Callable[[int], World]:
-    """make_world(n): n published tours, each with everything a list shows (two coaches, a quota on an
+    """make_world(n): n published tours, each with everything a list shows (two buses, a quota on an
     organisation, a pickup point, a host, confirmed and waiting bookings with participants, a visit at a
     site of one company with an ambassador), plus n more sites and offered slots of that company."""
 

@@ -111,7 +111,7 @@ def test_cancelled_booking_offers_no_button_and_cannot_be_cancelled_twice(client
 
 
 def test_booked_tour_shows_its_visits_and_road_book(client, prescriber, make_tour, make_site, make_slot):
-    """A booked tour with an itinerary lists its coach's visits with times and links to the road book."""
+    """A booked tour with an itinerary lists its bus's visits with times and links to the road book."""
     tour = make_tour(published=True, bus_seats=[20, 20])
     first, second = tour.buses
     mine = book(tour, prescriber, 2)
@@ -120,7 +120,7 @@ def test_booked_tour_shows_its_visits_and_road_book(client, prescriber, make_tou
     add_stop(tour, second, make_slot(site=make_site(name="Entrepôt de Jonage")), future(30, 14))
     page = text_of(client.get("/mes-inscriptions"))
     assert "10:15–11:15" in page and "Atelier d'injection" in page
-    assert "Entrepôt de Jonage" not in page  # the other coach's visit
+    assert "Entrepôt de Jonage" not in page  # the other bus's visit
     assert f'href="/tours/{tour.id}/feuille-de-route"' in page
     assert client.get(f"/tours/{tour.id}/feuille-de-route").status_code == 200
 

@@ -98,7 +98,7 @@ def test_only_one_coordinate_is_422(api_as, geocoder: FakeGeocoder) -> None:
 
 
 def test_access_fields_are_stored_and_shown(api_as, geocoder: FakeGeocoder) -> None:
-    """Accessibility, coach parking, protective equipment, notes, sector and trades round-trip."""
+    """Accessibility, bus parking, protective equipment, notes, sector and trades round-trip."""
     extra = {
         "is_accessible": True,
         "has_coach_parking": False,
@@ -114,7 +114,7 @@ def test_access_fields_are_stored_and_shown(api_as, geocoder: FakeGeocoder) -> N
 
 
 def test_access_fields_default_sensibly(api_as, geocoder: FakeGeocoder) -> None:
-    """A body with only the contract's fields is complete: not declared accessible, coach parking assumed."""
+    """A body with only the contract's fields is complete: not declared accessible, bus parking assumed."""
     shown = api_as(Role.COMPANY).post("/sites", json=site_body()).get_json()
     assert shown["is_accessible"] is False
     assert shown["has_coach_parking"] is True

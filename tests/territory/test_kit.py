@@ -168,9 +168,13 @@ def test_kit_page_downloads_and_imports(make_user, make_tour, make_site, client,
     page = client.get("/organisateur/kit")
     assert page.status_code == 200
     assert "Télécharger le kit" in page.get_data(as_text=True)
-    download = client.get("/organisateur/kit.json?territory=Vallée du Gier")
+    assert 'name="territoire"' in page.get_data(as_text=True)  # the pages' parameters are French
+    download = client.get("/organisateur/kit.json?territoire=Vallée du Gier")
     assert download.status_code == 200
     assert "attachment" in download.headers["Content-Disposition"]
+    assert "Vall" in download.headers["Content-Disposition"]
+    former = client.get("/organisateur/kit.json?territory=Vallée du Gier")  # the former name still works
+    assert former.headers["Content-Disposition"] == download.headers["Content-Disposition"]
     body = download.get_data()
     assert PERSONAL[1].encode() not in body
     _empty_database()

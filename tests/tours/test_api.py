@@ -237,7 +237,7 @@ def test_openapi_document_is_generated_from_the_routes(client) -> None:
 
 
 def test_adding_seats_promotes_the_waiting_list(api_as, make_user) -> None:
-    """Editing a tour to add a coach confirms waiting bookings at once, in order."""
+    """Editing a tour to add a bus confirms waiting bookings at once, in order."""
     organiser = api_as(Role.ORGANISER)
     tour_id = organiser.post("/tours", json=tour_body(buses=[{"seats": 2}])).get_json()["id"]
     organiser.post(f"/tours/{tour_id}/publish")

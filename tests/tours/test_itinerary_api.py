@@ -16,7 +16,7 @@ EAST_LYON = [(45.7745, 5.0035), (45.7690, 4.9790), (45.7820, 5.0190), (45.7550, 
 
 @pytest.fixture
 def planned(api_as, make_tour, make_site, make_slot, make_user):
-    """A tour with two coaches, lunch, and five morning or afternoon slots at five sites."""
+    """A tour with two buses, lunch, and five morning or afternoon slots at five sites."""
     organiser = make_user(Role.ORGANISER)
     tour = make_tour(organiser=organiser, bus_seats=[20, 20])
     slots = []
@@ -63,7 +63,7 @@ def test_optimise_places_every_visit_within_its_slot(planned) -> None:
 
 
 def test_a_left_out_visit_has_a_french_reason(planned, make_slot) -> None:
-    """A slot too small for the coach's group is unassigned with a reason."""
+    """A slot too small for the bus's group is unassigned with a reason."""
     api, tour, slots = planned
     small = make_slot(site=slots[0].site, start_at=future(30, 14), end_at=future(30, 16), max_visitors=8)
     api.post(f"/tours/{tour.id}/candidates", json={"slot_ids": [small.id]})
@@ -128,8 +128,8 @@ def test_bad_optimise_input_is_422(planned) -> None:
     assert response.get_json()["errors"][0]["field"] == "time_limit"
 
 
-def test_a_locked_visit_stays_on_its_coach_when_reoptimising(planned) -> None:
-    """Locking a stop keeps it in the itinerary, on the same coach, after re-optimising."""
+def test_a_locked_visit_stays_on_its_bus_when_reoptimising(planned) -> None:
+    """Locking a stop keeps it in the itinerary, on the same bus, after re-optimising."""
     api, tour, slots = planned
     api.post(f"/tours/{tour.id}/candidates", json={"slot_ids": [s.id for s in slots]})
     first = api.post(f"/tours/{tour.id}/optimise", json={}).get_json()
@@ -180,8 +180,8 @@ def test_reoptimising_after_a_decline_leaves_the_visit_out_and_keeps_other_answe
     assert kept.company_response is VisitResponse.CONFIRMED
 
 
-def test_a_visit_locked_in_place_keeps_its_coach_and_start(planned, db) -> None:
-    """Locked in place, a visit is given to the engine on its coach with its start time pinned."""
+def test_a_visit_locked_in_place_keeps_its_bus_and_start(planned, db) -> None:
+    """Locked in place, a visit is given to the engine on its bus with its start time pinned."""
     from tourplanner.tours.itinerary import build_problem
     from tourplanner.tours.models import Tour
 
@@ -195,7 +195,7 @@ def test_a_visit_locked_in_place_keeps_its_coach_and_start(planned, db) -> None:
     tour = db.session.get(Tour, tour.id)
     visit = next(v for v in build_problem(tour).problem.visits if v.id == stop["slot_id"])
     start_s = int((datetime.fromisoformat(stop["start"]) - tour.start_at).total_seconds())
-    assert visit.coach == bus and visit.required
+    assert visit.coach == bus and visit.required  # the engine says coach
     assert [(w.earliest_start_s, w.latest_start_s) for w in visit.windows] == [(start_s, start_s)]
     again = api.post(f"/tours/{tour.id}/optimise", json={}).get_json()
     kept = next(s for b in again["buses"] for s in b["stops"] if s["slot_id"] == stop["slot_id"])

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from tourplanner.accounts.enums import OrganisationKind, Role
 from tourplanner.accounts.models import ApiToken, LoginLink, LoginRequest, Organisation, User
 from tourplanner.db import utcnow
+from tourplanner.email_address import InvalidEmail, clean_email
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.mail.compose import compose
@@ -38,11 +39,10 @@ def digest(token: str) -> str:
 
 def normalise_email(email: str) -> str:
     """An e-mail address as stored: trimmed and lower-case; refuses what is not an address."""
-    email = email.strip().lower()
-    local, _, domain = email.partition("@")
-    if not local or not domain or " " in email or len(email) > 254:
-        raise InvalidInput.one("email", "adresse e-mail invalide")
-    return email
+    try:
+        return clean_email(email)
+    except InvalidEmail as error:
+        raise InvalidInput.one("email", str(error)) from None
 
 
 def find_user_by_email(email: str) -> User | None:

@@ -1,7 +1,7 @@
 """Attendance on the day of a tour, and no-show figures per organisation.
 
 Rules, in the users' words:
-- Organisers, and the ambassadors assigned to the tour (whatever their coach), take the
+- Organisers, and the ambassadors assigned to the tour (whatever their bus), take the
   attendance; no one else may see or change it.
 - Attendance is taken for confirmed bookings only, from the tour's day (Europe/Paris)
   onwards, on a tour that is open, closed or done — never on a draft or a cancelled tour.
@@ -137,20 +137,20 @@ class Counts:
 
 
 @dataclass(frozen=True)
-class CoachSheet:
-    """The attendance sheet of one coach: its seats, booking by booking."""
+class BusSheet:
+    """The attendance sheet of one bus: its seats, booking by booking."""
 
     bus: Bus | None
     lines: list[SeatLine] = field(default_factory=list)
 
     @property
     def name(self) -> str:
-        """The coach's name."""
+        """The bus's name."""
         return self.bus.name if self.bus is not None else "Sans car"
 
     @property
     def counts(self) -> Counts:
-        """Seats, present and absent on this coach."""
+        """Seats, present and absent on this bus."""
         return Counts(
             confirmed=len(self.lines),
             present=sum(1 for line in self.lines if line.attendance is Attendance.PRESENT),
@@ -160,20 +160,20 @@ class CoachSheet:
 
 @dataclass(frozen=True)
 class AttendanceSheet:
-    """A tour's attendance sheet: a sheet per coach, and whether attendance may be recorded now."""
+    """A tour's attendance sheet: a sheet per bus, and whether attendance may be recorded now."""
 
     tour: Tour
-    coaches: list[CoachSheet]
+    buses: list[BusSheet]
     is_open: bool
 
     @property
     def counts(self) -> Counts:
-        """Totals over the coaches."""
-        return sum((coach.counts for coach in self.coaches), Counts())
+        """Totals over the buses."""
+        return sum((bus.counts for bus in self.buses), Counts())
 
 
 def attendance_sheet(tour: Tour, user: User, now: datetime | None = None) -> AttendanceSheet:
-    """The tour's confirmed seats per coach, for organisers and the tour's ambassadors.
+    """The tour's confirmed seats per bus, for organisers and the tour's ambassadors.
 
     Once attendance is open, unnamed seats get their participant rows (flushed, not
     committed: the caller commits).
@@ -190,10 +190,10 @@ def attendance_sheet(tour: Tour, user: User, now: datetime | None = None) -> Att
     by_bus: dict[int | None, list[SeatLine]] = defaultdict(list)
     for booking in bookings:
         by_bus[booking.bus_id].extend(_lines(booking))
-    coaches = [CoachSheet(bus, by_bus.pop(bus.id, [])) for bus in tour.buses]
+    buses = [BusSheet(bus, by_bus.pop(bus.id, [])) for bus in tour.buses]
     if by_bus.get(None):
-        coaches.append(CoachSheet(None, by_bus[None]))
-    return AttendanceSheet(tour, coaches, is_open)
+        buses.append(BusSheet(None, by_bus[None]))
+    return AttendanceSheet(tour, buses, is_open)
 
 
 def _confirmed_bookings(tour: Tour) -> list[Booking]:

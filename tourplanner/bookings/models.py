@@ -32,7 +32,7 @@ class Booking(Base):
     status: Mapped[BookingStatus] = mapped_column(enum_column(BookingStatus), index=True)
     #: The bus the seats are on, once confirmed.
     bus_id: Mapped[int | None] = mapped_column(ForeignKey("buses.id"), index=True)
-    #: Where the booking's participants board the coach, on a tour with pickup points.
+    #: Where the booking's participants board the bus, on a tour with pickup points.
     pickup_point_id: Mapped[int | None] = mapped_column(ForeignKey("tour_pickup_points.id"), index=True)
     #: The client's Idempotency-Key header, unique per prescriber.
     idempotency_key: Mapped[str | None] = mapped_column(String(200))

@@ -1,9 +1,9 @@
-"""Moving a confirmed booking to another coach of its tour.
+"""Moving a confirmed booking to another bus of its tour.
 
 A booking moves whole (all or nothing, like booking itself): only when all its seats fit
-on the coach asked for. Seats it frees on its old coach go at once to the waiting list,
+on the bus asked for. Seats it frees on its old bus go at once to the waiting list,
 as when a booking is cancelled. The booking's people get their updated invitation
-(their copy shows their coach's schedule). Only organisers move bookings.
+(their copy shows their bus's schedule). Only organisers move bookings.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from tourplanner.accounts.models import User
 from tourplanner.audit.operations import record
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
-from tourplanner.bookings.operations import fill_from_waiting_list, free_seats_by_bus, lock_tour
+from tourplanner.bookings.operations import fill_from_waiting_list, lock_tour
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.formatting import counted
@@ -24,8 +24,9 @@ from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Bus
 from tourplanner.tours.notices import plan_changed
 from tourplanner.tours.queries import check_manages
+from tourplanner.tours.seats import free_seats_by_bus
 
-#: Tours whose bookings may still change coach.
+#: Tours whose bookings may still change bus.
 MOVABLE_STATUSES = (TourStatus.PUBLISHED, TourStatus.CLOSED)
 
 
@@ -39,11 +40,11 @@ class MoveOutcome:
 
 
 def move_booking(booking: Booking, bus_id: int, organiser: User) -> MoveOutcome:
-    """Put a confirmed booking on the coach `bus_id` of its tour if all its seats fit there.
+    """Put a confirmed booking on the bus `bus_id` of its tour if all its seats fit there.
 
     Conflict when the booking is not confirmed, the tour is no longer open to changes, or
-    the coach lacks room; InvalidInput when `bus_id` is no coach of the tour. Asking for
-    the coach the booking is already on changes nothing.
+    the bus lacks room; InvalidInput when `bus_id` is no bus of the tour. Asking for
+    the bus the booking is already on changes nothing.
     """
     check_manages(organiser, booking.tour)
     tour = lock_tour(booking.tour_id)
@@ -79,7 +80,7 @@ def move_booking(booking: Booking, bus_id: int, organiser: User) -> MoveOutcome:
         from_bus=source.name if source is not None else None,
         to_bus=target.name,
     )
-    # The people's schedule follows their coach: open or closed to bookings, the tour will
+    # The people's schedule follows their bus: open or closed to bookings, the tour will
     # take place (the other states were refused above).
     plan_changed(tour)
     promoted = fill_from_waiting_list(tour, organiser)

@@ -1,7 +1,7 @@
 """The verbs of bookings: book seats, cancel a booking, fill freed seats from the waiting list.
 
 Rules, in the users' words:
-- A booking is all or nothing: it is confirmed only when all its seats fit on one coach
+- A booking is all or nothing: it is confirmed only when all its seats fit on one bus
   (the first bus, in the tour's order, with room for them all); otherwise it waits.
 - First come, first served: bookings are served in the order they were made (their id).
 - Freed seats go at once, in the same transaction, to the earliest waiting booking whose
@@ -44,7 +44,7 @@ from tourplanner.tours.queries import manages_tour
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
 #: Longest Idempotency-Key accepted (the column's size).
 IDEMPOTENCY_KEY_MAX_LENGTH = 200
-#: Tours in these states may still move people from the waiting list to a coach.
+#: Tours in these states may still move people from the waiting list to a bus.
 FILLABLE_STATUSES = (TourStatus.PUBLISHED, TourStatus.CLOSED)
 
 
@@ -132,12 +132,15 @@ def _lock_prescriber(prescriber: User) -> None:
         db.session.execute(select(User.id).where(User.id == prescriber.id).with_for_update(key_share=True))
 
 
-# --- reading seats ---------------------------------------------------------------------
+# --- reading seats under the lock (elsewhere: tours.seats, the one home of free seats) ------
 
 
 @dataclass
 class SeatState:
-    """What a booking needs to know of a tour's seats, read in one statement under the tour's lock."""
+    """What a booking needs to know of a tour's seats, read in one statement under the tour's lock.
+
+    The booking's hot path reads free seats together with the waiting list's size in one
+    statement; `tours.seats` answers the same free seats for every other reader."""
 
     #: Bus id → seats not held by a confirmed booking.
     free: dict[int, int]
@@ -170,11 +173,6 @@ _SEAT_STATE = (
     )
     .group_by(_BOOKINGS.status, _BOOKINGS.bus_id)
 )
-
-
-def free_seats_by_bus(tour: Tour) -> dict[int, int]:
-    """Bus id → seats not held by a confirmed booking, for each bus of the tour."""
-    return seat_state(tour).free
 
 
 def first_bus_with_room(tour: Tour, free: dict[int, int], seats: int) -> Bus | None:
@@ -215,7 +213,7 @@ def waiting_position(booking: Booking) -> int | None:
 def book_seats(
     tour: Tour | int, prescriber: User, request: BookingRequest, idempotency_key: str | None = None
 ) -> BookingOutcome:
-    """Book seats on a tour for a prescriber: confirmed if they all fit on one coach, else waitlisted.
+    """Book seats on a tour for a prescriber: confirmed if they all fit on one bus, else waitlisted.
 
     `tour` may be given by its id: the tour is read once, under its lock (404 if unknown).
     On a reverse visit (`siae_visit`) the one booking is a company contact instead (rules.check_may_book).
@@ -238,7 +236,7 @@ def book_seats(
     _check_request(tour, request)
     rules.check_quotas(tour, prescriber, request.seats)
 
-    # Seats freed another way (a coach added by the organiser) go to those already waiting first.
+    # Seats freed another way (a bus added by the organiser) go to those already waiting first.
     state = seat_state(tour)
     promoted = _fill(tour, state.free, actor=None, smallest_waiting=state.smallest_waiting)
     booking = Booking(
@@ -321,8 +319,8 @@ def _fill(tour: Tour, free: dict[int, int], actor: User | None, smallest_waiting
         return []
     most_free = max(free.values(), default=0)
     if most_free < smallest_waiting:
-        return []  # nobody waiting fits on any coach: no need to read the waiting list
-    # Only bookings that fit on the emptiest coach can move: the others are not even read.
+        return []  # nobody waiting fits on any bus: no need to read the waiting list
+    # Only bookings that fit on the emptiest bus can move: the others are not even read.
     waiting = waiting_list(tour, at_most_seats=most_free)
     promoted = []
     for booking in waiting:

@@ -87,7 +87,7 @@ class PersonalEvent:
     url: str
     #: When the data behind this copy last changed (the feed's DTSTAMP).
     changed_at: datetime
-    #: Whatever else, besides times and place, deserves an update (an ambassador's coach).
+    #: Whatever else, besides times and place, deserves an update (an ambassador's bus).
     extra_key: str = ""
     seats: int | None = None
     site_name: str | None = None
@@ -97,7 +97,7 @@ class PersonalEvent:
     @property
     def fingerprint(self) -> str:
         """A digest of what the person is told: times, place and programme (companies, their
-        times, the coach, the group); when it changes, the person gets an update.
+        times, the bus, the group); when it changes, the person gets an update.
 
         The schedule's first line, which names the tour, is left out: a new title alone
         is no reason to mail everyone.
@@ -235,17 +235,17 @@ class _TourData:
         return max(moment for moment in moments if moment is not None)
 
     def has_itinerary(self, buses: list[Bus]) -> bool:
-        """Whether one of these coaches has visits planned."""
+        """Whether one of these buses has visits planned."""
         return any(self.stops_by_bus.get(bus.id) for bus in buses)
 
     def return_of(self, buses: list[Bus]) -> datetime:
-        """When the last of these coaches is back: its itinerary's return, else the tour's end."""
+        """When the last of these buses is back: its itinerary's return, else the tour's end."""
         if not self.has_itinerary(buses):
             return self.tour.end_at
         return max(bus.return_at or self.tour.end_at for bus in buses if self.stops_by_bus.get(bus.id))
 
     def bus_schedule(self, bus: Bus, with_equipment: bool = True) -> list[str]:
-        """The day of one coach, a line per step."""
+        """The day of one bus, a line per step."""
         tour = self.tour
         lines = [f"{hm(tour.meeting_at)}  Rendez-vous : {tour.meeting_point_name}"]
         departure = bus.departure_at or tour.departure_at
@@ -264,7 +264,7 @@ class _TourData:
         return lines
 
     def schedule(self, buses: list[Bus]) -> list[str]:
-        """The programme for a person on these coaches (all of them when unknown)."""
+        """The programme for a person on these buses (all of them when unknown)."""
         tour = self.tour
         if self.cohort is not None:
             return [tour.title, "", *self.cohort.lines]
@@ -284,7 +284,7 @@ class _TourData:
         return lines
 
     def group_size(self, bus: Bus) -> int:
-        """Seats confirmed on a coach (all confirmed seats when the tour has one coach)."""
+        """Seats confirmed on a bus (all confirmed seats when the tour has one bus)."""
         if len(self.tour.buses) == 1:
             return sum(booking.seats for booking in self.bookings)
         return sum(booking.seats for booking in self.bookings if booking.bus_id == bus.id)
@@ -402,8 +402,8 @@ def _put(
 ) -> None:
     """Add a person's copy of the tour unless they already have one (one event per UID each).
 
-    It starts at the meeting time and ends when the person's coach is back (the last of
-    their coaches), per the itinerary; before there is one, at the tour's end.
+    It starts at the meeting time and ends when the person's bus is back (the last of
+    their buses), per the itinerary; before there is one, at the tour's end.
     """
     recipient = email.strip().lower()
     if recipient in events:

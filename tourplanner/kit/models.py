@@ -12,7 +12,7 @@ from tourplanner.db import Base, utcnow
 
 
 class TourTemplate(Base):
-    """A reusable tour of an organisation: kind, meeting point, coaches and hours, but no day."""
+    """A reusable tour of an organisation: kind, meeting point, buses and hours, but no day."""
 
     __tablename__ = "tour_templates"
     __table_args__ = (UniqueConstraint("organisation_id", "name"),)

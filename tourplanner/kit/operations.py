@@ -4,7 +4,7 @@ What travels: the territory's industrial zones; the sites in them with what visi
 shown (sector, trades, equipment, access, pay, training, open positions) but WITHOUT
 personal data (no contact names, telephones, e-mails: `contact_name`, `contact_phone`,
 `visitor_contacts` and `how_to_apply` stay home); and the organiser's tour templates, the
-shape of each tour they manage (kind, meeting point, coaches, hours) without its day; and the
+shape of each tour they manage (kind, meeting point, buses, hours) without its day; and the
 organisation's perception questionnaires (one per audience, its statements in order).
 
 Importing is idempotent (zones by name, sites by company and name, templates by name and
@@ -120,7 +120,7 @@ class ImportReport:
 
 
 def template_of(tour: Tour, trades: list[str] | None = None) -> dict[str, Any]:
-    """A tour's shape without its day: local hours, lengths in minutes, coaches' seats, its trades (ROME codes)."""
+    """A tour's shape without its day: local hours, lengths in minutes, buses' seats, its trades (ROME codes)."""
     start = to_local(tour.start_at)
 
     def hour(value: datetime) -> str:

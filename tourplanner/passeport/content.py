@@ -81,7 +81,7 @@ class Passeport:
 
 
 def sites_visited(booking: Booking) -> list[tuple[Site, datetime | None]]:
-    """The sites the booking's participants visit: their coach's stops, else the tour's, else its candidates.
+    """The sites the booking's participants visit: their bus's stops, else the tour's, else its candidates.
 
     Visits a company declined are left out; each site once, in visiting order.
     """

@@ -30,7 +30,7 @@ def passeport_booking(booking_id: int, user: User) -> Booking:
         return booking
     if user.role is not Role.PRESCRIBER:
         raise PermissionDenied("le passeport est réservé au prescripteur de l'inscription et aux organisateurs")
-    raise NotFound(f"aucune réservation n°{booking_id}")
+    raise NotFound(f"aucune inscription n°{booking_id}")
 
 
 def _serializer() -> URLSafeSerializer:

@@ -6,7 +6,6 @@ tourplanner.sites.review.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -21,6 +20,7 @@ from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.timeutil import local_zone, to_local
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Tour, TourCandidate
+from tourplanner.trades.search import site_matches_trade
 
 #: What the catalogue shows when no status is asked for: the slots an organiser can still use.
 DEFAULT_STATUSES = (SlotStatus.OFFERED, SlotStatus.ACCEPTED)
@@ -63,12 +63,6 @@ class CatalogueRow:
         return [tour for tour in self.tours_of_day if tour.id not in taken]
 
 
-def fold(text: str | None) -> str:
-    """`text` lower-cased without accents, for matching what people type ("metallurgie")."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 def local_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     """The aware instants at which local day `first` begins and the day after `last` begins."""
     zone = local_zone()
@@ -76,15 +70,6 @@ def local_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
         datetime.combine(first, time(0), tzinfo=zone),
         datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone),
     )
-
-
-def matches_trade(site: Site, words: str | None) -> bool:
-    """Whether every word of `words` is in the site's sector or trades (case and accents ignored)."""
-    wanted = fold(words).split()
-    if not wanted:
-        return True
-    haystack = fold(f"{site.sector or ''}\n{site.trades or ''}")
-    return all(word in haystack for word in wanted)
 
 
 def catalogue_slots(filters: SlotFilters) -> list[CatalogueRow]:
@@ -127,7 +112,7 @@ def _slots_query(filters: SlotFilters):
 
 def _rows(slots: list[Slot], filters: SlotFilters) -> list[CatalogueRow]:
     """These slots, narrowed by the trade filter, with the tours of their day and those they are in."""
-    slots = [slot for slot in slots if matches_trade(slot.site, filters.trade)]
+    slots = [slot for slot in slots if site_matches_trade(slot.site, filters.trade)]
     if not slots:
         return []
     days = {to_local(slot.start_at).date() for slot in slots}

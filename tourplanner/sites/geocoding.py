@@ -10,7 +10,6 @@ Every failure is a GeocodingError with a French message, never a raw exception.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -23,12 +22,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from tourplanner.errors import FieldError, GeocodingError, InvalidInput
 from tourplanner.extensions import db
 from tourplanner.sites.models import GeocodeCache
+from tourplanner.text import fold
 
 log = logging.getLogger(__name__)
 
 #: The public BAN API (https://adresse.data.gouv.fr/api-doc/adresse).
 BAN_DOMAIN = "api-adresse.data.gouv.fr"
-#: BAN scores each answer from 0 to 1; below this the match is too doubtful to place a coach.
+#: BAN scores each answer from 0 to 1; below this the match is too doubtful to place a bus.
 BAN_MIN_SCORE = 0.5
 DEFAULT_TIMEOUT_SECONDS = 5.0
 
@@ -136,10 +136,8 @@ def configured_geocoder() -> Geocoder:
 
 
 def normalise_address(address: str) -> str:
-    """The cache key of an address: no accents, case, punctuation or repeated spaces."""
-    decomposed = unicodedata.normalize("NFKD", address)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    cleaned = "".join(c if c.isalnum() else " " for c in plain)
+    """The cache key of an address: folded (no accents, case, ligatures), no punctuation or repeated spaces."""
+    cleaned = "".join(c if c.isalnum() else " " for c in fold(address))
     return " ".join(cleaned.split())[:300]
 
 

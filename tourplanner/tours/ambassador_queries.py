@@ -19,10 +19,10 @@ from tourplanner.tours.models import AmbassadorAssignment, Bus, Tour
 
 @dataclass(frozen=True)
 class AmbassadorDay:
-    """One tour an ambassador rides: the tour, their coach and the other ambassadors on it."""
+    """One tour an ambassador rides: the tour, their bus and the other ambassadors on it."""
 
     assignment: AmbassadorAssignment
-    #: The other ambassadors on the same coach, by name.
+    #: The other ambassadors on the same bus, by name.
     companions: list[User] = field(default_factory=list)
 
     @property
@@ -32,7 +32,7 @@ class AmbassadorDay:
 
     @property
     def bus(self) -> Bus:
-        """The coach ridden."""
+        """The bus ridden."""
         return self.assignment.bus
 
 

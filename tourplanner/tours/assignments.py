@@ -16,6 +16,7 @@ from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
 from tourplanner.accounts.operations import find_user_by_email
 from tourplanner.audit.operations import record
+from tourplanner.email_address import is_email
 from tourplanner.errors import Conflict, FieldError, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.timeutil import to_local
@@ -43,7 +44,7 @@ class AssignmentOutcome:
 
 
 def _ambassador(email: str, errors: list[FieldError]) -> User | None:
-    user = find_user_by_email(email) if "@" in email else None
+    user = find_user_by_email(email) if is_email(email) else None
     if user is None or not user.is_active:
         errors.append(FieldError("email", f"aucun compte actif pour {email.strip()}"))
         return None

@@ -2,7 +2,7 @@
 
 Read-only, and a constant number of SQL statements whatever the number of tours: one for
 the tours, then one per kind of concern over all of them at once (declined visits, seats by
-status, coaches without an ambassador, reduced mobility on a coach visiting a site that is
+status, buses without an ambassador, reduced mobility on a bus visiting a site that is
 not accessible).
 """
 
@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, select
 
 from tourplanner.accounts.models import Organisation, User
 from tourplanner.bookings.enums import BookingStatus
@@ -24,8 +24,9 @@ from tourplanner.sites.models import Site, Slot
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour
 from tourplanner.tours.queries import managed_by
+from tourplanner.tours.seats import seats_of_tours
 
-#: Tours whose coaches, bookings and visits are still to be looked after.
+#: Tours whose buses, bookings and visits are still to be looked after.
 LIVE_STATUSES = (TourStatus.DRAFT, TourStatus.PUBLISHED, TourStatus.CLOSED)
 #: Statuses in which people have been told the programme (bookings, companies, ambassadors).
 ANNOUNCED_STATUSES = (TourStatus.PUBLISHED, TourStatus.CLOSED)
@@ -45,7 +46,7 @@ class DeclinedVisit:
 
 @dataclass(frozen=True)
 class ReducedMobilityRisk:
-    """A confirmed booking with a person of reduced mobility on a coach visiting a site they cannot follow."""
+    """A confirmed booking with a person of reduced mobility on a bus visiting a site they cannot follow."""
 
     booking_id: int
     prescriber: str
@@ -109,20 +110,20 @@ def tours_needing_attention(organiser: User, now: datetime | None = None) -> lis
 
     for tour_id, visit in _declined_visits(ids):
         by_id[tour_id].declined.append(visit)
-    confirmed, waiting = _seats(ids)
+    seats = seats_of_tours(tours)
     for tour_id in ids:
         attention = by_id[tour_id]
         tour = attention.tour
-        attention.seats_waitlisted = waiting.get(tour_id, 0)
+        attention.seats_waitlisted = seats[tour_id].waitlisted
         if (
             tour.status in ANNOUNCED_STATUSES
             and tour.min_participants is not None
             and tour.go_no_go_at is not None
             and tour.go_confirmed_at is None
             and tour.go_no_go_at > now
-            and confirmed.get(tour_id, 0) < tour.min_participants
+            and seats[tour_id].confirmed < tour.min_participants
         ):
-            attention.below_minimum = BelowMinimum(confirmed.get(tour_id, 0), tour.min_participants, tour.go_no_go_at)
+            attention.below_minimum = BelowMinimum(seats[tour_id].confirmed, tour.min_participants, tour.go_no_go_at)
     if announced:
         for tour_id, name in _buses_without_ambassador(announced):
             by_id[tour_id].buses_without_ambassador.append(name)
@@ -150,20 +151,6 @@ def _declined_visits(tour_ids: list[int]) -> list[tuple[int, DeclinedVisit]]:
     ]
 
 
-def _seats(tour_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
-    """Confirmed and waiting seats by tour id."""
-    confirmed: dict[int, int] = {}
-    waiting: dict[int, int] = {}
-    rows = db.session.execute(
-        select(Booking.tour_id, Booking.status, func.sum(Booking.seats))
-        .where(Booking.tour_id.in_(tour_ids), Booking.status != BookingStatus.CANCELLED)
-        .group_by(Booking.tour_id, Booking.status)
-    ).all()
-    for tour_id, status, seats in rows:
-        (confirmed if status is BookingStatus.CONFIRMED else waiting)[tour_id] = int(seats or 0)
-    return confirmed, waiting
-
-
 def _buses_without_ambassador(tour_ids: list[int]) -> list[tuple[int, str]]:
     rows = db.session.execute(
         select(Bus.tour_id, Bus.position, Bus.label)
@@ -179,7 +166,7 @@ def _buses_without_ambassador(tour_ids: list[int]) -> list[tuple[int, str]]:
 def _reduced_mobility_risks(
     tour_ids: list[int], booking_id: int | None = None
 ) -> list[tuple[int, ReducedMobilityRisk]]:
-    """Confirmed bookings with a person of reduced mobility whose coach visits a non-accessible site."""
+    """Confirmed bookings with a person of reduced mobility whose bus visits a non-accessible site."""
     needs_access = exists().where(Participant.booking_id == Booking.id, Participant.has_reduced_mobility.is_(True))
     query = (
         select(Booking.tour_id, Booking.id, User.name, Bus.position, Bus.label, Site.name)
@@ -208,6 +195,6 @@ def _reduced_mobility_risks(
 
 
 def reduced_mobility_risk(booking: Booking) -> ReducedMobilityRisk | None:
-    """For the prescriber who just booked: the sites of their coach a person of reduced mobility cannot follow."""
+    """For the prescriber who just booked: the sites of their bus a person of reduced mobility cannot follow."""
     found = _reduced_mobility_risks([booking.tour_id], booking_id=booking.id)
     return found[0][1] if found else None

@@ -5,12 +5,11 @@ Nothing here writes: the booking rules stay in tourplanner.bookings.operations.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select, union
+from sqlalchemy import select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from tourplanner.accounts.enums import Role
@@ -26,7 +25,9 @@ from tourplanner.sites.enums import VisitResponse
 from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.timeutil import local_zone
 from tourplanner.tours.enums import TourKind, TourStatus
-from tourplanner.tours.models import Bus, Stop, Tour, TourCandidate
+from tourplanner.tours.models import Stop, Tour, TourCandidate
+from tourplanner.tours.seats import seats_of_tour, seats_of_tours
+from tourplanner.trades.search import site_matches_trade
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class CatalogueEntry:
     seats_total: int
     seats_free: int
     seats_waitlisted: int
-    #: Most seats one booking can have confirmed now (a booking rides one coach).
+    #: Most seats one booking can have confirmed now (a booking rides one bus).
     largest_free_block: int
     #: In itinerary order; empty until the organiser has computed an itinerary.
     companies: list[VisitedCompany] = field(default_factory=list)
@@ -84,8 +85,8 @@ class StopTimes:
 
 
 @dataclass(frozen=True)
-class CoachPlan:
-    """One coach's visits, for the people booked on the tour."""
+class BusPlan:
+    """One bus's visits, for the people booked on the tour."""
 
     bus_name: str
     return_at: datetime | None
@@ -104,8 +105,8 @@ class BookingView:
     is_past_deadline: bool
     #: Whether the prescriber may open the tour's road book (a live booking on a live tour).
     has_road_book: bool
-    #: The coach of a confirmed booking, else every coach with visits.
-    plans: list[CoachPlan]
+    #: The bus of a confirmed booking, else every bus with visits.
+    plans: list[BusPlan]
 
 
 @dataclass(frozen=True)
@@ -182,29 +183,22 @@ def _entries(tours: list[Tour], filters: CatalogueFilters) -> list[CatalogueEntr
     ids = [tour.id for tour in tours]
     sites = _sites_by_tour(ids)
     if filters.trade and filters.trade.strip():
-        wanted = _fold(filters.trade)
         # A trade of the ROME referential also finds the tours showing it, or its passerelles, in other sectors.
         from tourplanner.trades.operations import search_tours
 
         showing = {match.tour.id for match in search_tours(filters.trade).tours}
-        tours = [
-            t
-            for t in tours
-            if t.id in showing or any(wanted in _fold(f"{s.sector or ''}\n{s.trades or ''}") for s in sites[t.id])
-        ]
-    confirmed, waiting = _seats_by_tour(ids)
-    free_by_bus = _free_by_bus(ids)
+        tours = [t for t in tours if t.id in showing or any(site_matches_trade(s, filters.trade) for s in sites[t.id])]
+    seats = seats_of_tours(tours)
     visited = _visited_companies(ids)
     entries = []
     for tour in tours:
-        total = tour.seats_total
         entries.append(
             CatalogueEntry(
                 tour=tour,
-                seats_total=total,
-                seats_free=max(total - confirmed.get(tour.id, 0), 0),
-                seats_waitlisted=waiting.get(tour.id, 0),
-                largest_free_block=max((free_by_bus.get(bus.id, bus.seats) for bus in tour.buses), default=0),
+                seats_total=seats[tour.id].total,
+                seats_free=seats[tour.id].free,
+                seats_waitlisted=seats[tour.id].waitlisted,
+                largest_free_block=seats[tour.id].largest_free_block,
                 companies=visited.get(tour.id, []),
                 territories=sorted({s.zone.territory for s in sites[tour.id] if s.zone is not None}),
             )
@@ -219,16 +213,14 @@ def catalogue_territories() -> list[str]:
 
 def catalogue_entry(tour: Tour) -> CatalogueEntry:
     """One tour's seats and visited companies, whatever its state (for the booking form)."""
-    confirmed, waiting = _seats_by_tour([tour.id])
-    free_by_bus = _free_by_bus([tour.id])
+    seats = seats_of_tour(tour)
     sites = _sites_by_tour([tour.id])
-    total = tour.seats_total
     return CatalogueEntry(
         tour=tour,
-        seats_total=total,
-        seats_free=max(total - confirmed.get(tour.id, 0), 0),
-        seats_waitlisted=waiting.get(tour.id, 0),
-        largest_free_block=max((free_by_bus.get(bus.id, bus.seats) for bus in tour.buses), default=0),
+        seats_total=seats.total,
+        seats_free=seats.free,
+        seats_waitlisted=seats.waitlisted,
+        largest_free_block=seats.largest_free_block,
         companies=_visited_companies([tour.id]).get(tour.id, []),
         territories=sorted({s.zone.territory for s in sites[tour.id] if s.zone is not None}),
     )
@@ -249,7 +241,7 @@ def booking_closed_reason(tour: Tour, now: datetime | None = None) -> str | None
 
 
 def largest_booking(tour: Tour) -> int:
-    """Most seats one booking may ask for on this tour (the tour's limit, else its largest coach)."""
+    """Most seats one booking may ask for on this tour (the tour's limit, else its largest bus)."""
     largest_bus = max((bus.seats for bus in tour.buses), default=0)
     if tour.max_seats_per_booking is not None:
         return min(tour.max_seats_per_booking, largest_bus)
@@ -288,7 +280,7 @@ def booking_view(booking: Booking, now: datetime | None = None) -> BookingView:
     )
 
 
-def _plans(booking: Booking) -> list[CoachPlan]:
+def _plans(booking: Booking) -> list[BusPlan]:
     buses = [booking.bus] if booking.bus is not None else list(booking.tour.buses)
     plans = []
     for bus in buses:
@@ -297,7 +289,7 @@ def _plans(booking: Booking) -> list[CoachPlan]:
         if not stops:
             continue
         plans.append(
-            CoachPlan(
+            BusPlan(
                 bus_name=bus.name,
                 return_at=bus.return_at,
                 stops=[
@@ -321,12 +313,6 @@ def _plans(booking: Booking) -> list[CoachPlan]:
 
 def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=local_zone())
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents, so that "metallurgie" finds "Métallurgie"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
 def _tour_sites():
@@ -359,33 +345,6 @@ def _sites_by_tour(tour_ids: list[int]) -> dict[int, list[Site]]:
     for tour_id, site in rows:
         result[tour_id].append(site)
     return result
-
-
-def _seats_by_tour(tour_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
-    """Seats confirmed and seats waiting, by tour id."""
-    rows = db.session.execute(
-        select(Booking.tour_id, Booking.status, func.sum(Booking.seats))
-        .where(Booking.tour_id.in_(tour_ids), Booking.status != BookingStatus.CANCELLED)
-        .group_by(Booking.tour_id, Booking.status)
-    ).all()
-    confirmed: dict[int, int] = {}
-    waiting: dict[int, int] = {}
-    for tour_id, status, seats in rows:
-        (confirmed if status is BookingStatus.CONFIRMED else waiting)[tour_id] = int(seats)
-    return confirmed, waiting
-
-
-def _free_by_bus(tour_ids: list[int]) -> dict[int, int]:
-    """Bus id → seats not held by a confirmed booking."""
-    held = dict(
-        db.session.execute(
-            select(Booking.bus_id, func.sum(Booking.seats))
-            .where(Booking.tour_id.in_(tour_ids), Booking.status == BookingStatus.CONFIRMED)
-            .group_by(Booking.bus_id)
-        ).all()
-    )
-    buses = db.session.scalars(select(Bus).where(Bus.tour_id.in_(tour_ids)))
-    return {bus.id: bus.seats - int(held.get(bus.id) or 0) for bus in buses}
 
 
 def _visited_companies(tour_ids: list[int]) -> dict[int, list[VisitedCompany]]:

@@ -100,7 +100,7 @@ def build_problem(tour: Tour, provider: routing.TravelTimeProvider | None = None
     leaves the meeting point with the others only.
     """
     origin = tour.start_at
-    #: The coaches leave when the group has boarded: the start plus the boarding margin.
+    #: The buses leave when the group has boarded: the start plus the boarding margin.
     departure_s = (tour.boarding_minutes or 0) * 60
 
     def seconds(value: datetime) -> int:
@@ -140,7 +140,7 @@ def build_problem(tour: Tour, provider: routing.TravelTimeProvider | None = None
             is_accessible=site.is_accessible,
             required=slot.id in locked,
             priority=2 if slot.id in locked else 1,
-            # A locked visit stays on its coach.
+            # A locked visit stays on its bus.
             coach=locked[slot.id].bus.position if slot.id in locked else None,
         )
     loads, boarding, reduced_mobility = _passengers(tour)
@@ -205,7 +205,7 @@ def _passengers(tour: Tour) -> tuple[dict[int, int], dict[tuple[int, int], int],
 
 
 def travel_provider() -> routing.TravelTimeProvider:
-    """The configured travel times: an OSRM server if one is set, else distances at coach speed."""
+    """The configured travel times: an OSRM server if one is set, else distances at bus speed."""
     config = current_app.config
     default = routing.HaversineProvider(float(config["ROUTING_CIRCUITY"]), float(config["ROUTING_COACH_SPEED_KMH"]))
     if config.get("OSRM_URL"):
@@ -288,18 +288,18 @@ def _store(tour: Tour, built: TourProblem, result: routing.Result) -> None:
 
 
 def _drives(route: routing.CoachRoute, problem: routing.Problem) -> dict[int, int]:
-    """The drive, in seconds, that brings the coach to each visit of `route` (by visit id) from the
+    """The drive, in seconds, that brings the bus to each visit of `route` (by visit id) from the
     place it left before (pick-ups on the way included), and at key -1 the drive back."""
     durations = problem.durations_s
-    coach = next(c for c in problem.coaches if c.id == route.coach_id)
+    bus = next(c for c in problem.coaches if c.id == route.coach_id)  # the engine names it a Coach
     drives: dict[int, int] = {}
-    here, pending = coach.start, 0
+    here, pending = bus.start, 0
     for step in route.stops:
         pending += int(durations[here, step.place])
         here = step.place
         if step.kind == "visit":
             drives[step.id], pending = pending, 0
-    drives[-1] = pending + int(durations[here, coach.end])
+    drives[-1] = pending + int(durations[here, bus.end])
     return drives
 
 
@@ -327,7 +327,7 @@ def user_may_see_itinerary(tour: Tour, user: User) -> bool:
 
 
 def lock_stop(tour: Tour, slot_id: int, locked: bool, organiser: User, in_place: bool = False) -> Stop:
-    """Lock (or unlock) a visit: re-optimising keeps it on its coach, and at its time if `in_place`."""
+    """Lock (or unlock) a visit: re-optimising keeps it on its bus, and at its time if `in_place`."""
     for bus in tour.buses:
         for stop in bus.stops:
             if stop.slot_id == slot_id:

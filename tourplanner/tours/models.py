@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 class Tour(Base):
-    """A programme day: a ZI Tour by coach, a small-group visit, an immersion or a meeting."""
+    """A programme day: a ZI Tour by bus, a small-group visit, an immersion or a meeting."""
 
     __tablename__ = "tours"
     __table_args__ = (
@@ -43,7 +43,7 @@ class Tour(Base):
     meeting_address: Mapped[str | None] = mapped_column(String(300))
     meeting_lat: Mapped[float]
     meeting_lon: Mapped[float]
-    #: The group meets at `start_at`; the coaches leave this many minutes later (0–30).
+    #: The group meets at `start_at`; the buses leave this many minutes later (0–30).
     boarding_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
     #: Bookings close at this time; afterwards only organisers change them.
     booking_deadline_at: Mapped[datetime]
@@ -53,7 +53,7 @@ class Tour(Base):
     lunch_minutes: Mapped[int | None]
     #: Where the group has lunch, as the organiser chose it (restaurant, canteen…): shown in the road book.
     lunch_place: Mapped[str | None] = mapped_column(String(300))
-    #: Largest booking a prescriber may make; none = up to a coach's seats.
+    #: Largest booking a prescriber may make; none = up to a bus's seats.
     max_seats_per_booking: Mapped[int | None]
     #: Fewer confirmed seats than this at `go_no_go_at` and the tour is cancelled; none = no minimum.
     min_participants: Mapped[int | None]
@@ -113,12 +113,12 @@ class Tour(Base):
 
     @property
     def departure_at(self) -> datetime:
-        """When the coaches leave the meeting point: the start plus the boarding margin."""
+        """When the buses leave the meeting point: the start plus the boarding margin."""
         return self.start_at + timedelta(minutes=self.boarding_minutes or 0)
 
     @property
     def return_at(self) -> datetime:
-        """When the last coach is back per the itinerary; the tour's end before there is one."""
+        """When the last bus is back per the itinerary; the tour's end before there is one."""
         returns = [bus.return_at for bus in self.buses if bus.return_at is not None]
         return max(returns) if returns else self.end_at
 
@@ -129,7 +129,7 @@ class Tour(Base):
 
 
 class Bus(Base):
-    """A coach (or the vehicle of a small group) of a tour."""
+    """A bus (or the vehicle of a small group) of a tour."""
 
     __tablename__ = "buses"
     __table_args__ = (
@@ -143,9 +143,9 @@ class Bus(Base):
     position: Mapped[int]
     seats: Mapped[int]
     label: Mapped[str | None] = mapped_column(String(100))
-    #: When the coach leaves the meeting point, per the itinerary (none without one).
+    #: When the bus leaves the meeting point, per the itinerary (none without one).
     departure_at: Mapped[datetime | None]
-    #: The coach's arrival back at the meeting point, per the itinerary.
+    #: The bus's arrival back at the meeting point, per the itinerary.
     return_at: Mapped[datetime | None]
     #: The group's lunch as the optimiser placed it (none without lunch or itinerary).
     lunch_start_at: Mapped[datetime | None]
@@ -162,12 +162,12 @@ class Bus(Base):
 
     @property
     def meeting_at(self) -> datetime:
-        """When this coach's group meets: the tour's start."""
+        """When this bus's group meets: the tour's start."""
         return self.tour.start_at
 
     @property
     def planned_return_at(self) -> datetime:
-        """When this coach is back: its itinerary's return, else the tour's end."""
+        """When this bus is back: its itinerary's return, else the tour's end."""
         return self.return_at or self.tour.end_at
 
     @property
@@ -203,7 +203,7 @@ class TourQuota(Base):
 
 
 class TourPickupPoint(Base):
-    """A place where a coach of the tour picks up the participants booked there."""
+    """A place where a bus of the tour picks up the participants booked there."""
 
     __tablename__ = "tour_pickup_points"
     __table_args__ = (
@@ -259,7 +259,7 @@ class Stop(Base):
     #: …and ends.
     end_at: Mapped[datetime]
     departure_at: Mapped[datetime]
-    #: The drive that brings the coach here from where it was before (the meeting point, the
+    #: The drive that brings the bus here from where it was before (the meeting point, the
     #: previous visit, pick-ups in between), as the optimiser counted it; none once that
     #: previous place changed without re-optimising.
     drive_seconds: Mapped[int | None]

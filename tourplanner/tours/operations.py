@@ -22,10 +22,11 @@ from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Bus, Tour, TourPickupPoint, TourQuota
 from tourplanner.tours.notices import plan_changed
 from tourplanner.tours.queries import check_manages
+from tourplanner.tours.seats import seats_of_tour
 
-#: Largest coach we expect; beyond this a typo is more likely than a vehicle.
+#: Largest bus we expect; beyond this a typo is more likely than a vehicle.
 MAX_BUS_SEATS = 100
-#: Longest boarding margin: the coaches leave at most this many minutes after the meeting time.
+#: Longest boarding margin: the buses leave at most this many minutes after the meeting time.
 MAX_BOARDING_MINUTES = 30
 #: Most pickup points a tour may have.
 MAX_PICKUP_POINTS = 20
@@ -65,7 +66,7 @@ class Quota:
 
 @dataclass(frozen=True)
 class PickupPoint:
-    """A place where participants board a coach of the tour."""
+    """A place where participants board a bus of the tour."""
 
     name: str
     lat: float
@@ -89,7 +90,7 @@ class TourDetails:
     description: str | None = None
     max_seats_per_booking: int | None = None
     bus_labels: list[str | None] | None = None
-    #: Minutes between the meeting (the start) and the coaches' departure, 0–30; UNCHANGED keeps the tour's (0 for a new
+    #: Minutes between the meeting (the start) and the buses' departure, 0–30; UNCHANGED keeps the tour's (0 for a new
     #: one).
     boarding_minutes: int | Unchanged = UNCHANGED
     # Booking rules: UNCHANGED keeps the tour's (for forms that do not show them).
@@ -261,7 +262,7 @@ def update_tour(tour: Tour, details: TourDetails, organiser: User) -> Tour:
         raise Conflict(f"un tour {tour.status.label.lower()} ne se modifie plus")
     details = _with_current_rules(tour, details)
     check_details(details)
-    confirmed = seats_by_status(tour)[BookingStatus.CONFIRMED]
+    confirmed = seats_of_tour(tour).confirmed
     if sum(details.bus_seats) < confirmed:
         raise InvalidInput.one(
             "buses", f"{confirmed} places sont déjà confirmées : la capacité ne peut pas descendre en dessous"
@@ -463,21 +464,9 @@ def cancel_if_under_minimum(tour: Tour, now: datetime | None = None) -> bool:
         or tour.go_confirmed_at is not None
     ):
         return False
-    if seats_by_status(tour)[BookingStatus.CONFIRMED] >= tour.min_participants:
+    if seats_of_tour(tour).confirmed >= tour.min_participants:
         tour.go_confirmed_at = now
         record(None, "tour.go", tour, min_participants=tour.min_participants)
         return False
     cancel_tour(tour, None, reason=MINIMUM_NOT_REACHED)
     return True
-
-
-def seats_by_status(tour: Tour) -> dict[BookingStatus, int]:
-    """Seats of the tour's bookings, per booking status."""
-    rows = db.session.execute(
-        select(Booking.status, func.coalesce(func.sum(Booking.seats), 0))
-        .where(Booking.tour_id == tour.id)
-        .group_by(Booking.status)
-    ).all()
-    totals = {status: 0 for status in BookingStatus}
-    totals.update({status: int(seats) for status, seats in rows})
-    return totals

@@ -1,7 +1,7 @@
-"""Read-only views for planning a tour: slots to offer, and each coach's day laid out in time.
+"""Read-only views for planning a tour: slots to offer, and each bus's day laid out in time.
 
 Nothing here changes the database, and nothing computes a travel time. The stored itinerary
-keeps, per stop, arrival, start, end, departure and the drive that led there (and per coach
+keeps, per stop, arrival, start, end, departure and the drive that led there (and per bus
 its lunch and the drive back), as the optimiser counted them; the day's parts (driving,
 waiting, lunch) are laid out from those.
 """
@@ -19,14 +19,15 @@ from tourplanner.extensions import db
 from tourplanner.sites.models import Site, Slot
 from tourplanner.tours.itinerary import USABLE_SLOT_STATUSES
 from tourplanner.tours.models import Bus, Stop, Tour
+from tourplanner.tours.seats import seats_of_tour
 
 #: Times within this many seconds are taken as equal (stored times are whole seconds).
 TOLERANCE_S = 90
 
-#: One colour per coach, on the map and beside its name; dark enough for white text.
+#: One colour per bus, on the map and beside its name; dark enough for white text.
 BUS_COLOURS = ("#1d4e89", "#a4161a", "#1e6b3a", "#8a4b00", "#6a1b9a", "#00606b", "#4a5360", "#9c2a6b")
 
-#: The parts of a coach's day, as the timeline names them.
+#: The parts of a bus's day, as the timeline names them.
 SEGMENT_LABELS = {
     "drive": "Trajet",
     "visit": "Visite",
@@ -68,7 +69,7 @@ def candidate_slots(tour: Tour) -> list[CandidateRow]:
 
 @dataclass(frozen=True)
 class Segment:
-    """A part of a coach's day: driving, a visit, waiting or lunch."""
+    """A part of a bus's day: driving, a visit, waiting or lunch."""
 
     kind: str
     start_at: datetime
@@ -89,7 +90,7 @@ class Segment:
 
 @dataclass(frozen=True)
 class LunchPlan:
-    """Where and when a coach's group has lunch, as laid out from the stored itinerary."""
+    """Where and when a bus's group has lunch, as laid out from the stored itinerary."""
 
     start_at: datetime
     end_at: datetime
@@ -99,7 +100,7 @@ class LunchPlan:
 
 @dataclass
 class BusDay:
-    """One coach's day: when it leaves the meeting point, its parts, its lunch and its return."""
+    """One bus's day: when it leaves the meeting point, its parts, its lunch and its return."""
 
     bus: Bus
     colour: str
@@ -108,20 +109,19 @@ class BusDay:
     return_at: datetime | None = None
     segments: list[Segment] = field(default_factory=list)
     lunch: LunchPlan | None = None
-    #: Seats confirmed on this coach.
+    #: Seats confirmed on this bus.
     passengers: int = 0
-    #: Names of the ambassadors riding this coach.
+    #: Names of the ambassadors riding this bus.
     ambassadors: list[str] = field(default_factory=list)
 
 
 def bus_days(tour: Tour) -> list[BusDay]:
-    """Every coach's day laid out in time, from the stored stops and the drives the optimiser counted."""
+    """Every bus's day laid out in time, from the stored stops and the drives the optimiser counted."""
     days = []
+    confirmed = seats_of_tour(tour).confirmed_by_bus
     for bus in tour.buses:
         day = BusDay(bus, BUS_COLOURS[bus.position % len(BUS_COLOURS)], list(bus.stops))
-        day.passengers = sum(
-            b.seats for b in tour.bookings if b.bus_id == bus.id and b.status is BookingStatus.CONFIRMED
-        )
+        day.passengers = confirmed.get(bus.id, 0)
         day.ambassadors = sorted(a.user.name for a in tour.ambassadors if a.bus_id == bus.id)
         if day.stops:
             _lay_out(tour, day)
@@ -166,7 +166,7 @@ def _lay_out(tour: Tour, day: BusDay) -> None:
         add("wait", after_drive, end)
 
     first = stops[0]
-    # The coach leaves at its stored departure (the meeting time plus the boarding margin).
+    # The bus leaves at its stored departure (the meeting time plus the boarding margin).
     day.departure_at = day.bus.departure_at or first.arrival_at - timedelta(seconds=first.drive_seconds or 0)
     leg(day.departure_at, first.arrival_at, first.drive_seconds, f"vers {first.slot.site.name}")
     for position, stop in enumerate(stops, start=1):
@@ -187,7 +187,7 @@ def _lay_out(tour: Tour, day: BusDay) -> None:
                 )
         add("wait", wait_start, stop.start_at)
         add("visit", stop.start_at, stop.end_at, name)
-        # The coach only stays after the visit to have lunch there.
+        # The bus only stays after the visit to have lunch there.
         linger_s = (stop.departure_at - stop.end_at).total_seconds()
         if lunch_open and linger_s >= lunch_s - TOLERANCE_S:
             begin = stop.departure_at - timedelta(seconds=lunch_s)
@@ -233,7 +233,7 @@ def _in_window(tour: Tour, at: datetime) -> bool:
 
 @dataclass(frozen=True)
 class Passenger:
-    """A person on a coach, as the road book lists them for the ambassadors and the driver."""
+    """A person on a bus, as the road book lists them for the ambassadors and the driver."""
 
     name: str
     #: Who booked them (prescriber, organisation): whom to call about them.

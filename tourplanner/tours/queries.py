@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, false, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tourplanner.accounts.enums import Role
@@ -90,7 +90,7 @@ def visible_tours_query(user: User, upcoming_only: bool = True) -> Select[tuple[
 
 
 def visible_tours(user: User, upcoming_only: bool = True) -> list[Tour]:
-    """Tours `user` may list (see `visible_tours_query`), each with its coaches and rules loaded."""
+    """Tours `user` may list (see `visible_tours_query`), each with its buses and rules loaded."""
     return list(db.session.scalars(visible_tours_query(user, upcoming_only).options(*TOUR_LIST_LOADS)))
 
 
@@ -113,21 +113,6 @@ TOUR_LIST_LOADS = (
     selectinload(Tour.pickup_points),
     joinedload(Tour.host_organisation),
 )
-
-
-def seats_by_tour(tour_ids: list[int]) -> dict[int, dict[BookingStatus, int]]:
-    """Seats of each tour's bookings, per booking status, in one statement (every status present)."""
-    totals = {tour_id: {status: 0 for status in BookingStatus} for tour_id in tour_ids}
-    if not tour_ids:
-        return totals
-    rows = db.session.execute(
-        select(Booking.tour_id, Booking.status, func.coalesce(func.sum(Booking.seats), 0))
-        .where(Booking.tour_id.in_(tour_ids))
-        .group_by(Booking.tour_id, Booking.status)
-    ).all()
-    for tour_id, status, seats in rows:
-        totals[tour_id][status] = int(seats)
-    return totals
 
 
 def home_tours(user: User) -> list[Tour]:

@@ -12,15 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
 from tourplanner.accounts.permissions import require_role
 from tourplanner.audit.operations import record
-from tourplanner.bookings.enums import BookingStatus
-from tourplanner.bookings.models import Booking
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
@@ -32,6 +30,7 @@ from tourplanner.sites.models import Site, Slot
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour
 from tourplanner.tours.notices import plan_changed
+from tourplanner.tours.seats import seats_of_tour, seats_of_tours
 
 #: Tours whose visits a company sees: published ones, before and after the day.
 VISIBLE_TOUR_STATUSES = (TourStatus.PUBLISHED, TourStatus.CLOSED, TourStatus.DONE)
@@ -43,13 +42,13 @@ MAX_REASON = 500
 
 @dataclass(frozen=True)
 class Visit:
-    """A visit as its company sees it: the stop, the coach, the group and its ambassadors."""
+    """A visit as its company sees it: the stop, the bus, the group and its ambassadors."""
 
     stop: Stop
     tour: Tour
     site: Site
     bus: Bus
-    #: Confirmed seats on that coach (all confirmed seats when the tour has one coach).
+    #: Confirmed seats on that bus (all confirmed seats when the tour has one bus).
     group_size: int
     ambassadors: list[str]
 
@@ -60,12 +59,11 @@ class Visit:
 
 
 def group_size(tour: Tour, bus: Bus) -> int:
-    """Seats confirmed on a coach; all confirmed seats when the tour has one coach (as calendar.events)."""
-    query = select(Booking).where(Booking.tour_id == tour.id, Booking.status == BookingStatus.CONFIRMED)
-    bookings = list(db.session.scalars(query))
+    """Seats confirmed on a bus; all confirmed seats when the tour has one bus (as calendar.events)."""
+    seats = seats_of_tour(tour)
     if len(tour.buses) == 1:
-        return sum(booking.seats for booking in bookings)
-    return sum(booking.seats for booking in bookings if booking.bus_id == bus.id)
+        return seats.confirmed
+    return seats.confirmed_by_bus.get(bus.id, 0)
 
 
 def _visit(stop: Stop) -> Visit:
@@ -77,7 +75,6 @@ def _visits(stops: list[Stop]) -> list[Visit]:
     if not stops:
         return []
     bus_ids = {stop.bus_id for stop in stops}
-    tour_ids = {stop.tour_id for stop in stops}
     names: dict[int, list[str]] = {bus_id: [] for bus_id in bus_ids}
     for bus_id, name in db.session.execute(
         select(AmbassadorAssignment.bus_id, User.name)
@@ -86,20 +83,14 @@ def _visits(stops: list[Stop]) -> list[Visit]:
         .order_by(AmbassadorAssignment.id)
     ):
         names[bus_id].append(name)
-    seats: dict[tuple[int, int | None], int] = {}
-    for tour_id, bus_id, total in db.session.execute(
-        select(Booking.tour_id, Booking.bus_id, func.sum(Booking.seats))
-        .where(Booking.tour_id.in_(tour_ids), Booking.status == BookingStatus.CONFIRMED)
-        .group_by(Booking.tour_id, Booking.bus_id)
-    ):
-        seats[(tour_id, bus_id)] = int(total or 0)
+    seats = seats_of_tours(list({stop.bus.tour.id: stop.bus.tour for stop in stops}.values()))
     visits = []
     for stop in stops:
         tour = stop.bus.tour
-        if len(tour.buses) == 1:  # as group_size: one coach carries every confirmed seat
-            size = sum(total for (tour_id, _), total in seats.items() if tour_id == tour.id)
+        if len(tour.buses) == 1:  # as group_size: one bus carries every confirmed seat
+            size = seats[tour.id].confirmed
         else:
-            size = seats.get((tour.id, stop.bus_id), 0)
+            size = seats[tour.id].confirmed_by_bus.get(stop.bus_id, 0)
         visits.append(Visit(stop, tour, stop.slot.site, stop.bus, size, names[stop.bus_id]))
     return visits
 

@@ -20,11 +20,12 @@ from tourplanner.db import utcnow
 from tourplanner.errors import FieldError, InvalidInput
 from tourplanner.extensions import db
 from tourplanner.sites.models import Site, Slot
+from tourplanner.text import fold
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Stop, Tour, TourCandidate
 from tourplanner.tours.queries import check_manages
 from tourplanner.trades.models import SiteTrade, TourTrade
-from tourplanner.trades.referential import ROME_CODE, Referential, RomeTrade, fold, load
+from tourplanner.trades.referential import ROME_CODE, Referential, RomeTrade, load
 
 #: Tours a search lists: open to bookings, closed or held (never drafts nor cancelled ones).
 LISTED_STATUSES = (TourStatus.PUBLISHED, TourStatus.CLOSED, TourStatus.DONE)

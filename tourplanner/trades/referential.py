@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from tourplanner.text import fold, matches_words
 
 DATA_DIR = Path(__file__).parent / "data"
 #: A ROME code: a letter of the domain (A to N) and four digits, e.g. H2903.
@@ -59,24 +60,16 @@ class Referential:
         return [t for t in self.trades.values() if t.family == family]
 
     def search(self, text: str) -> list[RomeTrade]:
-        """Trades whose code, label or family label contain `text` (accents and case ignored)."""
-        wanted = fold(text)
-        if not wanted:
+        """Trades whose code, label or family label contain every word of `text` (accents and case ignored)."""
+        if not fold(text):
             return []
         found = []
         for trade in self.trades.values():
             family = self.families.get(trade.family or "")
             haystack = [trade.code, trade.label] + ([family.label] if family else [])
-            if any(wanted in fold(item) for item in haystack):
+            if any(matches_words(item, text) for item in haystack):
                 found.append(trade)
         return found
-
-
-def fold(text: str) -> str:
-    """Lower-case, without accents or extra spaces: how texts are compared."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.lower().replace("’", "'").split())
 
 
 def _rows(path: Path) -> tuple[list[dict[str, str]], dict[str, str]]:

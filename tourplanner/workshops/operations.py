@@ -26,6 +26,7 @@ from tourplanner.accounts.permissions import require_role
 from tourplanner.audit.operations import record
 from tourplanner.bookings.operations import lock_tour
 from tourplanner.db import utcnow
+from tourplanner.email_address import INVALID_EMAIL, is_email
 from tourplanner.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied
 from tourplanner.extensions import db
 from tourplanner.tours.enums import TourKind, TourStatus
@@ -157,8 +158,8 @@ def _clean_people(people: list[Person]) -> list[Person]:
         name, email = person.name.strip(), person.email.strip().lower()
         if not name:
             errors.append(FieldError(f"people.{index}.name", "indiquez le nom"))
-        if "@" not in email or email.startswith("@") or email.endswith("@"):
-            errors.append(FieldError(f"people.{index}.email", "adresse e-mail invalide"))
+        if not is_email(email):
+            errors.append(FieldError(f"people.{index}.email", INVALID_EMAIL))
         elif email in seen:
             errors.append(FieldError(f"people.{index}.email", "cette personne est déjà nommée plus haut"))
         seen.add(email)
