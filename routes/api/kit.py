@@ -197,7 +197,7 @@ def list_templates():
     tags=["kit"],
 )
 def create_tour_from_template(template_id: int, json: TourFromTemplateIn):
-    """Create a draft tour on `date` from a template: title, kind, hours, coaches, lunch, meeting point, trades."""
+    """Create a draft tour on `date` from a template: title, kind, hours, buses, lunch, meeting point, trades."""
     user = current_user()
     template = operations.get_template(user, template_id)
     tour = operations.create_tour_from_template(template, user, json.date, json.title)

@@ -90,7 +90,7 @@ def test_a_tours_bookings_come_two_by_two_with_the_tours_totals(make_world, clie
     assert confirmed == sorted(confirmed) and waiting == sorted(waiting)
     last = client.get(path).get_data(as_text=True)
     assert "3 / 3 places occupées" in last and "2 / 20 places occupées" in last
-    assert '<span class="meta">— 2 réservations</span>' in last
+    assert '<span class="meta">— 2 inscriptions</span>' in last
     second = client.get(html.unescape(NEXT.search(last).group(1)))
     third = client.get(html.unescape(NEXT.search(second.get_data(as_text=True)).group(1))).get_data(as_text=True)
     assert POSITION.findall(third) == ["2"]  # the second on the waiting list, though first on its page

@@ -90,7 +90,7 @@ def lock_tour(tour_id: int) -> Tour:
     anything is read (waiting up to the engine's busy timeout), so no other process can
     change seats between our reading and our writing them.
 
-    The tour comes with its coaches, pickup points and quotas in the same statement: every
+    The tour comes with its buses, pickup points and quotas in the same statement: every
     booking reads them (a tour has a few of each, so the join stays a handful of rows).
     """
     sqlite_lock, locked_tour, locked_tour_for_update = _locking_statements()
@@ -151,7 +151,7 @@ class SeatState:
 
 
 def seat_state(tour: Tour) -> SeatState:
-    """Free seats per coach, and how many bookings wait and the smallest of them, in one statement."""
+    """Free seats per bus, and how many bookings wait and the smallest of them, in one statement."""
     held: dict[int, int] = {}
     waiting, smallest = 0, None
     for status, bus_id, seats, count, fewest in db.session.execute(_SEAT_STATE, {"tour_id": tour.id}):

@@ -78,14 +78,14 @@ def waiting_positions(tour_ids: set[int] | list[int]) -> dict[int, int]:
 
 @dataclass(frozen=True)
 class BookingCounts:
-    """A tour's totals for a page of its bookings: seats confirmed per coach, bookings per status."""
+    """A tour's totals for a page of its bookings: seats confirmed per bus, bookings per status."""
 
     seats_by_bus: dict[int, int]
     bookings_by_status: dict[BookingStatus, int]
 
 
 def tour_booking_counts(tour: Tour) -> BookingCounts:
-    """Confirmed seats per coach and bookings per status of a tour, in one statement (the page shows a part)."""
+    """Confirmed seats per bus and bookings per status of a tour, in one statement (the page shows a part)."""
     seats_by_bus: dict[int, int] = {}
     by_status: dict[BookingStatus, int] = dict.fromkeys(BookingStatus, 0)
     rows = db.session.execute(

@@ -190,7 +190,7 @@ class _TourData:
         """The same for many tours at once, in a few queries whatever their number (a feed).
 
         The tours' buses are expected loaded (`selectinload(Tour.buses)`): bookings' and
-        ambassadors' coaches are then found among them, without a query.
+        ambassadors' buses are then found among them, without a query.
         """
         ids = [tour.id for tour in tours]
         data = {tour.id: cls(tour, [], {}, [], agenda=[]) for tour in tours}

@@ -503,7 +503,7 @@ def _local(day: date, hour: str, field: str) -> datetime:
 
 
 def details_from_template(template: TourTemplate, day: date, title: str | None = None) -> TourDetails:
-    """The details of a tour on `day` shaped by `template`: its hours that day, coaches, lunch, meeting point."""
+    """The details of a tour on `day` shaped by `template`: its hours that day, buses, lunch, meeting point."""
     item = dict(template.details, name=template.name)
     errors: list[FieldError] = []
     _check_template(item, "template", errors)
