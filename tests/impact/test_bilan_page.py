@@ -121,3 +121,22 @@ def test_one_persons_data_exported_then_erased_and_audited(seeded, client, sign_
     actions = {e.action for e in db.session.query(AuditEntry).filter_by(object_id=alice.id)}
     assert {"person.export", "person.erase"} <= actions
     assert client.get("/organisateur/personnes?email=alice@example.fr").status_code == 404
+
+
+def test_one_persons_data_is_searched_in_the_organisers_own_territory_by_whole_address(
+    seeded, client, sign_in, make_user
+):
+    """Another territory's organiser finds nobody; a pattern (`%`, `_`) matches no other address; case is ignored."""
+    sign_in(seeded.organiser)
+    assert "Alice" in client.get("/organisateur/personnes?email=ALICE@example.fr").get_data(as_text=True)
+    assert client.get("/organisateur/personnes?email=%25").status_code == 404
+    assert client.get("/organisateur/personnes?email=alic_@example.fr").status_code == 404
+    elsewhere = make_user(Role.ORGANISER, organisation="Saint-Étienne Métropole")
+    sign_in(elsewhere)
+    assert client.get("/organisateur/personnes?email=alice@example.fr").status_code == 404
+    exported = client.post("/organisateur/personnes/export", data={"email": "alice@example.fr"}).get_json()
+    assert exported["participations"] == []
+    client.post("/organisateur/personnes/effacer", data={"email": "alice@example.fr"})
+    alice = db.session.get(Participant, seeded.people["Alice"].id)
+    db.session.refresh(alice)
+    assert alice.name == "Alice"

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tourplanner.accounts.enums import Role
@@ -34,7 +34,7 @@ from tourplanner.impact.models import (
 from tourplanner.impact.questionnaires import questions_for
 from tourplanner.sites.models import Site, Slot
 from tourplanner.tours.models import Stop, Tour
-from tourplanner.tours.queries import manages_tour
+from tourplanner.tours.queries import managed_by, manages_tour
 
 #: What a participant's name becomes once anonymised (after the retention period, or erased on request).
 ANONYMISED_NAME = "Personne anonymisée"
@@ -299,7 +299,10 @@ def anonymise_expired(now: datetime | None = None) -> int:
 
 
 def find_person(email: str, user: User) -> list[Participant]:
-    """Every participant row carrying this address (organisers)."""
+    """Every participant row carrying exactly this address (any case) on a tour `user` manages.
+
+    An organiser answers for their own territory's participants only; the address is compared
+    whole, never as a pattern (a `%` or `_` typed in the form matches nothing else)."""
     require_organiser(user)
     address = email.strip().lower()
     if not address:
@@ -307,8 +310,10 @@ def find_person(email: str, user: User) -> list[Participant]:
     return list(
         db.session.scalars(
             select(Participant)
-            .where(Participant.email.is_not(None))
-            .where(Participant.email.ilike(address))
+            .join(Booking, Participant.booking_id == Booking.id)
+            .join(Tour, Booking.tour_id == Tour.id)
+            .where(managed_by(user))
+            .where(func.lower(Participant.email) == address)
             .order_by(Participant.id)
         )
     )
