@@ -115,7 +115,7 @@ def slot_catalogue():
     form = _filter_form()
     if request.args and not form.validate():
         return _render(form, [], 422)
-    page = catalogue.catalogue_slots_page(_filters(form), page_request())
+    page = catalogue.catalogue_slots_page(_filters(form), page_request(), current_user)
     return _render(form, page.items, pages=page_links(page.next_cursor))
 
 

@@ -239,6 +239,24 @@ def test_add_to_tour_offers_the_open_tours_of_that_day_only(client, offer, make_
     assert "<select" not in forge_row and "Aucun tour en préparation ce jour-là." in forge_row
 
 
+def test_another_territorys_drafts_are_neither_offered_nor_named(client, offer, make_tour, make_user, sign_in):
+    """Another territory's draft of that day is not in « Ajouter » nor named among the tours a slot is in;
+    its published tour is named (it is public), but not offered: one adds slots to one's own tours."""
+    elsewhere = make_user(Role.ORGANISER, organisation="Saint-Étienne Métropole")
+    draft = make_tour(organiser=elsewhere, title="Brouillon stéphanois", start=future(30, 8, 30), end=future(30, 17))
+    published = make_tour(
+        organiser=elsewhere, published=True, title="Tour stéphanois publié", start=future(30, 8), end=future(30, 12)
+    )
+    set_candidates(draft, [offer.plastics.id], elsewhere)
+    set_candidates(published, [offer.plastics.id], elsewhere)
+    db.session.commit()
+    sign_in(offer.organiser)
+    row = text_of(client.get(PAGE)).split(f'id="creneau-{offer.plastics.id}"')[1].split("</li>")[0]
+    assert "Brouillon stéphanois" not in row
+    assert "Tour stéphanois publié" in row
+    assert re.findall(r'<option value="(\d+)">', row) == []
+
+
 def test_add_to_tour_keeps_the_existing_candidates(client, offer, make_tour, sign_in):
     """Adding a slot puts it among the tour's candidates beside those already there; twice changes nothing."""
     tour = make_tour(organiser=offer.organiser, start=future(30, 8, 30), end=future(30, 17))

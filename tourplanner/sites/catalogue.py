@@ -10,9 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from tourplanner.accounts.models import User
 from tourplanner.extensions import db
 from tourplanner.pagination import Page, PageRequest, keyset_page
 from tourplanner.sites.enums import SlotStatus
@@ -20,6 +21,7 @@ from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.timeutil import local_zone, to_local
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Tour, TourCandidate
+from tourplanner.tours.queries import managed_by
 from tourplanner.trades.search import site_matches_trade
 
 #: What the catalogue shows when no status is asked for: the slots an organiser can still use.
@@ -72,12 +74,12 @@ def local_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     )
 
 
-def catalogue_slots(filters: SlotFilters) -> list[CatalogueRow]:
+def catalogue_slots(filters: SlotFilters, viewer: User) -> list[CatalogueRow]:
     """The slots that pass `filters`, by start time, each with the tours it may join or is in."""
-    return _rows(list(db.session.scalars(_slots_query(filters)).unique()), filters)
+    return _rows(list(db.session.scalars(_slots_query(filters)).unique()), filters, viewer)
 
 
-def catalogue_slots_page(filters: SlotFilters, page: PageRequest) -> Page[CatalogueRow]:
+def catalogue_slots_page(filters: SlotFilters, page: PageRequest, viewer: User) -> Page[CatalogueRow]:
     """One page of `catalogue_slots`, keyset on (start, id). The trade filter narrows the page's slots after
     they are read, so a page may show fewer than `page.limit`; the next page goes on from the last one read."""
     slots = keyset_page(
@@ -87,7 +89,7 @@ def catalogue_slots_page(filters: SlotFilters, page: PageRequest) -> Page[Catalo
         page,
         lambda statement: list(db.session.scalars(statement).unique()),
     )
-    return Page(_rows(slots.items, filters), slots.next_cursor)
+    return Page(_rows(slots.items, filters, viewer), slots.next_cursor)
 
 
 def _slots_query(filters: SlotFilters):
@@ -110,25 +112,27 @@ def _slots_query(filters: SlotFilters):
     return query
 
 
-def _rows(slots: list[Slot], filters: SlotFilters) -> list[CatalogueRow]:
-    """These slots, narrowed by the trade filter, with the tours of their day and those they are in."""
+def _rows(slots: list[Slot], filters: SlotFilters, viewer: User) -> list[CatalogueRow]:
+    """These slots, narrowed by the trade filter, with the tours of their day `viewer` may add them to (their
+    own territory's) and the tours they are in that `viewer` may see (another territory's drafts stay unseen)."""
     slots = [slot for slot in slots if site_matches_trade(slot.site, filters.trade)]
     if not slots:
         return []
     days = {to_local(slot.start_at).date() for slot in slots}
-    by_day = open_tours_by_day(min(days), max(days))
-    in_use = live_tours_by_slot([slot.id for slot in slots])
+    by_day = open_tours_by_day(min(days), max(days), viewer)
+    in_use = live_tours_by_slot([slot.id for slot in slots], viewer)
     return [
         CatalogueRow(slot, by_day.get(to_local(slot.start_at).date(), []), in_use.get(slot.id, [])) for slot in slots
     ]
 
 
-def open_tours_by_day(first: date, last: date) -> dict[date, list[Tour]]:
-    """Draft and published tours starting between local days `first` and `last`, by local day."""
+def open_tours_by_day(first: date, last: date, manager: User) -> dict[date, list[Tour]]:
+    """Draft and published tours `manager` manages starting between local days `first` and `last`, by local day."""
     start, end = local_day_bounds(first, last)
     tours = db.session.scalars(
         select(Tour)
         .where(Tour.status.in_(OPEN_TOUR_STATUSES), Tour.start_at >= start, Tour.start_at < end)
+        .where(managed_by(manager))
         .order_by(Tour.start_at, Tour.id)
     )
     grouped: dict[date, list[Tour]] = defaultdict(list)
@@ -137,16 +141,20 @@ def open_tours_by_day(first: date, last: date) -> dict[date, list[Tour]]:
     return dict(grouped)
 
 
-def live_tours_by_slot(slot_ids: list[int]) -> dict[int, list[Tour]]:
-    """For each of these slots, the draft, published or closed tours that have it as a candidate."""
+def live_tours_by_slot(slot_ids: list[int], viewer: User | None = None) -> dict[int, list[Tour]]:
+    """For each of these slots, the draft, published or closed tours that have it as a candidate: all of them,
+    or with `viewer` those they may see (drafts are their own territory's alone)."""
     if not slot_ids:
         return {}
-    rows = db.session.execute(
+    query = (
         select(TourCandidate.slot_id, Tour)
         .join(Tour, TourCandidate.tour_id == Tour.id)
         .where(TourCandidate.slot_id.in_(slot_ids), Tour.status.in_(LIVE_TOUR_STATUSES))
         .order_by(Tour.start_at, Tour.id)
     )
+    if viewer is not None:
+        query = query.where(or_(managed_by(viewer), Tour.status != TourStatus.DRAFT))
+    rows = db.session.execute(query)
     grouped: dict[int, list[Tour]] = defaultdict(list)
     for slot_id, tour in rows:
         grouped[slot_id].append(tour)

@@ -21,7 +21,7 @@ from tourplanner.sites.models import Slot
 from tourplanner.timeutil import to_local
 from tourplanner.tours import itinerary
 from tourplanner.tours.models import Tour
-from tourplanner.tours.queries import check_manages
+from tourplanner.tours.queries import check_manages, is_tour_visible
 
 #: The longest reason or note an organiser may give with an answer, in characters.
 REASON_MAX_LENGTH = 500
@@ -75,8 +75,14 @@ def decline_slot(slot: Slot, organiser: User, reason: str | None = None) -> Slot
         raise Conflict(f"{UNAVAILABLE[slot.status]} : il n'y a rien à décliner")
     tours = live_tours_by_slot([slot.id]).get(slot.id, [])
     if tours:
-        names = ", ".join(f"« {tour.title} » du {to_local(tour.start_at):%d/%m/%Y}" for tour in tours)
-        raise Conflict(f"ce créneau fait partie des visites possibles de {names} : retirez-le d'abord de l'itinéraire")
+        # Any territory's tour counting on the slot forbids declining it; only those the organiser
+        # may see are named (another territory's drafts are theirs alone).
+        named = [f"« {t.title} » du {to_local(t.start_at):%d/%m/%Y}" for t in tours if is_tour_visible(organiser, t)]
+        if len(named) < len(tours):
+            named.append("un tour en préparation d'un autre territoire")
+        raise Conflict(
+            f"ce créneau fait partie des visites possibles de {', '.join(named)} : retirez-le d'abord de l'itinéraire"
+        )
     before = slot.status
     slot.status = SlotStatus.DECLINED
     record(organiser, "slot.decline", slot, status_before=before.value, reason=reason)
