@@ -77,7 +77,10 @@ def retry_after_seconds() -> int:
     current = limiter.current_limit
     if current is None:
         return 60
-    return max(MIN_RETRY_AFTER_SECONDS, math.ceil(current.reset_at - time.time()))
+    # The window's own reset time (a float): Flask-Limiter's `reset_at` is int(reset) + 1, which
+    # can announce 61 s for a 60 s window when the calls came within the same second.
+    reset_time = current.window[0]
+    return max(MIN_RETRY_AFTER_SECONDS, min(current.limit.get_expiry(), math.ceil(reset_time - time.time())))
 
 
 def _proconnect_source(config: dict) -> str:

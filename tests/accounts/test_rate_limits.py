@@ -6,10 +6,13 @@ on and leave every limit at its default.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
+import time_machine
 
+from tests.conftest import PARIS
 from tests.pages.helpers import text_of
 from tourplanner import create_app
 from tourplanner.accounts.enums import Role
@@ -119,3 +122,14 @@ def test_false_turns_every_limit_off(monkeypatch, database_url) -> None:
 
         db.session.remove()
         db.engine.dispose()
+
+
+def test_retry_after_never_exceeds_the_window(api_as) -> None:
+    """Calls within one second (clock frozen at .999 s): Retry-After is 60, not Flask-Limiter's int(reset) + 1 = 61."""
+    with time_machine.travel(datetime(2027, 3, 9, 9, 0, 0, 999000, tzinfo=PARIS), tick=False):
+        api = api_as(Role.PRESCRIBER)
+        for _ in range(300):
+            assert api.get("/tours/999999").status_code == 404
+        response = api.get("/tours/999999")
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "60"
