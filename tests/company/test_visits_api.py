@@ -136,3 +136,20 @@ def test_decline_reason_too_long_is_refused(api_as, contact_a, site_a, make_visi
     response = api_as(contact_a).post(f"/visits/{stop.id}/decline", json={"reason": "x" * 501})
     assert response.status_code == 422
     assert [e["field"] for e in response.get_json()["errors"]] == ["reason"]
+
+
+def test_without_its_creator_a_decline_reaches_the_tours_own_territory_only(
+    api_as, contact_a, site_a, make_visit, make_user
+) -> None:
+    """The creator gone, the mail goes to the active organisers who manage the tour, never to another territory's."""
+    creator = make_user(Role.ORGANISER, name="Olivier Organisateur", organisation="Territoire Lyon")
+    colleague = make_user(Role.ORGANISER, name="Léa Collègue", organisation="Territoire Lyon")
+    make_user(Role.ORGANISER, name="Yves Ailleurs", organisation="Territoire Saint-Étienne")
+    stop = make_visit(site_a, organiser=creator)
+    assert db.session.get(Tour, stop.tour_id).organisation_id == colleague.organisation_id
+    creator.is_active = False
+    db.session.commit()
+    response = api_as(contact_a).post(f"/visits/{stop.id}/decline", json={"reason": "Inventaire"})
+    assert response.status_code == 200, response.get_json()
+    mails = db.session.scalars(select(OutboxMail).where(OutboxMail.ics_method.is_(None))).all()
+    assert [m.recipient for m in mails] == [colleague.email]

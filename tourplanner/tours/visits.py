@@ -30,6 +30,7 @@ from tourplanner.sites.models import Site, Slot
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour
 from tourplanner.tours.notices import plan_changed
+from tourplanner.tours.queries import manages_tour
 from tourplanner.tours.seats import seats_of_tour, seats_of_tours
 
 #: Tours whose visits a company sees: published ones, before and after the day.
@@ -198,12 +199,17 @@ def decline_visit(visit: Visit, actor: User, reason: str | None = None) -> Stop:
 
 
 def _organisers_of(tour: Tour) -> list[User]:
-    """Who hears of a decline: the tour's creator, else every active organiser."""
+    """Who hears of a decline: the tour's creator, else the active organisers who manage it (its territory's)."""
     creator = tour.created_by
-    if creator is not None and creator.is_active and creator.role is Role.ORGANISER:
+    if creator is not None and creator.is_active and creator.role is Role.ORGANISER and manages_tour(creator, tour):
         return [creator]
+    managers = (
+        User.organisation_id.is_(None) if tour.organisation_id is None else User.organisation_id == tour.organisation_id
+    )
     return list(
-        db.session.scalars(select(User).where(User.role == Role.ORGANISER, User.is_active.is_(True)).order_by(User.id))
+        db.session.scalars(
+            select(User).where(User.role == Role.ORGANISER, User.is_active.is_(True), managers).order_by(User.id)
+        )
     )
 
 
