@@ -30,7 +30,8 @@ from tourplanner.errors import InvalidInput
 from tourplanner.extensions import db
 from tourplanner.impact import exports, operations
 from tourplanner.impact.enums import Respondent
-from tourplanner.impact.queries import Bilan, BilanFilter, compute_bilan
+from tourplanner.impact.figures import Bilan, BilanFilter
+from tourplanner.impact.queries import compute_bilan
 from tourplanner.sites.catalogue import territories
 from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourKind
