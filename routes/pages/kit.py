@@ -16,7 +16,7 @@ from tourplanner.accounts.permissions import require_organiser
 from tourplanner.db import utcnow
 from tourplanner.errors import InvalidInput
 from tourplanner.extensions import db
-from tourplanner.kit import operations
+from tourplanner.kit import layout, operations, queries
 from tourplanner.sites.catalogue import territories
 from tourplanner.timeutil import to_local
 
@@ -39,7 +39,7 @@ def _render(
         form=form,
         territories=territories(),
         problems=problems or [],
-        templates=operations.templates_of(current_user),
+        templates=queries.templates_of(current_user),
         template_problems=template_problems or {},
         posted=posted or {},
         today=to_local(utcnow()).date().isoformat(),
@@ -59,7 +59,7 @@ def kit_page():
 def kit_download():
     """The kit as a JSON file: a territory's zones and sites (no personal data) and the organiser's tour templates."""
     territory = page_arg("territoire") or None
-    data = operations.export_kit(current_user, territory)
+    data = queries.export_kit(current_user, territory)
     name = "kit-tourplanner" + (f"-{territory}" if territory else "")
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in name.encode("ascii", "ignore").decode())
     return Response(
@@ -81,9 +81,9 @@ def kit_import():
     if not upload or not upload.filename:
         return _render(form, ["Choisissez le fichier du kit à importer."], 422)
     with upload.stream:
-        raw = upload.stream.read(operations.MAX_BYTES + 1)
+        raw = upload.stream.read(layout.MAX_BYTES + 1)
     try:
-        report = operations.import_kit(operations.parse_kit(raw), current_user)
+        report = operations.import_kit(layout.parse_kit(raw), current_user)
         db.session.commit()
     except InvalidInput as error:
         db.session.rollback()
@@ -97,7 +97,7 @@ def kit_import():
 @login_required
 def kit_template_tour(template_id: int):
     """Create a draft tour on the chosen day from a template, then open it to edit as any draft."""
-    template = operations.get_template(current_user, template_id)
+    template = queries.get_template(current_user, template_id)
     posted = {"date": request.form.get("date", "").strip(), "title": request.form.get("title", "")[:300]}
     if not KitImportForm().validate_on_submit():
         return _render(KitImportForm(), ["Le formulaire a expiré ; rechargez la page et recommencez."], 400)
