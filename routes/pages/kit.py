@@ -12,7 +12,6 @@ from flask_wtf.file import FileField
 
 from routes.pages import pages
 from routes.pages.forms import FrenchForm, page_arg
-from tourplanner.accounts.permissions import require_organiser
 from tourplanner.db import utcnow
 from tourplanner.errors import InvalidInput
 from tourplanner.extensions import db
@@ -34,12 +33,13 @@ def _render(
     template_problems: dict[int, list[str]] | None = None,
     posted: dict[str, str] | None = None,
 ):
+    templates = queries.templates_of(current_user)  # checks the reader: organisers only
     return render_template(
         "kit/page.html",
         form=form,
         territories=territories(),
         problems=problems or [],
-        templates=queries.templates_of(current_user),
+        templates=templates,
         template_problems=template_problems or {},
         posted=posted or {},
         today=to_local(utcnow()).date().isoformat(),
@@ -50,7 +50,6 @@ def _render(
 @login_required
 def kit_page():
     """Export and import a territory's kit (organisers)."""
-    require_organiser(current_user)
     return _render(KitImportForm())
 
 
@@ -72,8 +71,7 @@ def kit_download():
 @pages.post("/organisateur/kit/import")
 @login_required
 def kit_import():
-    """Import a kit file: all of it or nothing, with every fault named."""
-    require_organiser(current_user)
+    """Import a kit file: all of it or nothing, with every fault named (import_kit checks the organiser)."""
     form = KitImportForm()
     if not form.validate_on_submit():
         return _render(form, ["Le formulaire a expiré ; rechargez la page et recommencez."], 400)
