@@ -299,3 +299,13 @@ def compute_bilan(slice_: BilanFilter) -> Bilan:
         by_month=by_month,
         interest=interest,
     )
+
+
+def organisation_choices() -> list[Organisation]:
+    """Organisations that took part in something, for the bilan's filter."""
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def is_organisation_choice(organisation_id: int) -> bool:
+    """Whether the bilan's filter offers this organisation (one of `organisation_choices`)."""
+    return db.session.get(Organisation, organisation_id) is not None
