@@ -25,7 +25,9 @@ Definitions (written the same way on the bilan page, for funders to audit):
 
 The whole bilan is one aggregate statement (COUNT, COUNT DISTINCT, SUM with GROUP BY, one
 branch of a UNION ALL per figure over tables materialised once): no row of a participant is
-loaded into Python, so the bilan stays fast over years of activity.
+loaded into Python, so the bilan stays fast over years of activity. The slice and the figures
+are dataclasses of `tourplanner.impact.figures`, the SQL building blocks in `tourplanner.impact.actions`;
+the organisations the bilan's filter offers are read here too.
 """
 
 from __future__ import annotations
