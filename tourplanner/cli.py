@@ -138,7 +138,7 @@ def kit_export(email: str, territory: str | None, output) -> None:
     """Write the kit as JSON."""
     import json
 
-    from tourplanner.kit.operations import export_kit
+    from tourplanner.kit.queries import export_kit
 
     data = export_kit(_organiser(email), territory)
     json.dump(data, output, ensure_ascii=False, indent=2)
@@ -152,7 +152,8 @@ def kit_import(file, email: str) -> None:
     """Import a kit file: all of it or nothing; prints what was created and updated."""
     from tourplanner.errors import InvalidInput
     from tourplanner.extensions import db
-    from tourplanner.kit.operations import import_kit, parse_kit
+    from tourplanner.kit.layout import parse_kit
+    from tourplanner.kit.operations import import_kit
 
     organiser = _organiser(email)
     try:

@@ -23,7 +23,8 @@ from tourplanner.errors import InvalidInput
 from tourplanner.extensions import db
 from tourplanner.impact import operations
 from tourplanner.impact.enums import Contract, Moment, OutcomeKind
-from tourplanner.impact.queries import BilanFilter, compute_bilan
+from tourplanner.impact.figures import BilanFilter
+from tourplanner.impact.queries import compute_bilan
 from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourKind
 

@@ -18,7 +18,7 @@ from routes.api import api, current_user, spec
 from routes.api.schemas import Body, Problem, TourOut, ValidationProblem
 from routes.api.tours import tour_json
 from tourplanner.extensions import db
-from tourplanner.kit import operations
+from tourplanner.kit import operations, queries
 
 ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem}
 
@@ -148,7 +148,7 @@ class KitImportOut(BaseModel):
 @spec.validate(query=KitQuery, resp=Response(HTTP_200=KitOut, HTTP_422=ValidationProblem, **ERRORS), tags=["kit"])
 def export_kit(query: KitQuery):
     """A territory's kit: zones, sites without personal data, tour templates, questionnaires (organisers)."""
-    return jsonify(operations.export_kit(current_user(), query.territory or None))
+    return jsonify(queries.export_kit(current_user(), query.territory or None))
 
 
 @api.post("/kit")
@@ -186,7 +186,7 @@ class TourFromTemplateIn(Body):
 @spec.validate(resp=Response(HTTP_200=KitTemplateList, **ERRORS), tags=["kit"])
 def list_templates():
     """The tour templates of the organiser's organisation (imported from kits), with their ids (organisers)."""
-    templates = operations.templates_of(current_user())
+    templates = queries.templates_of(current_user())
     return jsonify({"templates": [dict(t.details, name=t.name, id=t.id) for t in templates]})
 
 
@@ -199,7 +199,7 @@ def list_templates():
 def create_tour_from_template(template_id: int, json: TourFromTemplateIn):
     """Create a draft tour on `date` from a template: title, kind, hours, buses, lunch, meeting point, trades."""
     user = current_user()
-    template = operations.get_template(user, template_id)
+    template = queries.get_template(user, template_id)
     tour = operations.create_tour_from_template(template, user, json.date, json.title)
     db.session.commit()
     return jsonify(tour_json(tour)), 201

@@ -23,14 +23,14 @@ from wtforms.validators import InputRequired, NumberRange
 from routes.pages import pages
 from routes.pages.forms import FrenchForm, page_arg
 from tourplanner.accounts.models import Organisation
-from tourplanner.accounts.permissions import require_organiser
 from tourplanner.company_visits.enums import Interest
 from tourplanner.db import utcnow
 from tourplanner.errors import InvalidInput
 from tourplanner.extensions import db
 from tourplanner.impact import exports, operations
 from tourplanner.impact.enums import Respondent
-from tourplanner.impact.queries import Bilan, BilanFilter, compute_bilan
+from tourplanner.impact.figures import Bilan, BilanFilter
+from tourplanner.impact.queries import compute_bilan, is_organisation_choice, organisation_choices
 from tourplanner.sites.catalogue import territories
 from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourKind
@@ -113,7 +113,7 @@ def read_choice() -> Choice:
     organisation_id = None
     if request.args.get("organisation"):
         text = request.args["organisation"]
-        if text.isdigit() and int(text) < 2**31 and db.session.get(Organisation, int(text)) is not None:
+        if text.isdigit() and int(text) < 2**31 and is_organisation_choice(int(text)):
             organisation_id = int(text)
         else:
             errors.append("Organisation : choix non reconnu.")
@@ -171,7 +171,7 @@ def bilan():
         definitions=exports.DEFINITIONS,
         territories=territories(),
         kinds=list(TourKind),
-        organisations=operations.organisation_choices(),
+        organisations=organisation_choices(),
         labels=(territory, kind, organisation),
         retention=RetentionForm(retention_months=operations.settings().retention_months),
         Respondent=Respondent,
@@ -242,16 +242,14 @@ def bilan_retention():
 @login_required
 def person_data():
     """Find one person by e-mail, then export (article 15) or erase (article 17) what is held (organisers)."""
-    require_organiser(current_user)
     form = PersonForm(request.form if request.method == "POST" else request.args, meta={"csrf": False})
     people, problem, status = [], None, 200
-    if form.email.data:
-        try:
-            people = operations.find_person(form.email.data, current_user)
-        except InvalidInput as error:
-            problem, status = error.errors[0].message, 422
-        if not people and problem is None:
-            problem, status = "Aucune personne enregistrée avec cette adresse.", 404
+    try:  # find_person checks the organiser, even for the empty form (no address: nobody)
+        people = operations.find_person(form.email.data or None, current_user)
+    except InvalidInput as error:
+        problem, status = error.errors[0].message, 422
+    if form.email.data and not people and problem is None:
+        problem, status = "Aucune personne enregistrée avec cette adresse.", 404
     return render_template(
         "bilan/person.html", form=form, people=people, problem=problem, action_form=PersonForm(email=form.email.data)
     ), status

@@ -12,11 +12,10 @@ from flask_wtf.file import FileField
 
 from routes.pages import pages
 from routes.pages.forms import FrenchForm, page_arg
-from tourplanner.accounts.permissions import require_organiser
 from tourplanner.db import utcnow
 from tourplanner.errors import InvalidInput
 from tourplanner.extensions import db
-from tourplanner.kit import operations
+from tourplanner.kit import layout, operations, queries
 from tourplanner.sites.catalogue import territories
 from tourplanner.timeutil import to_local
 
@@ -34,12 +33,13 @@ def _render(
     template_problems: dict[int, list[str]] | None = None,
     posted: dict[str, str] | None = None,
 ):
+    templates = queries.templates_of(current_user)  # checks the reader: organisers only
     return render_template(
         "kit/page.html",
         form=form,
         territories=territories(),
         problems=problems or [],
-        templates=operations.templates_of(current_user),
+        templates=templates,
         template_problems=template_problems or {},
         posted=posted or {},
         today=to_local(utcnow()).date().isoformat(),
@@ -50,7 +50,6 @@ def _render(
 @login_required
 def kit_page():
     """Export and import a territory's kit (organisers)."""
-    require_organiser(current_user)
     return _render(KitImportForm())
 
 
@@ -59,7 +58,7 @@ def kit_page():
 def kit_download():
     """The kit as a JSON file: a territory's zones and sites (no personal data) and the organiser's tour templates."""
     territory = page_arg("territoire") or None
-    data = operations.export_kit(current_user, territory)
+    data = queries.export_kit(current_user, territory)
     name = "kit-tourplanner" + (f"-{territory}" if territory else "")
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in name.encode("ascii", "ignore").decode())
     return Response(
@@ -72,8 +71,7 @@ def kit_download():
 @pages.post("/organisateur/kit/import")
 @login_required
 def kit_import():
-    """Import a kit file: all of it or nothing, with every fault named."""
-    require_organiser(current_user)
+    """Import a kit file: all of it or nothing, with every fault named (import_kit checks the organiser)."""
     form = KitImportForm()
     if not form.validate_on_submit():
         return _render(form, ["Le formulaire a expiré ; rechargez la page et recommencez."], 400)
@@ -81,9 +79,9 @@ def kit_import():
     if not upload or not upload.filename:
         return _render(form, ["Choisissez le fichier du kit à importer."], 422)
     with upload.stream:
-        raw = upload.stream.read(operations.MAX_BYTES + 1)
+        raw = upload.stream.read(layout.MAX_BYTES + 1)
     try:
-        report = operations.import_kit(operations.parse_kit(raw), current_user)
+        report = operations.import_kit(layout.parse_kit(raw), current_user)
         db.session.commit()
     except InvalidInput as error:
         db.session.rollback()
@@ -97,7 +95,7 @@ def kit_import():
 @login_required
 def kit_template_tour(template_id: int):
     """Create a draft tour on the chosen day from a template, then open it to edit as any draft."""
-    template = operations.get_template(current_user, template_id)
+    template = queries.get_template(current_user, template_id)
     posted = {"date": request.form.get("date", "").strip(), "title": request.form.get("title", "")[:300]}
     if not KitImportForm().validate_on_submit():
         return _render(KitImportForm(), ["Le formulaire a expiré ; rechargez la page et recommencez."], 400)

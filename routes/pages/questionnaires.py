@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 
 from routes.pages import pages
 from routes.pages.forms import FrenchForm
-from tourplanner.accounts.permissions import require_organiser
 from tourplanner.errors import FieldError, InvalidInput
 from tourplanner.extensions import db
 from tourplanner.impact import questionnaires
@@ -52,8 +51,7 @@ def _render(edited: Respondent | None = None, posted: dict | None = None, errors
 @pages.get("/organisateur/questionnaires")
 @login_required
 def questionnaires_page():
-    """The organisation's perception questionnaires, editable (organisers)."""
-    require_organiser(current_user)
+    """The organisation's perception questionnaires, editable (organisers: questionnaires_of checks)."""
     return _render()
 
 
@@ -82,7 +80,6 @@ def _read_form(form) -> tuple[dict, list[Question | str], list[FieldError]]:
 @login_required
 def questionnaire_save(respondent: str):
     """Save one audience's statements: the headline first, then the others in the order given."""
-    require_organiser(current_user)
     audience = _respondent(respondent)
     if not FrenchForm().validate_on_submit():
         return _render(
@@ -105,7 +102,6 @@ def questionnaire_save(respondent: str):
 @login_required
 def questionnaire_reset(respondent: str):
     """Go back to the default statements for one audience."""
-    require_organiser(current_user)
     audience = _respondent(respondent)
     if not FrenchForm().validate_on_submit():
         return _render(

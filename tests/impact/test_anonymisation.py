@@ -10,9 +10,10 @@ from tests.impact.conftest import paris
 from tourplanner.bookings.models import Participant
 from tourplanner.extensions import db
 from tourplanner.impact import jobs
+from tourplanner.impact.figures import BilanFilter
 from tourplanner.impact.models import PerceptionAnswer
 from tourplanner.impact.operations import ANONYMISED_NAME, set_retention
-from tourplanner.impact.queries import BilanFilter, compute_bilan
+from tourplanner.impact.queries import compute_bilan
 
 
 def _names() -> dict[str, str | None]:

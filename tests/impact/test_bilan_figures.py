@@ -12,7 +12,8 @@ import pytest
 
 from tourplanner.accounts.enums import OrganisationKind, Role
 from tourplanner.impact.enums import Respondent
-from tourplanner.impact.queries import BilanFilter, compute_bilan
+from tourplanner.impact.figures import BilanFilter
+from tourplanner.impact.queries import compute_bilan
 from tourplanner.tours.enums import TourKind
 
 PERIOD = (date(2027, 1, 1), date(2027, 6, 30))

@@ -12,7 +12,8 @@ from datetime import date
 
 from tourplanner.accounts.enums import Role
 from tourplanner.company_visits.enums import Interest
-from tourplanner.impact.queries import BilanFilter, compute_bilan
+from tourplanner.impact.figures import BilanFilter
+from tourplanner.impact.queries import compute_bilan
 
 PERIOD = (date(2027, 1, 1), date(2027, 6, 30))
 QUERY = "from=2027-01-01&to=2027-06-30"

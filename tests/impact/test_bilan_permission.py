@@ -8,7 +8,8 @@ import pytest
 
 from tourplanner.accounts.enums import Role
 from tourplanner.errors import PermissionDenied
-from tourplanner.impact.queries import BilanFilter, compute_bilan
+from tourplanner.impact.figures import BilanFilter
+from tourplanner.impact.queries import compute_bilan
 
 PERIOD = (date(2027, 1, 1), date(2027, 6, 30))
 

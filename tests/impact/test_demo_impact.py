@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from tests.impact.conftest import paris
 from tourplanner import demo
 from tourplanner.demo_impact import load_impact_demo
+from tourplanner.impact.figures import BilanFilter
 from tourplanner.impact.models import Outcome, PerceptionAnswer
-from tourplanner.impact.queries import BilanFilter, compute_bilan
+from tourplanner.impact.queries import compute_bilan
 from tourplanner.timeutil import to_local
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Tour

@@ -25,9 +25,10 @@ from tourplanner.bookings.enums import Attendance
 from tourplanner.bookings.models import Participant
 from tourplanner.company_visits.enums import Interest
 from tourplanner.extensions import db
+from tourplanner.impact.actions import booking_facts, month_of, plain_actions
 from tourplanner.impact.enums import OutcomeKind, Respondent
+from tourplanner.impact.figures import Bilan, BilanFilter
 from tourplanner.impact.models import Outcome
-from tourplanner.impact.queries import Bilan, BilanFilter, booking_facts, month_of, plain_actions
 
 #: Counts from 1 to this minus one are hidden in what leaves tourplanner.
 SMALL_CELL = 5

@@ -15,7 +15,7 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tourplanner.accounts.enums import Role
-from tourplanner.accounts.models import Organisation, User
+from tourplanner.accounts.models import User
 from tourplanner.accounts.permissions import require_organiser, require_role
 from tourplanner.audit.operations import record
 from tourplanner.bookings.enums import BookingStatus
@@ -298,12 +298,15 @@ def anonymise_expired(now: datetime | None = None) -> int:
 # --- one person's data (GDPR articles 15 and 17) ---------------------------------------
 
 
-def find_person(email: str, user: User) -> list[Participant]:
+def find_person(email: str | None, user: User) -> list[Participant]:
     """Every participant row carrying exactly this address (any case) on a tour `user` manages.
 
     An organiser answers for their own territory's participants only; the address is compared
-    whole, never as a pattern (a `%` or `_` typed in the form matches nothing else)."""
+    whole, never as a pattern (a `%` or `_` typed in the form matches nothing else). None (no
+    search yet, the empty form) finds nobody, once the reader is checked."""
     require_organiser(user)
+    if email is None:
+        return []
     address = email.strip().lower()
     if not address:
         raise InvalidInput.one("email", "indiquez l'adresse e-mail de la personne")
@@ -369,8 +372,3 @@ def erase_person(participants: list[Participant], user: User) -> int:
         record(user, "person.erase", participant)
     db.session.flush()
     return len(participants)
-
-
-def organisation_choices() -> list[Organisation]:
-    """Organisations that took part in something, for the bilan's filter."""
-    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))

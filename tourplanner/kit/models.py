@@ -21,7 +21,7 @@ class TourTemplate(Base):
     #: The organisation (territory) whose organisers use it; none = organisers without one.
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    #: The template as the kit file carries it (see tourplanner.kit.operations.template_of).
+    #: The template as the kit file carries it (see tourplanner.kit.queries.template_of).
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
