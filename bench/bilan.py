@@ -151,7 +151,7 @@ def generate(url: str, reset: bool, participants: int, tours: int, companies: in
                     "address": "1 rue de l'Industrie",
                     "lat": 45.5,
                     "lon": 4.8,
-                    "has_coach_parking": True,
+                    "has_bus_parking": True,
                     "is_accessible": False,
                     "created_at": now,
                 }

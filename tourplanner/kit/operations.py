@@ -59,7 +59,8 @@ SITE_TEXT_FIELDS = (
     "in_house_training",
     "open_positions",
 )
-SITE_FLAGS = ("has_coach_parking", "is_accessible")
+#: Site flags that travel, by their name in a kit (the published API's: a site's has_bus_parking is has_coach_parking).
+SITE_FLAGS = {"has_coach_parking": "has_bus_parking", "is_accessible": "is_accessible"}
 #: What a tour template holds besides its name (anything else in a file stays out).
 TEMPLATE_FIELDS = (
     "kind",
@@ -212,7 +213,8 @@ def _site_json(site: Site) -> dict[str, Any]:
         "lon": site.lon,
         "zone": site.zone.name if site.zone is not None else None,
     }
-    body.update({name: getattr(site, name) for name in SITE_TEXT_FIELDS + SITE_FLAGS})
+    body.update({name: getattr(site, name) for name in SITE_TEXT_FIELDS})
+    body.update({key: getattr(site, name) for key, name in SITE_FLAGS.items()})
     return body
 
 
@@ -279,7 +281,7 @@ def import_kit(data: dict[str, Any], organiser: User) -> ImportReport:
             "zone_id": zone.id if zone is not None else None,
         }
         values.update({name: _text(item.get(name)) for name in SITE_TEXT_FIELDS})
-        values.update({name: bool(item[name]) for name in SITE_FLAGS if name in item})
+        values.update({name: bool(item[key]) for key, name in SITE_FLAGS.items() if key in item})
         if site is None:
             db.session.add(Site(organisation_id=company.id, name=item["name"].strip(), **values))
             counts["sites_created"] += 1
