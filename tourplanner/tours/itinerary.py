@@ -207,7 +207,7 @@ def _passengers(tour: Tour) -> tuple[dict[int, int], dict[tuple[int, int], int],
 def travel_provider() -> routing.TravelTimeProvider:
     """The configured travel times: an OSRM server if one is set, else distances at bus speed."""
     config = current_app.config
-    default = routing.HaversineProvider(float(config["ROUTING_CIRCUITY"]), float(config["ROUTING_COACH_SPEED_KMH"]))
+    default = routing.HaversineProvider(float(config["ROUTING_CIRCUITY"]), float(config["ROUTING_BUS_SPEED_KMH"]))
     if config.get("OSRM_URL"):
         return routing.OsrmTableProvider(config["OSRM_URL"], fallback=default)
     return default
