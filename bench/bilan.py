@@ -4,7 +4,7 @@
     python bench/bilan.py --postgresql postgresql+psycopg://user@host:port/db --reset
     python bench/bilan.py --participants 100000 --tours 5000 --companies 1000 --repeat 5
 
-Generates five years of activity ending today — tours (a few cancelled), coaches, visits
+Generates five years of activity ending today — tours (a few cancelled), buses, visits
 at company sites across four territories, bookings with attendance taken on most past tours,
 participants, outcomes, perception answers and the interest voiced at company visits'
 debriefings — with bulk inserts, then starts gunicorn
@@ -151,7 +151,7 @@ def generate(url: str, reset: bool, participants: int, tours: int, companies: in
                     "address": "1 rue de l'Industrie",
                     "lat": 45.5,
                     "lon": 4.8,
-                    "has_coach_parking": True,
+                    "has_bus_parking": True,
                     "is_accessible": False,
                     "created_at": now,
                 }

@@ -1,5 +1,5 @@
-"""A realistic coach tour: 15 company visits around Lyon's eastern industrial zones,
-2 coaches, slots in the morning and the afternoon, a lunch break.
+"""A realistic bus tour: 15 company visits around Lyon's eastern industrial zones,
+2 buses, slots in the morning and the afternoon, a lunch break.
 
     python bench/tour.py            # solves it three times, prints the itinerary and timings
 """
@@ -18,7 +18,7 @@ H = 3600
 
 
 def realistic_tour():
-    """The problem: time 0 is 8h00, coaches back at the meeting point by 17h30."""
+    """The problem: time 0 is 8h00, buses back at the meeting point by 17h30."""
     b = ProblemBuilder(clock_origin_s=8 * H)
     meeting = b.add_place(45.7485, 4.8467, "Pôle emploi Lyon Part-Dieu")
     sites = [
@@ -69,8 +69,8 @@ def realistic_tour():
             priority=priority,
         )
     lunch = Break(int(4 * H), int(5.5 * H), 3600)
-    b.add_coach(0, seats=50, start=meeting, end=meeting, start_s=0, end_s=int(9.5 * H), load=28, lunch=lunch)
-    b.add_coach(
+    b.add_bus(0, seats=50, start=meeting, end=meeting, start_s=0, end_s=int(9.5 * H), load=28, lunch=lunch)
+    b.add_bus(
         1,
         seats=30,
         start=meeting,

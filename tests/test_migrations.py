@@ -53,3 +53,31 @@ def test_the_former_scheduler_job_table_is_dropped(app: Flask) -> None:
     with db.engine.connect() as conn:
         assert "apscheduler_jobs" not in db.inspect(conn).get_table_names()
     assert _differences() == []
+
+
+def _parking(column: str) -> list[tuple[int, bool]]:
+    with db.engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(text(f"SELECT id, {column} FROM sites ORDER BY id"))]
+
+
+def test_a_sites_coach_parking_becomes_its_bus_parking_and_back(app: Flask) -> None:
+    """0015_words renames sites.has_coach_parking to has_bus_parking, each site keeping its value, and back."""
+    downgrade(revision="0014_feedfast")
+    with db.engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO organisations (id, name, kind, created_at) VALUES (1, 'Forges', 'company', '2026-01-05')")
+        )
+        conn.execute(
+            text(
+                "INSERT INTO sites (id, organisation_id, name, address, lat, lon, has_coach_parking, is_accessible, "
+                "created_at) VALUES (1, 1, 'Forges', '1 rue', 45.5, 4.5, false, true, '2026-01-05'), "
+                "(2, 1, 'Fonderie', '2 rue', 45.5, 4.5, true, false, '2026-01-05')"
+            )
+        )
+    upgrade()
+    assert _parking("has_bus_parking") == [(1, False), (2, True)]
+    assert _differences() == []
+    downgrade(revision="0014_feedfast")
+    assert _parking("has_coach_parking") == [(1, False), (2, True)]
+    upgrade()
+    assert _differences() == []

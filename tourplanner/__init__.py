@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tourplanner.config import DefaultConfig, load_secret_key
+from tourplanner.config import DefaultConfig, load_secret_key, read_deprecated_keys
 
 if TYPE_CHECKING:  # Flask is imported by create_app: the routing engine and `solve` do without it
     from flask import Flask
@@ -30,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("TOURPLANNER")
     if test_config:
         app.config.update(test_config)
+    read_deprecated_keys(app.config, test_config)
     app.config["RATELIMIT_ENABLED"] = _is_on(app.config.get("RATELIMIT_ENABLED", True))
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
+from typing import Any
+
+#: Former names of configuration keys, still read (deprecated): former name -> current name.
+DEPRECATED_KEYS = {"ROUTING_COACH_SPEED_KMH": "ROUTING_BUS_SPEED_KMH"}
 
 
 class DefaultConfig:
@@ -46,7 +52,7 @@ class DefaultConfig:
     SESSION_COOKIE_HTTPONLY = True
     #: Travel-time model of the default provider.
     ROUTING_CIRCUITY = 1.3
-    ROUTING_COACH_SPEED_KMH = 45.0
+    ROUTING_BUS_SPEED_KMH = 45.0
     #: An OSRM-compatible server (its /table service); unset = the default provider only.
     OSRM_URL: str | None = None
     #: Address geocoder: "ban" (France's national address base, through geopy) or "none".
@@ -90,3 +96,19 @@ def load_secret_key(instance_path: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def read_deprecated_keys(config: MutableMapping[str, Any], test_config: Mapping[str, Any] | None = None) -> None:
+    """Give a value set under a key's former name to its current name, unless the current name is set too.
+
+    The former name may come from the environment (TOURPLANNER_<former name>) or the test settings; when both
+    names are set, the current one wins.
+    """
+    for former, current in DEPRECATED_KEYS.items():
+        if former not in config:
+            continue
+        value = config.pop(former)
+        if f"TOURPLANNER_{current}" in os.environ or current in (test_config or {}):
+            continue
+        logging.getLogger(__name__).warning("%s is a former name of %s: rename it", former, current)
+        config[current] = value

@@ -305,7 +305,7 @@ def _load_sites(load: _Load, zones: dict[str, IndustrialZone]) -> None:
                 sector=company.sector,
                 trades=list(company.trades),
                 is_accessible=company.is_accessible,
-                has_coach_parking=company.has_coach_parking,
+                has_bus_parking=company.has_bus_parking,
                 protective_equipment=company.protective_equipment,
                 access_notes=company.access_notes,
                 **PASSEPORT_FACTS.get(company.name, {}),

@@ -76,7 +76,7 @@ class CompanyData:
     trades: tuple[str, ...]
     protective_equipment: str | None
     is_accessible: bool
-    has_coach_parking: bool
+    has_bus_parking: bool
     access_notes: str
     visit_minutes: int
     max_visitors: int

@@ -58,6 +58,7 @@ class KitSiteOut(BaseModel):
     pay_range: str | None = None
     in_house_training: str | None = None
     open_positions: str | None = None
+    #: a site's has_bus_parking, under the name the published API gives it
     has_coach_parking: bool = True
     is_accessible: bool = False
 

@@ -35,6 +35,15 @@ from tourplanner.trades.operations import site_codes
 ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_409": Problem}
 
 
+def _domain_names(body: dict[str, Any]) -> dict[str, Any]:
+    """A body's fields under the domain's names.
+
+    The published API (its OpenAPI document, partners' clients) calls a site's bus parking `has_coach_parking`;
+    the code says `has_bus_parking`. The API keeps its name in bodies and answers, mapped here and in site_json.
+    """
+    return {("has_bus_parking" if name == "has_coach_parking" else name): value for name, value in body.items()}
+
+
 class SiteIn(Body):
     """A company's site; without lat/lon its address is geocoded."""
 
@@ -110,6 +119,7 @@ class SiteOut(BaseModel):
     sector: str | None = None
     trades: list[str]
     is_accessible: bool
+    #: the site's has_bus_parking, under the name the published API gives it
     has_coach_parking: bool
     protective_equipment: str | None = None
     access_notes: str | None = None
@@ -147,7 +157,7 @@ def site_json(site: Site, trade_codes: list[str] | None = None) -> dict[str, Any
         "sector": site.sector,
         "trades": site.trades.splitlines() if site.trades else [],
         "is_accessible": site.is_accessible,
-        "has_coach_parking": site.has_coach_parking,
+        "has_coach_parking": site.has_bus_parking,
         "protective_equipment": site.protective_equipment,
         "access_notes": site.access_notes,
         "photo_policy": site.photo_policy,
@@ -170,7 +180,7 @@ def site_json(site: Site, trade_codes: list[str] | None = None) -> dict[str, Any
 @spec.validate(json=SiteIn, resp=Response(HTTP_201=SiteOut, HTTP_422=ValidationProblem, **ERRORS), tags=["sites"])
 def create_site(json: SiteIn):
     """Create a site (company contacts for their company, organisers for the one they name)."""
-    details = operations.SiteDetails(**json.model_dump())
+    details = operations.SiteDetails(**_domain_names(json.model_dump()))
     site = operations.create_site(details, current_user(), configured_geocoder())
     db.session.commit()
     return jsonify(site_json(site)), 201
@@ -202,7 +212,9 @@ def replace_site(site_id: int, json: SiteIn):
     """Replace a site's details (its company's contacts, organisers); without lat/lon a new address is geocoded."""
     user = current_user()
     site = operations.managed_site(user, site_id)
-    site = operations.update_site(site, operations.SiteDetails(**json.model_dump()), user, configured_geocoder())
+    site = operations.update_site(
+        site, operations.SiteDetails(**_domain_names(json.model_dump())), user, configured_geocoder()
+    )
     db.session.commit()
     return jsonify(site_json(site))
 
@@ -221,7 +233,7 @@ def edit_site(site_id: int, json: SitePatch):
     if "trades" in given and given["trades"] is None:
         given["trades"] = []
     details = operations.details_of(site)
-    details = operations.SiteDetails(**{**details.__dict__, **given})
+    details = operations.SiteDetails(**{**details.__dict__, **_domain_names(given)})
     site = operations.update_site(site, details, user, configured_geocoder())
     db.session.commit()
     return jsonify(site_json(site))

@@ -55,12 +55,12 @@ def test_seats_per_pickup_point_and_bus_reach_the_routing_problem(make_tour, pre
 
     built = build_problem(tour)
     places = built.problem.places
-    got = sorted((p.coach, places[p.place].name, p.seats) for p in built.problem.pickups)  # the engine says coach
+    got = sorted((p.bus, places[p.place].name, p.seats) for p in built.problem.pickups)
     assert got == [(0, "Gare de Givors-Ville", 3), (0, "Mairie de Saint-Chamond", 2), (1, "Gare de Givors-Ville", 4)]
-    assert [c.load for c in built.problem.coaches] == [0, 0]
+    assert [c.load for c in built.problem.buses] == [0, 0]
     for pickup_id, (bus, point) in built.pickups.items():
         pickup = next(p for p in built.problem.pickups if p.id == pickup_id)
-        assert (bus.position, places[pickup.place].name) == (pickup.coach, point.name)
+        assert (bus.position, places[pickup.place].name) == (pickup.bus, point.name)
 
 
 def test_the_itinerary_keeps_its_shape_with_pickups(

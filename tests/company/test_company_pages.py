@@ -80,7 +80,7 @@ def test_create_a_site_geocodes_its_address(client, sign_in, contact_a, geocoder
         data={
             "name": "Forge de Meyzieu",
             "address": KNOWN_ADDRESS,
-            "has_coach_parking": "y",
+            "has_bus_parking": "y",
             "trades": "H2903 Conduite d'équipement d'usinage\nSoudeur",
             "photo_policy": "Interdites",
             "pay_range": "2 000 €",
@@ -138,7 +138,7 @@ def test_edit_a_site(client, sign_in, contact_a, site_a) -> None:
     assert response.status_code == 302, text_of(response)
     db.session.expire_all()
     assert (site_a.name, site_a.is_accessible, site_a.open_positions) == ("Atelier A+", True, "Un soudeur")
-    assert site_a.has_coach_parking is False  # unticked box
+    assert site_a.has_bus_parking is False  # unticked box
 
 
 def test_another_companys_site_pages_are_404(client, sign_in, contact_a, site_b) -> None:

@@ -59,7 +59,7 @@ def test_a_contract_body_still_creates_a_site(api_as, contact_a) -> None:
     assert response.get_json()["pay_range"] is None
 
 
-def test_patch_changes_only_the_fields_given(api_as, contact_a, site_a) -> None:
+def test_patch_changes_only_the_fields_given(api_as, contact_a, site_a, db) -> None:
     """PATCH keeps what it does not name, including the coordinates of an unchanged address."""
     before = (site_a.lat, site_a.lon, site_a.address)
     api = api_as(contact_a)
@@ -67,6 +67,8 @@ def test_patch_changes_only_the_fields_given(api_as, contact_a, site_a) -> None:
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["pay_range"] == "2 000 €" and body["has_coach_parking"] is False
+    db.session.expire_all()
+    assert site_a.has_bus_parking is False  # the API's has_coach_parking
     assert (body["lat"], body["lon"], body["address"]) == before
     assert body["name"] == "Atelier A"
 

@@ -119,7 +119,7 @@ def planned_tour(make_user, make_tour, make_site, make_slot) -> PlannedTour:
             lon=lon,
             protective_equipment=ppe,
             access_notes=notes,
-            has_coach_parking=parking,
+            has_bus_parking=parking,
             is_accessible=accessible,
             sector="Industrie",
         )

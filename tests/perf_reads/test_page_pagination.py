@@ -74,7 +74,7 @@ SITE = re.compile(r"· (Atelier \d+)</h3>")
 
 
 def test_a_tours_bookings_come_two_by_two_with_the_tours_totals(make_world, client, sign_in) -> None:
-    """Five bookings on pages of two: each once, confirmed then waiting; coach totals and waiting positions are
+    """Five bookings on pages of two: each once, confirmed then waiting; bus totals and waiting positions are
     the tour's, not the page's."""
     from tests.perf_reads.conftest import add_bookings
 

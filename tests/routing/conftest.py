@@ -23,17 +23,17 @@ def make_problem():
     """Factory: a problem on ``n_places`` places, every drive ``drive_s`` long unless given.
 
     Place 0 is the meeting point. ``visits`` are dicts of ProblemBuilder.add_visit
-    arguments (id, place, windows, duration_s, max_group, ...), ``coaches`` of add_coach
+    arguments (id, place, windows, duration_s, max_group, ...), ``buses`` of add_bus
     arguments (defaults: 50 seats, from and to place 0, 0 to 10 h).
     """
 
-    def make(*, visits=(), coaches=({},), pickups=(), n_places=5, drive_s=600, durations=None):
+    def make(*, visits=(), buses=({},), pickups=(), n_places=5, drive_s=600, durations=None):
         builder = ProblemBuilder(clock_origin_s=8 * 3600)
         for i in range(n_places):
             builder.add_place(45.70 + 0.01 * i, 4.90)
-        for i, coach in enumerate(coaches):
+        for i, bus in enumerate(buses):
             arguments = {"id": i, "seats": 50, "start": 0, "end": 0, "start_s": 0, "end_s": 36_000}
-            builder.add_coach(**{**arguments, **coach})
+            builder.add_bus(**{**arguments, **bus})
         for visit in visits:
             builder.add_visit(**{"max_group": 50, "duration_s": 1800, **visit})
         for pickup in pickups:
@@ -54,14 +54,14 @@ def quick():
 
 @pytest.fixture(scope="session")
 def small_tour():
-    """tests/data/tour_small.json as a Problem: 6 visits, 2 coaches, lunch, one pick-up."""
+    """tests/data/tour_small.json as a Problem: 6 visits, 2 buses, lunch, one pick-up."""
     spec = json.loads((DATA / "tour_small.json").read_text())
     builder = ProblemBuilder(clock_origin_s=spec["clock_origin_s"])
     for place in spec["places"]:
         builder.add_place(place["lat"], place["lon"], place["name"])
-    for coach in spec["coaches"]:
-        lunch = coach.pop("lunch", None)
-        builder.add_coach(**coach, lunch=Break(**lunch) if lunch else None)
+    for bus in spec["buses"]:
+        lunch = bus.pop("lunch", None)
+        builder.add_bus(**bus, lunch=Break(**lunch) if lunch else None)
     for visit in spec["visits"]:
         builder.add_visit(**visit)
     for pickup in spec.get("pickups", []):

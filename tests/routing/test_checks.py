@@ -1,4 +1,4 @@
-"""Pre-checks: each explains in French why no coach can make a visit, before solving."""
+"""Pre-checks: each explains in French why no bus can make a visit, before solving."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ H = 3600
 
 
 @pytest.mark.parametrize(
-    ("visit", "coach", "reason"),
+    ("visit", "bus", "reason"),
     [
         pytest.param(
             {"windows": [(3600, 3600 - 1800)], "duration_s": 5400},
@@ -57,19 +57,19 @@ H = 3600
         ),
     ],
 )
-def test_precheck_reason_in_french(make_problem, quick, visit, coach, reason):
-    """A visit no coach can make alone is left out with a French reason a person understands."""
-    problem = make_problem(coaches=[coach], visits=[{"id": 9, "place": 1, **visit}])
+def test_precheck_reason_in_french(make_problem, quick, visit, bus, reason):
+    """A visit no bus can make alone is left out with a French reason a person understands."""
+    problem = make_problem(buses=[bus], visits=[{"id": 9, "place": 1, **visit}])
     assert precheck(problem).visit_reasons == {9: reason}
     result = solve(problem, quick)
     assert [(u.id, u.reason) for u in result.unassigned] == [(9, reason)]
     assert result.routes[0].stops == ()
 
 
-def test_reasons_of_several_coaches_are_named(make_problem):
-    """When coaches fail for different reasons, each coach's reason is given."""
+def test_reasons_of_several_buses_are_named(make_problem):
+    """When buses fail for different reasons, each bus's reason is given."""
     problem = make_problem(
-        coaches=[{"load": 30}, {"carries_reduced_mobility": True}],
+        buses=[{"load": 30}, {"carries_reduced_mobility": True}],
         visits=[{"id": 1, "place": 1, "windows": [(0, 9000)], "max_group": 25, "is_accessible": False}],
     )
     assert precheck(problem).visit_reasons[1] == (
@@ -77,20 +77,20 @@ def test_reasons_of_several_coaches_are_named(make_problem):
     )
 
 
-def test_visit_possible_for_one_coach_only_is_restricted_not_rejected(make_problem):
-    """A visit only one coach can make is kept for that coach."""
+def test_visit_possible_for_one_bus_only_is_restricted_not_rejected(make_problem):
+    """A visit only one bus can make is kept for that bus."""
     problem = make_problem(
-        coaches=[{"load": 30}, {"load": 10}],
+        buses=[{"load": 30}, {"load": 10}],
         visits=[{"id": 1, "place": 1, "windows": [(0, 9000)], "max_group": 25}],
     )
     checked = precheck(problem)
-    assert checked.visit_coaches == {1: (1,)} and checked.visit_reasons == {}
+    assert checked.visit_buses == {1: (1,)} and checked.visit_reasons == {}
 
 
-def test_pickup_reserved_for_another_coach(make_problem):
-    """A pick-up reserved to a coach is refused to the others."""
-    problem = make_problem(coaches=[{}, {}], pickups=[{"id": 3, "place": 2, "seats": 4, "coach": 1}])
-    assert precheck(problem).pickup_coaches == {3: (1,)}
+def test_pickup_reserved_for_another_bus(make_problem):
+    """A pick-up reserved to a bus is refused to the others."""
+    problem = make_problem(buses=[{}, {}], pickups=[{"id": 3, "place": 2, "seats": 4, "bus": 1}])
+    assert precheck(problem).pickup_buses == {3: (1,)}
 
 
 @pytest.mark.parametrize(("seconds", "text"), [(2700, "45 min"), (3600, "1 h"), (5400, "1 h 30")])

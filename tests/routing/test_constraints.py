@@ -11,7 +11,7 @@ def stops_of(result):
 
 
 def test_visit_begins_inside_its_time_window(make_problem, quick):
-    """A visit starts inside its window even when the coach could arrive much earlier."""
+    """A visit starts inside its window even when the bus could arrive much earlier."""
     problem = make_problem(visits=[{"id": 1, "place": 1, "windows": [(5000, 5400)]}])
     stop = stops_of(solve(problem, quick))[1]
     assert 5000 <= stop.start_s <= 5400
@@ -22,7 +22,7 @@ def test_visit_chosen_among_several_windows(make_problem, quick):
     """With two windows the visit starts in one of them, never in the gap."""
     problem = make_problem(visits=[{"id": 1, "place": 1, "windows": [(100, 200), (9000, 9100)], "duration_s": 600}])
     stop = stops_of(solve(problem, quick))[1]
-    assert 9000 <= stop.start_s <= 9100  # the coach cannot be there by 200 (600 s drive)
+    assert 9000 <= stop.start_s <= 9100  # the bus cannot be there by 200 (600 s drive)
 
 
 def test_visit_lasts_its_duration_before_the_next(make_problem, quick):
@@ -38,11 +38,11 @@ def test_visit_lasts_its_duration_before_the_next(make_problem, quick):
     assert stops[2].start_s >= stops[1].end_s + 600
 
 
-def test_coach_back_by_its_end_time(make_problem, quick):
-    """Two visits that fit alone but not together before the coach's end time: one is left out."""
+def test_bus_back_by_its_end_time(make_problem, quick):
+    """Two visits that fit alone but not together before the bus's end time: one is left out."""
     problem = make_problem(
-        # coach 1 works late but may not make these visits (reduced mobility)
-        coaches=[{"end_s": 5500}, {"end_s": 36_000, "carries_reduced_mobility": True}],
+        # bus 1 works late but may not make these visits (reduced mobility)
+        buses=[{"end_s": 5500}, {"end_s": 36_000, "carries_reduced_mobility": True}],
         visits=[
             {"id": 1, "place": 1, "windows": [(0, 9000)], "duration_s": 2000, "is_accessible": False},
             {"id": 2, "place": 2, "windows": [(0, 9000)], "duration_s": 2000, "is_accessible": False},
@@ -54,10 +54,10 @@ def test_coach_back_by_its_end_time(make_problem, quick):
     assert [(u.id, u.reason) for u in result.unassigned] in ([(1, NO_ROOM_REASON)], [(2, NO_ROOM_REASON)])
 
 
-def test_coach_max_duration(make_problem, quick):
+def test_bus_max_duration(make_problem, quick):
     """A maximum duration shorter than the day keeps the route within it."""
     problem = make_problem(
-        coaches=[{"end_s": 100_000, "max_duration_s": 5500}],
+        buses=[{"end_s": 100_000, "max_duration_s": 5500}],
         visits=[
             {"id": 1, "place": 1, "windows": [(0, 90_000)], "duration_s": 2000},
             {"id": 2, "place": 2, "windows": [(0, 90_000)], "duration_s": 2000},
@@ -72,7 +72,7 @@ def test_coach_max_duration(make_problem, quick):
 def test_lunch_within_its_hours_and_not_during_a_visit(make_problem, quick):
     """The lunch starts within its hours, overlaps no visit, and pushes a visit past it."""
     problem = make_problem(
-        coaches=[{"lunch": Break(14_400, 16_200, 3600)}],
+        buses=[{"lunch": Break(14_400, 16_200, 3600)}],
         visits=[
             {"id": 1, "place": 1, "windows": [(12_600, 12_600)], "duration_s": 1800},
             {"id": 2, "place": 2, "windows": [(14_400, 30_000)], "duration_s": 3600},
@@ -104,10 +104,10 @@ def test_lunch_timeline_is_consistent(small_tour_result):
         assert all(lunch.end_s <= s.start_s or s.end_s <= lunch.start_s for s in route.stops)
 
 
-def test_group_larger_than_max_group_goes_to_the_smaller_coach(make_problem, quick):
-    """A visit accepting 20 people goes to the coach carrying 15, not the one carrying 30."""
+def test_group_larger_than_max_group_goes_to_the_smaller_bus(make_problem, quick):
+    """A visit accepting 20 people goes to the bus carrying 15, not the one carrying 30."""
     problem = make_problem(
-        coaches=[{"load": 30}, {"load": 15}],
+        buses=[{"load": 30}, {"load": 15}],
         visits=[{"id": 1, "place": 1, "windows": [(0, 9000)], "max_group": 20}],
     )
     result = solve(problem, quick)
@@ -117,7 +117,7 @@ def test_group_larger_than_max_group_goes_to_the_smaller_coach(make_problem, qui
 def test_group_grown_by_a_pickup_exceeds_max_group(make_problem, quick):
     """Passengers picked up count in the group: a visit after the pick-up is refused."""
     problem = make_problem(
-        coaches=[{"load": 10}],
+        buses=[{"load": 10}],
         pickups=[{"id": 7, "place": 3, "seats": 15, "window": (0, 1000)}],
         visits=[{"id": 1, "place": 1, "windows": [(8000, 9000)], "max_group": 20}],
     )
@@ -127,14 +127,14 @@ def test_group_grown_by_a_pickup_exceeds_max_group(make_problem, quick):
 
 
 def test_reduced_mobility_only_to_accessible_sites(make_problem, quick):
-    """An inaccessible site goes to the coach without a person of reduced mobility, even if farther."""
+    """An inaccessible site goes to the bus without a person of reduced mobility, even if farther."""
     near, far = 100, 3000
-    # coach 0 starts at place 0 next to site 1; coach 1 at place 2 next to site 3
+    # bus 0 starts at place 0 next to site 1; bus 1 at place 2 next to site 3
     durations = [[0, near, far, far], [near, 0, far, far], [far, far, 0, near], [far, far, near, 0]]
     problem = make_problem(
         n_places=4,
         durations=durations,
-        coaches=[{"carries_reduced_mobility": True}, {"start": 2, "end": 2}],
+        buses=[{"carries_reduced_mobility": True}, {"start": 2, "end": 2}],
         visits=[
             {"id": 1, "place": 1, "windows": [(5000, 5000)], "is_accessible": False},
             {"id": 2, "place": 3, "windows": [(5000, 5000)]},
@@ -201,10 +201,10 @@ def test_more_visits_before_less_driving(make_problem, quick):
     assert sorted(solve(problem, quick).routes[0].visit_ids) == [1, 2, 3]
 
 
-def test_pickup_seats_respect_coach_capacity(make_problem, quick):
-    """Two pick-ups of 8 cannot both board a coach with 10 free seats: one per coach."""
+def test_pickup_seats_respect_bus_capacity(make_problem, quick):
+    """Two pick-ups of 8 cannot both board a bus with 10 free seats: one per bus."""
     problem = make_problem(
-        coaches=[{"seats": 30, "load": 20}, {"seats": 30, "load": 20}],
+        buses=[{"seats": 30, "load": 20}, {"seats": 30, "load": 20}],
         pickups=[{"id": 1, "place": 1, "seats": 8}, {"id": 2, "place": 1, "seats": 8}],
     )
     result = solve(problem, quick)
@@ -215,7 +215,7 @@ def test_pickup_seats_respect_coach_capacity(make_problem, quick):
 
 def test_pickup_that_cannot_board_is_reported(make_problem, quick):
     """A pick-up larger than the free seats is reported in French and makes the result infeasible."""
-    problem = make_problem(coaches=[{"seats": 30, "load": 25}], pickups=[{"id": 1, "place": 1, "seats": 8}])
+    problem = make_problem(buses=[{"seats": 30, "load": 25}], pickups=[{"id": 1, "place": 1, "seats": 8}])
     result = solve(problem, quick)
     assert result.unassigned[0].kind == "pickup"
     assert result.unassigned[0].reason == "8 passagers à prendre, 5 places libres dans le car"
@@ -240,14 +240,14 @@ def test_small_tour_serves_required_and_reports_the_rest(small_tour, small_tour_
     assert "car 0" in result.summary()
 
 
-def test_visit_locked_to_a_coach_stays_on_it(make_problem, quick):
-    """A visit locked to coach 1 is made by coach 1, though coach 0 is as good a choice."""
+def test_visit_locked_to_a_bus_stays_on_it(make_problem, quick):
+    """A visit locked to bus 1 is made by bus 1, though bus 0 is as good a choice."""
     problem = make_problem(
-        coaches=[{}, {}],
+        buses=[{}, {}],
         visits=[
-            {"id": 1, "place": 1, "windows": [(0, 9000)], "coach": 1},
-            {"id": 2, "place": 2, "windows": [(0, 9000)], "coach": 0},
-            {"id": 3, "place": 3, "windows": [(0, 9000)], "coach": 1},
+            {"id": 1, "place": 1, "windows": [(0, 9000)], "bus": 1},
+            {"id": 2, "place": 2, "windows": [(0, 9000)], "bus": 0},
+            {"id": 3, "place": 3, "windows": [(0, 9000)], "bus": 1},
         ],
     )
     result = solve(problem, quick)

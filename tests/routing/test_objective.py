@@ -5,10 +5,10 @@ from __future__ import annotations
 from tourplanner.routing import solve
 
 
-def test_the_coach_leaves_at_its_start_and_the_visit_begins_when_its_window_opens(make_problem, quick):
-    """Departure is the coach's start (never later), the visit begins at its window's opening."""
+def test_the_bus_leaves_at_its_start_and_the_visit_begins_when_its_window_opens(make_problem, quick):
+    """Departure is the bus's start (never later), the visit begins at its window's opening."""
     problem = make_problem(
-        coaches=[{"start_s": 1800}],
+        buses=[{"start_s": 1800}],
         visits=[{"id": 1, "place": 1, "windows": [(3600, 20_000)]}],
     )
     route = solve(problem, quick).routes[0]

@@ -7,16 +7,16 @@ import dataclasses
 import numpy as np
 import pytest
 
-from tourplanner.routing import Break, Coach, Place, ProblemBuilder, TimeWindow, Visit
+from tourplanner.routing import Break, Bus, Place, ProblemBuilder, TimeWindow, Visit
 
 
 @pytest.mark.parametrize(
     ("make", "message"),
     [
         (lambda: Place(91, 0), "latitude"),
-        (lambda: Coach(1, 0, 0, 0, 0, 100), "seats"),
-        (lambda: Coach(1, 10, 0, 0, 100, 50), "must be back"),
-        (lambda: Coach(1, 10, 0, 0, 0, 100, load=11), "11 passengers booked for 10 seats"),
+        (lambda: Bus(1, 0, 0, 0, 0, 100), "seats"),
+        (lambda: Bus(1, 10, 0, 0, 100, 50), "must be back"),
+        (lambda: Bus(1, 10, 0, 0, 0, 100, load=11), "11 passengers booked for 10 seats"),
         (lambda: Visit(1, 0, (), 60, 10), "at least one time window"),
         (lambda: Visit(1, 0, ((0, 10),), 60, 10, priority=0), "priority"),
         (lambda: Visit(1, 0, ((0, 10),), 60.5, 10), "duration_s must be an integer"),
@@ -38,7 +38,7 @@ def test_built_problem_is_frozen():
     """The problem and its matrices cannot be changed after building."""
     builder = ProblemBuilder()
     a, b = builder.add_place(45.7, 4.8), builder.add_place(45.8, 4.9)
-    builder.add_coach(0, 50, a, a, 0, 3600)
+    builder.add_bus(0, 50, a, a, 0, 3600)
     builder.add_visit(1, b, [(0, 1000)], 600, 20)
     problem = builder.build()
     assert problem.durations_s.shape == (2, 2) and problem.durations_s[0, 1] > 0
@@ -52,11 +52,11 @@ def test_problem_checks_references():
     """A visit on an unknown place, or a wrong matrix size, is refused."""
     builder = ProblemBuilder()
     builder.add_place(45.7, 4.8)
-    builder.add_coach(0, 50, 0, 0, 0, 3600)
+    builder.add_bus(0, 50, 0, 0, 0, 3600)
     builder.add_visit(1, 3, [(0, 1000)], 600, 20)
     with pytest.raises(ValueError, match="unknown place 3"):
         builder.build()
     with pytest.raises(ValueError, match="1x1 matrix"):
-        ProblemBuilder(places=builder.places, coaches=builder.coaches).build(
+        ProblemBuilder(places=builder.places, buses=builder.buses).build(
             durations_s=np.zeros((2, 2)), distances_m=np.zeros((2, 2))
         )

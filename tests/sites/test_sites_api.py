@@ -11,6 +11,9 @@ from tourplanner.accounts.models import Organisation
 from tourplanner.audit.models import AuditEntry
 from tourplanner.sites.models import IndustrialZone, Site
 
+#: The API's schemas of a whole site (bodies, answers, the kit's sites).
+SITE_SCHEMAS = {"SiteIn", "SitePatch", "SiteOut", "KitSiteOut"}
+
 
 def fields(response) -> set[str]:
     """The fields a 422 problem names."""
@@ -97,7 +100,7 @@ def test_only_one_coordinate_is_422(api_as, geocoder: FakeGeocoder) -> None:
     assert geocoder.calls == []
 
 
-def test_access_fields_are_stored_and_shown(api_as, geocoder: FakeGeocoder) -> None:
+def test_access_fields_are_stored_and_shown(api_as, db, geocoder: FakeGeocoder) -> None:
     """Accessibility, bus parking, protective equipment, notes, sector and trades round-trip."""
     extra = {
         "is_accessible": True,
@@ -111,6 +114,17 @@ def test_access_fields_are_stored_and_shown(api_as, geocoder: FakeGeocoder) -> N
     created = company.post("/sites", json=site_body(**extra)).get_json()
     shown = company.get(f"/sites/{created['id']}").get_json()
     assert {key: shown[key] for key in extra} == extra
+    assert db.session.get(Site, created["id"]).has_bus_parking is False  # the API's has_coach_parking
+
+
+def test_the_api_keeps_its_published_name_for_bus_parking(client) -> None:
+    """The OpenAPI document names a site's bus parking has_coach_parking, in bodies, answers and the kit."""
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    # Spectree names a schema "Model.hash" or, nested in another answer, "Outer.hash.Model".
+    sites = {name: schema for name, schema in schemas.items() if name.split(".")[::2][-1] in SITE_SCHEMAS}
+    assert {name.split(".")[0] for name in sites} >= {"SiteIn", "SitePatch", "SiteOut", "SiteList", "KitOut"}
+    for name, schema in sites.items():
+        assert "has_coach_parking" in schema["properties"] and "has_bus_parking" not in schema["properties"], name
 
 
 def test_access_fields_default_sensibly(api_as, geocoder: FakeGeocoder) -> None:

@@ -55,7 +55,7 @@ def offer(make_user, make_site, make_slot) -> Offer:
         sector="Métallurgie",
         trades="Soudeur\nChaudronnier",
         is_accessible=False,
-        has_coach_parking=False,
+        has_bus_parking=False,
     )
     forge_site = make_site(
         organisation=companies[2],

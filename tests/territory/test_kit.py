@@ -32,6 +32,7 @@ def _territory(make_user, make_tour, make_site):
         sector="métallurgie",
         trades="Forgeron (H2902)",
         pay_range="1 900 € brut",
+        has_bus_parking=False,
         contact_name=PERSONAL[0],
         contact_phone=PERSONAL[1],
         visitor_contacts=PERSONAL[2],
@@ -70,6 +71,7 @@ def test_kit_round_trip_into_a_fresh_database(make_user, make_tour, make_site, r
     kit = json.loads(text)
     assert [z["name"] for z in kit["zones"]] == ["ZI du Gier"]
     assert [s["name"] for s in kit["sites"]] == ["Forges du Gier – atelier"]
+    assert kit["sites"][0]["has_coach_parking"] is False  # the published name of has_bus_parking
     assert [t["name"] for t in kit["tour_templates"]] == ["ZI Tour Vallée du Gier"]
 
     _empty_database()
@@ -88,6 +90,7 @@ def test_kit_round_trip_into_a_fresh_database(make_user, make_tour, make_site, r
         "1 900 € brut",
     )
     assert (site.contact_name, site.contact_phone, site.visitor_contacts, site.how_to_apply) == (None,) * 4
+    assert site.has_bus_parking is False
     template = db.session.scalar(select(TourTemplate))
     assert template.organisation_id == newcomer.organisation_id
     assert (template.name, template.details["start"], template.details["duration_minutes"]) == (

@@ -43,7 +43,8 @@ SITE_TEXT_FIELDS = (
     "in_house_training",
     "open_positions",
 )
-SITE_FLAGS = ("has_coach_parking", "is_accessible")
+#: Site flags that travel, by their name in a kit (the published API's: a site's has_bus_parking is has_coach_parking).
+SITE_FLAGS = {"has_coach_parking": "has_bus_parking", "is_accessible": "is_accessible"}
 #: What a tour template holds besides its name (anything else in a file stays out).
 TEMPLATE_FIELDS = (
     "kind",

@@ -114,7 +114,7 @@ def import_kit(data: dict[str, Any], organiser: User) -> ImportReport:
             "zone_id": zone.id if zone is not None else None,
         }
         values.update({name: clean_text(item.get(name)) for name in SITE_TEXT_FIELDS})
-        values.update({name: bool(item[name]) for name in SITE_FLAGS if name in item})
+        values.update({name: bool(item[key]) for key, name in SITE_FLAGS.items() if key in item})
         if site is None:
             db.session.add(Site(organisation_id=company.id, name=item["name"].strip(), **values))
             counts["sites_created"] += 1

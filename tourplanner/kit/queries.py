@@ -118,7 +118,8 @@ def _site_json(site: Site) -> dict[str, Any]:
         "lon": site.lon,
         "zone": site.zone.name if site.zone is not None else None,
     }
-    body.update({name: getattr(site, name) for name in SITE_TEXT_FIELDS + SITE_FLAGS})
+    body.update({name: getattr(site, name) for name in SITE_TEXT_FIELDS})
+    body.update({key: getattr(site, name) for key, name in SITE_FLAGS.items()})
     return body
 
 

@@ -1,4 +1,4 @@
-"""The routing engine: coach tours as a vehicle-routing problem with time windows.
+"""The routing engine: bus tours as a vehicle-routing problem with time windows.
 
 Pure: imports nothing of Flask, the database or the rest of tourplanner. Build a
 :class:`Problem` with :class:`ProblemBuilder`, call :func:`solve`, read the :class:`Result`.
@@ -6,7 +6,7 @@ Pure: imports nothing of Flask, the database or the rest of tourplanner. Build a
 
 from tourplanner.routing.problem import (
     Break,
-    Coach,
+    Bus,
     Pickup,
     Place,
     Problem,
@@ -14,7 +14,7 @@ from tourplanner.routing.problem import (
     TimeWindow,
     Visit,
 )
-from tourplanner.routing.result import BreakPlacement, CoachRoute, Result, Stop, Unassigned
+from tourplanner.routing.result import BreakPlacement, BusRoute, Result, Stop, Unassigned
 from tourplanner.routing.solver import SolveParams, solve
 from tourplanner.routing.stop import BranchLimit, SolutionLimit, StoppingCriterion, TimeLimit
 from tourplanner.routing.travel import HaversineProvider, OsrmTableProvider, TravelTimeProvider
@@ -23,8 +23,8 @@ __all__ = [
     "Break",
     "BranchLimit",
     "BreakPlacement",
-    "Coach",
-    "CoachRoute",
+    "Bus",
+    "BusRoute",
     "HaversineProvider",
     "OsrmTableProvider",
     "Pickup",

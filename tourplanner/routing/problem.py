@@ -1,4 +1,4 @@
-"""Immutable problem data of a coach tour, and the builder that assembles it.
+"""Immutable problem data of a bus tour, and the builder that assembles it.
 
 Times are integer seconds from a time origin the caller chooses (the tour's start, say);
 distances are integer metres. Every constructor validates its input and raises
@@ -67,7 +67,7 @@ class TimeWindow:
 
 @dataclass(frozen=True)
 class Visit:
-    """A company visit a coach may make: the caller's id (a slot id, say) and its rules."""
+    """A company visit a bus may make: the caller's id (a slot id, say) and its rules."""
 
     id: int
     place: int
@@ -77,8 +77,8 @@ class Visit:
     is_accessible: bool = True
     required: bool = False
     priority: int = 1
-    #: id of the only coach that may make it (a visit locked to a coach), or None for any
-    coach: int | None = None
+    #: id of the only bus that may make it (a visit locked to a bus), or None for any
+    bus: int | None = None
 
     def __post_init__(self) -> None:
         _check_int("visit id", self.id)
@@ -114,8 +114,8 @@ class Break:
 
 
 @dataclass(frozen=True)
-class Coach:
-    """A coach: its seats, its group on board and its working day."""
+class Bus:
+    """A bus: its seats, its group on board and its working day."""
 
     id: int
     seats: int
@@ -129,33 +129,33 @@ class Coach:
     carries_reduced_mobility: bool = False
 
     def __post_init__(self) -> None:
-        _check_int("coach id", self.id)
-        _check_int(f"coach {self.id}: seats", self.seats, 1)
-        _check_int(f"coach {self.id}: start place", self.start, 0)
-        _check_int(f"coach {self.id}: end place", self.end, 0)
-        _check_int(f"coach {self.id}: start_s", self.start_s)
-        _check_int(f"coach {self.id}: end_s", self.end_s)
-        _check_int(f"coach {self.id}: load", self.load, 0)
+        _check_int("bus id", self.id)
+        _check_int(f"bus {self.id}: seats", self.seats, 1)
+        _check_int(f"bus {self.id}: start place", self.start, 0)
+        _check_int(f"bus {self.id}: end place", self.end, 0)
+        _check_int(f"bus {self.id}: start_s", self.start_s)
+        _check_int(f"bus {self.id}: end_s", self.end_s)
+        _check_int(f"bus {self.id}: load", self.load, 0)
         if self.end_s < self.start_s:
             raise ValueError(
-                f"coach {self.id}: must be back (end_s={self.end_s}) after it leaves (start_s={self.start_s})"
+                f"bus {self.id}: must be back (end_s={self.end_s}) after it leaves (start_s={self.start_s})"
             )
         if self.load > self.seats:
-            raise ValueError(f"coach {self.id}: {self.load} passengers booked for {self.seats} seats")
+            raise ValueError(f"bus {self.id}: {self.load} passengers booked for {self.seats} seats")
         if self.max_duration_s is not None:
-            _check_int(f"coach {self.id}: max_duration_s", self.max_duration_s, 0)
+            _check_int(f"bus {self.id}: max_duration_s", self.max_duration_s, 0)
 
 
 @dataclass(frozen=True)
 class Pickup:
-    """Passengers booked at a pick-up point; the coach that stops there takes them on board."""
+    """Passengers booked at a pick-up point; the bus that stops there takes them on board."""
 
     id: int
     place: int
     seats: int
     window: TimeWindow | None = None
     duration_s: int = 300
-    coach: int | None = None  #: id of the coach that must serve it, or None for any
+    bus: int | None = None  #: id of the bus that must serve it, or None for any
 
     def __post_init__(self) -> None:
         _check_int("pickup id", self.id)
@@ -189,7 +189,7 @@ class Problem:
     durations_s: np.ndarray
     distances_m: np.ndarray
     visits: tuple[Visit, ...]
-    coaches: tuple[Coach, ...]
+    buses: tuple[Bus, ...]
     pickups: tuple[Pickup, ...] = ()
     clock_origin_s: int = 0
 
@@ -197,26 +197,26 @@ class Problem:
         n = len(self.places)
         object.__setattr__(self, "places", tuple(self.places))
         object.__setattr__(self, "visits", tuple(self.visits))
-        object.__setattr__(self, "coaches", tuple(self.coaches))
+        object.__setattr__(self, "buses", tuple(self.buses))
         object.__setattr__(self, "pickups", tuple(self.pickups))
         object.__setattr__(self, "durations_s", _frozen_matrix("durations_s", self.durations_s, n))
         object.__setattr__(self, "distances_m", _frozen_matrix("distances_m", self.distances_m, n))
-        if not self.coaches:
-            raise ValueError("a problem needs at least one coach")
-        for kind, items in (("visit", self.visits), ("coach", self.coaches), ("pickup", self.pickups)):
+        if not self.buses:
+            raise ValueError("a problem needs at least one bus")
+        for kind, items in (("visit", self.visits), ("bus", self.buses), ("pickup", self.pickups)):
             ids = [item.id for item in items]
             if len(set(ids)) != len(ids):
                 raise ValueError(f"{kind} ids must be unique")
         for item in (*self.visits, *self.pickups):
             if item.place >= n:
                 raise ValueError(f"{type(item).__name__.lower()} {item.id}: unknown place {item.place}")
-        coach_ids = {c.id for c in self.coaches}
-        for coach in self.coaches:
-            if coach.start >= n or coach.end >= n:
-                raise ValueError(f"coach {coach.id}: unknown start or end place")
+        bus_ids = {c.id for c in self.buses}
+        for bus in self.buses:
+            if bus.start >= n or bus.end >= n:
+                raise ValueError(f"bus {bus.id}: unknown start or end place")
         for pickup in self.pickups:
-            if pickup.coach is not None and pickup.coach not in coach_ids:
-                raise ValueError(f"pickup {pickup.id}: unknown coach {pickup.coach}")
+            if pickup.bus is not None and pickup.bus not in bus_ids:
+                raise ValueError(f"pickup {pickup.id}: unknown bus {pickup.bus}")
         _check_int("clock_origin_s", self.clock_origin_s)
 
     def __hash__(self) -> int:  # arrays are not hashable; identity is enough
@@ -228,12 +228,12 @@ class Problem:
 
 @dataclass
 class ProblemBuilder:
-    """Collects places, visits, coaches and pick-ups, then builds a :class:`Problem`."""
+    """Collects places, visits, buses and pick-ups, then builds a :class:`Problem`."""
 
     clock_origin_s: int = 0
     places: list[Place] = field(default_factory=list)
     visits: list[Visit] = field(default_factory=list)
-    coaches: list[Coach] = field(default_factory=list)
+    buses: list[Bus] = field(default_factory=list)
     pickups: list[Pickup] = field(default_factory=list)
 
     def add_place(self, lat: float, lon: float, name: str = "") -> int:
@@ -252,14 +252,14 @@ class ProblemBuilder:
         is_accessible: bool = True,
         required: bool = False,
         priority: int = 1,
-        coach: int | None = None,
+        bus: int | None = None,
     ) -> Visit:
-        """Add a visit that may begin in any of ``windows`` (only by ``coach`` when given)."""
-        visit = Visit(id, place, tuple(windows), duration_s, max_group, is_accessible, required, priority, coach)
+        """Add a visit that may begin in any of ``windows`` (only by ``bus`` when given)."""
+        visit = Visit(id, place, tuple(windows), duration_s, max_group, is_accessible, required, priority, bus)
         self.visits.append(visit)
         return visit
 
-    def add_coach(
+    def add_bus(
         self,
         id: int,
         seats: int,
@@ -272,11 +272,11 @@ class ProblemBuilder:
         max_duration_s: int | None = None,
         lunch: Break | None = None,
         carries_reduced_mobility: bool = False,
-    ) -> Coach:
-        """Add a coach leaving ``start`` at ``start_s`` (it may wait at a site), back at ``end`` by ``end_s``."""
-        coach = Coach(id, seats, start, end, start_s, end_s, load, max_duration_s, lunch, carries_reduced_mobility)
-        self.coaches.append(coach)
-        return coach
+    ) -> Bus:
+        """Add a bus leaving ``start`` at ``start_s`` (it may wait at a site), back at ``end`` by ``end_s``."""
+        bus = Bus(id, seats, start, end, start_s, end_s, load, max_duration_s, lunch, carries_reduced_mobility)
+        self.buses.append(bus)
+        return bus
 
     def add_pickup(
         self,
@@ -286,10 +286,10 @@ class ProblemBuilder:
         *,
         window: TimeWindow | tuple[int, int] | None = None,
         duration_s: int = 300,
-        coach: int | None = None,
+        bus: int | None = None,
     ) -> Pickup:
         """Add a pick-up point where ``seats`` passengers board."""
-        pickup = Pickup(id, place, seats, window, duration_s, coach)
+        pickup = Pickup(id, place, seats, window, duration_s, bus)
         self.pickups.append(pickup)
         return pickup
 
@@ -311,7 +311,7 @@ class ProblemBuilder:
             durations_s,
             distances_m,
             tuple(self.visits),
-            tuple(self.coaches),
+            tuple(self.buses),
             tuple(self.pickups),
             self.clock_origin_s,
         )

@@ -14,9 +14,9 @@ def clock(origin_s: int, t_s: int) -> str:
 
 @dataclass(frozen=True)
 class Stop:
-    """A stop of a coach: a visit (kind ``"visit"``) or a pick-up (kind ``"pickup"``).
+    """A stop of a bus: a visit (kind ``"visit"``) or a pick-up (kind ``"pickup"``).
 
-    arrival_s <= start_s (the coach may wait), end_s = start_s + duration,
+    arrival_s <= start_s (the bus may wait), end_s = start_s + duration,
     departure_s >= end_s (later when the lunch is taken there).
     """
 
@@ -27,13 +27,13 @@ class Stop:
     start_s: int
     end_s: int
     departure_s: int
-    #: passengers on board when the coach leaves (for a visit: the group visiting)
+    #: passengers on board when the bus leaves (for a visit: the group visiting)
     load: int
 
 
 @dataclass(frozen=True)
 class BreakPlacement:
-    """When and where a coach's lunch break is taken."""
+    """When and where a bus's lunch break is taken."""
 
     start_s: int
     end_s: int
@@ -44,10 +44,10 @@ class BreakPlacement:
 
 
 @dataclass(frozen=True)
-class CoachRoute:
-    """One coach's day: when it leaves, its stops in order, its lunch and its return."""
+class BusRoute:
+    """One bus's day: when it leaves, its stops in order, its lunch and its return."""
 
-    coach_id: int
+    bus_id: int
     departure_s: int
     stops: tuple[Stop, ...]
     lunch: BreakPlacement | None
@@ -75,7 +75,7 @@ class Unassigned:
 class Result:
     """What :func:`tourplanner.routing.solve` found."""
 
-    routes: tuple[CoachRoute, ...]
+    routes: tuple[BusRoute, ...]
     unassigned: tuple[Unassigned, ...]
     objective: int
     driving_s: int
@@ -95,15 +95,15 @@ class Result:
         """The visits left out."""
         return [u for u in self.unassigned if u.kind == "visit"]
 
-    def route_of(self, coach_id: int) -> CoachRoute:
-        """The route of one coach, by its id."""
+    def route_of(self, bus_id: int) -> BusRoute:
+        """The route of one bus, by its id."""
         for route in self.routes:
-            if route.coach_id == coach_id:
+            if route.bus_id == bus_id:
                 return route
-        raise KeyError(coach_id)
+        raise KeyError(bus_id)
 
     def summary(self) -> str:
-        """A few readable lines: per coach its visits, then the left-out visits."""
+        """A few readable lines: per bus its visits, then the left-out visits."""
         made = sum(len(r.visit_ids) for r in self.routes)
         lines = [
             f"{'faisable' if self.is_feasible() else 'NON FAISABLE'} : {made} visite(s), "
@@ -119,7 +119,7 @@ class Result:
             stops = " → ".join(f"{names[s.kind]} {s.id} à {at(s.start_s)}" for s in route.stops)
             lunch = f", pause {at(route.lunch.start_s)}–{at(route.lunch.end_s)}" if route.lunch else ""
             lines.append(
-                f"car {route.coach_id} : départ {at(route.departure_s)}, {stops or 'aucun arrêt'}"
+                f"car {route.bus_id} : départ {at(route.departure_s)}, {stops or 'aucun arrêt'}"
                 f"{lunch}, retour {at(route.return_s)}"
             )
         for item in self.unassigned:

@@ -1,19 +1,19 @@
-"""solve(problem, params) -> Result: the coach tour as an OR-Tools routing model.
+"""solve(problem, params) -> Result: the bus tour as an OR-Tools routing model.
 
-Model (one node per coach start, per coach end, per visit and per pick-up):
-  - cost = ``SPAN_COST`` per second of each coach's day (from its departure, fixed at the
-    coach's ``start_s``, until it is back: the group's waiting, driving and visiting) plus
+Model (one node per bus start, per bus end, per visit and per pick-up):
+  - cost = ``SPAN_COST`` per second of each bus's day (from its departure, fixed at the
+    bus's ``start_s``, until it is back: the group's waiting, driving and visiting) plus
     one per second of driving; an optional visit dropped costs ``priority * unit`` where
     ``unit`` exceeds any possible total of the rest, so the solver first serves as much
     priority as fits, then keeps the group's day shortest, then drives least. Required visits
     and pick-ups cost more to drop than all optional visits together: they are dropped only if
     impossible, and reported.
   - "time" dimension: transit = service at the origin + drive; slack = waiting; a visit's
-    cumul is the time it begins, restricted to its windows; coach start/end cumuls within
-    [start_s, end_s], the start fixed at start_s (the coach leaves when the group has
+    cumul is the time it begins, restricted to its windows; bus start/end cumuls within
+    [start_s, end_s], the start fixed at start_s (the bus leaves when the group has
     boarded; it may wait at a site for its window); span upper bound = max duration; lunch = a break interval that may
     not overlap any service (OR-Tools vehicle breaks), covered by waiting time.
-  - "load" dimension: passengers on board; starts at the coach's booked seats, pick-ups
+  - "load" dimension: passengers on board; starts at the bus's booked seats, pick-ups
     add theirs, capacity = seats; a visit's cumul (its group) is at most its max_group.
   - accessibility and what the pre-checks rule out: allowed vehicles per node.
 
@@ -34,13 +34,13 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from tourplanner.routing.checks import LOWER_PRIORITY_REASON, NO_ROOM_REASON, precheck
 from tourplanner.routing.problem import Problem
-from tourplanner.routing.result import BreakPlacement, CoachRoute, Result, Stop, Unassigned
+from tourplanner.routing.result import BreakPlacement, BusRoute, Result, Stop, Unassigned
 from tourplanner.routing.stop import BranchLimit, StoppingCriterion, TimeLimit
 
 REQUIRED_DROPPED_REASON = "visite obligatoire impossible à placer avec les autres contraintes"
 PICKUP_DROPPED_REASON = "point de prise en charge impossible à desservir avec les autres contraintes"
 NO_SOLUTION_REASON = "aucune solution trouvée dans le temps imparti"
-#: Cost of a second of a coach's day (span), against 1 for a second of driving: the group's
+#: Cost of a second of a bus's day (span), against 1 for a second of driving: the group's
 #: time comes first, fewer kilometres break ties.
 SPAN_COST = 10
 #: Safety net on the second stage's descent (it normally ends at its local optimum well before).
@@ -85,38 +85,38 @@ class _Model:
     def __init__(self, problem: Problem, checked, span_cost: int = SPAN_COST) -> None:
         self.problem = problem
         self.span_cost = span_cost
-        coaches = problem.coaches
+        buses = problem.buses
         self.visits = [v for v in problem.visits if v.id not in checked.visit_reasons]
         self.pickups = [p for p in problem.pickups if p.id not in checked.pickup_reasons]
-        n_coaches = len(coaches)
+        n_buses = len(buses)
         # node order: starts, ends, visits, pick-ups
-        places = [c.start for c in coaches] + [c.end for c in coaches]
+        places = [c.start for c in buses] + [c.end for c in buses]
         places += [v.place for v in self.visits] + [p.place for p in self.pickups]
         self.node_place = np.array(places, dtype=np.int64)
-        self.first_visit = 2 * n_coaches
+        self.first_visit = 2 * n_buses
         self.first_pickup = self.first_visit + len(self.visits)
-        service = [0] * (2 * n_coaches) + [v.duration_s for v in self.visits]
+        service = [0] * (2 * n_buses) + [v.duration_s for v in self.visits]
         service += [p.duration_s for p in self.pickups]
         self.service = service
         self.drive = problem.durations_s[np.ix_(self.node_place, self.node_place)]
 
         self.shift = -min(0, *self._all_times())
         self.manager = pywrapcp.RoutingIndexManager(
-            len(places), n_coaches, list(range(n_coaches)), list(range(n_coaches, 2 * n_coaches))
+            len(places), n_buses, list(range(n_buses)), list(range(n_buses, 2 * n_buses))
         )
         self.routing = pywrapcp.RoutingModel(self.manager)
         cost = self.routing.RegisterTransitMatrix(self.drive.tolist())
         self.routing.SetArcCostEvaluatorOfAllVehicles(cost)
         self._time_dimension()
         self._load_dimension()
-        self._allowed_coaches(checked)
+        self._allowed_buses(checked)
         self._disjunctions()
 
     def _all_times(self):
-        for coach in self.problem.coaches:
-            yield coach.start_s
-            if coach.lunch:
-                yield coach.lunch.earliest_s
+        for bus in self.problem.buses:
+            yield bus.start_s
+            if bus.lunch:
+                yield bus.lunch.earliest_s
         for visit in self.visits:
             yield from (w.earliest_start_s for w in visit.usable_windows)
         for pickup in self.pickups:
@@ -129,7 +129,7 @@ class _Model:
     def _time_dimension(self) -> None:
         routing, shift = self.routing, self.shift
         transit = (self.drive + np.array(self.service, dtype=np.int64)[:, None]).tolist()
-        horizon = max(c.end_s for c in self.problem.coaches) + shift
+        horizon = max(c.end_s for c in self.problem.buses) + shift
         routing.AddDimension(routing.RegisterTransitMatrix(transit), horizon, horizon, False, "time")
         self.time = time_dim = routing.GetDimensionOrDie("time")
         for k, visit in enumerate(self.visits):
@@ -146,21 +146,21 @@ class _Model:
         solver = routing.solver()
         node_visit_transits = [self.service[self.manager.IndexToNode(i)] for i in range(routing.Size())]
         self.lunches = {}
-        for v, coach in enumerate(self.problem.coaches):
+        for v, bus in enumerate(self.problem.buses):
             start, end = time_dim.CumulVar(routing.Start(v)), time_dim.CumulVar(routing.End(v))
-            # The coach leaves when the group has boarded, not later: waiting at a site for its
+            # The bus leaves when the group has boarded, not later: waiting at a site for its
             # window is the group's time too, which the span cost counts.
-            start.SetValue(coach.start_s + shift)
-            end.SetRange(coach.start_s + shift, coach.end_s + shift)
-            if coach.max_duration_s is not None:
-                time_dim.SetSpanUpperBoundForVehicle(coach.max_duration_s, v)
-            if coach.lunch is not None:
+            start.SetValue(bus.start_s + shift)
+            end.SetRange(bus.start_s + shift, bus.end_s + shift)
+            if bus.max_duration_s is not None:
+                time_dim.SetSpanUpperBoundForVehicle(bus.max_duration_s, v)
+            if bus.lunch is not None:
                 lunch = solver.FixedDurationIntervalVar(
-                    coach.lunch.earliest_s + shift,
-                    coach.lunch.latest_s + shift,
-                    coach.lunch.duration_s,
+                    bus.lunch.earliest_s + shift,
+                    bus.lunch.latest_s + shift,
+                    bus.lunch.duration_s,
                     False,
-                    f"lunch {coach.id}",
+                    f"lunch {bus.id}",
                 )
                 time_dim.SetBreakIntervalsOfVehicle([lunch], v, node_visit_transits)
                 self.lunches[v] = lunch
@@ -177,32 +177,32 @@ class _Model:
         routing.AddDimensionWithVehicleCapacity(
             routing.RegisterUnaryTransitVector(demand),
             0,
-            [c.seats for c in self.problem.coaches],
+            [c.seats for c in self.problem.buses],
             False,
             "load",
         )
         self.load = load = routing.GetDimensionOrDie("load")
-        for v, coach in enumerate(self.problem.coaches):
-            load.CumulVar(routing.Start(v)).SetValue(coach.load)
+        for v, bus in enumerate(self.problem.buses):
+            load.CumulVar(routing.Start(v)).SetValue(bus.load)
         for k, visit in enumerate(self.visits):
             cumul = load.CumulVar(self.index(self.first_visit + k))
-            cumul.SetMax(min(visit.max_group, max(c.seats for c in self.problem.coaches)))
+            cumul.SetMax(min(visit.max_group, max(c.seats for c in self.problem.buses)))
 
-    def _allowed_coaches(self, checked) -> None:
+    def _allowed_buses(self, checked) -> None:
         # VehicleVar.RemoveValues: SetAllowedVehiclesForIndex's binding rejects Python lists.
-        n_coaches = len(self.problem.coaches)
-        items = [(self.first_visit + k, checked.visit_coaches[v.id]) for k, v in enumerate(self.visits)]
-        items += [(self.first_pickup + k, checked.pickup_coaches[p.id]) for k, p in enumerate(self.pickups)]
+        n_buses = len(self.problem.buses)
+        items = [(self.first_visit + k, checked.visit_buses[v.id]) for k, v in enumerate(self.visits)]
+        items += [(self.first_pickup + k, checked.pickup_buses[p.id]) for k, p in enumerate(self.pickups)]
         for node, allowed in items:
-            barred = [v for v in range(n_coaches) if v not in allowed]
+            barred = [v for v in range(n_buses) if v not in allowed]
             if barred:
                 self.routing.VehicleVar(self.index(node)).RemoveValues(barred)
 
     def _disjunctions(self) -> None:
         # Every solution costs less than `unit` besides its drops: each node leaves by one arc
-        # at most, and no coach's day lasts longer than the horizon.
-        horizon = max(c.end_s for c in self.problem.coaches) + self.shift
-        self.unit = int(self.drive.max(axis=1).sum()) + SPAN_COST * horizon * len(self.problem.coaches) + 1
+        # at most, and no bus's day lasts longer than the horizon.
+        horizon = max(c.end_s for c in self.problem.buses) + self.shift
+        self.unit = int(self.drive.max(axis=1).sum()) + SPAN_COST * horizon * len(self.problem.buses) + 1
         optional_total = sum(v.priority for v in self.visits if not v.required)
         self.must_penalty = self.unit * (optional_total + 1)
         for k, visit in enumerate(self.visits):
@@ -218,7 +218,7 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
     started = time.perf_counter()
     checked = precheck(problem)
     # Two stages: the search proper on driving (fast), then a descent from its solution
-    # with the cost of each coach's day, whose evaluation needs a scheduling LP per move.
+    # with the cost of each bus's day, whose evaluation needs a scheduling LP per move.
     model = _Model(problem, checked, span_cost=0)
     assignment = model.routing.SolveWithParameters(params.search_parameters(model.routing))
     if assignment is not None:
@@ -246,7 +246,7 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Result:
             found=False,
             clock_origin_s=problem.clock_origin_s,
         )
-    routes = tuple(_route(model, assignment, v) for v in range(len(problem.coaches)))
+    routes = tuple(_route(model, assignment, v) for v in range(len(problem.buses)))
     late = _dropped(model, assignment)
     return Result(
         routes,
@@ -263,7 +263,7 @@ def _shorten_days(problem: Problem, checked, model: _Model, assignment):
     """From a solution on driving, descend to a local optimum of the full cost (days, then driving)."""
     routing = model.routing
     routes = []
-    for v in range(len(problem.coaches)):
+    for v in range(len(problem.buses)):
         index, nodes = assignment.Value(routing.NextVar(routing.Start(v))), []
         while not routing.IsEnd(index):
             nodes.append(index)  # the two models number their indices alike
@@ -317,10 +317,10 @@ def _dropped(model: _Model, assignment) -> list[Unassigned]:
     return dropped
 
 
-def _route(model: _Model, assignment, v: int) -> CoachRoute:
-    """Read one coach's route and lay out arrival, waiting and lunch in real time."""
+def _route(model: _Model, assignment, v: int) -> BusRoute:
+    """Read one bus's route and lay out arrival, waiting and lunch in real time."""
     routing, time_dim, load_dim, shift = model.routing, model.time, model.load, model.shift
-    problem, coach = model.problem, model.problem.coaches[v]
+    problem, bus = model.problem, model.problem.buses[v]
     indices = [routing.Start(v)]
     while not routing.IsEnd(indices[-1]):
         indices.append(assignment.Value(routing.NextVar(indices[-1])))
@@ -330,12 +330,12 @@ def _route(model: _Model, assignment, v: int) -> CoachRoute:
     if v in model.lunches:
         interval = model.lunches[v]
         lunch_start = assignment.StartValue(interval) - shift
-        lunch = (lunch_start, lunch_start + coach.lunch.duration_s)
+        lunch = (lunch_start, lunch_start + bus.lunch.duration_s)
 
     stops, placement = [], None
     departure = begins[0]  # leaving the start place
     if lunch and lunch[1] <= begins[0]:
-        placement = BreakPlacement(lunch[0], lunch[1], 0, coach.start)
+        placement = BreakPlacement(lunch[0], lunch[1], 0, bus.start)
     for pos in range(1, len(nodes)):
         prev, node = nodes[pos - 1], nodes[pos]
         prev_end = begins[pos - 1] + model.service[prev]
@@ -353,7 +353,7 @@ def _route(model: _Model, assignment, v: int) -> CoachRoute:
                     stops[-1] = _replace_departure(stops[-1], lunch[1])
             else:  # a stop on the road
                 placement = BreakPlacement(lunch[0], lunch[1], pos - 1, None)
-                arrival = prev_end + drive + coach.lunch.duration_s
+                arrival = prev_end + drive + bus.lunch.duration_s
         if routing.IsEnd(indices[pos]):
             return_s = arrival
             break
@@ -373,13 +373,13 @@ def _route(model: _Model, assignment, v: int) -> CoachRoute:
             )
         )
     if lunch and placement is None:  # after the return (a short day)
-        placement = BreakPlacement(lunch[0], lunch[1], len(stops), coach.end)
+        placement = BreakPlacement(lunch[0], lunch[1], len(stops), bus.end)
     path = [int(model.node_place[n]) for n in nodes]
     driving = sum(int(problem.durations_s[a, b]) for a, b in pairwise(path))
     distance = sum(int(problem.distances_m[a, b]) for a, b in pairwise(path))
     if not stops:
-        departure, return_s = coach.start_s, coach.start_s + driving
-    return CoachRoute(coach.id, departure, tuple(stops), placement, return_s, driving, distance)
+        departure, return_s = bus.start_s, bus.start_s + driving
+    return BusRoute(bus.id, departure, tuple(stops), placement, return_s, driving, distance)
 
 
 def _replace_departure(stop: Stop, departure_s: int) -> Stop:

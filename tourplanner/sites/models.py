@@ -50,7 +50,8 @@ class Site(Base):
     sector: Mapped[str | None] = mapped_column(String(120))
     #: Trades and jobs shown during visits, one per line, with ROME codes where known.
     trades: Mapped[str | None] = mapped_column(Text)
-    has_coach_parking: Mapped[bool] = mapped_column(default=True)
+    #: Whether a bus can park at the site (otherwise it drops the group and parks nearby).
+    has_bus_parking: Mapped[bool] = mapped_column(default=True)
     #: Protective equipment visitors must wear (safety shoes, glasses…); empty when none.
     protective_equipment: Mapped[str | None] = mapped_column(String(300))
     #: Whether people with reduced mobility can follow the visit.

@@ -43,7 +43,7 @@ class SiteDetails:
     sector: str | None = None
     trades: list[str] = field(default_factory=list)
     is_accessible: bool = False
-    has_coach_parking: bool = True
+    has_bus_parking: bool = True
     protective_equipment: str | None = None
     access_notes: str | None = None
     photo_policy: str | None = None
@@ -109,7 +109,7 @@ def details_of(site: Site) -> SiteDetails:
         sector=site.sector,
         trades=(site.trades or "").splitlines(),
         is_accessible=site.is_accessible,
-        has_coach_parking=site.has_coach_parking,
+        has_bus_parking=site.has_bus_parking,
         protective_equipment=site.protective_equipment,
         access_notes=site.access_notes,
         photo_policy=site.photo_policy,
@@ -316,6 +316,6 @@ def _fill(site: Site, details: SiteDetails) -> None:
     site.address = details.address.strip()
     site.trades = "\n".join(t.strip() for t in details.trades if t.strip()) or None
     site.is_accessible = details.is_accessible
-    site.has_coach_parking = details.has_coach_parking
+    site.has_bus_parking = details.has_bus_parking
     for name in SITE_TEXTS:
         setattr(site, name, _clean(getattr(details, name)))

@@ -141,7 +141,7 @@ def build_problem(tour: Tour, provider: routing.TravelTimeProvider | None = None
             required=slot.id in locked,
             priority=2 if slot.id in locked else 1,
             # A locked visit stays on its bus.
-            coach=locked[slot.id].bus.position if slot.id in locked else None,
+            bus=locked[slot.id].bus.position if slot.id in locked else None,
         )
     loads, boarding, reduced_mobility = _passengers(tour)
     lunch = None
@@ -150,7 +150,7 @@ def build_problem(tour: Tour, provider: routing.TravelTimeProvider | None = None
     buses: dict[int, Bus] = {}
     for bus in tour.buses:
         buses[bus.position] = bus
-        builder.add_coach(
+        builder.add_bus(
             bus.position,
             bus.seats,
             meeting,
@@ -174,7 +174,7 @@ def build_problem(tour: Tour, provider: routing.TravelTimeProvider | None = None
             if point.id not in place_of_point:
                 place_of_point[point.id] = builder.add_place(point.lat, point.lon, point.name)
             pickup_id = len(pickups) + 1
-            builder.add_pickup(pickup_id, place_of_point[point.id], seats, coach=bus.position, window=boarding_window)
+            builder.add_pickup(pickup_id, place_of_point[point.id], seats, bus=bus.position, window=boarding_window)
             pickups[pickup_id] = (bus, point)
     return TourProblem(
         builder.build(provider or travel_provider()), origin, buses, slots, skipped=skipped, pickups=pickups
@@ -207,7 +207,7 @@ def _passengers(tour: Tour) -> tuple[dict[int, int], dict[tuple[int, int], int],
 def travel_provider() -> routing.TravelTimeProvider:
     """The configured travel times: an OSRM server if one is set, else distances at bus speed."""
     config = current_app.config
-    default = routing.HaversineProvider(float(config["ROUTING_CIRCUITY"]), float(config["ROUTING_COACH_SPEED_KMH"]))
+    default = routing.HaversineProvider(float(config["ROUTING_CIRCUITY"]), float(config["ROUTING_BUS_SPEED_KMH"]))
     if config.get("OSRM_URL"):
         return routing.OsrmTableProvider(config["OSRM_URL"], fallback=default)
     return default
@@ -248,7 +248,7 @@ def _store(tour: Tour, built: TourProblem, result: routing.Result) -> None:
     db.session.flush()  # free the (bus, position) keys before writing the new stops
     places = built.problem.places
     for route in result.routes:
-        bus = built.buses[route.coach_id]
+        bus = built.buses[route.bus_id]
         bus.departure_at = at(route.departure_s) if route.stops else None
         bus.return_at = at(route.return_s) if route.stops else None
         lunch = route.lunch if route.stops else None
@@ -287,11 +287,11 @@ def _store(tour: Tour, built: TourProblem, result: routing.Result) -> None:
     db.session.flush()
 
 
-def _drives(route: routing.CoachRoute, problem: routing.Problem) -> dict[int, int]:
+def _drives(route: routing.BusRoute, problem: routing.Problem) -> dict[int, int]:
     """The drive, in seconds, that brings the bus to each visit of `route` (by visit id) from the
     place it left before (pick-ups on the way included), and at key -1 the drive back."""
     durations = problem.durations_s
-    bus = next(c for c in problem.coaches if c.id == route.coach_id)  # the engine names it a Coach
+    bus = next(c for c in problem.buses if c.id == route.bus_id)
     drives: dict[int, int] = {}
     here, pending = bus.start, 0
     for step in route.stops:

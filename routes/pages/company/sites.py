@@ -38,7 +38,7 @@ class SiteForm(FrenchForm):
     lon = DecimalField("Longitude", places=6, validators=[Optional(), InRange(-180, 180, "Entre -180 et 180.")])
     sector = StringField("Secteur d'activité", validators=[Optional(), too_long(120)])
     trades = TextAreaField("Métiers présentés", validators=[Optional(), too_long(5000)])
-    has_coach_parking = BooleanField("Un car peut stationner sur place", default=True)
+    has_bus_parking = BooleanField("Un car peut stationner sur place", default=True)
     is_accessible = BooleanField("Visite accessible aux personnes à mobilité réduite")
     protective_equipment = StringField("Équipements de protection à porter", validators=[Optional(), too_long(300)])
     photo_policy = StringField("Photos", validators=[Optional(), too_long(300)])
@@ -63,7 +63,7 @@ def _site_details(form: SiteForm, site: Site | None = None) -> operations.SiteDe
         sector=form.sector.data,
         trades=(form.trades.data or "").splitlines(),
         is_accessible=form.is_accessible.data,
-        has_coach_parking=form.has_coach_parking.data,
+        has_bus_parking=form.has_bus_parking.data,
         protective_equipment=form.protective_equipment.data,
         photo_policy=form.photo_policy.data,
         access_notes=form.access_notes.data,
@@ -151,7 +151,7 @@ def _site_data(site: Site) -> dict[str, Any]:
         lat=_decimal(site.lat),
         lon=_decimal(site.lon),
         trades=site.trades or "",
-        has_coach_parking=site.has_coach_parking,
+        has_bus_parking=site.has_bus_parking,
         is_accessible=site.is_accessible,
     )
     return data
