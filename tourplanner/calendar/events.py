@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
@@ -189,6 +189,10 @@ class _TourData:
     def load_many(cls, tours: list[Tour]) -> dict[int, _TourData]:
         """The same for many tours at once, in a few queries whatever their number (a feed).
 
+        The rows each row needs one of (a booking's prescriber, a stop's slot and site, an
+        ambassador's user) come joined to it: a statement less for each, which is most of the
+        cost when one tour changed and is read again.
+
         The tours' buses are expected loaded (`selectinload(Tour.buses)`): bookings' and
         ambassadors' buses are then found among them, without a query.
         """
@@ -199,7 +203,7 @@ class _TourData:
         for booking in db.session.scalars(
             select(Booking)
             .where(Booking.tour_id.in_(ids), Booking.status == BookingStatus.CONFIRMED)
-            .options(selectinload(Booking.prescriber), selectinload(Booking.participants))
+            .options(joinedload(Booking.prescriber), selectinload(Booking.participants))
             .order_by(Booking.id)
         ):
             data[booking.tour_id].bookings.append(booking)
@@ -207,14 +211,14 @@ class _TourData:
             select(Stop)
             .where(Stop.tour_id.in_(ids))
             .order_by(Stop.position)
-            .options(selectinload(Stop.slot).selectinload(Slot.site))
+            .options(joinedload(Stop.slot).joinedload(Slot.site))
         ):
             if stop.company_response is not VisitResponse.DECLINED:
                 data[stop.tour_id].stops_by_bus.setdefault(stop.bus_id, []).append(stop)
         for assignment in db.session.scalars(
             select(AmbassadorAssignment)
             .where(AmbassadorAssignment.tour_id.in_(ids))
-            .options(selectinload(AmbassadorAssignment.user))
+            .options(joinedload(AmbassadorAssignment.user))
             .order_by(AmbassadorAssignment.id)
         ):
             data[assignment.tour_id].assignments.append(assignment)
