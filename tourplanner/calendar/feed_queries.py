@@ -34,13 +34,13 @@ def is_company(user: User) -> bool:
 
 
 @lru_cache(maxsize=2)
-def validators_statement(is_company: bool):
+def validators_statement(company: bool):
     """The aggregates behind a feed's validators, as one statement with bound parameters."""
     cancelled_since = bindparam("cancelled_since")
     recipient = CalendarEventState.recipient == bindparam("email")
     # The tours the feed shows live; a tour the person only has a sent state of (a cancelled
     # seat) is shown from that state's snapshot, which the states' aggregates cover.
-    shown = _tour_ids_of(is_company).whereclause
+    shown = _tour_ids_of(company).whereclause
     tours = [
         func.count(Tour.id),
         func.max(Tour.updated_at),
@@ -68,7 +68,7 @@ def validators_statement(is_company: bool):
 
 
 @lru_cache(maxsize=2)
-def _stamps_statement(is_company: bool):
+def _stamps_statement(company: bool):
     """The feed's tours, each as one text that says whether its events changed, all in one row.
 
     Per tour: its id, revision and last update, and the person's sent states of it (UID,
@@ -98,7 +98,7 @@ def _stamps_statement(is_company: bool):
     )
     kept = or_(Tour.cancelled_at.is_(None), Tour.cancelled_at >= bindparam("cancelled_since"))
     return select(func.aggregate_strings(stamp, ";")).where(
-        _tour_ids_of(is_company).whereclause, or_(Tour.status != TourStatus.CANCELLED, kept)
+        _tour_ids_of(company).whereclause, or_(Tour.status != TourStatus.CANCELLED, kept)
     )
 
 
@@ -152,7 +152,7 @@ def params(user: User, now: datetime) -> dict[str, object]:
     }
 
 
-def _tour_ids_of(is_company: bool):
+def _tour_ids_of(company: bool):
     """The ids of the tours the user has a seat on, rides as ambassador, or hosts a visit of, ending
     within PAST_KEPT; a subquery with bound parameters (see `params`)."""
     user_id, email = bindparam("user_id"), bindparam("email")
@@ -166,7 +166,7 @@ def _tour_ids_of(is_company: bool):
     )
     riding = select(AmbassadorAssignment.tour_id).where(AmbassadorAssignment.user_id == user_id)
     lookups = [booked, named, riding]
-    if is_company:
+    if company:
         hosting = (
             select(Stop.tour_id)
             .join(Slot, Slot.id == Stop.slot_id)
