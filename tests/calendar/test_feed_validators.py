@@ -204,7 +204,7 @@ def test_a_change_re_renders_only_the_changed_tour_and_gives_the_same_bytes_as_a
 def test_the_event_cache_keeps_one_entry_per_person_and_tour_within_its_bound():
     """A newer stamp replaces the entry; another person or address misses; beyond the bound the least recently
     used entries leave."""
-    from tourplanner.calendar.feeds import EventCache
+    from tourplanner.calendar.feed_cache import EventCache
 
     def events(text: bytes) -> tuple[ical.RenderedEvent, ...]:
         return (ical.RenderedEvent("uid", MOMENT, MOMENT, text),)
@@ -221,3 +221,81 @@ def test_the_event_cache_keeps_one_entry_per_person_and_tour_within_its_bound():
     cache.put(3, "d@x", 10, "s1", events(b"d" * 100))
     assert cache.get_many(2, "c@x", {10: "s1"})[1] == {10: "s1"}
     assert cache.get_many(1, "a@x", {10: "s2"})[1] == {} and cache.get_many(3, "d@x", {10: "s1"})[1] == {}
+
+
+def _selects(db, call) -> list[str]:
+    """The SELECT statements `call` issues."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        call()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+
+
+def test_the_first_answer_after_a_change_reads_the_feed_in_ten_statements(
+    api_as, client, make_tour, make_site, add_stop, book, make_user, db
+):
+    """Token, validators, every tour's stamp (one row), the sent states, then the changed tour with its rows
+    joined (tour and buses, bookings and prescribers, participants, stops with slots and sites, ambassadors
+    with their users, agenda): ten statements, whatever the number of tours kept."""
+    api = api_as(Role.PRESCRIBER)
+    tours = [make_tour(published=True, title=f"ZI Tour n°{n}") for n in range(4)]
+    for tour in tours:
+        book(tour, api.user, participants=[("Léa", "lea@example.fr")])
+    add_stop(tours[0], make_site(name="Fonderie"), hour=11)
+    assignments.assign_ambassador(tours[0], make_user(Role.AMBASSADOR).email, 0, tours[0].created_by)
+    settle_calendars()
+    path = _feed_path(api)
+    first = client.get(path)
+
+    tours[0].title = "ZI Tour n°0 au nouveau titre"
+    plan_changed(tours[0])
+    settle_calendars()
+    answers = []
+    # The mail delivery after each request (synchronous in these tests) is not the feed's.
+    selects = [
+        s
+        for s in _selects(db, lambda: answers.append(client.get(path)))
+        if "outbox_mails" not in s and "WHERE tours.notify_after_at" not in s
+    ]
+    assert answers[0].status_code == 200 and answers[0].headers["ETag"] != first.headers["ETag"]
+    assert "ZI Tour n°0 au nouveau titre" in _text(answers[0])
+    assert len(selects) == 10, "\n".join(s[:150].replace("\n", " ") for s in selects)
+
+
+def test_an_invitation_sent_alone_re_renders_its_tour_with_the_new_sequence(
+    api_as, client, make_tour, book, db, monkeypatch
+):
+    """A sent state that moves while its tour's row does not (the update mailed later, a SEQUENCE raised) is part
+    of that tour's stamp: its events are rendered again, numbered like the mail, and the other tours' are kept."""
+    from tourplanner.calendar.models import CalendarEventState
+
+    api = api_as(Role.PRESCRIBER)
+    tours = [make_tour(published=True, title=f"ZI Tour n°{n}") for n in range(3)]
+    for tour in tours:
+        book(tour, api.user)
+    path = _feed_path(api)
+    first = client.get(path)
+    state = db.session.scalar(
+        db.select(CalendarEventState).where(
+            CalendarEventState.tour_id == tours[2].id, CalendarEventState.recipient == api.user.email.lower()
+        )
+    )
+    updated_at = tours[2].updated_at
+    state.sequence += 4
+    sequence = state.sequence
+    db.session.commit()
+    assert tours[2].updated_at == updated_at
+
+    rendered: list[list[int]] = []
+    real = feeds._render_tours
+    monkeypatch.setattr(feeds, "_render_tours", lambda user, ids, *more: rendered.append(ids) or real(user, ids, *more))
+    again = _changed(client, path, first)
+    assert rendered == [[tours[2].id]]
+    assert f"SEQUENCE:{sequence}" in _text(again)

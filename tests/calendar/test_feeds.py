@@ -274,7 +274,7 @@ def test_a_feed_is_rendered_once_per_change_even_within_one_clock_tick(
 
 def test_the_feed_cache_is_bounded_and_keeps_one_body_per_person():
     """A person's older body leaves when a newer one is kept; beyond the bound the least recently used leave."""
-    from tourplanner.calendar.feeds import Feed, FeedCache
+    from tourplanner.calendar.feed_cache import Feed, FeedCache
 
     moment = datetime(2027, 3, 2, 9, tzinfo=PARIS)
     cache = FeedCache(max_bytes=10)

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tourplanner.accounts.models import User
-from tourplanner.bookings.models import Participant
+from tourplanner.bookings.models import Booking, Participant
 from tourplanner.calendar.enums import Audience, EventStatus
 from tourplanner.db import Base, utcnow
 from tourplanner.enums import enum_column
@@ -72,3 +72,18 @@ class CalendarEventState(Base):
 # A feed finds the bookings that name its holder as a participant by address (stored lower-case):
 # through this index, not a pass over every confirmed booking (declared here, beside the feeds that need it).
 Index("ix_participants_email", Participant.email)
+
+# A feed's validators and per-tour stamps are aggregates over a person's rows: these indexes hold
+# every column those statements read of bookings and sent states, so that those are answered from
+# the index alone, without a lookup of each row in its table. (A covering index of tours was tried:
+# SQLite looks tours up by their integer key whatever, and gained nothing.)
+Index("ix_bookings_feed", Booking.prescriber_id, Booking.status, Booking.tour_id)
+Index(
+    "ix_calendar_event_states_feed",
+    CalendarEventState.recipient,
+    CalendarEventState.tour_id,
+    CalendarEventState.uid,
+    CalendarEventState.updated_at,
+    CalendarEventState.sequence,
+    CalendarEventState.cancelled_at,
+)

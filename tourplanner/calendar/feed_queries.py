@@ -1,0 +1,177 @@
+"""The statements behind a feed: its validators, its tours' stamps, the person's sent states.
+
+Each is built once per process, with bound parameters (see `params`), and reads from indexes
+(see `calendar.models`): a feed is polled about hourly by every subscriber's calendar.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from sqlalchemy import String, bindparam, cast, func, or_, select, true, union
+
+from tourplanner.accounts.enums import Role
+from tourplanner.accounts.models import User
+from tourplanner.bookings.enums import BookingStatus
+from tourplanner.bookings.models import Booking, Participant
+from tourplanner.calendar.enums import EventStatus
+from tourplanner.calendar.models import CalendarEventState, CalendarToken
+from tourplanner.extensions import db
+from tourplanner.sites.models import Site, Slot
+from tourplanner.tours.enums import TourStatus
+from tourplanner.tours.models import AmbassadorAssignment, Stop, Tour
+
+#: How long a cancelled event stays in a feed (as STATUS:CANCELLED) before it disappears.
+CANCELLED_KEPT = timedelta(days=30)
+#: Events that ended longer ago than this are left out of feeds.
+PAST_KEPT = timedelta(days=365)
+
+
+def is_company(user: User) -> bool:
+    """Whether the feed shows the visits of the user's company."""
+    return user.role is Role.COMPANY and user.organisation_id is not None
+
+
+@lru_cache(maxsize=2)
+def validators_statement(company: bool):
+    """The aggregates behind a feed's validators, as one statement with bound parameters."""
+    cancelled_since = bindparam("cancelled_since")
+    recipient = CalendarEventState.recipient == bindparam("email")
+    # The tours the feed shows live; a tour the person only has a sent state of (a cancelled
+    # seat) is shown from that state's snapshot, which the states' aggregates cover.
+    shown = _tour_ids_of(company).whereclause
+    tours = [
+        func.count(Tour.id),
+        func.max(Tour.updated_at),
+        func.coalesce(func.sum(Tour.revision), 0),
+        func.count(Tour.cancelled_at).filter(Tour.cancelled_at >= cancelled_since),
+    ]
+    states = [
+        func.count(CalendarEventState.id),
+        func.max(CalendarEventState.updated_at),
+        func.coalesce(func.sum(CalendarEventState.sequence), 0),
+        func.count(CalendarEventState.cancelled_at).filter(CalendarEventState.cancelled_at >= cancelled_since),
+    ]
+    # One-row subqueries side by side: each aggregate pass is made once.
+    tour_row = select(*tours).where(shown).subquery()
+    state_row = select(*states).where(recipient).subquery()
+    token_row = (
+        select(func.max(CalendarToken.created_at)).where(CalendarToken.user_id == bindparam("user_id")).subquery()
+    )
+    return (
+        select(*tour_row.c, *state_row.c, *token_row.c)
+        .select_from(tour_row)
+        .join(state_row, true())
+        .join(token_row, true())
+    )
+
+
+@lru_cache(maxsize=2)
+def _stamps_statement(company: bool):
+    """The feed's tours, each as one text that says whether its events changed, all in one row.
+
+    Per tour: its id, revision and last update, and the person's sent states of it (UID,
+    SEQUENCE, last update), as the database writes them (only compared, never converted). One
+    row, one string, whatever the number of tours: reading a thousand rows through the driver
+    and the result machinery cost more than the statement. A tour cancelled longer than
+    CANCELLED_KEPT ago is left out. Read from covering indexes (see `calendar.models`).
+    """
+    state = CalendarEventState
+    sent = (
+        select(
+            func.aggregate_strings(
+                state.uid + "/" + cast(state.sequence, String) + "/" + cast(state.updated_at, String), ","
+            )
+        )
+        .where(state.recipient == bindparam("email"), state.tour_id == Tour.id)
+        .scalar_subquery()
+    )
+    stamp = (
+        cast(Tour.id, String)
+        + ":"
+        + cast(Tour.revision, String)
+        + "/"
+        + cast(Tour.updated_at, String)
+        + "/"
+        + func.coalesce(sent, "")
+    )
+    kept = or_(Tour.cancelled_at.is_(None), Tour.cancelled_at >= bindparam("cancelled_since"))
+    return select(func.aggregate_strings(stamp, ";")).where(
+        _tour_ids_of(company).whereclause, or_(Tour.status != TourStatus.CANCELLED, kept)
+    )
+
+
+def tour_stamps(user: User, now: datetime) -> dict[int, str]:
+    """Each tour of the user's feed with the text that changes whenever its events for the user may have."""
+    text = (
+        db.session.connection()
+        .execute(
+            _stamps_statement(is_company(user)),
+            params(user, now),
+        )
+        .scalar()
+    )
+    stamps: dict[int, str] = {}
+    for item in text.split(";") if text else ():
+        tour_id, stamp = item.split(":", 1)
+        stamps[int(tour_id)] = stamp
+    return stamps
+
+
+@lru_cache(maxsize=1)
+def states_statement():
+    """What the person was last sent of the events of some tours (`tour_ids`) and of every cancelled event, as
+    columns: the SEQUENCE a live event is numbered with, the snapshot a cancelled one is shown from."""
+    state = CalendarEventState
+    return select(
+        state.uid,
+        state.tour_id,
+        state.sequence,
+        state.updated_at,
+        state.status,
+        state.cancelled_at,
+        state.summary,
+        state.start_at,
+        state.end_at,
+        state.location,
+    ).where(
+        state.recipient == bindparam("email"),
+        or_(state.tour_id.in_(bindparam("tour_ids", expanding=True)), state.status == EventStatus.CANCELLED),
+    )
+
+
+def params(user: User, now: datetime) -> dict[str, object]:
+    """The values the statements' parameters take for this user."""
+    return {
+        "user_id": user.id,
+        "email": user.email.lower(),
+        "organisation_id": user.organisation_id,
+        "since": now - PAST_KEPT,
+        "cancelled_since": now - CANCELLED_KEPT,
+    }
+
+
+def _tour_ids_of(company: bool):
+    """The ids of the tours the user has a seat on, rides as ambassador, or hosts a visit of, ending
+    within PAST_KEPT; a subquery with bound parameters (see `params`)."""
+    user_id, email = bindparam("user_id"), bindparam("email")
+    # A union of lookups, each through its own index, rather than one OR over a join (a pass over
+    # every confirmed booking). Participants' addresses are stored lower-case (bookings.operations).
+    booked = select(Booking.tour_id).where(Booking.prescriber_id == user_id, Booking.status == BookingStatus.CONFIRMED)
+    named = (
+        select(Booking.tour_id)
+        .join(Participant, Participant.booking_id == Booking.id)
+        .where(Participant.email == email, Booking.status == BookingStatus.CONFIRMED)
+    )
+    riding = select(AmbassadorAssignment.tour_id).where(AmbassadorAssignment.user_id == user_id)
+    lookups = [booked, named, riding]
+    if company:
+        hosting = (
+            select(Stop.tour_id)
+            .join(Slot, Slot.id == Stop.slot_id)
+            .join(Site, Site.id == Slot.site_id)
+            .where(Site.organisation_id == bindparam("organisation_id"))
+        )
+        lookups.append(hosting)
+    return select(Tour.id).where(Tour.id.in_(union(*lookups)), Tour.end_at >= bindparam("since"))
