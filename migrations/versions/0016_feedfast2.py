@@ -1,14 +1,14 @@
 """feedfast2: covering indexes of bookings and sent states for a feed's validators and per-tour stamps
 
-Revision ID: 0015_feedfast2
-Revises: 0014_feedfast
+Revision ID: 0016_feedfast2
+Revises: 0015_words
 """
 
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0015_feedfast2"
-down_revision = "0014_feedfast"
+revision = "0016_feedfast2"
+down_revision = "0015_words"
 branch_labels = None
 depends_on = None
 
