@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 
 import numpy as np
 from pyvrp import Client, Depot, Location, ProblemData, VehicleType
 from pyvrp import solve as pyvrp_solve
+from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxRuntime
 
 from tourplanner.routing.solomon_instance import SolomonInstance
@@ -68,11 +70,15 @@ def search(instance: SolomonInstance, deadline: float, *, seed: int = 0) -> list
     """Routes of customer numbers found before ``deadline`` (``time.monotonic()``).
 
     An answer PyVRP itself finds infeasible (none feasible found in the time) is returned
-    as it is: ``solomon.repair`` then drops the customers that break a rule.
+    as it is: ``solomon.repair`` then drops the customers that break a rule. PyVRP's warning
+    that its penalties hit their bound (no feasible solution in sight) says the same thing,
+    so it is not passed on.
     """
     data = problem_data(instance)
     seconds = max(deadline - time.monotonic() - STOP_MARGIN_S, 0.01)
-    result = pyvrp_solve(data, stop=MaxRuntime(seconds), seed=seed, collect_stats=False, display=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        result = pyvrp_solve(data, stop=MaxRuntime(seconds), seed=seed, collect_stats=False, display=False)
     customers = instance.customers  # a scheduled client's ``idx`` counts clients only, from 0
     routes = [[customers[step.idx].number for step in route if step.is_client()] for route in result.best.routes()]
     return [route for route in routes if route]
