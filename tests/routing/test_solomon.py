@@ -288,3 +288,38 @@ def test_pyvrp_is_imported_only_by_its_engine():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False", "True"]
+
+
+@pytest.mark.parametrize("idle", [True, False])
+def test_pyvrp_runs_two_seeds_only_when_a_core_is_idle(data_dir, monkeypatch, idle):
+    """With a core idle, two PyVRP searches (seeds 1 in a child, 0 here) and the better one
+    kept; on a busy machine, one search. Either way the answer is feasible."""
+    ran = []
+    real = solomon_pyvrp.best_of_two
+
+    def recording(instance, deadline, run, child_options, own_options):
+        ran.append((child_options, own_options))
+        return real(instance, deadline, run, child_options, own_options)
+
+    monkeypatch.setattr(solomon_pyvrp, "has_idle_core", lambda: idle)
+    monkeypatch.setattr(solomon_pyvrp, "best_of_two", recording)
+    path = data_dir / "solomon_small10.txt"
+    answer = solve_solomon_file(path, time_limit_s=1.0)
+    assert ran == ([({"seed": 1}, {"seed": 0})] if idle else [])
+    assert_feasible(read_solomon(path), answer)
+
+
+def test_best_of_two_keeps_the_feasible_complete_answer(data_dir):
+    """The child's answer is received and compared: a search that serves everyone beats a
+    shorter one that leaves a customer out, whichever process found it."""
+    from tourplanner.routing._solomon_search import best_of_two
+
+    instance = read_solomon(data_dir / "solomon_small10.txt")
+    full = solomon_pyvrp.search(instance, time.monotonic() + 0.5, seed=0)
+
+    def run(instance, deadline, *, which):
+        return full if which == "full" else [route[:-1] for route in full]
+
+    deadline = time.monotonic() + 0.5
+    assert best_of_two(instance, deadline, run, {"which": "full"}, {"which": "short"}) == full
+    assert best_of_two(instance, deadline, run, {"which": "short"}, {"which": "full"}) == full

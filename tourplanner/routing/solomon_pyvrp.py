@@ -5,7 +5,8 @@ open solver for VRPTW: on Solomon's 100-customer set it gets within a few tenths
 percent of the best-known distances in 10 s, where OR-Tools' iterated local search stays
 near 0.75 % on an idle machine (bench/README-routing.md). The app's real tours stay on
 OR-Tools (dimensions, breaks, disjunctions); this module serves `tourplanner solve
---format solomon` only, and is imported only there (PyVRP loads numpy, not OR-Tools).
+--format solomon` only, and is imported only there. With a core idle, two seeds run side
+by side (``_solomon_search.best_of_two``, shared with the OR-Tools engine).
 
 PyVRP works on integers. Distances are scaled by ``SCALE`` and rounded to the nearest unit
 (the objective); travel *durations* and window openings are rounded *up*, window closings
@@ -26,6 +27,7 @@ from pyvrp import solve as pyvrp_solve
 from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MaxRuntime
 
+from tourplanner.routing._solomon_search import best_of_two, has_idle_core
 from tourplanner.routing.solomon_instance import SolomonInstance
 
 #: Integer units per unit of Solomon distance/time inside the PyVRP model.
@@ -66,8 +68,21 @@ def problem_data(instance: SolomonInstance) -> ProblemData:
     )
 
 
-def search(instance: SolomonInstance, deadline: float, *, seed: int = 0) -> list[list[int]]:
+def search(instance: SolomonInstance, deadline: float, *, seed: int | None = None) -> list[list[int]]:
     """Routes of customer numbers found before ``deadline`` (``time.monotonic()``).
+
+    Without a seed: when a second core sits idle, two searches of different seeds run side
+    by side (one in a forked child) and the better answer wins; on a busy machine, one.
+    """
+    if seed is not None:
+        return _search_one(instance, deadline, seed=seed)
+    if not has_idle_core():
+        return _search_one(instance, deadline, seed=0)
+    return best_of_two(instance, deadline, _search_one, {"seed": 1}, {"seed": 0})
+
+
+def _search_one(instance: SolomonInstance, deadline: float, *, seed: int) -> list[list[int]]:
+    """One PyVRP search with this seed.
 
     An answer PyVRP itself finds infeasible (none feasible found in the time) is returned
     as it is: ``solomon.repair`` then drops the customers that break a rule. PyVRP's warning
