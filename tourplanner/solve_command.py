@@ -20,7 +20,7 @@ import click
     type=click.Choice(["pyvrp", "ortools"]),
     default="pyvrp",
     show_default=True,
-    help="pyvrp: PyVRP's search; ortools: OR-Tools' iterated local search (the engine of the app's tours).",
+    help="pyvrp: PyVRP's search; ortools: OR-Tools' iterated local search (OR-Tools: the engine of the app's tours).",
 )
 def solve(file: str, fmt: str, time_limit: float, engine: str) -> None:
     """Solve a standard routing instance; prints the solution as JSON."""
