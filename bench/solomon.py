@@ -1,14 +1,17 @@
 """Benchmark of the routing engine on Solomon's VRPTW instances, through the real command.
 
-    python bench/solomon.py [--dir ../shared/bench/solomon] [--time-limit 10] [--runs 1] [NAME ...]
+    python bench/solomon.py [--dir ../shared/bench/solomon] [--time-limit 10] [--runs 1]
+                            [--engine pyvrp|ortools|both] [NAME ...]
 
-Each instance is solved by `tourplanner solve FILE --format solomon --time-limit T` in its
-own process, as a user would run it. For each: distance (recomputed here in double
-precision), vehicles, gap to the best-known distance in bks.csv, wall-clock seconds of the
-whole command (start-up included: the contract's bound is the limit plus one second), and
-whether the answer is feasible — checked by this script alone, not by the engine's checker:
-every customer once, at most the instance's vehicles, capacity, windows with exact
-Euclidean travel times, service times, back at the depot by its due time. Then the mean
+Each instance is solved by `tourplanner solve FILE --format solomon --time-limit T
+--engine E` in its own process, as a user would run it (with `--engine both`, the two
+engines one after the other on each instance, so that both see the same load). For
+each: distance (recomputed here in double precision), vehicles, gap to the best-known
+distance in bks.csv, wall-clock seconds of the whole command (start-up included: the
+contract's bound is the limit plus one second), and whether the answer is feasible —
+checked by this script alone, not by the engine's checker: every customer once, at most
+the instance's vehicles, capacity, windows with exact Euclidean travel times, service
+times, back at the depot by its due time. Then the mean
 gap, the slowest command and the load average before and after each run.
 """
 
@@ -67,34 +70,37 @@ def load() -> str:
         return "?"
 
 
-def run(args, names, best) -> tuple[float, bool, float]:
-    """One pass over the instances; prints the table; (mean gap, all feasible, slowest seconds)."""
-    print("| instance | distance | vehicles | best known | gap | seconds | feasible |")
-    print("|---|---|---|---|---|---|---|")
-    gaps, all_feasible, slowest = [], True, 0.0
-    for name in names:
+def run_pass(args, names, best, engines: list[str]) -> dict[str, tuple[float, bool, float]]:
+    """One pass over the instances, the engines in turn on each; prints the table;
+    per engine (mean gap, all feasible, slowest seconds)."""
+    print("| instance | engine | distance | vehicles | best known | gap | seconds | feasible |")
+    print("|---|---|---|---|---|---|---|---|")
+    gaps = {engine: [] for engine in engines}
+    feasible = dict.fromkeys(engines, True)
+    slowest = dict.fromkeys(engines, 0.0)
+    for name, engine in ((name, engine) for name in names for engine in engines):
         path = args.dir / f"{name}.txt"
         started = time.monotonic()
         done = subprocess.run(
-            [*COMMAND, str(path), "--format", "solomon", "--time-limit", f"{args.time_limit:g}"],
+            [*COMMAND, str(path), "--format", "solomon", "--time-limit", f"{args.time_limit:g}", "--engine", engine],
             capture_output=True,
             text=True,
             check=True,
             cwd=REPO,
         )
         seconds = time.monotonic() - started
-        slowest = max(slowest, seconds)
+        slowest[engine] = max(slowest[engine], seconds)
         answer = json.loads(done.stdout)
         broken, distance = problems(path, answer)
-        all_feasible &= not broken
+        feasible[engine] &= not broken
         gap = (distance - best[name]) / best[name] * 100 if name in best else float("nan")
-        gaps.append(gap)
+        gaps[engine].append(gap)
         print(
-            f"| {name} | {distance:.2f} | {answer['vehicles']} | {best.get(name, float('nan')):.2f} "
+            f"| {name} | {engine} | {distance:.2f} | {answer['vehicles']} | {best.get(name, float('nan')):.2f} "
             f"| {gap:.2f} % | {seconds:.1f} | {'yes' if not broken else 'NO: ' + '; '.join(broken[:3])} |",
             flush=True,
         )
-    return sum(gaps) / len(gaps), all_feasible, slowest
+    return {e: (sum(gaps[e]) / len(gaps[e]), feasible[e], slowest[e]) for e in engines}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,25 +109,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, default=REPO.parent / "shared" / "bench" / "solomon")
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--engine", choices=["pyvrp", "ortools", "both"], default="pyvrp")
     parser.add_argument("names", nargs="*", help="instances to run (default: every *.txt)")
     args = parser.parse_args(argv)
     args.dir = args.dir.resolve()
     best = {row["instance"]: float(row["distance"]) for row in csv.DictReader((args.dir / "bks.csv").open())}
     names = args.names or sorted(p.stem for p in args.dir.glob("*.txt"))
-    means, every_feasible = [], True
+    engines = ["pyvrp", "ortools"] if args.engine == "both" else [args.engine]
+    means, every_feasible = {engine: [] for engine in engines}, True
     for number in range(1, args.runs + 1):
         before = load()
-        mean, feasible, slowest = run(args, names, best)
-        means.append(mean)
-        every_feasible &= feasible
-        print(
-            f"\nrun {number}: mean gap {mean:.2f} % over {len(names)} instances, "
-            f"{'all feasible' if feasible else 'SOME INFEASIBLE'}, time limit {args.time_limit:g} s, "
-            f"slowest command {slowest:.1f} s, load average {before} before / {load()} after\n",
-            flush=True,
-        )
+        results = run_pass(args, names, best, engines)
+        after = load()
+        print()
+        for engine, (mean, feasible, slowest) in results.items():
+            means[engine].append(mean)
+            every_feasible &= feasible
+            print(
+                f"run {number}, {engine}: mean gap {mean:.2f} % over {len(names)} instances, "
+                f"{'all feasible' if feasible else 'SOME INFEASIBLE'}, time limit {args.time_limit:g} s, "
+                f"slowest command {slowest:.1f} s, load average {before} before / {after} after",
+                flush=True,
+            )
+        print()
     if args.runs > 1:
-        print(f"mean gap per run: {', '.join(f'{m:.2f} %' for m in means)}; mean {sum(means) / len(means):.2f} %")
+        for engine, per_run in means.items():
+            print(
+                f"{engine}: mean gap per run: {', '.join(f'{m:.2f} %' for m in per_run)}; "
+                f"mean {sum(per_run) / len(per_run):.2f} %"
+            )
     return 0 if every_feasible else 1
 
 

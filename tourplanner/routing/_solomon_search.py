@@ -182,15 +182,22 @@ def search(instance: SolomonInstance, deadline: float, **options) -> list[list[i
         return _search_one(instance, deadline, **options)
     if not has_idle_core():
         return _search_one(instance, deadline, **PORTFOLIO[0])
+    return best_of_two(instance, deadline, _search_one, PORTFOLIO[0], PORTFOLIO[1])
+
+
+def best_of_two(instance: SolomonInstance, deadline: float, run, child_options: dict, own_options: dict):
+    """``run(instance, deadline, **options)`` twice at once, ``child_options`` in a forked child
+    process and ``own_options`` here; the better answer (every customer served and feasible in
+    doubles first, then the shorter). Used by both engines when a core is idle."""
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    # The child stops earlier: OR-Tools overruns its limit on a loaded machine, and an answer
-    # that comes after the parent's deadline is not waited for.
+    # The child stops earlier: a search may overrun its limit on a loaded machine, and an
+    # answer that comes after the parent's deadline is not waited for.
     child_deadline = deadline - CHILD_HEAD_START_S
-    child = context.Process(target=_child, args=(instance, child_deadline, PORTFOLIO[0], sender), daemon=True)
+    child = context.Process(target=_child, args=(run, instance, child_deadline, child_options, sender), daemon=True)
     child.start()
     sender.close()
-    candidates = [_search_one(instance, deadline, **PORTFOLIO[1])]
+    candidates = [run(instance, deadline, **own_options)]
     # A child late by more than a quarter second (a loaded machine) is not waited for: the
     # command's bound (limit + 1 s) matters more than its answer.
     if receiver.poll(max(0.0, deadline - time.monotonic()) + 0.25):
@@ -205,8 +212,8 @@ def search(instance: SolomonInstance, deadline: float, **options) -> list[list[i
     return min(candidates, key=lambda routes: _score(instance, routes))
 
 
-def _child(instance, deadline, options, sender) -> None:
-    sender.send(_search_one(instance, deadline, **options))
+def _child(run, instance, deadline, options, sender) -> None:
+    sender.send(run(instance, deadline, **dict(options)))
     sender.close()
 
 

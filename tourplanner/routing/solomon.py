@@ -1,9 +1,11 @@
 """Solving Solomon VRPTW instances: the entry points of ``tourplanner solve --format solomon``.
 
 The data, the reader and the double-precision checker live in ``solomon_instance`` (no
-OR-Tools needed), the search in ``_solomon_search``; this module joins them and owns the
-clock: the whole command must end within its time limit plus a second, so the search's
-deadline counts from the process's start, not from the moment the search begins.
+solver needed); the searches in ``solomon_pyvrp`` (PyVRP, the default engine) and
+``_solomon_search`` (OR-Tools' iterated local search, ``engine="ortools"``), each imported
+only when chosen; this module joins them and owns the clock: the whole command must end
+within its time limit plus a second, so the search's deadline counts from the process's
+start, not from the moment the search begins.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import os
 import time
 from pathlib import Path
 
-from tourplanner.routing._solomon_search import search
 from tourplanner.routing.solomon_instance import (
     SolomonCustomer,
     SolomonInstance,
@@ -24,6 +25,7 @@ from tourplanner.routing.solomon_instance import (
 )
 
 __all__ = [
+    "ENGINES",
     "SolomonCustomer",
     "SolomonInstance",
     "SolomonSolution",
@@ -34,6 +36,9 @@ __all__ = [
     "solve_solomon",
     "solve_solomon_file",
 ]
+
+#: The searches `tourplanner solve --format solomon` can run; the first is the default.
+ENGINES = ("pyvrp", "ortools")
 
 #: Seconds kept after the search for checking, printing the answer and leaving the process.
 FINISH_MARGIN_S = 0.3
@@ -47,20 +52,32 @@ def solve_solomon(
     time_limit_s: float = 10.0,
     *,
     deadline: float | None = None,
+    engine: str = ENGINES[0],
     **options,
 ) -> SolomonSolution:
     """Least-distance routes for a Solomon instance, searched until ``deadline``.
 
     ``deadline`` is a ``time.monotonic()`` instant, by default ``time_limit_s`` from now.
-    ``options`` select one search configuration instead of the default (for experiments;
-    see ``_solomon_search.parameters``).
+    ``engine`` is one of :data:`ENGINES`. ``options`` go to that engine's search (for
+    experiments: a seed for PyVRP, one configuration of ``_solomon_search.parameters``).
     """
     if deadline is None:
         deadline = time.monotonic() + time_limit_s
-    routes, _ = repair(instance, search(instance, deadline, **options))
+    routes, _ = repair(instance, _search(engine)(instance, deadline, **options))
     served = {n for route in routes for n in route}
     unassigned = [c.number for c in instance.customers if c.number not in served]
     return SolomonSolution(routes, route_distance(instance, routes), unassigned)
+
+
+def _search(engine: str):
+    """The search function of an engine, imported now: each loads its solver only when used."""
+    if engine == "pyvrp":
+        from tourplanner.routing.solomon_pyvrp import search
+    elif engine == "ortools":
+        from tourplanner.routing._solomon_search import search
+    else:
+        raise ValueError(f"unknown engine {engine!r}: one of {', '.join(ENGINES)}")
+    return search
 
 
 def repair(instance: SolomonInstance, routes: list[list[int]]) -> tuple[list[list[int]], list[int]]:
@@ -89,7 +106,9 @@ def _first_late(instance, by_number, route) -> int:
     return len(route) - 1
 
 
-def solve_solomon_file(path: str | Path, time_limit_s: float = 10.0, *, started: float | None = None) -> dict:
+def solve_solomon_file(
+    path: str | Path, time_limit_s: float = 10.0, *, started: float | None = None, engine: str = ENGINES[0]
+) -> dict:
     """Solve a Solomon file; the JSON-ready answer of ``tourplanner solve --format solomon``.
 
     ``started`` (a ``time.monotonic()`` instant, by default now) is when the clock began:
@@ -101,7 +120,7 @@ def solve_solomon_file(path: str | Path, time_limit_s: float = 10.0, *, started:
     deadline = started + time_limit_s - FINISH_MARGIN_S
     # A limit shorter than the start-up still gets a first solution (a few milliseconds).
     deadline = max(deadline, time.monotonic() + 0.05)
-    return solve_solomon(instance, deadline=deadline).as_dict()
+    return solve_solomon(instance, deadline=deadline, engine=engine).as_dict()
 
 
 def process_started_at() -> float:
