@@ -35,8 +35,14 @@ _BOOKING_TABLE = Booking.__table__
 _PARTICIPANT_TABLE = Participant.__table__
 #: Built once: a statement object keeps its compiled form in the engine's cache.
 _INSERT_BOOKING = insert(_BOOKING_TABLE).returning(_BOOKING_TABLE.c.id)
-#: All the participants in one statement (one multi-row INSERT … RETURNING), ids in the rows' order.
-_INSERT_PARTICIPANTS = insert(_PARTICIPANT_TABLE).returning(_PARTICIPANT_TABLE.c.id, sort_by_parameter_order=True)
+#: All the participants in one statement (one multi-row INSERT … RETURNING). PostgreSQL: the ids
+#: come back in the rows' order (SQLAlchemy orders them). SQLite would then send one INSERT a row:
+#: there the rows of one INSERT take consecutive rowids in their order (one writer at a time,
+#: each new rowid one more than the largest), so the ids are sorted instead.
+_INSERT_PARTICIPANTS = insert(_PARTICIPANT_TABLE).returning(_PARTICIPANT_TABLE.c.id)
+_INSERT_PARTICIPANTS_IN_ORDER = insert(_PARTICIPANT_TABLE).returning(
+    _PARTICIPANT_TABLE.c.id, sort_by_parameter_order=True
+)
 
 
 def insert_booking(
@@ -79,7 +85,11 @@ def insert_booking(
         }
         for person in people
     ]
-    ids = db.session.execute(_INSERT_PARTICIPANTS, rows).scalars().all() if rows else []
+    ids: list[int] = []
+    if rows and db.session.get_bind().dialect.name == "sqlite":
+        ids = sorted(db.session.execute(_INSERT_PARTICIPANTS, rows).scalars())
+    elif rows:
+        ids = list(db.session.execute(_INSERT_PARTICIPANTS_IN_ORDER, rows).scalars())
     participants = [Participant(id=participant_id, **values) for participant_id, values in zip(ids, rows, strict=True)]
     # Every column set (none left to load again); the tour is left out: setting it would add the
     # booking to the tour's `bookings`, a change for the next flush.

@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 
 from sqlalchemy import Select, TextClause, bindparam, func, select, text
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from tourplanner.accounts.models import User
 from tourplanner.bookings.enums import BookingStatus
@@ -21,7 +21,7 @@ from tourplanner.extensions import db
 from tourplanner.tours.models import Bus, Tour
 
 
-def lock_tour(tour_id: int) -> Tour:
+def lock_tour(tour_id: int, *, for_booking: bool = False) -> Tour:
     """Take the tour's booking lock for the rest of the transaction and reload the tour.
 
     PostgreSQL: `SELECT … FOR NO KEY UPDATE` on the tour row; concurrent bookings of the
@@ -33,8 +33,10 @@ def lock_tour(tour_id: int) -> Tour:
 
     The tour comes with its buses, pickup points and quotas in the same statement: every
     booking reads them (a tour has a few of each, so the join stays a handful of rows).
+    `for_booking`: only the tour's columns a new booking reads (`BOOKING_COLUMNS`) are loaded,
+    any other is read on access; for a tour not yet in the session.
     """
-    sqlite_lock, locked_tour, locked_tour_for_update = _locking_statements()
+    sqlite_lock, locked_tour, locked_tour_for_update = _locking_statements(for_booking)
     if is_sqlite():
         db.session.execute(sqlite_lock, {"tour_id": tour_id})
         query = locked_tour
@@ -51,8 +53,23 @@ def is_sqlite() -> bool:
     return db.session.get_bind().dialect.name == "sqlite"
 
 
+#: The tour's columns a new booking reads (its rules, its deadline) or writes (the calendar's mark).
+BOOKING_COLUMNS = (
+    "id",
+    "kind",
+    "status",
+    "booking_deadline_at",
+    "max_seats_per_booking",
+    "host_organisation_id",
+    "organisation_id",
+    "notify_after_at",
+    "notify_first_at",
+    "revision",
+)
+
+
 @functools.cache
-def _locking_statements() -> tuple[TextClause, Select[tuple[Tour]], Select[tuple[Tour]]]:
+def _locking_statements(for_booking: bool) -> tuple[TextClause, Select[tuple[Tour]], Select[tuple[Tour]]]:
     """The statements of `lock_tour`, built once per process on first use (once every model is
     mapped): a statement object keeps its cache key, so executing it again skips constructing
     and hashing it, a good part of a statement's cost in the ORM."""
@@ -62,6 +79,8 @@ def _locking_statements() -> tuple[TextClause, Select[tuple[Tour]], Select[tuple
         .where(Tour.id == bindparam("tour_id"))
         .options(joinedload(Tour.buses), joinedload(Tour.pickup_points), joinedload(Tour.quotas))
     )
+    if for_booking:
+        locked_tour = locked_tour.options(load_only(*(getattr(Tour, name) for name in BOOKING_COLUMNS)))
     return sqlite_lock, locked_tour, locked_tour.with_for_update(of=Tour, key_share=True)
 
 

@@ -42,7 +42,7 @@ from tourplanner.bookings.locking import (
 )
 from tourplanner.bookings.models import Booking
 from tourplanner.bookings.queries import tour_bookings_query
-from tourplanner.db import utcnow
+from tourplanner.db import utcnow, write_columns
 from tourplanner.errors import Conflict, FieldError, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.tours.enums import TourStatus
@@ -119,7 +119,8 @@ def book_seats(
         if earlier is not None:
             rules.check_may_book(_get_tour(tour_id), prescriber)
             return BookingOutcome(earlier, is_replay=True)
-    tour = lock_tour(tour_id)
+    # By id, the tour is read here first: only the columns a booking needs.
+    tour = lock_tour(tour_id, for_booking=isinstance(tour, int))
     rules.check_may_book(tour, prescriber)
     _check_takes_bookings(tour)
     _check_request(tour, request)
@@ -140,7 +141,8 @@ def book_seats(
     )
     record(prescriber, "booking.create", booking, tour_id=tour.id, seats=booking.seats, status=booking.status.value)
     if bus is not None:
-        plan_changed(tour)  # the tour's mark goes with the commit: the one flush of a booking
+        plan_changed(tour)
+        write_columns(db.session, tour)  # the tour's mark, by a plain UPDATE: nothing left to flush
         return BookingOutcome(booking)
     # Newest of all: behind every booking still waiting (ids grow in the order of the tour's lock).
     return BookingOutcome(booking, waiting_position=state.waiting - len(promoted) + 1)
