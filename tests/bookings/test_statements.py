@@ -9,18 +9,20 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 
 from tourplanner.accounts.enums import Role
+from tourplanner.audit.models import AuditEntry
 from tourplanner.bookings.enums import BookingStatus
-from tourplanner.bookings.models import Booking
-from tourplanner.db import SQLITE_BUSY_TIMEOUT_MS, utcnow
+from tourplanner.bookings.models import Booking, Participant
+from tourplanner.db import SQLITE_BUSY_TIMEOUT_MS, utcnow, write_columns
+from tourplanner.tours.models import Tour
 
 #: Statements of one POST /tours/{id}/bookings: the token's user; then under the tour's
 #: lock the tour with its coaches, pickup points and quotas (one statement); the seats held
-#: and the waiting list's size (one statement); the booking (with its participants); its
-#: audit entry; the tour's mark when a seat is confirmed. SQLite takes its write lock with
-#: one statement more. (The waiting list itself is read only when someone waiting fits.)
+#: and the waiting list's size (one statement); the booking; its audit entry; the tour's
+#: mark when a seat is confirmed. SQLite takes its write lock with one statement more.
+#: (The waiting list itself is read only when someone waiting fits.)
 MOST_STATEMENTS = {"sqlite": 7, "postgresql": 6}
 #: Tables the booking's transaction may write: the booking and what must be atomic with it.
 WRITTEN_TABLES = {"bookings", "participants", "audit_entries", "tours"}
@@ -78,15 +80,66 @@ def test_a_confirmed_booking_takes_a_handful_of_statements(make_tour, prescriber
     assert written_tables(sent) <= WRITTEN_TABLES
 
 
-def test_participants_cost_at_most_one_statement_each(make_tour, prescriber, book, db) -> None:
-    """Naming the people a booking is for adds their rows, nothing else."""
-    tour_id = make_tour(published=True, bus_seats=[20, 20]).id
-    participants = [{"name": f"Personne {n}"} for n in range(3)]
+def test_participants_cost_one_statement_for_all(make_tour, prescriber, book, db) -> None:
+    """Naming the people a booking is for adds their rows in one statement, whatever their number."""
+    counts = []
+    for people in (1, 4):
+        tour_id = make_tour(published=True, bus_seats=[20, 20]).id
+        participants = [{"name": f"Personne {n}", "email": f"P{n}@Example.org"} for n in range(people)]
+        with statements(db) as sent:
+            response = book(prescriber, tour_id, people, participants=participants)
+        assert response.status_code == 201, response.get_json()
+        assert [p["email"] for p in response.get_json()["participants"]] == [f"p{n}@example.org" for n in range(people)]
+        assert written_tables(sent) <= WRITTEN_TABLES
+        counts.append(len(sent))
+        rows = db.session.execute(
+            select(Participant.name).where(Participant.booking_id == response.get_json()["id"]).order_by(Participant.id)
+        )
+        assert [name for (name,) in rows] == [p["name"] for p in participants]  # each id with its own row
+    assert counts[0] == counts[1] <= MOST_STATEMENTS[db.engine.dialect.name] + 1
+
+
+def test_the_booking_is_written_without_a_flush(app, make_tour, prescriber, book, db, monkeypatch) -> None:
+    """The booking, its participants, its audit entry and the tour's mark go out as plain statements:
+    the unit of work is never asked to write anything (a flush costs milliseconds of CPU)."""
+    from sqlalchemy.orm import Session
+
+    tour = make_tour(published=True, bus_seats=[20])
+    tour_id, revision = tour.id, tour.revision
+    flushes: list[int] = []
+    original = Session._flush
+
+    def counting_flush(self, objects=None) -> None:
+        flushes.append(len(self.new) + len(self.dirty) + len(self.deleted))
+        original(self, objects)
+
+    monkeypatch.setattr(Session, "_flush", counting_flush)
+    answer = book(prescriber, tour_id, 2, participants=[{"name": "Ada"}]).get_json()
+    monkeypatch.undo()
+    assert answer["status"] == "confirmed" and answer["participants"][0]["name"] == "Ada"
+    assert flushes == [], flushes
+    db.session.expire_all()
+    assert db.session.get(Tour, tour_id).revision == revision + 1  # the calendar's mark was written
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "booking.create")).one()
+    assert (entry.object_id, entry.details["seats"], entry.details["status"]) == (answer["id"], 2, "confirmed")
+
+
+def test_write_columns_writes_a_row_and_leaves_nothing_to_flush(make_tour, db) -> None:
+    """write_columns: the changed columns in one UPDATE; a column updated on write is read again."""
+    tour = make_tour(published=True)
+    tour.title = "Nouveau titre"
+    tour.revision = 41
     with statements(db) as sent:
-        response = book(prescriber, tour_id, 3, participants=participants)
-    assert response.status_code == 201 and len(response.get_json()["participants"]) == 3
-    assert len(sent) <= MOST_STATEMENTS[db.engine.dialect.name] + len(participants), "\n".join(sent)
-    assert written_tables(sent) <= WRITTEN_TABLES
+        write_columns(db.session, tour)
+    assert len(sent) == 1 and sent[0].lstrip().upper().startswith("UPDATE TOURS"), sent
+    assert not db.session.dirty
+    stamped = db.session.execute(select(Tour.updated_at).where(Tour.id == tour.id)).scalar_one()
+    assert tour.updated_at == stamped  # `onupdate` column: read back, not the stale value
+    db.session.rollback()
+    tour.buses = []  # a relationship: not a column write
+    with pytest.raises(ValueError, match="buses"):
+        write_columns(db.session, tour)
+    db.session.rollback()
 
 
 def test_the_statements_do_not_grow_with_the_waiting_list(make_tour, make_user, prescriber, book, db) -> None:

@@ -4,20 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
+
 from tourplanner.accounts.models import User
 from tourplanner.audit.models import AuditEntry
+from tourplanner.db import utcnow
 from tourplanner.extensions import db
 
+#: A plain INSERT, built once: the entry is written at once, with no ORM object to flush later.
+_INSERT_ENTRY = insert(AuditEntry.__table__)
 
-def record(actor: User | None, action: str, obj: Any, **details: Any) -> AuditEntry:
-    """Add an audit entry for `action` on `obj` by `actor`, in the caller's transaction."""
-    db.session.flush()  # so a new object has its id
-    entry = AuditEntry(
-        actor_id=actor.id if actor is not None else None,
-        action=action,
-        object_type=type(obj).__name__.lower(),
-        object_id=obj.id,
-        details=details,
+
+def record(actor: User | None, action: str, obj: Any, **details: Any) -> None:
+    """Write an audit entry for `action` on `obj` by `actor`, in the caller's transaction.
+
+    A new object (no id yet) is flushed first, to get its id; otherwise nothing is flushed.
+    """
+    if obj.id is None:
+        db.session.flush()
+    db.session.execute(
+        _INSERT_ENTRY,
+        {
+            "at": utcnow(),
+            "actor_id": actor.id if actor is not None else None,
+            "action": action,
+            "object_type": type(obj).__name__.lower(),
+            "object_id": obj.id,
+            "details": details,
+        },
     )
-    db.session.add(entry)
-    return entry

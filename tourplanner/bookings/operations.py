@@ -12,33 +12,52 @@ Rules, in the users' words:
   names the one its participants board at. After the booking deadline only organisers
   change bookings.
 
-Every verb that reads free seats first takes the tour's lock (`lock_tour`), so that two
-requests — in two threads or two server processes — never both see the same free seat.
+Every verb that reads free seats first takes the tour's lock (`locking.lock_tour`), so that
+two requests — in two threads or two server processes — never both see the same free seat.
+A new booking is written by `inserts.insert_booking`, in two statements at most.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, TextClause, bindparam, func, select, text
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
 
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
 from tourplanner.audit.operations import record
 from tourplanner.bookings import rules
 from tourplanner.bookings.enums import BookingStatus
-from tourplanner.bookings.models import Booking, Participant
+from tourplanner.bookings.inserts import Person, insert_booking
+from tourplanner.bookings.locking import (
+    SeatState,
+    first_bus_with_room,
+    is_sqlite,
+    lock_prescriber,
+    lock_tour,
+    seat_state,
+    waiting_list,
+    waiting_position,
+)
+from tourplanner.bookings.models import Booking
 from tourplanner.bookings.queries import tour_bookings_query
-from tourplanner.db import utcnow
+from tourplanner.db import utcnow, write_columns
 from tourplanner.errors import Conflict, FieldError, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.tours.enums import TourStatus
 from tourplanner.tours.models import Bus, Tour
 from tourplanner.tours.notices import plan_changed
 from tourplanner.tours.queries import manages_tour
+
+__all__ = [  # the lock and the seats read under it, for the verbs of other domains
+    "SeatState",
+    "first_bus_with_room",
+    "lock_tour",
+    "seat_state",
+    "waiting_list",
+    "waiting_position",
+]
 
 #: How long an Idempotency-Key stands for its first booking.
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
@@ -77,136 +96,6 @@ class BookingOutcome:
     waiting_position: int | None = None
 
 
-# --- locking ---------------------------------------------------------------------------
-
-
-def lock_tour(tour_id: int) -> Tour:
-    """Take the tour's booking lock for the rest of the transaction and reload the tour.
-
-    PostgreSQL: `SELECT … FOR NO KEY UPDATE` on the tour row; concurrent bookings of the
-    same tour wait for each other, other tours go on. (NO KEY: rows that merely refer to
-    the tour, inserted by other transactions, need not wait.) SQLite has one writer at a time: a no-op
-    UPDATE as the transaction's first statement takes the database's write lock before
-    anything is read (waiting up to the engine's busy timeout), so no other process can
-    change seats between our reading and our writing them.
-
-    The tour comes with its buses, pickup points and quotas in the same statement: every
-    booking reads them (a tour has a few of each, so the join stays a handful of rows).
-    """
-    sqlite_lock, locked_tour, locked_tour_for_update = _locking_statements()
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(sqlite_lock, {"tour_id": tour_id})
-        query = locked_tour
-    else:
-        query = locked_tour_for_update
-    tour = db.session.scalars(query, {"tour_id": tour_id}, execution_options=_POPULATE).unique().one_or_none()
-    if tour is None:
-        raise NotFound(f"aucun tour n°{tour_id}")
-    return tour
-
-
-@functools.cache
-def _locking_statements() -> tuple[TextClause, Select[tuple[Tour]], Select[tuple[Tour]]]:
-    """The statements of `lock_tour`, built once per process on first use (once every model is
-    mapped): a statement object keeps its cache key, so executing it again skips constructing
-    and hashing it, a good part of a statement's cost in the ORM."""
-    sqlite_lock = text("UPDATE tours SET id = id WHERE id = :tour_id")
-    locked_tour = (
-        select(Tour)
-        .where(Tour.id == bindparam("tour_id"))
-        .options(joinedload(Tour.buses), joinedload(Tour.pickup_points), joinedload(Tour.quotas))
-    )
-    return sqlite_lock, locked_tour, locked_tour.with_for_update(of=Tour, key_share=True)
-
-
-_POPULATE = {"populate_existing": True}
-
-
-def _lock_prescriber(prescriber: User) -> None:
-    """Serialise one prescriber's keyed requests, so a key is looked up and used atomically.
-
-    NO KEY UPDATE: a booking inserted elsewhere for this prescriber (its foreign key takes
-    KEY SHARE on the user row) must not wait for us, or two requests could deadlock.
-    """
-    if db.session.get_bind().dialect.name != "sqlite":  # SQLite's write lock already covers it
-        db.session.execute(select(User.id).where(User.id == prescriber.id).with_for_update(key_share=True))
-
-
-# --- reading seats under the lock (elsewhere: tours.seats, the one home of free seats) ------
-
-
-@dataclass
-class SeatState:
-    """What a booking needs to know of a tour's seats, read in one statement under the tour's lock.
-
-    The booking's hot path reads free seats together with the waiting list's size in one
-    statement; `tours.seats` answers the same free seats for every other reader."""
-
-    #: Bus id → seats not held by a confirmed booking.
-    free: dict[int, int]
-    #: Bookings on the waiting list.
-    waiting: int
-    #: Seats of the smallest waiting booking (None when nobody waits).
-    smallest_waiting: int | None
-
-
-def seat_state(tour: Tour) -> SeatState:
-    """Free seats per bus, and how many bookings wait and the smallest of them, in one statement."""
-    held: dict[int, int] = {}
-    waiting, smallest = 0, None
-    for status, bus_id, seats, count, fewest in db.session.execute(_SEAT_STATE, {"tour_id": tour.id}):
-        if status is BookingStatus.CONFIRMED and bus_id is not None:
-            held[bus_id] = held.get(bus_id, 0) + int(seats)
-        elif status is BookingStatus.WAITLISTED:
-            waiting += int(count)
-            smallest = int(fewest) if smallest is None else min(smallest, int(fewest))
-    return SeatState({bus.id: bus.seats - held.get(bus.id, 0) for bus in tour.buses}, waiting, smallest)
-
-
-_BOOKINGS = Booking.__table__.c
-#: Core, not ORM: plain rows, no entities to build.
-_SEAT_STATE = (
-    select(_BOOKINGS.status, _BOOKINGS.bus_id, func.sum(_BOOKINGS.seats), func.count(), func.min(_BOOKINGS.seats))
-    .where(
-        _BOOKINGS.tour_id == bindparam("tour_id"),
-        _BOOKINGS.status.in_([BookingStatus.CONFIRMED, BookingStatus.WAITLISTED]),
-    )
-    .group_by(_BOOKINGS.status, _BOOKINGS.bus_id)
-)
-
-
-def first_bus_with_room(tour: Tour, free: dict[int, int], seats: int) -> Bus | None:
-    """The first bus, in the tour's order, with room for all `seats`; None if none has."""
-    for bus in tour.buses:
-        if free.get(bus.id, 0) >= seats:
-            return bus
-    return None
-
-
-def waiting_list(tour: Tour, at_most_seats: int | None = None) -> list[Booking]:
-    """The tour's waiting bookings, first come first; only those of at most `at_most_seats` seats if given."""
-    query = select(Booking).where(Booking.tour_id == tour.id, Booking.status == BookingStatus.WAITLISTED)
-    if at_most_seats is not None:
-        query = query.where(Booking.seats <= at_most_seats)
-    return list(db.session.scalars(query.order_by(Booking.id).execution_options(populate_existing=True)))
-
-
-def waiting_position(booking: Booking) -> int | None:
-    """1 for the first booking of the waiting list, 2 for the next…; None unless waiting."""
-    if booking.status is not BookingStatus.WAITLISTED:
-        return None
-    ahead = db.session.scalar(
-        select(func.count())
-        .select_from(Booking)
-        .where(
-            Booking.tour_id == booking.tour_id,
-            Booking.status == BookingStatus.WAITLISTED,
-            Booking.id < booking.id,
-        )
-    )
-    return int(ahead or 0) + 1
-
-
 # --- verbs -----------------------------------------------------------------------------
 
 
@@ -223,14 +112,15 @@ def book_seats(
     tour_id = tour if isinstance(tour, int) else tour.id
     key = _check_key(idempotency_key)
     if key is not None:
-        if db.session.get_bind().dialect.name == "sqlite":
+        if is_sqlite():
             lock_tour(tour_id)  # the write lock comes first on SQLite, before any read
-        _lock_prescriber(prescriber)
+        lock_prescriber(prescriber)
         earlier = _booking_for_key(prescriber, key)
         if earlier is not None:
             rules.check_may_book(_get_tour(tour_id), prescriber)
             return BookingOutcome(earlier, is_replay=True)
-    tour = lock_tour(tour_id)
+    # By id, the tour is read here first: only the columns a booking needs.
+    tour = lock_tour(tour_id, for_booking=isinstance(tour, int))
     rules.check_may_book(tour, prescriber)
     _check_takes_bookings(tour)
     _check_request(tour, request)
@@ -239,30 +129,20 @@ def book_seats(
     # Seats freed another way (a bus added by the organiser) go to those already waiting first.
     state = seat_state(tour)
     promoted = _fill(tour, state.free, actor=None, smallest_waiting=state.smallest_waiting)
-    booking = Booking(
-        # By id: setting the relationship would enlist the tour (its `bookings` backref) in the flush.
-        tour_id=tour.id,
-        prescriber=prescriber,
-        organisation_id=prescriber.organisation_id,
-        seats=request.seats,
-        pickup_point=rules.pickup_point_for(tour, request.pickup_point),
-        status=BookingStatus.WAITLISTED,
-        idempotency_key=key,
-        created_at=utcnow(),
-        participants=[
-            Participant(name=p.name.strip(), email=_clean_email(p.email), has_reduced_mobility=p.has_reduced_mobility)
-            for p in request.participants
-        ],
-    )
-    db.session.add(booking)
     bus = first_bus_with_room(tour, state.free, request.seats)
-    if bus is not None:
-        _confirm(booking, bus)
-    # The audit entry needs the booking's id: one flush for the booking, the entry and the
-    # tour's mark go with the commit.
+    booking = insert_booking(
+        tour,
+        prescriber,
+        request.seats,
+        bus=bus,
+        pickup_point=rules.pickup_point_for(tour, request.pickup_point),
+        idempotency_key=key,
+        people=[Person(p.name.strip(), _clean_email(p.email), p.has_reduced_mobility) for p in request.participants],
+    )
     record(prescriber, "booking.create", booking, tour_id=tour.id, seats=booking.seats, status=booking.status.value)
     if bus is not None:
         plan_changed(tour)
+        write_columns(db.session, tour)  # the tour's mark, by a plain UPDATE: nothing left to flush
         return BookingOutcome(booking)
     # Newest of all: behind every booking still waiting (ids grow in the order of the tour's lock).
     return BookingOutcome(booking, waiting_position=state.waiting - len(promoted) + 1)
