@@ -6,9 +6,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from tests.pages.helpers import login_link_path, text_of
+from tests.sql_statements import sql_statements
 from tourplanner import jobs
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import LoginLink, LoginRequest
@@ -19,16 +20,8 @@ from tourplanner.mail.models import OutboxMail
 
 def statements_of(db, do) -> list[str]:
     """The SQL statements (text, not values) run while `do()` runs."""
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with sql_statements(db.engine) as seen:
         do()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     return seen
 
 

@@ -4,13 +4,12 @@ and a transaction that writes the booking and what must be atomic with it, nothi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
+from tests.sql_statements import sql_statements
 from tourplanner.accounts.enums import Role
 from tourplanner.audit.models import AuditEntry
 from tourplanner.bookings.enums import BookingStatus
@@ -34,19 +33,9 @@ def config_overrides() -> dict[str, Any]:
     return {"MAIL_DELIVERY": "off"}
 
 
-@contextmanager
-def statements(db) -> Iterator[list[str]]:
+def statements(db):
     """Collect the SQL statements sent to the database inside the block."""
-    sent: list[str] = []
-
-    def collect(conn, cursor, statement, parameters, context, executemany) -> None:
-        sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", collect)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", collect)
+    return sql_statements(db.engine)
 
 
 def written_tables(sent: list[str]) -> set[str]:

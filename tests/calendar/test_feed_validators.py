@@ -8,10 +8,10 @@ from datetime import datetime
 
 import pytest
 import time_machine
-from sqlalchemy import event
 
 from tests.calendar.conftest import settle_calendars
 from tests.conftest import PARIS
+from tests.sql_statements import selects, sql_statements
 from tourplanner.accounts.enums import Role
 from tourplanner.bookings import operations as booking_ops
 from tourplanner.calendar import feeds, ical
@@ -157,17 +157,9 @@ def test_a_conditional_request_costs_two_statements(api_as, client, make_tour, b
     path = _feed_path(api)
     etag = client.get(path).headers["ETag"]
 
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with sql_statements(db.engine) as sent:
         assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 2
+    assert len(selects(sent)) == 2
 
 
 def test_a_change_re_renders_only_the_changed_tour_and_gives_the_same_bytes_as_a_cold_build(
@@ -225,17 +217,9 @@ def test_the_event_cache_keeps_one_entry_per_person_and_tour_within_its_bound():
 
 def _selects(db, call) -> list[str]:
     """The SELECT statements `call` issues."""
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with sql_statements(db.engine) as sent:
         call()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    return selects(sent)
 
 
 def test_the_first_answer_after_a_change_reads_the_feed_in_ten_statements(

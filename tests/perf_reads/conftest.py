@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 from flask import g
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tests.conftest import PARIS
+from tests.sql_statements import sql_statements
 from tourplanner.accounts.enums import OrganisationKind, Role
 from tourplanner.accounts.models import Organisation, User
 from tourplanner.bookings.enums import BookingStatus
@@ -39,8 +40,10 @@ def frozen_clock() -> Iterator[None]:
 class StatementCounter:
     """Counts the SQL statements sent to the database while `counting()` is open."""
 
+    #: Every statement sent while the fixture is on (tests/sql_statements.py's listener).
+    sent: list[str] = field(default_factory=list)
+    #: The statements of the last block counted.
     statements: list[str] = field(default_factory=list)
-    is_on: bool = False
 
     @contextmanager
     def counting(self) -> Iterator[list[str]]:
@@ -49,26 +52,19 @@ class StatementCounter:
         # The tests share one app context: forget the user a previous request signed in (now detached).
         g.pop("_login_user", None)
         g.pop("calendar_touched", None)  # set by the set-up's verbs, not by the read counted
-        self.statements.clear()
-        self.is_on = True
+        self.statements = []
+        mark = len(self.sent)
         try:
             yield self.statements
         finally:
-            self.is_on = False
+            self.statements.extend(self.sent[mark:])
 
 
 @pytest.fixture
 def statements(app) -> Iterator[StatementCounter]:
-    """A statement counter listening on the app's engine (before_cursor_execute)."""
-    counter = StatementCounter()
-
-    def listen(conn, cursor, statement, parameters, context, executemany) -> None:
-        if counter.is_on:
-            counter.statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listen)
-    yield counter
-    event.remove(db.engine, "before_cursor_execute", listen)
+    """A statement counter listening on the app's engine."""
+    with sql_statements(db.engine) as sent:
+        yield StatementCounter(sent)
 
 
 @dataclass

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
+from tests.sql_statements import sql_statements
 from tourplanner.accounts.enums import Role
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
@@ -15,19 +11,9 @@ from tourplanner.tours.models import Tour
 from tourplanner.tours.seats import free_seats_by_bus, seats_of_tour, seats_of_tours
 
 
-@contextmanager
-def counted_statements(db) -> Iterator[list[str]]:
+def counted_statements(db):
     """The SQL statements sent inside the block."""
-    sent: list[str] = []
-
-    def collect(conn, cursor, statement, parameters, context, executemany) -> None:
-        sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", collect)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", collect)
+    return sql_statements(db.engine)
 
 
 def add_booking(db, tour, prescriber, seats: int, status: BookingStatus, bus=None) -> None:
