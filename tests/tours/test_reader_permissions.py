@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tourplanner.accounts.enums import Role
-from tourplanner.errors import PermissionDenied
-from tourplanner.tours.catalogue import my_bookings
+from tourplanner.bookings.operations import BookingRequest, book_seats
+from tourplanner.errors import NotFound, PermissionDenied
+from tourplanner.extensions import db
+from tourplanner.tours.catalogue import my_booking, my_bookings, tour_to_book
 from tourplanner.tours.queries import reverse_visits_to_come
 
 
@@ -25,3 +27,30 @@ def test_my_bookings_is_for_prescribers(make_user, role: Role) -> None:
         my_bookings(make_user(role))
     mine = my_bookings(make_user(Role.PRESCRIBER))
     assert (mine.upcoming, mine.past) == ([], [])
+
+
+@pytest.mark.parametrize("role", [Role.ORGANISER, Role.COMPANY, Role.AMBASSADOR])
+def test_the_tour_to_book_is_for_prescribers(make_tour, make_user, role: Role) -> None:
+    """tour_to_book refuses anyone but a prescriber, who gets the published tour (a draft stays unknown)."""
+    tour = make_tour(published=True)
+    with pytest.raises(PermissionDenied):
+        tour_to_book(make_user(role), tour.id)
+    prescriber = make_user(Role.PRESCRIBER)
+    assert tour_to_book(prescriber, tour.id) is tour
+    draft = make_tour()
+    with pytest.raises(NotFound):
+        tour_to_book(prescriber, draft.id)
+
+
+@pytest.mark.parametrize("role", [Role.ORGANISER, Role.COMPANY, Role.AMBASSADOR])
+def test_my_booking_is_for_its_prescriber(make_tour, make_user, role: Role) -> None:
+    """my_booking refuses anyone but a prescriber, and a prescriber anyone's booking but their own."""
+    tour = make_tour(published=True)
+    prescriber = make_user(Role.PRESCRIBER)
+    booking = book_seats(tour, prescriber, BookingRequest(seats=1)).booking
+    db.session.commit()
+    with pytest.raises(PermissionDenied):
+        my_booking(make_user(role), booking.id)
+    with pytest.raises(NotFound):
+        my_booking(make_user(Role.PRESCRIBER), booking.id)
+    assert my_booking(prescriber, booking.id) is booking
