@@ -1,18 +1,9 @@
-"""What the company contacts' pages share: who may see them, and domain errors shown in French."""
+"""What the company contacts' pages share: domain errors shown in French."""
 
 from __future__ import annotations
 
-from flask_login import current_user
-
 from routes.pages.forms import FrenchForm
-from tourplanner.accounts.enums import Role
-from tourplanner.accounts.permissions import require_role
 from tourplanner.errors import DomainError, InvalidInput
-
-
-def company_only() -> None:
-    """Refuse anyone but company contacts (French 403 page)."""
-    require_role(current_user, Role.COMPANY)
 
 
 def sentence(error: DomainError) -> str:

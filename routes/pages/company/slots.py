@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import InputRequired
 
 from routes.pages import pages
-from routes.pages.company.common import attach_errors, company_only, sentence
+from routes.pages.company.common import attach_errors, sentence
 from routes.pages.forms import REQUIRED, ExistingLocalTime, FrenchForm
 from tourplanner.errors import Conflict, InvalidInput
 from tourplanner.extensions import db
@@ -39,8 +39,7 @@ class SlotForm(FrenchForm):
 @login_required
 def company_slot_new(site_id: int):
     """Offer one visit slot at a site."""
-    company_only()
-    site = operations.managed_site(current_user, site_id)
+    site = operations.company_site(current_user, site_id)
     form = SlotForm()
     if form.validate_on_submit():
         details = slot_ops.SlotDetails(
@@ -63,8 +62,7 @@ def company_slot_new(site_id: int):
 
 
 def _slot_action(slot_id: int, verb: Any, done: str):
-    company_only()
-    slot = slot_ops.managed_slot(current_user, slot_id)
+    slot = slot_ops.company_slot(current_user, slot_id)
     try:
         verb(slot, current_user)
         db.session.commit()
