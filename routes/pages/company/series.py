@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -19,8 +19,9 @@ from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from routes.pages import pages
-from routes.pages.company.common import attach_errors, sentence
+from routes.pages.company.common import act_and_go_back, attach_errors, sentence
 from routes.pages.forms import REQUIRED, ActionForm, FrenchForm, InRange, too_long
+from tourplanner.accounts.models import User
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, InvalidInput
 from tourplanner.extensions import db
@@ -216,17 +217,10 @@ def company_series_exception_remove(series_id: int, day: str):
     return redirect(url_for("pages.company_series", series_id=series_id))
 
 
-def _series_switch(series_id: int, verb: Any, done: str):
+def _series_switch(series_id: int, verb: Callable[[SlotSeries, User], object], done: str):
+    """The pause switch of one of the company's series: the verb, then back to the series."""
     series = series_ops.company_series(current_user, series_id)
-    try:
-        verb(series, current_user)
-        db.session.commit()
-    except Conflict as error:
-        db.session.rollback()
-        flash(f"Action impossible : {sentence(error)}", "error")
-    else:
-        flash(done, "success")
-    return redirect(url_for("pages.company_series", series_id=series_id))
+    return act_and_go_back(series, current_user, verb, done, url_for("pages.company_series", series_id=series_id))
 
 
 @pages.post("/entreprise/series/<int:series_id>/pause")
