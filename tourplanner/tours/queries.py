@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Select, false, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from tourplanner.accounts.enums import Role
-from tourplanner.accounts.models import User
+from tourplanner.accounts.enums import OrganisationKind, Role
+from tourplanner.accounts.models import Organisation, User
 from tourplanner.accounts.permissions import require_organiser, require_role
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
@@ -54,6 +54,16 @@ def get_visible_tour(user: User, tour_id: int) -> Tour:
     if tour is None or not is_tour_visible(user, tour):
         raise NotFound("ce tour n'existe pas")
     return tour
+
+
+def reverse_visit_hosts() -> list[Organisation]:
+    """The organisations a reverse visit may be hosted by (insertion structures, SIAE), by name: the tour form's
+    choices (the same rule as tours.operations' host check; names of structures, nothing private)."""
+    return list(
+        db.session.scalars(
+            select(Organisation).where(Organisation.kind == OrganisationKind.SIAE).order_by(Organisation.name)
+        )
+    )
 
 
 def check_manages(user: User, tour: Tour) -> None:
