@@ -80,7 +80,7 @@ def _filter_form() -> SlotFilterForm:
     anyone but organisers, before the form is read)."""
     form = SlotFilterForm(formdata=request.args if request.args else None)
     form.territoire.choices = [SelectChoice("", "Tous les territoires")] + [
-        SelectChoice(territory, territory) for territory in catalogue.territories(current_user)
+        SelectChoice(territory, territory) for territory in catalogue.filter_territories(current_user)
     ]
     return form
 

@@ -12,14 +12,14 @@ from tourplanner.sites import catalogue
 
 @pytest.mark.parametrize("role", [Role.PRESCRIBER, Role.COMPANY, Role.AMBASSADOR])
 def test_the_slot_catalogue_is_for_organisers(make_user, make_slot, role: Role) -> None:
-    """catalogue_slots, its pages and its territory filter refuse anyone but an organiser, who sees the slots."""
+    """catalogue_slots, its pages and filter_territories refuse anyone but an organiser, who sees the slots."""
     slot = make_slot()
     reader = make_user(role)
     filters = catalogue.SlotFilters()
     for query in (
         lambda: catalogue.catalogue_slots(filters, reader),
         lambda: catalogue.catalogue_slots_page(filters, PageRequest(limit=20), reader),
-        lambda: catalogue.territories(reader),
+        lambda: catalogue.filter_territories(reader),
     ):
         with pytest.raises(PermissionDenied):
             query()
@@ -28,4 +28,4 @@ def test_the_slot_catalogue_is_for_organisers(make_user, make_slot, role: Role) 
     assert [row.slot.id for row in catalogue.catalogue_slots_page(filters, PageRequest(limit=20), organiser).items] == [
         slot.id
     ]
-    catalogue.territories(organiser)  # no refusal for an organiser
+    catalogue.filter_territories(organiser)  # no refusal for an organiser

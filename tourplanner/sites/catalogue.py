@@ -165,9 +165,14 @@ def live_tours_by_slot(slot_ids: list[int], viewer: User | None = None) -> dict[
     return dict(grouped)
 
 
-def territories(viewer: User) -> list[str]:
-    """Every territory that has an industrial zone, alphabetically: the catalogue's filter (organisers only)."""
+def filter_territories(viewer: User) -> list[str]:
+    """The catalogue's territory filter: every territory that has an industrial zone (organisers only)."""
     require_organiser(viewer)
+    return territories()
+
+
+def territories() -> list[str]:
+    """Every territory that has an industrial zone, alphabetically."""
     return list(db.session.scalars(select(IndustrialZone.territory).distinct().order_by(IndustrialZone.territory)))
 
 
