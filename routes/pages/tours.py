@@ -16,6 +16,7 @@ from tourplanner.extensions import db
 from tourplanner.sites.geocoding import configured_geocoder, resolve_place
 from tourplanner.timeutil import aware_local, to_local
 from tourplanner.tours import operations
+from tourplanner.tours.details import Lunch, TourDetails
 from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour
 from tourplanner.tours.queries import get_managed_tour, get_visible_tour, manages_tour, visible_tours_page
@@ -202,7 +203,7 @@ def _meeting_place(form: TourForm, tour: Tour | None) -> tuple[float, float]:
     return resolve_place(address, lat, lon, configured_geocoder(), "meeting_point")
 
 
-def _details(form: TourForm, tour: Tour | None = None) -> operations.TourDetails:
+def _details(form: TourForm, tour: Tour | None = None) -> TourDetails:
     """The domain's view of the form: local times become aware datetimes, the meeting point a place."""
     start = _aware(form.start.data)
     meeting_lat, meeting_lon = _meeting_place(form, tour)
@@ -213,12 +214,12 @@ def _details(form: TourForm, tour: Tour | None = None) -> operations.TourDetails
                 "lunch.minutes", "indiquez l'heure au plus tôt, au plus tard et la durée du déjeuner"
             )
         day = form.start.data.date()
-        lunch = operations.Lunch(
+        lunch = Lunch(
             _aware(datetime.combine(day, form.lunch_earliest.data)),
             _aware(datetime.combine(day, form.lunch_latest.data)),
             form.lunch_minutes.data,
         )
-    return operations.TourDetails(
+    return TourDetails(
         title=form.title.data,
         kind=TourKind(form.kind.data),
         description=form.description.data or None,

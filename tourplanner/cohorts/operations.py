@@ -37,10 +37,11 @@ from tourplanner.extensions import db
 from tourplanner.mail.compose import compose
 from tourplanner.mail.operations import enqueue
 from tourplanner.timeutil import local_zone, to_local
+from tourplanner.tours.details import TourDetails
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Tour
 from tourplanner.tours.notices import plan_changed
-from tourplanner.tours.operations import TourDetails, create_tour
+from tourplanner.tours.operations import create_tour
 from tourplanner.tours.queries import check_manages
 
 #: Absences in a row after which the referent is alerted.
