@@ -8,8 +8,11 @@ from tourplanner.accounts.enums import Role
 from tourplanner.bookings.operations import BookingRequest, book_seats
 from tourplanner.errors import NotFound, PermissionDenied
 from tourplanner.extensions import db
+from tourplanner.tours.assignments import assign_ambassador
+from tourplanner.tours.attention import tours_needing_attention
 from tourplanner.tours.catalogue import my_booking, my_bookings, tour_to_book
 from tourplanner.tours.queries import reverse_visits_to_come
+from tourplanner.tours.road_book import road_book_for
 
 
 @pytest.mark.parametrize("role", [Role.ORGANISER, Role.PRESCRIBER, Role.AMBASSADOR])
@@ -54,3 +57,32 @@ def test_my_booking_is_for_its_prescriber(make_tour, make_user, role: Role) -> N
     with pytest.raises(NotFound):
         my_booking(make_user(Role.PRESCRIBER), booking.id)
     assert my_booking(prescriber, booking.id) is booking
+
+
+@pytest.mark.parametrize("role", [Role.PRESCRIBER, Role.COMPANY, Role.AMBASSADOR])
+def test_what_needs_attention_is_for_organisers(make_tour, make_user, role: Role) -> None:
+    """tours_needing_attention lists a managed tour's troubles to its organiser (here a bus without an ambassador)
+    and nothing to another role, even one of the same organisation."""
+    organiser = make_user(Role.ORGANISER)
+    tour = make_tour(published=True, organiser=organiser)
+    assert [item.tour.id for item in tours_needing_attention(organiser)] == [tour.id]
+    assert tours_needing_attention(make_user(role, organisation=organiser.organisation.name)) == []
+
+
+def test_the_road_book_is_for_the_tour_and_its_names_for_the_crew(make_tour, make_user) -> None:
+    """road_book_for refuses a prescriber without a booking on the tour and an ambassador not on it; a booked
+    prescriber reads it without the passengers' names; the organiser and the tour's ambassador are its crew."""
+    organiser = make_user(Role.ORGANISER)
+    tour = make_tour(published=True, organiser=organiser)
+    booked, ambassador = make_user(Role.PRESCRIBER), make_user(Role.AMBASSADOR)
+    book_seats(tour, booked, BookingRequest(seats=1))
+    assign_ambassador(tour, ambassador.email, 0, organiser)
+    db.session.commit()
+    for outsider in (make_user(Role.PRESCRIBER), make_user(Role.AMBASSADOR), make_user(Role.COMPANY)):
+        with pytest.raises(PermissionDenied):
+            road_book_for(outsider, tour.id)
+    assert road_book_for(booked, tour.id).is_crew is False
+    assert road_book_for(organiser, tour.id).is_crew is True
+    reader = road_book_for(ambassador, tour.id)
+    assert reader.is_crew is True
+    assert reader.my_bus_ids == {tour.buses[0].id}
