@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tourplanner.accounts.enums import Role
+from tourplanner.accounts.enums import OrganisationKind, Role
+from tourplanner.accounts.operations import get_or_create_organisation
 from tourplanner.bookings.operations import BookingRequest, book_seats
 from tourplanner.errors import NotFound, PermissionDenied
 from tourplanner.extensions import db
 from tourplanner.tours.assignments import assign_ambassador
 from tourplanner.tours.attention import tours_needing_attention
 from tourplanner.tours.catalogue import my_booking, my_bookings, tour_to_book
-from tourplanner.tours.queries import reverse_visits_to_come
+from tourplanner.tours.enums import TourKind
+from tourplanner.tours.queries import reverse_visit_for_host, reverse_visits_to_come
 from tourplanner.tours.road_book import road_book_for
 
 
@@ -86,3 +88,17 @@ def test_the_road_book_is_for_the_tour_and_its_names_for_the_crew(make_tour, mak
     reader = road_book_for(ambassador, tour.id)
     assert reader.is_crew is True
     assert reader.my_bus_ids == {tour.buses[0].id}
+
+
+def test_who_comes_to_a_reverse_visit_is_for_its_host_and_organisers(make_tour, make_user) -> None:
+    """reverse_visit_for_host refuses a prescriber and another structure's people; the host structure's people and
+    the managing organiser get the tour."""
+    host = get_or_create_organisation("Tremplin Est", OrganisationKind.SIAE)
+    db.session.commit()
+    organiser = make_user(Role.ORGANISER)
+    tour = make_tour(published=True, organiser=organiser, kind=TourKind.SIAE_VISIT, host_organisation_id=host.id)
+    for outsider in (make_user(Role.PRESCRIBER), make_user(Role.COMPANY)):
+        with pytest.raises(PermissionDenied):
+            reverse_visit_for_host(outsider, tour.id)
+    assert reverse_visit_for_host(make_user(Role.PRESCRIBER, organisation="Tremplin Est"), tour.id) is tour
+    assert reverse_visit_for_host(organiser, tour.id) is tour

@@ -12,6 +12,7 @@ from tourplanner.accounts.models import Organisation, User
 from tourplanner.accounts.permissions import require_organiser, require_role
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
+from tourplanner.bookings.rules import is_host
 from tourplanner.db import utcnow
 from tourplanner.errors import NotFound, PermissionDenied
 from tourplanner.extensions import db
@@ -64,6 +65,15 @@ def reverse_visit_hosts() -> list[Organisation]:
             select(Organisation).where(Organisation.kind == OrganisationKind.SIAE).order_by(Organisation.name)
         )
     )
+
+
+def reverse_visit_for_host(user: User, tour_id: int) -> Tour:
+    """A reverse visit's tour, for the page saying who is coming: its host structure's people and its organisers
+    (403 for others; 404 unknown or a draft they do not manage)."""
+    tour = get_visible_tour(user, tour_id)
+    if not (manages_tour(user, tour) or is_host(tour, user)):
+        raise PermissionDenied("page réservée à la structure qui accueille la visite et aux organisateurs")
+    return tour
 
 
 def check_manages(user: User, tour: Tour) -> None:
