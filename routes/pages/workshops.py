@@ -22,7 +22,6 @@ from routes.pages.forms import (
     too_long,
 )
 from routes.pages.tours import load_tour
-from tourplanner.accounts.enums import Role
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.timeutil import aware_local
@@ -89,7 +88,7 @@ def _render(
         action_form=ActionForm(),
         own={w.id: operations.own_registrations(w, current_user) for w in workshops},
         may_read={w.id: operations.may_read_report(w, current_user) for w in workshops},
-        may_register=current_user.role in (Role.PRESCRIBER, Role.COMPANY, Role.ORGANISER),
+        may_register=operations.may_register(current_user),
     ), status
 
 

@@ -36,6 +36,8 @@ from tourplanner.workshops.models import Workshop, WorkshopRegistration
 
 #: Largest report file kept in the database, in bytes.
 REPORT_MAX_BYTES = 512 * 1024
+#: Who may register people on a workshop (ambassadors accompany, they do not register anyone).
+REGISTRANT_ROLES = (Role.PRESCRIBER, Role.COMPANY, Role.ORGANISER)
 
 
 class ReportTooLarge(InvalidInput):
@@ -126,7 +128,7 @@ def places_taken(workshop: Workshop) -> int:
 
 def register(workshop: Workshop, people: list[Person], actor: User) -> list[WorkshopRegistration]:
     """Register people for a workshop: all of them, or none (prescribers, company contacts, organisers)."""
-    require_role(actor, Role.PRESCRIBER, Role.COMPANY, Role.ORGANISER)
+    require_role(actor, *REGISTRANT_ROLES)
     cleaned = _clean_people(people)
     tour = lock_tour(workshop.tour_id)
     db.session.refresh(workshop)
@@ -195,6 +197,16 @@ def cancel_registration(registration: WorkshopRegistration, actor: User) -> None
     record(actor, "workshop.unregister", registration.workshop, email=registration.email)
     db.session.delete(registration)
     db.session.flush()
+
+
+def may_register(user: User) -> bool:
+    """Whether `user` may register people on workshops (the rule `register` enforces), to offer its form."""
+    return user.role in REGISTRANT_ROLES
+
+
+def registrations_shown_to(workshop: Workshop, user: User) -> list[WorkshopRegistration]:
+    """A workshop's registrations as `user` may see them: all of them for its tour's organisers, else their own."""
+    return workshop.registrations if manages_tour(user, workshop.tour) else own_registrations(workshop, user)
 
 
 def own_registrations(workshop: Workshop, user: User) -> list[WorkshopRegistration]:
