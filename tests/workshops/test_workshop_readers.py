@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tourplanner.accounts.enums import Role
-from tourplanner.errors import PermissionDenied
+from tourplanner.errors import NotFound, PermissionDenied
 from tourplanner.extensions import db
 from tourplanner.workshops import operations
 
@@ -38,3 +38,11 @@ def test_the_registrations_shown_are_all_for_the_organisers_and_ones_own_for_oth
     assert [r.name for r in operations.registrations_shown_to(workshop, first)] == ["Léa Martin"]
     elsewhere = make_user(Role.ORGANISER, organisation="Territoire Loire")
     assert operations.registrations_shown_to(workshop, elsewhere) == []
+
+
+def test_get_event_finds_a_workshop_event_and_nothing_else(event, make_tour, make_user) -> None:
+    """get_event gives the workshop event to a reader and refuses a tour of another kind (404)."""
+    prescriber = make_user(Role.PRESCRIBER)
+    assert operations.get_event(prescriber, event.id) is event
+    with pytest.raises(NotFound):
+        operations.get_event(prescriber, make_tour(published=True).id)

@@ -31,7 +31,7 @@ from tourplanner.errors import Conflict, FieldError, InvalidInput, NotFound, Per
 from tourplanner.extensions import db
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Tour
-from tourplanner.tours.queries import check_manages, manages_tour
+from tourplanner.tours.queries import check_manages, get_visible_tour, manages_tour
 from tourplanner.workshops.models import Workshop, WorkshopRegistration
 
 #: Largest report file kept in the database, in bytes.
@@ -95,6 +95,15 @@ def create_workshop(tour: Tour, details: WorkshopDetails, actor: User) -> Worksh
     db.session.add(workshop)
     record(actor, "workshop.create", workshop, tour_id=tour.id)
     return workshop
+
+
+def get_event(user: User, tour_id: int) -> Tour:
+    """The workshop event with this id as `user` may read it; NotFound when unknown, invisible to them or a tour of
+    another kind."""
+    tour = get_visible_tour(user, tour_id)
+    if tour.kind is not TourKind.WORKSHOP:
+        raise NotFound("ce tour n'a pas d'ateliers")
+    return tour
 
 
 def tour_workshops(tour: Tour) -> list[Workshop]:
