@@ -14,7 +14,7 @@ from tourplanner.tours.attention import tours_needing_attention
 from tourplanner.tours.catalogue import my_booking, my_bookings, tour_to_book
 from tourplanner.tours.enums import TourKind
 from tourplanner.tours.queries import reverse_visit_for_host, reverse_visits_to_come
-from tourplanner.tours.road_book import road_book_for
+from tourplanner.tours.road_book import itinerary_tour, road_book_for
 
 
 @pytest.mark.parametrize("role", [Role.ORGANISER, Role.PRESCRIBER, Role.AMBASSADOR])
@@ -102,3 +102,20 @@ def test_who_comes_to_a_reverse_visit_is_for_its_host_and_organisers(make_tour, 
             reverse_visit_for_host(outsider, tour.id)
     assert reverse_visit_for_host(make_user(Role.PRESCRIBER, organisation="Tremplin Est"), tour.id) is tour
     assert reverse_visit_for_host(organiser, tour.id) is tour
+
+
+def test_the_itinerary_is_for_organisers_booked_prescribers_and_ambassadors(make_tour, make_user) -> None:
+    """itinerary_tour refuses a prescriber without a live booking and a company contact; a booked prescriber and the
+    managing organiser get the tour; an unknown id is 404."""
+    organiser = make_user(Role.ORGANISER)
+    tour = make_tour(published=True, organiser=organiser)
+    booked = make_user(Role.PRESCRIBER)
+    book_seats(tour, booked, BookingRequest(seats=1))
+    db.session.commit()
+    for outsider in (make_user(Role.PRESCRIBER), make_user(Role.COMPANY)):
+        with pytest.raises(PermissionDenied):
+            itinerary_tour(outsider, tour.id)
+    assert itinerary_tour(booked, tour.id) is tour
+    assert itinerary_tour(organiser, tour.id) is tour
+    with pytest.raises(NotFound):
+        itinerary_tour(organiser, tour.id + 1000)

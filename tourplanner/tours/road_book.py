@@ -1,11 +1,12 @@
-"""Who may read a tour's road book, and how much of it each reader sees."""
+"""Who may read a tour's itinerary and road book, and how much of it each reader sees."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from tourplanner.accounts.models import User
-from tourplanner.errors import PermissionDenied
+from tourplanner.errors import NotFound, PermissionDenied
+from tourplanner.extensions import db
 from tourplanner.tours.itinerary import user_may_see_itinerary
 from tourplanner.tours.models import Tour
 from tourplanner.tours.queries import get_visible_tour, manages_tour
@@ -30,3 +31,14 @@ def road_book_for(user: User, tour_id: int) -> RoadBookReader:
         raise PermissionDenied("la feuille de route est réservée aux organisateurs et aux ambassadeurs de ce tour")
     mine = frozenset(a.bus_id for a in tour.ambassadors if a.user_id == user.id)
     return RoadBookReader(tour, mine, manages_tour(user, tour) or any(a.user_id == user.id for a in tour.ambassadors))
+
+
+def itinerary_tour(user: User, tour_id: int) -> Tour:
+    """The tour whose stored itinerary `user` reads: its organisers, prescribers with a live booking and its
+    ambassadors (404 unknown, 403 others)."""
+    tour = db.session.get(Tour, tour_id)
+    if tour is None:
+        raise NotFound(f"aucun tour n°{tour_id}")
+    if not user_may_see_itinerary(tour, user):
+        raise PermissionDenied("l'itinéraire est réservé aux organisateurs, aux inscrits et aux ambassadeurs du tour")
+    return tour
