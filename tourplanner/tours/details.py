@@ -10,7 +10,9 @@ from tourplanner.accounts.enums import OrganisationKind
 from tourplanner.accounts.models import Organisation
 from tourplanner.errors import FieldError, InvalidInput
 from tourplanner.extensions import db
+from tourplanner.sites.geocoding import Geocoder, resolve_place
 from tourplanner.tours.enums import TourKind
+from tourplanner.tours.models import Tour
 
 #: Largest bus we expect; beyond this a typo is more likely than a vehicle.
 MAX_BUS_SEATS = 100
@@ -223,3 +225,22 @@ def _pickup_errors(details: TourDetails) -> list[FieldError]:
         if not -180 <= point.lon <= 180:
             errors.append(FieldError(f"pickup_points.{index}.lon", "la longitude doit être comprise entre -180 et 180"))
     return errors
+
+
+def meeting_place(
+    address: str | None, lat: float | None, lon: float | None, geocoder: Geocoder, tour: Tour | None = None
+) -> tuple[float, float]:
+    """Where the group meets: the point picked on the map (or typed), else the address geocoded.
+
+    Editing `tour` from a form that showed its coordinates: left as they were while the address changed, they
+    follow the new address (geocoded again).
+    """
+    address = (address or "").strip()
+    if (
+        tour is not None
+        and address
+        and address != (tour.meeting_address or "")
+        and (lat, lon) == (tour.meeting_lat, tour.meeting_lon)
+    ):
+        lat = lon = None
+    return resolve_place(address, lat, lon, geocoder, "meeting_point")
