@@ -78,6 +78,7 @@ def prepare(url: str, reset: bool, tours: int, prescribers: int) -> tuple[list[i
     from tourplanner.accounts.operations import create_api_token, create_user
     from tourplanner.extensions import db
     from tourplanner.tours import operations as tour_ops
+    from tourplanner.tours.details import TourDetails
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "SMTP_HOST": None})
     with app.app_context():
@@ -93,7 +94,7 @@ def prepare(url: str, reset: bool, tours: int, prescribers: int) -> tuple[list[i
         created = []
         for n in range(tours):
             tour = tour_ops.create_tour(
-                tour_ops.TourDetails(
+                TourDetails(
                     title=f"Bench {n}",
                     start=day.replace(hour=8, minute=30),
                     end=day.replace(hour=17, minute=0),

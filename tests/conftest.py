@@ -31,6 +31,7 @@ from tourplanner.accounts.operations import create_api_token, create_user
 from tourplanner.extensions import db as _db
 from tourplanner.sites.models import Site, Slot
 from tourplanner.tours import operations as tour_ops
+from tourplanner.tours.details import TourDetails
 from tourplanner.tours.models import Tour
 
 PG_URL = os.environ.get("TOURPLANNER_TEST_DATABASE_URL")
@@ -261,7 +262,7 @@ def make_tour(app: Flask, make_user: Callable[..., User]) -> Callable[..., Tour]
             "booking_deadline": future(25, 18, 0),
         }
         values.update(overrides)
-        tour = tour_ops.create_tour(tour_ops.TourDetails(**values), organiser)
+        tour = tour_ops.create_tour(TourDetails(**values), organiser)
         if published:
             tour_ops.publish_tour(tour, organiser)
         _db.session.commit()

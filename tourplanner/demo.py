@@ -70,10 +70,11 @@ from tourplanner.sites.operations import SiteDetails, create_site
 from tourplanner.sites.slots import SlotDetails, offer_slot
 from tourplanner.text import fold
 from tourplanner.timeutil import local_zone, to_local
+from tourplanner.tours.details import Lunch, TourDetails
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.itinerary import optimise_tour, set_candidates
 from tourplanner.tours.models import AmbassadorAssignment, Tour
-from tourplanner.tours.operations import Lunch, TourDetails, create_tour, publish_tour
+from tourplanner.tours.operations import create_tour, publish_tour
 from tourplanner.tours.seats import seats_of_tour
 from tourplanner.tours.visits import decline_visit, visit_for
 from tourplanner.workshops.operations import WorkshopDetails, create_workshop

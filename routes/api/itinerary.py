@@ -10,11 +10,9 @@ from spectree import Response
 
 from routes.api import api, current_user, spec
 from routes.api.schemas import Body, Flag, Id, Number, Problem, ValidationProblem
-from routes.api.tours import load_tour
-from tourplanner.errors import PermissionDenied
 from tourplanner.extensions import db
 from tourplanner.timeutil import isoformat_local
-from tourplanner.tours import itinerary
+from tourplanner.tours import itinerary, road_book
 from tourplanner.tours.models import Tour
 from tourplanner.tours.queries import get_managed_tour
 
@@ -193,7 +191,4 @@ def lock(tour_id: int, json: LockIn):
 @spec.validate(resp=Response(HTTP_200=ItineraryOut, **ERRORS), tags=["itinerary"])
 def get_itinerary(tour_id: int):
     """The stored itinerary (organisers, prescribers who booked, its ambassadors)."""
-    tour = load_tour(tour_id)
-    if not itinerary.user_may_see_itinerary(tour, current_user()):
-        raise PermissionDenied("l'itinéraire est réservé aux organisateurs, aux inscrits et aux ambassadeurs du tour")
-    return jsonify(itinerary_json(tour))
+    return jsonify(itinerary_json(road_book.itinerary_tour(current_user(), tour_id)))

@@ -14,6 +14,7 @@ from tourplanner.extensions import db
 from tourplanner.sites.geocoding import configured_geocoder, resolve_place
 from tourplanner.timeutil import isoformat_local
 from tourplanner.tours import operations
+from tourplanner.tours.details import UNCHANGED, Lunch, PickupPoint, Quota, TourDetails
 from tourplanner.tours.models import Tour
 from tourplanner.tours.queries import get_managed_tour, get_visible_tour, visible_tours_page
 from tourplanner.tours.seats import TourSeats, seats_of_tour, seats_of_tours
@@ -92,16 +93,16 @@ def tour_json(tour: Tour, seats: TourSeats | None = None) -> dict[str, Any]:
     }
 
 
-def details_from(body: TourIn) -> operations.TourDetails:
+def details_from(body: TourIn) -> TourDetails:
     """The domain's view of a tour body."""
     lunch = None
     if body.lunch is not None:
-        lunch = operations.Lunch(body.lunch.earliest, body.lunch.latest, body.lunch.minutes)
+        lunch = Lunch(body.lunch.earliest, body.lunch.latest, body.lunch.minutes)
     point = body.meeting_point
     meeting_lat, meeting_lon = resolve_place(
         point.address, point.lat, point.lon, configured_geocoder(), "meeting_point"
     )
-    return operations.TourDetails(
+    return TourDetails(
         title=body.title,
         start=body.start,
         end=body.end,
@@ -117,7 +118,7 @@ def details_from(body: TourIn) -> operations.TourDetails:
         kind=body.kind,
         description=body.description,
         max_seats_per_booking=body.max_seats_per_booking,
-        boarding_minutes=operations.UNCHANGED if body.boarding_minutes is None else body.boarding_minutes,
+        boarding_minutes=UNCHANGED if body.boarding_minutes is None else body.boarding_minutes,
         **_booking_rules_from(body),
     )
 
@@ -132,12 +133,12 @@ def _booking_rules_from(body: TourIn) -> dict[str, Any]:
         rules["go_no_go_at"] = body.go_no_go_at
     if "quotas" in sent:
         rules["quotas"] = [
-            operations.Quota(q.seats, q.organisation_id, q.organisation_kind, q.released_at) for q in body.quotas or []
+            Quota(q.seats, q.organisation_id, q.organisation_kind, q.released_at) for q in body.quotas or []
         ]
     if "host_organisation_id" in sent:
         rules["host_organisation_id"] = body.host_organisation_id
     if "pickup_points" in sent:
-        rules["pickup_points"] = [operations.PickupPoint(p.name, p.lat, p.lon) for p in body.pickup_points or []]
+        rules["pickup_points"] = [PickupPoint(p.name, p.lat, p.lon) for p in body.pickup_points or []]
     return rules
 
 

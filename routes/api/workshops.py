@@ -17,7 +17,6 @@ from routes.api.tours import load_tour, load_visible_tour
 from tourplanner.errors import InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.timeutil import isoformat_local
-from tourplanner.tours.queries import manages_tour
 from tourplanner.workshops import operations
 from tourplanner.workshops.models import Workshop, WorkshopRegistration
 
@@ -114,9 +113,7 @@ def _registration_json(registration: WorkshopRegistration) -> dict[str, Any]:
 def workshop_json(workshop: Workshop) -> dict[str, Any]:
     """A workshop as the caller may see it."""
     user = current_user()
-    shown = (
-        workshop.registrations if manages_tour(user, workshop.tour) else operations.own_registrations(workshop, user)
-    )
+    shown = operations.registrations_shown_to(workshop, user)
     return {
         "id": workshop.id,
         "tour_id": workshop.tour_id,

@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 
 from routes.pages import pages
 from routes.pages.forms import ActionForm
-from routes.pages.tours import load_tour
 from tourplanner.accounts.enums import Role
 from tourplanner.bookings.enums import Attendance
 from tourplanner.cohorts import operations
@@ -19,16 +18,13 @@ from tourplanner.extensions import db
 from tourplanner.formatting import DAYS as WEEKDAYS
 from tourplanner.formatting import counted
 from tourplanner.timeutil import aware_local, is_existing_local_time
-from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour
 from tourplanner.tours.queries import check_manages
 
 
 def _cohort(tour_id: int) -> Tour:
-    tour = load_tour(tour_id)
-    if tour.kind is not TourKind.COHORT:
-        raise NotFound("ce tour n'est pas une cohorte")
-    return tour
+    """The cohort the signed-in user asks for (see cohorts.operations.get_cohort)."""
+    return operations.get_cohort(current_user, tour_id)
 
 
 @pages.get("/tours/<int:tour_id>/cohorte")

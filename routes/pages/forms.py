@@ -31,6 +31,7 @@ from wtforms.validators import (
 from tourplanner.email_address import is_email
 from tourplanner.timeutil import is_existing_local_time
 from tourplanner.tours.enums import TourKind
+from tourplanner.tours.queries import reverse_visit_hosts
 
 REQUIRED = "Ce champ est obligatoire."
 NOT_A_NUMBER = "Indiquez un nombre."
@@ -180,13 +181,4 @@ class TourForm(FrenchForm):
 
 def _siae_choices() -> list[SelectChoice]:
     """The insertion structures a reverse visit may be hosted by, by name."""
-    from sqlalchemy import select
-
-    from tourplanner.accounts.enums import OrganisationKind
-    from tourplanner.accounts.models import Organisation
-    from tourplanner.extensions import db
-
-    hosts = db.session.scalars(
-        select(Organisation).where(Organisation.kind == OrganisationKind.SIAE).order_by(Organisation.name)
-    )
-    return [SelectChoice("", "Aucune")] + [SelectChoice(str(o.id), o.name) for o in hosts]
+    return [SelectChoice("", "Aucune")] + [SelectChoice(str(o.id), o.name) for o in reverse_visit_hosts()]

@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from routes.pages import pages
 from routes.pages.forms import ActionForm
-from tourplanner.accounts.enums import Role
 from tourplanner.tours.attention import tours_needing_attention
 from tourplanner.tours.queries import home_tours
 
@@ -17,5 +16,9 @@ def home():
     """Signed out: what tourplanner is. Signed in: the tours that matter to this person."""
     if not current_user.is_authenticated:
         return redirect(url_for("pages.login"))
-    attention = tours_needing_attention(current_user) if current_user.role is Role.ORGANISER else []
-    return render_template("home.html", tours=home_tours(current_user), attention=attention, action_form=ActionForm())
+    return render_template(
+        "home.html",
+        tours=home_tours(current_user),
+        attention=tours_needing_attention(current_user),
+        action_form=ActionForm(),
+    )

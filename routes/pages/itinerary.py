@@ -13,13 +13,12 @@ from wtforms.validators import AnyOf, InputRequired
 from routes.api.itinerary import itinerary_json
 from routes.pages import pages
 from routes.pages.forms import ActionForm, FrenchForm
-from routes.pages.tours import load_managed_tour, load_tour
-from tourplanner.errors import Conflict, InvalidInput, PermissionDenied
+from routes.pages.tours import load_managed_tour
+from tourplanner.errors import Conflict, InvalidInput
 from tourplanner.extensions import db
 from tourplanner.timeutil import to_local
-from tourplanner.tours import itinerary, planning_queries
+from tourplanner.tours import itinerary, planning_queries, road_book
 from tourplanner.tours.models import Tour
-from tourplanner.tours.queries import manages_tour
 
 #: Attribution shown on the map when TILE_ATTRIBUTION is not configured.
 DEFAULT_TILE_ATTRIBUTION = "© les contributeurs d'OpenStreetMap"
@@ -130,15 +129,13 @@ def tour_lock_stop(tour_id: int):
 @login_required
 def tour_road_book(tour_id: int):
     """The printable road book for the driver and the ambassadors (organisers, the tour's ambassadors)."""
-    tour = load_tour(tour_id)
-    if not itinerary.user_may_see_itinerary(tour, current_user):
-        raise PermissionDenied("la feuille de route est réservée aux organisateurs et aux ambassadeurs de ce tour")
+    reader = road_book.road_book_for(current_user, tour_id)
+    tour = reader.tour
     days = planning_queries.bus_days(tour)
-    mine = {a.bus_id for a in tour.ambassadors if a.user_id == current_user.id}
-    # Names of the people on board are for the crew (organisers, the tour's ambassadors), not other prescribers.
-    crew = manages_tour(current_user, tour) or any(a.user_id == current_user.id for a in tour.ambassadors)
-    passengers = planning_queries.passengers_by_bus(tour) if crew else None
-    return render_template("itinerary/road_book.html", tour=tour, days=days, my_buses=mine, passengers=passengers)
+    passengers = planning_queries.passengers_by_bus(tour) if reader.is_crew else None
+    return render_template(
+        "itinerary/road_book.html", tour=tour, days=days, my_buses=reader.my_bus_ids, passengers=passengers
+    )
 
 
 def _render(tour: Tour, rows: list[planning_queries.CandidateRow], form: CandidatesForm, status: int = 200):

@@ -24,9 +24,6 @@ from wtforms.validators import AnyOf, InputRequired, Optional, ValidationError
 from routes.pages import pages
 from routes.pages.forms import REQUIRED, ActionForm, FrenchForm, InRange, email_address, strip, too_long
 from routes.pages.pagination import page_links, page_request
-from routes.pages.tours import load_tour
-from tourplanner.accounts.enums import Role
-from tourplanner.accounts.permissions import require_role
 from tourplanner.bookings import operations as bookings
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
@@ -161,8 +158,7 @@ def open_tours():
 @login_required
 def tour_book(tour_id: int):
     """Book seats on a tour and name the participants (prescribers)."""
-    require_role(current_user, Role.PRESCRIBER)
-    tour = load_tour(tour_id)
+    tour = catalogue.tour_to_book(current_user, tour_id)
     form = BookingForm()
     points = _pickup_points(tour)
     form.pickup_point.choices = [SelectChoice("", "Choisissez…")] + [
@@ -312,8 +308,7 @@ def my_bookings():
 @login_required
 def my_booking_cancel_confirm(booking_id: int):
     """Ask before cancelling: what the booking holds, what cancelling does; the POST below cancels."""
-    require_role(current_user, Role.PRESCRIBER)
-    booking = bookings.get_booking(booking_id, current_user)
+    booking = catalogue.my_booking(current_user, booking_id)
     view = catalogue.booking_view(booking)
     if not view.may_cancel:
         flash("Cette inscription ne peut plus être annulée depuis cette page : contactez l'organisateur.", "error")
@@ -331,12 +326,11 @@ def my_booking_cancel_confirm(booking_id: int):
 @login_required
 def my_booking_cancel(booking_id: int):
     """Cancel one of the prescriber's bookings; its seats go to the waiting list."""
-    require_role(current_user, Role.PRESCRIBER)
+    booking = catalogue.my_booking(current_user, booking_id)
     form = ActionForm()
     if not form.validate_on_submit():
         flash("Annulation impossible : le formulaire a expiré ; rechargez la page et recommencez.", "error")
         return redirect(url_for("pages.my_bookings"))
-    booking = bookings.get_booking(booking_id, current_user)
     title, seats = booking.tour.title, booking.seats
     try:
         bookings.cancel_booking(booking, current_user)

@@ -14,9 +14,9 @@ from routes.pages.forms import REQUIRED, FrenchForm, InRange, too_long
 from routes.pages.tours import load_tour
 from tourplanner.bookings import operations as bookings
 from tourplanner.bookings import rules
-from tourplanner.errors import Conflict, InvalidInput, PermissionDenied
+from tourplanner.errors import Conflict, InvalidInput
 from tourplanner.extensions import db
-from tourplanner.tours.queries import manages_tour, own_bookings_on, reverse_visits_to_come
+from tourplanner.tours.queries import own_bookings_on, reverse_visit_for_host, reverse_visits_to_come
 from tourplanner.tours.seats import seats_of_tours
 
 
@@ -94,9 +94,7 @@ def reverse_visit_book(tour_id: int):
 @login_required
 def reverse_visit_visitors(tour_id: int):
     """Who is coming to a reverse visit: for its host structure's people and organisers."""
-    tour = load_tour(tour_id)
-    if not (manages_tour(current_user, tour) or rules.is_host(tour, current_user)):
-        raise PermissionDenied("page réservée à la structure qui accueille la visite et aux organisateurs")
+    tour = reverse_visit_for_host(current_user, tour_id)
     listed = bookings.tour_bookings(tour, current_user)
     return render_template(
         "reverse_visits/visitors.html", tour=tour, bookings=listed, is_host=rules.is_host(tour, current_user)

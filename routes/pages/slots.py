@@ -17,7 +17,6 @@ from routes.pages.forms import ActionForm, FrenchForm, too_long
 from routes.pages.itinerary import DEFAULT_TILE_ATTRIBUTION
 from routes.pages.pagination import PageLinks, page_links, page_request
 from tourplanner.accounts.models import User
-from tourplanner.accounts.permissions import require_organiser
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
@@ -77,10 +76,11 @@ def _today() -> date:
 
 
 def _filter_form() -> SlotFilterForm:
-    """The filter form filled from the query string, its territory choices from the zones."""
+    """The filter form filled from the query string, its territory choices from the zones (a query that refuses
+    anyone but organisers, before the form is read)."""
     form = SlotFilterForm(formdata=request.args if request.args else None)
     form.territoire.choices = [SelectChoice("", "Tous les territoires")] + [
-        SelectChoice(territory, territory) for territory in catalogue.territories()
+        SelectChoice(territory, territory) for territory in catalogue.filter_territories(current_user)
     ]
     return form
 
@@ -111,7 +111,6 @@ def _back(slot_id: int | None = None):
 @login_required
 def slot_catalogue():
     """Offered slots on a map and in a list, filtered by dates, territory, trade and status (organisers)."""
-    require_organiser(current_user)
     form = _filter_form()
     if request.args and not form.validate():
         return _render(form, [], 422)

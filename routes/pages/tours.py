@@ -13,9 +13,10 @@ from routes.pages.forms import ActionForm, CancelTourForm, TourForm
 from routes.pages.pagination import page_links, page_request
 from tourplanner.errors import Conflict, InvalidInput
 from tourplanner.extensions import db
-from tourplanner.sites.geocoding import configured_geocoder, resolve_place
+from tourplanner.sites.geocoding import configured_geocoder
 from tourplanner.timeutil import aware_local, to_local
 from tourplanner.tours import operations
+from tourplanner.tours.details import Lunch, TourDetails, meeting_place
 from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour
 from tourplanner.tours.queries import get_managed_tour, get_visible_tour, manages_tour, visible_tours_page
@@ -185,24 +186,13 @@ def _aware(value: datetime) -> datetime:
 
 
 def _meeting_place(form: TourForm, tour: Tour | None) -> tuple[float, float]:
-    """Where the group meets: the point picked on the map (or typed), else the address geocoded.
-
-    On an edit, coordinates left as they were while the address changed follow the new address.
-    """
+    """Where the group meets, from the form's address and point (see tours.details.meeting_place)."""
     lat = float(form.meeting_lat.data) if form.meeting_lat.data is not None else None
     lon = float(form.meeting_lon.data) if form.meeting_lon.data is not None else None
-    address = (form.meeting_address.data or "").strip()
-    if (
-        tour is not None
-        and address
-        and address != (tour.meeting_address or "")
-        and (lat, lon) == (tour.meeting_lat, tour.meeting_lon)
-    ):
-        lat = lon = None
-    return resolve_place(address, lat, lon, configured_geocoder(), "meeting_point")
+    return meeting_place(form.meeting_address.data, lat, lon, configured_geocoder(), tour)
 
 
-def _details(form: TourForm, tour: Tour | None = None) -> operations.TourDetails:
+def _details(form: TourForm, tour: Tour | None = None) -> TourDetails:
     """The domain's view of the form: local times become aware datetimes, the meeting point a place."""
     start = _aware(form.start.data)
     meeting_lat, meeting_lon = _meeting_place(form, tour)
@@ -213,12 +203,12 @@ def _details(form: TourForm, tour: Tour | None = None) -> operations.TourDetails
                 "lunch.minutes", "indiquez l'heure au plus tôt, au plus tard et la durée du déjeuner"
             )
         day = form.start.data.date()
-        lunch = operations.Lunch(
+        lunch = Lunch(
             _aware(datetime.combine(day, form.lunch_earliest.data)),
             _aware(datetime.combine(day, form.lunch_latest.data)),
             form.lunch_minutes.data,
         )
-    return operations.TourDetails(
+    return TourDetails(
         title=form.title.data,
         kind=TourKind(form.kind.data),
         description=form.description.data or None,

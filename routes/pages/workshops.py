@@ -21,12 +21,9 @@ from routes.pages.forms import (
     strip,
     too_long,
 )
-from routes.pages.tours import load_tour
-from tourplanner.accounts.enums import Role
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.timeutil import aware_local
-from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour
 from tourplanner.workshops import operations
 from tourplanner.workshops.models import Workshop, WorkshopRegistration
@@ -65,10 +62,8 @@ class ReportForm(FrenchForm):
 
 
 def _event(tour_id: int) -> Tour:
-    tour = load_tour(tour_id)
-    if tour.kind is not TourKind.WORKSHOP:
-        raise NotFound("ce tour n'a pas d'ateliers")
-    return tour
+    """The workshop event the signed-in user asks for (see workshops.operations.get_event)."""
+    return operations.get_event(current_user, tour_id)
 
 
 def _render(
@@ -89,7 +84,7 @@ def _render(
         action_form=ActionForm(),
         own={w.id: operations.own_registrations(w, current_user) for w in workshops},
         may_read={w.id: operations.may_read_report(w, current_user) for w in workshops},
-        may_register=current_user.role in (Role.PRESCRIBER, Role.COMPANY, Role.ORGANISER),
+        may_register=operations.may_register(current_user),
     ), status
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tests.conftest import future, tour_body
+from tourplanner.tours.details import PickupPoint
 from tourplanner.tours.itinerary import build_problem
-from tourplanner.tours.operations import PickupPoint
 
 #: Two pickup points in the Gier valley (name, lat, lon).
 POINTS = [PickupPoint("Gare de Givors-Ville", 45.5905, 4.7690), PickupPoint("Mairie de Saint-Chamond", 45.4756, 4.5147)]

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from tests.conftest import future, tour_body
 from tourplanner.accounts.enums import OrganisationKind
 from tourplanner.db import utcnow
-from tourplanner.tours.operations import Quota
+from tourplanner.tours.details import Quota
 
 
 def _organisation_id(api) -> int:

@@ -18,6 +18,7 @@ from tourplanner.calendar import feeds, ical
 from tourplanner.sites import operations as site_ops
 from tourplanner.tours import assignments
 from tourplanner.tours import operations as tour_ops
+from tourplanner.tours.details import TourDetails
 from tourplanner.tours.notices import plan_changed
 
 #: The tests run on a frozen calendar (the clock ticks from there, so that updates are ordered).
@@ -133,7 +134,7 @@ def test_a_new_title_alone_changes_the_feed(api_as, client, make_tour, book, db)
     path = _feed_path(api)
     first = client.get(path)
 
-    details = tour_ops.TourDetails(
+    details = TourDetails(
         title="ZI Tour de mars",
         start=tour.start_at,
         end=tour.end_at,

@@ -12,6 +12,7 @@ from tourplanner.accounts.enums import Role
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.calendar.models import CalendarEventState
 from tourplanner.tours import operations as tour_ops
+from tourplanner.tours.details import TourDetails
 from tourplanner.tours.models import AmbassadorAssignment
 from tourplanner.tours.notices import plan_changed
 
@@ -147,7 +148,7 @@ def test_the_feed_follows_the_sequence_of_updates(api_as, client, make_tour, boo
     api = api_as(Role.PRESCRIBER)
     tour = make_tour(published=True)
     book(tour, api.user)
-    details = tour_ops.TourDetails(
+    details = TourDetails(
         title=tour.title,
         start=future(30, 10, 0),
         end=tour.end_at,

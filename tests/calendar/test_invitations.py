@@ -11,6 +11,7 @@ from tourplanner.accounts.enums import Role
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.mail.operations import deliver_pending
 from tourplanner.tours import operations as tour_ops
+from tourplanner.tours.details import TourDetails
 from tourplanner.tours.models import AmbassadorAssignment
 from tourplanner.tours.notices import plan_changed
 
@@ -33,7 +34,7 @@ def _details(tour, **overrides):
         booking_deadline=tour.booking_deadline_at,
     )
     values.update(overrides)
-    return tour_ops.TourDetails(**values)
+    return TourDetails(**values)
 
 
 def test_a_confirmed_booking_sends_its_prescriber_a_request(

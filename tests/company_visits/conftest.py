@@ -11,6 +11,7 @@ from tests.company_visits.helpers import paris
 from tourplanner.accounts.enums import Role
 from tourplanner.extensions import db
 from tourplanner.tours import operations as tour_ops
+from tourplanner.tours.details import TourDetails
 from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour
 
@@ -37,7 +38,7 @@ def referent(api_as):
 @pytest.fixture
 def session(organiser) -> Tour:
     """« Coffreur en génie civil »: a published half-day session for 6 on Tuesday 9 March 2027, 8:30–12:30."""
-    details = tour_ops.TourDetails(
+    details = TourDetails(
         title="Ambassadeurs des métiers : coffreur en génie civil",
         start=paris(9, 8, 30),
         end=paris(9, 12, 30),

@@ -137,6 +137,6 @@ def planned_tour(make_user, make_tour, make_site, make_slot) -> PlannedTour:
 
 
 def _lunch():
-    from tourplanner.tours.operations import Lunch
+    from tourplanner.tours.details import Lunch
 
     return Lunch(future(30, 12, 0), future(30, 13, 30), 60)

@@ -14,6 +14,7 @@ from tourplanner.extensions import db
 from tourplanner.passeport.operations import online_url
 from tourplanner.scheduler import JOBS
 from tourplanner.tours import operations as tour_ops
+from tourplanner.tours.details import TourDetails
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def test_not_at_night_nor_for_cancelled_tours_or_bookings(scene, make_user, mail
     db.session.commit()
     assert jobs.send_passeports() == 0  # the tour's round is done, with no booking left to mail
     other = tour_ops.create_tour(
-        tour_ops.TourDetails(
+        TourDetails(
             title="Tour annulé",
             start=paris(9, 8),
             end=paris(9, 12),

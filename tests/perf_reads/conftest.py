@@ -23,6 +23,7 @@ from tourplanner.extensions import db
 from tourplanner.sites.enums import SlotStatus
 from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.tours import operations as tour_ops
+from tourplanner.tours.details import TourDetails
 from tourplanner.tours.models import AmbassadorAssignment, Stop, Tour, TourCandidate, TourPickupPoint, TourQuota
 
 #: The frozen "now" of these tests; every tour lies in the weeks after it.
@@ -116,7 +117,7 @@ def make_world(app, make_user) -> Callable[[int], World]:
     def _full_tour(world: World, i: int) -> Tour:
         """One published tour with a bit of everything, on day 10 + i."""
         day = 10 + i
-        details = tour_ops.TourDetails(
+        details = TourDetails(
             title=f"ZI Tour {i}",
             start=at(day, 8, 30),
             end=at(day, 17),

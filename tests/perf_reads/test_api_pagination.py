@@ -8,6 +8,7 @@ from tests.perf_reads.conftest import add_bookings, at
 from tourplanner.accounts.enums import Role
 from tourplanner.extensions import db
 from tourplanner.tours import operations as tour_ops
+from tourplanner.tours.details import TourDetails
 
 
 def walk(api, path: str, key: str, limit: int) -> list[list[int]]:
@@ -41,7 +42,7 @@ def test_a_cursor_stays_right_when_tours_are_added_before_it(make_world, api_as)
     first = api.get("/tours", query_string={"limit": 2}).get_json()
     organiser = db.session.merge(world.organiser)
     tour_ops.create_tour(
-        tour_ops.TourDetails(
+        TourDetails(
             title="Tour ajouté",
             start=at(5, 8, 30),
             end=at(5, 17),

@@ -14,9 +14,9 @@ from tourplanner.accounts.enums import Role
 from tourplanner.extensions import db
 from tourplanner.kit.models import TourTemplate
 from tourplanner.timeutil import to_local
+from tourplanner.tours.details import Lunch
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Tour
-from tourplanner.tours.operations import Lunch
 from tourplanner.trades.models import TourTrade
 from tourplanner.trades.operations import set_tour_trades
 

@@ -9,6 +9,8 @@ from tests.sites.conftest import FakeGeocoder
 from tourplanner.accounts.enums import Role
 from tourplanner.errors import GeocodingError
 from tourplanner.sites.geocoding import UNREACHABLE, use_geocoder
+from tourplanner.tours.details import meeting_place
+from tourplanner.tours.models import Tour
 
 STATION = "Place Charles Béraudier, 69003 Lyon"
 STATION_POINT = (45.7606, 4.8593)
@@ -81,3 +83,15 @@ def test_lunch_place_is_kept(api_as) -> None:
     response = api_as(Role.ORGANISER).post("/tours", json=body)
     assert response.status_code == 201
     assert response.get_json()["lunch"]["place"] == "Restaurant d'entreprise Le Relais, Meyzieu"
+
+
+def test_edited_coordinates_left_as_shown_follow_a_new_address(app) -> None:
+    """meeting_place (the tour form's rule): a new address with the shown coordinates unchanged is geocoded again;
+    coordinates moved with it are kept; on a new tour typed coordinates win."""
+    fake = FakeGeocoder({STATION: STATION_POINT})
+    tour = Tour(meeting_address="Gare de Rive-de-Gier", meeting_lat=45.5281, meeting_lon=4.6186)
+    assert meeting_place(STATION, 45.5281, 4.6186, fake, tour) == STATION_POINT
+    assert meeting_place(STATION, 45.70, 4.80, fake, tour) == (45.70, 4.80)
+    assert meeting_place("Gare de Rive-de-Gier", 45.5281, 4.6186, fake, tour) == (45.5281, 4.6186)
+    assert meeting_place(STATION, 45.5281, 4.6186, fake) == (45.5281, 4.6186)
+    assert fake.calls == [STATION]

@@ -9,12 +9,13 @@ import pytest
 from tourplanner.accounts.enums import Role
 from tourplanner.errors import NotFound, PermissionDenied
 from tourplanner.tours import operations
+from tourplanner.tours.details import TourDetails
 from tourplanner.tours.enums import TourStatus
 
 
-def _details(tour) -> operations.TourDetails:
+def _details(tour) -> TourDetails:
     """The tour's details as the verbs take them."""
-    return operations.TourDetails(
+    return TourDetails(
         title=tour.title,
         start=tour.start_at,
         end=tour.end_at,

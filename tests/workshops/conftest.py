@@ -12,6 +12,7 @@ from tests.workshops.helpers import paris
 from tourplanner.accounts.enums import Role
 from tourplanner.extensions import db
 from tourplanner.tours import operations as tour_ops
+from tourplanner.tours.details import TourDetails
 from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour
 from tourplanner.workshops import operations
@@ -34,7 +35,7 @@ def organiser(api_as):
 @pytest.fixture
 def event(organiser) -> Tour:
     """A published workshop event on Tuesday 16 March 2027, 9:00–17:00, registrations until the 12th."""
-    details = tour_ops.TourDetails(
+    details = TourDetails(
         title="Atelier de co-création — métiers de l'industrie",
         start=paris(16, 9),
         end=paris(16, 17),

@@ -37,11 +37,12 @@ from tourplanner.extensions import db
 from tourplanner.mail.compose import compose
 from tourplanner.mail.operations import enqueue
 from tourplanner.timeutil import local_zone, to_local
+from tourplanner.tours.details import TourDetails
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Tour
 from tourplanner.tours.notices import plan_changed
-from tourplanner.tours.operations import TourDetails, create_tour
-from tourplanner.tours.queries import check_manages
+from tourplanner.tours.operations import create_tour
+from tourplanner.tours.queries import check_manages, get_visible_tour
 
 #: Absences in a row after which the referent is alerted.
 ABSENCES_IN_A_ROW = 2
@@ -145,6 +146,14 @@ def create_cohort(details: CohortDetails, organiser: User) -> Tour:
         )
     db.session.flush()
     record(organiser, "cohort.create", tour, sessions=len(held))
+    return tour
+
+
+def get_cohort(user: User, tour_id: int) -> Tour:
+    """The cohort with this id as `user` may read it; NotFound when unknown, invisible to them or another kind."""
+    tour = get_visible_tour(user, tour_id)
+    if tour.kind is not TourKind.COHORT:
+        raise NotFound("ce tour n'est pas une cohorte")
     return tour
 
 

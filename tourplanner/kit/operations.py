@@ -28,9 +28,10 @@ from tourplanner.kit.models import TourTemplate
 from tourplanner.kit.queries import template_owner
 from tourplanner.sites.models import IndustrialZone, Site
 from tourplanner.timeutil import aware_local, is_existing_local_time, to_local
+from tourplanner.tours.details import Lunch, TourDetails
 from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import Tour
-from tourplanner.tours.operations import Lunch, TourDetails, create_tour
+from tourplanner.tours.operations import create_tour
 from tourplanner.trades.operations import set_tour_trades
 
 

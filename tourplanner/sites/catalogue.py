@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from tourplanner.accounts.models import User
+from tourplanner.accounts.permissions import require_organiser
 from tourplanner.extensions import db
 from tourplanner.pagination import Page, PageRequest, keyset_page
 from tourplanner.sites.enums import SlotStatus
@@ -75,13 +76,16 @@ def local_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
 
 
 def catalogue_slots(filters: SlotFilters, viewer: User) -> list[CatalogueRow]:
-    """The slots that pass `filters`, by start time, each with the tours it may join or is in."""
+    """The slots that pass `filters`, by start time, each with the tours it may join or is in (organisers only)."""
+    require_organiser(viewer)
     return _rows(list(db.session.scalars(_slots_query(filters)).unique()), filters, viewer)
 
 
 def catalogue_slots_page(filters: SlotFilters, page: PageRequest, viewer: User) -> Page[CatalogueRow]:
     """One page of `catalogue_slots`, keyset on (start, id). The trade filter narrows the page's slots after
-    they are read, so a page may show fewer than `page.limit`; the next page goes on from the last one read."""
+    they are read, so a page may show fewer than `page.limit`; the next page goes on from the last one read.
+    Organisers only."""
+    require_organiser(viewer)
     slots = keyset_page(
         _slots_query(filters),
         [(Slot.start_at, datetime), (Slot.id, int)],
@@ -159,6 +163,12 @@ def live_tours_by_slot(slot_ids: list[int], viewer: User | None = None) -> dict[
     for slot_id, tour in rows:
         grouped[slot_id].append(tour)
     return dict(grouped)
+
+
+def filter_territories(viewer: User) -> list[str]:
+    """The catalogue's territory filter: every territory that has an industrial zone (organisers only)."""
+    require_organiser(viewer)
+    return territories()
 
 
 def territories() -> list[str]:

@@ -149,6 +149,19 @@ def managed_site(user: User, site_id: int) -> Site:
     return site
 
 
+def company_space(user: User) -> Organisation | None:
+    """The company whose space (/entreprise) a company contact sees, None while their account has none;
+    403 for other roles: organisers manage sites from their own pages."""
+    require_role(user, Role.COMPANY)
+    return user.organisation
+
+
+def company_site(user: User, site_id: int) -> Site:
+    """One of the sites of a company contact's company, for their space; 403 for other roles, else 404."""
+    require_role(user, Role.COMPANY)
+    return managed_site(user, site_id)
+
+
 def _clean(text: str | None) -> str | None:
     text = (text or "").strip()
     return text or None

@@ -148,6 +148,12 @@ def managed_series(user: User, series_id: int) -> SlotSeries:
     return series
 
 
+def company_series(user: User, series_id: int) -> SlotSeries:
+    """A series at a site of a company contact's company, for their space; 403 for other roles, else 404."""
+    require_role(user, Role.COMPANY)
+    return managed_series(user, series_id)
+
+
 def series_visible_to(user: User, site_id: int | None = None) -> list[SlotSeries]:
     """Series of the sites `user` manages (every site for organisers), newest period last."""
     require_role(user, Role.ORGANISER, Role.COMPANY)

@@ -47,6 +47,12 @@ def managed_slot(user: User, slot_id: int) -> Slot:
     return slot
 
 
+def company_slot(user: User, slot_id: int) -> Slot:
+    """A slot at a site of a company contact's company, for their space; 403 for other roles, else 404."""
+    require_role(user, Role.COMPANY)
+    return managed_slot(user, slot_id)
+
+
 def check_slot(details: SlotDetails, now: datetime | None = None) -> None:
     """Raise InvalidInput naming every field of `details` that breaks a rule of its own."""
     now = now or utcnow()

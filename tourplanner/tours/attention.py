@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, exists, select
 
+from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import Organisation, User
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking, Participant
@@ -93,7 +94,10 @@ class TourAttention:
 
 
 def tours_needing_attention(organiser: User, now: datetime | None = None) -> list[TourAttention]:
-    """The live tours to come that the organiser manages (their territory's) and that need something, soonest first."""
+    """The live tours to come that the organiser manages (their territory's) and that need something, soonest first;
+    nothing for other roles (their home page shows no such list)."""
+    if organiser.role is not Role.ORGANISER:
+        return []
     now = now or utcnow()
     tours = list(
         db.session.scalars(

@@ -26,6 +26,7 @@ from tourplanner.sites.models import IndustrialZone, Site, Slot
 from tourplanner.timeutil import local_zone
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Stop, Tour, TourCandidate
+from tourplanner.tours.queries import get_visible_tour
 from tourplanner.tours.seats import seats_of_tour, seats_of_tours
 from tourplanner.trades.search import site_matches_trade
 
@@ -211,6 +212,12 @@ def catalogue_territories() -> list[str]:
     return list(db.session.scalars(select(IndustrialZone.territory).distinct().order_by(IndustrialZone.territory)))
 
 
+def tour_to_book(prescriber: User, tour_id: int) -> Tour:
+    """The tour a prescriber's booking form is for (prescribers only: 403 for other roles; 404 unknown or a draft)."""
+    require_role(prescriber, Role.PRESCRIBER)
+    return get_visible_tour(prescriber, tour_id)
+
+
 def catalogue_entry(tour: Tour) -> CatalogueEntry:
     """One tour's seats and visited companies, whatever its state (for the booking form)."""
     seats = seats_of_tour(tour)
@@ -262,6 +269,12 @@ def my_bookings(prescriber: User, now: datetime | None = None) -> MyBookings:
         (upcoming if booking.tour.end_at >= now else past).append(view)
     upcoming.reverse()
     return MyBookings(upcoming=upcoming, past=past)
+
+
+def my_booking(prescriber: User, booking_id: int) -> Booking:
+    """One of the prescriber's own bookings (prescribers only: 403 for other roles; 404 unknown or not theirs)."""
+    require_role(prescriber, Role.PRESCRIBER)
+    return bookings.get_booking(booking_id, prescriber)
 
 
 def booking_view(booking: Booking, now: datetime | None = None) -> BookingView:

@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Select, false, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from tourplanner.accounts.enums import Role
-from tourplanner.accounts.models import User
+from tourplanner.accounts.enums import OrganisationKind, Role
+from tourplanner.accounts.models import Organisation, User
 from tourplanner.accounts.permissions import require_organiser, require_role
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
+from tourplanner.bookings.rules import is_host
 from tourplanner.db import utcnow
 from tourplanner.errors import NotFound, PermissionDenied
 from tourplanner.extensions import db
@@ -53,6 +54,25 @@ def get_visible_tour(user: User, tour_id: int) -> Tour:
     tour = db.session.get(Tour, tour_id)
     if tour is None or not is_tour_visible(user, tour):
         raise NotFound("ce tour n'existe pas")
+    return tour
+
+
+def reverse_visit_hosts() -> list[Organisation]:
+    """The organisations a reverse visit may be hosted by (insertion structures, SIAE), by name: the tour form's
+    choices (the same rule as tours.operations' host check; names of structures, nothing private)."""
+    return list(
+        db.session.scalars(
+            select(Organisation).where(Organisation.kind == OrganisationKind.SIAE).order_by(Organisation.name)
+        )
+    )
+
+
+def reverse_visit_for_host(user: User, tour_id: int) -> Tour:
+    """A reverse visit's tour, for the page saying who is coming: its host structure's people and its organisers
+    (403 for others; 404 unknown or a draft they do not manage)."""
+    tour = get_visible_tour(user, tour_id)
+    if not (manages_tour(user, tour) or is_host(tour, user)):
+        raise PermissionDenied("page réservée à la structure qui accueille la visite et aux organisateurs")
     return tour
 
 

@@ -31,11 +31,13 @@ from tourplanner.errors import Conflict, FieldError, InvalidInput, NotFound, Per
 from tourplanner.extensions import db
 from tourplanner.tours.enums import TourKind, TourStatus
 from tourplanner.tours.models import Tour
-from tourplanner.tours.queries import check_manages, manages_tour
+from tourplanner.tours.queries import check_manages, get_visible_tour, manages_tour
 from tourplanner.workshops.models import Workshop, WorkshopRegistration
 
 #: Largest report file kept in the database, in bytes.
 REPORT_MAX_BYTES = 512 * 1024
+#: Who may register people on a workshop (ambassadors accompany, they do not register anyone).
+REGISTRANT_ROLES = (Role.PRESCRIBER, Role.COMPANY, Role.ORGANISER)
 
 
 class ReportTooLarge(InvalidInput):
@@ -95,6 +97,15 @@ def create_workshop(tour: Tour, details: WorkshopDetails, actor: User) -> Worksh
     return workshop
 
 
+def get_event(user: User, tour_id: int) -> Tour:
+    """The workshop event with this id as `user` may read it; NotFound when unknown, invisible to them or a tour of
+    another kind."""
+    tour = get_visible_tour(user, tour_id)
+    if tour.kind is not TourKind.WORKSHOP:
+        raise NotFound("ce tour n'a pas d'ateliers")
+    return tour
+
+
 def tour_workshops(tour: Tour) -> list[Workshop]:
     """The event's workshops, by time slot then theme."""
     return list(
@@ -126,7 +137,7 @@ def places_taken(workshop: Workshop) -> int:
 
 def register(workshop: Workshop, people: list[Person], actor: User) -> list[WorkshopRegistration]:
     """Register people for a workshop: all of them, or none (prescribers, company contacts, organisers)."""
-    require_role(actor, Role.PRESCRIBER, Role.COMPANY, Role.ORGANISER)
+    require_role(actor, *REGISTRANT_ROLES)
     cleaned = _clean_people(people)
     tour = lock_tour(workshop.tour_id)
     db.session.refresh(workshop)
@@ -195,6 +206,16 @@ def cancel_registration(registration: WorkshopRegistration, actor: User) -> None
     record(actor, "workshop.unregister", registration.workshop, email=registration.email)
     db.session.delete(registration)
     db.session.flush()
+
+
+def may_register(user: User) -> bool:
+    """Whether `user` may register people on workshops (the rule `register` enforces), to offer its form."""
+    return user.role in REGISTRANT_ROLES
+
+
+def registrations_shown_to(workshop: Workshop, user: User) -> list[WorkshopRegistration]:
+    """A workshop's registrations as `user` may see them: all of them for its tour's organisers, else their own."""
+    return workshop.registrations if manages_tour(user, workshop.tour) else own_registrations(workshop, user)
 
 
 def own_registrations(workshop: Workshop, user: User) -> list[WorkshopRegistration]:

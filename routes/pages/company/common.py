@@ -1,18 +1,18 @@
-"""What the company contacts' pages share: who may see them, and domain errors shown in French."""
+"""What the company contacts' pages share: domain errors shown in French, one-button actions."""
 
 from __future__ import annotations
 
-from flask_login import current_user
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import flash, redirect
 
 from routes.pages.forms import FrenchForm
-from tourplanner.accounts.enums import Role
-from tourplanner.accounts.permissions import require_role
-from tourplanner.errors import DomainError, InvalidInput
+from tourplanner.accounts.models import User
+from tourplanner.errors import Conflict, DomainError, InvalidInput
+from tourplanner.extensions import db
 
-
-def company_only() -> None:
-    """Refuse anyone but company contacts (French 403 page)."""
-    require_role(current_user, Role.COMPANY)
+T = TypeVar("T")
 
 
 def sentence(error: DomainError) -> str:
@@ -31,3 +31,16 @@ def attach_errors(
         name = names.get(key, key)
         field = getattr(form, name, None) or getattr(form, fallback)
         field.errors = list(field.errors) + [item.message[0].upper() + item.message[1:] + "."]
+
+
+def act_and_go_back(thing: T, actor: User, verb: Callable[[T, User], object], done: str, back: str):
+    """Run a one-button verb on `thing` and commit; flash `done`, or why it was refused; redirect to `back`."""
+    try:
+        verb(thing, actor)
+        db.session.commit()
+    except Conflict as error:
+        db.session.rollback()
+        flash(f"Action impossible : {sentence(error)}", "error")
+    else:
+        flash(done, "success")
+    return redirect(back)

@@ -6,7 +6,6 @@ from flask import render_template
 from flask_login import current_user, login_required
 
 from routes.pages import pages
-from routes.pages.company.common import company_only
 from tourplanner.db import utcnow
 from tourplanner.sites import queries
 from tourplanner.sites import series as series_ops
@@ -18,7 +17,6 @@ from tourplanner.tours import visits
 @login_required
 def company_home():
     """The company's space: visits to answer, its sites, its recurring availability."""
-    company_only()
     coming = visits.company_visits(current_user, since=utcnow())
     return render_template(
         "company/home.html",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -19,8 +19,9 @@ from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from routes.pages import pages
-from routes.pages.company.common import attach_errors, company_only, sentence
+from routes.pages.company.common import act_and_go_back, attach_errors, sentence
 from routes.pages.forms import REQUIRED, ActionForm, FrenchForm, InRange, too_long
+from tourplanner.accounts.models import User
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, InvalidInput
 from tourplanner.extensions import db
@@ -89,8 +90,7 @@ SERIES_FIELDS = {"rrule": "rrule", "exdates": "starts_on"}
 @login_required
 def company_series_new(site_id: int):
     """Offer a recurring availability at a site ("every Tuesday 9:00–12:00 from March to June")."""
-    company_only()
-    site = operations.managed_site(current_user, site_id)
+    site = operations.company_site(current_user, site_id)
     form = SeriesForm()
     if form.validate_on_submit():
         details = series_ops.SeriesDetails(
@@ -137,8 +137,7 @@ def _flash_expansion(created: int, skipped: list[series_ops.SkippedOccurrence]) 
 @login_required
 def company_series(series_id: int):
     """A recurring availability: its days to come, exceptions, pause switch."""
-    company_only()
-    series = series_ops.managed_series(current_user, series_id)
+    series = series_ops.company_series(current_user, series_id)
     return _render_series(series, ExceptionForm())
 
 
@@ -176,8 +175,7 @@ def _render_series(series: SlotSeries, exception_form: ExceptionForm, status: in
 @login_required
 def company_series_exception_add(series_id: int):
     """Exclude a day from a series."""
-    company_only()
-    series = series_ops.managed_series(current_user, series_id)
+    series = series_ops.company_series(current_user, series_id)
     form = ExceptionForm()
     if not form.validate_on_submit():
         return _render_series(series, form, 422)
@@ -200,8 +198,7 @@ def company_series_exception_add(series_id: int):
 @login_required
 def company_series_exception_remove(series_id: int, day: str):
     """Offer an excluded day again."""
-    company_only()
-    series = series_ops.managed_series(current_user, series_id)
+    series = series_ops.company_series(current_user, series_id)
     try:
         parsed = date.fromisoformat(day)
         expansion = series_ops.remove_exception(series, parsed, current_user)
@@ -220,18 +217,10 @@ def company_series_exception_remove(series_id: int, day: str):
     return redirect(url_for("pages.company_series", series_id=series_id))
 
 
-def _series_switch(series_id: int, verb: Any, done: str):
-    company_only()
-    series = series_ops.managed_series(current_user, series_id)
-    try:
-        verb(series, current_user)
-        db.session.commit()
-    except Conflict as error:
-        db.session.rollback()
-        flash(f"Action impossible : {sentence(error)}", "error")
-    else:
-        flash(done, "success")
-    return redirect(url_for("pages.company_series", series_id=series_id))
+def _series_switch(series_id: int, verb: Callable[[SlotSeries, User], object], done: str):
+    """The pause switch of one of the company's series: the verb, then back to the series."""
+    series = series_ops.company_series(current_user, series_id)
+    return act_and_go_back(series, current_user, verb, done, url_for("pages.company_series", series_id=series_id))
 
 
 @pages.post("/entreprise/series/<int:series_id>/pause")

@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Optional
 
 from routes.pages import pages
-from routes.pages.company.common import attach_errors, company_only
+from routes.pages.company.common import attach_errors
 from routes.pages.forms import REQUIRED, ActionForm, FrenchForm, InRange, too_long
 from routes.pages.tours import map_tiles
 from tourplanner.db import utcnow
@@ -81,7 +81,7 @@ def _site_details(form: SiteForm, site: Site | None = None) -> operations.SiteDe
 @login_required
 def company_site_new():
     """Add a site of the company; its address is geocoded unless coordinates are typed."""
-    company_only()
+    operations.company_space(current_user)
     form = SiteForm()
     if form.validate_on_submit():
         try:
@@ -102,8 +102,7 @@ def company_site_new():
 @login_required
 def company_site(site_id: int):
     """A site: what visitors should know, its slots and its recurring availability."""
-    company_only()
-    site = operations.managed_site(current_user, site_id)
+    site = operations.company_site(current_user, site_id)
     slots = queries.slots_visible_to(current_user, site_id=site.id, start=utcnow())
     return render_template(
         "company/site.html",
@@ -119,8 +118,7 @@ def company_site(site_id: int):
 @login_required
 def company_site_edit(site_id: int):
     """Edit a site; a new address without coordinates is geocoded again."""
-    company_only()
-    site = operations.managed_site(current_user, site_id)
+    site = operations.company_site(current_user, site_id)
     form = SiteForm(data=None if request.method == "POST" else _site_data(site))
     if form.validate_on_submit():
         try:

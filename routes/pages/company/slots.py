@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -13,12 +13,14 @@ from wtforms import (
 from wtforms.validators import InputRequired
 
 from routes.pages import pages
-from routes.pages.company.common import attach_errors, company_only, sentence
+from routes.pages.company.common import act_and_go_back, attach_errors
 from routes.pages.forms import REQUIRED, ExistingLocalTime, FrenchForm
-from tourplanner.errors import Conflict, InvalidInput
+from tourplanner.accounts.models import User
+from tourplanner.errors import InvalidInput
 from tourplanner.extensions import db
 from tourplanner.sites import operations
 from tourplanner.sites import slots as slot_ops
+from tourplanner.sites.models import Slot
 from tourplanner.timeutil import aware_local
 
 
@@ -39,8 +41,7 @@ class SlotForm(FrenchForm):
 @login_required
 def company_slot_new(site_id: int):
     """Offer one visit slot at a site."""
-    company_only()
-    site = operations.managed_site(current_user, site_id)
+    site = operations.company_site(current_user, site_id)
     form = SlotForm()
     if form.validate_on_submit():
         details = slot_ops.SlotDetails(
@@ -62,18 +63,12 @@ def company_slot_new(site_id: int):
     return render_template("company/slot_form.html", form=form, site=site), 422 if form.errors else 200
 
 
-def _slot_action(slot_id: int, verb: Any, done: str):
-    company_only()
-    slot = slot_ops.managed_slot(current_user, slot_id)
-    try:
-        verb(slot, current_user)
-        db.session.commit()
-    except Conflict as error:
-        db.session.rollback()
-        flash(f"Action impossible : {sentence(error)}", "error")
-    else:
-        flash(done, "success")
-    return redirect(url_for("pages.company_site", site_id=slot.site_id, _anchor="creneaux"))
+def _slot_action(slot_id: int, verb: Callable[[Slot, User], object], done: str):
+    """A button on one of the company's slots: the verb, then back to its site's slots."""
+    slot = slot_ops.company_slot(current_user, slot_id)
+    return act_and_go_back(
+        slot, current_user, verb, done, url_for("pages.company_site", site_id=slot.site_id, _anchor="creneaux")
+    )
 
 
 @pages.post("/entreprise/creneaux/<int:slot_id>/pause")

@@ -10,7 +10,7 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from routes.pages import pages
-from routes.pages.company.common import attach_errors, company_only, sentence
+from routes.pages.company.common import attach_errors, sentence
 from routes.pages.forms import ActionForm, FrenchForm, too_long
 from routes.pages.pagination import page_links, page_request
 from tourplanner.db import utcnow
@@ -31,7 +31,6 @@ class DeclineForm(FrenchForm):
 def company_visits():
     """The visits planned at the company's sites, a page at a time: those to come (soonest first), or with
     `?periode=passees` the past ones (latest first)."""
-    company_only()
     past = request.args.get("periode") == "passees"
     page = visits.company_visits_page_of(current_user, page_request(), upcoming=not past, now=utcnow())
     return render_template(
@@ -48,7 +47,6 @@ def company_visits():
 @login_required
 def company_visit_confirm(stop_id: int):
     """Confirm a visit."""
-    company_only()
     visit = visits.visit_for(current_user, stop_id)
     try:
         visits.confirm_visit(visit, current_user)
@@ -65,7 +63,6 @@ def company_visit_confirm(stop_id: int):
 @login_required
 def company_visit_decline(stop_id: int):
     """Decline a visit: the organiser is told and will re-plan the tour."""
-    company_only()
     visit = visits.visit_for(current_user, stop_id)
     form = DeclineForm()
     if form.validate_on_submit():
