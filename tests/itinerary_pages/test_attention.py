@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tests.itinerary_pages.test_itinerary_pages import optimise, stops_of, text_of
+from tests.sql_statements import sql_statements
 from tourplanner.accounts.enums import Role
 from tourplanner.bookings import operations as bookings
 from tourplanner.extensions import db
@@ -165,20 +166,10 @@ def test_attention_takes_a_constant_number_of_statements(client, planned_tour, m
     published_and_optimised(client, planned_tour, sign_in)
 
     def statements() -> int:
-        count = 0
-
-        def counted(*args, **kwargs) -> None:
-            nonlocal count
-            count += 1
-
-        engine = db.engine
-        event.listen(engine, "before_cursor_execute", counted)
-        try:
-            db.session.expire_all()
+        db.session.expire_all()
+        with sql_statements(db.engine) as sent:
             attention.tours_needing_attention(planned_tour.organiser)
-        finally:
-            event.remove(engine, "before_cursor_execute", counted)
-        return count
+        return len(sent)
 
     one = statements()
     for _ in range(4):
