@@ -89,26 +89,54 @@ def init_app(app: Flask) -> None:
         if g.pop("calendar_touched", False):
             mode = app.config.get("MAIL_DELIVERY", "thread")
             if mode == "sync":
-                run_in_own_context(app, wait=False)
+                run_in_own_context(app)
             elif mode == "thread":
                 _wake_waiter(app)
         return response
 
 
 class _Waiter:
-    """The one thread per process that waits for marked tours to come due (not one per request)."""
+    """The one thread per process that waits for marked tours to come due (not one per request).
+
+    It sleeps outside any app context, holding no database connection, and wakes at once
+    when `stop_waiter` is called (the app or its engine is going away)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.thread: threading.Thread | None = None
         #: A tour was marked since the waiter last looked: it must look again before it ends.
         self.again = False
+        #: Set for good by `stop_waiter`: the thread ends at its next look, no new one starts.
+        self.stopped = threading.Event()
+
+    def sleep(self, seconds: float) -> bool:
+        """Sleep `seconds` unless stopped first; whether to go on (not stopped).
+
+        Short plain sleeps rather than `Event.wait(timeout)`: under libfaketime (CI's summer
+        pass) a timed wait on a lock may never time out, while `time.sleep` keeps time.
+        """
+        deadline = time.monotonic() + seconds
+        while not self.stopped.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return True
+            time.sleep(min(left, STOP_POLL_SECONDS))
+        return False
+
+
+#: How soon a sleeping waiter notices `stop_waiter`.
+STOP_POLL_SECONDS = 0.05
+#: The longest the waiter sleeps before looking at the marks again.
+MAX_SLEEP_SECONDS = 300.0
+_WAITER_KEY = "calendar_updates_waiter"
 
 
 def _wake_waiter(app: Flask) -> None:
     """Have this process's waiter look at the marks: start it unless it is already waiting."""
-    waiter: _Waiter = app.extensions.setdefault("calendar_updates_waiter", _Waiter())
+    waiter: _Waiter = app.extensions.setdefault(_WAITER_KEY, _Waiter())
     with waiter.lock:
+        if waiter.stopped.is_set():
+            return
         waiter.again = True
         if waiter.thread is not None and waiter.thread.is_alive():
             return
@@ -117,18 +145,61 @@ def _wake_waiter(app: Flask) -> None:
         waiter.thread.start()
 
 
+def stop_waiter(app: Flask, timeout: float = 30.0) -> None:
+    """Stop this app's waiting thread for good and wait for it to end (before the engine is disposed).
+
+    A sleeping waiter ends within `STOP_POLL_SECONDS`; one reconciling a tour finishes that
+    tour first. What it leaves marked, the scheduler's job sends.
+    """
+    waiter: _Waiter | None = app.extensions.get(_WAITER_KEY)
+    if waiter is None:
+        return
+    waiter.stopped.set()
+    with waiter.lock:
+        thread = waiter.thread
+    if thread is not None and thread is not threading.current_thread():
+        thread.join(timeout)
+        if thread.is_alive():
+            log.warning("The calendar updates thread did not stop within %s s", timeout)
+
+
 def _wait_until_quiet(app: Flask, waiter: _Waiter) -> None:
     """Reconcile marked tours as they come due, until no request has marked one since the last look."""
-    while True:
-        with waiter.lock:
-            if not waiter.again:
-                waiter.thread = None
-                return
-            waiter.again = False
-        run_in_own_context(app)
-        if _later_due(app):  # marked in the same burst but due after what was just sent
+    try:
+        while True:
             with waiter.lock:
-                waiter.again = True
+                if not waiter.again or waiter.stopped.is_set():
+                    waiter.thread = None  # under the lock: a request marking a tour now starts a new one
+                    return
+                waiter.again = False
+            if not waiter.sleep(_seconds_until_due(app)):
+                return
+            run_in_own_context(app)
+            if _later_due(app):  # marked in the same burst but due after what was just sent
+                with waiter.lock:
+                    waiter.again = True
+    finally:
+        with waiter.lock:
+            if waiter.thread is threading.current_thread():
+                waiter.thread = None
+
+
+def _seconds_until_due(app: Flask) -> float:
+    """How long until the next marked tour is due (a little after, at most `MAX_SLEEP_SECONDS`); 0 if none.
+
+    Reads in its own app context and gives its connection back before the caller sleeps."""
+    with app.app_context():
+        try:
+            due = next_due_at()
+        except Exception:
+            log.exception("Reading the next calendar update failed; the scheduler will retry")
+            db.session.rollback()
+            return 0.0
+        finally:
+            db.session.remove()
+    if due is None:
+        return 0.0
+    return max(0.0, min((due - utcnow()).total_seconds(), MAX_SLEEP_SECONDS)) + 0.2
 
 
 def _later_due(app: Flask) -> bool:
@@ -144,14 +215,10 @@ def _later_due(app: Flask) -> bool:
             db.session.remove()
 
 
-def run_in_own_context(app: Flask, wait: bool = True) -> int:
-    """Wait for the due time of the marked tours (if `wait`), reconcile them and deliver; never raises."""
+def run_in_own_context(app: Flask) -> int:
+    """Reconcile the marked tours that are due and deliver, in a fresh app context; never raises."""
     with app.app_context():
         try:
-            if wait:
-                due = next_due_at()
-                if due is not None:
-                    time.sleep(max(0.0, min((due - utcnow()).total_seconds(), 300.0)) + 0.2)
             queued = send_due_updates()
             if queued and app.config.get("SMTP_HOST"):
                 deliver_pending()
