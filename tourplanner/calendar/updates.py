@@ -11,8 +11,13 @@ difference in the outbox, one commit per tour. Two things run it:
 - the scheduler's `send_calendar_updates` job, every few seconds, which also catches what
   a web process could not finish (a restart, a crash).
 
-Concurrent runs are safe: a tour is claimed by one conditional UPDATE of its mark before
-it is reconciled, in the same transaction, so only one of them sends.
+Each tour's update is computed while only reading — what each person should hold, the
+invitations themselves — with no lock held, so bookings and edits go on meanwhile. Then one
+short write transaction claims the tour (one conditional UPDATE of its mark, at the revision
+the update was computed from), checks that the copies sent are still those it was computed
+from, writes their new state and queues the mails. If the tour changed in between, the
+update is computed again: nothing stale leaves. Concurrent runs are safe: only one of them
+claims the tour, and so only one sends.
 """
 
 from __future__ import annotations
@@ -23,9 +28,9 @@ import time
 from datetime import datetime
 
 from flask import Flask, Response, g
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, select, update
 
-from tourplanner.calendar.invitations import update_calendars
+from tourplanner.calendar.invitations import plan_update
 from tourplanner.db import utcnow
 from tourplanner.extensions import db
 from tourplanner.mail.operations import deliver_pending
@@ -49,26 +54,52 @@ def send_due_updates(now: datetime | None = None) -> int:
     return queued
 
 
+#: How many times a tour's update is computed again when it changes while being computed, before the
+#: scheduler's next run is left to send it.
+MAX_ATTEMPTS = 5
+
+
 def _update_one(tour_id: int, now: datetime) -> int:
-    # The claim is the transaction's first statement: it takes the write lock (SQLite) or
-    # the row lock (PostgreSQL), so a concurrent run waits, then finds nothing to claim.
-    claimed = db.session.execute(
-        update(Tour)
-        .where(Tour.id == tour_id, Tour.notify_after_at.is_not(None), Tour.notify_after_at <= now)
-        .values(notify_after_at=None, notify_first_at=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not claimed:
-        db.session.rollback()
-        return 0
-    try:
-        tour = db.session.get(Tour, tour_id, populate_existing=True)
-        queued = update_calendars(tour)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return queued
+    """Reconcile one due tour: compute while only reading, then claim and write in one short transaction."""
+    for _ in range(MAX_ATTEMPTS):
+        # Read and compute, holding no lock: concurrent bookings and edits go on meanwhile.
+        try:
+            if db.session.scalar(select(Tour.id).where(Tour.id == tour_id, _is_due(now))) is None:
+                return 0  # not marked any more (another run sent it), or marked again for later
+            plan = plan_update(db.session.get(Tour, tour_id, populate_existing=True))
+        finally:
+            # The read transaction ends before the write one starts (a SQLite reader cannot become
+            # the writer once another has committed since it began).
+            db.session.rollback()
+        # The claim is the write transaction's first statement: it takes the write lock (SQLite)
+        # or the row lock (PostgreSQL), so that a concurrent run waits, then finds nothing to claim.
+        # It succeeds only at the revision the update was computed from: a change made meanwhile
+        # makes it compute again, never send what the tour no longer holds.
+        claimed = db.session.execute(
+            update(Tour)
+            .where(Tour.id == tour_id, _is_due(now), Tour.revision == plan.revision)
+            .values(notify_after_at=None, notify_first_at=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not claimed:
+            db.session.rollback()
+            continue
+        try:
+            queued = plan.apply()
+            if queued is None:  # copies sent meanwhile, outside the marks: compute again
+                db.session.rollback()
+                continue
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        return queued
+    log.warning("Tour %s kept changing while its calendar update was computed; the scheduler will retry", tour_id)
+    return 0
+
+
+def _is_due(now: datetime) -> ColumnElement[bool]:
+    return and_(Tour.notify_after_at.is_not(None), Tour.notify_after_at <= now)
 
 
 def next_due_at() -> datetime | None:
