@@ -28,6 +28,7 @@ from tourplanner import create_app
 from tourplanner.accounts.enums import OrganisationKind, Role
 from tourplanner.accounts.models import Organisation, User
 from tourplanner.accounts.operations import create_api_token, create_user
+from tourplanner.calendar.updates import stop_waiter
 from tourplanner.extensions import db as _db
 from tourplanner.sites.models import Site, Slot
 from tourplanner.tours import operations as tour_ops
@@ -115,6 +116,7 @@ def app(database_url: str, tmp_path: Path, config_overrides: dict[str, Any]) -> 
     app = create_app(config)
     with app.app_context():
         yield app
+        stop_waiter(app)  # the calendar updates thread ends before its engine goes
         _db.session.remove()
         if PG_URL:
             tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
