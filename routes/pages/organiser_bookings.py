@@ -186,7 +186,7 @@ def _render_bookings(tour: Tour, problem: str | None = None, status: int = 200):
         is_first_page=page_request().cursor is None,
         action_form=ActionForm(),
         problem=problem,
-        may_move=tour.status in moves.MOVABLE_STATUSES and len(tour.buses) > 1,
+        may_move=moves.may_move_bookings(tour),
     ), status
 
 

@@ -122,3 +122,12 @@ def test_the_people_are_told_when_bookings_are_closed_too(booked_tour, monkeypat
     monkeypatch.setattr(moves, "plan_changed", told.append)
     assert moves.move_booking(booking, booked_tour.tour.buses[1].id, booked_tour.organiser).moved
     assert [tour.id for tour in told] == [booked_tour.tour.id]
+
+
+def test_bookings_may_change_bus_only_on_an_open_tour_with_a_second_bus(booked_tour, make_tour):
+    """The page offers the move where the verb accepts it: an open tour with two buses, not one bus or a done tour."""
+    tour = booked_tour.tour
+    assert moves.may_move_bookings(tour) is True
+    assert moves.may_move_bookings(make_tour(published=True, bus_seats=[20])) is False
+    cancel_tour(tour, booked_tour.organiser)
+    assert moves.may_move_bookings(tour) is False

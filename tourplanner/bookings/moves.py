@@ -21,13 +21,18 @@ from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.formatting import counted
 from tourplanner.tours.enums import TourStatus
-from tourplanner.tours.models import Bus
+from tourplanner.tours.models import Bus, Tour
 from tourplanner.tours.notices import plan_changed
 from tourplanner.tours.queries import check_manages
 from tourplanner.tours.seats import free_seats_by_bus
 
 #: Tours whose bookings may still change bus.
 MOVABLE_STATUSES = (TourStatus.PUBLISHED, TourStatus.CLOSED)
+
+
+def may_move_bookings(tour: Tour) -> bool:
+    """Whether a booking of `tour` may change bus at all: the tour still open to changes, and a second bus."""
+    return tour.status in MOVABLE_STATUSES and len(tour.buses) > 1
 
 
 @dataclass(frozen=True)
