@@ -25,6 +25,7 @@ from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.timeutil import aware_local
 from tourplanner.tours.models import Tour
+from tourplanner.tours.queries import manages_tour
 from tourplanner.workshops import operations
 from tourplanner.workshops.models import Workshop, WorkshopRegistration
 
@@ -82,7 +83,8 @@ def _render(
         forms=forms,
         problems=problems or {},
         action_form=ActionForm(),
-        own={w.id: operations.own_registrations(w, current_user) for w in workshops},
+        shown={w.id: operations.registrations_shown_to(w, current_user) for w in workshops},
+        manages=manages_tour(current_user, tour),
         may_read={w.id: operations.may_read_report(w, current_user) for w in workshops},
         may_register=operations.may_register(current_user),
     ), status

@@ -123,3 +123,24 @@ def test_a_report_file_too_large_is_refused_in_french(client, sign_in, organiser
     assert "Compte rendu refusé : le fichier dépasse 512 Ko." in _text(response)
     db.session.expire_all()
     assert not db.session.get(Workshop, workshop.id).has_report
+
+
+def test_another_territorys_organiser_does_not_see_who_registered(
+    client, sign_in, make_user, organiser, make_workshop
+) -> None:
+    """The names and addresses of the registered are for the event's own organisers (as in the API), not for an
+    organiser of another territory, who sees the event as anyone does."""
+    workshop = make_workshop(theme="Recruter sans CV")
+    sign_in(make_user(Role.PRESCRIBER))
+    data = {"name": "Nina Roux", "email": "nina@example.fr"}
+    registered = client.post(
+        f"/tours/{workshop.tour_id}/ateliers/{workshop.id}/inscrire",
+        data={f"r{workshop.id}-{k}": v for k, v in data.items()},
+    )
+    assert registered.status_code == 302
+    sign_in(organiser.user)
+    assert "nina@example.fr" in _text(client.get(f"/tours/{workshop.tour_id}/ateliers"))
+    sign_in(make_user(Role.ORGANISER, organisation="Territoire voisin"))
+    page = _text(client.get(f"/tours/{workshop.tour_id}/ateliers"))
+    assert "Recruter sans CV" in page
+    assert "Nina Roux" not in page and "nina@example.fr" not in page
