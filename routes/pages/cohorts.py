@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 
 from routes.pages import pages
 from routes.pages.forms import ActionForm
-from tourplanner.accounts.enums import Role
 from tourplanner.bookings.enums import Attendance
 from tourplanner.cohorts import operations
 from tourplanner.db import utcnow
@@ -19,7 +18,7 @@ from tourplanner.formatting import DAYS as WEEKDAYS
 from tourplanner.formatting import counted
 from tourplanner.timeutil import aware_local, is_existing_local_time
 from tourplanner.tours.models import Tour
-from tourplanner.tours.queries import check_manages
+from tourplanner.tours.queries import check_manages, manages_tour
 
 
 def _cohort(tour_id: int) -> Tour:
@@ -40,7 +39,7 @@ def cohort_sessions(tour_id: int):
         weekday=WEEKDAYS[series.weekday],
         now=utcnow(),
         action_form=ActionForm(),
-        is_organiser=current_user.role is Role.ORGANISER,
+        is_organiser=manages_tour(current_user, tour),
     )
 
 

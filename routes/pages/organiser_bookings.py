@@ -228,7 +228,7 @@ def tour_bookings_csv(tour_id: int):
 
 def booking_rows(tour: Tour, tour_bookings: list[Booking]) -> list[list[object]]:
     """One row per participant, or per booking when it names none, in CSV_COLUMNS' order."""
-    positions = {b.id: i + 1 for i, b in enumerate(b for b in tour_bookings if b.status is BookingStatus.WAITLISTED)}
+    positions = booking_queries.waiting_positions([tour.id])
     rows: list[list[object]] = []
     for booking in tour_bookings:
         organisation = booking.organisation

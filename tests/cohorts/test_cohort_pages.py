@@ -100,3 +100,15 @@ def test_the_organiser_moves_a_session_from_the_page(client, sign_in, make_cohor
         paris(2027, 1, 20, 17),
         "Forge",
     )
+
+
+def test_only_the_cohorts_own_organisers_see_the_session_actions(client, sign_in, make_cohort, organiser, make_user):
+    """Attendance, cancel and move are offered to the organisers who manage the cohort, not to another territory's
+    (whose actions the verbs would refuse)."""
+    tour = make_cohort()
+    sign_in(organiser)
+    assert 'class="session-actions"' in client.get(f"/tours/{tour.id}/cohorte").get_data(as_text=True)
+    sign_in(make_user(Role.ORGANISER, organisation="Territoire voisin"))
+    page = client.get(f"/tours/{tour.id}/cohorte")
+    assert page.status_code == 200
+    assert 'class="session-actions"' not in page.get_data(as_text=True)
