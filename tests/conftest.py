@@ -30,6 +30,7 @@ from tourplanner.accounts.models import Organisation, User
 from tourplanner.accounts.operations import create_api_token, create_user
 from tourplanner.calendar.updates import stop_waiter
 from tourplanner.extensions import db as _db
+from tourplanner.mail.delivery import stop_delivery
 from tourplanner.sites.models import Site, Slot
 from tourplanner.tours import operations as tour_ops
 from tourplanner.tours.details import TourDetails
@@ -117,6 +118,7 @@ def app(database_url: str, tmp_path: Path, config_overrides: dict[str, Any]) -> 
     with app.app_context():
         yield app
         stop_waiter(app)  # the calendar updates thread ends before its engine goes
+        stop_delivery(app)  # and so do the outbox's threads
         _db.session.remove()
         if PG_URL:
             tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)

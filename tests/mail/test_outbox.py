@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 from flask import Flask
@@ -10,7 +11,7 @@ from flask import Flask
 from tests.mail.smtp_sink import SmtpSink, free_port, invitation_of
 from tourplanner import jobs
 from tourplanner.db import utcnow
-from tourplanner.mail.delivery import deliver_in_own_context
+from tourplanner.mail.delivery import RETRY_SECONDS, deliver_in_own_context, start_delivery, stop_delivery
 from tourplanner.mail.models import OutboxMail
 from tourplanner.mail.operations import CONNECTION_RETRY, build_message, deliver_pending, enqueue
 
@@ -169,3 +170,19 @@ def test_a_later_version_never_leaves_before_an_earlier_one(mailbox, db):
     db.session.commit()
     assert deliver_pending() == 0
     assert [r.message["Subject"] for r in mailbox.received] == ["REQUEST 1"]
+
+
+def test_a_waiting_retry_loop_stops_with_its_app(app: Flask, db):
+    """While mail waits, one retry thread sleeps between rounds; stop_delivery (the app's teardown) ends it at once,
+    before a round, and no delivery thread starts afterwards."""
+    app.config.update(MAIL_DELIVERY="thread", SMTP_HOST="127.0.0.1", SMTP_PORT=free_port())  # nobody listens
+    _queue(db)
+    deliver_in_own_context(app)
+    [retry] = [t for t in threading.enumerate() if t.name == "outbox-retry" and t.is_alive()]
+    began = time.monotonic()
+    stop_delivery(app)
+    assert not retry.is_alive()
+    assert time.monotonic() - began < RETRY_SECONDS / 2
+    assert start_delivery(app) is None
+    db.session.expire_all()
+    assert db.session.query(OutboxMail).one().sent_at is None  # left for the scheduler's job
