@@ -29,6 +29,7 @@ from tourplanner.bookings.enums import Attendance, BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.errors import Conflict, InvalidInput, NotFound
 from tourplanner.extensions import db
+from tourplanner.formatting import counted, plural
 from tourplanner.tours.models import Bus, Tour
 
 #: Cells a spreadsheet would read as a formula: prefixed with a quote in the CSV export.
@@ -124,9 +125,8 @@ def tour_booking_cancel(tour_id: int, booking_id: int):
         return _render_bookings(tour, error.detail, 409)
     message = f"Inscription n°{booking_id} ({who}, {_seats(seats)}) annulée."
     if promoted:
-        message += " Confirmée{s} depuis la liste d'attente : {ids}.".format(
-            s="s" if len(promoted) > 1 else "", ids=", ".join(f"n°{b.id}" for b in promoted)
-        )
+        ids = ", ".join(f"n°{b.id}" for b in promoted)
+        message += f" {plural(len(promoted), 'Confirmée')} depuis la liste d'attente : {ids}."
     flash(message, "success")
     return redirect(url_for("pages.tour_bookings", tour_id=tour_id))
 
@@ -155,9 +155,8 @@ def tour_booking_move(tour_id: int, booking_id: int):
     else:
         message = f"Inscription n°{booking_id} ({_who(outcome.booking)}) déplacée dans {outcome.booking.bus.name}."
         if outcome.promoted:
-            message += " Confirmée{s} depuis la liste d'attente : {ids}.".format(
-                s="s" if len(outcome.promoted) > 1 else "", ids=", ".join(f"n°{b.id}" for b in outcome.promoted)
-            )
+            ids = ", ".join(f"n°{b.id}" for b in outcome.promoted)
+            message += f" {plural(len(outcome.promoted), 'Confirmée')} depuis la liste d'attente : {ids}."
         flash(message, "success")
     return redirect(url_for("pages.tour_bookings", tour_id=tour_id))
 
@@ -203,7 +202,7 @@ def _who(booking: Booking) -> str:
 
 
 def _seats(count: int) -> str:
-    return f"{count} place{'s' if count > 1 else ''}"
+    return counted(count, "place")
 
 
 # --- CSV export ------------------------------------------------------------------------

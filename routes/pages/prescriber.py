@@ -30,6 +30,7 @@ from tourplanner.bookings.models import Booking
 from tourplanner.calendar import tokens
 from tourplanner.errors import Conflict, InvalidInput
 from tourplanner.extensions import db
+from tourplanner.formatting import counted, plural
 from tourplanner.tours import catalogue
 from tourplanner.tours.attention import reduced_mobility_risk
 from tourplanner.tours.enums import TourKind
@@ -117,7 +118,7 @@ class BookingForm(FrenchForm):
         named = sum(1 for entry in self.participants if not entry.form.is_empty)
         if field.data is not None and 1 <= field.data < named:
             raise ValidationError(
-                f"{named} participants nommés pour {field.data} place{'s' if field.data > 1 else ''} : "
+                f"{counted(named, 'participant nommé')} pour {counted(field.data, 'place')} : "
                 "ajoutez des places ou videz des lignes."
             )
 
@@ -277,7 +278,7 @@ def _attach(form: BookingForm, error: InvalidInput, row_of: list[int]) -> list[s
 
 def _outcome_message(booking: Booking) -> str:
     """What the prescriber is told once the booking is stored."""
-    seats = f"{booking.seats} place{'s' if booking.seats > 1 else ''}"
+    seats = counted(booking.seats, "place")
     if booking.status is BookingStatus.CONFIRMED:
         where = f" ({booking.bus.name})" if booking.bus is not None and len(booking.tour.buses) > 1 else ""
         return f"Inscription confirmée : {seats} sur « {booking.tour.title} »{where}."
@@ -339,8 +340,7 @@ def my_booking_cancel(booking_id: int):
         db.session.rollback()
         flash(f"Annulation impossible : {error.detail}.", "error")
     else:
-        plural = "s" if seats > 1 else ""
-        flash(f"Inscription annulée : {seats} place{plural} sur « {title} » libérée{plural}.", "success")
+        flash(f"Inscription annulée : {counted(seats, 'place')} sur « {title} » {plural(seats, 'libérée')}.", "success")
     return redirect(url_for("pages.my_bookings"))
 
 

@@ -25,6 +25,7 @@ from tourplanner.accounts.models import User
 from tourplanner.db import utcnow
 from tourplanner.errors import Conflict, InvalidInput
 from tourplanner.extensions import db
+from tourplanner.formatting import counted
 from tourplanner.sites import operations, recurrence
 from tourplanner.sites import series as series_ops
 from tourplanner.sites.models import SlotSeries
@@ -120,9 +121,8 @@ def company_series_new(site_id: int):
 def _flash_expansion(created: int, skipped: list[series_ops.SkippedOccurrence]) -> None:
     """Say how many slots the series gave and which days were skipped, and why."""
     flash(
-        f"Disponibilité enregistrée : {created} créneau{'x' if created > 1 else ''} "
-        f"proposé{'s' if created > 1 else ''} "
-        f"pour les semaines à venir.",
+        f"Disponibilité enregistrée : {counted(created, 'créneau proposé', 'créneaux proposés')} "
+        "pour les semaines à venir.",
         "success",
     )
     for item in skipped:
