@@ -81,7 +81,7 @@ def kit_import():
     with upload.stream:
         raw = upload.stream.read(layout.MAX_BYTES + 1)
     try:
-        report = operations.import_kit(layout.parse_kit(raw), current_user)
+        report = operations.import_kit_file(raw, current_user)
         db.session.commit()
     except InvalidInput as error:
         db.session.rollback()

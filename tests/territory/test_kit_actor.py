@@ -58,6 +58,19 @@ def test_import_kit_refuses_anyone_but_an_organiser(make_user, role: Role) -> No
 
 
 @pytest.mark.parametrize("role", NOT_ORGANISERS)
+def test_import_kit_file_checks_the_actor_before_reading_the_file(make_user, role: Role) -> None:
+    """A file that is not even a kit, from anyone but an organiser, is refused for who sends it, not read."""
+    with pytest.raises(PermissionDenied):
+        operations.import_kit_file(b"\x00 not json" * 1000, make_user(role))
+
+
+def test_import_kit_file_imports_an_organisers_kit(make_user) -> None:
+    """From an organiser, the file's bytes are read and imported."""
+    report = operations.import_kit_file(json.dumps(KIT).encode(), make_user(Role.ORGANISER))
+    assert report.zones_created == 1
+
+
+@pytest.mark.parametrize("role", NOT_ORGANISERS)
 def test_templates_of_refuses_anyone_but_an_organiser(make_user, role: Role) -> None:
     """templates_of (the kit page's list) refuses anyone but an organiser."""
     with pytest.raises(PermissionDenied):

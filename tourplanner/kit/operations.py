@@ -23,7 +23,15 @@ from tourplanner.db import utcnow
 from tourplanner.errors import FieldError, InvalidInput, NotFound
 from tourplanner.extensions import db
 from tourplanner.impact.questionnaires import import_kit_questionnaires
-from tourplanner.kit.layout import SITE_FLAGS, SITE_TEXT_FIELDS, TEMPLATE_FIELDS, check_kit, check_template, clean_text
+from tourplanner.kit.layout import (
+    SITE_FLAGS,
+    SITE_TEXT_FIELDS,
+    TEMPLATE_FIELDS,
+    check_kit,
+    check_template,
+    clean_text,
+    parse_kit,
+)
 from tourplanner.kit.models import TourTemplate
 from tourplanner.kit.queries import template_owner
 from tourplanner.sites.models import IndustrialZone, Site
@@ -72,6 +80,12 @@ class ImportReport:
             f"modèles de tour : {self.templates_created} créés, {self.templates_updated} mis à jour ; "
             f"questionnaires : {self.questionnaires_created} créés, {self.questionnaires_updated} mis à jour"
         )
+
+
+def import_kit_file(raw: bytes, organiser: User) -> ImportReport:
+    """Import a kit file's bytes for `organiser`: the actor is checked before the file is even read."""
+    require_organiser(organiser)
+    return import_kit(parse_kit(raw), organiser)
 
 
 def import_kit(data: dict[str, Any], organiser: User) -> ImportReport:
