@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tourplanner import PROJECT_ROOT
@@ -68,3 +70,33 @@ def open_as(browser, live_server: str, user):
     page.get_by_role("button", name="Me connecter").click()
     expect(page.get_by_role("heading", name=f"Bonjour {user.name}")).to_be_visible()
     return context, page
+
+
+@contextmanager
+def signed_in_pages(browser, live_server: str) -> Iterator:
+    """Yield make(user, phone=False): a French page (375 px with `phone`, else 1280 px) signed in as `user`
+    through their one-time link and « Me connecter »; every context made is closed on leaving."""
+    from tests.conftest import login_path
+
+    contexts = []
+
+    def make(user, phone: bool = False):
+        context = browser.new_context(
+            base_url=live_server,
+            locale="fr-FR",
+            timezone_id="Europe/Paris",
+            viewport=PHONE if phone else {"width": 1280, "height": 900},
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(login_path(user))
+        page.get_by_role("button", name="Me connecter").click()
+        page.wait_for_url(f"{live_server}/")
+        return page
+
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()

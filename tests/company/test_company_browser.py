@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from tests.browser.helpers import PHONE, assert_accessible, assert_fits_phone
+from tests.browser.helpers import assert_accessible, assert_fits_phone, signed_in_pages
 from tests.company.conftest import KNOWN_ADDRESS, next_weekday
-from tourplanner.accounts.operations import create_login_link
 from tourplanner.extensions import db
 from tourplanner.mail.models import OutboxMail
 from tourplanner.sites.models import Site, Slot
@@ -28,29 +27,9 @@ def config_overrides() -> dict[str, Any]:
 
 @pytest.fixture
 def open_as(browser, live_server):
-    """open_as(user, phone=False): a signed-in page (one-time link, « Me connecter »)."""
-    contexts = []
-
-    def make(user, phone: bool = False):
-        context = browser.new_context(
-            base_url=live_server,
-            locale="fr-FR",
-            timezone_id="Europe/Paris",
-            viewport=PHONE if phone else {"width": 1280, "height": 900},
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        token = create_login_link(user, timedelta(minutes=10))
-        db.session.commit()
-        page.goto(f"/connexion/{token}")
-        page.get_by_role("button", name="Me connecter").click()
-        page.wait_for_url(f"{live_server}/")
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
+    """open_as(user, phone=False): a signed-in page (see tests.browser.helpers.signed_in_pages)."""
+    with signed_in_pages(browser, live_server) as make:
+        yield make
 
 
 def test_create_a_site_and_offer_every_tuesday(open_as, contact_a, geocoder) -> None:

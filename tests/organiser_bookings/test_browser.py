@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.helpers import PHONE, assert_accessible, assert_fits_phone, screenshot
-from tests.conftest import login_path
+from tests.browser.helpers import assert_accessible, assert_fits_phone, screenshot, signed_in_pages
 
 pytestmark = pytest.mark.browser
 
@@ -20,27 +19,9 @@ def config_overrides() -> dict[str, Any]:
 
 @pytest.fixture
 def open_as(browser, live_server):
-    """open_as(user, phone=False): a page signed in as `user` through the one-time link."""
-    contexts = []
-
-    def make(user, phone: bool = False):
-        context = browser.new_context(
-            base_url=live_server,
-            locale="fr-FR",
-            timezone_id="Europe/Paris",
-            viewport=PHONE if phone else {"width": 1280, "height": 900},
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(login_path(user))
-        page.get_by_role("button", name="Me connecter").click()
-        page.wait_for_url(live_server + "/")
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
+    """open_as(user, phone=False): a signed-in page (see tests.browser.helpers.signed_in_pages)."""
+    with signed_in_pages(browser, live_server) as make:
+        yield make
 
 
 def test_taking_attendance_on_a_phone(booked_tour, open_as):
