@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Select, TextClause, bindparam, func, select, text, update
+from sqlalchemy import Connection, Select, TextClause, bindparam, func, or_, select, text, update
 from sqlalchemy.orm import joinedload
 
 from tourplanner.accounts.enums import OrganisationKind
@@ -286,7 +286,8 @@ _SEAT_STATE = (
     select(_BOOKINGS.status, _BOOKINGS.bus_id, func.sum(_BOOKINGS.seats), func.count(), func.min(_BOOKINGS.seats))
     .where(
         _BOOKINGS.tour_id == bindparam("tour_id"),
-        _BOOKINGS.status.in_([BookingStatus.CONFIRMED, BookingStatus.WAITLISTED]),
+        # Two equalities rather than IN: an IN list is an "expanding" parameter, rendered again at each execution.
+        or_(_BOOKINGS.status == BookingStatus.CONFIRMED, _BOOKINGS.status == BookingStatus.WAITLISTED),
     )
     .group_by(_BOOKINGS.status, _BOOKINGS.bus_id)
 )
