@@ -12,7 +12,7 @@ from spectree.models import SecureType, SecuritySchemeData
 
 from routes.errors import problem
 from tourplanner.accounts.models import User
-from tourplanner.accounts.operations import authenticate_token, digest
+from tourplanner.accounts.operations import TokenUser, digest, token_user
 from tourplanner.errors import FieldError, InvalidInput
 from tourplanner.extensions import limiter
 
@@ -101,10 +101,11 @@ def authenticate_and_read_body():
         return None
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    user = authenticate_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
-    if user is None:
+    holder = token_user(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    if holder is None:
         return problem(401, "jeton manquant ou invalide : envoyez Authorization: Bearer <jeton>")
-    g.api_user = user
+    g.api_token_user = holder
+    g.api_user = None  # the `User`, built on first need (current_user)
     _refuse_nul_in_query()
     if request.method in ("POST", "PUT", "PATCH") and request.content_length != 0:
         raw = request.get_data(cache=True)
@@ -192,8 +193,16 @@ def _refuse_nul_in_query() -> None:
 
 
 def current_user() -> User:
-    """The user the API token belongs to."""
-    return g.api_user
+    """The user the API token belongs to (built from the token's row on first call: no statement)."""
+    user = g.api_user
+    if user is None:
+        user = g.api_user = g.api_token_user.as_user()
+    return user
+
+
+def current_token_user() -> TokenUser:
+    """The user the API token belongs to, as plain values: for hot paths that need no `User` (a booking)."""
+    return g.api_token_user
 
 
 @api.get("/openapi.json")

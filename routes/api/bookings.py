@@ -14,11 +14,12 @@ from flask import jsonify
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from spectree import Response
 
-from routes.api import api, current_user, spec
+from routes.api import api, current_token_user, current_user, spec
 from routes.api.schemas import NEXT_FIELD, Body, Flag, Int, PageQuery, Problem, ValidationProblem, page_json
 from routes.api.tours import load_tour
 from tourplanner.bookings import operations, queries
 from tourplanner.bookings.enums import BookingStatus
+from tourplanner.bookings.inserts import NewBooking
 from tourplanner.bookings.models import Booking
 from tourplanner.email_address import INVALID_EMAIL, is_email
 from tourplanner.extensions import db
@@ -154,6 +155,29 @@ def booking_json(booking: Booking, positions: dict[int, int] | None = None) -> d
     }
 
 
+def new_booking_json(new: NewBooking, waiting_position: int | None) -> dict[str, Any]:
+    """A booking just made, as `booking_json` shows it, from the values written (no ORM object)."""
+    return {
+        "id": new.id,
+        "tour_id": new.tour_id,
+        "status": new.status.value,
+        "seats": new.seats,
+        "bus": new.bus.position if new.bus is not None else None,
+        "bus_name": new.bus.name if new.bus is not None else None,
+        "waiting_position": waiting_position,
+        "pickup_point": new.pickup_point.position if new.pickup_point is not None else None,
+        "pickup_point_name": new.pickup_point.name if new.pickup_point is not None else None,
+        "prescriber": {"id": new.prescriber_id, "name": new.prescriber_name, "email": new.prescriber_email},
+        "organisation": new.organisation_name,
+        "participants": [
+            {"name": p.name, "email": p.email, "has_reduced_mobility": p.has_reduced_mobility} for p in new.participants
+        ],
+        "created_at": isoformat_local(new.created_at),
+        "confirmed_at": isoformat_local(new.confirmed_at),
+        "cancelled_at": None,
+    }
+
+
 @api.post("/tours/<int:tour_id>/bookings")
 @spec.validate(resp=Response(HTTP_201=BookingOut, HTTP_422=ValidationProblem, **ERRORS), tags=["bookings"])
 def book_seats(tour_id: int, json: BookingIn, headers: BookingHeaders):
@@ -175,11 +199,13 @@ def book_seats(tour_id: int, json: BookingIn, headers: BookingHeaders):
         pickup_point=json.pickup_point,
     )
     # By id: the verb reads the tour once, under its lock.
-    outcome = operations.book_seats(tour_id, current_user(), request, headers.idempotency_key)
+    outcome = operations.book_seats(tour_id, current_token_user(), request, headers.idempotency_key)
     # Read before the commit, while the session still holds what was just written: after it,
     # every object would be expired and read again, statement by statement.
-    positions = None if outcome.is_replay else {outcome.booking.id: outcome.waiting_position}
-    body = booking_json(outcome.booking, positions)
+    if outcome.new is None:
+        body = booking_json(outcome.booking)
+    else:
+        body = new_booking_json(outcome.new, outcome.waiting_position)
     db.session.commit()
     response = jsonify(body)
     response.status_code = 201

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, bindparam, delete, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tourplanner.accounts.enums import OrganisationKind, Role
 from tourplanner.accounts.models import ApiToken, LoginLink, LoginRequest, Organisation, User
@@ -91,23 +93,105 @@ def create_api_token(user: User) -> str:
     return token
 
 
-def authenticate_token(token: str) -> User | None:
-    """The active user holding this API token, or None if it is unknown or revoked."""
-    # One statement per API call: the token, its user and the user's organisation (which
-    # most calls read) together; a revoked token or a deactivated user finds nobody.
-    return db.session.scalar(_user_of_token(), {"token_hash": digest(token)})
+@dataclass(frozen=True, slots=True)
+class TokenOrganisation:
+    """The organisation of an API token's holder, as plain values."""
+
+    id: int
+    name: str
+    kind: OrganisationKind
 
 
-@functools.cache
-def _user_of_token() -> Select[tuple[User]]:
-    """Built once per process (every API call runs it, and a statement keeps its cache key);
-    on first use, once every model is mapped."""
-    return (
-        select(User)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None), User.is_active.is_(True))
-        .options(joinedload(User.organisation))
+@dataclass(frozen=True, slots=True)
+class TokenUser:
+    """The active holder of an API token, read as plain values in one Core statement.
+
+    What a hot API call needs of its user (a booking: who, which role, which organisation)
+    without building ORM objects; `as_user` gives the `User` to every other call."""
+
+    id: int
+    email: str
+    name: str
+    role: Role
+    organisation_id: int | None
+    organisation: TokenOrganisation | None
+    #: Every column of the user's row and of its organisation's (None without one), for `as_user`.
+    user_row: dict[str, Any]
+    organisation_row: dict[str, Any] | None
+
+    def as_user(self) -> User:
+        """The ORM `User` (with its organisation), attached to the session as if loaded: no statement."""
+        session = db.session
+        user = session.identity_map.get(session.identity_key(User, self.id))  # type: ignore[attr-defined]
+        if user is not None:
+            return user
+        organisation = None
+        if self.organisation_row is not None:
+            organisation = session.identity_map.get(session.identity_key(Organisation, self.organisation_id))  # type: ignore[attr-defined]
+            if organisation is None:
+                organisation = _as_loaded(Organisation(**self.organisation_row))
+        user = _as_loaded(User(**self.user_row))
+        # Without events: a backref would record the user in `organisation.users` as if that were all of them.
+        set_committed_value(user, "organisation", organisation)
+        return user
+
+
+def _as_loaded(obj: Any) -> Any:
+    """A new object with every column set, made persistent in the session as if read from the database."""
+    make_transient_to_detached(obj)
+    db.session.add(obj)
+    return obj
+
+
+def token_user(token: str) -> TokenUser | None:
+    """The active user holding this API token, or None if it is unknown or revoked.
+
+    One Core statement per API call (on the session's connection: no ORM entity to build):
+    the token, its user and the user's organisation; a revoked token or a deactivated user
+    finds nobody."""
+    row = db.session.connection().execute(_USER_OF_TOKEN, {"token_hash": digest(token)}).first()
+    if row is None:
+        return None
+    width = len(_USER_COLUMNS)
+    user_row = dict(zip(_USER_COLUMNS, row[:width], strict=True))
+    organisation_row = dict(zip(_ORGANISATION_COLUMNS, row[width:], strict=True))
+    organisation = None
+    if user_row["organisation_id"] is not None:
+        organisation = TokenOrganisation(organisation_row["id"], organisation_row["name"], organisation_row["kind"])
+    return TokenUser(
+        id=user_row["id"],
+        email=user_row["email"],
+        name=user_row["name"],
+        role=user_row["role"],
+        organisation_id=user_row["organisation_id"],
+        organisation=organisation,
+        user_row=user_row,
+        organisation_row=organisation_row if organisation is not None else None,
     )
+
+
+def authenticate_token(token: str) -> User | None:
+    """The active user holding this API token, as a `User`, or None if it is unknown or revoked."""
+    holder = token_user(token)
+    return holder.as_user() if holder is not None else None
+
+
+_USERS, _ORGANISATIONS, _TOKENS = User.__table__, Organisation.__table__, ApiToken.__table__
+#: The attribute names of the users' and organisations' columns, in the statement's order.
+_USER_COLUMNS = tuple(User.__mapper__.get_property_by_column(column).key for column in _USERS.c)
+_ORGANISATION_COLUMNS = tuple(Organisation.__mapper__.get_property_by_column(column).key for column in _ORGANISATIONS.c)
+#: Built once at import (a statement keeps its cache key): Core, on tables.
+_USER_OF_TOKEN = (
+    select(*_USERS.c, *_ORGANISATIONS.c)
+    .select_from(
+        _USERS.join(_TOKENS, _TOKENS.c.user_id == _USERS.c.id).outerjoin(
+            _ORGANISATIONS, _ORGANISATIONS.c.id == _USERS.c.organisation_id
+        )
+    )
+    .where(
+        _TOKENS.c.token_hash == bindparam("token_hash"), _TOKENS.c.revoked_at.is_(None), _USERS.c.is_active.is_(True)
+    )
+)
 
 
 def revoke_api_tokens(user: User) -> int:

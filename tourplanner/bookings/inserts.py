@@ -2,24 +2,22 @@
 
 Every POST /tours/{id}/bookings goes through here, so rather than the unit of work's flush
 (which registers, sorts, snapshots and compares every object of the session, most of a
-booking's CPU) the rows go out as Core INSERTs built once per process. The caller gets ORM
-objects all the same: attached to the session as already written (nothing for a flush to
-do), read as any booking loaded from the database.
+booking's CPU) the rows go out as Core INSERTs built once per process, on the session's
+connection, and what was written comes back as a plain `NewBooking` (no ORM instance to
+build): the API answers from it; other callers load the `Booking` when they need it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
 
-from sqlalchemy import insert
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy import Connection, insert
 
-from tourplanner.accounts.models import User
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking, Participant
 from tourplanner.db import utcnow
-from tourplanner.extensions import db
-from tourplanner.tours.models import Bus, Tour, TourPickupPoint
 
 
 @dataclass(frozen=True)
@@ -31,78 +29,113 @@ class Person:
     has_reduced_mobility: bool
 
 
+class Coach(Protocol):
+    """A coach as a booking names it (a `Bus`, or the plain row a booking reads)."""
+
+    id: int
+    position: int
+
+    @property
+    def name(self) -> str: ...
+
+
+class PickupPoint(Protocol):
+    """A pickup point as a booking names it."""
+
+    id: int
+    position: int
+    name: str
+
+
+@dataclass(frozen=True)
+class NewBooking:
+    """A booking just written, as plain values: what its answer shows."""
+
+    id: int
+    tour_id: int
+    status: BookingStatus
+    seats: int
+    bus: Coach | None
+    pickup_point: PickupPoint | None
+    prescriber_id: int
+    prescriber_name: str
+    prescriber_email: str
+    organisation_name: str | None
+    participants: list[Person]
+    created_at: datetime
+    confirmed_at: datetime | None
+
+
 _BOOKING_TABLE = Booking.__table__
 _PARTICIPANT_TABLE = Participant.__table__
 #: Built once: a statement object keeps its compiled form in the engine's cache.
 _INSERT_BOOKING = insert(_BOOKING_TABLE).returning(_BOOKING_TABLE.c.id)
-#: All the participants in one statement (one multi-row INSERT … RETURNING). PostgreSQL: the ids
-#: come back in the rows' order (SQLAlchemy orders them). SQLite would then send one INSERT a row:
-#: there the rows of one INSERT take consecutive rowids in their order (one writer at a time,
-#: each new rowid one more than the largest), so the ids are sorted instead.
-_INSERT_PARTICIPANTS = insert(_PARTICIPANT_TABLE).returning(_PARTICIPANT_TABLE.c.id)
-_INSERT_PARTICIPANTS_IN_ORDER = insert(_PARTICIPANT_TABLE).returning(
-    _PARTICIPANT_TABLE.c.id, sort_by_parameter_order=True
-)
+#: All the participants in one statement (executemany: no id is read back, the answer shows none).
+_INSERT_PARTICIPANTS = insert(_PARTICIPANT_TABLE)
 
 
 def insert_booking(
-    tour: Tour,
-    prescriber: User,
+    connection: Connection,
+    tour_id: int,
+    prescriber: Any,
     seats: int,
     *,
-    bus: Bus | None,
-    pickup_point: TourPickupPoint | None,
+    bus: Coach | None,
+    pickup_point: PickupPoint | None,
     idempotency_key: str | None,
     people: list[Person],
-) -> Booking:
+) -> NewBooking:
     """Write a booking — confirmed on `bus`, or waitlisted when None — and its participants; return it.
 
     The caller holds the tour's lock and has checked the rules. Two statements at most: the
-    booking, then its participants (when named).
+    booking, then its participants (when named). `prescriber`: a `User` or the API's token user.
     """
     now = utcnow()
-    row = {
-        "tour_id": tour.id,
-        "prescriber_id": prescriber.id,
-        "organisation_id": prescriber.organisation_id,
-        "seats": seats,
-        "status": BookingStatus.CONFIRMED if bus is not None else BookingStatus.WAITLISTED,
-        "bus_id": bus.id if bus is not None else None,
-        "pickup_point_id": pickup_point.id if pickup_point is not None else None,
-        "idempotency_key": idempotency_key,
-        "created_at": now,
-        "confirmed_at": now if bus is not None else None,
-        "cancelled_at": None,
-    }
-    booking_id = db.session.execute(_INSERT_BOOKING, row).scalar_one()
-    rows = [
+    status = BookingStatus.CONFIRMED if bus is not None else BookingStatus.WAITLISTED
+    confirmed_at = now if bus is not None else None
+    booking_id = connection.execute(
+        _INSERT_BOOKING,
         {
-            "booking_id": booking_id,
-            "name": person.name,
-            "email": person.email,
-            "has_reduced_mobility": person.has_reduced_mobility,
-            "attendance": None,
-        }
-        for person in people
-    ]
-    ids: list[int] = []
-    if rows and db.session.get_bind().dialect.name == "sqlite":
-        ids = sorted(db.session.execute(_INSERT_PARTICIPANTS, rows).scalars())
-    elif rows:
-        ids = list(db.session.execute(_INSERT_PARTICIPANTS_IN_ORDER, rows).scalars())
-    participants = [Participant(id=participant_id, **values) for participant_id, values in zip(ids, rows, strict=True)]
-    # Every column set (none left to load again); the tour is left out: setting it would add the
-    # booking to the tour's `bookings`, a change for the next flush.
-    booking = Booking(
+            "tour_id": tour_id,
+            "prescriber_id": prescriber.id,
+            "organisation_id": prescriber.organisation_id,
+            "seats": seats,
+            "status": status,
+            "bus_id": bus.id if bus is not None else None,
+            "pickup_point_id": pickup_point.id if pickup_point is not None else None,
+            "idempotency_key": idempotency_key,
+            "created_at": now,
+            "confirmed_at": confirmed_at,
+            "cancelled_at": None,
+        },
+    ).scalar_one()
+    if people:
+        connection.execute(
+            _INSERT_PARTICIPANTS,
+            [
+                {
+                    "booking_id": booking_id,
+                    "name": person.name,
+                    "email": person.email,
+                    "has_reduced_mobility": person.has_reduced_mobility,
+                    "attendance": None,
+                }
+                for person in people
+            ],
+        )
+    organisation = prescriber.organisation
+    return NewBooking(
         id=booking_id,
-        **row,
-        prescriber=prescriber,
-        organisation=prescriber.organisation,
+        tour_id=tour_id,
+        status=status,
+        seats=seats,
         bus=bus,
         pickup_point=pickup_point,
-        participants=participants,
+        prescriber_id=prescriber.id,
+        prescriber_name=prescriber.name,
+        prescriber_email=prescriber.email,
+        organisation_name=organisation.name if organisation is not None else None,
+        participants=people,
+        created_at=now,
+        confirmed_at=confirmed_at,
     )
-    for written in (*participants, booking):
-        make_transient_to_detached(written)  # as if loaded: no history, nothing to flush
-    db.session.add(booking)
-    return booking

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import Select, TextClause, bindparam, func, select, text
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy import Connection, Select, TextClause, bindparam, func, or_, select, text, update
+from sqlalchemy.orm import joinedload
 
+from tourplanner.accounts.enums import OrganisationKind
 from tourplanner.accounts.models import User
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
 from tourplanner.errors import NotFound
 from tourplanner.extensions import db
-from tourplanner.tours.models import Bus, Tour
+from tourplanner.tours.enums import TourKind, TourStatus
+from tourplanner.tours.models import Bus, Tour, TourPickupPoint, TourQuota
 
 
-def lock_tour(tour_id: int, *, for_booking: bool = False) -> Tour:
+def lock_tour(tour_id: int) -> Tour:
     """Take the tour's booking lock for the rest of the transaction and reload the tour.
 
     PostgreSQL: `SELECT … FOR NO KEY UPDATE` on the tour row; concurrent bookings of the
@@ -33,10 +36,9 @@ def lock_tour(tour_id: int, *, for_booking: bool = False) -> Tour:
 
     The tour comes with its buses, pickup points and quotas in the same statement: every
     booking reads them (a tour has a few of each, so the join stays a handful of rows).
-    `for_booking`: only the tour's columns a new booking reads (`BOOKING_COLUMNS`) are loaded,
-    any other is read on access; for a tour not yet in the session.
+    A new booking reads the same under the same lock as plain rows: `lock_tour_for_booking`.
     """
-    sqlite_lock, locked_tour, locked_tour_for_update = _locking_statements(for_booking)
+    sqlite_lock, locked_tour, locked_tour_for_update = _locking_statements()
     if is_sqlite():
         db.session.execute(sqlite_lock, {"tour_id": tour_id})
         query = locked_tour
@@ -53,34 +55,17 @@ def is_sqlite() -> bool:
     return db.session.get_bind().dialect.name == "sqlite"
 
 
-#: The tour's columns a new booking reads (its rules, its deadline) or writes (the calendar's mark).
-BOOKING_COLUMNS = (
-    "id",
-    "kind",
-    "status",
-    "booking_deadline_at",
-    "max_seats_per_booking",
-    "host_organisation_id",
-    "organisation_id",
-    "notify_after_at",
-    "notify_first_at",
-    "revision",
-)
-
-
 @functools.cache
-def _locking_statements(for_booking: bool) -> tuple[TextClause, Select[tuple[Tour]], Select[tuple[Tour]]]:
+def _locking_statements() -> tuple[TextClause, Select[tuple[Tour]], Select[tuple[Tour]]]:
     """The statements of `lock_tour`, built once per process on first use (once every model is
     mapped): a statement object keeps its cache key, so executing it again skips constructing
     and hashing it, a good part of a statement's cost in the ORM."""
-    sqlite_lock = text("UPDATE tours SET id = id WHERE id = :tour_id")
+    sqlite_lock = _SQLITE_LOCK
     locked_tour = (
         select(Tour)
         .where(Tour.id == bindparam("tour_id"))
         .options(joinedload(Tour.buses), joinedload(Tour.pickup_points), joinedload(Tour.quotas))
     )
-    if for_booking:
-        locked_tour = locked_tour.options(load_only(*(getattr(Tour, name) for name in BOOKING_COLUMNS)))
     return sqlite_lock, locked_tour, locked_tour.with_for_update(of=Tour, key_share=True)
 
 
@@ -95,6 +80,171 @@ def lock_prescriber(prescriber: User) -> None:
     """
     if not is_sqlite():  # SQLite's write lock already covers it
         db.session.execute(select(User.id).where(User.id == prescriber.id).with_for_update(key_share=True))
+
+
+# --- a new booking's tour: plain rows, no ORM instance -------------------------------------
+
+
+@dataclass(slots=True)
+class CoachRow:
+    """A tour's coach as a new booking reads it."""
+
+    id: int
+    position: int
+    label: str | None
+    seats: int
+
+    #: The same rule as `Bus.name` ("Car 1" when it has no label).
+    name = property(Bus.name.fget)
+
+
+@dataclass(slots=True)
+class PickupPointRow:
+    """A tour's pickup point as a new booking reads it."""
+
+    id: int
+    position: int
+    name: str
+
+
+@dataclass(slots=True)
+class QuotaRow:
+    """A tour's quota as a new booking reads it (the fields `rules.check_quotas` uses)."""
+
+    id: int
+    tour_id: int
+    organisation_id: int | None
+    organisation_kind: OrganisationKind | None
+    seats: int
+    released_at: datetime | None
+
+
+@dataclass(slots=True)
+class BookingTour:
+    """The tour a new booking is made on, read under its lock: the columns its rules read and
+    the calendar's mark it writes, with its coaches, pickup points and quotas in the tour's order.
+
+    Plain values rather than ORM instances: building and tracking those cost a booking more
+    CPU than its SQL. The rules (`rules`, `_check_request`, `seat_state`…) read the same
+    attribute names on a `Tour`; `plan_changed` sets the mark, `write_booking_mark` writes it."""
+
+    id: int
+    kind: TourKind
+    status: TourStatus
+    booking_deadline_at: datetime
+    max_seats_per_booking: int | None
+    host_organisation_id: int | None
+    organisation_id: int | None
+    notify_after_at: datetime | None
+    notify_first_at: datetime | None
+    updated_at: datetime
+    revision: int
+    buses: list[CoachRow]
+    pickup_points: list[PickupPointRow]
+    quotas: list[QuotaRow]
+
+
+#: The calendar's mark that `tours.notices.plan_changed` moves on a tour.
+MARK_COLUMNS = ("notify_after_at", "notify_first_at", "updated_at", "revision")
+
+
+def lock_tour_for_booking(connection: Connection, tour_id: int) -> BookingTour:
+    """Take the tour's booking lock (as `lock_tour`) and read what a new booking needs of it, as plain rows.
+
+    One statement (two on SQLite, whose write lock comes first), on the session's connection:
+    the tour joined with its coaches, pickup points and quotas (a tour has a few of each)."""
+    if connection.dialect.name == "sqlite":
+        connection.execute(_SQLITE_LOCK, {"tour_id": tour_id})
+        query = _BOOKING_TOUR
+    else:
+        query = _BOOKING_TOUR_FOR_UPDATE
+    rows = connection.execute(query, {"tour_id": tour_id}).all()
+    if not rows:
+        raise NotFound(f"aucun tour n°{tour_id}")
+    coaches: dict[int, CoachRow] = {}
+    points: dict[int, PickupPointRow] = {}
+    quotas: dict[int, QuotaRow] = {}
+    width = len(_TOUR_COLUMNS)
+    for row in rows:
+        bus_id, position, label, seats = row[width : width + 4]
+        if bus_id is not None and bus_id not in coaches:
+            coaches[bus_id] = CoachRow(bus_id, position, label, seats)
+        point_id, point_position, point_name = row[width + 4 : width + 7]
+        if point_id is not None and point_id not in points:
+            points[point_id] = PickupPointRow(point_id, point_position, point_name)
+        quota = row[width + 7 :]
+        if quota[0] is not None and quota[0] not in quotas:
+            quotas[quota[0]] = QuotaRow(*quota)
+    first = rows[0]
+    # The rows come ordered by coach, then pickup point, then quota: first seen is the tour's order.
+    return BookingTour(
+        *first[:width],
+        buses=list(coaches.values()),
+        pickup_points=sorted(points.values(), key=lambda point: point.position),
+        quotas=sorted(quotas.values(), key=lambda quota: quota.id),
+    )
+
+
+def write_booking_mark(connection: Connection, tour: BookingTour) -> None:
+    """Write the calendar's mark `plan_changed` set on the tour, by one UPDATE; an ORM copy of the
+    tour in the session forgets its old mark (it is read again on access)."""
+    values = {f"new_{name}": getattr(tour, name) for name in MARK_COLUMNS}
+    connection.execute(_WRITE_MARK, {"tour_id": tour.id, **values})
+    stale = db.session.identity_map.get(db.session.identity_key(Tour, tour.id))  # type: ignore[attr-defined]
+    if stale is not None:
+        db.session.expire(stale, MARK_COLUMNS)
+
+
+_TOURS = Tour.__table__.c
+#: The tour's columns its rules read, then the mark; in `BookingTour`'s order.
+_TOUR_COLUMNS = tuple(
+    _TOURS[name]
+    for name in (
+        "id",
+        "kind",
+        "status",
+        "booking_deadline_at",
+        "max_seats_per_booking",
+        "host_organisation_id",
+        "organisation_id",
+        *MARK_COLUMNS,
+    )
+)
+_SQLITE_LOCK = text("UPDATE tours SET id = id WHERE id = :tour_id")
+_COACHES, _POINTS, _QUOTAS = Bus.__table__, TourPickupPoint.__table__, TourQuota.__table__
+#: Core statements on tables, built once at import: no ORM entity to build from the rows.
+_BOOKING_TOUR = (
+    select(
+        *_TOUR_COLUMNS,
+        _COACHES.c.id,
+        _COACHES.c.position,
+        _COACHES.c.label,
+        _COACHES.c.seats,
+        _POINTS.c.id,
+        _POINTS.c.position,
+        _POINTS.c.name,
+        _QUOTAS.c.id,
+        _QUOTAS.c.tour_id,
+        _QUOTAS.c.organisation_id,
+        _QUOTAS.c.organisation_kind,
+        _QUOTAS.c.seats,
+        _QUOTAS.c.released_at,
+    )
+    .select_from(
+        Tour.__table__.outerjoin(_COACHES, _COACHES.c.tour_id == _TOURS.id)
+        .outerjoin(_POINTS, _POINTS.c.tour_id == _TOURS.id)
+        .outerjoin(_QUOTAS, _QUOTAS.c.tour_id == _TOURS.id)
+    )
+    .where(_TOURS.id == bindparam("tour_id"))
+    .order_by(_COACHES.c.position, _POINTS.c.position, _QUOTAS.c.id)
+)
+#: PostgreSQL: FOR NO KEY UPDATE OF tours (see `lock_tour`).
+_BOOKING_TOUR_FOR_UPDATE = _BOOKING_TOUR.with_for_update(of=Tour.__table__, key_share=True)
+_WRITE_MARK = (
+    update(Tour.__table__)
+    .where(_TOURS.id == bindparam("tour_id"))
+    .values({_TOURS[name]: bindparam(f"new_{name}") for name in MARK_COLUMNS})
+)
 
 
 # --- reading seats under the lock ----------------------------------------------------------
@@ -115,11 +265,13 @@ class SeatState:
     smallest_waiting: int | None
 
 
-def seat_state(tour: Tour) -> SeatState:
-    """Free seats per bus, and how many bookings wait and the smallest of them, in one statement."""
+def seat_state(tour: Tour | BookingTour, connection: Connection | None = None) -> SeatState:
+    """Free seats per bus, and how many bookings wait and the smallest of them, in one statement
+    (on `connection`, the session's, when the caller already holds it)."""
     held: dict[int, int] = {}
     waiting, smallest = 0, None
-    for status, bus_id, seats, count, fewest in db.session.execute(_SEAT_STATE, {"tour_id": tour.id}):
+    rows = (connection or db.session.connection()).execute(_SEAT_STATE, {"tour_id": tour.id})
+    for status, bus_id, seats, count, fewest in rows:
         if status is BookingStatus.CONFIRMED and bus_id is not None:
             held[bus_id] = held.get(bus_id, 0) + int(seats)
         elif status is BookingStatus.WAITLISTED:
@@ -134,7 +286,8 @@ _SEAT_STATE = (
     select(_BOOKINGS.status, _BOOKINGS.bus_id, func.sum(_BOOKINGS.seats), func.count(), func.min(_BOOKINGS.seats))
     .where(
         _BOOKINGS.tour_id == bindparam("tour_id"),
-        _BOOKINGS.status.in_([BookingStatus.CONFIRMED, BookingStatus.WAITLISTED]),
+        # Two equalities rather than IN: an IN list is an "expanding" parameter, rendered again at each execution.
+        or_(_BOOKINGS.status == BookingStatus.CONFIRMED, _BOOKINGS.status == BookingStatus.WAITLISTED),
     )
     .group_by(_BOOKINGS.status, _BOOKINGS.bus_id)
 )

@@ -26,19 +26,22 @@ from sqlalchemy import select
 
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
-from tourplanner.audit.operations import record
+from tourplanner.audit.operations import record, record_entry
 from tourplanner.bookings import rules
 from tourplanner.bookings.enums import BookingStatus
-from tourplanner.bookings.inserts import Person, insert_booking
+from tourplanner.bookings.inserts import NewBooking, Person, insert_booking
 from tourplanner.bookings.locking import (
+    BookingTour,
     SeatState,
     first_bus_with_room,
     is_sqlite,
     lock_prescriber,
     lock_tour,
+    lock_tour_for_booking,
     seat_state,
     waiting_list,
     waiting_position,
+    write_booking_mark,
 )
 from tourplanner.bookings.models import Booking
 from tourplanner.bookings.queries import tour_bookings_query
@@ -90,10 +93,20 @@ class BookingRequest:
 class BookingOutcome:
     """The booking a request stands for, and whether it was made now or replayed from its key."""
 
-    booking: Booking
+    #: The booking's id (`booking` loads it).
+    booking_id: int
+    #: The booking just written, as plain values (None when replayed).
+    new: NewBooking | None = None
     is_replay: bool = False
     #: The booking's place on the waiting list when it was just made (None when confirmed or replayed).
     waiting_position: int | None = None
+
+    @property
+    def booking(self) -> Booking:
+        """The booking as an ORM object (read on first access after a new booking: the API answers without)."""
+        booking = db.session.get(Booking, self.booking_id)
+        assert booking is not None  # written in this transaction
+        return booking
 
 
 # --- verbs -----------------------------------------------------------------------------
@@ -104,10 +117,10 @@ def book_seats(
 ) -> BookingOutcome:
     """Book seats on a tour for a prescriber: confirmed if they all fit on one bus, else waitlisted.
 
-    `tour` may be given by its id: the tour is read once, under its lock (404 if unknown).
-    On a reverse visit (`siae_visit`) the one booking is a company contact instead (rules.check_may_book).
-    With an `idempotency_key` already used by this prescriber in the last 24 hours, nothing
-    is booked and the outcome is that first booking (`is_replay`).
+    `tour` may be given by its id. On a reverse visit (`siae_visit`) the one booking is a company
+    contact instead (rules.check_may_book). With an `idempotency_key` already used by this prescriber
+    in the last 24 hours, nothing is booked and the outcome is that first booking (`is_replay`).
+    `prescriber`: a `User`, or the API's token user (plain values with the same names).
     """
     tour_id = tour if isinstance(tour, int) else tour.id
     key = _check_key(idempotency_key)
@@ -118,34 +131,55 @@ def book_seats(
         earlier = _booking_for_key(prescriber, key)
         if earlier is not None:
             rules.check_may_book(_get_tour(tour_id), prescriber)
-            return BookingOutcome(earlier, is_replay=True)
-    # By id, the tour is read here first: only the columns a booking needs.
-    tour = lock_tour(tour_id, for_booking=isinstance(tour, int))
-    rules.check_may_book(tour, prescriber)
-    _check_takes_bookings(tour)
-    _check_request(tour, request)
-    rules.check_quotas(tour, prescriber, request.seats)
+            return BookingOutcome(earlier.id, is_replay=True)
+    db.session.flush()  # what the caller changed is read below on the connection, as an autoflush would
+    connection = db.session.connection()
+    # The tour is read once, under its lock, as plain rows: only what a booking needs.
+    booking_tour = lock_tour_for_booking(connection, tour_id)
+    rules.check_may_book(booking_tour, prescriber)
+    _check_takes_bookings(booking_tour)
+    _check_request(booking_tour, request)
+    rules.check_quotas(booking_tour, prescriber, request.seats)
 
-    # Seats freed another way (a bus added by the organiser) go to those already waiting first.
-    state = seat_state(tour)
-    promoted = _fill(tour, state.free, actor=None, smallest_waiting=state.smallest_waiting)
-    bus = first_bus_with_room(tour, state.free, request.seats)
-    booking = insert_booking(
-        tour,
+    state = seat_state(booking_tour, connection)
+    promoted: list[Booking] = []
+    marked: Tour | BookingTour = booking_tour
+    if _someone_waiting_fits(state):
+        # Seats freed another way (a bus added by the organiser) go to those already waiting
+        # first; rare, so through the ORM (the lock is already held: this reads the tour again).
+        marked = lock_tour(tour_id)
+        promoted = _fill(marked, state.free, actor=None, smallest_waiting=state.smallest_waiting)
+    bus = first_bus_with_room(booking_tour, state.free, request.seats)
+    new = insert_booking(
+        connection,
+        tour_id,
         prescriber,
         request.seats,
         bus=bus,
-        pickup_point=rules.pickup_point_for(tour, request.pickup_point),
+        pickup_point=rules.pickup_point_for(booking_tour, request.pickup_point),
         idempotency_key=key,
         people=[Person(p.name.strip(), _clean_email(p.email), p.has_reduced_mobility) for p in request.participants],
     )
-    record(prescriber, "booking.create", booking, tour_id=tour.id, seats=booking.seats, status=booking.status.value)
+    record_entry(
+        prescriber,
+        "booking.create",
+        "booking",
+        new.id,
+        connection,
+        tour_id=tour_id,
+        seats=new.seats,
+        status=new.status.value,
+    )
     if bus is not None:
-        plan_changed(tour)
-        write_columns(db.session, tour)  # the tour's mark, by a plain UPDATE: nothing left to flush
-        return BookingOutcome(booking)
+        plan_changed(marked)
+        # The tour's mark, by a plain UPDATE: nothing left to flush.
+        if isinstance(marked, BookingTour):
+            write_booking_mark(connection, marked)
+        else:
+            write_columns(db.session, marked)
+        return BookingOutcome(new.id, new)
     # Newest of all: behind every booking still waiting (ids grow in the order of the tour's lock).
-    return BookingOutcome(booking, waiting_position=state.waiting - len(promoted) + 1)
+    return BookingOutcome(new.id, new, waiting_position=state.waiting - len(promoted) + 1)
 
 
 def cancel_booking(booking: Booking, actor: User) -> list[Booking]:
@@ -188,6 +222,11 @@ def fill_from_waiting_list(tour: Tour, actor: User | None) -> list[Booking]:
         return []
     state = seat_state(tour)
     return _fill(tour, state.free, actor, state.smallest_waiting)
+
+
+def _someone_waiting_fits(state: SeatState) -> bool:
+    """Whether a booking on the waiting list fits on the emptiest coach (`_fill` would promote it)."""
+    return state.smallest_waiting is not None and max(state.free.values(), default=0) >= state.smallest_waiting
 
 
 def _fill(tour: Tour, free: dict[int, int], actor: User | None, smallest_waiting: int | None) -> list[Booking]:
