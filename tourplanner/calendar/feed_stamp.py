@@ -26,17 +26,17 @@ from sqlalchemy import DDL, Connection, MetaData, delete, event, func, insert, s
 from tourplanner.calendar.models import FeedChange
 
 
-def _tour_people(tour_id: str) -> str:
-    """The ids of the users whose feed shows the tour: bookers (any status), named participants, ambassadors,
-    contacts of the organisations whose sites it visits."""
+def _tour_people(tours: str) -> str:
+    """The ids of the users whose feed shows one of the tours (`tours`, a SELECT of their ids): bookers (any
+    status), named participants, ambassadors, contacts of the organisations whose sites the tours visit."""
     return (
-        f"SELECT prescriber_id FROM bookings WHERE tour_id = {tour_id}"
+        f"SELECT prescriber_id FROM bookings WHERE tour_id IN ({tours})"
         " UNION SELECT users.id FROM bookings JOIN participants ON participants.booking_id = bookings.id"
-        f" JOIN users ON users.email = participants.email WHERE bookings.tour_id = {tour_id}"
-        f" UNION SELECT user_id FROM ambassador_assignments WHERE tour_id = {tour_id}"
+        f" JOIN users ON users.email = participants.email WHERE bookings.tour_id IN ({tours})"
+        f" UNION SELECT user_id FROM ambassador_assignments WHERE tour_id IN ({tours})"
         " UNION SELECT users.id FROM stops JOIN slots ON slots.id = stops.slot_id"
         " JOIN sites ON sites.id = slots.site_id JOIN users ON users.organisation_id = sites.organisation_id"
-        f" WHERE stops.tour_id = {tour_id}"
+        f" WHERE stops.tour_id IN ({tours})"
     )
 
 
@@ -47,51 +47,91 @@ def _booking_people(row: str) -> str:
     )
 
 
-def _site_people(slot_id: str) -> str:
+def _organisation_people(organisations: str) -> str:
+    return f"SELECT id FROM users WHERE organisation_id IN ({organisations})"
+
+
+def _visiting(slots: str) -> str:
+    """The tours that visit one of the slots (a SELECT of their ids)."""
+    return f"SELECT tour_id FROM stops WHERE slot_id IN ({slots})"
+
+
+def _of_tour_rows(table: str) -> tuple[tuple[str, str, str], ...]:
+    """A table whose rows belong to a tour (`tour_id`) and are shown in its events: any change concerns its people."""
     return (
-        "SELECT users.id FROM slots JOIN sites ON sites.id = slots.site_id"
-        f" JOIN users ON users.organisation_id = sites.organisation_id WHERE slots.id = {slot_id}"
+        (table, "AFTER INSERT", _tour_people("SELECT NEW.tour_id")),
+        (table, "AFTER UPDATE", _tour_people("SELECT NEW.tour_id UNION SELECT OLD.tour_id")),
+        (table, "AFTER DELETE", _tour_people("SELECT OLD.tour_id")),
     )
 
 
-def _both(people, *rows: str) -> str:
-    return " UNION ".join(people(row) for row in rows)
-
-
-#: (table, timing and event, who is concerned): every change a feed shows.
+#: (table, timing and event, who is concerned): every change a feed shows (see `TourData` and `events`).
 TRIGGERS: tuple[tuple[str, str, str], ...] = (
-    ("tours", "AFTER UPDATE", _tour_people("NEW.id")),
+    ("tours", "AFTER UPDATE", _tour_people("SELECT NEW.id")),
     # Before: the tour's people are still there to be found (its rows go first, each with its trigger).
-    ("tours", "BEFORE DELETE", _tour_people("OLD.id")),
-    ("bookings", "AFTER INSERT", _booking_people("NEW")),
-    ("bookings", "AFTER UPDATE", _both(_booking_people, "NEW", "OLD")),
-    ("bookings", "AFTER DELETE", _booking_people("OLD")),
+    ("tours", "BEFORE DELETE", _tour_people("SELECT OLD.id")),
+    # A booking: its people (even once it has left the tour), and the others of its tour (a group's size).
+    ("bookings", "AFTER INSERT", f"{_booking_people('NEW')} UNION {_tour_people('SELECT NEW.tour_id')}"),
+    (
+        "bookings",
+        "AFTER UPDATE",
+        f"{_booking_people('NEW')} UNION {_booking_people('OLD')}"
+        f" UNION {_tour_people('SELECT NEW.tour_id UNION SELECT OLD.tour_id')}",
+    ),
+    ("bookings", "AFTER DELETE", f"{_booking_people('OLD')} UNION {_tour_people('SELECT OLD.tour_id')}"),
     ("participants", "AFTER INSERT", "SELECT id FROM users WHERE email = NEW.email"),
     ("participants", "AFTER UPDATE", "SELECT id FROM users WHERE email IN (NEW.email, OLD.email)"),
     ("participants", "AFTER DELETE", "SELECT id FROM users WHERE email = OLD.email"),
     ("ambassador_assignments", "AFTER INSERT", "SELECT NEW.user_id"),
     ("ambassador_assignments", "AFTER UPDATE", "SELECT NEW.user_id UNION SELECT OLD.user_id"),
     ("ambassador_assignments", "AFTER DELETE", "SELECT OLD.user_id"),
-    ("stops", "AFTER INSERT", _site_people("NEW.slot_id")),
-    ("stops", "AFTER UPDATE", _both(_site_people, "NEW.slot_id", "OLD.slot_id")),
-    ("stops", "AFTER DELETE", _site_people("OLD.slot_id")),
+    *_of_tour_rows("buses"),
+    *_of_tour_rows("tour_pickup_points"),
+    *_of_tour_rows("agenda_items"),
+    # A visit: the tour's people (their programme), and its company's contacts (also once it has left).
+    ("stops", "AFTER INSERT", _tour_people("SELECT NEW.tour_id")),
+    ("stops", "AFTER UPDATE", _tour_people("SELECT NEW.tour_id UNION SELECT OLD.tour_id")),
+    (
+        "stops",
+        "AFTER DELETE",
+        f"{_tour_people('SELECT OLD.tour_id')} UNION "
+        + _organisation_people(
+            "SELECT sites.organisation_id FROM slots JOIN sites ON sites.id = slots.site_id"
+            " WHERE slots.id = OLD.slot_id"
+        ),
+    ),
+    # A slot's times or site, a site's name, address or company: the tours visiting them, and the companies.
     (
         "slots",
-        "AFTER UPDATE OF site_id",
-        "SELECT users.id FROM sites JOIN users ON users.organisation_id = sites.organisation_id"
-        " WHERE sites.id IN (NEW.site_id, OLD.site_id)",
+        "AFTER UPDATE",
+        f"{_tour_people(_visiting('SELECT NEW.id'))} UNION "
+        + _organisation_people("SELECT organisation_id FROM sites WHERE id IN (NEW.site_id, OLD.site_id)"),
     ),
     (
         "sites",
-        "AFTER UPDATE OF organisation_id",
-        "SELECT id FROM users WHERE organisation_id IN (NEW.organisation_id, OLD.organisation_id)",
+        "AFTER UPDATE",
+        f"{_tour_people(_visiting('SELECT id FROM slots WHERE site_id = NEW.id'))} UNION "
+        + _organisation_people("SELECT NEW.organisation_id UNION SELECT OLD.organisation_id"),
     ),
     ("calendar_event_states", "AFTER INSERT", "SELECT id FROM users WHERE email = NEW.recipient"),
     ("calendar_event_states", "AFTER UPDATE", "SELECT id FROM users WHERE email IN (NEW.recipient, OLD.recipient)"),
     ("calendar_event_states", "AFTER DELETE", "SELECT id FROM users WHERE email = OLD.recipient"),
     ("calendar_tokens", "AFTER INSERT", "SELECT NEW.user_id"),
     ("calendar_tokens", "AFTER UPDATE", "SELECT NEW.user_id UNION SELECT OLD.user_id"),
-    ("users", "AFTER UPDATE OF name, email, role, organisation_id, is_active", "SELECT NEW.id"),
+    # A person's row: their own feed, and the feeds that show their name (their bookings' and rides' tours,
+    # their company's visits).
+    (
+        "users",
+        "AFTER UPDATE OF name, email, role, organisation_id, is_active",
+        "SELECT NEW.id UNION "
+        + _tour_people(
+            "SELECT tour_id FROM bookings WHERE prescriber_id = NEW.id"
+            " UNION SELECT tour_id FROM ambassador_assignments WHERE user_id = NEW.id"
+            " UNION SELECT stops.tour_id FROM stops JOIN slots ON slots.id = stops.slot_id"
+            " JOIN sites ON sites.id = slots.site_id WHERE sites.organisation_id IN (NEW.organisation_id,"
+            " OLD.organisation_id)"
+        ),
+    ),
 )
 
 
