@@ -280,3 +280,40 @@ def test_the_next_day_is_another_etag_and_a_month_old_cancellation_leaves(app, d
         later = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
         assert later.status_code == 200
         assert "STATUS:CANCELLED" not in later.get_data(as_text=True)
+
+
+def test_bookings_of_different_tours_sharing_people_do_not_wait_on_each_other(app, db, make_user, make_tour, book):
+    """On PostgreSQL, a booking of one tour, not yet committed, does not hold back another tour's booking whose
+    triggers append to the same people's stamps (rows appended, never a row updated in place)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks between transactions: PostgreSQL's (SQLite has one writer at a time)")
+    from sqlalchemy import insert
+
+    from tourplanner.bookings.enums import BookingStatus
+    from tourplanner.bookings.models import Booking
+
+    shared = make_user(Role.PRESCRIBER)
+    _with_feed(shared)
+    tours = [make_tour(published=True, title=f"Tour {n}") for n in range(2)]
+    for tour in tours:
+        book(tour, shared)
+    bookers = [make_user(Role.PRESCRIBER) for _ in tours]
+    for user in bookers:
+        _with_feed(user)
+    db.session.commit()
+    before = _stamps(db, {"shared": shared})["shared"]
+
+    with db.engine.connect() as first, db.engine.connect() as second:
+        for conn, tour, user in ((first, tours[0], bookers[0]), (second, tours[1], bookers[1])):
+            # Waiting for the other transaction's locks would fail the test instead of hanging it.
+            conn.execute(text("SET LOCAL lock_timeout = '3s'"))
+            conn.execute(
+                insert(Booking.__table__).values(
+                    tour_id=tour.id, prescriber_id=user.id, seats=1, status=BookingStatus.CONFIRMED
+                )
+            )
+            conn.execute(update(Tour).where(Tour.id == tour.id).values(revision=Tour.revision + 1))
+        second.commit()  # while the first is still open
+        first.commit()
+    db.session.expire_all()
+    assert _stamps(db, {"shared": shared})["shared"] >= before + 4
