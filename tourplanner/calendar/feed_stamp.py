@@ -1,11 +1,12 @@
 """A person's feed stamp: moved by database triggers, in the transaction of every change their feed shows.
 
-Every change a feed shows (a tour's row, a booking, a participant, an ambassador assignment, a
-stop, a slot or site moving to another organisation, a sent state, a feed token, the person's
-own row) appends one row of weight 1 to `feed_changes` for each person concerned who has a feed
-(a row in `calendar_tokens`). The person's stamp is the sum of their rows: it moves with every
-committed change and never comes back to an earlier value, so a feed whose stamp and day are
-those of the client's ETag is unchanged, and answers 304 without being read.
+Every change a feed shows (a tour's row and its buses, pickup points, agenda, visits and cohort
+sessions, a booking, a participant, an ambassador assignment, a slot or site, a sent state, a
+feed token, a person's name, address, role or company) appends one row of weight 1 to
+`feed_changes` for each person concerned who has a feed (a row in `calendar_tokens`). The
+person's stamp is the sum of their rows: it moves with every committed change and never comes
+back to an earlier value, so a feed whose stamp and day are those of the client's ETag is
+unchanged, and answers 304 without being read.
 
 Triggers rather than calls in the domain verbs: the bookings path writes with Core statements
 that no ORM event sees, and no future writer can forget them. Appended rows rather than a
@@ -88,6 +89,9 @@ TRIGGERS: tuple[tuple[str, str, str], ...] = (
     *_of_tour_rows("buses"),
     *_of_tour_rows("tour_pickup_points"),
     *_of_tour_rows("agenda_items"),
+    # A cohort's weekly rule and sessions (its recurring event).
+    *_of_tour_rows("cohort_series"),
+    *_of_tour_rows("cohort_sessions"),
     # A visit: the tour's people (their programme), and its company's contacts (also once it has left).
     ("stops", "AFTER INSERT", _tour_people("SELECT NEW.tour_id")),
     ("stops", "AFTER UPDATE", _tour_people("SELECT NEW.tour_id UNION SELECT OLD.tour_id")),
