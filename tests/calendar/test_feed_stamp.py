@@ -19,7 +19,7 @@ from tourplanner.calendar import feed_stamp, feeds, ical, tokens
 from tourplanner.calendar.models import CalendarEventState, FeedChange
 from tourplanner.sites.models import Site, Slot
 from tourplanner.tours import assignments
-from tourplanner.tours.models import Tour
+from tourplanner.tours.models import Bus, Tour
 from tourplanner.tours.notices import plan_changed
 
 MOMENT = datetime(2027, 3, 2, 10, 0, tzinfo=PARIS)
@@ -47,9 +47,9 @@ def test_every_change_a_feed_shows_moves_the_stamps_of_its_people_and_of_them_on
     app, db, make_user, make_tour, make_site, add_stop
 ):
     """Booking (the bookings path's Core statements), the tour's row (a Core UPDATE without the domain), a visit,
-    a slot or site moving to another company, a sent state, a participant's address, a cancellation, an
-    assignment and its removal, a token's renewal, a person's own row: each moves the stamps of the people
-    concerned, not a bystander's, and a person without a feed gets no rows."""
+    a coach, a visited site's name, a slot or site moving to another company, a sent state, a participant's
+    address, a cancellation, an assignment and its removal, a token's renewal, a person's own row: each moves
+    the stamps of the people concerned, not a bystander's, and a person without a feed gets no rows."""
     site = make_site(name="Fonderie")
     other_site = make_site(name="Aciérie")
     users = {
@@ -99,6 +99,16 @@ def test_every_change_a_feed_shows_moves_the_stamps_of_its_people_and_of_them_on
     step(
         "the tour's row, by a Core UPDATE",
         lambda: db.session.execute(update(Tour).where(Tour.id == tour.id).values(title="Nouveau titre")),
+        {"booker", "named", "ambassador", "contact"},
+    )
+    step(
+        "a coach's label, by a Core UPDATE",
+        lambda: db.session.execute(update(Bus).where(Bus.tour_id == tour.id).values(label="Car bleu")),
+        {"booker", "named", "ambassador", "contact"},
+    )
+    step(
+        "a visited site's name, by a Core UPDATE",
+        lambda: db.session.execute(update(Site).where(Site.id == site.id).values(name="Aciérie du Gier")),
         {"booker", "named", "ambassador", "contact"},
     )
     slot_id = db.session.scalar(select(Slot.id).where(Slot.site_id == site.id))
