@@ -327,3 +327,22 @@ def test_bookings_of_different_tours_sharing_people_do_not_wait_on_each_other(ap
         first.commit()
     db.session.expire_all()
     assert _stamps(db, {"shared": shared})["shared"] >= before + 4
+
+
+def test_a_change_within_the_same_second_still_moves_last_modified(app, db, make_user, make_tour, book, client):
+    """HTTP dates have whole seconds: a new ETag seen within the second of the previous one gets a later
+    Last-Modified, so that an If-Modified-Since of the previous one is answered 200."""
+    user = make_user(Role.PRESCRIBER)
+    path = f"/calendar/{tokens.feed_secret(user)}.ics"
+    tour = make_tour(published=True)
+    book(tour, user)
+    settle_calendars()
+    with time_machine.travel(MOMENT + timedelta(hours=1), tick=False):
+        first = client.get(path)
+        assert client.get(path, headers={"If-Modified-Since": first.headers["Last-Modified"]}).status_code == 304
+        tour.title = "Un nouveau titre"
+        plan_changed(tour)
+        db.session.commit()
+        again = client.get(path, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+        assert again.status_code == 200
+        assert again.headers["Last-Modified"] != first.headers["Last-Modified"]
