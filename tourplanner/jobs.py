@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tourplanner.accounts.models import LoginRequest
 from tourplanner.accounts.operations import send_login_link
-from tourplanner.calendar import reminders
+from tourplanner.calendar import feed_stamp, reminders
 from tourplanner.calendar.updates import send_due_updates
 from tourplanner.db import utcnow
 from tourplanner.extensions import db
@@ -143,3 +143,18 @@ def extend_slot_series() -> int:
     created = expand_all_series()
     db.session.commit()
     return created
+
+
+#: A person's feed changes are folded into one row once they are this many.
+FEED_CHANGES_KEPT = 32
+
+
+def compact_feed_stamps() -> int:
+    """Fold the feed changes of each person who has many into one row (their stamp unchanged), one commit each, so
+    that a feed's 304 sums a few rows; returns how many people's rows were folded."""
+    crowded = feed_stamp.crowded(db.session.connection(), FEED_CHANGES_KEPT)
+    db.session.commit()
+    for user_id in crowded:
+        feed_stamp.compact(db.session.connection(), user_id)
+        db.session.commit()
+    return len(crowded)

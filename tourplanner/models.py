@@ -3,7 +3,8 @@
 from tourplanner.accounts.models import ApiToken, LoginLink, LoginRequest, Organisation, User
 from tourplanner.audit.models import AuditEntry
 from tourplanner.bookings.models import Booking, Participant
-from tourplanner.calendar.models import CalendarEventState, CalendarToken
+from tourplanner.calendar.feed_stamp import install_on
+from tourplanner.calendar.models import CalendarEventState, CalendarToken, FeedChange
 from tourplanner.cohorts.models import (  # noqa: F401  (weekly cohorts)
     AbsenceAlert,
     CohortSeries,
@@ -11,6 +12,7 @@ from tourplanner.cohorts.models import (  # noqa: F401  (weekly cohorts)
     SessionAttendance,
 )
 from tourplanner.company_visits.models import AgendaItem, ParticipantInterest
+from tourplanner.db import Base
 from tourplanner.impact.models import (  # noqa: F401  (impact tables)
     CompanyAssessment,
     ImpactSettings,
@@ -38,6 +40,7 @@ __all__ = [
     "Bus",
     "CalendarEventState",
     "CalendarToken",
+    "FeedChange",
     "GeocodeCache",
     "IndustrialZone",
     "LoginLink",
@@ -58,3 +61,6 @@ __all__ = [
     "Workshop",
     "WorkshopRegistration",
 ]
+
+# The feed stamp's triggers come with the tables wherever metadata.create_all makes them (see feed_stamp).
+install_on(Base.metadata)

@@ -75,6 +75,7 @@ JOBS: dict[str, ScheduledJob] = {
     "send_perception_questionnaires": ScheduledJob(jobs.send_perception_questionnaires, 5 * 60),
     "ask_outcomes": ScheduledJob(jobs.ask_outcomes, 3600),
     "anonymise_personal_data": ScheduledJob(jobs.anonymise_personal_data, 24 * 3600),
+    "compact_feed_stamps": ScheduledJob(jobs.compact_feed_stamps, 10 * 60),
 }
 
 

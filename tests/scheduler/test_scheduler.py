@@ -44,6 +44,7 @@ EXPECTED = {
     "send_perception_questionnaires": 5 * 60,
     "ask_outcomes": 3600,
     "anonymise_personal_data": 24 * 3600,
+    "compact_feed_stamps": 10 * 60,
 }
 
 

@@ -6,17 +6,17 @@ Each is built once per process, with bound parameters (see `params`), and reads 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import String, bindparam, cast, func, or_, select, true, union
+from sqlalchemy import String, bindparam, cast, func, or_, select, union
 
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking, Participant
 from tourplanner.calendar.enums import EventStatus
-from tourplanner.calendar.models import CalendarEventState, CalendarToken
+from tourplanner.calendar.models import CalendarEventState, CalendarToken, FeedChange
 from tourplanner.extensions import db
 from tourplanner.sites.models import Site, Slot
 from tourplanner.tours.enums import TourStatus
@@ -33,37 +33,47 @@ def is_company(user: User) -> bool:
     return user.role is Role.COMPANY and user.organisation_id is not None
 
 
-@lru_cache(maxsize=2)
-def validators_statement(company: bool):
-    """The aggregates behind a feed's validators, as one statement with bound parameters."""
-    cancelled_since = bindparam("cancelled_since")
-    recipient = CalendarEventState.recipient == bindparam("email")
-    # The tours the feed shows live; a tour the person only has a sent state of (a cancelled
-    # seat) is shown from that state's snapshot, which the states' aggregates cover.
-    shown = _tour_ids_of(company).whereclause
-    tours = [
-        func.count(Tour.id),
-        func.max(Tour.updated_at),
-        func.coalesce(func.sum(Tour.revision), 0),
-        func.count(Tour.cancelled_at).filter(Tour.cancelled_at >= cancelled_since),
-    ]
-    states = [
-        func.count(CalendarEventState.id),
-        func.max(CalendarEventState.updated_at),
-        func.coalesce(func.sum(CalendarEventState.sequence), 0),
-        func.count(CalendarEventState.cancelled_at).filter(CalendarEventState.cancelled_at >= cancelled_since),
-    ]
-    # One-row subqueries side by side: each aggregate pass is made once.
-    tour_row = select(*tours).where(shown).subquery()
-    state_row = select(*states).where(recipient).subquery()
-    token_row = (
-        select(func.max(CalendarToken.created_at)).where(CalendarToken.user_id == bindparam("user_id")).subquery()
-    )
+def feed_day(now: datetime) -> datetime:
+    """The start of `now`'s UTC day: a feed's time windows start there, so that its content is a function of
+    its data and its day (the day is in its ETag), not of the moment it is read."""
+    return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _stamp():
+    """The feed holder's stamp: the sum of their changes' weights (see `calendar.feed_stamp`), from its index."""
     return (
-        select(*tour_row.c, *state_row.c, *token_row.c)
-        .select_from(tour_row)
-        .join(state_row, true())
-        .join(token_row, true())
+        select(func.coalesce(func.sum(FeedChange.weight), 0))
+        .where(FeedChange.user_id == User.id)
+        .scalar_subquery()
+        .label("stamp")
+    )
+
+
+@lru_cache(maxsize=1)
+def validators_statement():
+    """By the digest of a feed URL's secret (`token_hash`): its active holder's columns, the token's creation and
+    the holder's stamp; one statement through two unique indexes and the stamp's covering index."""
+    return (
+        select(User.id, User.name, User.email, User.role, User.organisation_id, CalendarToken.created_at, _stamp())
+        .join(CalendarToken, CalendarToken.user_id == User.id)
+        .where(
+            CalendarToken.token_hash == bindparam("token_hash"),
+            CalendarToken.revoked_at.is_(None),
+            User.is_active.is_(True),
+        )
+    )
+
+
+@lru_cache(maxsize=1)
+def user_validators_statement():
+    """The same columns as `validators_statement`, by the holder's id (`user_id`), with their current token."""
+    created = (
+        select(func.max(CalendarToken.created_at))
+        .where(CalendarToken.user_id == User.id, CalendarToken.revoked_at.is_(None))
+        .scalar_subquery()
+    )
+    return select(User.id, User.name, User.email, User.role, User.organisation_id, created, _stamp()).where(
+        User.id == bindparam("user_id")
     )
 
 
@@ -147,8 +157,8 @@ def params(user: User, now: datetime) -> dict[str, object]:
         "user_id": user.id,
         "email": user.email.lower(),
         "organisation_id": user.organisation_id,
-        "since": now - PAST_KEPT,
-        "cancelled_since": now - CANCELLED_KEPT,
+        "since": feed_day(now) - PAST_KEPT,
+        "cancelled_since": feed_day(now) - CANCELLED_KEPT,
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -11,16 +12,17 @@ from sqlalchemy.orm import joinedload
 
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
+from tourplanner.accounts.operations import digest
 from tourplanner.calendar import ical
 from tourplanner.calendar.enums import Audience, EventStatus
 from tourplanner.calendar.events import PersonalEvent, organizer, tour_events, tour_url, visit_events
 from tourplanner.calendar.feed_cache import EventCache, Feed, FeedCache
 from tourplanner.calendar.feed_queries import (
     CANCELLED_KEPT,
-    is_company,
-    params,
+    feed_day,
     states_statement,
     tour_stamps,
+    user_validators_statement,
     validators_statement,
 )
 from tourplanner.calendar.tour_data import TourData
@@ -79,7 +81,7 @@ def build_feed(user: User, validators: tuple[str, datetime] | None = None) -> Fe
     for state in cancelled:
         if state.uid in shown:
             continue
-        if state.cancelled_at is None or state.cancelled_at < now - CANCELLED_KEPT:
+        if state.cancelled_at is None or state.cancelled_at < feed_day(now) - CANCELLED_KEPT:
             continue
         event = ical.CalendarEvent(
             uid=state.uid,
@@ -129,45 +131,79 @@ def _render_tours(
     return result
 
 
-def feed_validators(user: User, now: datetime | None = None) -> tuple[str, datetime]:
-    """The feed's ETag and Last-Modified, from what changed rather than from the rendered bytes.
+@dataclass(frozen=True)
+class Validators:
+    """A feed's validators, and whose feed it is."""
 
-    Every change that concerns people marks its tour (`tours.notices.plan_changed` moves its
-    `updated_at` and `revision`; any other change of the tour's row moves `updated_at`), and
-    every mail sent moves the person's event states: so the latest of these and their counts,
-    over the tours the feed shows or the person had an event of, move whenever the content
-    may have. One aggregate statement over indexed lookups, no row loaded, nothing rendered:
-    a feed that did not change answers 304 without being built.
+    user_id: int
+    etag: str
+    last_modified: datetime
+
+
+def validators_for_secret(secret: str) -> Validators | None:
+    """The validators of the feed whose URL carries `secret` (None: no such active feed), in one statement.
+
+    The ETag is derived from the holder's feed stamp (moved by the database in the transaction
+    of every change the feed shows, see `feed_stamp`), their own columns, the token and the day:
+    a feed that did not change answers 304 without being read.
     """
-    now = now or utcnow()
-    # On the connection: a Core statement needs none of the ORM session's machinery.
-    row = (
-        db.session.connection()
-        .execute(
-            validators_statement(is_company(user)),
-            params(user, now),
-        )
-        .one()
-    )
-    tours, states, token_created = row[0:4], row[4:8], row[8]
+    row = db.session.connection().execute(validators_statement(), {"token_hash": digest(secret)}).first()
+    return None if row is None else _validators(row, utcnow())
+
+
+def feed_validators(user: User, now: datetime | None = None) -> tuple[str, datetime]:
+    """The user's feed's ETag and Last-Modified (as `validators_for_secret` derives them)."""
+    row = db.session.connection().execute(user_validators_statement(), {"user_id": user.id}).one()
+    found = _validators(row, now or utcnow())
+    return found.etag, found.last_modified
+
+
+def _validators(row: Row, now: datetime) -> Validators:
+    """ETag and Last-Modified from the holder's columns, token and stamp, and the day of `now`."""
+    user_id, name, email, role, organisation_id, token_created, stamp = row
     config = current_app.config
-    parts = [
-        user.id,
-        user.name,
-        user.email.lower(),
-        user.role.value,
-        user.organisation_id,
-        *tours,
-        *states,
+    parts = (
+        user_id,
+        name,
+        email.lower(),
+        role.value,
+        organisation_id,
+        stamp,
         token_created,
+        # The content is a function of the data and the day (its windows start there: feed_queries.feed_day).
+        feed_day(now).date(),
         # What the text is written with: another address or zone is another content.
         config["BASE_URL"],
         config["MAIL_FROM"],
         config["TIMEZONE"],
-    ]
-    etag = hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]
-    moments = [moment for moment in (tours[1], states[1], token_created) if moment is not None]
-    return etag, max(moments, default=now).replace(microsecond=0)
+    )
+    etag = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
+    return Validators(user_id, etag, _last_modified(user_id, etag, now))
+
+
+#: How many people's Last-Modified a process keeps (beyond, it starts again: later dates, never a 304 too many).
+SEEN_KEPT = 100_000
+
+
+def _last_modified(user_id: int, etag: str, now: datetime) -> datetime:
+    """When this process first saw the feed at `etag`: no time is kept with the stamp (the database's clock is not
+    the application's), and a change is always seen after it was committed.
+
+    HTTP dates have whole seconds: a new ETag seen within the second of the previous one gets the next second, so
+    that an If-Modified-Since of the previous one is not answered 304. (A process that never saw the previous one
+    cannot tell: clients send If-None-Match, which is exact.)
+    """
+    seen: dict[int, tuple[str, datetime]] = current_app.extensions.setdefault("tourplanner_feed_seen", {})
+    found = seen.get(user_id)
+    if found is not None and found[0] == etag:
+        return found[1]
+    moment = now.replace(microsecond=0)
+    if found is not None and found[1] >= moment:
+        moment = found[1] + timedelta(seconds=1)
+    if len(seen) >= SEEN_KEPT:
+        seen.clear()
+    seen[user_id] = (etag, moment)
+    return moment
 
 
 def _live(copy: PersonalEvent, tour: Tour, state: Row | None) -> ical.CalendarEvent:

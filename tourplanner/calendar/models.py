@@ -87,3 +87,24 @@ Index(
     CalendarEventState.sequence,
     CalendarEventState.cancelled_at,
 )
+
+
+class FeedChange(Base):
+    """One change of what a person's calendar feed shows, appended by database triggers.
+
+    A person's feed stamp is the sum of their rows' weights: every committed change adds to it,
+    so it never comes back to a value a client holds (see `calendar.feed_stamp`). Rows are only
+    appended, so writers never wait on each other; compaction folds a person's rows into one
+    with the same sum.
+    """
+
+    __tablename__ = "feed_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: What this row adds to the person's stamp (1 per change; the sum of the rows folded by compaction).
+    weight: Mapped[int]
+
+
+# The stamp is a sum over a person's rows, answered from this index alone.
+Index("ix_feed_changes_user", FeedChange.user_id, FeedChange.weight)
