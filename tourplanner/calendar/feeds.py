@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from tourplanner.accounts.enums import Role
@@ -31,6 +33,8 @@ from tourplanner.tours.models import Tour
 
 #: How often calendar clients are asked to fetch the feed again.
 REFRESH_INTERVAL = timedelta(hours=1)
+#: Beyond this many new events, a feed's events are sorted again rather than inserted into the kept ones.
+_INSERTED_AT_MOST = 32
 
 
 def cached_feed(user: User, etag: str, last_modified: datetime | None = None) -> Feed:
@@ -68,14 +72,17 @@ def build_feed(user: User, validators: tuple[str, datetime] | None = None) -> Fe
     states_by_tour: dict[int, list[Row]] = {}
     for state in db.session.execute(states_statement(), {"email": email, "tour_ids": list(stale)}):
         states_by_tour.setdefault(state.tour_id, []).append(state)
+    # `rendered` is in feed order; the few new events are inserted into it (many are sorted with it).
+    added: list[ical.RenderedEvent] = []
     if stale:
-        for tour_id, events in _render_tours(user, list(stale), states_by_tour, who, tzid).items():
-            cache.put(user.id, person, tour_id, stale[tour_id], events)
-            rendered += events
+        fresh = _render_tours(user, list(stale), states_by_tour, who, tzid)
+        cache.put_many(user.id, person, {tour_id: (stale[tour_id], events) for tour_id, events in fresh.items()})
+        for events in fresh.values():
+            added += events
     cancelled = [
         state for states in states_by_tour.values() for state in states if state.status is EventStatus.CANCELLED
     ]
-    shown = {event.uid for event in rendered} if cancelled else set()
+    shown = {event.uid for event in (*rendered, *added)} if cancelled else set()
     for state in cancelled:
         if state.uid in shown:
             continue
@@ -94,8 +101,13 @@ def build_feed(user: User, validators: tuple[str, datetime] | None = None) -> Fe
             description="Annulé.",
             last_modified=state.updated_at,
         )
-        rendered.append(ical.render_event(event, who, tzid))
-    body = ical.feed_of_rendered(rendered, tzid, f"tourplanner — {user.name}", REFRESH_INTERVAL)
+        added.append(ical.render_event(event, who, tzid))
+    if len(added) > _INSERTED_AT_MOST:
+        rendered = sorted(rendered + added, key=ical.feed_order)
+    else:
+        for event in added:
+            bisect.insort(rendered, event, key=ical.feed_order)
+    body = ical.feed_of_ordered(rendered, tzid, f"tourplanner — {user.name}", REFRESH_INTERVAL)
     return Feed(body=body, etag=etag, last_modified=last_modified)
 
 
@@ -105,11 +117,7 @@ def _render_tours(
     """The person's events of these tours, read in full (a few queries whatever their number) and rendered."""
     email = user.email.lower()
     # The buses joined: one statement for the tours (most often the one that changed) and their buses.
-    tours = list(
-        db.session.scalars(
-            select(Tour).where(Tour.id.in_(tour_ids)).order_by(Tour.id).options(joinedload(Tour.buses))
-        ).unique()
-    )
+    tours = list(db.session.scalars(_tours_statement(), {"ids": tour_ids}).unique())
     loaded = TourData.load_many(tours)
     result: dict[int, tuple[ical.RenderedEvent, ...]] = {}
     for tour in tours:
@@ -127,6 +135,13 @@ def _render_tours(
             events[copy.uid] = ical.render_event(_live(copy, tour, states.get(copy.uid)), who, tzid)
         result[tour.id] = tuple(events.values())
     return result
+
+
+@lru_cache(maxsize=1)
+def _tours_statement():
+    """Tours (`ids`) with their buses joined, built once."""
+    ids = bindparam("ids", expanding=True)
+    return select(Tour).where(Tour.id.in_(ids)).order_by(Tour.id).options(joinedload(Tour.buses))
 
 
 def feed_validators(user: User, now: datetime | None = None) -> tuple[str, datetime]:

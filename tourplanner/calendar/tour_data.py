@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tourplanner.bookings.enums import BookingStatus
@@ -82,31 +83,18 @@ class TourData:
         data = {tour.id: cls(tour, [], {}, [], agenda=[]) for tour in tours}
         if not ids:
             return data
-        for booking in db.session.scalars(
-            select(Booking)
-            .where(Booking.tour_id.in_(ids), Booking.status == BookingStatus.CONFIRMED)
-            .options(joinedload(Booking.prescriber), selectinload(Booking.participants))
-            .order_by(Booking.id)
-        ):
+        bookings, stops, assignments, agenda = _many_statements()
+        given = {"ids": ids}
+        for booking in db.session.scalars(bookings, given):
             data[booking.tour_id].bookings.append(booking)
-        for stop in db.session.scalars(
-            select(Stop)
-            .where(Stop.tour_id.in_(ids))
-            .order_by(Stop.position)
-            .options(joinedload(Stop.slot).joinedload(Slot.site))
-        ):
+        for stop in db.session.scalars(stops, given):
             if stop.company_response is not VisitResponse.DECLINED:
                 data[stop.tour_id].stops_by_bus.setdefault(stop.bus_id, []).append(stop)
-        for assignment in db.session.scalars(
-            select(AmbassadorAssignment)
-            .where(AmbassadorAssignment.tour_id.in_(ids))
-            .options(joinedload(AmbassadorAssignment.user))
-            .order_by(AmbassadorAssignment.id)
-        ):
+        for assignment in db.session.scalars(assignments, given):
             data[assignment.tour_id].assignments.append(assignment)
         for tour in tours:
             data[tour.id].cohort = _cohort_of(tour)
-        for item in db.session.scalars(select(AgendaItem).where(AgendaItem.tour_id.in_(ids)).order_by(AgendaItem.id)):
+        for item in db.session.scalars(agenda, given):
             data[item.tour_id].agenda.append(item)
         return data
 
@@ -174,6 +162,33 @@ class TourData:
         if len(self.tour.buses) == 1:
             return sum(booking.seats for booking in self.bookings)
         return sum(booking.seats for booking in self.bookings if booking.bus_id == bus.id)
+
+
+@lru_cache(maxsize=1)
+def _many_statements():
+    """`load_many`'s statements, built once (a feed after a change runs them for one tour: building them
+    cost as much as running them), the tours' ids bound as `ids`."""
+    ids = bindparam("ids", expanding=True)
+    bookings = (
+        select(Booking)
+        .where(Booking.tour_id.in_(ids), Booking.status == BookingStatus.CONFIRMED)
+        .options(joinedload(Booking.prescriber), selectinload(Booking.participants))
+        .order_by(Booking.id)
+    )
+    stops = (
+        select(Stop)
+        .where(Stop.tour_id.in_(ids))
+        .order_by(Stop.position)
+        .options(joinedload(Stop.slot).joinedload(Slot.site))
+    )
+    assignments = (
+        select(AmbassadorAssignment)
+        .where(AmbassadorAssignment.tour_id.in_(ids))
+        .options(joinedload(AmbassadorAssignment.user))
+        .order_by(AmbassadorAssignment.id)
+    )
+    agenda = select(AgendaItem).where(AgendaItem.tour_id.in_(ids)).order_by(AgendaItem.id)
+    return bookings, stops, assignments, agenda
 
 
 def _cohort_of(tour: Tour) -> SeriesCalendar | None:
