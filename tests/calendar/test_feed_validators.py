@@ -4,7 +4,7 @@ change re-renders only the changed tour's events."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -192,6 +192,54 @@ def test_a_change_re_renders_only_the_changed_tour_and_gives_the_same_bytes_as_a
     cold = client.get(path)
     assert sorted(rendered[2]) == sorted(tour.id for tour in tours)
     assert cold.data == again.data
+
+
+def test_tours_that_join_leave_or_move_in_the_feed_give_the_same_bytes_as_a_cold_build(
+    api_as, client, make_tour, book, app, db, monkeypatch
+):
+    """The kept events are kept in feed order and the new ones inserted: a tour booked, a seat cancelled (shown
+    from its sent state) and a tour moved before the others, all at once, give the cold build's bytes, with
+    only those tours rendered again."""
+    from tourplanner.tours.models import Tour
+
+    api = api_as(Role.PRESCRIBER)
+    days = range(30, 36)
+    tours = [
+        make_tour(published=True, title=f"ZI Tour n°{n}", start=_at(day, 8), end=_at(day, 17))
+        for n, day in enumerate(days)
+    ]
+    bookings = [book(tour, api.user) for tour in tours[:5]]
+    settle_calendars()
+    rendered: list[list[int]] = []
+    real = feeds._render_tours
+    monkeypatch.setattr(feeds, "_render_tours", lambda user, ids, *more: rendered.append(ids) or real(user, ids, *more))
+    path = _feed_path(api)
+    first = client.get(path)
+    assert _text(first).count("BEGIN:VEVENT") == 5
+
+    book(tours[5], api.user)  # joins, last
+    booking_ops.cancel_booking(bookings[1], api.user)  # leaves, shown cancelled from its sent state
+    moved = db.session.get(Tour, tours[3].id)
+    moved.start_at, moved.end_at = _at(20, 8), _at(20, 17)  # now first
+    plan_changed(moved)
+    db.session.commit()
+    settle_calendars()
+    again = _changed(client, path, first)
+    assert sorted(rendered[1]) == sorted([tours[5].id, tours[3].id])
+    text = _text(again)
+    assert text.count("BEGIN:VEVENT") == 6 and "STATUS:CANCELLED" in text
+    assert text.index("ZI Tour n°3") < text.index("ZI Tour n°0") < text.index("ZI Tour n°5")
+
+    app.extensions.pop("tourplanner_feed_cache")
+    app.extensions.pop("tourplanner_feed_event_cache")
+    ical._vevent_text.cache_clear()
+    cold = client.get(path)
+    assert cold.data == again.data
+
+
+def _at(days: int, hour: int) -> datetime:
+    """A Paris time `days` after the frozen moment."""
+    return datetime.combine(MOMENT.date() + timedelta(days=days), time(hour), tzinfo=PARIS)
 
 
 def test_the_event_cache_keeps_one_entry_per_person_and_tour_within_its_bound():
