@@ -242,26 +242,41 @@ def _at(days: int, hour: int) -> datetime:
     return datetime.combine(MOMENT.date() + timedelta(days=days), time(hour), tzinfo=PARIS)
 
 
-def test_the_event_cache_keeps_one_entry_per_person_and_tour_within_its_bound():
-    """A newer stamp replaces the entry; another person or address misses; beyond the bound the least recently
-    used entries leave."""
+def test_the_event_cache_finds_the_changed_tours_and_keeps_one_entry_per_person_within_its_bound():
+    """A moved tour stamp or sent state makes its tour stale; another person or address misses; a tour gone from
+    the stamps is left out; the kept events come in feed order; beyond the bound the least recently used people
+    leave."""
     from tourplanner.calendar.feed_cache import EventCache
 
-    def events(text: bytes) -> tuple[ical.RenderedEvent, ...]:
-        return (ical.RenderedEvent("uid", MOMENT, MOMENT, text),)
+    def events(text: bytes, day: int = 0) -> tuple[ical.RenderedEvent, ...]:
+        start = MOMENT + timedelta(days=day)
+        return (ical.RenderedEvent(f"uid-{day}", start, start, text),)
 
     cache = EventCache(max_bytes=700)
-    cache.put(1, "a@x", 10, "s1", events(b"a" * 100))
-    assert cache.get_many(1, "a@x", {10: "s1"}) == (list(events(b"a" * 100)), {})
-    assert cache.get_many(1, "a@x", {10: "s2"}) == ([], {10: "s2"})
-    assert cache.get_many(1, "b@x", {10: "s1"}) == ([], {10: "s1"})
-    cache.put(1, "a@x", 10, "s2", events(b"b" * 100))
-    assert cache.get_many(1, "a@x", {10: "s1"})[1] == {10: "s1"}
-    cache.put(2, "c@x", 10, "s1", events(b"c" * 100))
-    cache.get_many(1, "a@x", {10: "s2"})  # used: person 2's entry is now the least recent
-    cache.put(3, "d@x", 10, "s1", events(b"d" * 100))
-    assert cache.get_many(2, "c@x", {10: "s1"})[1] == {10: "s1"}
-    assert cache.get_many(1, "a@x", {10: "s2"})[1] == {} and cache.get_many(3, "d@x", {10: "s1"})[1] == {}
+    first = cache.changes(1, "a@x", "10:1/t", None)
+    assert first.kept == [] and first.stale == [10]
+    cache.put(1, "a@x", first, {10: events(b"a" * 100)})
+    assert cache.changes(1, "a@x", "10:1/t", None).kept == list(events(b"a" * 100))
+    assert cache.changes(1, "a@x", "10:1/t", None).stale == []
+    assert cache.changes(1, "a@x", "10:2/t", None).stale == [10]  # the tour moved
+    assert cache.changes(1, "a@x", "10:1/t", "10:uid/1/t").stale == [10]  # a state of it was sent
+    assert cache.changes(1, "a@x", "10:1/t", "11:uid/1/t").stale == []  # a state of a tour not shown
+    assert cache.changes(1, "b@x", "10:1/t", None).stale == [10]  # another address
+    assert cache.changes(1, "a@x", None, None).kept == []  # the tour left the feed
+
+    both = cache.changes(1, "a@x", "11:1/t;10:1/t", None)
+    assert both.stale == [11]
+    cache.put(1, "a@x", both, {11: events(b"b" * 100, day=-1)})
+    assert cache.changes(1, "a@x", "10:1/t;11:1/t", None).kept == [*events(b"b" * 100, -1), *events(b"a" * 100)]
+    left = cache.changes(1, "a@x", "11:1/t", None)
+    assert left.kept == list(events(b"b" * 100, -1)) and left.stale == []
+    cache.put(1, "a@x", left, {})  # 300 bytes again
+
+    cache.put(2, "c@x", cache.changes(2, "c@x", "10:1/t", None), {10: events(b"c" * 100)})
+    cache.changes(1, "a@x", "11:1/t", None)  # used: person 2's entry is now the least recent
+    cache.put(3, "d@x", cache.changes(3, "d@x", "10:1/t", None), {10: events(b"d" * 100)})
+    assert cache.changes(2, "c@x", "10:1/t", None).stale == [10]
+    assert cache.changes(1, "a@x", "11:1/t", None).stale == [] and cache.changes(3, "d@x", "10:1/t", None).stale == []
 
 
 def _selects(db, call) -> list[str]:

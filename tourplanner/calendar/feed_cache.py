@@ -63,14 +63,18 @@ class FeedCache:
 
 
 class _Kept:
-    """One person's kept events: by tour with their stamp, and all of them in feed order with their tour."""
+    """One person's kept events: by tour, all of them in feed order with their tour, and the stamps they were
+    rendered at (see `EventCache`)."""
 
-    __slots__ = ("person", "tours", "ordered", "size")
+    __slots__ = ("person", "tours", "ordered", "stamps", "sent", "size")
 
     def __init__(self, person: object) -> None:
         self.person = person
-        self.tours: dict[int, tuple[object, tuple[ical.RenderedEvent, ...], int]] = {}
+        self.tours: dict[int, tuple[tuple[ical.RenderedEvent, ...], int]] = {}
         self.ordered: list[tuple[int, ical.RenderedEvent]] = []
+        #: The tours' stamps ("id:revision/updated") and the sent states' text they were rendered at.
+        self.stamps: frozenset[str] = frozenset()
+        self.sent: str | None = None
         self.size = 0
 
 
@@ -78,18 +82,39 @@ def _order(item: tuple[int, ical.RenderedEvent]) -> tuple[datetime, str]:
     return ical.feed_order(item[1])
 
 
+def _sent_by_tour(text: str | None) -> dict[str, str]:
+    return dict(item.split(":", 1) for item in text.split(";")) if text else {}
+
+
+def _tour_id(stamp: str) -> int:
+    return int(stamp.split(":", 1)[0])
+
+
 #: Beyond this many new events, a person's kept order is sorted again rather than inserted into.
 _INSERTED_AT_MOST = 32
 
 
-class EventCache:
-    """Each person's rendered events of each tour, with the stamp they were rendered at, kept in feed order.
+@dataclass(frozen=True)
+class Changes:
+    """What a feed reads of its kept events: those of unchanged tours in feed order, the tours to render again,
+    and the stamps to keep them under."""
 
-    The stamp is what determines those events (the tour's revision and last update, the
-    person's sent states of it, the person's address and role): the same premise as the
-    feed's validators. After one tour changes, a feed renders that tour's events only and
-    takes the others' kept text already in feed order: one pass over them, no sort. One entry
-    per person (user id), the least recently used out first beyond the bound in bytes.
+    kept: list[ical.RenderedEvent]
+    stale: list[int]
+    stamps: frozenset[str]
+    sent: str | None
+
+
+class EventCache:
+    """Each person's rendered events of each tour, kept in feed order with the stamps they were rendered at.
+
+    The stamps are what determines those events (see `feed_queries.tour_stamps`): per tour its
+    revision and last update, and the person's sent states of it, all of them as two texts; with
+    the person's address and role, the same premise as the feed's validators. After one tour
+    changes, a feed compares the tours' stamps as sets (the changed ones are the new set less the
+    kept one), the sent states' text whole (parsed only when it moved), renders the changed tours'
+    events only and takes the others' kept text already in feed order: one pass over them, no
+    sort. One entry per person (user id), the least recently used out first beyond the bound in bytes.
     """
 
     def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
@@ -98,59 +123,60 @@ class EventCache:
         self._size = 0
         self._lock = threading.Lock()
 
-    def get_many(
-        self, user_id: int, person: object, stamps: dict[int, object]
-    ) -> tuple[list[ical.RenderedEvent], dict[int, object]]:
-        """The person's kept events of the tours whose stamp is unchanged, in feed order (`ical.feed_order`),
-        and the tours to render, with their stamp."""
+    def changes(self, user_id: int, person: object, tours: str | None, sent: str | None) -> Changes:
+        """The person's kept events of the tours whose stamp is unchanged, and the tours to render again.
+
+        `tours`: the tours' stamps joined by ";"; `sent`: the person's sent states as "tour id:text" joined by ";".
+        """
+        stamps = frozenset(tours.split(";")) if tours else frozenset()
         with self._lock:
             entry = self._entries.get(user_id)
             if entry is None or entry.person != person:
-                return [], dict(stamps)
+                return Changes([], [_tour_id(stamp) for stamp in stamps], stamps, sent)
             self._entries.move_to_end(user_id)
-            tours = entry.tours
-            stale: dict[int, object] = {}
-            for tour_id, stamp in stamps.items():
-                found = tours.get(tour_id)
-                if found is None or found[0] != stamp:
-                    stale[tour_id] = stamp
-            left_out = stale.keys() | (tours.keys() - stamps.keys())
+            stale = {_tour_id(stamp) for stamp in stamps - entry.stamps}
+            if sent != entry.sent:
+                before, now = _sent_by_tour(entry.sent), _sent_by_tour(sent)
+                moved = {int(tour) for tour in before.keys() | now.keys() if before.get(tour) != now.get(tour)}
+                stale |= moved & {_tour_id(stamp) for stamp in stamps}
+            left_out = stale | {_tour_id(stamp) for stamp in entry.stamps - stamps}
             if left_out:
-                return [event for tour_id, event in entry.ordered if tour_id not in left_out], stale
-            return [event for _, event in entry.ordered], stale
+                kept = [event for tour_id, event in entry.ordered if tour_id not in left_out]
+            else:
+                kept = [event for _, event in entry.ordered]
+        return Changes(kept, sorted(stale), stamps, sent)
 
     def put(
-        self, user_id: int, person: object, tour_id: int, stamp: object, events: tuple[ical.RenderedEvent, ...]
+        self, user_id: int, person: object, changes: Changes, rendered: dict[int, tuple[ical.RenderedEvent, ...]]
     ) -> None:
-        """Keep the person's events of the tour at `stamp`, in place of any older ones."""
-        self.put_many(user_id, person, {tour_id: (stamp, events)})
-
-    def put_many(
-        self, user_id: int, person: object, rendered: dict[int, tuple[object, tuple[ical.RenderedEvent, ...]]]
-    ) -> None:
-        """Keep the person's events of these tours, each at its stamp, in place of any older ones."""
+        """Keep the events of the tours rendered again (`changes.stale`), and the stamps of all."""
         with self._lock:
             entry = self._entries.pop(user_id, None)
             if entry is not None:
                 self._size -= entry.size
             if entry is None or entry.person != person:
                 entry = _Kept(person)
-            replaced = [tour_id for tour_id in rendered if tour_id in entry.tours]
-            if replaced:
-                gone = set(replaced)
+            shown = {_tour_id(stamp) for stamp in changes.stamps} if entry.stamps != changes.stamps else None
+            gone = set(rendered) | (
+                {tour_id for tour_id in entry.tours if tour_id not in shown} if shown is not None else set()
+            )
+            gone &= entry.tours.keys()
+            if gone:
                 entry.ordered = [item for item in entry.ordered if item[0] not in gone]
+                for tour_id in gone:
+                    entry.size -= entry.tours.pop(tour_id)[1]
             added: list[tuple[int, ical.RenderedEvent]] = []
-            for tour_id, (stamp, events) in rendered.items():
+            for tour_id, events in rendered.items():
                 size = sum(len(event.text) for event in events) + 200
-                old = entry.tours.get(tour_id)
-                entry.size += size - (old[2] if old is not None else 0)
-                entry.tours[tour_id] = (stamp, events, size)
+                entry.size += size
+                entry.tours[tour_id] = (events, size)
                 added += ((tour_id, event) for event in events)
             if len(added) > _INSERTED_AT_MOST:
                 entry.ordered = sorted(entry.ordered + added, key=_order)
             else:
                 for item in added:
                     bisect.insort(entry.ordered, item, key=_order)
+            entry.stamps, entry.sent = changes.stamps, changes.sent
             if entry.size > self.max_bytes:
                 return
             self._entries[user_id] = entry

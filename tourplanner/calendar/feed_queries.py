@@ -101,14 +101,15 @@ def _stamps_statement(company: bool):
     return select(tours, sent)
 
 
-def tour_stamps(user: User, now: datetime) -> dict[int, tuple[str, str | None]]:
-    """Each tour of the user's feed with what changes whenever its events for the user may have: the tour's
-    revision and last update, and the person's sent states of it.
+def tour_stamps(user: User, now: datetime) -> tuple[str | None, str | None]:
+    """What changes whenever the events of a tour of the user's feed may have, as two texts (see `feed_cache`):
+    each tour's id, revision and last update ("id:revision/updated", joined by ";"); and the person's sent
+    states of each tour ("id:" then the states' UIDs, SEQUENCEs and last updates, joined by ";").
 
     (Should the database list a tour's states in another order from one statement to the next,
     the tour's events are only rendered again: to the same text.)
     """
-    tours_text, sent_text = (
+    tours, sent = (
         db.session.connection()
         .execute(
             _stamps_statement(is_company(user)),
@@ -116,12 +117,7 @@ def tour_stamps(user: User, now: datetime) -> dict[int, tuple[str, str | None]]:
         )
         .one()
     )
-    sent = dict(item.split(":", 1) for item in sent_text.split(";")) if sent_text else {}
-    stamps: dict[int, tuple[str, str | None]] = {}
-    for item in tours_text.split(";") if tours_text else ():
-        tour_id, stamp = item.split(":", 1)
-        stamps[int(tour_id)] = (stamp, sent.get(tour_id))
-    return stamps
+    return tours, sent
 
 
 @lru_cache(maxsize=1)

@@ -66,19 +66,18 @@ def build_feed(user: User, validators: tuple[str, datetime] | None = None) -> Fe
     who = organizer()
     cache: EventCache = current_app.extensions.setdefault("tourplanner_feed_event_cache", EventCache())
     person = (email, user.role.value, user.organisation_id)
-    stamps = tour_stamps(user, now)
-    rendered, stale = cache.get_many(user.id, person, stamps)
+    changes = cache.changes(user.id, person, *tour_stamps(user, now))
+    rendered, stale = changes.kept, changes.stale
     # The sent states in full: of the tours to render, and the cancelled ones (shown from their snapshot).
     states_by_tour: dict[int, list[Row]] = {}
     for state in db.session.execute(states_statement(), {"email": email, "tour_ids": list(stale)}):
         states_by_tour.setdefault(state.tour_id, []).append(state)
     # `rendered` is in feed order; the few new events are inserted into it (many are sorted with it).
     added: list[ical.RenderedEvent] = []
-    if stale:
-        fresh = _render_tours(user, list(stale), states_by_tour, who, tzid)
-        cache.put_many(user.id, person, {tour_id: (stale[tour_id], events) for tour_id, events in fresh.items()})
-        for events in fresh.values():
-            added += events
+    fresh = _render_tours(user, stale, states_by_tour, who, tzid) if stale else {}
+    cache.put(user.id, person, changes, fresh)
+    for events in fresh.values():
+        added += events
     cancelled = [
         state for states in states_by_tour.values() for state in states if state.status is EventStatus.CANCELLED
     ]
