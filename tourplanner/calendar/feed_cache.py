@@ -101,6 +101,9 @@ class Changes:
 
     kept: list[ical.RenderedEvent]
     stale: list[int]
+    #: The kept tours no longer in the feed, and the kept stamps they were found against.
+    gone: frozenset[int]
+    base: frozenset[str] | None
     stamps: frozenset[str]
     sent: str | None
 
@@ -132,19 +135,20 @@ class EventCache:
         with self._lock:
             entry = self._entries.get(user_id)
             if entry is None or entry.person != person:
-                return Changes([], [_tour_id(stamp) for stamp in stamps], stamps, sent)
+                return Changes([], [_tour_id(stamp) for stamp in stamps], frozenset(), None, stamps, sent)
             self._entries.move_to_end(user_id)
             stale = {_tour_id(stamp) for stamp in stamps - entry.stamps}
             if sent != entry.sent:
                 before, now = _sent_by_tour(entry.sent), _sent_by_tour(sent)
                 moved = {int(tour) for tour in before.keys() | now.keys() if before.get(tour) != now.get(tour)}
                 stale |= moved & {_tour_id(stamp) for stamp in stamps}
-            left_out = stale | {_tour_id(stamp) for stamp in entry.stamps - stamps}
+            gone = frozenset(_tour_id(stamp) for stamp in entry.stamps - stamps) - stale
+            left_out = stale | gone
             if left_out:
                 kept = [event for tour_id, event in entry.ordered if tour_id not in left_out]
             else:
                 kept = [event for _, event in entry.ordered]
-        return Changes(kept, sorted(stale), stamps, sent)
+            return Changes(kept, sorted(stale), gone, entry.stamps, stamps, sent)
 
     def put(
         self, user_id: int, person: object, changes: Changes, rendered: dict[int, tuple[ical.RenderedEvent, ...]]
@@ -156,10 +160,13 @@ class EventCache:
                 self._size -= entry.size
             if entry is None or entry.person != person:
                 entry = _Kept(person)
-            shown = {_tour_id(stamp) for stamp in changes.stamps} if entry.stamps != changes.stamps else None
-            gone = set(rendered) | (
-                {tour_id for tour_id in entry.tours if tour_id not in shown} if shown is not None else set()
-            )
+            # Only the tours of these stamps stay: those found gone against the kept stamps, or (should another
+            # request have kept other stamps since) every kept tour not among these.
+            if changes.base is entry.stamps:
+                gone = rendered.keys() | changes.gone
+            else:
+                shown = {_tour_id(stamp) for stamp in changes.stamps}
+                gone = rendered.keys() | {tour_id for tour_id in entry.tours if tour_id not in shown}
             gone &= entry.tours.keys()
             if gone:
                 entry.ordered = [item for item in entry.ordered if item[0] not in gone]

@@ -73,8 +73,8 @@ class TourData:
         """The same for many tours at once, in a few queries whatever their number (a feed).
 
         The rows each row needs one of (a booking's prescriber, a stop's slot and site, an
-        ambassador's user) come joined to it: a statement less for each, which is most of the
-        cost when one tour changed and is read again.
+        ambassador's user) and a booking's participants come joined to it: a statement less for
+        each, which is most of the cost when one tour changed and is read again.
 
         The tours' buses are expected loaded with them (`joinedload(Tour.buses)`): bookings' and
         ambassadors' buses are then found among them, without a query.
@@ -85,7 +85,7 @@ class TourData:
             return data
         bookings, stops, assignments, agenda = _many_statements()
         given = {"ids": ids}
-        for booking in db.session.scalars(bookings, given):
+        for booking in db.session.scalars(bookings, given).unique():
             data[booking.tour_id].bookings.append(booking)
         for stop in db.session.scalars(stops, given):
             if stop.company_response is not VisitResponse.DECLINED:
@@ -172,7 +172,7 @@ def _many_statements():
     bookings = (
         select(Booking)
         .where(Booking.tour_id.in_(ids), Booking.status == BookingStatus.CONFIRMED)
-        .options(joinedload(Booking.prescriber), selectinload(Booking.participants))
+        .options(joinedload(Booking.prescriber), joinedload(Booking.participants))
         .order_by(Booking.id)
     )
     stops = (
