@@ -286,12 +286,13 @@ def _selects(db, call) -> list[str]:
     return selects(sent)
 
 
-def test_the_first_answer_after_a_change_reads_the_feed_in_nine_statements(
+def test_the_first_answer_after_a_change_reads_the_feed_in_eight_statements(
     api_as, client, make_tour, make_site, add_stop, book, make_user, db
 ):
     """Token, validators, every tour's stamp (one row), the sent states, then the changed tour with its rows
-    joined (tour and buses, bookings with prescribers and participants, stops with slots and sites, ambassadors
-    with their users, agenda): nine statements, whatever the number of tours kept."""
+    joined (tour and buses with which kinds of rows it has, bookings with prescribers and participants, stops
+    with slots and sites, ambassadors with their users; no agenda read, it has none): eight statements,
+    whatever the number of tours kept."""
     api = api_as(Role.PRESCRIBER)
     tours = [make_tour(published=True, title=f"ZI Tour n°{n}") for n in range(4)]
     for tour in tours:
@@ -314,7 +315,47 @@ def test_the_first_answer_after_a_change_reads_the_feed_in_nine_statements(
     ]
     assert answers[0].status_code == 200 and answers[0].headers["ETag"] != first.headers["ETag"]
     assert "ZI Tour n°0 au nouveau titre" in _text(answers[0])
-    assert len(selects) == 9, "\n".join(s[:150].replace("\n", " ") for s in selects)
+    assert len(selects) == 8, "\n".join(s[:150].replace("\n", " ") for s in selects)
+
+
+def test_a_tours_agenda_is_read_for_its_feed_event_and_a_new_one_shows_after_the_change(
+    api_as, client, make_tour, book, db
+):
+    """The agenda rows are read when the changed tour has some (the kinds of rows it has come with it): the feed's
+    event carries the agenda, and the new place once the organiser moves a step."""
+    from tourplanner.company_visits import operations as visit_ops
+    from tourplanner.tours.enums import TourKind
+
+    organiser = api_as(Role.ORGANISER).user
+    api = api_as(Role.PRESCRIBER)
+    tour = make_tour(
+        published=True,
+        organiser=organiser,
+        kind=TourKind.COMPANY_VISIT,
+        start=_at(7, 8),
+        end=_at(7, 12),
+        booking_deadline=_at(5, 18),
+    )
+    other = make_tour(published=True, title="ZI Tour sans déroulé")
+    book(tour, api.user)
+    book(other, api.user)
+
+    def agenda(place: str) -> list:
+        steps = list(visit_ops.STEPS)
+        return [visit_ops.AgendaEntry(step, _at(7, 8 + n), place if n == 1 else "Gare") for n, step in enumerate(steps)]
+
+    visit_ops.set_agenda(tour, agenda("Chantier du quai"), organiser)
+    db.session.commit()
+    settle_calendars()
+    path = _feed_path(api)
+    first = client.get(path)
+    assert "Chantier du quai" in _text(first)
+
+    visit_ops.set_agenda(tour, agenda("Atelier de la Vallée"), organiser)
+    db.session.commit()
+    settle_calendars()
+    text = _text(_changed(client, path, first))
+    assert "Atelier de la Vallée" in text and "Chantier du quai" not in text
 
 
 def test_an_invitation_sent_alone_re_renders_its_tour_with_the_new_sequence(

@@ -25,7 +25,7 @@ from tourplanner.calendar.feed_queries import (
     tour_stamps,
     validators_statement,
 )
-from tourplanner.calendar.tour_data import TourData
+from tourplanner.calendar.tour_data import RowsPresent, TourData
 from tourplanner.db import utcnow
 from tourplanner.extensions import db
 from tourplanner.tours.enums import TourStatus
@@ -116,8 +116,10 @@ def _render_tours(
     """The person's events of these tours, read in full (a few queries whatever their number) and rendered."""
     email = user.email.lower()
     # The buses joined: one statement for the tours (most often the one that changed) and their buses.
-    tours = list(db.session.scalars(_tours_statement(), {"ids": tour_ids}).unique())
-    loaded = TourData.load_many(tours)
+    # With each tour, whether it has stops, ambassadors, agenda rows: the statements of those it has not are saved.
+    rows = db.session.execute(_tours_statement(), {"ids": tour_ids}).unique().all()
+    tours = [row[0] for row in rows]
+    loaded = TourData.load_many(tours, RowsPresent.of(rows))
     result: dict[int, tuple[ical.RenderedEvent, ...]] = {}
     for tour in tours:
         states = {state.uid: state for state in states_by_tour.get(tour.id, [])}
@@ -138,9 +140,11 @@ def _render_tours(
 
 @lru_cache(maxsize=1)
 def _tours_statement():
-    """Tours (`ids`) with their buses joined, built once."""
+    """Tours (`ids`) with their buses joined, and which kinds of rows each has (`RowsPresent`), built once."""
     ids = bindparam("ids", expanding=True)
-    return select(Tour).where(Tour.id.in_(ids)).order_by(Tour.id).options(joinedload(Tour.buses))
+    return (
+        select(Tour, *RowsPresent.columns()).where(Tour.id.in_(ids)).order_by(Tour.id).options(joinedload(Tour.buses))
+    )
 
 
 def feed_validators(user: User, now: datetime | None = None) -> tuple[str, datetime]:

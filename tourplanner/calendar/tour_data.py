@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tourplanner.bookings.enums import BookingStatus
@@ -22,6 +22,29 @@ from tourplanner.sites.enums import VisitResponse
 from tourplanner.sites.models import Slot
 from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour
+
+
+@dataclass(frozen=True)
+class RowsPresent:
+    """Which kinds of rows some of the tours being read have (all of them when not known)."""
+
+    stops: bool = True
+    assignments: bool = True
+    agenda: bool = True
+
+    @staticmethod
+    def columns() -> tuple:
+        """Whether a tour has stops, ambassadors, agenda rows: three columns to select with the tour (each an
+        indexed lookup), so that `load_many` queries only the kinds that some of its tours have."""
+        return tuple(
+            exists().where(model.tour_id == Tour.id).correlate(Tour)
+            for model in (Stop, AmbassadorAssignment, AgendaItem)
+        )
+
+    @classmethod
+    def of(cls, rows: list) -> RowsPresent:
+        """From rows of (tour, *`columns()`)."""
+        return cls(*(any(row[n] for row in rows) for n in (1, 2, 3)))
 
 
 @dataclass
@@ -69,7 +92,7 @@ class TourData:
         return cls(tour, bookings, stops_by_bus, assignments, _cohort_of(tour))
 
     @classmethod
-    def load_many(cls, tours: list[Tour]) -> dict[int, TourData]:
+    def load_many(cls, tours: list[Tour], present: RowsPresent | None = None) -> dict[int, TourData]:
         """The same for many tours at once, in a few queries whatever their number (a feed).
 
         The rows each row needs one of (a booking's prescriber, a stop's slot and site, an
@@ -77,7 +100,8 @@ class TourData:
         each, which is most of the cost when one tour changed and is read again.
 
         The tours' buses are expected loaded with them (`joinedload(Tour.buses)`): bookings' and
-        ambassadors' buses are then found among them, without a query.
+        ambassadors' buses are then found among them, without a query. With `present` (read with
+        the tours, see `RowsPresent.columns`), the kinds of rows none of them has are not queried.
         """
         ids = [tour.id for tour in tours]
         data = {tour.id: cls(tour, [], {}, [], agenda=[]) for tour in tours}
@@ -87,14 +111,15 @@ class TourData:
         given = {"ids": ids}
         for booking in db.session.scalars(bookings, given).unique():
             data[booking.tour_id].bookings.append(booking)
-        for stop in db.session.scalars(stops, given):
+        present = present or RowsPresent()
+        for stop in db.session.scalars(stops, given) if present.stops else ():
             if stop.company_response is not VisitResponse.DECLINED:
                 data[stop.tour_id].stops_by_bus.setdefault(stop.bus_id, []).append(stop)
-        for assignment in db.session.scalars(assignments, given):
+        for assignment in db.session.scalars(assignments, given) if present.assignments else ():
             data[assignment.tour_id].assignments.append(assignment)
         for tour in tours:
             data[tour.id].cohort = _cohort_of(tour)
-        for item in db.session.scalars(agenda, given):
+        for item in db.session.scalars(agenda, given) if present.agenda else ():
             data[item.tour_id].agenda.append(item)
         return data
 
