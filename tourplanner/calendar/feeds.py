@@ -70,7 +70,8 @@ def build_feed(user: User, validators: tuple[str, datetime] | None = None) -> Fe
     rendered, stale = changes.kept, changes.stale
     # The sent states in full: of the tours to render, and the cancelled ones (shown from their snapshot).
     states_by_tour: dict[int, list[Row]] = {}
-    for state in db.session.execute(states_statement(), {"email": email, "tour_ids": list(stale)}):
+    # On the connection: a Core statement needs none of the ORM session's machinery.
+    for state in db.session.connection().execute(states_statement(), {"email": email, "tour_ids": stale}):
         states_by_tour.setdefault(state.tour_id, []).append(state)
     # `rendered` is in feed order; the few new events are inserted into it (many are sorted with it).
     added: list[ical.RenderedEvent] = []
