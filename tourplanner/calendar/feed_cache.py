@@ -26,7 +26,7 @@ CACHE_BYTES = 64 * 1024 * 1024
 
 
 class FeedCache:
-    """Rendered feed bodies by (user id, ETag), least recently used out first, bounded in bytes.
+    """Rendered feed bodies by user id with their ETag, least recently used out first, bounded in bytes.
 
     The ETag is derived from everything that changes a feed's content (see `feeds.feed_validators`):
     a client holding it is answered 304 without a render, so a client without it can be sent
@@ -36,26 +36,29 @@ class FeedCache:
 
     def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
         self.max_bytes = max_bytes
-        self._bodies: OrderedDict[tuple[int, str], Feed] = OrderedDict()
+        # One body per user (a newer ETag replaces it): found by user id, whatever the number kept.
+        self._bodies: OrderedDict[int, Feed] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
     def get(self, user_id: int, etag: str) -> Feed | None:
         """The feed rendered for this user at this ETag, if still kept."""
         with self._lock:
-            found = self._bodies.get((user_id, etag))
-            if found is not None:
-                self._bodies.move_to_end((user_id, etag))
+            found = self._bodies.get(user_id)
+            if found is None or found.etag != etag:
+                return None
+            self._bodies.move_to_end(user_id)
             return found
 
     def put(self, user_id: int, rendered: Feed) -> None:
-        """Keep a rendered feed, dropping the user's older ones and the least recently used beyond the bound."""
+        """Keep a rendered feed, dropping the user's older one and the least recently used beyond the bound."""
         if len(rendered.body) > self.max_bytes:
             return
         with self._lock:
-            for key in [key for key in self._bodies if key[0] == user_id]:
-                self._size -= len(self._bodies.pop(key).body)
-            self._bodies[(user_id, rendered.etag)] = rendered
+            old = self._bodies.pop(user_id, None)
+            if old is not None:
+                self._size -= len(old.body)
+            self._bodies[user_id] = rendered
             self._size += len(rendered.body)
             while self._size > self.max_bytes:
                 _, dropped = self._bodies.popitem(last=False)
