@@ -4,7 +4,7 @@ change re-renders only the changed tour's events."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -194,26 +194,89 @@ def test_a_change_re_renders_only_the_changed_tour_and_gives_the_same_bytes_as_a
     assert cold.data == again.data
 
 
-def test_the_event_cache_keeps_one_entry_per_person_and_tour_within_its_bound():
-    """A newer stamp replaces the entry; another person or address misses; beyond the bound the least recently
-    used entries leave."""
+def test_tours_that_join_leave_or_move_in_the_feed_give_the_same_bytes_as_a_cold_build(
+    api_as, client, make_tour, book, app, db, monkeypatch
+):
+    """The kept events are kept in feed order and the new ones inserted: a tour booked, a seat cancelled (shown
+    from its sent state) and a tour moved before the others, all at once, give the cold build's bytes, with
+    only those tours rendered again."""
+    from tourplanner.tours.models import Tour
+
+    api = api_as(Role.PRESCRIBER)
+    days = range(30, 36)
+    tours = [
+        make_tour(published=True, title=f"ZI Tour n°{n}", start=_at(day, 8), end=_at(day, 17))
+        for n, day in enumerate(days)
+    ]
+    bookings = [book(tour, api.user) for tour in tours[:5]]
+    settle_calendars()
+    rendered: list[list[int]] = []
+    real = feeds._render_tours
+    monkeypatch.setattr(feeds, "_render_tours", lambda user, ids, *more: rendered.append(ids) or real(user, ids, *more))
+    path = _feed_path(api)
+    first = client.get(path)
+    assert _text(first).count("BEGIN:VEVENT") == 5
+
+    book(tours[5], api.user)  # joins, last
+    booking_ops.cancel_booking(bookings[1], api.user)  # leaves, shown cancelled from its sent state
+    moved = db.session.get(Tour, tours[3].id)
+    moved.start_at, moved.end_at = _at(20, 8), _at(20, 17)  # now first
+    plan_changed(moved)
+    db.session.commit()
+    settle_calendars()
+    again = _changed(client, path, first)
+    assert sorted(rendered[1]) == sorted([tours[5].id, tours[3].id])
+    text = _text(again)
+    assert text.count("BEGIN:VEVENT") == 6 and "STATUS:CANCELLED" in text
+    assert text.index("ZI Tour n°3") < text.index("ZI Tour n°0") < text.index("ZI Tour n°5")
+
+    app.extensions.pop("tourplanner_feed_cache")
+    app.extensions.pop("tourplanner_feed_event_cache")
+    ical._vevent_text.cache_clear()
+    cold = client.get(path)
+    assert cold.data == again.data
+
+
+def _at(days: int, hour: int) -> datetime:
+    """A Paris time `days` after the frozen moment."""
+    return datetime.combine(MOMENT.date() + timedelta(days=days), time(hour), tzinfo=PARIS)
+
+
+def test_the_event_cache_finds_the_changed_tours_and_keeps_one_entry_per_person_within_its_bound():
+    """A moved tour stamp or sent state makes its tour stale; another person or address misses; a tour gone from
+    the stamps is left out; the kept events come in feed order; beyond the bound the least recently used people
+    leave."""
     from tourplanner.calendar.feed_cache import EventCache
 
-    def events(text: bytes) -> tuple[ical.RenderedEvent, ...]:
-        return (ical.RenderedEvent("uid", MOMENT, MOMENT, text),)
+    def events(text: bytes, day: int = 0) -> tuple[ical.RenderedEvent, ...]:
+        start = MOMENT + timedelta(days=day)
+        return (ical.RenderedEvent(f"uid-{day}", start, start, text),)
 
     cache = EventCache(max_bytes=700)
-    cache.put(1, "a@x", 10, "s1", events(b"a" * 100))
-    assert cache.get_many(1, "a@x", {10: "s1"}) == (list(events(b"a" * 100)), {})
-    assert cache.get_many(1, "a@x", {10: "s2"}) == ([], {10: "s2"})
-    assert cache.get_many(1, "b@x", {10: "s1"}) == ([], {10: "s1"})
-    cache.put(1, "a@x", 10, "s2", events(b"b" * 100))
-    assert cache.get_many(1, "a@x", {10: "s1"})[1] == {10: "s1"}
-    cache.put(2, "c@x", 10, "s1", events(b"c" * 100))
-    cache.get_many(1, "a@x", {10: "s2"})  # used: person 2's entry is now the least recent
-    cache.put(3, "d@x", 10, "s1", events(b"d" * 100))
-    assert cache.get_many(2, "c@x", {10: "s1"})[1] == {10: "s1"}
-    assert cache.get_many(1, "a@x", {10: "s2"})[1] == {} and cache.get_many(3, "d@x", {10: "s1"})[1] == {}
+    first = cache.changes(1, "a@x", "10:1/t", None)
+    assert first.kept == [] and first.stale == [10]
+    cache.put(1, "a@x", first, {10: events(b"a" * 100)})
+    assert cache.changes(1, "a@x", "10:1/t", None).kept == list(events(b"a" * 100))
+    assert cache.changes(1, "a@x", "10:1/t", None).stale == []
+    assert cache.changes(1, "a@x", "10:2/t", None).stale == [10]  # the tour moved
+    assert cache.changes(1, "a@x", "10:1/t", "10:uid/1/t").stale == [10]  # a state of it was sent
+    assert cache.changes(1, "a@x", "10:1/t", "11:uid/1/t").stale == []  # a state of a tour not shown
+    assert cache.changes(1, "b@x", "10:1/t", None).stale == [10]  # another address
+    assert cache.changes(1, "a@x", None, None).kept == []  # the tour left the feed
+
+    both = cache.changes(1, "a@x", "11:1/t;10:1/t", None)
+    assert both.stale == [11]
+    cache.put(1, "a@x", both, {11: events(b"b" * 100, day=-1)})
+    assert cache.changes(1, "a@x", "10:1/t;11:1/t", None).kept == [*events(b"b" * 100, -1), *events(b"a" * 100)]
+    left = cache.changes(1, "a@x", "11:1/t", None)
+    assert left.kept == list(events(b"b" * 100, -1)) and left.stale == []
+    cache.put(1, "a@x", left, {})  # 300 bytes again
+
+    cache.put(2, "c@x", cache.changes(2, "c@x", "10:1/t", None), {10: events(b"c" * 100)})
+    cache.changes(1, "a@x", "11:1/t", None)  # used: person 2's entry is now the least recent
+    cache.put(3, "d@x", cache.changes(3, "d@x", "10:1/t", None), {10: events(b"d" * 100)})
+    assert cache.changes(2, "c@x", "10:1/t", None).stale == [10]
+    assert cache.changes(1, "a@x", "11:1/t", None).stale == [] and cache.changes(3, "d@x", "10:1/t", None).stale == []
 
 
 def _selects(db, call) -> list[str]:
@@ -223,12 +286,13 @@ def _selects(db, call) -> list[str]:
     return selects(sent)
 
 
-def test_the_first_answer_after_a_change_reads_the_feed_in_ten_statements(
+def test_the_first_answer_after_a_change_reads_the_feed_in_eight_statements(
     api_as, client, make_tour, make_site, add_stop, book, make_user, db
 ):
     """Token, validators, every tour's stamp (one row), the sent states, then the changed tour with its rows
-    joined (tour and buses, bookings and prescribers, participants, stops with slots and sites, ambassadors
-    with their users, agenda): ten statements, whatever the number of tours kept."""
+    joined (tour and buses with which kinds of rows it has, bookings with prescribers and participants, stops
+    with slots and sites, ambassadors with their users; no agenda read, it has none): eight statements,
+    whatever the number of tours kept."""
     api = api_as(Role.PRESCRIBER)
     tours = [make_tour(published=True, title=f"ZI Tour n°{n}") for n in range(4)]
     for tour in tours:
@@ -251,7 +315,47 @@ def test_the_first_answer_after_a_change_reads_the_feed_in_ten_statements(
     ]
     assert answers[0].status_code == 200 and answers[0].headers["ETag"] != first.headers["ETag"]
     assert "ZI Tour n°0 au nouveau titre" in _text(answers[0])
-    assert len(selects) == 10, "\n".join(s[:150].replace("\n", " ") for s in selects)
+    assert len(selects) == 8, "\n".join(s[:150].replace("\n", " ") for s in selects)
+
+
+def test_a_tours_agenda_is_read_for_its_feed_event_and_a_new_one_shows_after_the_change(
+    api_as, client, make_tour, book, db
+):
+    """The agenda rows are read when the changed tour has some (the kinds of rows it has come with it): the feed's
+    event carries the agenda, and the new place once the organiser moves a step."""
+    from tourplanner.company_visits import operations as visit_ops
+    from tourplanner.tours.enums import TourKind
+
+    organiser = api_as(Role.ORGANISER).user
+    api = api_as(Role.PRESCRIBER)
+    tour = make_tour(
+        published=True,
+        organiser=organiser,
+        kind=TourKind.COMPANY_VISIT,
+        start=_at(7, 8),
+        end=_at(7, 12),
+        booking_deadline=_at(5, 18),
+    )
+    other = make_tour(published=True, title="ZI Tour sans déroulé")
+    book(tour, api.user)
+    book(other, api.user)
+
+    def agenda(place: str) -> list:
+        steps = list(visit_ops.STEPS)
+        return [visit_ops.AgendaEntry(step, _at(7, 8 + n), place if n == 1 else "Gare") for n, step in enumerate(steps)]
+
+    visit_ops.set_agenda(tour, agenda("Chantier du quai"), organiser)
+    db.session.commit()
+    settle_calendars()
+    path = _feed_path(api)
+    first = client.get(path)
+    assert "Chantier du quai" in _text(first)
+
+    visit_ops.set_agenda(tour, agenda("Atelier de la Vallée"), organiser)
+    db.session.commit()
+    settle_calendars()
+    text = _text(_changed(client, path, first))
+    assert "Atelier de la Vallée" in text and "Chantier du quai" not in text
 
 
 def test_an_invitation_sent_alone_re_renders_its_tour_with_the_new_sequence(

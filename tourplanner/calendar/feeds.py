@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from tourplanner.accounts.enums import Role
@@ -25,7 +27,7 @@ from tourplanner.calendar.feed_queries import (
     user_validators_statement,
     validators_statement,
 )
-from tourplanner.calendar.tour_data import TourData
+from tourplanner.calendar.tour_data import RowsPresent, TourData
 from tourplanner.db import utcnow
 from tourplanner.extensions import db
 from tourplanner.tours.enums import TourStatus
@@ -33,6 +35,8 @@ from tourplanner.tours.models import Tour
 
 #: How often calendar clients are asked to fetch the feed again.
 REFRESH_INTERVAL = timedelta(hours=1)
+#: Beyond this many new events, a feed's events are sorted again rather than inserted into the kept ones.
+_INSERTED_AT_MOST = 32
 
 
 def cached_feed(user: User, etag: str, last_modified: datetime | None = None) -> Feed:
@@ -64,20 +68,23 @@ def build_feed(user: User, validators: tuple[str, datetime] | None = None) -> Fe
     who = organizer()
     cache: EventCache = current_app.extensions.setdefault("tourplanner_feed_event_cache", EventCache())
     person = (email, user.role.value, user.organisation_id)
-    stamps = tour_stamps(user, now)
-    rendered, stale = cache.get_many(user.id, person, stamps)
+    changes = cache.changes(user.id, person, *tour_stamps(user, now))
+    rendered, stale = changes.kept, changes.stale
     # The sent states in full: of the tours to render, and the cancelled ones (shown from their snapshot).
     states_by_tour: dict[int, list[Row]] = {}
-    for state in db.session.execute(states_statement(), {"email": email, "tour_ids": list(stale)}):
+    # On the connection: a Core statement needs none of the ORM session's machinery.
+    for state in db.session.connection().execute(states_statement(), {"email": email, "tour_ids": stale}):
         states_by_tour.setdefault(state.tour_id, []).append(state)
-    if stale:
-        for tour_id, events in _render_tours(user, list(stale), states_by_tour, who, tzid).items():
-            cache.put(user.id, person, tour_id, stale[tour_id], events)
-            rendered += events
+    # `rendered` is in feed order; the few new events are inserted into it (many are sorted with it).
+    added: list[ical.RenderedEvent] = []
+    fresh = _render_tours(user, stale, states_by_tour, who, tzid) if stale else {}
+    cache.put(user.id, person, changes, fresh)
+    for events in fresh.values():
+        added += events
     cancelled = [
         state for states in states_by_tour.values() for state in states if state.status is EventStatus.CANCELLED
     ]
-    shown = {event.uid for event in rendered} if cancelled else set()
+    shown = {event.uid for event in (*rendered, *added)} if cancelled else set()
     for state in cancelled:
         if state.uid in shown:
             continue
@@ -96,8 +103,13 @@ def build_feed(user: User, validators: tuple[str, datetime] | None = None) -> Fe
             description="Annulé.",
             last_modified=state.updated_at,
         )
-        rendered.append(ical.render_event(event, who, tzid))
-    body = ical.feed_of_rendered(rendered, tzid, f"tourplanner — {user.name}", REFRESH_INTERVAL)
+        added.append(ical.render_event(event, who, tzid))
+    if len(added) > _INSERTED_AT_MOST:
+        rendered = sorted(rendered + added, key=ical.feed_order)
+    else:
+        for event in added:
+            bisect.insort(rendered, event, key=ical.feed_order)
+    body = ical.feed_of_ordered(rendered, tzid, f"tourplanner — {user.name}", REFRESH_INTERVAL)
     return Feed(body=body, etag=etag, last_modified=last_modified)
 
 
@@ -107,12 +119,10 @@ def _render_tours(
     """The person's events of these tours, read in full (a few queries whatever their number) and rendered."""
     email = user.email.lower()
     # The buses joined: one statement for the tours (most often the one that changed) and their buses.
-    tours = list(
-        db.session.scalars(
-            select(Tour).where(Tour.id.in_(tour_ids)).order_by(Tour.id).options(joinedload(Tour.buses))
-        ).unique()
-    )
-    loaded = TourData.load_many(tours)
+    # With each tour, whether it has stops, ambassadors, agenda rows: the statements of those it has not are saved.
+    rows = db.session.execute(_tours_statement(), {"ids": tour_ids}).unique().all()
+    tours = [row[0] for row in rows]
+    loaded = TourData.load_many(tours, RowsPresent.of(rows))
     result: dict[int, tuple[ical.RenderedEvent, ...]] = {}
     for tour in tours:
         states = {state.uid: state for state in states_by_tour.get(tour.id, [])}
@@ -129,6 +139,15 @@ def _render_tours(
             events[copy.uid] = ical.render_event(_live(copy, tour, states.get(copy.uid)), who, tzid)
         result[tour.id] = tuple(events.values())
     return result
+
+
+@lru_cache(maxsize=1)
+def _tours_statement():
+    """Tours (`ids`) with their buses joined, and which kinds of rows each has (`RowsPresent`), built once."""
+    ids = bindparam("ids", expanding=True)
+    return (
+        select(Tour, *RowsPresent.columns()).where(Tour.id.in_(ids)).order_by(Tour.id).options(joinedload(Tour.buses))
+    )
 
 
 @dataclass(frozen=True)

@@ -157,7 +157,18 @@ def feed_of_rendered(
     events: Sequence[RenderedEvent], tzid: str, name: str, refresh: timedelta = timedelta(hours=1)
 ) -> bytes:
     """The feed `feed` writes, from events already rendered (`render_event`): no event is rendered again."""
-    ordered = sorted(events, key=lambda e: (e.start, e.uid))
+    return feed_of_ordered(sorted(events, key=feed_order), tzid, name, refresh)
+
+
+def feed_order(event: RenderedEvent) -> tuple[datetime, str]:
+    """Where an event goes in a feed: by start, then UID."""
+    return event.start, event.uid
+
+
+def feed_of_ordered(
+    ordered: Sequence[RenderedEvent], tzid: str, name: str, refresh: timedelta = timedelta(hours=1)
+) -> bytes:
+    """The same from events already in feed order (`feed_order`): a caller that keeps them so sorts nothing."""
     years = _years(ordered)
     head, tail = _feed_frame(tzid, name, refresh, years[0], years[1])
     return b"".join([head, *(event.text for event in ordered), tail])

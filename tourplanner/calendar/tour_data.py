@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tourplanner.bookings.enums import BookingStatus
@@ -21,6 +22,29 @@ from tourplanner.sites.enums import VisitResponse
 from tourplanner.sites.models import Slot
 from tourplanner.tours.enums import TourKind
 from tourplanner.tours.models import AmbassadorAssignment, Bus, Stop, Tour
+
+
+@dataclass(frozen=True)
+class RowsPresent:
+    """Which kinds of rows some of the tours being read have (all of them when not known)."""
+
+    stops: bool = True
+    assignments: bool = True
+    agenda: bool = True
+
+    @staticmethod
+    def columns() -> tuple:
+        """Whether a tour has stops, ambassadors, agenda rows: three columns to select with the tour (each an
+        indexed lookup), so that `load_many` queries only the kinds that some of its tours have."""
+        return tuple(
+            exists().where(model.tour_id == Tour.id).correlate(Tour)
+            for model in (Stop, AmbassadorAssignment, AgendaItem)
+        )
+
+    @classmethod
+    def of(cls, rows: list) -> RowsPresent:
+        """From rows of (tour, *`columns()`)."""
+        return cls(*(any(row[n] for row in rows) for n in (1, 2, 3)))
 
 
 @dataclass
@@ -68,45 +92,34 @@ class TourData:
         return cls(tour, bookings, stops_by_bus, assignments, _cohort_of(tour))
 
     @classmethod
-    def load_many(cls, tours: list[Tour]) -> dict[int, TourData]:
+    def load_many(cls, tours: list[Tour], present: RowsPresent | None = None) -> dict[int, TourData]:
         """The same for many tours at once, in a few queries whatever their number (a feed).
 
         The rows each row needs one of (a booking's prescriber, a stop's slot and site, an
-        ambassador's user) come joined to it: a statement less for each, which is most of the
-        cost when one tour changed and is read again.
+        ambassador's user) and a booking's participants come joined to it: a statement less for
+        each, which is most of the cost when one tour changed and is read again.
 
         The tours' buses are expected loaded with them (`joinedload(Tour.buses)`): bookings' and
-        ambassadors' buses are then found among them, without a query.
+        ambassadors' buses are then found among them, without a query. With `present` (read with
+        the tours, see `RowsPresent.columns`), the kinds of rows none of them has are not queried.
         """
         ids = [tour.id for tour in tours]
         data = {tour.id: cls(tour, [], {}, [], agenda=[]) for tour in tours}
         if not ids:
             return data
-        for booking in db.session.scalars(
-            select(Booking)
-            .where(Booking.tour_id.in_(ids), Booking.status == BookingStatus.CONFIRMED)
-            .options(joinedload(Booking.prescriber), selectinload(Booking.participants))
-            .order_by(Booking.id)
-        ):
+        bookings, stops, assignments, agenda = _many_statements()
+        given = {"ids": ids}
+        for booking in db.session.scalars(bookings, given).unique():
             data[booking.tour_id].bookings.append(booking)
-        for stop in db.session.scalars(
-            select(Stop)
-            .where(Stop.tour_id.in_(ids))
-            .order_by(Stop.position)
-            .options(joinedload(Stop.slot).joinedload(Slot.site))
-        ):
+        present = present or RowsPresent()
+        for stop in db.session.scalars(stops, given) if present.stops else ():
             if stop.company_response is not VisitResponse.DECLINED:
                 data[stop.tour_id].stops_by_bus.setdefault(stop.bus_id, []).append(stop)
-        for assignment in db.session.scalars(
-            select(AmbassadorAssignment)
-            .where(AmbassadorAssignment.tour_id.in_(ids))
-            .options(joinedload(AmbassadorAssignment.user))
-            .order_by(AmbassadorAssignment.id)
-        ):
+        for assignment in db.session.scalars(assignments, given) if present.assignments else ():
             data[assignment.tour_id].assignments.append(assignment)
         for tour in tours:
             data[tour.id].cohort = _cohort_of(tour)
-        for item in db.session.scalars(select(AgendaItem).where(AgendaItem.tour_id.in_(ids)).order_by(AgendaItem.id)):
+        for item in db.session.scalars(agenda, given) if present.agenda else ():
             data[item.tour_id].agenda.append(item)
         return data
 
@@ -174,6 +187,33 @@ class TourData:
         if len(self.tour.buses) == 1:
             return sum(booking.seats for booking in self.bookings)
         return sum(booking.seats for booking in self.bookings if booking.bus_id == bus.id)
+
+
+@lru_cache(maxsize=1)
+def _many_statements():
+    """`load_many`'s statements, built once (a feed after a change runs them for one tour: building them
+    cost as much as running them), the tours' ids bound as `ids`."""
+    ids = bindparam("ids", expanding=True)
+    bookings = (
+        select(Booking)
+        .where(Booking.tour_id.in_(ids), Booking.status == BookingStatus.CONFIRMED)
+        .options(joinedload(Booking.prescriber), joinedload(Booking.participants))
+        .order_by(Booking.id)
+    )
+    stops = (
+        select(Stop)
+        .where(Stop.tour_id.in_(ids))
+        .order_by(Stop.position)
+        .options(joinedload(Stop.slot).joinedload(Slot.site))
+    )
+    assignments = (
+        select(AmbassadorAssignment)
+        .where(AmbassadorAssignment.tour_id.in_(ids))
+        .options(joinedload(AmbassadorAssignment.user))
+        .order_by(AmbassadorAssignment.id)
+    )
+    agenda = select(AgendaItem).where(AgendaItem.tour_id.in_(ids)).order_by(AgendaItem.id)
+    return bookings, stops, assignments, agenda
 
 
 def _cohort_of(tour: Tour) -> SeriesCalendar | None:
