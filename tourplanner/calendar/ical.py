@@ -169,7 +169,8 @@ def feed_of_ordered(
     ordered: Sequence[RenderedEvent], tzid: str, name: str, refresh: timedelta = timedelta(hours=1)
 ) -> bytes:
     """The same from events already in feed order (`feed_order`): a caller that keeps them so sorts nothing."""
-    years = _years(ordered)
+    # In feed order the first event starts earliest, and an event ends after it starts.
+    years = (ordered[0].start.year - 1, max(event.end.year for event in ordered) + 1) if ordered else _years(())
     head, tail = _feed_frame(tzid, name, refresh, years[0], years[1])
     return b"".join([head, *(event.text for event in ordered), tail])
 
