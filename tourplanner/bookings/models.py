@@ -25,7 +25,8 @@ class Booking(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id"), index=True)
-    prescriber_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # Looked up through ix_bookings_feed (calendar.models), whose first column it is.
+    prescriber_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     #: The prescriber's organisation when booking (quotas and no-show figures count by it).
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     seats: Mapped[int]

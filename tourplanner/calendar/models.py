@@ -51,7 +51,8 @@ class CalendarEventState(Base):
     #: The iCalendar UID, stable for the event's whole life (tour-12@host, visit-12-34@host).
     uid: Mapped[str] = mapped_column(String(255))
     #: The person's address, lower-case.
-    recipient: Mapped[str] = mapped_column(String(254), index=True)
+    # Looked up through ix_calendar_event_states_feed (below), whose first column it is.
+    recipient: Mapped[str] = mapped_column(String(254))
     recipient_name: Mapped[str | None] = mapped_column(String(200))
     audience: Mapped[Audience] = mapped_column(enum_column(Audience))
     tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id"), index=True)
