@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify
+from pydantic import Field
 from spectree import Response
 
 from routes.api import api, current_user, spec
@@ -161,15 +162,27 @@ def create_tour(json: TourIn):
     return jsonify(tour_json(tour)), 201
 
 
+class TourListQuery(PageQuery):
+    """A page of tours, optionally only those not over yet."""
+
+    upcoming: bool = Field(
+        default=False,
+        description="true: only the tours not over yet (ended less than a day ago), without the past ones",
+    )
+
+
 @api.get("/tours")
-@spec.validate(query=PageQuery, resp=Response(HTTP_200=TourList, HTTP_422=ValidationProblem, **ERRORS), tags=["tours"])
-def list_tours(query: PageQuery):
-    """Tours to come and past, by start: organisers see drafts too, others the published ones.
+@spec.validate(
+    query=TourListQuery, resp=Response(HTTP_200=TourList, HTTP_422=ValidationProblem, **ERRORS), tags=["tours"]
+)
+def list_tours(query: TourListQuery):
+    """Tours past and to come, by start: organisers see drafts too, others the published ones.
 
     Paginated: `limit` tours (50 by default, at most 200); `next`, when present, is the
-    `cursor` of the following page.
+    `cursor` of the following page. `upcoming=true` leaves out the tours that are over (a
+    partner that books need not page through years of past tours).
     """
-    page = visible_tours_page(current_user(), query.page(), upcoming_only=False)
+    page = visible_tours_page(current_user(), query.page(), upcoming_only=query.upcoming)
     seats = seats_of_tours(page.items)
     return jsonify(page_json("tours", [tour_json(tour, seats[tour.id]) for tour in page.items], page.next_cursor))
 

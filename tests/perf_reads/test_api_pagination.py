@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 
 from tests.perf_reads.conftest import add_bookings, at
 from tourplanner.accounts.enums import Role
@@ -129,3 +130,19 @@ def test_the_openapi_document_lists_limit_cursor_and_next(client) -> None:
         schemas = document["components"]["schemas"]
         name = next(name for name in schemas if name.split(".")[0] == key)
         assert "next" in schemas[name]["properties"] and "next" not in schemas[name].get("required", [])
+
+
+def test_upcoming_leaves_out_the_tours_that_are_over(make_world, api_as) -> None:
+    """`upcoming=true` lists only the tours that ended less than a day ago or later, in pages as the whole list."""
+    world = make_world(3)  # on days 10, 11 and 12 after NOW, 08:30-17:00
+    api = api_as(db.session.merge(world.organiser))
+    # Day 11 at 20:00: tour 0 ended 27 hours ago, tour 1 three hours ago.
+    with time_machine.travel(at(11, 20), tick=False):
+        assert [t["id"] for t in api.get("/tours").get_json()["tours"]] == world.tour_ids
+        upcoming = api.get("/tours", query_string={"upcoming": "true"}).get_json()
+        assert [t["id"] for t in upcoming["tours"]] == world.tour_ids[1:]
+        first = api.get("/tours", query_string={"upcoming": "true", "limit": 1}).get_json()
+        following = api.get("/tours", query_string={"upcoming": "true", "limit": 1, "cursor": first["next"]})
+        assert [t["id"] for t in first["tours"] + following.get_json()["tours"]] == world.tour_ids[1:]
+        refused = api.get("/tours", query_string={"upcoming": "peut-être"})
+        assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
