@@ -76,6 +76,33 @@ def test_a_renamed_site_changes_the_feed_of_a_prescriber_whose_tour_visits_it(
     assert "Aciérie du Gier" in _text(_changed(client, path, first))
 
 
+def test_a_site_renamed_after_its_visit_shows_in_the_feed_as_a_cold_build_shows_it(
+    api_as, client, make_tour, make_site, add_stop, book, app, db
+):
+    """A past tour's kept events are rendered again when a site it visited is renamed (no update is sent for a
+    day gone by): the kept feed and one built with nothing kept give the same bytes."""
+    api = api_as(Role.PRESCRIBER)
+    tour = make_tour(published=True)
+    site = make_site(name="Fonderie")
+    add_stop(tour, site, hour=11)
+    book(tour, api.user)
+    settle_calendars()
+    path = _feed_path(api)
+    with time_machine.travel(tour.end_at + timedelta(days=2), tick=True):
+        first = client.get(path)
+        assert "Fonderie" in _text(first)
+        site_ops.update_site(
+            site, replace(site_ops.details_of(site), name="Aciérie du Gier"), tour.created_by, _NoGeocoding()
+        )
+        assert settle_calendars() == 0  # no update sent for a day gone by
+        again = _changed(client, path, first)
+        assert "Aciérie du Gier" in _text(again) and "Fonderie" not in _text(again)
+        app.extensions.pop("tourplanner_feed_cache")
+        app.extensions.pop("tourplanner_feed_event_cache")
+        ical._vevent_text.cache_clear()
+        assert client.get(path).data == again.data
+
+
 def test_a_company_group_growing_changes_the_company_contact_feed(
     api_as, client, make_tour, make_site, add_stop, book, make_user, db
 ):

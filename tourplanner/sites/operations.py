@@ -296,14 +296,18 @@ def _what_people_are_told(site: Site) -> tuple[object, ...]:
 
 
 def _mark_tours_visiting(site: Site) -> None:
-    """The coming tours whose itinerary visits `site` bring their people's calendars up to date."""
+    """The coming tours whose itinerary visits `site` bring their people's calendars up to date; the past ones
+    are only marked as changed (their `updated_at`), so that feeds render their events again, but nobody is
+    sent an update of a day gone by."""
     visiting = select(Stop.tour_id).join(Slot, Slot.id == Stop.slot_id).where(Slot.site_id == site.id)
+    now = utcnow()
     for tour in db.session.scalars(
-        select(Tour)
-        .where(Tour.id.in_(visiting), Tour.end_at >= utcnow(), Tour.status != TourStatus.CANCELLED)
-        .order_by(Tour.id)
+        select(Tour).where(Tour.id.in_(visiting), Tour.status != TourStatus.CANCELLED).order_by(Tour.id)
     ):
-        plan_changed(tour)
+        if tour.end_at >= now:
+            plan_changed(tour)
+        else:
+            tour.updated_at = now
 
 
 def _geocode(address: str, geocoder: Geocoder) -> tuple[float, float]:
