@@ -29,8 +29,8 @@ class Person:
     has_reduced_mobility: bool
 
 
-class Coach(Protocol):
-    """A coach as a booking names it (a `Bus`, or the plain row a booking reads)."""
+class BusLike(Protocol):
+    """A bus as a booking names it (a `Bus`, or the plain row a booking reads)."""
 
     id: int
     position: int
@@ -55,7 +55,7 @@ class NewBooking:
     tour_id: int
     status: BookingStatus
     seats: int
-    bus: Coach | None
+    bus: BusLike | None
     pickup_point: PickupPoint | None
     prescriber_id: int
     prescriber_name: str
@@ -80,7 +80,7 @@ def insert_booking(
     prescriber: Any,
     seats: int,
     *,
-    bus: Coach | None,
+    bus: BusLike | None,
     pickup_point: PickupPoint | None,
     idempotency_key: str | None,
     people: list[Person],

@@ -86,8 +86,8 @@ def lock_prescriber(prescriber: User) -> None:
 
 
 @dataclass(slots=True)
-class CoachRow:
-    """A tour's coach as a new booking reads it."""
+class BusRow:
+    """A tour's bus as a new booking reads it."""
 
     id: int
     position: int
@@ -122,7 +122,7 @@ class QuotaRow:
 @dataclass(slots=True)
 class BookingTour:
     """The tour a new booking is made on, read under its lock: the columns its rules read and
-    the calendar's mark it writes, with its coaches, pickup points and quotas in the tour's order.
+    the calendar's mark it writes, with its buses, pickup points and quotas in the tour's order.
 
     Plain values rather than ORM instances: building and tracking those cost a booking more
     CPU than its SQL. The rules (`rules`, `_check_request`, `seat_state`…) read the same
@@ -139,7 +139,7 @@ class BookingTour:
     notify_first_at: datetime | None
     updated_at: datetime
     revision: int
-    buses: list[CoachRow]
+    buses: list[BusRow]
     pickup_points: list[PickupPointRow]
     quotas: list[QuotaRow]
 
@@ -152,7 +152,7 @@ def lock_tour_for_booking(connection: Connection, tour_id: int) -> BookingTour:
     """Take the tour's booking lock (as `lock_tour`) and read what a new booking needs of it, as plain rows.
 
     One statement (two on SQLite, whose write lock comes first), on the session's connection:
-    the tour joined with its coaches, pickup points and quotas (a tour has a few of each)."""
+    the tour joined with its buses, pickup points and quotas (a tour has a few of each)."""
     if connection.dialect.name == "sqlite":
         connection.execute(_SQLITE_LOCK, {"tour_id": tour_id})
         query = _BOOKING_TOUR
@@ -161,14 +161,14 @@ def lock_tour_for_booking(connection: Connection, tour_id: int) -> BookingTour:
     rows = connection.execute(query, {"tour_id": tour_id}).all()
     if not rows:
         raise NotFound(f"aucun tour n°{tour_id}")
-    coaches: dict[int, CoachRow] = {}
+    rows_by_bus: dict[int, BusRow] = {}
     points: dict[int, PickupPointRow] = {}
     quotas: dict[int, QuotaRow] = {}
     width = len(_TOUR_COLUMNS)
     for row in rows:
         bus_id, position, label, seats = row[width : width + 4]
-        if bus_id is not None and bus_id not in coaches:
-            coaches[bus_id] = CoachRow(bus_id, position, label, seats)
+        if bus_id is not None and bus_id not in rows_by_bus:
+            rows_by_bus[bus_id] = BusRow(bus_id, position, label, seats)
         point_id, point_position, point_name = row[width + 4 : width + 7]
         if point_id is not None and point_id not in points:
             points[point_id] = PickupPointRow(point_id, point_position, point_name)
@@ -176,10 +176,10 @@ def lock_tour_for_booking(connection: Connection, tour_id: int) -> BookingTour:
         if quota[0] is not None and quota[0] not in quotas:
             quotas[quota[0]] = QuotaRow(*quota)
     first = rows[0]
-    # The rows come ordered by coach, then pickup point, then quota: first seen is the tour's order.
+    # The rows come ordered by bus, then pickup point, then quota: first seen is the tour's order.
     return BookingTour(
         *first[:width],
-        buses=list(coaches.values()),
+        buses=list(rows_by_bus.values()),
         pickup_points=sorted(points.values(), key=lambda point: point.position),
         quotas=sorted(quotas.values(), key=lambda quota: quota.id),
     )
@@ -211,15 +211,15 @@ _TOUR_COLUMNS = tuple(
     )
 )
 _SQLITE_LOCK = text("UPDATE tours SET id = id WHERE id = :tour_id")
-_COACHES, _POINTS, _QUOTAS = Bus.__table__, TourPickupPoint.__table__, TourQuota.__table__
+_BUSES, _POINTS, _QUOTAS = Bus.__table__, TourPickupPoint.__table__, TourQuota.__table__
 #: Core statements on tables, built once at import: no ORM entity to build from the rows.
 _BOOKING_TOUR = (
     select(
         *_TOUR_COLUMNS,
-        _COACHES.c.id,
-        _COACHES.c.position,
-        _COACHES.c.label,
-        _COACHES.c.seats,
+        _BUSES.c.id,
+        _BUSES.c.position,
+        _BUSES.c.label,
+        _BUSES.c.seats,
         _POINTS.c.id,
         _POINTS.c.position,
         _POINTS.c.name,
@@ -231,12 +231,12 @@ _BOOKING_TOUR = (
         _QUOTAS.c.released_at,
     )
     .select_from(
-        Tour.__table__.outerjoin(_COACHES, _COACHES.c.tour_id == _TOURS.id)
+        Tour.__table__.outerjoin(_BUSES, _BUSES.c.tour_id == _TOURS.id)
         .outerjoin(_POINTS, _POINTS.c.tour_id == _TOURS.id)
         .outerjoin(_QUOTAS, _QUOTAS.c.tour_id == _TOURS.id)
     )
     .where(_TOURS.id == bindparam("tour_id"))
-    .order_by(_COACHES.c.position, _POINTS.c.position, _QUOTAS.c.id)
+    .order_by(_BUSES.c.position, _POINTS.c.position, _QUOTAS.c.id)
 )
 #: PostgreSQL: FOR NO KEY UPDATE OF tours (see `lock_tour`).
 _BOOKING_TOUR_FOR_UPDATE = _BOOKING_TOUR.with_for_update(of=Tour.__table__, key_share=True)

@@ -225,7 +225,7 @@ def fill_from_waiting_list(tour: Tour, actor: User | None) -> list[Booking]:
 
 
 def _someone_waiting_fits(state: SeatState) -> bool:
-    """Whether a booking on the waiting list fits on the emptiest coach (`_fill` would promote it)."""
+    """Whether a booking on the waiting list fits on the emptiest bus (`_fill` would promote it)."""
     return state.smallest_waiting is not None and max(state.free.values(), default=0) >= state.smallest_waiting
 
 
