@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.browser.helpers import PHONE
+from tests.browser.helpers import fresh_pages
 from tests.pages.helpers import login_link_path
 from tourplanner.accounts.models import User
 
@@ -18,22 +18,8 @@ from tourplanner.accounts.models import User
 @pytest.fixture
 def new_page(browser, live_server: str):
     """new_page(phone=False): a page in a fresh browser context (own cookies) on the live server."""
-    contexts = []
-
-    def make(phone: bool = False):
-        context = browser.new_context(
-            base_url=live_server,
-            locale="fr-FR",
-            timezone_id="Europe/Paris",
-            viewport=PHONE if phone else {"width": 1280, "height": 900},
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+    with fresh_pages(browser, live_server) as make:
+        yield make
 
 
 @pytest.fixture

@@ -73,14 +73,12 @@ def open_as(browser, live_server: str, user):
 
 
 @contextmanager
-def signed_in_pages(browser, live_server: str) -> Iterator:
-    """Yield make(user, phone=False): a French page (375 px with `phone`, else 1280 px) signed in as `user`
-    through their one-time link and « Me connecter »; every context made is closed on leaving."""
-    from tests.conftest import login_path
-
+def fresh_pages(browser, live_server: str) -> Iterator:
+    """Yield make(phone=False): a page in a fresh French context (own cookies; 375 px with `phone`, else
+    1280 px) on the live server; every context made is closed on leaving."""
     contexts = []
 
-    def make(user, phone: bool = False):
+    def make(phone: bool = False):
         context = browser.new_context(
             base_url=live_server,
             locale="fr-FR",
@@ -89,14 +87,28 @@ def signed_in_pages(browser, live_server: str) -> Iterator:
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
-        page = context.new_page()
-        page.goto(login_path(user))
-        page.get_by_role("button", name="Me connecter").click()
-        page.wait_for_url(f"{live_server}/")
-        return page
+        return context.new_page()
 
     try:
         yield make
     finally:
         for context in contexts:
             context.close()
+
+
+@contextmanager
+def signed_in_pages(browser, live_server: str) -> Iterator:
+    """Yield make(user, phone=False): a fresh page (see `fresh_pages`) signed in as `user` through their
+    one-time link and « Me connecter »."""
+    from tests.conftest import login_path
+
+    with fresh_pages(browser, live_server) as new_page:
+
+        def make(user, phone: bool = False):
+            page = new_page(phone)
+            page.goto(login_path(user))
+            page.get_by_role("button", name="Me connecter").click()
+            page.wait_for_url(f"{live_server}/")
+            return page
+
+        yield make

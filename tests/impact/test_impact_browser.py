@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.helpers import PHONE, assert_accessible, assert_fits_phone, screenshot
+from tests.browser.helpers import PHONE, assert_accessible, assert_fits_phone, fresh_pages, screenshot
 from tests.conftest import login_path
 from tourplanner.impact.enums import Moment
 from tourplanner.impact.requests import assessment_url, outcomes_url, questionnaire_url
@@ -23,22 +23,8 @@ def config_overrides() -> dict[str, Any]:
 @pytest.fixture
 def new_page(browser, live_server):
     """new_page(phone=False): a fresh page on the live server."""
-    contexts = []
-
-    def make(phone: bool = False):
-        context = browser.new_context(
-            base_url=live_server,
-            locale="fr-FR",
-            timezone_id="Europe/Paris",
-            viewport=PHONE if phone else {"width": 1280, "height": 900},
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+    with fresh_pages(browser, live_server) as make:
+        yield make
 
 
 def test_the_bilan_page_on_screen_and_printed(interested, new_page, live_server):
