@@ -122,6 +122,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5, help="rounds of healthz, 200 and 304 timings (per clock)")
     parser.add_argument("--profile", action="store_true", help="print where the time goes instead of timing")
+    parser.add_argument("--sort", default="tottime", help="the profile's order (tottime, cumtime, …)")
     args = parser.parse_args()
 
     app, path = build(args.events)
@@ -149,13 +150,13 @@ def main() -> None:
         conditional = cProfile.Profile()
         conditional.runcall(lambda: [client.get(path, headers={"If-None-Match": etag}) for _ in range(100)])
         print("--- profile of 100 feed requests answering 304")
-        pstats.Stats(conditional).sort_stats("tottime").print_stats(20)
+        pstats.Stats(conditional).sort_stats(args.sort).print_stats(20)
         changed = cProfile.Profile()
         for _ in range(10):
             change_one_tour()
             changed.runcall(lambda: client.get(path))
         print("--- profile of 10 feed requests answering 200, each the first after one tour changed")
-        pstats.Stats(changed).sort_stats("tottime").print_stats(25)
+        pstats.Stats(changed).sort_stats(args.sort).print_stats(25)
         return
 
     def after_a_change(clock) -> float:

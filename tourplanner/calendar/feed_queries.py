@@ -6,10 +6,11 @@ Each is built once per process, with bound parameters (see `params`), and reads 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import String, bindparam, cast, func, or_, select, union
+from sqlalchemy import String, bindparam, cast, exists, func, or_, select, union
 
 from tourplanner.accounts.enums import Role
 from tourplanner.accounts.models import User
@@ -28,7 +29,18 @@ CANCELLED_KEPT = timedelta(days=30)
 PAST_KEPT = timedelta(days=365)
 
 
-def is_company(user: User) -> bool:
+@dataclass(frozen=True)
+class Holder:
+    """A feed holder's columns a feed is made of, read with its validators (no ORM object, no other statement)."""
+
+    id: int
+    name: str
+    email: str
+    role: Role
+    organisation_id: int | None
+
+
+def is_company(user: User | Holder) -> bool:
     """Whether the feed shows the visits of the user's company."""
     return user.role is Role.COMPANY and user.organisation_id is not None
 
@@ -92,10 +104,9 @@ def _stamps_statement(company: bool):
     """
     state = CalendarEventState
     tour_stamp = cast(Tour.id, String) + ":" + cast(Tour.revision, String) + "/" + cast(Tour.updated_at, String)
-    kept = or_(Tour.cancelled_at.is_(None), Tour.cancelled_at >= bindparam("cancelled_since"))
     tours = (
         select(func.aggregate_strings(tour_stamp, ";"))
-        .where(_tour_ids_of(company).whereclause, or_(Tour.status != TourStatus.CANCELLED, kept))
+        .where(_tour_ids_of(company).whereclause, _not_cancelled_long_ago())
         .scalar_subquery()
     )
     state_stamp = state.uid + "/" + cast(state.sequence, String) + "/" + cast(state.updated_at, String)
@@ -111,7 +122,7 @@ def _stamps_statement(company: bool):
     return select(tours, sent)
 
 
-def tour_stamps(user: User, now: datetime) -> tuple[str | None, str | None]:
+def tour_stamps(user: User | Holder, now: datetime) -> tuple[str | None, str | None]:
     """What changes whenever the events of a tour of the user's feed may have, as two texts (see `feed_cache`):
     each tour's id, revision and last update ("id:revision/updated", joined by ";"); and the person's sent
     states of each tour ("id:" then the states' UIDs, SEQUENCEs and last updates, joined by ";").
@@ -131,11 +142,63 @@ def tour_stamps(user: User, now: datetime) -> tuple[str | None, str | None]:
 
 
 @lru_cache(maxsize=1)
+def changes_statement():
+    """The person's rows of changes (`user_id`): each row's id and the tour it concerns (None: not one tour's)."""
+    return select(FeedChange.id, FeedChange.tour_id).where(FeedChange.user_id == bindparam("user_id"))
+
+
+def feed_changes(user: User | Holder) -> list[tuple[int, int | None]]:
+    """The person's rows of changes, as (id, tour id) pairs: a feed renders again the tours of the rows it has not
+    seen (see `feed_cache.EventCache`)."""
+    return db.session.connection().execute(changes_statement(), {"user_id": user.id}).all()
+
+
+@lru_cache(maxsize=2)
+def _members_statement(company: bool):
+    """Of some tours (`tour_ids`), those the feed shows: the same tours as `_stamps_statement`'s, found for each
+    tour by indexed lookups of its bookings, participants, ambassadors and visits (not the person's every tour)."""
+    user_id, email = bindparam("user_id"), bindparam("email")
+    confirmed = Booking.status == BookingStatus.CONFIRMED
+    lookups = [
+        exists().where(Booking.tour_id == Tour.id, Booking.prescriber_id == user_id, confirmed),
+        exists().where(
+            Booking.tour_id == Tour.id, Participant.booking_id == Booking.id, Participant.email == email, confirmed
+        ),
+        exists().where(AmbassadorAssignment.tour_id == Tour.id, AmbassadorAssignment.user_id == user_id),
+    ]
+    if company:
+        lookups.append(
+            exists().where(
+                Stop.tour_id == Tour.id,
+                Slot.id == Stop.slot_id,
+                Site.id == Slot.site_id,
+                Site.organisation_id == bindparam("organisation_id"),
+            )
+        )
+    return select(Tour.id).where(
+        Tour.id.in_(bindparam("tour_ids", expanding=True)),
+        Tour.end_at >= bindparam("since"),
+        _not_cancelled_long_ago(),
+        or_(*lookups),
+    )
+
+
+def shown_tours(user: User | Holder, now: datetime, tour_ids: set[int]) -> set[int]:
+    """Of these tours, those the user's feed shows (as `tour_stamps` lists them)."""
+    found = db.session.connection().execute(
+        _members_statement(is_company(user)), {**params(user, now), "tour_ids": sorted(tour_ids)}
+    )
+    return set(found.scalars())
+
+
+@lru_cache(maxsize=1)
 def states_statement():
-    """What the person was last sent of the events of some tours (`tour_ids`) and of every cancelled event, as
-    columns: the SEQUENCE a live event is numbered with, the snapshot a cancelled one is shown from."""
+    """What the person (`email`) was last sent of the events of some tours (`tour_ids`) and of every event cancelled
+    since `cancelled_since`, as columns: the SEQUENCE a live event is numbered with, the snapshot a cancelled one is
+    shown from. Two lookups (the sent states' covering index by address and tour, then the person's cancelled ones)
+    rather than one OR, which read every state of the person."""
     state = CalendarEventState
-    return select(
+    columns = (
         state.uid,
         state.tour_id,
         state.sequence,
@@ -146,13 +209,20 @@ def states_statement():
         state.start_at,
         state.end_at,
         state.location,
-    ).where(
-        state.recipient == bindparam("email"),
-        or_(state.tour_id.in_(bindparam("tour_ids", expanding=True)), state.status == EventStatus.CANCELLED),
     )
+    email, tour_ids = bindparam("email"), bindparam("tour_ids", expanding=True)
+    of_tours = select(*columns).where(state.recipient == email, state.tour_id.in_(tour_ids))
+    cancelled = select(*columns).where(
+        state.recipient == email,
+        state.status == EventStatus.CANCELLED,
+        state.cancelled_at >= bindparam("cancelled_since"),
+    )
+    # UNION: a cancelled state of a tour read again comes once. (Not a NOT IN of the same expanding parameter:
+    # SQLAlchemy 2.1 renders an empty list used twice without the parentheses that keep its OR inside.)
+    return union(of_tours, cancelled)
 
 
-def params(user: User, now: datetime) -> dict[str, object]:
+def params(user: User | Holder, now: datetime) -> dict[str, object]:
     """The values the statements' parameters take for this user."""
     return {
         "user_id": user.id,
@@ -161,6 +231,12 @@ def params(user: User, now: datetime) -> dict[str, object]:
         "since": feed_day(now) - PAST_KEPT,
         "cancelled_since": feed_day(now) - CANCELLED_KEPT,
     }
+
+
+def _not_cancelled_long_ago():
+    """A tour not cancelled, or cancelled within CANCELLED_KEPT (`cancelled_since`)."""
+    kept = or_(Tour.cancelled_at.is_(None), Tour.cancelled_at >= bindparam("cancelled_since"))
+    return or_(Tour.status != TourStatus.CANCELLED, kept)
 
 
 def _tour_ids_of(company: bool):

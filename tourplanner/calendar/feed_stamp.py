@@ -3,7 +3,9 @@
 Every change a feed shows (a tour's row and its buses, pickup points, agenda, visits and cohort
 sessions, a booking, a participant, an ambassador assignment, a slot or site, a sent state, a
 feed token, a person's name, address, role or company) appends one row of weight 1 to
-`feed_changes` for each person concerned who has a feed (a row in `calendar_tokens`). The
+`feed_changes` for each person concerned who has a feed (a row in `calendar_tokens`) and each
+tour concerned (`tour_id`, NULL when the change is not one tour's): a feed renders again the
+tours its new rows name, and compares every tour's stamp only after a row naming none. The
 person's stamp is the sum of their rows: it moves with every committed change and never comes
 back to an earlier value, so a feed whose stamp and day are those of the client's ETag is
 unchanged, and answers 304 without being read.
@@ -14,7 +16,7 @@ counter updated in place: two transactions fanning out to the same people never 
 other (nor deadlock on PostgreSQL), and, unlike a max(id), a sum does not depend on the order
 in which transactions commit. `compact` keeps each person's rows few, never changing the sum.
 
-Migration 0017_feedstamp holds its own copy of this DDL (a released migration does not change
+Migrations 0017_feedstamp and 0019_feedtour hold their own copies of this DDL (a released migration does not change
 with the code); `install_on` attaches this one to the metadata for `create_all` (bench/feeds.py).
 A SQLite migration that rebuilds one of these tables (batch_alter_table) drops its triggers:
 it must create them again.
@@ -57,35 +59,59 @@ def _visiting(slots: str) -> str:
     return f"SELECT tour_id FROM stops WHERE slot_id IN ({slots})"
 
 
-def _of_tour_rows(table: str) -> tuple[tuple[str, str, str], ...]:
+#: The tours a change concerns, as a SELECT of one column `tour_id` (one row at least: NULL when no one tour).
+_NEW, _OLD, _BOTH = (
+    "SELECT NEW.tour_id AS tour_id",
+    "SELECT OLD.tour_id AS tour_id",
+    "SELECT NEW.tour_id AS tour_id UNION SELECT OLD.tour_id",
+)
+_NO_TOUR = "SELECT CAST(NULL AS INTEGER) AS tour_id"
+
+
+def _booking_tour(row: str) -> str:
+    # A scalar subquery: a row even when the booking is gone (its participants deleted after it).
+    return f"SELECT (SELECT tour_id FROM bookings WHERE id = {row}.booking_id) AS tour_id"
+
+
+def _of_tour_rows(table: str) -> tuple[tuple[str, str, str, str], ...]:
     """A table whose rows belong to a tour (`tour_id`) and are shown in its events: any change concerns its people."""
     return (
-        (table, "AFTER INSERT", _tour_people("SELECT NEW.tour_id")),
-        (table, "AFTER UPDATE", _tour_people("SELECT NEW.tour_id UNION SELECT OLD.tour_id")),
-        (table, "AFTER DELETE", _tour_people("SELECT OLD.tour_id")),
+        (table, "AFTER INSERT", _tour_people("SELECT NEW.tour_id"), _NEW),
+        (table, "AFTER UPDATE", _tour_people("SELECT NEW.tour_id UNION SELECT OLD.tour_id"), _BOTH),
+        (table, "AFTER DELETE", _tour_people("SELECT OLD.tour_id"), _OLD),
     )
 
 
-#: (table, timing and event, who is concerned): every change a feed shows (see `TourData` and `events`).
-TRIGGERS: tuple[tuple[str, str, str], ...] = (
-    ("tours", "AFTER UPDATE", _tour_people("SELECT NEW.id")),
+#: (table, timing and event, who is concerned, which tours): every change a feed shows (see `TourData` and
+#: `events`). Each person concerned gets a row per tour concerned (`feed_changes.tour_id`), or one row without a
+#: tour when the change is not one tour's (a slot, a site, a person, a token): a feed knows from its new rows
+#: which tours to render again (see `feed_cache.EventCache`), and compares every tour's stamp only after a change
+#: without a tour.
+TRIGGERS: tuple[tuple[str, str, str, str], ...] = (
+    ("tours", "AFTER UPDATE", _tour_people("SELECT NEW.id"), "SELECT NEW.id AS tour_id"),
     # Before: the tour's people are still there to be found (its rows go first, each with its trigger).
-    ("tours", "BEFORE DELETE", _tour_people("SELECT OLD.id")),
+    ("tours", "BEFORE DELETE", _tour_people("SELECT OLD.id"), "SELECT OLD.id AS tour_id"),
     # A booking: its people (even once it has left the tour), and the others of its tour (a group's size).
-    ("bookings", "AFTER INSERT", f"{_booking_people('NEW')} UNION {_tour_people('SELECT NEW.tour_id')}"),
+    ("bookings", "AFTER INSERT", f"{_booking_people('NEW')} UNION {_tour_people('SELECT NEW.tour_id')}", _NEW),
     (
         "bookings",
         "AFTER UPDATE",
         f"{_booking_people('NEW')} UNION {_booking_people('OLD')}"
         f" UNION {_tour_people('SELECT NEW.tour_id UNION SELECT OLD.tour_id')}",
+        _BOTH,
     ),
-    ("bookings", "AFTER DELETE", f"{_booking_people('OLD')} UNION {_tour_people('SELECT OLD.tour_id')}"),
-    ("participants", "AFTER INSERT", "SELECT id FROM users WHERE email = NEW.email"),
-    ("participants", "AFTER UPDATE", "SELECT id FROM users WHERE email IN (NEW.email, OLD.email)"),
-    ("participants", "AFTER DELETE", "SELECT id FROM users WHERE email = OLD.email"),
-    ("ambassador_assignments", "AFTER INSERT", "SELECT NEW.user_id"),
-    ("ambassador_assignments", "AFTER UPDATE", "SELECT NEW.user_id UNION SELECT OLD.user_id"),
-    ("ambassador_assignments", "AFTER DELETE", "SELECT OLD.user_id"),
+    ("bookings", "AFTER DELETE", f"{_booking_people('OLD')} UNION {_tour_people('SELECT OLD.tour_id')}", _OLD),
+    ("participants", "AFTER INSERT", "SELECT id FROM users WHERE email = NEW.email", _booking_tour("NEW")),
+    (
+        "participants",
+        "AFTER UPDATE",
+        "SELECT id FROM users WHERE email IN (NEW.email, OLD.email)",
+        f"{_booking_tour('NEW')} UNION {_booking_tour('OLD')}",
+    ),
+    ("participants", "AFTER DELETE", "SELECT id FROM users WHERE email = OLD.email", _booking_tour("OLD")),
+    ("ambassador_assignments", "AFTER INSERT", "SELECT NEW.user_id", _NEW),
+    ("ambassador_assignments", "AFTER UPDATE", "SELECT NEW.user_id UNION SELECT OLD.user_id", _BOTH),
+    ("ambassador_assignments", "AFTER DELETE", "SELECT OLD.user_id", _OLD),
     *_of_tour_rows("buses"),
     *_of_tour_rows("tour_pickup_points"),
     *_of_tour_rows("agenda_items"),
@@ -93,8 +119,8 @@ TRIGGERS: tuple[tuple[str, str, str], ...] = (
     *_of_tour_rows("cohort_series"),
     *_of_tour_rows("cohort_sessions"),
     # A visit: the tour's people (their programme), and its company's contacts (also once it has left).
-    ("stops", "AFTER INSERT", _tour_people("SELECT NEW.tour_id")),
-    ("stops", "AFTER UPDATE", _tour_people("SELECT NEW.tour_id UNION SELECT OLD.tour_id")),
+    ("stops", "AFTER INSERT", _tour_people("SELECT NEW.tour_id"), _NEW),
+    ("stops", "AFTER UPDATE", _tour_people("SELECT NEW.tour_id UNION SELECT OLD.tour_id"), _BOTH),
     (
         "stops",
         "AFTER DELETE",
@@ -103,6 +129,7 @@ TRIGGERS: tuple[tuple[str, str, str], ...] = (
             "SELECT sites.organisation_id FROM slots JOIN sites ON sites.id = slots.site_id"
             " WHERE slots.id = OLD.slot_id"
         ),
+        _OLD,
     ),
     # A slot's times or site, a site's name, address or company: the tours visiting them, and the companies.
     (
@@ -110,18 +137,25 @@ TRIGGERS: tuple[tuple[str, str, str], ...] = (
         "AFTER UPDATE",
         f"{_tour_people(_visiting('SELECT NEW.id'))} UNION "
         + _organisation_people("SELECT organisation_id FROM sites WHERE id IN (NEW.site_id, OLD.site_id)"),
+        _NO_TOUR,
     ),
     (
         "sites",
         "AFTER UPDATE",
         f"{_tour_people(_visiting('SELECT id FROM slots WHERE site_id = NEW.id'))} UNION "
         + _organisation_people("SELECT NEW.organisation_id UNION SELECT OLD.organisation_id"),
+        _NO_TOUR,
     ),
-    ("calendar_event_states", "AFTER INSERT", "SELECT id FROM users WHERE email = NEW.recipient"),
-    ("calendar_event_states", "AFTER UPDATE", "SELECT id FROM users WHERE email IN (NEW.recipient, OLD.recipient)"),
-    ("calendar_event_states", "AFTER DELETE", "SELECT id FROM users WHERE email = OLD.recipient"),
-    ("calendar_tokens", "AFTER INSERT", "SELECT NEW.user_id"),
-    ("calendar_tokens", "AFTER UPDATE", "SELECT NEW.user_id UNION SELECT OLD.user_id"),
+    ("calendar_event_states", "AFTER INSERT", "SELECT id FROM users WHERE email = NEW.recipient", _NEW),
+    (
+        "calendar_event_states",
+        "AFTER UPDATE",
+        "SELECT id FROM users WHERE email IN (NEW.recipient, OLD.recipient)",
+        _BOTH,
+    ),
+    ("calendar_event_states", "AFTER DELETE", "SELECT id FROM users WHERE email = OLD.recipient", _OLD),
+    ("calendar_tokens", "AFTER INSERT", "SELECT NEW.user_id", _NO_TOUR),
+    ("calendar_tokens", "AFTER UPDATE", "SELECT NEW.user_id UNION SELECT OLD.user_id", _NO_TOUR),
     # A person's row: their own feed, and the feeds that show their name (their bookings' and rides' tours,
     # their company's visits).
     (
@@ -135,6 +169,7 @@ TRIGGERS: tuple[tuple[str, str, str], ...] = (
             " JOIN sites ON sites.id = slots.site_id WHERE sites.organisation_id IN (NEW.organisation_id,"
             " OLD.organisation_id)"
         ),
+        _NO_TOUR,
     ),
 )
 
@@ -144,25 +179,27 @@ def _name(table: str, when: str) -> str:
     return f"feed_changes_{table}_{words[0]}_{words[1]}"
 
 
-def _append(people: str) -> str:
-    # Only people who have a feed; each once however many ways the change concerns them.
+def _append(people: str, tours: str) -> str:
+    # Only people who have a feed; each once per tour however many ways the change concerns them.
     return (
-        "INSERT INTO feed_changes (user_id, weight) SELECT DISTINCT user_id, 1 FROM calendar_tokens"
-        f" WHERE user_id IN ({people});"
+        "INSERT INTO feed_changes (user_id, weight, tour_id) SELECT DISTINCT calendar_tokens.user_id, 1,"
+        f" concerned.tour_id FROM calendar_tokens, ({tours}) AS concerned WHERE calendar_tokens.user_id IN ({people});"
     )
 
 
 def create_statements(dialect: str) -> list[str]:
     """The DDL creating the triggers on this dialect ("sqlite" or "postgresql")."""
     statements = []
-    for table, when, people in TRIGGERS:
+    for table, when, people, tours in TRIGGERS:
         name = _name(table, when)
         if dialect == "sqlite":
-            statements.append(f"CREATE TRIGGER {name} {when} ON {table} FOR EACH ROW BEGIN {_append(people)} END")
+            statements.append(
+                f"CREATE TRIGGER {name} {when} ON {table} FOR EACH ROW BEGIN {_append(people, tours)} END"
+            )
         else:
             result = "OLD" if when.startswith("BEFORE DELETE") else "NULL"
             statements.append(
-                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {_append(people)}"
+                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {_append(people, tours)}"
                 f" RETURN {result}; END $$"
             )
             statements.append(f"CREATE TRIGGER {name} {when} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()")
@@ -172,7 +209,7 @@ def create_statements(dialect: str) -> list[str]:
 def drop_statements(dialect: str) -> list[str]:
     """The DDL dropping the triggers on this dialect."""
     statements = []
-    for table, when, _people in TRIGGERS:
+    for table, when, _people, _tours in TRIGGERS:
         name = _name(table, when)
         if dialect == "sqlite":
             statements.append(f"DROP TRIGGER IF EXISTS {name}")

@@ -18,10 +18,13 @@ from tourplanner.accounts.operations import digest
 from tourplanner.calendar import ical
 from tourplanner.calendar.enums import Audience, EventStatus
 from tourplanner.calendar.events import PersonalEvent, organizer, tour_events, tour_url, visit_events
-from tourplanner.calendar.feed_cache import EventCache, Feed, FeedCache
+from tourplanner.calendar.feed_cache import EventCache, Feed, FeedCache, Stale
 from tourplanner.calendar.feed_queries import (
     CANCELLED_KEPT,
+    Holder,
+    feed_changes,
     feed_day,
+    shown_tours,
     states_statement,
     tour_stamps,
     user_validators_statement,
@@ -35,11 +38,9 @@ from tourplanner.tours.models import Tour
 
 #: How often calendar clients are asked to fetch the feed again.
 REFRESH_INTERVAL = timedelta(hours=1)
-#: Beyond this many new events, a feed's events are sorted again rather than inserted into the kept ones.
-_INSERTED_AT_MOST = 32
 
 
-def cached_feed(user: User, etag: str, last_modified: datetime | None = None) -> Feed:
+def cached_feed(user: User | Holder, etag: str, last_modified: datetime | None = None) -> Feed:
     """The user's feed at validator `etag`: rendered once per process, then served as kept.
 
     With `last_modified`, the validators were just derived by the caller, and are not derived again.
@@ -53,11 +54,11 @@ def cached_feed(user: User, etag: str, last_modified: datetime | None = None) ->
     return rendered
 
 
-def build_feed(user: User, validators: tuple[str, datetime] | None = None) -> Feed:
+def build_feed(user: User | Holder, validators: tuple[str, datetime] | None = None) -> Feed:
     """The user's calendar: confirmed seats, ambassador assignments, their company's visits.
 
-    Only the tours whose stamp moved since their events were last rendered for this person
-    are read in full and rendered (see `EventCache`); the others' text is kept.
+    Only the tours changed since their events were last rendered for this person are read in
+    full and rendered (see `EventCache`); the others' text is kept.
     """
     now = utcnow()
     # Validators first: should a change commit while the feed is read, the body is newer than
@@ -68,28 +69,35 @@ def build_feed(user: User, validators: tuple[str, datetime] | None = None) -> Fe
     who = organizer()
     cache: EventCache = current_app.extensions.setdefault("tourplanner_feed_event_cache", EventCache())
     person = (email, user.role.value, user.organisation_id)
-    changes = cache.changes(user.id, person, *tour_stamps(user, now))
-    rendered, stale = changes.kept, changes.stale
+    day = feed_day(now)
+    # The rows of changes before the data: a change committed after them is seen at the next request.
+    changes = cache.changes(user.id, person, day, feed_changes(user))
+    if changes.tagged is not None and changes.entry is not None:
+        # Every new row names its tour: only those tours are looked at.
+        shown = shown_tours(user, now, set(changes.tagged)) if changes.tagged else set()
+        found = Stale(sorted(shown), frozenset((changes.tagged - shown) & changes.entry.tours.keys()))
+    else:
+        found = cache.compare(changes, *tour_stamps(user, now))
+    stale = found.stale
     # The sent states in full: of the tours to render, and the cancelled ones (shown from their snapshot).
     states_by_tour: dict[int, list[Row]] = {}
     # On the connection: a Core statement needs none of the ORM session's machinery.
-    for state in db.session.connection().execute(states_statement(), {"email": email, "tour_ids": stale}):
+    given = {"email": email, "tour_ids": stale, "cancelled_since": day - CANCELLED_KEPT}
+    for state in db.session.connection().execute(states_statement(), given):
         states_by_tour.setdefault(state.tour_id, []).append(state)
-    # `rendered` is in feed order; the few new events are inserted into it (many are sorted with it).
-    added: list[ical.RenderedEvent] = []
     fresh = _render_tours(user, stale, states_by_tour, who, tzid) if stale else {}
-    cache.put(user.id, person, changes, fresh)
-    for events in fresh.values():
-        added += events
+    kept = cache.put(user.id, person, day, changes, found, fresh)
+    keys, texts, last_year = kept.keys, kept.texts, kept.last_year()
     cancelled = [
         state for states in states_by_tour.values() for state in states if state.status is EventStatus.CANCELLED
     ]
-    shown = {event.uid for event in (*rendered, *added)} if cancelled else set()
+    added = []
     for state in cancelled:
-        if state.uid in shown:
+        events = kept.tours.get(state.tour_id)
+        if events is not None and any(event.uid == state.uid for event in events[0]):
             continue
-        if state.cancelled_at is None or state.cancelled_at < feed_day(now) - CANCELLED_KEPT:
-            continue
+        if state.cancelled_at is None or state.cancelled_at < day - CANCELLED_KEPT:
+            continue  # (the statement reads only those since then, but of a tour read again, all)
         event = ical.CalendarEvent(
             uid=state.uid,
             summary=state.summary,
@@ -104,17 +112,22 @@ def build_feed(user: User, validators: tuple[str, datetime] | None = None) -> Fe
             last_modified=state.updated_at,
         )
         added.append(ical.render_event(event, who, tzid))
-    if len(added) > _INSERTED_AT_MOST:
-        rendered = sorted(rendered + added, key=ical.feed_order)
-    else:
+    if added:
+        # The kept lists are the entry's: the cancelled events go into copies.
+        keys, texts = list(keys), list(texts)
         for event in added:
-            bisect.insort(rendered, event, key=ical.feed_order)
-    body = ical.feed_of_ordered(rendered, tzid, f"tourplanner — {user.name}", REFRESH_INTERVAL)
+            key = ical.feed_order(event)
+            at = bisect.bisect_left(keys, key)
+            keys.insert(at, key)
+            texts.insert(at, event.text)
+            last_year = max(last_year or event.end.year, event.end.year)
+    years = (keys[0][0].year, last_year) if keys and last_year is not None else None
+    body = ical.feed_of_texts(texts, years, tzid, f"tourplanner — {user.name}", REFRESH_INTERVAL)
     return Feed(body=body, etag=etag, last_modified=last_modified)
 
 
 def _render_tours(
-    user: User, tour_ids: list[int], states_by_tour: dict[int, list[Row]], who: ical.Person, tzid: str
+    user: User | Holder, tour_ids: list[int], states_by_tour: dict[int, list[Row]], who: ical.Person, tzid: str
 ) -> dict[int, tuple[ical.RenderedEvent, ...]]:
     """The person's events of these tours, read in full (a few queries whatever their number) and rendered."""
     email = user.email.lower()
@@ -154,9 +167,13 @@ def _tours_statement():
 class Validators:
     """A feed's validators, and whose feed it is."""
 
-    user_id: int
+    holder: Holder
     etag: str
     last_modified: datetime
+
+    @property
+    def user_id(self) -> int:
+        return self.holder.id
 
 
 def validators_for_secret(secret: str) -> Validators | None:
@@ -170,7 +187,7 @@ def validators_for_secret(secret: str) -> Validators | None:
     return None if row is None else _validators(row, utcnow())
 
 
-def feed_validators(user: User, now: datetime | None = None) -> tuple[str, datetime]:
+def feed_validators(user: User | Holder, now: datetime | None = None) -> tuple[str, datetime]:
     """The user's feed's ETag and Last-Modified (as `validators_for_secret` derives them)."""
     row = db.session.connection().execute(user_validators_statement(), {"user_id": user.id}).one()
     found = _validators(row, now or utcnow())
@@ -197,7 +214,8 @@ def _validators(row: Row, now: datetime) -> Validators:
         config["TIMEZONE"],
     )
     etag = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
-    return Validators(user_id, etag, _last_modified(user_id, etag, now))
+    holder = Holder(user_id, name, email, role, organisation_id)
+    return Validators(holder, etag, _last_modified(user_id, etag, now))
 
 
 #: How many people's Last-Modified a process keeps (beyond, it starts again: later dates, never a 304 too many).

@@ -170,9 +170,22 @@ def feed_of_ordered(
 ) -> bytes:
     """The same from events already in feed order (`feed_order`): a caller that keeps them so sorts nothing."""
     # In feed order the first event starts earliest, and an event ends after it starts.
-    years = (ordered[0].start.year - 1, max(event.end.year for event in ordered) + 1) if ordered else _years(())
-    head, tail = _feed_frame(tzid, name, refresh, years[0], years[1])
-    return b"".join([head, *(event.text for event in ordered), tail])
+    years = (ordered[0].start.year, max(event.end.year for event in ordered)) if ordered else None
+    return feed_of_texts([event.text for event in ordered], years, tzid, name, refresh)
+
+
+def feed_of_texts(
+    texts: Sequence[bytes],
+    years: tuple[int, int] | None,
+    tzid: str,
+    name: str,
+    refresh: timedelta = timedelta(hours=1),
+) -> bytes:
+    """The same from the events' texts in feed order, and the years of the first start and of the last end
+    (None: no event)."""
+    first, last = (years[0] - 1, years[1] + 1) if years is not None else _years(())
+    head, tail = _feed_frame(tzid, name, refresh, first, last)
+    return b"".join([head, *texts, tail])
 
 
 def feed_calendar(

@@ -105,6 +105,9 @@ class FeedChange(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     #: What this row adds to the person's stamp (1 per change; the sum of the rows folded by compaction).
     weight: Mapped[int]
+    #: The tour the change concerns (no foreign key: a deleted tour's rows say it left); None when the change is
+    #: not one tour's (a slot, a site, a person, a token, folded rows): the feed then compares every tour's stamp.
+    tour_id: Mapped[int | None]
 
 
 # The stamp is a sum over a person's rows, answered from this index alone.
