@@ -17,6 +17,8 @@ invitation counts as sent (a sent state per event, as the bookings domain leaves
 from __future__ import annotations
 
 import argparse
+import atexit
+import shutil
 import statistics
 import sys
 import tempfile
@@ -54,6 +56,7 @@ def build(events: int):
     from tourplanner.tours.models import Bus, Tour
 
     folder = Path(tempfile.mkdtemp(prefix="tourplanner-feeds-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # the database goes with the run
     app = create_app(
         {
             "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite'}",
