@@ -301,6 +301,13 @@ def test_the_event_cache_finds_the_changed_tours_and_keeps_one_entry_per_person_
     assert cache.changes(1, "a@x", day, [(4, None)]).tagged is None  # rows folded
     assert cache.changes(1, "a@x", next_day, [(1, 10)]).tagged is None  # another day
     assert cache.changes(1, "b@x", day, [(1, 10)]).entry is None  # another address
+    # … whose entry, once built, replaces the other's.
+    moved = cache.changes(1, "b@x", day, [(1, 10)])
+    cache.put(1, "b@x", day, moved, cache.compare(moved, "10:1/t", None), {10: events(b"e" * 100)})
+    assert cache.changes(1, "b@x", day, [(1, 10)]).tagged == frozenset()
+    assert cache.changes(1, "a@x", day, [(1, 10)]).entry is None
+    back = cache.changes(1, "a@x", day, [(1, 10)])
+    cache.put(1, "a@x", day, back, cache.compare(back, "10:1/t", None), {10: events(b"a" * 100)})
 
     again = cache.changes(1, "a@x", day, [(1, 10)])
     assert cache.compare(again, "10:1/t", None).stale == []

@@ -123,6 +123,8 @@ class Changes:
     entry: _Kept | None
     rows: frozenset[int]
     tagged: frozenset[int] | None
+    #: The entry found for the user, whoever's it was (the next entry replaces it only if it is still there).
+    found: _Kept | None = None
 
 
 @dataclass(frozen=True)
@@ -167,11 +169,11 @@ class EventCache:
                 self._entries.move_to_end(user_id)
         ids = frozenset(row_id for row_id, _ in rows)
         if entry is None or entry.person != person:
-            return Changes(None, ids, None)
+            return Changes(None, ids, None, entry)
         if entry.day != day or not entry.rows <= ids:
-            return Changes(entry, ids, None)
+            return Changes(entry, ids, None, entry)
         tagged = {tour_id for row_id, tour_id in rows if row_id not in entry.rows}
-        return Changes(entry, ids, None if None in tagged else frozenset(tagged))
+        return Changes(entry, ids, None if None in tagged else frozenset(tagged), entry)
 
     @staticmethod
     def compare(changes: Changes, tours: str | None, sent: str | None) -> Stale:
@@ -244,7 +246,7 @@ class EventCache:
                 texts.insert(at, event.text)
         with self._lock:
             current = self._entries.get(user_id)
-            if current is not base or entry.size > self.max_bytes:
+            if current is not changes.found or entry.size > self.max_bytes:
                 return entry
             if current is not None:
                 self._size -= current.size
