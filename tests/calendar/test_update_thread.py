@@ -63,3 +63,24 @@ def test_the_waiter_sleeps_without_a_connection_and_stops_at_once(app, db, api_a
 
     updates._wake_waiter(app)  # a stopped app's waiter never starts again
     assert app.extensions["calendar_updates_waiter"].thread is None
+
+
+def test_mail_the_calendar_update_could_not_send_is_retried_by_the_web_process(app, db, make_tour, book, make_user):
+    """The calendar update's own delivery meets an SMTP server away: the invitations wait, and this process's
+    retry thread starts (as after a request), so that they leave once the server is back even where no scheduler
+    runs; stopping the app ends it."""
+    from tests.mail.smtp_sink import free_port
+    from tourplanner.mail.delivery import stop_delivery
+
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port())  # nobody listens
+    tour = make_tour(published=True)
+    book(tour, make_user(Role.PRESCRIBER))
+    db.session.execute(db.update(Tour).where(Tour.id == tour.id).values(notify_after_at=Tour.created_at))
+    db.session.commit()
+    assert updates.run_in_own_context(app) >= 1
+    waiting = db.session.query(OutboxMail).filter(OutboxMail.sent_at.is_(None)).all()
+    assert waiting and waiting[0].last_error  # tried: the server was away
+    retry = [t for t in threading.enumerate() if t.name == "outbox-retry" and t.is_alive()]
+    assert len(retry) == 1
+    stop_delivery(app)
+    assert not retry[0].is_alive()

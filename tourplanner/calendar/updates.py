@@ -33,7 +33,7 @@ from sqlalchemy import ColumnElement, and_, select, update
 from tourplanner.calendar.invitations import plan_update
 from tourplanner.db import utcnow
 from tourplanner.extensions import db
-from tourplanner.mail.operations import deliver_pending
+from tourplanner.mail.delivery import deliver_and_keep_trying
 from tourplanner.tours.models import Tour
 
 log = logging.getLogger(__name__)
@@ -252,7 +252,9 @@ def run_in_own_context(app: Flask) -> int:
         try:
             queued = send_due_updates()
             if queued and app.config.get("SMTP_HOST"):
-                deliver_pending()
+                # As after a request: mail the server did not take is retried by this process (not only the
+                # scheduler, which a single-process deployment does not run).
+                deliver_and_keep_trying(app)
             return queued
         except Exception:
             log.exception("Updating calendars failed; the scheduler will retry")

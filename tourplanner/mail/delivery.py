@@ -60,15 +60,22 @@ def deliver_in_own_context(app: Flask) -> int:
     """
     with app.app_context():
         try:
-            sent = deliver_pending()
-            if app.config.get("MAIL_DELIVERY", "thread") == "thread" and _waiting_mail():
-                _start_retry_loop(app)
-            return sent
+            return deliver_and_keep_trying(app)
         except Exception:
             log.exception("Delivering the outbox failed; the scheduler will retry")
             return 0
         finally:
             db.session.remove()
+
+
+def deliver_and_keep_trying(app: Flask) -> int:
+    """Deliver what is due, in the caller's app context; returns how many left. When mail is left waiting (the
+    server away or refusing), this process's retry loop starts (thread mode), whoever delivered: a request's
+    thread or the calendar update's."""
+    sent = deliver_pending()
+    if app.config.get("MAIL_DELIVERY", "thread") == "thread" and _waiting_mail():
+        _start_retry_loop(app)
+    return sent
 
 
 #: How often a web process retries while its mail waits (the scheduler's job also does).
