@@ -103,6 +103,33 @@ def rush(
     return Measure("POST bookings (rush)", latencies, wall, errors[0]), answers
 
 
+def subscribe_everyone(url: str) -> None:
+    """A feed token for every prescriber: each booking then appends a feed change for every subscriber of the
+    tour (calendar/feed_stamp.py), which the rush pays for."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO calendar_tokens (user_id, token_hash, version, created_at)"
+                " SELECT id, md5('feed' || id) || md5('bench' || id), 1, now() FROM users WHERE role = 'prescriber'"
+            )
+        )
+    engine.dispose()
+
+
+def feed_rows(url: str) -> int:
+    """How many feed changes the database holds."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM feed_changes")).scalar_one()
+    engine.dispose()
+    return count
+
+
 def check(url: str, tour_id: int, sizes: list[int], answers: list[dict | None]) -> list[str]:
     """What went wrong, checked in the database: lost requests, wrong answers, overbooking, order."""
     from sqlalchemy import create_engine, text
@@ -164,10 +191,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60, help="length of the rush (default 60)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
     parser.add_argument("--threads", type=int, default=200, help="client threads (default 200)")
+    parser.add_argument(
+        "--feeds", action="store_true", help="every prescriber holds a calendar feed (its triggers fan out)"
+    )
     args = parser.parse_args()
 
     print(f"Preparing one tour ({' + '.join(map(str, BUS_SEATS))} seats) and {args.prescribers} prescribers…")
     (tour_id,), tokens = prepare(args.postgresql, args.reset, tours=1, prescribers=args.prescribers)
+    if args.feeds:
+        subscribe_everyone(args.postgresql)
     sizes = random.Random(6).choices([1, 2, 3], k=args.prescribers)
     moments = rush_moments(args.prescribers, args.seconds)
     log_path = Path(tempfile.gettempdir()) / "bench-opening.log"
@@ -202,6 +234,8 @@ def main() -> None:
         f"{'p99 bookings / healthz':<24}{'':>17}{bookings.percentile_ms(50) / healthz.percentile_ms(50):>9.1f}"
         f"{bookings.percentile_ms(99) / healthz.percentile_ms(99):>9.1f}"
     )
+    if args.feeds:
+        print(f"feed changes appended (every prescriber holds a feed): {feed_rows(args.postgresql)}")
     for problem in problems:
         print("PROBLEM:", problem)
     if problems:

@@ -30,12 +30,14 @@ from tourplanner.calendar.models import FeedChange
 
 
 def _tour_people(tours: str) -> str:
-    """The ids of the users whose feed shows one of the tours (`tours`, a SELECT of their ids): bookers (any
-    status), named participants, ambassadors, contacts of the organisations whose sites the tours visit."""
+    """The ids of the users whose feed shows one of the tours (`tours`, a SELECT of their ids): bookers and named
+    participants of confirmed bookings (a feed shows confirmed seats only: a waiting or cancelled booking's people
+    are told by their booking's own rows), ambassadors, contacts of the organisations whose sites the tours visit."""
     return (
-        f"SELECT prescriber_id FROM bookings WHERE tour_id IN ({tours})"
+        f"SELECT prescriber_id FROM bookings WHERE tour_id IN ({tours}) AND status = 'confirmed'"
         " UNION SELECT users.id FROM bookings JOIN participants ON participants.booking_id = bookings.id"
         f" JOIN users ON users.email = participants.email WHERE bookings.tour_id IN ({tours})"
+        " AND bookings.status = 'confirmed'"
         f" UNION SELECT user_id FROM ambassador_assignments WHERE tour_id IN ({tours})"
         " UNION SELECT users.id FROM stops JOIN slots ON slots.id = stops.slot_id"
         " JOIN sites ON sites.id = slots.site_id JOIN users ON users.organisation_id = sites.organisation_id"
@@ -66,6 +68,9 @@ _NEW, _OLD, _BOTH = (
     "SELECT NEW.tour_id AS tour_id UNION SELECT OLD.tour_id",
 )
 _NO_TOUR = "SELECT CAST(NULL AS INTEGER) AS tour_id"
+#: A booking's tour, when the booking holds seats (before or after the change).
+_CONFIRMED_NEW = "SELECT NEW.tour_id WHERE NEW.status = 'confirmed'"
+_CONFIRMED_OLD = "SELECT OLD.tour_id WHERE OLD.status = 'confirmed'"
 
 
 def _booking_tour(row: str) -> str:
@@ -91,16 +96,22 @@ TRIGGERS: tuple[tuple[str, str, str, str], ...] = (
     ("tours", "AFTER UPDATE", _tour_people("SELECT NEW.id"), "SELECT NEW.id AS tour_id"),
     # Before: the tour's people are still there to be found (its rows go first, each with its trigger).
     ("tours", "BEFORE DELETE", _tour_people("SELECT OLD.id"), "SELECT OLD.id AS tour_id"),
-    # A booking: its people (even once it has left the tour), and the others of its tour (a group's size).
-    ("bookings", "AFTER INSERT", f"{_booking_people('NEW')} UNION {_tour_people('SELECT NEW.tour_id')}", _NEW),
+    # A booking: its people (even once it has left the tour), and, when it holds seats, the others of its tour (a
+    # group's size); a booking waiting changes no one else's feed (on the day bookings open, most of them).
+    (
+        "bookings",
+        "AFTER INSERT",
+        f"{_booking_people('NEW')} UNION {_tour_people(_CONFIRMED_NEW)}",
+        _NEW,
+    ),
     (
         "bookings",
         "AFTER UPDATE",
         f"{_booking_people('NEW')} UNION {_booking_people('OLD')}"
-        f" UNION {_tour_people('SELECT NEW.tour_id UNION SELECT OLD.tour_id')}",
+        f" UNION {_tour_people(f'{_CONFIRMED_NEW} UNION {_CONFIRMED_OLD}')}",
         _BOTH,
     ),
-    ("bookings", "AFTER DELETE", f"{_booking_people('OLD')} UNION {_tour_people('SELECT OLD.tour_id')}", _OLD),
+    ("bookings", "AFTER DELETE", f"{_booking_people('OLD')} UNION {_tour_people(_CONFIRMED_OLD)}", _OLD),
     ("participants", "AFTER INSERT", "SELECT id FROM users WHERE email = NEW.email", _booking_tour("NEW")),
     (
         "participants",
