@@ -11,13 +11,14 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Select, TextClause, bindparam, func, or_, select, text, update
+from sqlalchemy import Connection, Select, bindparam, func, or_, select, text, update
 from sqlalchemy.orm import joinedload
 
 from tourplanner.accounts.enums import OrganisationKind
 from tourplanner.accounts.models import User
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
+from tourplanner.db import take_sqlite_writer_lock
 from tourplanner.errors import NotFound
 from tourplanner.extensions import db
 from tourplanner.tours.enums import TourKind, TourStatus
@@ -29,18 +30,17 @@ def lock_tour(tour_id: int) -> Tour:
 
     PostgreSQL: `SELECT … FOR NO KEY UPDATE` on the tour row; concurrent bookings of the
     same tour wait for each other, other tours go on. (NO KEY: rows that merely refer to
-    the tour, inserted by other transactions, need not wait.) SQLite has one writer at a time: a no-op
-    UPDATE as the transaction's first statement takes the database's write lock before
-    anything is read (waiting up to the engine's busy timeout), so no other process can
-    change seats between our reading and our writing them.
+    the tour, inserted by other transactions, need not wait.) SQLite has one writer at a time:
+    the database's write lock is taken before anything is read (`take_sqlite_write_lock`), so
+    no other process can change seats between our reading and our writing them.
 
     The tour comes with its buses, pickup points and quotas in the same statement: every
     booking reads them (a tour has a few of each, so the join stays a handful of rows).
     A new booking reads the same under the same lock as plain rows: `lock_tour_for_booking`.
     """
-    sqlite_lock, locked_tour, locked_tour_for_update = _locking_statements()
+    locked_tour, locked_tour_for_update = _locking_statements()
     if is_sqlite():
-        db.session.execute(sqlite_lock, {"tour_id": tour_id})
+        take_sqlite_write_lock(db.session.connection())
         query = locked_tour
     else:
         query = locked_tour_for_update
@@ -50,23 +50,33 @@ def lock_tour(tour_id: int) -> Tour:
     return tour
 
 
+def take_sqlite_write_lock(connection: Connection) -> None:
+    """SQLite: hold the database's write lock from now until the transaction ends (waiting for it).
+
+    The writers' file lock (`db.take_sqlite_writer_lock`) when the database has one: no statement,
+    and the writer's turn is shorter by one. Else SQLite's own write lock, taken by an UPDATE that
+    matches no row. Neither touches the tour's row: its feed-stamp trigger does not run for a lock
+    (it did when the lock was `UPDATE tours SET id = id WHERE id = :tour_id`)."""
+    if not take_sqlite_writer_lock(connection):
+        connection.execute(_SQLITE_LOCK)
+
+
 def is_sqlite() -> bool:
     """Whether the session's database is SQLite (one writer at a time) rather than PostgreSQL."""
     return db.session.get_bind().dialect.name == "sqlite"
 
 
 @functools.cache
-def _locking_statements() -> tuple[TextClause, Select[tuple[Tour]], Select[tuple[Tour]]]:
+def _locking_statements() -> tuple[Select[tuple[Tour]], Select[tuple[Tour]]]:
     """The statements of `lock_tour`, built once per process on first use (once every model is
     mapped): a statement object keeps its cache key, so executing it again skips constructing
     and hashing it, a good part of a statement's cost in the ORM."""
-    sqlite_lock = _SQLITE_LOCK
     locked_tour = (
         select(Tour)
         .where(Tour.id == bindparam("tour_id"))
         .options(joinedload(Tour.buses), joinedload(Tour.pickup_points), joinedload(Tour.quotas))
     )
-    return sqlite_lock, locked_tour, locked_tour.with_for_update(of=Tour, key_share=True)
+    return locked_tour, locked_tour.with_for_update(of=Tour, key_share=True)
 
 
 _POPULATE = {"populate_existing": True}
@@ -151,10 +161,10 @@ MARK_COLUMNS = ("notify_after_at", "notify_first_at", "updated_at", "revision")
 def lock_tour_for_booking(connection: Connection, tour_id: int) -> BookingTour:
     """Take the tour's booking lock (as `lock_tour`) and read what a new booking needs of it, as plain rows.
 
-    One statement (two on SQLite, whose write lock comes first), on the session's connection:
+    One statement (SQLite's write lock comes first, without one), on the session's connection:
     the tour joined with its buses, pickup points and quotas (a tour has a few of each)."""
     if connection.dialect.name == "sqlite":
-        connection.execute(_SQLITE_LOCK, {"tour_id": tour_id})
+        take_sqlite_write_lock(connection)
         query = _BOOKING_TOUR
     else:
         query = _BOOKING_TOUR_FOR_UPDATE
@@ -210,7 +220,8 @@ _TOUR_COLUMNS = tuple(
         *MARK_COLUMNS,
     )
 )
-_SQLITE_LOCK = text("UPDATE tours SET id = id WHERE id = :tour_id")
+#: Takes SQLite's write lock (any write does, from its start) and changes nothing: no row, no trigger.
+_SQLITE_LOCK = text("UPDATE tours SET id = id WHERE 0 = 1")
 _BUSES, _POINTS, _QUOTAS = Bus.__table__, TourPickupPoint.__table__, TourQuota.__table__
 #: Core statements on tables, built once at import: no ORM entity to build from the rows.
 _BOOKING_TOUR = (
