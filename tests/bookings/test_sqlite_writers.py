@@ -144,3 +144,22 @@ def test_without_the_file_lock_sqlite_s_own_write_lock_is_taken(tmp_path) -> Non
         assert second.execute(text("UPDATE tours SET id = 2 WHERE id = 1")).rowcount == 1
         second.commit()
     engine.dispose()
+
+
+def test_a_booking_s_answer_is_built_after_the_writer_lock_is_released(
+    db, lock_path, make_tour, prescriber, book, monkeypatch
+) -> None:
+    """The writer's turn ends at the commit: the answer of a new booking is built after it, lock released."""
+    from routes.api import bookings as api_bookings
+
+    seen: list[bool] = []
+    original = api_bookings.new_booking_json
+
+    def watching(*args, **kwargs):
+        seen.append(is_locked(lock_path))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(api_bookings, "new_booking_json", watching)
+    response = book(prescriber, make_tour(published=True, bus_seats=[20]).id, 2)
+    assert response.status_code == 201 and response.get_json()["status"] == "confirmed"
+    assert seen == [False]
