@@ -152,6 +152,8 @@ class BookingTour:
     buses: list[BusRow]
     pickup_points: list[PickupPointRow]
     quotas: list[QuotaRow]
+    #: On SQLite, the seats, read in the same statement (None: read them with `seat_state`).
+    seats: SeatState | None = None
 
 
 #: The calendar's mark that `tours.notices.plan_changed` moves on a tour.
@@ -162,16 +164,23 @@ def lock_tour_for_booking(connection: Connection, tour_id: int) -> BookingTour:
     """Take the tour's booking lock (as `lock_tour`) and read what a new booking needs of it, as plain rows.
 
     One statement (SQLite's write lock comes first, without one), on the session's connection:
-    the tour joined with its buses, pickup points and quotas (a tour has a few of each)."""
-    if connection.dialect.name == "sqlite":
+    the tour joined with its buses, pickup points and quotas (a tour has a few of each).
+
+    On SQLite the seats come in the same statement (`BookingTour.seats`): the write lock is
+    held before it starts, so it sees every booking committed. Not on PostgreSQL, where a
+    statement reads what was committed when it started, before it waited for the tour's row
+    lock: the seats are read by a second statement once the lock is held (`seat_state`)."""
+    with_seats = connection.dialect.name == "sqlite"
+    if with_seats:
         take_sqlite_write_lock(connection)
-        query = _BOOKING_TOUR
+        query = _BOOKING_TOUR_WITH_SEATS
     else:
         query = _BOOKING_TOUR_FOR_UPDATE
     rows = connection.execute(query, {"tour_id": tour_id}).all()
     if not rows:
         raise NotFound(f"aucun tour n°{tour_id}")
     rows_by_bus: dict[int, BusRow] = {}
+    held: dict[int, int] = {}
     points: dict[int, PickupPointRow] = {}
     quotas: dict[int, QuotaRow] = {}
     width = len(_TOUR_COLUMNS)
@@ -179,19 +188,27 @@ def lock_tour_for_booking(connection: Connection, tour_id: int) -> BookingTour:
         bus_id, position, label, seats = row[width : width + 4]
         if bus_id is not None and bus_id not in rows_by_bus:
             rows_by_bus[bus_id] = BusRow(bus_id, position, label, seats)
+            if with_seats:
+                held[bus_id] = int(row[width + 13])
         point_id, point_position, point_name = row[width + 4 : width + 7]
         if point_id is not None and point_id not in points:
             points[point_id] = PickupPointRow(point_id, point_position, point_name)
-        quota = row[width + 7 :]
+        quota = row[width + 7 : width + 13]
         if quota[0] is not None and quota[0] not in quotas:
             quotas[quota[0]] = QuotaRow(*quota)
     first = rows[0]
+    buses = list(rows_by_bus.values())
+    state = None
+    if with_seats:
+        waiting, smallest = first[width + 14 : width + 16]
+        state = SeatState({bus.id: bus.seats - held[bus.id] for bus in buses}, int(waiting), smallest)
     # The rows come ordered by bus, then pickup point, then quota: first seen is the tour's order.
     return BookingTour(
         *first[:width],
-        buses=list(rows_by_bus.values()),
+        buses=buses,
         pickup_points=sorted(points.values(), key=lambda point: point.position),
         quotas=sorted(quotas.values(), key=lambda quota: quota.id),
+        seats=state,
     )
 
 
@@ -251,6 +268,20 @@ _BOOKING_TOUR = (
 )
 #: PostgreSQL: FOR NO KEY UPDATE OF tours (see `lock_tour`).
 _BOOKING_TOUR_FOR_UPDATE = _BOOKING_TOUR.with_for_update(of=Tour.__table__, key_share=True)
+_HELD, _WAITING = Booking.__table__.alias("held"), Booking.__table__.alias("waiting")
+#: SQLite, under its write lock: with each bus its confirmed seats, with the tour its waiting list's
+#: size and smallest booking (what `seat_state` reads), each from the bookings' indexes.
+_BOOKING_TOUR_WITH_SEATS = _BOOKING_TOUR.add_columns(
+    select(func.coalesce(func.sum(_HELD.c.seats), 0))
+    .where(_HELD.c.bus_id == _BUSES.c.id, _HELD.c.status == BookingStatus.CONFIRMED)
+    .scalar_subquery(),
+    select(func.count())
+    .where(_WAITING.c.tour_id == _TOURS.id, _WAITING.c.status == BookingStatus.WAITLISTED)
+    .scalar_subquery(),
+    select(func.min(_WAITING.c.seats))
+    .where(_WAITING.c.tour_id == _TOURS.id, _WAITING.c.status == BookingStatus.WAITLISTED)
+    .scalar_subquery(),
+)
 _WRITE_MARK = (
     update(Tour.__table__)
     .where(_TOURS.id == bindparam("tour_id"))
