@@ -10,6 +10,9 @@ multi-process server, each as a ratio to GET /healthz on the same server in the 
 process spends per booking and per GET /healthz (Flask's test client, SQLite, mail off),
 and with --profile the top of a cProfile of the bookings.
 
+/healthz and the bookings are measured in alternating slices (--rounds, 3 by default), so
+that a change of the machine's load during the run weighs on both alike.
+
 Bookings of 1–3 seats go to the tours in turn (each two coaches of 25 seats, as a real
 ZI Tour), so some are confirmed and some waitlisted; afterwards the script checks that
 no coach holds more than its seats.
@@ -202,6 +205,23 @@ def run(label: str, make_request, count: int, concurrency: int) -> Measure:
     return Measure(label, latencies, time.perf_counter() - started, errors[0])
 
 
+def slices(requests: int, rounds: int) -> list[tuple[int, int]]:
+    """(first index, count) of each of `rounds` slices of `requests`, as even as can be."""
+    rounds = max(1, min(rounds, requests))
+    bounds = [requests * n // rounds for n in range(rounds + 1)]
+    return [(bounds[n], bounds[n + 1] - bounds[n]) for n in range(rounds)]
+
+
+def merged(measures: list[Measure]) -> Measure:
+    """One measure of the slices of a run: their latencies, wall times and errors added up."""
+    return Measure(
+        measures[0].label,
+        [latency for measure in measures for latency in measure.latencies_s],
+        sum(measure.wall_s for measure in measures),
+        sum(measure.errors for measure in measures),
+    )
+
+
 def bench(name: str, url: str, args: argparse.Namespace) -> list[tuple[str, Measure, Measure]]:
     """Measure /healthz and bookings on one database."""
     tour_ids, tokens = prepare(url, args.reset, tours=args.tours, prescribers=20)
@@ -222,8 +242,20 @@ def bench(name: str, url: str, args: argparse.Namespace) -> list[tuple[str, Meas
             )
 
         run("warm-up", health, 50, args.concurrency)
-        healthz = run("GET /healthz", health, args.requests, args.concurrency)
-        bookings = run("POST /tours/{id}/bookings", booking, args.requests, args.concurrency)
+        # In alternating slices, so that both endpoints meet the same load of the machine (other
+        # work beside the benchmark moves /healthz's figure more than the code does).
+        healthz_slices, booking_slices = [], []
+        for start, count in slices(args.requests, args.rounds):
+            healthz_slices.append(run("GET /healthz", health, count, args.concurrency))
+            booking_slices.append(
+                run(
+                    "POST /tours/{id}/bookings",
+                    lambda index, start=start: booking(start + index),
+                    count,
+                    args.concurrency,
+                )
+            )
+        healthz, bookings = merged(healthz_slices), merged(booking_slices)
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
@@ -316,6 +348,12 @@ def main() -> None:
         "--tours", type=int, default=10, help="tours booked in turn, 2 coaches of 25 seats each (default 10)"
     )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="/healthz and bookings measured in this many alternating slices (default 3; 1: one after the other)",
+    )
     parser.add_argument("--postgresql", metavar="URL", help="also measure on this PostgreSQL database")
     parser.add_argument("--reset", action="store_true", help="drop and recreate the PostgreSQL schema first")
     parser.add_argument("--cpu", action="store_true", help="CPU per booking and per /healthz in one process")
@@ -335,7 +373,8 @@ def main() -> None:
 
     print(
         f"\n{args.requests} requests per endpoint (bookings of 1-3 seats spread over {args.tours} tours of "
-        f"{sum(BUS_SEATS)} seats), {args.concurrency} client threads, {args.workers} gunicorn workers\n"
+        f"{sum(BUS_SEATS)} seats), {args.concurrency} client threads, {args.workers} gunicorn workers, "
+        f"{args.rounds} alternating rounds\n"
     )
     header = f"{'database':<11}{'endpoint':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
     print(header)

@@ -8,7 +8,7 @@ import time
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, render_template
-from flask_limiter import RateLimitExceeded
+from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from routes.errors import problem, wants_problem
@@ -55,10 +55,10 @@ def init_security(app: Flask) -> None:
             response.headers["Strict-Transport-Security"] = HSTS
         return response
 
-    @app.errorhandler(RateLimitExceeded)
-    def too_many_requests(error: RateLimitExceeded):
+    @app.errorhandler(TooManyRequests)  # Flask-Limiter's RateLimitExceeded, the API's ApiRateLimited
+    def too_many_requests(error: TooManyRequests):
         db.session.rollback()
-        wait = retry_after_seconds()
+        wait = getattr(error, "retry_after", None) or retry_after_seconds()
         minutes = max(1, math.ceil(wait / 60))
         when = "dans une minute" if minutes == 1 else f"dans {minutes} minutes"
         if wants_problem():

@@ -10,7 +10,7 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, Update, bindparam, event, inspect, update
+from sqlalchemy import Connection, DateTime, Engine, MetaData, Update, bindparam, event, inspect, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, registry
 from sqlalchemy.types import TypeDecorator
@@ -146,6 +146,16 @@ def configure_sqlite(engine: Engine) -> None:
             cursor.close()
 
 
+def take_sqlite_writer_lock(connection: Connection) -> bool:
+    """Take the writers' file lock for `connection`'s transaction, before anything is read, without a
+    statement; whether it is held now (False: no such lock on this connection, take SQLite's own).
+
+    Held until the commit or rollback, through reads that open no SQLite transaction: every writer
+    of the database waits for it first, so nothing read under it changes before this transaction ends."""
+    dbapi_connection = connection.connection.dbapi_connection
+    return isinstance(dbapi_connection, WriterLockedConnection) and dbapi_connection.take_writer_lock(until_commit=True)
+
+
 #: Per thread: how many of its connections hold the writer lock (a second would wait for the first forever).
 _writer_lock_held = threading.local()
 
@@ -166,6 +176,8 @@ class WriterLockedConnection(sqlite3.Connection):
         self._lock_fd: int | None = None
         self._lock_pid = 0
         self._is_locked = False
+        #: Taken by `take_writer_lock(until_commit=True)`: held through reads outside a transaction.
+        self._until_commit = False
 
     def cursor(self, factory: Any = None) -> sqlite3.Cursor:  # type: ignore[override]
         """A cursor that takes the writer lock before a statement opens a write transaction."""
@@ -176,6 +188,7 @@ class WriterLockedConnection(sqlite3.Connection):
         try:
             super().commit()
         finally:
+            self._until_commit = False
             self.release_writer_lock()
 
     def rollback(self) -> None:
@@ -183,6 +196,7 @@ class WriterLockedConnection(sqlite3.Connection):
         try:
             super().rollback()
         finally:
+            self._until_commit = False
             self.release_writer_lock()
 
     def close(self) -> None:
@@ -196,20 +210,28 @@ class WriterLockedConnection(sqlite3.Connection):
                 os.close(self._lock_fd)
             self._lock_fd = None
 
-    def take_writer_lock(self) -> None:
-        """Wait for the writer lock, unless this connection holds it or this thread writes elsewhere."""
+    def take_writer_lock(self, until_commit: bool = False) -> bool:
+        """Wait for the writer lock, unless this connection holds it or this thread writes elsewhere;
+        whether this connection holds it now.
+
+        `until_commit`: keep it until the next commit or rollback even while no transaction is open,
+        so that the reads before the first write see what no other writer can change until then."""
+        if until_commit and self._is_locked:
+            self._until_commit = True
         if self._is_locked or self.in_transaction or getattr(_writer_lock_held, "count", 0):
-            return
+            return self._is_locked
         if self._lock_fd is None or self._lock_pid != os.getpid():  # a forked process opens its own
             self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
             self._lock_pid = os.getpid()
         fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
         self._is_locked = True
+        self._until_commit = until_commit
         _writer_lock_held.count = getattr(_writer_lock_held, "count", 0) + 1
+        return True
 
     def release_writer_lock(self) -> None:
-        """Release the writer lock once no transaction is open (a no-op when not held)."""
-        if self._is_locked and not self.in_transaction:
+        """Release the writer lock once no transaction is open (a no-op when not held, or held until commit)."""
+        if self._is_locked and not self.in_transaction and not self._until_commit:
             self._unlock()
 
     def _unlock(self) -> None:

@@ -200,13 +200,16 @@ def book_seats(tour_id: int, json: BookingIn, headers: BookingHeaders):
     )
     # By id: the verb reads the tour once, under its lock.
     outcome = operations.book_seats(tour_id, current_token_user(), request, headers.idempotency_key)
-    # Read before the commit, while the session still holds what was just written: after it,
-    # every object would be expired and read again, statement by statement.
     if outcome.new is None:
+        # A replay: read before the commit, while the session holds the booking (after it, every
+        # object would be expired and read again, statement by statement).
         body = booking_json(outcome.booking)
+        db.session.commit()
     else:
+        # A new booking: answered from the values written, after the commit, so that SQLite's
+        # one writer at a time (the lock is held until the commit) does not wait for it.
+        db.session.commit()
         body = new_booking_json(outcome.new, outcome.waiting_position)
-    db.session.commit()
     response = jsonify(body)
     response.status_code = 201
     response.headers["Location"] = f"/api/v1/bookings/{body['id']}"

@@ -66,3 +66,24 @@ def test_the_rate_limit_still_counts_and_forgets(app, prescriber, make_tour) -> 
         clock.shift(1.1)
         assert prescriber.get(f"/tours/{tour_id}").status_code == 200
     assert type(limiter.storage).__name__ == "InlineExpiryMemoryStorage"
+
+
+def test_an_api_call_counts_against_its_limit_without_flask_limiter_resolving_limits(
+    app, prescriber, make_tour, monkeypatch
+) -> None:
+    """An API call is counted once, by the API's own check (one limit, parsed once per process), and Flask-Limiter
+    is not asked which limits apply (that resolution cost each call about 0.3 ms of CPU)."""
+    resolved: list[str | None] = []
+    original = limiter.limit_manager.resolve_limits
+
+    def resolving(app, endpoint=None, *args, **kwargs):
+        resolved.append(endpoint)
+        return original(app, endpoint, *args, **kwargs)
+
+    monkeypatch.setattr(limiter.limit_manager, "resolve_limits", resolving)
+    app.config["RATELIMIT_API_PER_TOKEN"] = "2 per minute"
+    tour_id = make_tour(published=True).id
+    with time_machine.travel(datetime(2027, 3, 9, 9, 0, 0, tzinfo=PARIS), tick=False):
+        statuses = [prescriber.get(f"/tours/{tour_id}").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert resolved == []

@@ -11,13 +11,14 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Select, TextClause, bindparam, func, or_, select, text, update
+from sqlalchemy import Connection, Select, bindparam, func, or_, select, text, update
 from sqlalchemy.orm import joinedload
 
 from tourplanner.accounts.enums import OrganisationKind
 from tourplanner.accounts.models import User
 from tourplanner.bookings.enums import BookingStatus
 from tourplanner.bookings.models import Booking
+from tourplanner.db import take_sqlite_writer_lock
 from tourplanner.errors import NotFound
 from tourplanner.extensions import db
 from tourplanner.tours.enums import TourKind, TourStatus
@@ -29,18 +30,17 @@ def lock_tour(tour_id: int) -> Tour:
 
     PostgreSQL: `SELECT … FOR NO KEY UPDATE` on the tour row; concurrent bookings of the
     same tour wait for each other, other tours go on. (NO KEY: rows that merely refer to
-    the tour, inserted by other transactions, need not wait.) SQLite has one writer at a time: a no-op
-    UPDATE as the transaction's first statement takes the database's write lock before
-    anything is read (waiting up to the engine's busy timeout), so no other process can
-    change seats between our reading and our writing them.
+    the tour, inserted by other transactions, need not wait.) SQLite has one writer at a time:
+    the database's write lock is taken before anything is read (`take_sqlite_write_lock`), so
+    no other process can change seats between our reading and our writing them.
 
     The tour comes with its buses, pickup points and quotas in the same statement: every
     booking reads them (a tour has a few of each, so the join stays a handful of rows).
     A new booking reads the same under the same lock as plain rows: `lock_tour_for_booking`.
     """
-    sqlite_lock, locked_tour, locked_tour_for_update = _locking_statements()
+    locked_tour, locked_tour_for_update = _locking_statements()
     if is_sqlite():
-        db.session.execute(sqlite_lock, {"tour_id": tour_id})
+        take_sqlite_write_lock(db.session.connection())
         query = locked_tour
     else:
         query = locked_tour_for_update
@@ -50,23 +50,33 @@ def lock_tour(tour_id: int) -> Tour:
     return tour
 
 
+def take_sqlite_write_lock(connection: Connection) -> None:
+    """SQLite: hold the database's write lock from now until the transaction ends (waiting for it).
+
+    The writers' file lock (`db.take_sqlite_writer_lock`) when the database has one: no statement,
+    and the writer's turn is shorter by one. Else SQLite's own write lock, taken by an UPDATE that
+    matches no row. Neither touches the tour's row: its feed-stamp trigger does not run for a lock
+    (it did when the lock was `UPDATE tours SET id = id WHERE id = :tour_id`)."""
+    if not take_sqlite_writer_lock(connection):
+        connection.execute(_SQLITE_LOCK)
+
+
 def is_sqlite() -> bool:
     """Whether the session's database is SQLite (one writer at a time) rather than PostgreSQL."""
     return db.session.get_bind().dialect.name == "sqlite"
 
 
 @functools.cache
-def _locking_statements() -> tuple[TextClause, Select[tuple[Tour]], Select[tuple[Tour]]]:
+def _locking_statements() -> tuple[Select[tuple[Tour]], Select[tuple[Tour]]]:
     """The statements of `lock_tour`, built once per process on first use (once every model is
     mapped): a statement object keeps its cache key, so executing it again skips constructing
     and hashing it, a good part of a statement's cost in the ORM."""
-    sqlite_lock = _SQLITE_LOCK
     locked_tour = (
         select(Tour)
         .where(Tour.id == bindparam("tour_id"))
         .options(joinedload(Tour.buses), joinedload(Tour.pickup_points), joinedload(Tour.quotas))
     )
-    return sqlite_lock, locked_tour, locked_tour.with_for_update(of=Tour, key_share=True)
+    return locked_tour, locked_tour.with_for_update(of=Tour, key_share=True)
 
 
 _POPULATE = {"populate_existing": True}
@@ -142,6 +152,8 @@ class BookingTour:
     buses: list[BusRow]
     pickup_points: list[PickupPointRow]
     quotas: list[QuotaRow]
+    #: On SQLite, the seats, read in the same statement (None: read them with `seat_state`).
+    seats: SeatState | None = None
 
 
 #: The calendar's mark that `tours.notices.plan_changed` moves on a tour.
@@ -151,17 +163,24 @@ MARK_COLUMNS = ("notify_after_at", "notify_first_at", "updated_at", "revision")
 def lock_tour_for_booking(connection: Connection, tour_id: int) -> BookingTour:
     """Take the tour's booking lock (as `lock_tour`) and read what a new booking needs of it, as plain rows.
 
-    One statement (two on SQLite, whose write lock comes first), on the session's connection:
-    the tour joined with its buses, pickup points and quotas (a tour has a few of each)."""
-    if connection.dialect.name == "sqlite":
-        connection.execute(_SQLITE_LOCK, {"tour_id": tour_id})
-        query = _BOOKING_TOUR
+    One statement (SQLite's write lock comes first, without one), on the session's connection:
+    the tour joined with its buses, pickup points and quotas (a tour has a few of each).
+
+    On SQLite the seats come in the same statement (`BookingTour.seats`): the write lock is
+    held before it starts, so it sees every booking committed. Not on PostgreSQL, where a
+    statement reads what was committed when it started, before it waited for the tour's row
+    lock: the seats are read by a second statement once the lock is held (`seat_state`)."""
+    with_seats = connection.dialect.name == "sqlite"
+    if with_seats:
+        take_sqlite_write_lock(connection)
+        query = _BOOKING_TOUR_WITH_SEATS
     else:
         query = _BOOKING_TOUR_FOR_UPDATE
     rows = connection.execute(query, {"tour_id": tour_id}).all()
     if not rows:
         raise NotFound(f"aucun tour n°{tour_id}")
     rows_by_bus: dict[int, BusRow] = {}
+    held: dict[int, int] = {}
     points: dict[int, PickupPointRow] = {}
     quotas: dict[int, QuotaRow] = {}
     width = len(_TOUR_COLUMNS)
@@ -169,19 +188,27 @@ def lock_tour_for_booking(connection: Connection, tour_id: int) -> BookingTour:
         bus_id, position, label, seats = row[width : width + 4]
         if bus_id is not None and bus_id not in rows_by_bus:
             rows_by_bus[bus_id] = BusRow(bus_id, position, label, seats)
+            if with_seats:
+                held[bus_id] = int(row[width + 13])
         point_id, point_position, point_name = row[width + 4 : width + 7]
         if point_id is not None and point_id not in points:
             points[point_id] = PickupPointRow(point_id, point_position, point_name)
-        quota = row[width + 7 :]
+        quota = row[width + 7 : width + 13]
         if quota[0] is not None and quota[0] not in quotas:
             quotas[quota[0]] = QuotaRow(*quota)
     first = rows[0]
+    buses = list(rows_by_bus.values())
+    state = None
+    if with_seats:
+        waiting, smallest = first[width + 14 : width + 16]
+        state = SeatState({bus.id: bus.seats - held[bus.id] for bus in buses}, int(waiting), smallest)
     # The rows come ordered by bus, then pickup point, then quota: first seen is the tour's order.
     return BookingTour(
         *first[:width],
-        buses=list(rows_by_bus.values()),
+        buses=buses,
         pickup_points=sorted(points.values(), key=lambda point: point.position),
         quotas=sorted(quotas.values(), key=lambda quota: quota.id),
+        seats=state,
     )
 
 
@@ -210,7 +237,8 @@ _TOUR_COLUMNS = tuple(
         *MARK_COLUMNS,
     )
 )
-_SQLITE_LOCK = text("UPDATE tours SET id = id WHERE id = :tour_id")
+#: Takes SQLite's write lock (any write does, from its start) and changes nothing: no row, no trigger.
+_SQLITE_LOCK = text("UPDATE tours SET id = id WHERE 0 = 1")
 _BUSES, _POINTS, _QUOTAS = Bus.__table__, TourPickupPoint.__table__, TourQuota.__table__
 #: Core statements on tables, built once at import: no ORM entity to build from the rows.
 _BOOKING_TOUR = (
@@ -240,6 +268,20 @@ _BOOKING_TOUR = (
 )
 #: PostgreSQL: FOR NO KEY UPDATE OF tours (see `lock_tour`).
 _BOOKING_TOUR_FOR_UPDATE = _BOOKING_TOUR.with_for_update(of=Tour.__table__, key_share=True)
+_HELD, _WAITING = Booking.__table__.alias("held"), Booking.__table__.alias("waiting")
+#: SQLite, under its write lock: with each bus its confirmed seats, with the tour its waiting list's
+#: size and smallest booking (what `seat_state` reads), each from the bookings' indexes.
+_BOOKING_TOUR_WITH_SEATS = _BOOKING_TOUR.add_columns(
+    select(func.coalesce(func.sum(_HELD.c.seats), 0))
+    .where(_HELD.c.bus_id == _BUSES.c.id, _HELD.c.status == BookingStatus.CONFIRMED)
+    .scalar_subquery(),
+    select(func.count())
+    .where(_WAITING.c.tour_id == _TOURS.id, _WAITING.c.status == BookingStatus.WAITLISTED)
+    .scalar_subquery(),
+    select(func.min(_WAITING.c.seats))
+    .where(_WAITING.c.tour_id == _TOURS.id, _WAITING.c.status == BookingStatus.WAITLISTED)
+    .scalar_subquery(),
+)
 _WRITE_MARK = (
     update(Tour.__table__)
     .where(_TOURS.id == bindparam("tour_id"))

@@ -141,7 +141,7 @@ def book_seats(
     _check_request(booking_tour, request)
     rules.check_quotas(booking_tour, prescriber, request.seats)
 
-    state = seat_state(booking_tour, connection)
+    state = booking_tour.seats if booking_tour.seats is not None else seat_state(booking_tour, connection)
     promoted: list[Booking] = []
     marked: Tour | BookingTour = booking_tour
     if _someone_waiting_fits(state):
