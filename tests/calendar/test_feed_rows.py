@@ -214,3 +214,36 @@ def test_after_each_change_of_a_series_the_kept_feed_is_the_cold_feed(
         db.session.execute(update(Tour).where(Tour.id == third.id).values(title="Le troisième, renommé"))
         db.session.commit()
         check("a change the next day", by_rows=True)
+
+
+def test_a_booking_waiting_appends_no_row_for_the_tours_other_people(app, db, make_user, make_tour):
+    """A waiting booking changes no one else's feed (a feed shows confirmed seats only): on the day bookings open,
+    each of hundreds of waiting bookings would otherwise append a row for every subscriber of the tour. A booking
+    that holds seats appends one for the others (their group's size), and so does one promoted from waiting."""
+    seated, waiting, third = (make_user(Role.PRESCRIBER) for _ in range(3))
+    for user in (seated, waiting, third):
+        tokens.feed_secret(user)
+    tour = make_tour(published=True, bus_seats=[3])
+
+    def book(user, seats: int):
+        outcome = booking_ops.book_seats(tour, user, booking_ops.BookingRequest(seats, []))
+        db.session.commit()
+        return outcome.booking
+
+    first = book(seated, 2)
+    db.session.execute(delete(FeedChange))
+    db.session.commit()
+
+    queued = book(waiting, 2)
+    assert queued.status.value == "waitlisted"
+    assert _rows(db, waiting) == {tour.id} and _rows(db, seated) == set()
+
+    book(third, 1)  # seats held: the others' group size
+    assert _rows(db, seated) == {tour.id}
+
+    db.session.execute(delete(FeedChange))
+    booking_ops.cancel_booking(first, seated)  # the seats go to the booking waiting
+    db.session.commit()
+    db.session.refresh(queued)
+    assert queued.status.value == "confirmed"
+    assert _rows(db, third) == {tour.id} and _rows(db, waiting) == {tour.id}
