@@ -159,3 +159,29 @@ def test_the_boarding_margin_is_optional_and_at_most_30_minutes(api_as):
     refused = organiser.post("/tours", json={**body, "boarding_minutes": 31})
     assert refused.status_code == 422
     assert [error["field"] for error in refused.get_json()["errors"]] == ["boarding_minutes"]
+
+
+def test_a_tour_over_sends_no_invitation_update_or_withdrawal(app, db, make_tour, book, make_user):
+    """Once a tour has ended, a change marked on it (its attendance taken, a title corrected, a seat cancelled)
+    sends nobody anything; before it ended, the same change did."""
+    import time_machine
+
+    from tourplanner.bookings import operations as booking_ops
+    from tourplanner.calendar import updates
+    from tourplanner.mail.models import OutboxMail
+    from tourplanner.tours.notices import plan_changed
+
+    tour = make_tour(published=True)
+    booking = book(tour, make_user(Role.PRESCRIBER))
+    db.session.commit()
+    assert updates.send_due_updates(tour.notify_after_at) >= 1  # invited while to come
+    sent = db.session.query(OutboxMail).count()
+
+    with time_machine.travel(tour.end_at + timedelta(hours=1), tick=False):
+        tour.title = "Titre corrigé après coup"
+        plan_changed(tour)
+        booking_ops.cancel_booking(booking, tour.created_by)  # by the organiser, past the deadline
+        db.session.commit()
+        assert updates.send_due_updates(tour.notify_after_at) == 0
+        assert db.session.query(OutboxMail).count() == sent
+        assert db.session.get(type(tour), tour.id).notify_after_at is None  # the mark is done with

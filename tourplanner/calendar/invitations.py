@@ -119,11 +119,17 @@ def plan_update(tour: Tour) -> CalendarUpdate:
     Compares, per event and person, what they should hold (nothing for a cancelled tour,
     no company visit while the tour is a draft) with what they were last sent: a REQUEST
     with a higher SEQUENCE for a new or changed copy, a CANCEL for a copy withdrawn,
-    nothing for the others.
+    nothing for the others; and nothing at all once the tour is over.
     """
     if tour.status is TourStatus.CANCELLED:
-        return _plan(tour, [], reason=tour.cancellation_reason)
-    return _plan(tour, _desired(tour))
+        plan = _plan(tour, [], reason=tour.cancellation_reason)
+    else:
+        plan = _plan(tour, _desired(tour))
+    if tour.end_at <= utcnow():
+        # Over: nobody is sent an invitation, an update or a withdrawal of what already took place (a tour held
+        # being marked for its attendance, say, or a demo's history loaded at once).
+        plan.changes.clear()
+    return plan
 
 
 def _desired(tour: Tour) -> list[PersonalEvent]:
