@@ -285,7 +285,7 @@ def test_the_event_cache_finds_the_changed_tours_and_keeps_one_entry_per_person_
         return (ical.RenderedEvent(f"uid-{day}", start, start, text),)
 
     def fast(changes, shown):
-        return Stale(sorted(shown), frozenset((changes.tagged - shown) & changes.entry.tours.keys()))
+        return EventCache.by_rows(changes, shown)
 
     cache = EventCache(max_bytes=700)
     first = cache.changes(1, "a@x", day, [(1, 10)])

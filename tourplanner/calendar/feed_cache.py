@@ -176,6 +176,14 @@ class EventCache:
         return Changes(entry, ids, None if None in tagged else frozenset(tagged), entry)
 
     @staticmethod
+    def by_rows(changes: Changes, shown: set[int]) -> Stale:
+        """The tours named by the new rows (`changes.tagged`) that the feed still shows (`shown`) are rendered again,
+        the kept ones it no longer shows left out."""
+        if changes.entry is None or changes.tagged is None:
+            raise ValueError("rows name their tours only against a kept entry")
+        return Stale(sorted(shown), frozenset((changes.tagged - shown) & changes.entry.tours.keys()))
+
+    @staticmethod
     def compare(changes: Changes, tours: str | None, sent: str | None) -> Stale:
         """The tours to render again after comparing every tour's stamp (`tours`: joined by ";") and the person's
         sent states (`sent`: "tour id:text" joined by ";") with those the entry was compared at."""

@@ -183,7 +183,7 @@ def _members_statement(company: bool):
     )
 
 
-def shown_tours(user: User | Holder, now: datetime, tour_ids: set[int]) -> set[int]:
+def shown_tours(user: User | Holder, now: datetime, tour_ids: frozenset[int] | set[int]) -> set[int]:
     """Of these tours, those the user's feed shows (as `tour_stamps` lists them)."""
     found = db.session.connection().execute(
         _members_statement(is_company(user)), {**params(user, now), "tour_ids": sorted(tour_ids)}

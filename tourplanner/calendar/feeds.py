@@ -18,7 +18,7 @@ from tourplanner.accounts.operations import digest
 from tourplanner.calendar import ical
 from tourplanner.calendar.enums import Audience, EventStatus
 from tourplanner.calendar.events import PersonalEvent, organizer, tour_events, tour_url, visit_events
-from tourplanner.calendar.feed_cache import EventCache, Feed, FeedCache, Stale
+from tourplanner.calendar.feed_cache import EventCache, Feed, FeedCache
 from tourplanner.calendar.feed_queries import (
     CANCELLED_KEPT,
     Holder,
@@ -72,12 +72,11 @@ def build_feed(user: User | Holder, validators: tuple[str, datetime] | None = No
     day = feed_day(now)
     # The rows of changes before the data: a change committed after them is seen at the next request.
     changes = cache.changes(user.id, person, day, feed_changes(user))
-    if changes.tagged is not None and changes.entry is not None:
+    if changes.tagged is not None:
         # Every new row names its tour: only those tours are looked at.
-        shown = shown_tours(user, now, set(changes.tagged)) if changes.tagged else set()
-        found = Stale(sorted(shown), frozenset((changes.tagged - shown) & changes.entry.tours.keys()))
+        found = EventCache.by_rows(changes, shown_tours(user, now, changes.tagged) if changes.tagged else set())
     else:
-        found = cache.compare(changes, *tour_stamps(user, now))
+        found = EventCache.compare(changes, *tour_stamps(user, now))
     stale = found.stale
     # The sent states in full: of the tours to render, and the cancelled ones (shown from their snapshot).
     states_by_tour: dict[int, list[Row]] = {}
@@ -170,10 +169,6 @@ class Validators:
     holder: Holder
     etag: str
     last_modified: datetime
-
-    @property
-    def user_id(self) -> int:
-        return self.holder.id
 
 
 def validators_for_secret(secret: str) -> Validators | None:
