@@ -8,7 +8,8 @@ triggers of 0017_feedstamp are replaced by ones that append a row per person con
 concerned (tour_id NULL when the change is not one tour's: slots, sites, people, tokens). Plain
 ADD COLUMN (no batch: on SQLite a table rebuild would drop the triggers). The triggers' SQL is
 copied here as it was released (tourplanner.calendar.feed_stamp holds the code's own copy); the
-downgrade puts back 0017's, read from that revision's file.
+downgrade puts back 0017's, read from that revision's file (whose drop statements both directions use:
+the triggers keep their names).
 """
 
 import importlib.util
@@ -140,135 +141,24 @@ POSTGRESQL_TRIGGERS = [
     'CREATE TRIGGER feed_changes_users_after_update AFTER UPDATE OF name, email, role, organisation_id, is_active ON users FOR EACH ROW EXECUTE FUNCTION feed_changes_users_after_update()',
 ]
 
-SQLITE_DROPS = [
-    'DROP TRIGGER IF EXISTS feed_changes_tours_after_update',
-    'DROP TRIGGER IF EXISTS feed_changes_tours_before_delete',
-    'DROP TRIGGER IF EXISTS feed_changes_bookings_after_insert',
-    'DROP TRIGGER IF EXISTS feed_changes_bookings_after_update',
-    'DROP TRIGGER IF EXISTS feed_changes_bookings_after_delete',
-    'DROP TRIGGER IF EXISTS feed_changes_participants_after_insert',
-    'DROP TRIGGER IF EXISTS feed_changes_participants_after_update',
-    'DROP TRIGGER IF EXISTS feed_changes_participants_after_delete',
-    'DROP TRIGGER IF EXISTS feed_changes_ambassador_assignments_after_insert',
-    'DROP TRIGGER IF EXISTS feed_changes_ambassador_assignments_after_update',
-    'DROP TRIGGER IF EXISTS feed_changes_ambassador_assignments_after_delete',
-    'DROP TRIGGER IF EXISTS feed_changes_buses_after_insert',
-    'DROP TRIGGER IF EXISTS feed_changes_buses_after_update',
-    'DROP TRIGGER IF EXISTS feed_changes_buses_after_delete',
-    'DROP TRIGGER IF EXISTS feed_changes_tour_pickup_points_after_insert',
-    'DROP TRIGGER IF EXISTS feed_changes_tour_pickup_points_after_update',
-    'DROP TRIGGER IF EXISTS feed_changes_tour_pickup_points_after_delete',
-    'DROP TRIGGER IF EXISTS feed_changes_agenda_items_after_insert',
-    'DROP TRIGGER IF EXISTS feed_changes_agenda_items_after_update',
-    'DROP TRIGGER IF EXISTS feed_changes_agenda_items_after_delete',
-    'DROP TRIGGER IF EXISTS feed_changes_cohort_series_after_insert',
-    'DROP TRIGGER IF EXISTS feed_changes_cohort_series_after_update',
-    'DROP TRIGGER IF EXISTS feed_changes_cohort_series_after_delete',
-    'DROP TRIGGER IF EXISTS feed_changes_cohort_sessions_after_insert',
-    'DROP TRIGGER IF EXISTS feed_changes_cohort_sessions_after_update',
-    'DROP TRIGGER IF EXISTS feed_changes_cohort_sessions_after_delete',
-    'DROP TRIGGER IF EXISTS feed_changes_stops_after_insert',
-    'DROP TRIGGER IF EXISTS feed_changes_stops_after_update',
-    'DROP TRIGGER IF EXISTS feed_changes_stops_after_delete',
-    'DROP TRIGGER IF EXISTS feed_changes_slots_after_update',
-    'DROP TRIGGER IF EXISTS feed_changes_sites_after_update',
-    'DROP TRIGGER IF EXISTS feed_changes_calendar_event_states_after_insert',
-    'DROP TRIGGER IF EXISTS feed_changes_calendar_event_states_after_update',
-    'DROP TRIGGER IF EXISTS feed_changes_calendar_event_states_after_delete',
-    'DROP TRIGGER IF EXISTS feed_changes_calendar_tokens_after_insert',
-    'DROP TRIGGER IF EXISTS feed_changes_calendar_tokens_after_update',
-    'DROP TRIGGER IF EXISTS feed_changes_users_after_update',
-]
-
-POSTGRESQL_DROPS = [
-    'DROP TRIGGER IF EXISTS feed_changes_tours_after_update ON tours',
-    'DROP FUNCTION IF EXISTS feed_changes_tours_after_update()',
-    'DROP TRIGGER IF EXISTS feed_changes_tours_before_delete ON tours',
-    'DROP FUNCTION IF EXISTS feed_changes_tours_before_delete()',
-    'DROP TRIGGER IF EXISTS feed_changes_bookings_after_insert ON bookings',
-    'DROP FUNCTION IF EXISTS feed_changes_bookings_after_insert()',
-    'DROP TRIGGER IF EXISTS feed_changes_bookings_after_update ON bookings',
-    'DROP FUNCTION IF EXISTS feed_changes_bookings_after_update()',
-    'DROP TRIGGER IF EXISTS feed_changes_bookings_after_delete ON bookings',
-    'DROP FUNCTION IF EXISTS feed_changes_bookings_after_delete()',
-    'DROP TRIGGER IF EXISTS feed_changes_participants_after_insert ON participants',
-    'DROP FUNCTION IF EXISTS feed_changes_participants_after_insert()',
-    'DROP TRIGGER IF EXISTS feed_changes_participants_after_update ON participants',
-    'DROP FUNCTION IF EXISTS feed_changes_participants_after_update()',
-    'DROP TRIGGER IF EXISTS feed_changes_participants_after_delete ON participants',
-    'DROP FUNCTION IF EXISTS feed_changes_participants_after_delete()',
-    'DROP TRIGGER IF EXISTS feed_changes_ambassador_assignments_after_insert ON ambassador_assignments',
-    'DROP FUNCTION IF EXISTS feed_changes_ambassador_assignments_after_insert()',
-    'DROP TRIGGER IF EXISTS feed_changes_ambassador_assignments_after_update ON ambassador_assignments',
-    'DROP FUNCTION IF EXISTS feed_changes_ambassador_assignments_after_update()',
-    'DROP TRIGGER IF EXISTS feed_changes_ambassador_assignments_after_delete ON ambassador_assignments',
-    'DROP FUNCTION IF EXISTS feed_changes_ambassador_assignments_after_delete()',
-    'DROP TRIGGER IF EXISTS feed_changes_buses_after_insert ON buses',
-    'DROP FUNCTION IF EXISTS feed_changes_buses_after_insert()',
-    'DROP TRIGGER IF EXISTS feed_changes_buses_after_update ON buses',
-    'DROP FUNCTION IF EXISTS feed_changes_buses_after_update()',
-    'DROP TRIGGER IF EXISTS feed_changes_buses_after_delete ON buses',
-    'DROP FUNCTION IF EXISTS feed_changes_buses_after_delete()',
-    'DROP TRIGGER IF EXISTS feed_changes_tour_pickup_points_after_insert ON tour_pickup_points',
-    'DROP FUNCTION IF EXISTS feed_changes_tour_pickup_points_after_insert()',
-    'DROP TRIGGER IF EXISTS feed_changes_tour_pickup_points_after_update ON tour_pickup_points',
-    'DROP FUNCTION IF EXISTS feed_changes_tour_pickup_points_after_update()',
-    'DROP TRIGGER IF EXISTS feed_changes_tour_pickup_points_after_delete ON tour_pickup_points',
-    'DROP FUNCTION IF EXISTS feed_changes_tour_pickup_points_after_delete()',
-    'DROP TRIGGER IF EXISTS feed_changes_agenda_items_after_insert ON agenda_items',
-    'DROP FUNCTION IF EXISTS feed_changes_agenda_items_after_insert()',
-    'DROP TRIGGER IF EXISTS feed_changes_agenda_items_after_update ON agenda_items',
-    'DROP FUNCTION IF EXISTS feed_changes_agenda_items_after_update()',
-    'DROP TRIGGER IF EXISTS feed_changes_agenda_items_after_delete ON agenda_items',
-    'DROP FUNCTION IF EXISTS feed_changes_agenda_items_after_delete()',
-    'DROP TRIGGER IF EXISTS feed_changes_cohort_series_after_insert ON cohort_series',
-    'DROP FUNCTION IF EXISTS feed_changes_cohort_series_after_insert()',
-    'DROP TRIGGER IF EXISTS feed_changes_cohort_series_after_update ON cohort_series',
-    'DROP FUNCTION IF EXISTS feed_changes_cohort_series_after_update()',
-    'DROP TRIGGER IF EXISTS feed_changes_cohort_series_after_delete ON cohort_series',
-    'DROP FUNCTION IF EXISTS feed_changes_cohort_series_after_delete()',
-    'DROP TRIGGER IF EXISTS feed_changes_cohort_sessions_after_insert ON cohort_sessions',
-    'DROP FUNCTION IF EXISTS feed_changes_cohort_sessions_after_insert()',
-    'DROP TRIGGER IF EXISTS feed_changes_cohort_sessions_after_update ON cohort_sessions',
-    'DROP FUNCTION IF EXISTS feed_changes_cohort_sessions_after_update()',
-    'DROP TRIGGER IF EXISTS feed_changes_cohort_sessions_after_delete ON cohort_sessions',
-    'DROP FUNCTION IF EXISTS feed_changes_cohort_sessions_after_delete()',
-    'DROP TRIGGER IF EXISTS feed_changes_stops_after_insert ON stops',
-    'DROP FUNCTION IF EXISTS feed_changes_stops_after_insert()',
-    'DROP TRIGGER IF EXISTS feed_changes_stops_after_update ON stops',
-    'DROP FUNCTION IF EXISTS feed_changes_stops_after_update()',
-    'DROP TRIGGER IF EXISTS feed_changes_stops_after_delete ON stops',
-    'DROP FUNCTION IF EXISTS feed_changes_stops_after_delete()',
-    'DROP TRIGGER IF EXISTS feed_changes_slots_after_update ON slots',
-    'DROP FUNCTION IF EXISTS feed_changes_slots_after_update()',
-    'DROP TRIGGER IF EXISTS feed_changes_sites_after_update ON sites',
-    'DROP FUNCTION IF EXISTS feed_changes_sites_after_update()',
-    'DROP TRIGGER IF EXISTS feed_changes_calendar_event_states_after_insert ON calendar_event_states',
-    'DROP FUNCTION IF EXISTS feed_changes_calendar_event_states_after_insert()',
-    'DROP TRIGGER IF EXISTS feed_changes_calendar_event_states_after_update ON calendar_event_states',
-    'DROP FUNCTION IF EXISTS feed_changes_calendar_event_states_after_update()',
-    'DROP TRIGGER IF EXISTS feed_changes_calendar_event_states_after_delete ON calendar_event_states',
-    'DROP FUNCTION IF EXISTS feed_changes_calendar_event_states_after_delete()',
-    'DROP TRIGGER IF EXISTS feed_changes_calendar_tokens_after_insert ON calendar_tokens',
-    'DROP FUNCTION IF EXISTS feed_changes_calendar_tokens_after_insert()',
-    'DROP TRIGGER IF EXISTS feed_changes_calendar_tokens_after_update ON calendar_tokens',
-    'DROP FUNCTION IF EXISTS feed_changes_calendar_tokens_after_update()',
-    'DROP TRIGGER IF EXISTS feed_changes_users_after_update ON users',
-    'DROP FUNCTION IF EXISTS feed_changes_users_after_update()',
-]
-
 
 def _feedstamp():
-    """The released 0017_feedstamp revision (its triggers' SQL, for the downgrade)."""
+    """The released 0017_feedstamp revision: its triggers' SQL (for the downgrade) and their drops (both ways)."""
     spec = importlib.util.spec_from_file_location("feedstamp_0017", Path(__file__).with_name("0017_feedstamp.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
+def _drops(sqlite: bool) -> list[str]:
+    """Dropping the triggers: the same names in 0017's and in these (one trigger per table and event)."""
+    released = _feedstamp()
+    return released.SQLITE_DROPS if sqlite else released.POSTGRESQL_DROPS
+
+
 def upgrade():
     sqlite = op.get_bind().dialect.name == "sqlite"
-    for statement in SQLITE_DROPS if sqlite else POSTGRESQL_DROPS:
+    for statement in _drops(sqlite):
         op.execute(statement)
     op.add_column("feed_changes", sa.Column("tour_id", sa.Integer(), nullable=True))
     for statement in SQLITE_TRIGGERS if sqlite else POSTGRESQL_TRIGGERS:
@@ -277,7 +167,7 @@ def upgrade():
 
 def downgrade():
     sqlite = op.get_bind().dialect.name == "sqlite"
-    for statement in SQLITE_DROPS if sqlite else POSTGRESQL_DROPS:
+    for statement in _drops(sqlite):
         op.execute(statement)
     if sqlite:
         # Plain DROP COLUMN (SQLite 3.35+): a batch rebuild would be followed by the triggers anyway.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -85,3 +85,34 @@ def add_stop(app, db, make_slot):
         return stop
 
     return make
+
+
+class FeedPeople(NamedTuple):
+    """A company's site and three people who hold a feed: its contact, a prescriber, an ambassador."""
+
+    site: Any
+    contact: Any
+    prescriber: Any
+    ambassador: Any
+
+    @property
+    def all(self) -> list:
+        return [self.contact, self.prescriber, self.ambassador]
+
+
+@pytest.fixture
+def feed_people(app, db, make_site, make_user) -> FeedPeople:
+    """The people of the feed series tests: the Fonderie's contact, paul@example.fr, an ambassador, each with a feed."""
+    from tourplanner.accounts.enums import Role
+    from tourplanner.calendar import tokens
+
+    site = make_site(name="Fonderie")
+    people = FeedPeople(
+        site,
+        make_user(Role.COMPANY, organisation=site.organisation.name),
+        make_user(Role.PRESCRIBER, email="paul@example.fr"),
+        make_user(Role.AMBASSADOR),
+    )
+    for user in people.all:
+        tokens.feed_secret(user)
+    return people

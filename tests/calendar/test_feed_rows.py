@@ -106,18 +106,13 @@ def test_the_tours_a_feed_shows_are_found_the_same_one_by_one(app, db, make_user
 
 
 def test_after_each_change_of_a_series_the_kept_feed_is_the_cold_feed(
-    app, db, make_user, make_tour, make_site, add_stop, book, monkeypatch
+    app, db, make_user, make_tour, add_stop, book, feed_people, monkeypatch
 ):
     """After each change (of every kind a feed shows), each person's feed built from what it kept is byte for byte
     the feed built with nothing kept; a change of one tour is found by the rows alone (no stamp compared), a change
     of no one tour, folded rows and a new day by comparing the stamps."""
-    site = make_site(name="Fonderie")
-    contact = make_user(Role.COMPANY, organisation=site.organisation.name)
-    prescriber = make_user(Role.PRESCRIBER, email="paul@example.fr")
-    ambassador = make_user(Role.AMBASSADOR)
-    people = [contact, prescriber, ambassador]
-    for user in people:
-        tokens.feed_secret(user)
+    site, _, prescriber, ambassador = feed_people
+    people = feed_people.all
     tour = make_tour(published=True, bus_seats=[20, 30])
     other = make_tour(published=True, title="Un autre tour")
     third = make_tour(

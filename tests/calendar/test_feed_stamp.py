@@ -230,15 +230,10 @@ def _cold(app, user):
     return feeds.build_feed(user).body, etag
 
 
-def test_whenever_the_body_changes_the_etag_changes(app, db, make_user, make_tour, make_site, add_stop, book):
+def test_whenever_the_body_changes_the_etag_changes(app, db, make_user, make_tour, add_stop, book, feed_people):
     """After each of a series of changes (of every kind a feed shows), a feed whose body changed has a new ETag."""
-    site = make_site(name="Fonderie")
-    contact = make_user(Role.COMPANY, organisation=site.organisation.name)
-    prescriber = make_user(Role.PRESCRIBER, email="paul@example.fr")
-    ambassador = make_user(Role.AMBASSADOR)
-    people = [contact, prescriber, ambassador]
-    for user in people:
-        _with_feed(user)
+    site, _, prescriber, ambassador = feed_people
+    people = feed_people.all
     tour = make_tour(published=True, bus_seats=[20, 30])
     other = make_tour(published=True, title="Un autre tour")
     db.session.commit()
